@@ -1,0 +1,64 @@
+import { redirect } from "@remix-run/node";
+import type { Db } from "#db/client.server";
+import type { User } from "#db/schema";
+import { getDb } from "~/db.server";
+import { can, type Action, type Actor, type Resource } from "./permissions";
+import { getSession } from "./session.server";
+
+export interface AuthUser extends Actor {
+  email: string;
+  name: string;
+  locale: string | null;
+  sessionId: string;
+}
+
+export async function loadActor(db: Db, user: User): Promise<Actor> {
+  const rows = await db
+    .selectFrom("membership")
+    .leftJoin("unit", "unit.id", "membership.unit_id")
+    .innerJoin("organisation", "organisation.id", "membership.organisation_id")
+    .select(["membership.organisation_id", "membership.unit_id", "membership.role", "unit.path"])
+    .where("membership.user_id", "=", user.id)
+    .where("organisation.archived_at", "is", null)
+    .execute();
+  return {
+    id: user.id,
+    isAdmin: user.is_admin === 1,
+    memberships: rows.map((r) => ({
+      organisationId: r.organisation_id,
+      unitId: r.unit_id,
+      unitPath: r.unit_id ? r.path : null,
+      role: r.role,
+    })),
+  };
+}
+
+/** The signed-in user or null; never throws. */
+export async function getOptionalUser(request: Request, db: Db = getDb()): Promise<AuthUser | null> {
+  const found = await getSession(db, request);
+  if (!found) return null;
+  const actor = await loadActor(db, found.user);
+  return { ...actor, email: found.user.email, name: found.user.name, locale: found.user.locale, sessionId: found.sessionId };
+}
+
+/** The signed-in user; otherwise a redirect to the log-in page that returns here afterwards. */
+export async function requireUser(request: Request, db: Db = getDb()): Promise<AuthUser> {
+  const user = await getOptionalUser(request, db);
+  if (user) return user;
+  const url = new URL(request.url);
+  const back = url.pathname.replace(/\.data$/, "") + url.search;
+  throw redirect(`/login?redirectTo=${encodeURIComponent(back)}`);
+}
+
+export function forbidden(): Response {
+  return new Response("error.forbidden", { status: 403, statusText: "Forbidden" });
+}
+
+export function notFound(): Response {
+  return new Response("error.notFound", { status: 404, statusText: "Not Found" });
+}
+
+/** Throws 403 unless `can` allows it. */
+export function requirePermission(user: Actor, action: Action, resource: Resource): void {
+  if (!can(user, action, resource)) throw forbidden();
+}

@@ -1,0 +1,64 @@
+import { backup, dbMigrate, dbSeed } from "./db-commands";
+import { type CliIo, processIo, UsageError } from "./io";
+import { start } from "./start";
+import { userCreate } from "./user-commands";
+
+const HELP = `Cermin command line
+
+  cermin start                         build if needed, migrate, seed the demo into an empty database, serve
+  cermin serve                         serve the existing build (no build, no seed)
+  cermin db migrate                    apply pending migrations
+  cermin db seed --demo                seed the demo organisations and users (empty database only)
+  cermin user create --email E --role R (--unit ID|CODE | --org ID|CODE) [--name N]
+                                       create a user and print a one-time set-password link
+  cermin backup <file>                 consistent copy of the SQLite database (pg_dump command for PostgreSQL)
+  cermin instruments check             validate every instrument content file
+  cermin score <instrument> <answers.json> [--json]
+                                       score an answers file with the engine
+
+Environment: DATABASE_URL, DATA_DIR, PORT, HOST, SESSION_SECRET`;
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [cmd, sub, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case "start":
+        return await start(io);
+      case "serve":
+        return await start(io, { build: false, seed: false });
+      case "db":
+        if (sub === "migrate") return await dbMigrate(io);
+        if (sub === "seed") return await dbSeed(rest, io);
+        throw new UsageError(`unknown db command "${sub ?? ""}" (migrate, seed)`);
+      case "user":
+        if (sub === "create") return await userCreate(rest, io);
+        throw new UsageError(`unknown user command "${sub ?? ""}" (create)`);
+      case "backup":
+        return await backup(sub === undefined ? rest : [sub, ...rest], io);
+      case "instruments": {
+        if (sub !== "check") throw new UsageError(`unknown instruments command "${sub ?? ""}" (check)`);
+        const { instrumentsCheck } = await import("./instruments");
+        return await instrumentsCheck(rest, io);
+      }
+      case "score": {
+        const { scoreCommand } = await import("./score");
+        return await scoreCommand(sub === undefined ? rest : [sub, ...rest], io);
+      }
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        io.out(HELP);
+        return cmd === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${cmd}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`cermin: ${e.message}\nRun "cermin help" for usage.`);
+      return 2;
+    }
+    io.err(`cermin: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+}

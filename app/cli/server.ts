@@ -1,0 +1,75 @@
+import crypto from "node:crypto";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import { checkBodySize, DEFAULT_MAX_BODY_BYTES, isCrossOriginWrite, securityHeaders } from "~/server/security";
+
+export interface ServerOptions {
+  buildDir: string;
+  maxBodyBytes?: number;
+}
+
+function allowedOrigins(req: express.Request): string[] {
+  const own = `${req.protocol}://${req.get("host") ?? ""}`.toLowerCase();
+  const extra = (process.env.APP_ORIGIN ?? "").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+  return [own, ...extra];
+}
+
+/** The production HTTP server: security headers, CSRF and body-size guards, static assets, then Remix. */
+export async function createServer(opts: ServerOptions): Promise<express.Express> {
+  const build = (await import(pathToFileURL(path.join(opts.buildDir, "server", "index.js")).href)) as ServerBuild;
+  const limit = opts.maxBodyBytes ?? (Number(process.env.MAX_BODY_BYTES) || DEFAULT_MAX_BODY_BYTES);
+  const app = express();
+  app.disable("x-powered-by");
+  if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY === "true" ? true : process.env.TRUST_PROXY);
+
+  app.use((req, res, next) => {
+    const nonce = crypto.randomBytes(16).toString("base64");
+    res.locals.nonce = nonce;
+    for (const [k, v] of Object.entries(securityHeaders(nonce, req.protocol === "https"))) res.setHeader(k, v);
+    if (
+      isCrossOriginWrite({
+        method: req.method,
+        origin: req.get("origin"),
+        secFetchSite: req.get("sec-fetch-site"),
+        expectedOrigins: allowedOrigins(req),
+      })
+    ) {
+      res.status(403).type("text/plain; charset=utf-8").send("Permintaan dari situs lain ditolak. / Cross-origin request refused.");
+      return;
+    }
+    const size = checkBodySize({
+      method: req.method,
+      contentLength: req.get("content-length"),
+      chunked: (req.get("transfer-encoding") ?? "").includes("chunked"),
+      limit,
+    });
+    if (size !== "ok") {
+      res.setHeader("Connection", "close");
+      res
+        .status(size === "too_large" ? 413 : 411)
+        .type("text/plain; charset=utf-8")
+        .send(size === "too_large" ? "Data yang dikirim terlalu besar. / Request body too large." : "Content-Length wajib. / Length required.");
+      return;
+    }
+    next();
+  });
+
+  app.use("/assets", express.static(path.join(opts.buildDir, "client", "assets"), { immutable: true, maxAge: "1y" }));
+  app.use(express.static(path.join(opts.buildDir, "client"), { maxAge: "1h", index: false }));
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: "production",
+      getLoadContext: (req, res) => ({ nonce: res.locals.nonce as string, ip: req.ip ?? undefined }),
+    }),
+  );
+  app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    console.error(err);
+    if (!res.headersSent) res.status(500).type("text/plain; charset=utf-8").send("Terjadi kesalahan pada server. / Server error.");
+  });
+  return app;
+}

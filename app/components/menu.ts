@@ -1,0 +1,20 @@
+import { scopesFor, type Actor } from "~/auth/permissions";
+import type { MessageKey } from "~/i18n";
+
+export interface MenuItem {
+  to: string;
+  label: MessageKey;
+}
+
+/** What the navigation offers; each target route still checks permissions itself. */
+export function menuFor(actor: Actor): MenuItem[] {
+  const items: MenuItem[] = [{ to: "/", label: "nav.home" }];
+  if (actor.isAdmin || scopesFor(actor, "unit.read").length > 0) items.push({ to: "/units", label: "nav.units" });
+  if (actor.isAdmin || scopesFor(actor, "unit.manage").length > 0)
+    items.push({ to: "/admin/organisations", label: "nav.adminOrganisations" });
+  if (actor.isAdmin || scopesFor(actor, "user.manage").length > 0) items.push({ to: "/admin/users", label: "nav.adminUsers" });
+  if (actor.isAdmin || scopesFor(actor, "audit.read").length > 0) items.push({ to: "/admin/audit", label: "nav.adminAudit" });
+  items.push({ to: "/account", label: "nav.account" });
+  return items;
+}
+

@@ -1,0 +1,29 @@
+import { MEMBERSHIP_ROLES, ORGANISATION_KINDS } from "#db/schema";
+import type { MessageKey } from "~/i18n";
+import { useT } from "~/i18n/use-t";
+
+export function OrganisationKindOptions() {
+  const t = useT();
+  return (
+    <>
+      {ORGANISATION_KINDS.map((k) => (
+        <option key={k} value={k}>
+          {t(`orgKind.${k}` as MessageKey)}
+        </option>
+      ))}
+    </>
+  );
+}
+
+export function RoleOptions() {
+  const t = useT();
+  return (
+    <>
+      {MEMBERSHIP_ROLES.map((r) => (
+        <option key={r} value={r}>
+          {t(`role.${r}` as MessageKey)}
+        </option>
+      ))}
+    </>
+  );
+}

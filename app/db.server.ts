@@ -1,0 +1,13 @@
+import { createDb, type Db } from "#db/client.server";
+
+// One Kysely instance per process; tests swap in their own fresh database.
+const holder = globalThis as unknown as { __cerminDb?: Db };
+
+export function getDb(): Db {
+  holder.__cerminDb ??= createDb();
+  return holder.__cerminDb;
+}
+
+export function setDb(db: Db | undefined): void {
+  holder.__cerminDb = db;
+}

@@ -1,0 +1,158 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLoaderData,
+  useLocation,
+  useRouteError,
+} from "@remix-run/react";
+import { getOptionalUser } from "~/auth/require.server";
+import { rolesOf } from "~/auth/permissions";
+import { menuFor } from "~/components/menu";
+import { translateMaybe, translator, type MessageKey } from "~/i18n";
+import { getLocale } from "~/i18n/locale.server";
+import { useLocale, useT } from "~/i18n/use-t";
+import { useNonce } from "~/utils/nonce";
+import stylesUrl from "~/styles.css?url";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesUrl },
+  { rel: "icon", href: "data:," },
+];
+
+export const meta: MetaFunction = () => [{ title: "Cermin" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getOptionalUser(request);
+  const locale = await getLocale(request, user);
+  return {
+    locale,
+    user: user
+      ? { name: user.name, email: user.email, roles: rolesOf(user), menu: menuFor(user) }
+      : null,
+  };
+}
+
+function Shell({ children }: { children: React.ReactNode }) {
+  const locale = useLocale();
+  const nonce = useNonce();
+  return (
+    <html lang={locale}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        {children}
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+function LanguageSwitch() {
+  const locale = useLocale();
+  const t = useT();
+  const location = useLocation();
+  const other = locale === "id" ? "en" : "id";
+  return (
+    <Form method="post" action="/language" className="inline-form">
+      <input type="hidden" name="locale" value={other} />
+      <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+      <button type="submit" className="link-button" lang={other} data-testid="language-switch">
+        {t("lang.switchTo")}
+      </button>
+    </Form>
+  );
+}
+
+function Header() {
+  const data = useLoaderData<typeof loader>();
+  const t = useT();
+  return (
+    <header className="site-header">
+      <a className="skip-link" href="#main">
+        {t("nav.skip")}
+      </a>
+      <Link to="/" className="brand">
+        {t("app.name")}
+      </Link>
+      {data.user ? (
+        <nav aria-label="Menu" className="main-nav">
+          <ul data-testid="main-menu">
+            {data.user.menu.map((item) => (
+              <li key={item.to}>
+                <NavLink to={item.to} end={item.to === "/"}>
+                  {t(item.label)}
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      ) : null}
+      <div className="header-tools">
+        {data.user ? (
+          <span className="who" data-testid="current-user">
+            {data.user.name} · {data.user.roles.map((r) => t(`role.${r}` as MessageKey)).join(", ")}
+          </span>
+        ) : null}
+        <LanguageSwitch />
+        {data.user ? (
+          <Form method="post" action="/logout" className="inline-form">
+            <button type="submit" className="link-button" data-testid="logout">
+              {t("nav.logout")}
+            </button>
+          </Form>
+        ) : null}
+      </div>
+    </header>
+  );
+}
+
+export default function App() {
+  return (
+    <Shell>
+      <Header />
+      <main id="main" className="main">
+        <Outlet />
+      </main>
+    </Shell>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const t = translator(useLocale());
+  let status = 500;
+  let message = t("error.server");
+  if (isRouteErrorResponse(error)) {
+    status = error.status;
+    const raw = typeof error.data === "string" ? error.data : "";
+    if (status === 404) message = t("error.notFound");
+    else if (status === 403) message = t("error.forbidden");
+    else message = raw ? translateMaybe(t, raw) : t("error.badRequest");
+  }
+  return (
+    <Shell>
+      <main id="main" className="main">
+        <h1>
+          {t("error.title")} ({status})
+        </h1>
+        <p role="alert">{message}</p>
+        <p>
+          <a href="/">{t("error.backHome")}</a>
+        </p>
+      </main>
+    </Shell>
+  );
+}

@@ -1,0 +1,85 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { NewPasswordSchema } from "~/auth/password.server";
+import { requireUser } from "~/auth/require.server";
+import { clearSessionCookie, destroyAllSessions } from "~/auth/session.server";
+import { Field, FormAlert, feedbackFor } from "~/components/form";
+import { getDb } from "~/db.server";
+import { useT } from "~/i18n/use-t";
+import { changeOwnPassword, countSessions } from "~/services/users.server";
+import { badRequest, formFailure, parseForm, ruleFailure } from "~/utils/forms";
+import { redirect } from "@remix-run/node";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  return { name: user.name, email: user.email, sessions: await countSessions(getDb(), user.id) };
+}
+
+const PasswordChangeSchema = z
+  .object({ current: z.string({ required_error: "error.required" }).min(1, "error.required").max(200, "password.tooLong") })
+  .and(NewPasswordSchema);
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const db = getDb();
+  const formData = await request.formData();
+  const intent = formData.get("intent");
+  if (intent === "logout-everywhere") {
+    await destroyAllSessions(db, user.id);
+    return redirect("/login", { headers: { "Set-Cookie": await clearSessionCookie(request) } });
+  }
+  if (intent !== "password") return formFailure("error.unknownIntent", {});
+  const parsed = parseForm(formData, PasswordChangeSchema);
+  if (!parsed.ok) return badRequest({ ...parsed, values: {}, intent });
+  if (parsed.value.password.toLowerCase() === user.email) {
+    return badRequest({ formError: "error.form", fieldErrors: { password: "password.sameAsEmail" }, values: {}, intent });
+  }
+  try {
+    await changeOwnPassword(db, user.id, user.sessionId, parsed.value.current, parsed.value.password);
+  } catch (e) {
+    return ruleFailure(e, {}, intent);
+  }
+  return data({ ok: true as const, intent, message: "account.passwordChanged" as const });
+}
+
+export default function Account() {
+  const data = useLoaderData<typeof loader>();
+  const feedback = feedbackFor(useActionData<typeof action>(), "password");
+  const t = useT();
+  return (
+    <>
+      <h1>{t("account.title")}</h1>
+      <section className="card">
+        <h2>{t("account.profile")}</h2>
+        <p>
+          {data.name} — {data.email}
+        </p>
+        <p className="muted">{t("account.sessions", { count: data.sessions })}</p>
+      </section>
+      <section className="card">
+        <h2>{t("account.changePassword")}</h2>
+        <FormAlert feedback={feedback} />
+        <Form method="post">
+          <input type="hidden" name="intent" value="password" />
+          <Field name="current" type="password" label="account.currentPassword" autoComplete="current-password" required feedback={feedback} />
+          <Field name="password" type="password" label="account.newPassword" autoComplete="new-password" required minLength={10} feedback={feedback} />
+          <Field name="confirm" type="password" label="account.confirmPassword" autoComplete="new-password" required feedback={feedback} />
+          <p>
+            <button type="submit">{t("account.save")}</button>
+          </p>
+        </Form>
+      </section>
+      <section className="card">
+        <h2>{t("account.logoutEverywhere")}</h2>
+        <p className="muted">{t("account.logoutEverywhereHelp")}</p>
+        <Form method="post">
+          <input type="hidden" name="intent" value="logout-everywhere" />
+          <button type="submit" className="danger">
+            {t("account.logoutEverywhere")}
+          </button>
+        </Form>
+      </section>
+    </>
+  );
+}

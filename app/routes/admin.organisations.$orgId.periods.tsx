@@ -1,0 +1,142 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { can } from "~/auth/permissions";
+import { forbidden, requireUser } from "~/auth/require.server";
+import { Field, FormAlert, feedbackFor } from "~/components/form";
+import { getDb } from "~/db.server";
+import { formatDate } from "~/i18n";
+import { useLocale, useT } from "~/i18n/use-t";
+import { getOrganisation } from "~/services/organisations.server";
+import { createPeriod, listPeriods, setPeriodStatus, updatePeriodWindows } from "~/services/periods.server";
+import { badRequest, formFailure, formValues, parseForm, ruleFailure, type FormFailure } from "~/utils/forms";
+import { IdSchema, PeriodSchema, PeriodWindowsSchema } from "~/utils/schemas";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const db = getDb();
+  const org = await getOrganisation(db, user, params.orgId!);
+  if (!can(user, "period.manage", { type: "scope", scope: { organisationId: org.id, unitPath: null } })) throw forbidden();
+  return { org: { id: org.id, name: org.name }, periods: await listPeriods(db, user, org.id) };
+}
+
+const IntentSchema = z.enum(["add-period", "update-period", "close-period", "reopen-period"]);
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const db = getDb();
+  const org = await getOrganisation(db, user, params.orgId!);
+  const formData = await request.formData();
+  const values = formValues(formData);
+  const intentResult = IntentSchema.safeParse(formData.get("intent"));
+  if (!intentResult.success) return formFailure("error.unknownIntent", values);
+  const intent = intentResult.data;
+  const fail = (p: FormFailure) => badRequest({ ...p, intent });
+  try {
+    if (intent === "add-period") {
+      const parsed = parseForm(formData, PeriodSchema);
+      if (!parsed.ok) return fail(parsed);
+      await createPeriod(db, user, org.id, parsed.value);
+    } else if (intent === "update-period") {
+      const parsed = parseForm(formData, PeriodWindowsSchema.extend({ periodId: IdSchema }));
+      if (!parsed.ok) return fail(parsed);
+      const { periodId, ...windows } = parsed.value;
+      await updatePeriodWindows(db, user, org.id, periodId, windows);
+    } else {
+      const parsed = parseForm(formData, z.object({ periodId: IdSchema }));
+      if (!parsed.ok) return fail(parsed);
+      await setPeriodStatus(db, user, org.id, parsed.value.periodId, intent === "close-period" ? "closed" : "open");
+    }
+  } catch (e) {
+    return ruleFailure(e, values, intent);
+  }
+  return data({ ok: true as const, intent, message: "common.saved" as const });
+}
+
+const WINDOW_FIELDS = [
+  ["fillStart", "fill_start", "periods.fillStart"],
+  ["fillEnd", "fill_end", "periods.fillEnd"],
+  ["reviewEnd", "review_end", "periods.reviewEnd"],
+  ["evaluationEnd", "evaluation_end", "periods.evaluationEnd"],
+] as const;
+
+export default function Periods() {
+  const { org, periods } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const t = useT();
+  const locale = useLocale();
+  const addFeedback = feedbackFor(actionData, "add-period");
+  const rowFeedback = actionData && actionData.intent !== "add-period" ? feedbackFor(actionData) : undefined;
+  return (
+    <>
+      <p>
+        <Link to={`/admin/organisations/${org.id}`}>← {org.name}</Link>
+      </p>
+      <h1>{t("org.periods")}</h1>
+      <section className="card">
+        <FormAlert feedback={rowFeedback} />
+        {periods.length === 0 ? (
+          <p className="muted">{t("periods.empty")}</p>
+        ) : (
+          <table data-testid="periods">
+            <thead>
+              <tr>
+                <th>{t("periods.year")}</th>
+                <th>{t("common.status")}</th>
+                {WINDOW_FIELDS.map(([, , label]) => (
+                  <th key={label}>{t(label)}</th>
+                ))}
+                <th>{t("common.actions")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {periods.map((p) => (
+                <tr key={p.id}>
+                  <td>{p.year}</td>
+                  <td>{p.status === "open" ? t("periods.open") : t("periods.closed")}</td>
+                  {WINDOW_FIELDS.map(([, col]) => (
+                    <td key={col}>{formatDate(p[col], locale)}</td>
+                  ))}
+                  <td>
+                    <details>
+                      <summary>{t("common.edit")}</summary>
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="update-period" />
+                        <input type="hidden" name="periodId" value={p.id} />
+                        {WINDOW_FIELDS.map(([name, col, label]) => (
+                          <Field key={name} name={name} type="date" label={label} defaultValue={p[col] ?? ""} idPrefix={`${p.id}-`} />
+                        ))}
+                        <button type="submit">{t("common.save")}</button>
+                      </Form>
+                    </details>
+                    <Form method="post">
+                      <input type="hidden" name="intent" value={p.status === "open" ? "close-period" : "reopen-period"} />
+                      <input type="hidden" name="periodId" value={p.id} />
+                      <button type="submit" className="secondary">
+                        {p.status === "open" ? t("periods.close") : t("periods.reopen")}
+                      </button>
+                    </Form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section className="card">
+        <h2>{t("periods.add")}</h2>
+        <FormAlert feedback={addFeedback} />
+        <Form method="post">
+          <input type="hidden" name="intent" value="add-period" />
+          <Field name="year" type="number" label="periods.year" required min={2000} max={2100} feedback={addFeedback} idPrefix="add-" />
+          {WINDOW_FIELDS.map(([name, , label]) => (
+            <Field key={name} name={name} type="date" label={label} feedback={addFeedback} idPrefix="add-" />
+          ))}
+          <p>
+            <button type="submit">{t("periods.add")}</button>
+          </p>
+        </Form>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,84 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { can, scopesFor } from "~/auth/permissions";
+import { forbidden, requireUser } from "~/auth/require.server";
+import { Field, FormAlert, SelectField, feedbackFor } from "~/components/form";
+import { getDb } from "~/db.server";
+import type { MessageKey } from "~/i18n";
+import { OrganisationKindOptions } from "~/components/options";
+import { useT } from "~/i18n/use-t";
+import { createOrganisation, listOrganisations } from "~/services/organisations.server";
+import { badRequest, parseForm } from "~/utils/forms";
+import { OrganisationSchema } from "~/utils/schemas";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  if (!user.isAdmin && scopesFor(user, "unit.manage").length === 0) throw forbidden();
+  const orgs = await listOrganisations(getDb(), user);
+  const managed = orgs.filter((o) => user.isAdmin || scopesFor(user, "unit.manage").some((m) => m.organisationId === o.id));
+  return { orgs: managed, canCreate: can(user, "organisation.create", { type: "system" }) };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  if (!can(user, "organisation.create", { type: "system" })) throw forbidden();
+  const parsed = parseForm(await request.formData(), OrganisationSchema);
+  if (!parsed.ok) return badRequest(parsed);
+  const org = await createOrganisation(getDb(), user, parsed.value);
+  return redirect(`/admin/organisations/${org.id}`);
+}
+
+export default function Organisations() {
+  const { orgs, canCreate } = useLoaderData<typeof loader>();
+  const feedback = feedbackFor(useActionData<typeof action>());
+  const t = useT();
+  return (
+    <>
+      <h1>{t("orgs.title")}</h1>
+      <section className="card">
+        {orgs.length === 0 ? (
+          <p>{t("orgs.empty")}</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th>{t("common.name")}</th>
+                <th>{t("common.kind")}</th>
+                <th>{t("common.code")}</th>
+                <th>{t("nav.units")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {orgs.map((o) => (
+                <tr key={o.id}>
+                  <td>
+                    <Link to={`/admin/organisations/${o.id}`}>{o.name}</Link>
+                  </td>
+                  <td>{t(`orgKind.${o.kind}` as MessageKey)}</td>
+                  <td>{o.code ?? "–"}</td>
+                  <td>{o.unitCount}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      {canCreate ? (
+        <section className="card">
+          <h2>{t("orgs.create")}</h2>
+          <FormAlert feedback={feedback} />
+          <Form method="post">
+            <Field name="name" label="common.name" required maxLength={200} feedback={feedback} />
+            <SelectField name="kind" label="common.kind" feedback={feedback}>
+              <OrganisationKindOptions />
+            </SelectField>
+            <Field name="code" label="common.code" maxLength={50} feedback={feedback} />
+            <p>
+              <button type="submit">{t("common.add")}</button>
+            </p>
+          </Form>
+        </section>
+      ) : null}
+    </>
+  );
+}

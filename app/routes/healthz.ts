@@ -1,0 +1,12 @@
+import { sql } from "kysely";
+import { getDb } from "~/db.server";
+
+/** Liveness and database reachability, for load balancers. No data, no auth. */
+export async function loader() {
+  try {
+    await sql`select 1`.execute(getDb());
+    return Response.json({ status: "ok" }, { headers: { "Cache-Control": "no-store" } });
+  } catch {
+    return Response.json({ status: "error", db: "unreachable" }, { status: 503, headers: { "Cache-Control": "no-store" } });
+  }
+}

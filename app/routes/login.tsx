@@ -1,0 +1,77 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { getOptionalUser } from "~/auth/require.server";
+import { createSession, safeRedirect } from "~/auth/session.server";
+import { Field, FormAlert, feedbackFor } from "~/components/form";
+import { getDb } from "~/db.server";
+import { useT } from "~/i18n/use-t";
+import { attemptLogin } from "~/services/login.server";
+import { parseForm } from "~/utils/forms";
+
+export const meta: MetaFunction = () => [{ title: "Masuk · Cermin" }];
+
+const LoginSchema = z.object({
+  email: z.string({ required_error: "error.required" }).trim().min(1, "error.required").max(254, "error.tooLong"),
+  password: z.string({ required_error: "error.required" }).min(1, "error.required").max(200, "password.tooLong"),
+  redirectTo: z.string().optional(),
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getOptionalUser(request);
+  if (user) throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo")));
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const parsed = parseForm(await request.formData(), LoginSchema);
+  if (!parsed.ok) return data({ ...parsed, values: { email: parsed.values.email ?? "" } }, { status: 400 });
+  const db = getDb();
+  const result = await attemptLogin(db, parsed.value.email, parsed.value.password, context?.ip ?? null);
+  const values = { email: parsed.value.email };
+  if (!result.ok) {
+    if (result.reason === "throttled") {
+      return data(
+        { ok: false as const, formError: "login.throttled" as const, seconds: result.seconds, fieldErrors: {}, values },
+        { status: 429, headers: { "Retry-After": String(result.seconds) } },
+      );
+    }
+    const formError = result.reason === "disabled" ? "login.disabled" : result.reason === "no_password" ? "login.noPassword" : "login.invalid";
+    return data({ ok: false as const, formError, fieldErrors: {}, values }, { status: 401 });
+  }
+  const cookie = await createSession(db, result.user.id, request, context?.ip ?? null);
+  return redirect(safeRedirect(parsed.value.redirectTo), { headers: { "Set-Cookie": cookie } });
+}
+
+export default function Login() {
+  const t = useT();
+  const actionData = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const feedback = feedbackFor(actionData);
+  const seconds = actionData && "seconds" in actionData && typeof actionData.seconds === "number" ? actionData.seconds : undefined;
+  return (
+    <div className="card narrow">
+      <h1>{t("login.title")}</h1>
+      {seconds !== undefined ? (
+        <p className="alert alert-error" role="alert">
+          {t("login.throttled", { seconds })}
+        </p>
+      ) : (
+        <FormAlert feedback={feedback} />
+      )}
+      {params.get("passwordSet") && !feedback ? (
+        <p className="alert alert-ok" role="status">
+          {t("setPassword.done")}
+        </p>
+      ) : null}
+      <Form method="post">
+        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
+        <Field name="email" type="email" label="login.email" autoComplete="username" required autoFocus feedback={feedback} />
+        <Field name="password" type="password" label="login.password" autoComplete="current-password" required feedback={feedback} />
+        <p>
+          <button type="submit">{t("login.submit")}</button>
+        </p>
+      </Form>
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { NewPasswordSchema } from "~/auth/password.server";
+import { Field, FormAlert, feedbackFor } from "~/components/form";
+import { getDb } from "~/db.server";
+import { useT } from "~/i18n/use-t";
+import { getPasswordTokenUser, setPasswordWithToken } from "~/services/users.server";
+import { badRequest, parseForm } from "~/utils/forms";
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const user = await getPasswordTokenUser(getDb(), params.token ?? "");
+  return { email: user?.email ?? null };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const parsed = parseForm(await request.formData(), NewPasswordSchema);
+  if (!parsed.ok) return badRequest({ ...parsed, values: {} });
+  const db = getDb();
+  const user = await getPasswordTokenUser(db, params.token ?? "");
+  if (!user) return data({ ok: false as const, formError: "setPassword.invalidLink" as const, fieldErrors: {}, values: {} }, { status: 410 });
+  if (parsed.value.password.toLowerCase() === user.email) {
+    return badRequest({ formError: "error.form", fieldErrors: { password: "password.sameAsEmail" }, values: {} });
+  }
+  await setPasswordWithToken(db, params.token ?? "", parsed.value.password);
+  return redirect("/login?passwordSet=1");
+}
+
+export default function SetPassword() {
+  const { email } = useLoaderData<typeof loader>();
+  const feedback = feedbackFor(useActionData<typeof action>());
+  const t = useT();
+  return (
+    <div className="card narrow">
+      <h1>{t("setPassword.title")}</h1>
+      {email ? (
+        <>
+          <p>{t("setPassword.intro", { email })}</p>
+          <FormAlert feedback={feedback} />
+          <Form method="post">
+            <Field name="password" type="password" label="account.newPassword" autoComplete="new-password" required minLength={10} feedback={feedback} />
+            <Field name="confirm" type="password" label="account.confirmPassword" autoComplete="new-password" required feedback={feedback} />
+            <p>
+              <button type="submit">{t("setPassword.submit")}</button>
+            </p>
+          </Form>
+        </>
+      ) : (
+        <p className="alert alert-error" role="alert">
+          {t("setPassword.invalidLink")}
+        </p>
+      )}
+    </div>
+  );
+}

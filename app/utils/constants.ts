@@ -1,0 +1,1 @@
+export const PASSWORD_LINK_HOURS = 72;

@@ -1,0 +1,67 @@
+import { data } from "@remix-run/node";
+import type { z } from "zod";
+import { isMessageKey, type MessageKey } from "~/i18n";
+
+export type FieldErrors = Partial<Record<string, MessageKey>>;
+
+export interface FormFailure {
+  ok: false;
+  formError: MessageKey;
+  fieldErrors: FieldErrors;
+  values: Record<string, string>;
+}
+
+/** Form fields as plain strings (files are ignored here; upload routes read them separately). */
+export function formValues(formData: FormData): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [key, value] of formData.entries()) {
+    if (typeof value === "string" && !(key in values)) values[key] = value;
+  }
+  return values;
+}
+
+/** Maps Zod issues to message keys; an issue whose message is not a key becomes "error.invalid". */
+export function fieldErrorsOf(error: z.ZodError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) {
+    const field = issue.path.join(".") || "_form";
+    if (out[field]) continue;
+    out[field] = isMessageKey(issue.message)
+      ? issue.message
+      : issue.code === "invalid_type" && issue.received === "undefined"
+        ? "error.required"
+        : "error.invalid";
+  }
+  return out;
+}
+
+export type Parsed<T> = { ok: true; value: T } | FormFailure;
+
+export function parseForm<S extends z.ZodTypeAny>(formData: FormData, schema: S): Parsed<z.infer<S>> {
+  const values = formValues(formData);
+  const result = schema.safeParse(values);
+  if (result.success) return { ok: true, value: result.data };
+  return { ok: false, formError: "error.form", fieldErrors: fieldErrorsOf(result.error), values };
+}
+
+/** A 400 answer the form renders: the message, per-field errors and the user's input, so nothing is lost. */
+export function badRequest(failure: Omit<FormFailure, "ok"> & { intent?: string }) {
+  return data({ ok: false as const, ...failure }, { status: 400 });
+}
+
+export function formFailure(formError: MessageKey, values: Record<string, string>, fieldErrors: FieldErrors = {}) {
+  return badRequest({ formError, fieldErrors, values });
+}
+
+/** Empty form fields mean "not given". */
+export function emptyToNull(v: unknown): unknown {
+  return typeof v === "string" && v.trim() === "" ? null : v;
+}
+
+/** Domain rule errors carry a message key; they become a 400 in the form that caused them. */
+export function ruleFailure(error: unknown, values: Record<string, string>, intent?: string) {
+  if (error instanceof Error && "key" in error && isMessageKey((error as { key: unknown }).key)) {
+    return badRequest({ formError: (error as { key: MessageKey }).key, fieldErrors: {}, values, intent });
+  }
+  throw error;
+}

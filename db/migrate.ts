@@ -1,0 +1,17 @@
+import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from "kysely";
+import type { Db } from "./client.server";
+import * as m0001 from "./migrations/2026_11_23_0900_foundation";
+
+// An explicit list (not a folder scan) so the same migrations run from the CLI, the server bundle and tests.
+const migrations: Record<string, Migration> = {
+  "2026_11_23_0900_foundation": m0001,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db, provider });
+  const result = await migrator.migrateToLatest();
+  if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));
+  return result;
+}
