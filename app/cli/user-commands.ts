@@ -1,5 +1,5 @@
 import { createDb } from "#db/client.server";
-import { MEMBERSHIP_ROLES, ROLES } from "#db/schema";
+import { type MembershipRole, ROLES } from "#db/schema";
 import { migrateToLatest } from "#db/migrate";
 import type { Actor } from "~/auth/permissions";
 import { createUser } from "~/services/users.server";
@@ -43,7 +43,7 @@ export async function userCreate(args: string[], io: CliIo): Promise<number> {
     } else {
       if (!opts.unit && !opts.org) throw new UsageError("--unit <id|code> (or --org <id|code> for the whole organisation) is required for this role");
       const scope = await resolveScope(db, opts.unit as string | undefined, opts.org as string | undefined);
-      const created = await createUser(db, CLI_ACTOR, { email: email.data, name, role: role as (typeof MEMBERSHIP_ROLES)[number], ...scope }).catch((e: unknown) => {
+      const created = await createUser(db, CLI_ACTOR, { email: email.data, name, role: role as MembershipRole, ...scope }).catch((e: unknown) => {
         if (e instanceof Error && e.message === "users.emailTaken") return null;
         throw e;
       });

@@ -8,7 +8,7 @@ import { Field, FormAlert, feedbackFor } from "~/components/form";
 import { getDb } from "~/db.server";
 import { useT } from "~/i18n/use-t";
 import { changeOwnPassword, countSessions } from "~/services/users.server";
-import { badRequest, formFailure, parseForm, ruleFailure } from "~/utils/forms";
+import { badRequest, formFailure, parseForm, readFormData, ruleFailure } from "~/utils/forms";
 import { redirect } from "@remix-run/node";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -23,7 +23,7 @@ const PasswordChangeSchema = z
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const intent = formData.get("intent");
   if (intent === "logout-everywhere") {
     await destroyAllSessions(db, user.id);

@@ -10,7 +10,7 @@ import { getDb } from "~/db.server";
 import { useT } from "~/i18n/use-t";
 import { getOrganisation, updateOrganisation } from "~/services/organisations.server";
 import { buildTree, createUnit, flattenTree, listUnits, moveUnit, renameUnit, setUnitArchived } from "~/services/units.server";
-import { badRequest, formFailure, formValues, parseForm, ruleFailure, type FormFailure } from "~/utils/forms";
+import { badRequest, formFailure, type FormFailure, formValues, parseForm, readFormData, ruleFailure } from "~/utils/forms";
 import { IdSchema, OptionalIdSchema, OrganisationSchema, UnitFieldsSchema } from "~/utils/schemas";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -41,7 +41,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
   const org = await getOrganisation(db, user, params.orgId!);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const values = formValues(formData);
   const intentResult = IntentSchema.safeParse(formData.get("intent"));
   if (!intentResult.success) return formFailure("error.unknownIntent", values);

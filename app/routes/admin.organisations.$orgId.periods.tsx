@@ -9,7 +9,7 @@ import { formatDate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 import { getOrganisation } from "~/services/organisations.server";
 import { createPeriod, listPeriods, setPeriodStatus, updatePeriodWindows } from "~/services/periods.server";
-import { badRequest, formFailure, formValues, parseForm, ruleFailure, type FormFailure } from "~/utils/forms";
+import { badRequest, formFailure, type FormFailure, formValues, parseForm, readFormData, ruleFailure } from "~/utils/forms";
 import { IdSchema, PeriodSchema, PeriodWindowsSchema } from "~/utils/schemas";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -26,7 +26,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
   const org = await getOrganisation(db, user, params.orgId!);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const values = formValues(formData);
   const intentResult = IntentSchema.safeParse(formData.get("intent"));
   if (!intentResult.success) return formFailure("error.unknownIntent", values);

@@ -8,7 +8,7 @@ import type { MessageKey } from "~/i18n";
 import { OrganisationKindOptions } from "~/components/options";
 import { useT } from "~/i18n/use-t";
 import { createOrganisation, listOrganisations } from "~/services/organisations.server";
-import { badRequest, parseForm } from "~/utils/forms";
+import { badRequest, parseForm, readFormData } from "~/utils/forms";
 import { OrganisationSchema } from "~/utils/schemas";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -22,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   if (!can(user, "organisation.create", { type: "system" })) throw forbidden();
-  const parsed = parseForm(await request.formData(), OrganisationSchema);
+  const parsed = parseForm(await readFormData(request), OrganisationSchema);
   if (!parsed.ok) return badRequest(parsed);
   const org = await createOrganisation(getDb(), user, parsed.value);
   return redirect(`/admin/organisations/${org.id}`);

@@ -19,7 +19,7 @@ import {
   updateUserName,
   userResource,
 } from "~/services/users.server";
-import { badRequest, formFailure, formValues, parseForm, ruleFailure, type FormFailure } from "~/utils/forms";
+import { badRequest, formFailure, type FormFailure, formValues, parseForm, readFormData, ruleFailure } from "~/utils/forms";
 import { IdSchema, ScopedRoleSchema } from "~/utils/schemas";
 import { PASSWORD_LINK_HOURS } from "~/utils/constants";
 
@@ -41,7 +41,7 @@ const IntentSchema = z.enum(["rename", "disable", "enable", "password-link", "ad
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor, db, target } = await load(request, params.userId!);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const values = formValues(formData);
   const intentResult = IntentSchema.safeParse(formData.get("intent"));
   if (!intentResult.success) return formFailure("error.unknownIntent", values);

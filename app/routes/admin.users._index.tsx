@@ -11,7 +11,7 @@ import { useT } from "~/i18n/use-t";
 import { listGrantableScopes } from "~/services/scope-options.server";
 import { createUser, listUsers } from "~/services/users.server";
 import { PASSWORD_LINK_HOURS } from "~/utils/constants";
-import { badRequest, parseForm, ruleFailure } from "~/utils/forms";
+import { badRequest, parseForm, readFormData, ruleFailure } from "~/utils/forms";
 import { CreateUserFormSchema } from "~/utils/schemas";
 
 async function requireUserManager(request: Request) {
@@ -30,7 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUserManager(request);
-  const parsed = parseForm(await request.formData(), CreateUserFormSchema);
+  const parsed = parseForm(await readFormData(request), CreateUserFormSchema);
   if (!parsed.ok) return badRequest(parsed);
   const { scope, ...rest } = parsed.value;
   try {

@@ -7,7 +7,7 @@ import { Field, FormAlert, feedbackFor } from "~/components/form";
 import { getDb } from "~/db.server";
 import { useT } from "~/i18n/use-t";
 import { attemptLogin } from "~/services/login.server";
-import { parseForm } from "~/utils/forms";
+import { parseForm, readFormData } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Masuk · Cermin" }];
 
@@ -24,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const parsed = parseForm(await request.formData(), LoginSchema);
+  const parsed = parseForm(await readFormData(request), LoginSchema);
   if (!parsed.ok) return data({ ...parsed, values: { email: parsed.values.email ?? "" } }, { status: 400 });
   const db = getDb();
   const result = await attemptLogin(db, parsed.value.email, parsed.value.password, context?.ip ?? null);

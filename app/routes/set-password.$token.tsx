@@ -5,7 +5,7 @@ import { Field, FormAlert, feedbackFor } from "~/components/form";
 import { getDb } from "~/db.server";
 import { useT } from "~/i18n/use-t";
 import { getPasswordTokenUser, setPasswordWithToken } from "~/services/users.server";
-import { badRequest, parseForm } from "~/utils/forms";
+import { badRequest, parseForm, readFormData } from "~/utils/forms";
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const user = await getPasswordTokenUser(getDb(), params.token ?? "");
@@ -13,7 +13,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const parsed = parseForm(await request.formData(), NewPasswordSchema);
+  const parsed = parseForm(await readFormData(request), NewPasswordSchema);
   if (!parsed.ok) return badRequest({ ...parsed, values: {} });
   const db = getDb();
   const user = await getPasswordTokenUser(db, params.token ?? "");

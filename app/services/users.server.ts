@@ -3,7 +3,7 @@ import type { Db } from "#db/client.server";
 import type { MembershipRole, User } from "#db/schema";
 import { hashPassword, verifyPassword } from "~/auth/password.server";
 import { can, type Actor, type Resource, type Scope } from "~/auth/permissions";
-import { forbidden, notFound, requirePermission } from "~/auth/require.server";
+import { forbidden, notFound } from "~/auth/require.server";
 import { destroyAllSessions, hashToken } from "~/auth/session.server";
 import { newId } from "~/utils/ids";
 import { writeAudit } from "./audit.server";

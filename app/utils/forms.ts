@@ -53,9 +53,9 @@ export function formFailure(formError: MessageKey, values: Record<string, string
   return badRequest({ formError, fieldErrors, values });
 }
 
-/** Empty form fields mean "not given". */
+/** Empty or missing form fields mean "not given". */
 export function emptyToNull(v: unknown): unknown {
-  return typeof v === "string" && v.trim() === "" ? null : v;
+  return v === undefined || (typeof v === "string" && v.trim() === "") ? null : v;
 }
 
 /** Domain rule errors carry a message key; they become a 400 in the form that caused them. */
@@ -64,4 +64,13 @@ export function ruleFailure(error: unknown, values: Record<string, string>, inte
     return badRequest({ formError: (error as { key: MessageKey }).key, fieldErrors: {}, values, intent });
   }
   throw error;
+}
+
+/** request.formData() throws on a malformed body (bad multipart, wrong content type); that is the client's fault: 400. */
+export async function readFormData(request: Request): Promise<FormData> {
+  try {
+    return await request.formData();
+  } catch {
+    throw new Response("error.badRequest", { status: 400, statusText: "Bad Request" });
+  }
 }

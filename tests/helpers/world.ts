@@ -1,0 +1,37 @@
+import type { Db } from "#db/client.server";
+import { newId } from "~/utils/ids";
+import { makeOrg, makeUnit, makeUser, sessionCookie } from "./factories";
+
+export const PERSONAS = ["anon", "admin", "orgAdmin", "coordinator", "assessor", "reviewer", "evaluator", "otherOrgAdmin"] as const;
+export type Persona = (typeof PERSONAS)[number];
+
+/**
+ * Two organisations: a ministry with an echelon-I unit and a service unit below it, where every role has
+ * one user, and a second organisation with its own org admin (who must never see the first).
+ */
+export async function buildWorld(db: Db) {
+  const ministry = await makeOrg(db, "Kementerian Uji");
+  const other = await makeOrg(db, "Kabupaten Lain", "pemda_kabkota");
+  const eselon1 = await makeUnit(db, ministry.id, null, "Ditjen Uji");
+  const service = await makeUnit(db, ministry.id, eselon1, "Kantor Layanan Uji");
+  const otherUnit = await makeUnit(db, other.id, null, "Dinas Lain");
+  const users = {
+    admin: await makeUser(db, { role: "admin" }),
+    orgAdmin: await makeUser(db, { role: "org_admin", organisationId: ministry.id }),
+    coordinator: await makeUser(db, { role: "coordinator", organisationId: ministry.id, unitId: eselon1.id }),
+    assessor: await makeUser(db, { role: "assessor", organisationId: ministry.id, unitId: service.id }),
+    reviewer: await makeUser(db, { role: "reviewer", organisationId: ministry.id }),
+    evaluator: await makeUser(db, { role: "evaluator", organisationId: ministry.id }),
+    otherOrgAdmin: await makeUser(db, { role: "org_admin", organisationId: other.id }),
+  };
+  const cookies: Record<Persona, string | null> = { anon: null } as Record<Persona, string | null>;
+  for (const [k, u] of Object.entries(users)) cookies[k as Persona] = await sessionCookie(db, u.id);
+  const periodId = newId();
+  await db
+    .insertInto("period")
+    .values({ id: periodId, organisation_id: ministry.id, year: 2025, name: "Periode 2025", status: "open", fill_start: null, fill_end: null, review_end: null, evaluation_end: null, created_at: new Date().toISOString() })
+    .execute();
+  return { ministry, other, eselon1, service, otherUnit, users, cookies, periodId };
+}
+
+export type World = Awaited<ReturnType<typeof buildWorld>>;

@@ -1,0 +1,84 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import SQLite from "better-sqlite3";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { main } from "~/cli/main";
+
+let dir: string;
+const saved = { DATA_DIR: process.env.DATA_DIR, DATABASE_URL: process.env.DATABASE_URL };
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "cermin-cli-"));
+  process.env.DATA_DIR = dir;
+  delete process.env.DATABASE_URL;
+});
+afterAll(() => {
+  process.env.DATA_DIR = saved.DATA_DIR;
+  if (saved.DATABASE_URL) process.env.DATABASE_URL = saved.DATABASE_URL;
+  if (!saved.DATA_DIR) delete process.env.DATA_DIR;
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function run(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (s) => out.push(s), err: (s) => err.push(s) });
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+test("db migrate, then the demo seed writes logins once and refuses a second time", async () => {
+  expect((await run("db", "migrate")).out).toMatch(/Applied 1 migration/);
+  expect((await run("db", "migrate")).out).toMatch(/up to date/);
+  const seeded = await run("db", "seed", "--demo");
+  expect(seeded.code).toBe(0);
+  const file = fs.readFileSync(path.join(dir, "demo-logins.txt"), "utf8");
+  expect(file).toMatch(/admin@cermin\.test\s+\S{20}/);
+  expect((fs.statSync(path.join(dir, "demo-logins.txt")).mode & 0o777).toString(8)).toBe("600");
+  const db = new SQLite(path.join(dir, "cermin.db"), { readonly: true });
+  expect(db.prepare("select count(*) n from unit").get()).toEqual({ n: 14 });
+  expect(db.prepare("select count(*) n from period").get()).toEqual({ n: 8 });
+  expect(db.prepare("select count(*) n from user").get()).toEqual({ n: 7 });
+  db.close();
+  const again = await run("db", "seed", "--demo");
+  expect(again.code).toBe(1);
+  expect(again.err).toMatch(/only seeded into an empty database/);
+});
+
+test("user create prints a one-time link and validates its arguments", async () => {
+  const ok = await run("user", "create", "--email", "baru@kemendemo.test", "--role", "assessor", "--unit", "KLP-SBY", "--name", "Asesor Baru");
+  expect(ok.code).toBe(0);
+  expect(ok.out).toMatch(/\/set-password\/[\w-]{40,}/);
+  const admin = await run("user", "create", "--email", "root2@cermin.test", "--role", "admin");
+  expect(admin.code).toBe(0);
+  expect((await run("user", "create", "--email", "baru@kemendemo.test", "--role", "assessor", "--unit", "KLP-SBY")).err).toMatch(/already exists/);
+  const badRole = await run("user", "create", "--email", "x@y.id", "--role", "raja", "--unit", "KLP-SBY");
+  expect(badRole.code).toBe(2);
+  expect(badRole.err).toMatch(/--role must be one of/);
+  expect((await run("user", "create", "--email", "bukan-email", "--role", "assessor")).err).toMatch(/valid email/);
+  expect((await run("user", "create", "--email", "x@y.id", "--role", "assessor")).err).toMatch(/--unit/);
+  expect((await run("user", "create", "--email", "x@y.id", "--role", "assessor", "--unit", "TIDAK-ADA")).err).toMatch(/no unit/);
+  expect((await run("user", "create", "--bogus")).code).toBe(2);
+});
+
+test("backup writes a copy that passes integrity_check and never overwrites", async () => {
+  const target = path.join(dir, "backups", "cermin-backup.db");
+  const out = await run("backup", target);
+  expect(out.code).toBe(0);
+  const copy = new SQLite(target, { readonly: true });
+  expect(copy.pragma("integrity_check", { simple: true })).toBe("ok");
+  expect((copy.prepare("select count(*) n from user").get() as { n: number }).n).toBe(9);
+  copy.close();
+  const again = await run("backup", target);
+  expect(again.code).toBe(1);
+  expect(again.err).toMatch(/Refusing to overwrite/);
+  expect((await run("backup")).code).toBe(2);
+});
+
+test("unknown commands exit non-zero with usage help", async () => {
+  const r = await run("terbang");
+  expect(r.code).toBe(2);
+  expect(r.err).toMatch(/unknown command "terbang"/);
+  expect((await run("db", "drop")).code).toBe(2);
+  expect((await run("help")).out).toMatch(/cermin start/);
+});

@@ -1,0 +1,130 @@
+import fs from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, test } from "vitest";
+import type { Db } from "#db/client.server";
+import { freshDb } from "../helpers/db";
+import { sessionCookie } from "../helpers/factories";
+import { callAction, callLoader } from "../helpers/remix";
+import { buildWorld, PERSONAS, type Persona, type World } from "../helpers/world";
+
+type Expect = Record<Persona, number>;
+const all = (status: number, overrides: Partial<Expect> = {}): Expect =>
+  ({ ...Object.fromEntries(PERSONAS.map((p) => [p, status])), ...overrides }) as Expect;
+const signedIn = (status: number, overrides: Partial<Expect> = {}) => all(status, { anon: 302, ...overrides });
+const adminsOnly = (ok: number, overrides: Partial<Expect> = {}) =>
+  signedIn(403, { admin: ok, orgAdmin: ok, otherOrgAdmin: ok, ...overrides });
+
+interface RouteCase {
+  params?: (w: World) => Record<string, string>;
+  get?: Expect;
+  /** freshSession: the request ends its session (logout), so it gets a throwaway one. */
+  post?: { form: (w: World, p: Persona) => Record<string, string>; expect: Expect; freshSession?: boolean };
+}
+
+let n = 0;
+/** Every route module must be listed here; a new route without an entry fails the test below. */
+const MATRIX: Record<string, RouteCase> = {
+  _index: { get: signedIn(200) },
+  login: { get: all(302, { anon: 200 }), post: { form: (_w, p) => ({ email: `nobody-${p}@test.local`, password: "salah" }), expect: all(401) } },
+  logout: { get: all(302), post: { form: () => ({}), expect: all(302), freshSession: true } },
+  language: { get: all(302), post: { form: () => ({ locale: "en", redirectTo: "/" }), expect: all(302) } },
+  healthz: { get: all(200) },
+  "set-password.$token": {
+    params: () => ({ token: "not-a-real-token" }),
+    get: all(200),
+    post: { form: () => ({ password: "sebuah-kata-sandi", confirm: "sebuah-kata-sandi" }), expect: all(410) },
+  },
+  account: { get: signedIn(200), post: { form: () => ({ intent: "nothing" }), expect: signedIn(400) } },
+  units: { get: signedIn(200) },
+  "admin.audit": { get: adminsOnly(200, { reviewer: 200 }) },
+  "admin.organisations._index": {
+    get: adminsOnly(200),
+    post: { form: () => ({ name: `Instansi ${++n}`, kind: "pemda_provinsi" }), expect: signedIn(403, { admin: 302 }) },
+  },
+  "admin.organisations.$orgId._index": {
+    params: (w) => ({ orgId: w.ministry.id }),
+    get: signedIn(403, { admin: 200, orgAdmin: 200 }),
+    post: {
+      form: () => ({ intent: "update-org", name: "Kementerian Uji", kind: "kementerian_lembaga" }),
+      expect: signedIn(403, { admin: 200, orgAdmin: 200 }),
+    },
+  },
+  "admin.organisations.$orgId.periods": {
+    params: (w) => ({ orgId: w.ministry.id }),
+    get: signedIn(403, { admin: 200, orgAdmin: 200 }),
+    post: {
+      form: (w) => ({ intent: "update-period", periodId: w.periodId, fillStart: "2025-02-01" }),
+      expect: signedIn(403, { admin: 200, orgAdmin: 200 }),
+    },
+  },
+  "admin.users._index": {
+    get: adminsOnly(200),
+    post: {
+      form: (w, p) => ({
+        name: "Pengguna Baru",
+        email: `baru-${p}-${++n}@test.local`,
+        scope: p === "otherOrgAdmin" ? w.other.id : w.ministry.id,
+        role: "assessor",
+      }),
+      expect: adminsOnly(200),
+    },
+  },
+  "admin.users.$userId": {
+    params: (w) => ({ userId: w.users.assessor.id }),
+    get: signedIn(403, { admin: 200, orgAdmin: 200, reviewer: 200 }),
+    post: { form: () => ({ intent: "rename", name: "Sari Asesor" }), expect: signedIn(403, { admin: 200, orgAdmin: 200 }) },
+  },
+};
+
+const routeIds = fs
+  .readdirSync(path.resolve("app/routes"))
+  .map((f) => f.replace(/\.(tsx|ts)$/, ""))
+  .sort();
+
+let world: World;
+let db: Db;
+beforeAll(async () => {
+  db = await freshDb();
+  world = await buildWorld(db);
+});
+
+test("every route module is in the role × route matrix", () => {
+  expect(Object.keys(MATRIX).sort()).toEqual(routeIds);
+});
+
+describe.each(routeIds.filter((id) => MATRIX[id]))("%s", (id) => {
+  const rc = MATRIX[id]!;
+  const load = () => import(`../../app/routes/${id}.${fs.existsSync(`app/routes/${id}.tsx`) ? "tsx" : "ts"}`);
+  const urlPath = "/" + id.replace(/^_index$/, "").replace(/\._index$/, "").replace(/\./g, "/");
+
+  test.each(PERSONAS)("GET as %s", async (persona) => {
+    const mod = await load();
+    if (!rc.get) return expect(mod.loader).toBeUndefined();
+    const out = await callLoader(mod, { path: urlPath, cookie: world.cookies[persona], params: rc.params?.(world) });
+    expect(out.status, `${id} GET as ${persona}`).toBe(rc.get[persona]);
+  });
+
+  test.each(PERSONAS)("POST as %s", async (persona) => {
+    const mod = await load();
+    if (!rc.post) return expect(mod.action).toBeUndefined();
+    const cookie = rc.post.freshSession && persona !== "anon" ? await sessionCookie(db, world.users[persona].id) : world.cookies[persona];
+    const out = await callAction(mod, { path: urlPath, cookie, params: rc.params?.(world), form: rc.post.form(world, persona) });
+    expect(out.status, `${id} POST as ${persona}: ${JSON.stringify(out.data)}`).toBe(rc.post.expect[persona]);
+  });
+});
+
+test("an organisation admin never sees another organisation", async () => {
+  const orgs = await import("../../app/routes/admin.organisations._index");
+  const out = await callLoader(orgs, { path: "/admin/organisations", cookie: world.cookies.otherOrgAdmin });
+  const names = (out.data as { orgs: { name: string }[] }).orgs.map((o) => o.name);
+  expect(names).toEqual(["Kabupaten Lain"]);
+  const users = await import("../../app/routes/admin.users._index");
+  const u = await callLoader(users, { path: "/admin/users", cookie: world.cookies.otherOrgAdmin });
+  const data = u.data as { users: { email: string; memberships: { organisationId: string }[] }[]; scopes: { label: string }[] };
+  expect(data.users.map((x) => x.email)).toContain(world.users.otherOrgAdmin.email);
+  expect(data.users.flatMap((x) => x.memberships).every((m) => m.organisationId === world.other.id)).toBe(true);
+  expect(data.scopes.every((s) => s.label.startsWith("Kabupaten Lain"))).toBe(true);
+  const detail = await import("../../app/routes/admin.organisations.$orgId._index");
+  const missing = await callLoader(detail, { path: "/admin/organisations/nope", cookie: world.cookies.admin, params: { orgId: "nope" } });
+  expect(missing.status).toBe(404);
+});

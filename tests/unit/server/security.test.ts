@@ -1,0 +1,38 @@
+import { expect, test } from "vitest";
+import { checkBodySize, contentSecurityPolicy, isCrossOriginWrite, securityHeaders } from "~/server/security";
+
+const own = ["http://localhost:3000"];
+
+test("cross-origin writes are refused, same-origin and reads pass", () => {
+  expect(isCrossOriginWrite({ method: "POST", origin: "http://evil.example", secFetchSite: undefined, expectedOrigins: own })).toBe(true);
+  expect(isCrossOriginWrite({ method: "POST", origin: "null", secFetchSite: undefined, expectedOrigins: own })).toBe(true);
+  expect(isCrossOriginWrite({ method: "POST", origin: "http://localhost:3000", secFetchSite: "same-origin", expectedOrigins: own })).toBe(false);
+  expect(isCrossOriginWrite({ method: "GET", origin: "http://evil.example", secFetchSite: "cross-site", expectedOrigins: own })).toBe(false);
+  expect(isCrossOriginWrite({ method: "DELETE", origin: undefined, secFetchSite: "cross-site", expectedOrigins: own })).toBe(true);
+  expect(isCrossOriginWrite({ method: "POST", origin: undefined, secFetchSite: undefined, expectedOrigins: own })).toBe(false);
+  expect(isCrossOriginWrite({ method: "POST", origin: "HTTP://LOCALHOST:3000", secFetchSite: undefined, expectedOrigins: own })).toBe(false);
+});
+
+test("the CSP allows only nonce'd inline scripts and forbids framing", () => {
+  const csp = contentSecurityPolicy("abc");
+  expect(csp).toContain("script-src 'self' 'nonce-abc'");
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(csp).not.toContain("unsafe-eval");
+  expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+});
+
+test("security headers: nosniff, referrer policy; HSTS only over HTTPS", () => {
+  const h = securityHeaders("n", false);
+  expect(h["X-Content-Type-Options"]).toBe("nosniff");
+  expect(h["Referrer-Policy"]).toBe("strict-origin-when-cross-origin");
+  expect(h["Strict-Transport-Security"]).toBeUndefined();
+  expect(securityHeaders("n", true)["Strict-Transport-Security"]).toMatch(/max-age=/);
+});
+
+test("body size: over the limit is refused, chunked bodies must declare a length", () => {
+  expect(checkBodySize({ method: "POST", contentLength: "1025", chunked: false, limit: 1024 })).toBe("too_large");
+  expect(checkBodySize({ method: "POST", contentLength: "1024", chunked: false, limit: 1024 })).toBe("ok");
+  expect(checkBodySize({ method: "POST", contentLength: undefined, chunked: true, limit: 1024 })).toBe("length_required");
+  expect(checkBodySize({ method: "POST", contentLength: "-5", chunked: false, limit: 1024 })).toBe("length_required");
+  expect(checkBodySize({ method: "GET", contentLength: "99999", chunked: false, limit: 1024 })).toBe("ok");
+});
