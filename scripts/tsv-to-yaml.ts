@@ -13,14 +13,19 @@ import path from "node:path";
 import { stringify } from "yaml";
 import { parseInstrument } from "../app/domain/instrument/parse";
 
-type Row = Record<"id" | "parent_path" | "subarea_weight" | "answer_type" | "options" | "inputs" | "evidence_hint" | "question" | "status", string>;
+type Row = Record<
+  "id" | "parent_path" | "subarea_weight" | "answer_type" | "options" | "inputs" | "evidence_hint" | "question" | "status",
+  string
+>;
 type Obj = Record<string, unknown>;
 
 const specDir = process.argv[2] ?? path.resolve(process.cwd(), "../shared/domain/instruments");
 const outDir = process.argv[3] ?? path.resolve(process.cwd(), "content/instruments");
 
 function readTsv(file: string): Row[] {
-  const [header, ...lines] = readFileSync(file, "utf8").split("\n").filter((l) => l.trim() !== "");
+  const [header, ...lines] = readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "");
   const cols = (header ?? "").split("\t");
   return lines.map((line) => {
     const cells = line.split("\t");
@@ -45,7 +50,12 @@ const BANDS = [
   { code: "D", label: "Sangat kurang", label_en: "Very poor", above: 0, up_to: 30 },
 ];
 
-function ziVerdict(id: string, label: string, t: { total: number; pengungkit: number; area: number; bersih: number; ipak: number; capaian: number; ipkp: number; kawasan: number }, extra: Obj[]): Obj {
+function ziVerdict(
+  id: string,
+  label: string,
+  t: { total: number; pengungkit: number; area: number; bersih: number; ipak: number; capaian: number; ipkp: number; kawasan: number },
+  extra: Obj[],
+): Obj {
   return {
     id,
     label,
@@ -54,11 +64,24 @@ function ziVerdict(id: string, label: string, t: { total: number; pengungkit: nu
       { id: "total", kind: "node_min", label: "Nilai total (Pengungkit + Hasil)", node: "total", min: t.total },
       { id: "pengungkit", kind: "node_min", label: "Komponen Pengungkit", node: "A", min: t.pengungkit },
       { id: "area_min", kind: "area_percent_min", label: "Setiap area pengungkit (% dari bobot)", min_percent: t.area },
-      { id: "bersih_akuntabel", kind: "node_min", label: "Birokrasi yang bersih dan akuntabel (IPAK + capaian kinerja)", node: "B.I", min: t.bersih },
+      {
+        id: "bersih_akuntabel",
+        kind: "node_min",
+        label: "Birokrasi yang bersih dan akuntabel (IPAK + capaian kinerja)",
+        node: "B.I",
+        min: t.bersih,
+      },
       { id: "ipak", kind: "node_min", label: "Indeks Persepsi Anti Korupsi (IPAK)", node: "B.I.1", min: t.ipak },
       { id: "capaian_kinerja", kind: "node_min", label: "Capaian kinerja", node: "B.I.2", min: t.capaian },
       { id: "ipkp", kind: "node_min", label: "Indeks Persepsi Kualitas Pelayanan (IPKP)", node: "B.II.1", min: t.ipkp },
-      { id: "kawasan", kind: "context_min", label: "Kawasan (area Stranas PK): nilai integrasi proses bisnis", context: "kawasan_integration_score", min: t.kawasan, when_missing: "not_applicable" },
+      {
+        id: "kawasan",
+        kind: "context_min",
+        label: "Kawasan (area Stranas PK): nilai integrasi proses bisnis",
+        context: "kawasan_integration_score",
+        min: t.kawasan,
+        when_missing: "not_applicable",
+      },
     ],
   };
 }
@@ -88,17 +111,22 @@ const EXTERNAL_POINTS = new Set(["B.1.ii.a", "B.2.i.a", "B.2.ii.a", "B.3.i.a"]);
 const NOTES: Record<string, string> = {
   "A.I.4.ii.g": "Cetakan Lampiran III memuat penjelasan butir h di bawah butir g.",
   "A.I.3.iii.c": "Cetakan menyisakan celah tepat 25% di antara kriteria A dan B.",
-  "A.II.1.ii.a": "Cetakan tidak mendefinisikan tepat 50% dan 80%; \"di atas\" dibaca lebih dari.",
+  "A.II.1.ii.a": 'Cetakan tidak mendefinisikan tepat 50% dan 80%; "di atas" dibaca lebih dari.',
   "B.I.2.a": "Cetakan hanya memuat kriteria A–D (teks E dari aplikasi); A (>100%) tumpang tindih dengan C (100% atau lebih).",
   "A.I.6.v.a": "Cetakan mengurutkan butir a, c, b; id mengikuti huruf cetakan.",
-  "A.7.iii.b": "Opsi D pada sumber mengulang opsi A (salah ketik); dibaca sebagai \"belum\".",
+  "A.7.iii.b": 'Opsi D pada sumber mengulang opsi A (salah ketik); dibaca sebagai "belum".',
   "B.1.ii.a": "Keputusan produk (README §0): konversi skor belum terverifikasi, maka dipakai poin dari evaluasi eksternal.",
   "B.2.i.a": "Keputusan produk (README §0): konversi skor belum terverifikasi, maka dipakai poin dari evaluasi eksternal.",
-  "B.2.ii.a": "Keputusan produk (README §0): nilai per kategori opini (WTP, WTP-DPP, WDP, TMP, TW, TML) belum terverifikasi, maka dipakai poin dari evaluasi eksternal.",
+  "B.2.ii.a":
+    "Keputusan produk (README §0): nilai per kategori opini (WTP, WTP-DPP, WDP, TMP, TW, TML) belum terverifikasi, maka dipakai poin dari evaluasi eksternal.",
   "B.3.i.a": "Keputusan produk (README §0): konversi skor belum terverifikasi, maka dipakai poin dari evaluasi eksternal.",
 };
 
-const stripBrackets = (s: string) => s.replace(/\[([^\]]*)\]/g, "$1").replace(/\s+/g, " ").trim();
+const stripBrackets = (s: string) =>
+  s
+    .replace(/\[([^\]]*)\]/g, "$1")
+    .replace(/\s+/g, " ")
+    .trim();
 const num = (s: string) => Number(Number(s).toFixed(9));
 
 function zeroRule(rule: string): { key: "default" | "when_numerator_zero"; outcome: Obj } | null {
@@ -112,7 +140,10 @@ function zeroRule(rule: string): { key: "default" | "when_numerator_zero"; outco
 }
 
 function percentParts(row: Row): Obj {
-  const segments = row.inputs.split(";").map((s) => s.trim()).filter(Boolean);
+  const segments = row.inputs
+    .split(";")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const inputs: Obj[] = [];
   let formula: Obj | null = null;
   const zero: Obj = {};
@@ -128,8 +159,10 @@ function percentParts(row: Row): Obj {
       guidance.unshift(`Nilai = ${f}`);
       const basis = /\[app\]/.test(f) ? { basis: "app" } : {};
       let m: RegExpExecArray | null;
-      if ((m = /^max\(0, min\(1, \((\w+)-(\w+)\)\/(\w+)\)\)/.exec(f))) formula = { kind: "decrease_ratio", before: m[1], after: m[2], cap: 1, ...basis };
-      else if ((m = /^min\(1, (\w+)\/\(([\w+]+)\)\)/.exec(f))) formula = { kind: "ratio", numerator: m[1], denominator: (m[2] ?? "").split("+"), cap: 1, ...basis };
+      if ((m = /^max\(0, min\(1, \((\w+)-(\w+)\)\/(\w+)\)\)/.exec(f)))
+        formula = { kind: "decrease_ratio", before: m[1], after: m[2], cap: 1, ...basis };
+      else if ((m = /^min\(1, (\w+)\/\(([\w+]+)\)\)/.exec(f)))
+        formula = { kind: "ratio", numerator: m[1], denominator: (m[2] ?? "").split("+"), cap: 1, ...basis };
       else if ((m = /^min\(1, (\w+)\/(\w+)\)/.exec(f))) formula = { kind: "ratio", numerator: m[1], denominator: [m[2]], cap: 1, ...basis };
       else throw new Error(`${row.id}: unknown formula "${f}"`);
     } else {
@@ -165,13 +198,22 @@ function item(row: Row): Obj {
   } else {
     throw new Error(`${row.id}: unsupported answer type ${row.answer_type}`);
   }
-  out.evidence = row.evidence_hint.split(";").map((s) => s.trim()).filter(Boolean);
+  out.evidence = row.evidence_hint
+    .split(";")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (NOTES[row.id]) out.note = NOTES[row.id];
   out.status = row.status;
   return out;
 }
 
-interface Node extends Obj { id: string; label: string; weight: number; children: Node[]; items?: Obj[] }
+interface Node extends Obj {
+  id: string;
+  label: string;
+  weight: number;
+  children: Node[];
+  items?: Obj[];
+}
 
 function build(rows: Row[]): Node[] {
   const roots: Node[] = [];
@@ -227,10 +269,18 @@ function ziEvaluation(tree: Node[]): Obj {
   return {
     zi_area_groups: groups,
     zi_verdicts: [
-      ziVerdict("wbk", "Menuju Wilayah Bebas dari Korupsi (WBK)", { total: 75, pengungkit: 40, area: 60, bersih: 18.25, ipak: 15.75, capaian: 2.5, ipkp: 14, kawasan: 6.5 }, []),
-      ziVerdict("wbbm", "Menuju Wilayah Birokrasi Bersih dan Melayani (WBBM)", { total: 85, pengungkit: 48, area: 75, bersih: 19.5, ipak: 15.75, capaian: 3.75, ipkp: 15.75, kawasan: 7.5 }, [
-        { id: "holds_wbk", kind: "context_flag", label: "Unit telah meraih predikat WBK", context: "holds_wbk", when_missing: "unknown" },
-      ]),
+      ziVerdict(
+        "wbk",
+        "Menuju Wilayah Bebas dari Korupsi (WBK)",
+        { total: 75, pengungkit: 40, area: 60, bersih: 18.25, ipak: 15.75, capaian: 2.5, ipkp: 14, kawasan: 6.5 },
+        [],
+      ),
+      ziVerdict(
+        "wbbm",
+        "Menuju Wilayah Birokrasi Bersih dan Melayani (WBBM)",
+        { total: 85, pengungkit: 48, area: 75, bersih: 19.5, ipak: 15.75, capaian: 3.75, ipkp: 15.75, kawasan: 7.5 },
+        [{ id: "holds_wbk", kind: "context_flag", label: "Unit telah meraih predikat WBK", context: "holds_wbk", when_missing: "unknown" }],
+      ),
     ],
   };
 }

@@ -1,0 +1,283 @@
+import { z } from "zod";
+
+/*
+ * The content format of an instrument (LKE). Everything specific to a regulation — the tree, the
+ * weights, the options, the ratio formulas and the evaluation thresholds — is data described here;
+ * the scoring engine only knows the generic answer types and formula kinds.
+ *
+ * Structural rules that Zod cannot express well (weights adding up, the id scheme, formulas naming
+ * declared inputs) are checked in `validate.ts`, which names the offending id.
+ */
+
+/** A weight: a decimal number, or an exact fraction "a/b" where the value is not a finite decimal (e.g. "1/3"). */
+export const WeightSchema = z.union([
+  z.number().finite().nonnegative(),
+  z.string().regex(/^\d+(\.\d+)?\/\d+(\.\d+)?$/, 'expected a number or an exact fraction like "1/3"'),
+]);
+export type Weight = z.infer<typeof WeightSchema>;
+
+export const ANSWER_TYPES = [
+  "yes_no",
+  "abc",
+  "abcd",
+  "abcde",
+  "choice",
+  "percent",
+  "survey_0_4",
+  "index_score",
+  "external_points",
+] as const;
+export const AnswerTypeSchema = z.enum(ANSWER_TYPES);
+export type AnswerType = z.infer<typeof AnswerTypeSchema>;
+
+/** Answer types whose value comes from the instrument's `answer_scales` table (one option per scale code). */
+export const SCALED_TYPES = ["yes_no", "abc", "abcd", "abcde"] as const;
+export type ScaledType = (typeof SCALED_TYPES)[number];
+
+/** Answer types answered with a single number on a declared scale. */
+export const SCORE_TYPES = ["survey_0_4", "index_score"] as const;
+
+export const SourceStatusSchema = z.enum(["verified", "app-only", "inferred", "unverified"]);
+export type SourceStatus = z.infer<typeof SourceStatusSchema>;
+
+export const OptionSchema = z
+  .object({
+    code: z.string().min(1),
+    criterion: z.string().min(1),
+    criterion_en: z.string().optional(),
+    /** Only for `choice` items; scaled types take their values from `answer_scales`. */
+    value: WeightSchema.optional(),
+  })
+  .strict();
+export type Option = z.infer<typeof OptionSchema>;
+
+export const InputSchema = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9_]*$/, "input names are lower_snake_case"),
+    label: z.string().min(1),
+    label_en: z.string().optional(),
+    /** Informational inputs are recorded but take no part in the formula (e.g. complaints "in process"). */
+    informational: z.boolean().default(false),
+  })
+  .strict();
+export type Input = z.infer<typeof InputSchema>;
+
+/** Where a rule comes from (README §5 tags): the regulation, a third-party app, or our own inference. */
+export const RuleBasisSchema = z.enum(["verified", "app", "inferred"]);
+
+export const ZeroOutcomeSchema = z
+  .object({
+    value: z.number().min(0).max(1),
+    /** Flag the item for the reviewer ("nothing done scores 0"). */
+    warn: z.boolean().default(false),
+    basis: RuleBasisSchema.optional(),
+  })
+  .strict();
+export type ZeroOutcome = z.infer<typeof ZeroOutcomeSchema>;
+
+export const ZeroDenominatorSchema = z
+  .object({
+    default: ZeroOutcomeSchema,
+    /** Overrides `default` when the numerator is zero as well (e.g. no violations last year nor this year → 1). */
+    when_numerator_zero: ZeroOutcomeSchema.optional(),
+  })
+  .strict();
+
+/** value = min(cap, max(0, numerator / Σ denominator)); several denominators are summed (sum-of-denominators). */
+export const RatioFormulaSchema = z
+  .object({
+    kind: z.literal("ratio"),
+    numerator: z.string(),
+    denominator: z.array(z.string()).min(1),
+    cap: z.number().gt(0).max(1).default(1),
+    on_zero_denominator: ZeroDenominatorSchema,
+    basis: RuleBasisSchema.optional(),
+  })
+  .strict();
+
+/** value = min(cap, max(0, (before − after) / before)): a decrease relative to the earlier count. */
+export const DecreaseRatioFormulaSchema = z
+  .object({
+    kind: z.literal("decrease_ratio"),
+    before: z.string(),
+    after: z.string(),
+    cap: z.number().gt(0).max(1).default(1),
+    on_zero_denominator: ZeroDenominatorSchema,
+    basis: RuleBasisSchema.optional(),
+  })
+  .strict();
+
+export const FormulaSchema = z.discriminatedUnion("kind", [RatioFormulaSchema, DecreaseRatioFormulaSchema]);
+export type Formula = z.infer<typeof FormulaSchema>;
+
+/** A numeric score on [min, max]; value = (clamp(score) − min) / (max − min). */
+export const ScaleSchema = z
+  .object({ min: z.number().finite(), max: z.number().finite() })
+  .strict()
+  .refine((s) => s.max > s.min, "scale max must exceed min");
+
+export const ItemSchema = z
+  .object({
+    id: z.string(),
+    type: AnswerTypeSchema,
+    question: z.string().min(1),
+    question_en: z.string().optional(),
+    options: z.array(OptionSchema).optional(),
+    inputs: z.array(InputSchema).optional(),
+    formula: FormulaSchema.optional(),
+    scale: ScaleSchema.optional(),
+    /** Penjelasan: how to read the question or compute the inputs. */
+    guidance: z.string().optional(),
+    guidance_en: z.string().optional(),
+    /** Bukti dukung: the documents an assessor expects to see. */
+    evidence: z.array(z.string()).default([]),
+    /** Reviewer note on a print anomaly or a product decision. */
+    note: z.string().optional(),
+    status: SourceStatusSchema,
+    /** The answer type the spec TSV gives when a product decision replaced it (README §0). */
+    spec_type: z.string().optional(),
+  })
+  .strict();
+export type Item = z.infer<typeof ItemSchema>;
+
+const nodeBase = {
+  id: z.string(),
+  label: z.string().min(1),
+  label_en: z.string().optional(),
+  weight: WeightSchema,
+};
+
+export const SubAreaSchema = z.object({ ...nodeBase, items: z.array(ItemSchema).min(1) }).strict();
+export type SubArea = z.infer<typeof SubAreaSchema>;
+
+/** An area holds sub-areas, or — like the ZI Hasil indicators — is itself the weighted group of its items. */
+export const AreaSchema = z
+  .object({
+    ...nodeBase,
+    subareas: z.array(SubAreaSchema).min(1).optional(),
+    items: z.array(ItemSchema).min(1).optional(),
+  })
+  .strict();
+export type Area = z.infer<typeof AreaSchema>;
+
+export const SubcomponentSchema = z.object({ ...nodeBase, areas: z.array(AreaSchema).min(1) }).strict();
+export type Subcomponent = z.infer<typeof SubcomponentSchema>;
+
+/** A component holds subcomponents (ZI: Pemenuhan, Reform) or areas directly (PMPRB 2014). */
+export const ComponentSchema = z
+  .object({
+    ...nodeBase,
+    subcomponents: z.array(SubcomponentSchema).min(1).optional(),
+    areas: z.array(AreaSchema).min(1).optional(),
+  })
+  .strict();
+export type Component = z.infer<typeof ComponentSchema>;
+
+const ScaleValuesSchema = z.record(z.string(), WeightSchema);
+export type ScaleValues = z.infer<typeof ScaleValuesSchema>;
+
+/** Value tables of the letter types (README §3); `abcd` has one per `abcd_values` setting. */
+export const AnswerScalesSchema = z
+  .object({
+    yes_no: ScaleValuesSchema,
+    abc: ScaleValuesSchema,
+    abcd: z.object({ two_decimal: ScaleValuesSchema, exact_thirds: ScaleValuesSchema }).strict(),
+    abcde: ScaleValuesSchema,
+  })
+  .strict();
+export type AnswerScales = z.infer<typeof AnswerScalesSchema>;
+
+export const AbcdValuesSchema = z.enum(["two_decimal", "exact_thirds"]);
+export const ZiAreaMinScopeSchema = z.enum(["combined", "per_half"]);
+
+export const SettingsSchema = z
+  .object({
+    abcd_values: AbcdValuesSchema.default("two_decimal"),
+    zi_area_min_scope: ZiAreaMinScopeSchema.default("combined"),
+  })
+  .strict();
+export type Settings = z.infer<typeof SettingsSchema>;
+
+/** Indeks RB predicate band: score in (above, up_to] (README §6: lower bound exclusive, upper inclusive). */
+export const PredicateBandSchema = z
+  .object({
+    code: z.string().min(1),
+    label: z.string().min(1),
+    label_en: z.string().optional(),
+    above: z.number(),
+    up_to: z.number(),
+  })
+  .strict()
+  .refine((b) => b.up_to > b.above, "band up_to must exceed above");
+export type PredicateBand = z.infer<typeof PredicateBandSchema>;
+
+const criterionBase = {
+  id: z.string().regex(/^[a-z][a-z0-9_]*$/),
+  label: z.string().min(1),
+  label_en: z.string().optional(),
+};
+
+/** A context criterion the answers cannot decide (e.g. "already holds WBK"); reported as unknown or not applicable when absent. */
+const WhenMissingSchema = z.enum(["unknown", "not_applicable"]);
+
+export const CriterionSchema = z.discriminatedUnion("kind", [
+  /** Node value (or the total) ≥ min. */
+  z.object({ ...criterionBase, kind: z.literal("node_min"), node: z.string(), min: z.number() }).strict(),
+  /** Every pengungkit area reaches min_percent of its weight, areas per `zi_area_min_scope`. */
+  z.object({ ...criterionBase, kind: z.literal("area_percent_min"), min_percent: z.number().min(0).max(100) }).strict(),
+  /** A number supplied with the assessment context ≥ min. */
+  z
+    .object({
+      ...criterionBase,
+      kind: z.literal("context_min"),
+      context: z.string(),
+      min: z.number(),
+      when_missing: WhenMissingSchema,
+    })
+    .strict(),
+  /** A yes/no fact supplied with the assessment context must be true. */
+  z.object({ ...criterionBase, kind: z.literal("context_flag"), context: z.string(), when_missing: WhenMissingSchema }).strict(),
+]);
+export type Criterion = z.infer<typeof CriterionSchema>;
+
+export const VerdictRuleSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9_]*$/),
+    label: z.string().min(1),
+    label_en: z.string().optional(),
+    criteria: z.array(CriterionSchema).min(1),
+  })
+  .strict();
+export type VerdictRule = z.infer<typeof VerdictRuleSchema>;
+
+/** A combined pengungkit area (README §7): the Pemenuhan and Reform halves counted together. */
+export const AreaGroupSchema = z.object({ id: z.string().min(1), label: z.string().min(1), nodes: z.array(z.string()).min(1) }).strict();
+export type AreaGroup = z.infer<typeof AreaGroupSchema>;
+
+export const EvaluationSchema = z
+  .object({
+    predicate_bands: z.array(PredicateBandSchema).default([]),
+    zi_area_groups: z.array(AreaGroupSchema).default([]),
+    zi_verdicts: z.array(VerdictRuleSchema).default([]),
+  })
+  .strict();
+export type Evaluation = z.infer<typeof EvaluationSchema>;
+
+export const InstrumentSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9-]*$/, "instrument ids are kebab-case"),
+    version: z.string().min(1),
+    title: z.string().min(1),
+    title_en: z.string().optional(),
+    regulation: z.object({ reference: z.string().min(1), note: z.string().optional() }).strict(),
+    status: z.enum(["draft", "published"]),
+    settings: SettingsSchema.default({}),
+    total_weight: z.number().positive(),
+    answer_scales: AnswerScalesSchema,
+    tree: z.array(ComponentSchema).min(1),
+    evaluation: EvaluationSchema.default({}),
+  })
+  .strict();
+export type Instrument = z.infer<typeof InstrumentSchema>;
+/** The YAML as written, before defaults are applied. */
+export type InstrumentInput = z.input<typeof InstrumentSchema>;
