@@ -47,6 +47,8 @@ export async function createServer(opts: ServerOptions): Promise<express.Express
       limit,
     });
     if (size !== "ok") {
+      // Read (and discard) what the client is already sending, so it sees the answer instead of a reset.
+      req.resume();
       res.setHeader("Connection", "close");
       res
         .status(size === "too_large" ? 413 : 411)

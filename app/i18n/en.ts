@@ -1,7 +1,9 @@
 import type { MessageKey } from "./id";
+import { workbenchEn } from "./workbench.en";
 
 /** English: mirrors every key of id.ts (the compiler enforces it). */
 export const en: Record<MessageKey, string> = {
+  ...workbenchEn,
   "app.name": "Cermin",
   "app.tagline": "Workbench for bureaucratic-reform self-assessments",
   "nav.home": "Home",
@@ -105,6 +107,7 @@ export const en: Record<MessageKey, string> = {
   "orgs.empty": "No organisations yet.",
   "orgs.units": "Units: {count}",
   "orgs.created": "Organisation added.",
+  "orgs.unitCount": "Number of units",
   "org.title": "Organisation: {name}",
   "org.details": "Organisation details",
   "org.unitTree": "Unit tree",

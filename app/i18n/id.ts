@@ -1,5 +1,8 @@
+import { workbenchId } from "./workbench.id";
+
 /** Bahasa Indonesia: the default language. Every UI string lives here; en.ts mirrors the keys. */
 export const id = {
+  ...workbenchId,
   "app.name": "Cermin",
   "app.tagline": "Meja kerja penilaian mandiri reformasi birokrasi",
   "nav.home": "Beranda",
@@ -103,6 +106,7 @@ export const id = {
   "orgs.empty": "Belum ada instansi.",
   "orgs.units": "Unit: {count}",
   "orgs.created": "Instansi ditambahkan.",
+  "orgs.unitCount": "Jumlah unit",
   "org.title": "Instansi: {name}",
   "org.details": "Data instansi",
   "org.unitTree": "Pohon unit kerja",

@@ -45,7 +45,7 @@ export default function Organisations() {
                 <th>{t("common.name")}</th>
                 <th>{t("common.kind")}</th>
                 <th>{t("common.code")}</th>
-                <th>{t("nav.units")}</th>
+                <th>{t("orgs.unitCount")}</th>
               </tr>
             </thead>
             <tbody>

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { getOptionalUser } from "~/auth/require.server";
@@ -16,6 +16,14 @@ const LoginSchema = z.object({
   password: z.string({ required_error: "error.required" }).min(1, "error.required").max(200, "password.tooLong"),
   redirectTo: z.string().optional(),
 });
+
+/** Passes the throttle's Retry-After from the action to the document response. */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const h = new Headers();
+  const retry = actionHeaders.get("Retry-After");
+  if (retry) h.set("Retry-After", retry);
+  return h;
+};
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getOptionalUser(request);
