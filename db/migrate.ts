@@ -1,10 +1,12 @@
 import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from "kysely";
 import type { Db } from "./client.server";
 import * as m0001 from "./migrations/2026_11_23_0900_foundation";
+import * as m0002 from "./migrations/2026_11_23_1000_assessments";
 
 // An explicit list (not a folder scan) so the same migrations run from the CLI, the server bundle and tests.
 const migrations: Record<string, Migration> = {
   "2026_11_23_0900_foundation": m0001,
+  "2026_11_23_1000_assessments": m0002,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -14,6 +14,16 @@ export interface Database {
   login_throttle: LoginThrottleTable;
   period: PeriodTable;
   audit_log: AuditLogTable;
+  instrument_version: InstrumentVersionTable;
+  assessment: AssessmentTable;
+  answer: AnswerTable;
+  evidence_blob: EvidenceBlobTable;
+  evidence: EvidenceTable;
+  evidence_item: EvidenceItemTable;
+  comment: CommentTable;
+  assignment: AssignmentTable;
+  score_snapshot: ScoreSnapshotTable;
+  score_snapshot_node: ScoreSnapshotNodeTable;
 }
 
 export const ORGANISATION_KINDS = ["kementerian_lembaga", "pemda_provinsi", "pemda_kabkota"] as const;
@@ -138,3 +148,135 @@ export type Membership = Selectable<MembershipTable>;
 export type Session = Selectable<SessionTable>;
 export type Period = Selectable<PeriodTable>;
 export type AuditLog = Selectable<AuditLogTable>;
+
+export interface InstrumentVersionTable {
+  /** sha256 of the content file text. */
+  hash: string;
+  instrument_id: string;
+  version: string;
+  content: string;
+  created_at: string;
+}
+
+export const ASSESSMENT_STATUSES = ["draft", "submitted", "returned", "final"] as const;
+export type AssessmentStatus = (typeof ASSESSMENT_STATUSES)[number];
+
+export interface AssessmentTable {
+  id: string;
+  organisation_id: string;
+  unit_id: string;
+  period_id: string;
+  instrument_id: string;
+  instrument_hash: string;
+  status: AssessmentStatus;
+  carried_from_id: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+  submitted_at: string | null;
+  finalised_at: string | null;
+  finalised_by: string | null;
+}
+
+/** Score layers: the team's own answers, the internal evaluator (TPI) and the external one (TPN). */
+export const LAYERS = ["self", "internal", "external"] as const;
+export type Layer = (typeof LAYERS)[number];
+export const REVIEW_STATUSES = ["pending", "approved", "returned"] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+
+export interface AnswerTable {
+  id: string;
+  assessment_id: string;
+  layer: Layer;
+  item_id: string;
+  /** JSON of the answer value (option code, number, or named counts); null = cleared. */
+  value_json: string | null;
+  note: string | null;
+  /** Optimistic concurrency: a save names the version it started from. */
+  version: number;
+  /** 1 = copied from the previous period and not yet confirmed. */
+  carried_over: number;
+  review_status: ReviewStatus;
+  review_note: string | null;
+  updated_by: string | null;
+  updated_at: string;
+}
+
+export interface EvidenceBlobTable {
+  sha256: string;
+  size: number;
+  mime: string;
+  created_at: string;
+}
+
+export interface EvidenceTable {
+  id: string;
+  assessment_id: string;
+  kind: "file" | "link";
+  blob_sha256: string | null;
+  url: string | null;
+  name: string;
+  mime: string | null;
+  size: number | null;
+  evidence_date: string | null;
+  uploaded_by: string | null;
+  created_at: string;
+  removed_at: string | null;
+  removed_by: string | null;
+}
+
+export interface EvidenceItemTable {
+  id: string;
+  evidence_id: string;
+  assessment_id: string;
+  item_id: string;
+  created_at: string;
+  created_by: string | null;
+  removed_at: string | null;
+}
+
+export interface CommentTable {
+  id: string;
+  assessment_id: string;
+  item_id: string;
+  author_id: string | null;
+  body: string;
+  created_at: string;
+}
+
+export interface AssignmentTable {
+  id: string;
+  assessment_id: string;
+  /** An area or sub-area id of the instrument (e.g. "A.I.3" or "A.I.3.ii"). */
+  node_id: string;
+  user_id: string;
+  created_at: string;
+}
+
+export interface ScoreSnapshotTable {
+  id: string;
+  assessment_id: string;
+  layer: Layer;
+  instrument_hash: string;
+  engine_version: string;
+  total: number;
+  predicate: string | null;
+  result_json: string;
+  answers_json: string;
+  created_at: string;
+  created_by: string | null;
+}
+
+export interface ScoreSnapshotNodeTable {
+  snapshot_id: string;
+  node_id: string;
+  level: string;
+  value: number;
+  max: number;
+  answered: number;
+  items: number;
+}
+
+export type Assessment = Selectable<AssessmentTable>;
+export type Answer = Selectable<AnswerTable>;
+export type Evidence = Selectable<EvidenceTable>;

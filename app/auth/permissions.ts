@@ -35,7 +35,15 @@ export type Action =
   | "membership.manage"
   | "period.read"
   | "period.manage"
-  | "audit.read";
+  | "audit.read"
+  | "assessment.read"
+  | "assessment.create"
+  | "assessment.fill"
+  | "assessment.review"
+  | "assessment.assign"
+  | "assessment.comment"
+  | "assessment.reopen"
+  | "window.override";
 
 export type Resource =
   | { type: "system" }
@@ -55,11 +63,28 @@ const ROLE_ACTIONS: Record<MembershipRole, ReadonlySet<Action>> = {
     "period.read",
     "period.manage",
     "audit.read",
+    "assessment.read",
+    "assessment.create",
+    "assessment.review",
+    "assessment.assign",
+    "assessment.comment",
+    "assessment.reopen",
+    "window.override",
   ]),
-  coordinator: new Set<Action>(["organisation.read", "unit.read", "period.read"]),
-  assessor: new Set<Action>(["organisation.read", "unit.read", "period.read"]),
-  reviewer: new Set<Action>(["organisation.read", "unit.read", "period.read", "audit.read", "user.read"]),
-  evaluator: new Set<Action>(["organisation.read", "unit.read", "period.read"]),
+  coordinator: new Set<Action>([
+    "organisation.read",
+    "unit.read",
+    "period.read",
+    "assessment.read",
+    "assessment.create",
+    "assessment.fill",
+    "assessment.review",
+    "assessment.assign",
+    "assessment.comment",
+  ]),
+  assessor: new Set<Action>(["organisation.read", "unit.read", "period.read", "assessment.read", "assessment.fill", "assessment.comment"]),
+  reviewer: new Set<Action>(["organisation.read", "unit.read", "period.read", "audit.read", "user.read", "assessment.read"]),
+  evaluator: new Set<Action>(["organisation.read", "unit.read", "period.read", "assessment.read", "assessment.comment"]),
 };
 
 /** Actions on organisation-level things that need an organisation-wide membership. */

@@ -6,6 +6,7 @@ import type { MembershipRole, OrganisationKind, Unit } from "#db/schema";
 import { hashPassword } from "~/auth/password.server";
 import { newId } from "~/utils/ids";
 import { writeAudit } from "./audit.server";
+import { seedDemoAssessments } from "./demo-assessments.server";
 import type { UnitKind } from "./unit-kinds";
 
 export const DEMO_MINISTRY_CODE = "KEMENDEMO";
@@ -93,27 +94,34 @@ async function insertUnits(db: Db, organisationId: string, specs: UnitSpec[], pa
   }
 }
 
-async function insertOrganisation(db: Db, name: string, kind: OrganisationKind, code: string, now: string): Promise<string> {
+const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+
+/** Year N is assessed during year N+1; the open period's windows are placed around the seeding date. */
+async function insertOrganisation(db: Db, name: string, kind: OrganisationKind, code: string, now: string): Promise<{ id: string; periods: Map<number, string> }> {
   const id = newId();
   await db.insertInto("organisation").values({ id, name, kind, code, archived_at: null, created_at: now }).execute();
+  const periods = new Map<number, string>();
   for (const year of [2022, 2023, 2024, 2025]) {
+    const open = year === 2025;
+    const periodId = newId();
+    periods.set(year, periodId);
     await db
       .insertInto("period")
       .values({
-        id: newId(),
+        id: periodId,
         organisation_id: id,
         year,
         name: `Periode ${year}`,
-        status: year === 2025 ? "open" : "closed",
-        fill_start: `${year}-02-01`,
-        fill_end: `${year}-04-30`,
-        review_end: `${year}-05-31`,
-        evaluation_end: `${year}-09-30`,
+        status: open ? "open" : "closed",
+        fill_start: open ? day(-30) : `${year + 1}-02-01`,
+        fill_end: open ? day(60) : `${year + 1}-04-30`,
+        review_end: open ? day(90) : `${year + 1}-05-31`,
+        evaluation_end: open ? day(150) : `${year + 1}-09-30`,
         created_at: now,
       })
       .execute();
   }
-  return id;
+  return { id, periods };
 }
 
 /**
@@ -124,8 +132,10 @@ export async function seedDemo(db: Db): Promise<DemoLogin[]> {
   const now = new Date().toISOString();
   const logins: DemoLogin[] = [];
   await db.transaction().execute(async (trx) => {
-    const ministry = await insertOrganisation(trx, "Kementerian Pelayanan Publik (Demo)", "kementerian_lembaga", DEMO_MINISTRY_CODE, now);
-    const regency = await insertOrganisation(trx, "Pemerintah Kabupaten Contoh (Demo)", "pemda_kabkota", DEMO_REGENCY_CODE, now);
+    const ministryOrg = await insertOrganisation(trx, "Kementerian Pelayanan Publik (Demo)", "kementerian_lembaga", DEMO_MINISTRY_CODE, now);
+    const regencyOrg = await insertOrganisation(trx, "Pemerintah Kabupaten Contoh (Demo)", "pemda_kabkota", DEMO_REGENCY_CODE, now);
+    const ministry = ministryOrg.id;
+    const regency = regencyOrg.id;
     const units = new Map<string, Unit>();
     await insertUnits(trx, ministry, MINISTRY_UNITS, null, now, units);
     await insertUnits(trx, regency, REGENCY_UNITS, null, now, units);
@@ -164,6 +174,15 @@ export async function seedDemo(db: Db): Promise<DemoLogin[]> {
       }
       logins.push({ role: p.role, email: p.email, password, scope: p.scope });
     }
+    const adminId = (await trx.selectFrom("user").select("id").where("email", "=", "admin@cermin.test").executeTakeFirstOrThrow()).id;
+    const specs = [];
+    for (const [k, code] of ["KLP-JKT", "KLP-SBY", "BP-MDN", "BP-MKS"].entries()) {
+      for (const year of [2023, 2024]) {
+        specs.push({ unitId: units.get(code)!.id, organisationId: ministry, periodId: ministryOrg.periods.get(year)!, year, status: "final" as const, quality: 0.35 + 0.15 * (year - 2023) + 0.1 * k, fraction: 1 });
+      }
+    }
+    specs.push({ unitId: units.get("KLP-JKT")!.id, organisationId: ministry, periodId: ministryOrg.periods.get(2025)!, year: 2025, status: "draft" as const, quality: 0.7, fraction: 0.4 });
+    await seedDemoAssessments(trx, specs, adminId);
     await writeAudit(trx, { actorUserId: null, organisationId: null, action: "demo.seed", entityType: "system", entityId: null });
   });
   return logins;

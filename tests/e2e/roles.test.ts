@@ -7,12 +7,12 @@ import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
 import { closeSessions, launchBrowser, loginViaForm, menuLabels, newSession, screenshot, waitForHydration } from "../helpers/browser";
 import { loginFor, startServer, type TestServer } from "../helpers/server";
 
-const ADMIN_MENU_ID = ["Beranda", "Struktur Organisasi", "Instansi", "Pengguna", "Log Audit", "Akun Saya"];
-const ADMIN_MENU_EN = ["Home", "Organisation structure", "Organisations", "Users", "Audit log", "My account"];
-const BASIC_MENU_ID = ["Beranda", "Struktur Organisasi", "Akun Saya"];
-const BASIC_MENU_EN = ["Home", "Organisation structure", "My account"];
-const REVIEWER_MENU_ID = ["Beranda", "Struktur Organisasi", "Log Audit", "Akun Saya"];
-const REVIEWER_MENU_EN = ["Home", "Organisation structure", "Audit log", "My account"];
+const ADMIN_MENU_ID = ["Beranda", "Penilaian", "Struktur Organisasi", "Instansi", "Pengguna", "Log Audit", "Akun Saya"];
+const ADMIN_MENU_EN = ["Home", "Assessments", "Organisation structure", "Organisations", "Users", "Audit log", "My account"];
+const BASIC_MENU_ID = ["Beranda", "Penilaian", "Struktur Organisasi", "Akun Saya"];
+const BASIC_MENU_EN = ["Home", "Assessments", "Organisation structure", "My account"];
+const REVIEWER_MENU_ID = ["Beranda", "Penilaian", "Struktur Organisasi", "Log Audit", "Akun Saya"];
+const REVIEWER_MENU_EN = ["Home", "Assessments", "Organisation structure", "Audit log", "My account"];
 
 interface RoleCase {
   title: string;

@@ -1,4 +1,5 @@
 import type { Db } from "#db/client.server";
+import { createAssessments } from "~/services/assessments.server";
 import { newId } from "~/utils/ids";
 import { makeOrg, makeUnit, makeUser, sessionCookie } from "./factories";
 
@@ -31,7 +32,15 @@ export async function buildWorld(db: Db) {
     .insertInto("period")
     .values({ id: periodId, organisation_id: ministry.id, year: 2025, name: "Periode 2025", status: "open", fill_start: null, fill_end: null, review_end: null, evaluation_end: null, created_at: new Date().toISOString() })
     .execute();
-  return { ministry, other, eselon1, service, otherUnit, users, cookies, periodId };
+  const otherPeriodId = newId();
+  await db
+    .insertInto("period")
+    .values({ id: otherPeriodId, organisation_id: other.id, year: 2025, name: "Periode 2025", status: "open", fill_start: null, fill_end: null, review_end: null, evaluation_end: null, created_at: new Date().toISOString() })
+    .execute();
+  const system = { id: users.admin.id, isAdmin: true, memberships: [] };
+  const [assessmentId] = (await createAssessments(db, system, { unitIds: [service.id], periodId, instrumentId: "zi-2021", carryForward: false })).created;
+  const [otherAssessmentId] = (await createAssessments(db, system, { unitIds: [otherUnit.id], periodId: otherPeriodId, instrumentId: "zi-2021", carryForward: false })).created;
+  return { ministry, other, eselon1, service, otherUnit, users, cookies, periodId, otherPeriodId, assessmentId: assessmentId!, otherAssessmentId: otherAssessmentId! };
 }
 
 export type World = Awaited<ReturnType<typeof buildWorld>>;

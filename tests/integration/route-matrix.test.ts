@@ -22,6 +22,8 @@ interface RouteCase {
 }
 
 let n = 0;
+/** Distinct never-answered items, so each persona's first save starts from version 0. */
+const ANSWER_ITEMS: Partial<Record<Persona, string>> = { admin: "A.I.1.i.a", coordinator: "A.I.1.i.b", assessor: "A.I.1.ii.a" };
 /** Every route module must be listed here; a new route without an entry fails the test below. */
 const MATRIX: Record<string, RouteCase> = {
   _index: { get: signedIn(200) },
@@ -67,6 +69,37 @@ const MATRIX: Record<string, RouteCase> = {
         role: "assessor",
       }),
       expect: adminsOnly(200),
+    },
+  },
+  "assessments._index": {
+    get: signedIn(200),
+    post: {
+      form: (w) => ({ unitIds: w.service.id, periodId: w.periodId, instrumentId: "zi-2021" }),
+      expect: signedIn(403, { admin: 200, orgAdmin: 200, coordinator: 200 }),
+    },
+  },
+  "assessments.$id._index": {
+    params: (w) => ({ id: w.assessmentId }),
+    get: signedIn(200, { otherOrgAdmin: 404 }),
+    post: {
+      form: (w) => ({ intent: "assign", nodeId: "A.I.1", userId: w.users.assessor.id }),
+      expect: signedIn(403, { admin: 200, orgAdmin: 200, coordinator: 200, otherOrgAdmin: 404 }),
+    },
+  },
+  "assessments.$id.areas.$area": {
+    params: (w) => ({ id: w.assessmentId, area: "A.I.1" }),
+    get: signedIn(200, { otherOrgAdmin: 404 }),
+    post: {
+      form: (_w, p) => ({ intent: "comment", itemId: "A.I.1.i.a", body: `Komentar ${p}` }),
+      expect: signedIn(200, { reviewer: 403, otherOrgAdmin: 404 }),
+    },
+  },
+  "assessments.$id.answers": {
+    params: (w) => ({ id: w.assessmentId }),
+    get: all(404),
+    post: {
+      form: (_w, p) => ({ itemId: ANSWER_ITEMS[p] ?? "A.I.1.i.a", baseVersion: "0", value: p === "coordinator" ? "A" : "Ya" }),
+      expect: signedIn(403, { admin: 200, coordinator: 200, assessor: 200, otherOrgAdmin: 404 }),
     },
   },
   "admin.users.$userId": {

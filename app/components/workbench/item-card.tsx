@@ -1,0 +1,233 @@
+import { Form } from "@remix-run/react";
+import { useEffect, useState, type ReactNode } from "react";
+import type { Item } from "~/domain/instrument/schema";
+import type { AnswerValue } from "~/domain/scoring/answers";
+import { formatDate, formatNumber, type MessageKey } from "~/i18n";
+import { useLocale, useT } from "~/i18n/use-t";
+import { answerFromFields } from "~/services/workbench-rules";
+import { AnswerInputs } from "./answer-inputs";
+import { Timeline } from "./timeline";
+import { readDraft, useAutosave } from "./use-autosave";
+
+export interface ItemAnswer {
+  value: AnswerValue;
+  note: string | null;
+  version: number;
+  carriedOver: boolean;
+  reviewStatus: "pending" | "approved" | "returned";
+  reviewNote: string | null;
+}
+
+export function fieldsOf(item: Item, value: AnswerValue, note: string | null): Record<string, string> {
+  const f: Record<string, string> = { note: note ?? "" };
+  if (item.type === "percent") {
+    for (const i of item.inputs ?? []) {
+      const v = value && typeof value === "object" ? value[i.name] : undefined;
+      f[`in.${i.name}`] = v === undefined ? "" : String(v);
+    }
+  } else f.value = value === null ? "" : String(value);
+  return f;
+}
+
+interface Props {
+  assessmentId: string;
+  item: Item;
+  answer: ItemAnswer | null;
+  editable: boolean;
+  canReview: boolean;
+  canComment: boolean;
+  comments: { id: string; author: string | null; body: string; at: string }[];
+  history: Parameters<typeof Timeline>[0]["entries"];
+  evidence: ReactNode;
+  /** The engine's current value of this item (live), for ratio display. */
+  liveValue: number | null;
+  onLive: (itemId: string, value: AnswerValue | undefined) => void;
+}
+
+export function ItemCard({ assessmentId, item, answer, editable, canReview, canComment, comments, history, evidence, liveValue, onLive }: Props) {
+  const t = useT();
+  const locale = useLocale();
+  const draftKey = `cermin:draft:${assessmentId}:${item.id}`;
+  const [fields, setFields] = useState(() => fieldsOf(item, answer?.value ?? null, answer?.note ?? null));
+  const [restored, setRestored] = useState(false);
+  const save = useAutosave({ endpoint: `/assessments/${assessmentId}/answers`, itemId: item.id, version: answer?.version ?? 0, draftKey });
+
+  const update = (next: Record<string, string>, persist = true) => {
+    setFields(next);
+    const parsed = answerFromFields(item, next);
+    onLive(item.id, parsed.ok ? parsed.value : undefined);
+    if (persist) save.change(next);
+  };
+
+  // A draft left by a failed save or an expired session comes back after reload or re-login.
+  useEffect(() => {
+    if (!editable) return;
+    const draft = readDraft(draftKey);
+    if (draft && JSON.stringify(draft.fields) !== JSON.stringify(fieldsOf(item, answer?.value ?? null, answer?.note ?? null))) {
+      setRestored(true);
+      update(draft.fields);
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const conflict = save.conflict;
+  const stateKey: Record<typeof save.state, MessageKey | null> = {
+    idle: null,
+    unsaved: "workbench.unsaved",
+    saving: "workbench.saving",
+    saved: "workbench.saved",
+    failed: "workbench.failed",
+    conflict: null,
+    rejected: null,
+    expired: "login.sessionExpired",
+  };
+  const stateText = stateKey[save.state];
+  return (
+    <article className="item-card" id={`item-${item.id}`} data-testid={`item-${item.id}`}>
+      <header>
+        <code>{item.id}</code>
+        {answer?.carriedOver ? <span className="tag badge-warn">{t("workbench.carried")}</span> : null}
+        {answer && answer.reviewStatus !== "pending" ? (
+          <span className={`tag ${answer.reviewStatus === "returned" ? "badge-bad" : "badge-ok"}`}>{t(`review.${answer.reviewStatus}` as MessageKey)}</span>
+        ) : null}
+        {stateText ? (
+          <span className={`save-state ${save.state}`} role="status" data-testid={`save-state-${item.id}`}>
+            {t(stateText)}
+          </span>
+        ) : null}
+      </header>
+      <p className="question">{item.question}</p>
+      {answer?.reviewStatus === "returned" && answer.reviewNote ? <p className="alert alert-error">{t("workbench.reviewNote", { note: answer.reviewNote })}</p> : null}
+      {restored ? <p className="alert alert-ok">{t("workbench.draftRestored")}</p> : null}
+      {save.state === "rejected" && save.error ? (
+        <p className="alert alert-error" role="alert">
+          {t(save.error as MessageKey)}
+        </p>
+      ) : null}
+      {conflict ? (
+        <div className="alert alert-error" role="alert" data-testid={`conflict-${item.id}`}>
+          <p>{t("workbench.conflict", { name: conflict.updatedBy ?? "–", at: formatDate(conflict.updatedAt, locale), value: JSON.stringify(conflict.value) })}</p>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
+              save.useTheirs();
+              update(fieldsOf(item, conflict.value as AnswerValue, conflict.note), false);
+            }}
+          >
+            {t("workbench.useTheirs")}
+          </button>{" "}
+          <button type="button" onClick={save.keepMine}>
+            {t("workbench.keepMine")}
+          </button>
+        </div>
+      ) : null}
+      <form
+        method="post"
+        onSubmit={(e) => {
+          e.preventDefault();
+          save.change(fields);
+          save.saveNow();
+        }}
+      >
+        <input type="hidden" name="intent" value="save" />
+        <input type="hidden" name="itemId" value={item.id} />
+        <input type="hidden" name="baseVersion" value={String(save.version.current)} />
+        <AnswerInputs
+          item={item}
+          fields={fields}
+          disabled={!editable}
+          onChange={(name, value) => update({ ...fields, [name]: value })}
+          ratio={item.type === "percent" ? liveValue : null}
+          formatRatio={(v) => `${formatNumber(v * 100, locale, 2)} %`}
+        />
+        <label htmlFor={`note-${item.id}`}>{t("workbench.note")}</label>
+        <textarea id={`note-${item.id}`} name="note" value={fields.note ?? ""} disabled={!editable} maxLength={4000} onChange={(e) => update({ ...fields, note: e.target.value })} />
+        {editable ? (
+          <p className="row">
+            <button type="submit">{answer?.carriedOver ? t("workbench.confirm") : t("workbench.save")}</button>
+            {save.state === "failed" ? (
+              <button type="button" className="secondary" onClick={save.saveNow}>
+                {t("workbench.retry")}
+              </button>
+            ) : null}
+          </p>
+        ) : null}
+      </form>
+      {item.guidance ? (
+        <details>
+          <summary>{t("workbench.guidance")}</summary>
+          <p>{item.guidance}</p>
+        </details>
+      ) : null}
+      {item.evidence.length > 0 ? (
+        <details>
+          <summary>{t("workbench.evidenceHints")}</summary>
+          <ul>
+            {item.evidence.map((e) => (
+              <li key={e}>{e}</li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+      {evidence}
+      {canReview ? <ReviewControls itemId={item.id} /> : null}
+      <details>
+        <summary>
+          {t("workbench.comments")} ({comments.length})
+        </summary>
+        <ul>
+          {comments.map((c) => (
+            <li key={c.id}>
+              <strong>{c.author ?? "–"}</strong> <span className="muted small">{formatDate(c.at, locale)}</span>
+              <div>{c.body}</div>
+            </li>
+          ))}
+        </ul>
+        {canComment ? (
+          <Form method="post" preventScrollReset>
+            <input type="hidden" name="intent" value="comment" />
+            <input type="hidden" name="itemId" value={item.id} />
+            <label htmlFor={`comment-${item.id}`} className="sr-only">
+              {t("workbench.comments")}
+            </label>
+            <textarea id={`comment-${item.id}`} name="body" required maxLength={4000} placeholder={t("workbench.commentPlaceholder")} />
+            <button type="submit" className="secondary">
+              {t("workbench.addComment")}
+            </button>
+          </Form>
+        ) : null}
+      </details>
+      <details>
+        <summary>{t("workbench.history")}</summary>
+        <Timeline entries={history} />
+      </details>
+    </article>
+  );
+}
+
+function ReviewControls({ itemId }: { itemId: string }) {
+  const t = useT();
+  return (
+    <div className="row review-controls">
+      <Form method="post" preventScrollReset>
+        <input type="hidden" name="intent" value="approve" />
+        <input type="hidden" name="itemId" value={itemId} />
+        <button type="submit" className="secondary">
+          {t("workbench.approve")}
+        </button>
+      </Form>
+      <Form method="post" preventScrollReset className="row">
+        <input type="hidden" name="intent" value="return" />
+        <input type="hidden" name="itemId" value={itemId} />
+        <div>
+          <label htmlFor={`return-${itemId}`}>{t("workbench.returnNote")}</label>
+          <input id={`return-${itemId}`} name="note" type="text" required maxLength={1000} />
+        </div>
+        <button type="submit" className="danger">
+          {t("workbench.return")}
+        </button>
+      </Form>
+    </div>
+  );
+}

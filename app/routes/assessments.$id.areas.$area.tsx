@@ -1,0 +1,170 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useMemo, useState } from "react";
+import { z } from "zod";
+import { requireUser } from "~/auth/require.server";
+import { FormAlert, feedbackFor } from "~/components/form";
+import { ItemCard, type ItemAnswer } from "~/components/workbench/item-card";
+import { LiveScore } from "~/components/workbench/live-score";
+import { ProgressBar } from "~/components/workbench/progress-bar";
+import { getDb } from "~/db.server";
+import type { Instrument } from "~/domain/instrument/schema";
+import type { Answers, AnswerValue } from "~/domain/scoring/answers";
+import { scoreAssessment } from "~/domain/scoring/score";
+import { formatNumber, type MessageKey } from "~/i18n";
+import { useLocale, useT } from "~/i18n/use-t";
+import { addComment, reviewItem, WorkbenchError } from "~/services/answers.server";
+import { getAreaView } from "~/services/area-view.server";
+import { requireAssessment } from "~/services/assessments.server";
+import { saveFromForm } from "~/services/save-form.server";
+import { badRequest, formFailure, formValues, readFormData, ruleFailure } from "~/utils/forms";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const db = getDb();
+  const ctx = await requireAssessment(db, user, params.id!);
+  const view = await getAreaView(db, user, ctx, params.area!);
+  return {
+    assessment: { id: ctx.assessment.id, status: ctx.assessment.status, unitName: ctx.unit.name, year: ctx.period.year },
+    instrument: ctx.instrument,
+    ...view,
+  };
+}
+
+const CommentSchema = z.object({ itemId: z.string().min(1).max(64), body: z.string().trim().min(1, "error.required").max(4000, "error.tooLong") });
+const ReviewSchema = z.object({ itemId: z.string().min(1).max(64), note: z.string().trim().max(1000, "error.tooLong").optional(), overrideReason: z.string().max(1000).optional() });
+
+/** Plain form posts (no JavaScript), comments and the coordinator's review; autosave uses /assessments/:id/answers. */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const db = getDb();
+  const ctx = await requireAssessment(db, user, params.id!);
+  const values = formValues(await readFormData(request));
+  const intent = values.intent;
+  try {
+    switch (intent) {
+      case "save": {
+        const out = await saveFromForm(db, user, ctx, values);
+        if (out.status === 200) return data({ ok: true as const, intent, message: "workbench.saved" as const });
+        if (out.status === 409) return data({ ok: false as const, intent, formError: "workbench.conflict" as const, conflict: out.body.conflict, itemId: values.itemId ?? null }, { status: 409 });
+        return data({ ...out.body, intent, values }, { status: 400 });
+      }
+      case "comment": {
+        const parsed = CommentSchema.safeParse(values);
+        if (!parsed.success) return badRequest({ formError: "error.form", fieldErrors: { body: "error.required" }, values, intent });
+        await addComment(db, user, ctx, parsed.data.itemId, parsed.data.body);
+        break;
+      }
+      case "approve":
+      case "return": {
+        const parsed = ReviewSchema.safeParse(values);
+        if (!parsed.success) return badRequest({ formError: "error.form", fieldErrors: {}, values, intent });
+        await reviewItem(db, user, ctx, parsed.data.itemId, intent === "approve" ? "approved" : "returned", parsed.data.note ?? null, parsed.data.overrideReason ?? null);
+        break;
+      }
+      default:
+        return formFailure("error.unknownIntent", values);
+    }
+  } catch (e) {
+    if (e instanceof WorkbenchError) return ruleFailure(e, values, intent);
+    throw e;
+  }
+  return data({ ok: true as const, intent, message: "common.saved" as const });
+}
+
+/** Server answers with the user's live edits on top; an invalid edit leaves that item unanswered in the preview. */
+function liveScore(instrument: Instrument, server: Record<string, { value: unknown }>, edits: Record<string, AnswerValue | undefined>) {
+  const answers: Answers = {};
+  for (const [id, a] of Object.entries(server)) if (a.value !== null) answers[id] = a.value as AnswerValue;
+  for (const [id, v] of Object.entries(edits)) {
+    if (v === undefined || v === null) delete answers[id];
+    else answers[id] = v;
+  }
+  try {
+    return scoreAssessment(instrument, answers);
+  } catch {
+    for (const id of Object.keys(edits)) delete answers[id];
+    return scoreAssessment(instrument, answers);
+  }
+}
+
+export default function AreaPage() {
+  const d = useLoaderData<typeof loader>();
+  const feedback = feedbackFor(useActionData<typeof action>());
+  const t = useT();
+  const locale = useLocale();
+  const [edits, setEdits] = useState<Record<string, AnswerValue | undefined>>({});
+  const live = useMemo(() => liveScore(d.instrument, d.answers, edits), [d.instrument, d.answers, edits]);
+  const node = (id: string) => live.nodes[id];
+  return (
+    <>
+      <p>
+        <Link to={`/assessments/${d.assessment.id}`}>← {d.assessment.unitName} · {d.assessment.year}</Link> ·{" "}
+        <strong>{t(`status.${d.assessment.status}` as MessageKey)}</strong>
+      </p>
+      <h1>
+        {d.area.id} {d.area.label}
+      </h1>
+      <p className="muted">
+        {d.area.path.join(" › ")} · {t("workbench.weight", { weight: formatNumber(d.area.weight, locale, 2) })}
+        {d.assignees.length ? ` · ${d.assignees.join(", ")}` : null}
+      </p>
+      <nav aria-label={t("workbench.areas")} className="card">
+        <ul className="area-nav">
+          {d.areas.map((a) => (
+            <li key={a.id} aria-current={a.id === d.area.id ? "page" : undefined}>
+              <Link to={`/assessments/${d.assessment.id}/areas/${a.id}`}>
+                {a.id} {a.label}
+              </Link>
+              <ProgressBar done={a.confirmed} total={a.items} label={`${a.confirmed}/${a.items}`} />
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <FormAlert feedback={feedback} />
+      <div className="area-layout">
+        <div>
+          {d.area.groups.map((g) => (
+            <section className="card" key={g.id} aria-labelledby={`g-${g.id}`}>
+              <div className="group-head">
+                <h2 id={`g-${g.id}`}>
+                  {g.id} {g.label}
+                </h2>
+                <span>
+                  {t("workbench.value", { value: formatNumber(node(g.id)?.value ?? 0, locale, 2), max: formatNumber(g.weight, locale, 2) })}
+                </span>
+              </div>
+              {g.items.map((item) => (
+                <ItemCard
+                  key={item.id}
+                  assessmentId={d.assessment.id}
+                  item={item}
+                  answer={(d.answers[item.id] as ItemAnswer | undefined) ?? null}
+                  editable={d.editable.includes(item.id)}
+                  canReview={d.can.review}
+                  canComment={d.can.comment}
+                  comments={d.comments[item.id] ?? []}
+                  history={d.history[item.id] ?? []}
+                  evidence={null}
+                  liveValue={node(item.id)?.answered ? (node(item.id)?.value ?? null) : null}
+                  onLive={(id, v) => setEdits((prev) => ({ ...prev, [id]: v }))}
+                />
+              ))}
+            </section>
+          ))}
+          <p className="row">
+            {d.prev ? <Link to={`/assessments/${d.assessment.id}/areas/${d.prev}`}>{t("workbench.prevArea")}</Link> : null}
+            {d.next ? <Link to={`/assessments/${d.assessment.id}/areas/${d.next}`}>{t("workbench.nextArea")}</Link> : null}
+          </p>
+        </div>
+        <LiveScore
+          total={live.total}
+          max={live.max}
+          predicate={live.predicate ? `${live.predicate.code} (${live.predicate.label})` : null}
+          area={{ id: d.area.id, label: d.area.label, value: node(d.area.id)?.value ?? 0, weight: d.area.weight }}
+          groups={d.area.groups.map((g) => ({ id: g.id, label: g.label, value: node(g.id)?.value ?? 0, weight: g.weight }))}
+        />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,73 @@
+import type { Db } from "#db/client.server";
+import type { Actor } from "~/auth/permissions";
+import { notFound } from "~/auth/require.server";
+import { outlineOf } from "~/domain/instrument/outline";
+import { itemEditable } from "./workbench-rules";
+import { editorRole, itemKey, loadAnswers, parseValue } from "./answers.server";
+import { summarise } from "./assessment-view.server";
+import { canOnUnit, type AssessmentContext } from "./assessments.server";
+import { timeline, type TimelineEntry } from "./workflow.server";
+
+/** Everything the filling page of one area needs, checked against the actor's rights. */
+export async function getAreaView(db: Db, actor: Actor, ctx: AssessmentContext, areaId: string) {
+  const outline = outlineOf(ctx.instrument);
+  const index = outline.areas.findIndex((a) => a.id === areaId);
+  const area = outline.areas[index];
+  if (!area) throw notFound();
+  const itemIds = area.groups.flatMap((g) => g.items.map((i) => i.id));
+  const rows = await loadAnswers(db, ctx.assessment.id);
+  const summary = summarise(ctx, rows);
+  const role = editorRole(actor, ctx);
+  const answers: Record<string, { value: unknown; note: string | null; version: number; carriedOver: boolean; reviewStatus: "pending" | "approved" | "returned"; reviewNote: string | null }> = {};
+  for (const r of rows) {
+    answers[r.item_id] = {
+      value: parseValue(r.value_json),
+      note: r.note,
+      version: r.version,
+      carriedOver: r.carried_over === 1,
+      reviewStatus: r.review_status,
+      reviewNote: r.review_note,
+    };
+  }
+  const editable = itemIds.filter((id) => role !== null && itemEditable(ctx.assessment.status, role, answers[id]?.reviewStatus ?? null));
+  const comments = await db
+    .selectFrom("comment")
+    .leftJoin("user", "user.id", "comment.author_id")
+    .select(["comment.id", "comment.item_id", "comment.body", "comment.created_at", "user.name"])
+    .where("comment.assessment_id", "=", ctx.assessment.id)
+    .where("comment.item_id", "in", itemIds)
+    .orderBy("comment.created_at")
+    .execute();
+  const history: Record<string, TimelineEntry[]> = {};
+  for (const e of await timeline(db, ctx.assessment.id, undefined, 2000)) {
+    if (e.itemId && itemIds.includes(e.itemId)) (history[e.itemId] ??= []).push(e);
+  }
+  const assignments = await db
+    .selectFrom("assignment")
+    .innerJoin("user", "user.id", "assignment.user_id")
+    .select(["assignment.node_id", "user.name"])
+    .where("assignment.assessment_id", "=", ctx.assessment.id)
+    .execute();
+  return {
+    area: { id: area.id, label: area.label, weight: area.weight, path: area.path, groups: area.groups },
+    prev: outline.areas[index - 1]?.id ?? null,
+    next: outline.areas[index + 1]?.id ?? null,
+    areas: summary.areas,
+    summary: { total: summary.total, max: summary.max },
+    answers,
+    editable,
+    comments: itemIds.reduce<Record<string, { id: string; author: string | null; body: string; at: string }[]>>((acc, id) => {
+      acc[id] = comments.filter((c) => c.item_id === id).map((c) => ({ id: c.id, author: c.name, body: c.body, at: c.created_at }));
+      return acc;
+    }, {}),
+    history,
+    assignees: assignments.filter((a) => a.node_id === area.id || a.node_id.startsWith(`${area.id}.`)).map((a) => `${a.name} (${a.node_id})`),
+    can: {
+      review: canOnUnit(actor, "assessment.review", ctx.unit) && (ctx.assessment.status === "submitted" || ctx.assessment.status === "returned"),
+      comment: canOnUnit(actor, "assessment.comment", ctx.unit),
+      fill: role !== null,
+    },
+  };
+}
+
+export { itemKey };

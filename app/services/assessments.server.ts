@@ -1,0 +1,264 @@
+import type { Db } from "#db/client.server";
+import type { Assessment, AssessmentStatus, Period, Unit } from "#db/schema";
+import { can, type Action, type Actor } from "~/auth/permissions";
+import { forbidden, notFound } from "~/auth/require.server";
+import type { Instrument } from "~/domain/instrument/schema";
+import { newId } from "~/utils/ids";
+import { writeAudit } from "./audit.server";
+import { freezeInstrument, getFrozenInstrument } from "./frozen-instruments.server";
+
+export class AssessmentRuleError extends Error {
+  constructor(
+    public readonly key:
+      | "assessments.exists"
+      | "assessments.unknownInstrument"
+      | "assessments.periodClosed"
+      | "assessments.noUnits"
+      | "assessments.wrongOrganisation",
+  ) {
+    super(key);
+  }
+}
+
+export interface AssessmentContext {
+  assessment: Assessment;
+  unit: Unit;
+  period: Period;
+  organisationName: string;
+  instrument: Instrument;
+}
+
+const scopeOfUnit = (unit: Pick<Unit, "organisation_id" | "path">) => ({
+  type: "scope" as const,
+  scope: { organisationId: unit.organisation_id, unitPath: unit.path },
+});
+
+/** May the actor do `action` on assessments of this unit? */
+export function canOnUnit(actor: Actor, action: Action, unit: Pick<Unit, "organisation_id" | "path">): boolean {
+  return can(actor, action, scopeOfUnit(unit));
+}
+
+/** One assessment with its unit, period and frozen instrument: 404 when missing, 403 when `action` is not allowed. */
+export async function requireAssessment(db: Db, actor: Actor, id: string, action: Action = "assessment.read"): Promise<AssessmentContext> {
+  const assessment = await db.selectFrom("assessment").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!assessment) throw notFound();
+  const unit = await db.selectFrom("unit").selectAll().where("id", "=", assessment.unit_id).executeTakeFirstOrThrow();
+  if (!canOnUnit(actor, "assessment.read", unit)) throw notFound();
+  if (!canOnUnit(actor, action, unit)) throw forbidden();
+  const period = await db.selectFrom("period").selectAll().where("id", "=", assessment.period_id).executeTakeFirstOrThrow();
+  const org = await db.selectFrom("organisation").select("name").where("id", "=", assessment.organisation_id).executeTakeFirstOrThrow();
+  return { assessment, unit, period, organisationName: org.name, instrument: await getFrozenInstrument(db, assessment.instrument_hash) };
+}
+
+export interface AssessmentRow {
+  id: string;
+  unitId: string;
+  unitName: string;
+  organisationName: string;
+  year: number;
+  periodId: string;
+  instrumentId: string;
+  status: AssessmentStatus;
+  answered: number;
+  confirmed: number;
+  updatedAt: string;
+}
+
+/** Assessments whose unit lies in the actor's read scope, newest period first. */
+export async function listAssessments(db: Db, actor: Actor, filter: { periodId?: string; organisationId?: string } = {}): Promise<AssessmentRow[]> {
+  let q = db
+    .selectFrom("assessment")
+    .innerJoin("unit", "unit.id", "assessment.unit_id")
+    .innerJoin("period", "period.id", "assessment.period_id")
+    .innerJoin("organisation", "organisation.id", "assessment.organisation_id")
+    .select([
+      "assessment.id",
+      "assessment.unit_id",
+      "unit.name as unit_name",
+      "unit.path as unit_path",
+      "unit.organisation_id",
+      "organisation.name as organisation_name",
+      "period.year",
+      "assessment.period_id",
+      "assessment.instrument_id",
+      "assessment.status",
+      "assessment.updated_at",
+    ])
+    .orderBy("period.year", "desc")
+    .orderBy("unit.path");
+  if (!actor.isAdmin) {
+    const orgIds = [...new Set(actor.memberships.map((m) => m.organisationId))];
+    if (orgIds.length === 0) return [];
+    q = q.where("assessment.organisation_id", "in", orgIds);
+  }
+  if (filter.periodId) q = q.where("assessment.period_id", "=", filter.periodId);
+  if (filter.organisationId) q = q.where("assessment.organisation_id", "=", filter.organisationId);
+  const rows = (await q.execute()).filter((r) => canOnUnit(actor, "assessment.read", { organisation_id: r.organisation_id, path: r.unit_path }));
+  if (rows.length === 0) return [];
+  const counts = await db
+    .selectFrom("answer")
+    .select(["assessment_id"])
+    .select((eb) => [
+      eb.fn.count<number>("id").as("answered"),
+      eb.fn.sum<number>(eb.case().when("carried_over", "=", 0).then(1).else(0).end()).as("confirmed"),
+    ])
+    .where("layer", "=", "self")
+    .where("value_json", "is not", null)
+    .where(
+      "assessment_id",
+      "in",
+      rows.map((r) => r.id),
+    )
+    .groupBy("assessment_id")
+    .execute();
+  const byId = new Map(counts.map((c) => [c.assessment_id, c]));
+  return rows.map((r) => ({
+    id: r.id,
+    unitId: r.unit_id,
+    unitName: r.unit_name,
+    organisationName: r.organisation_name,
+    year: r.year,
+    periodId: r.period_id,
+    instrumentId: r.instrument_id,
+    status: r.status,
+    answered: Number(byId.get(r.id)?.answered ?? 0),
+    confirmed: Number(byId.get(r.id)?.confirmed ?? 0),
+    updatedAt: r.updated_at,
+  }));
+}
+
+/** The latest earlier-period assessment of the same unit and instrument family, for carry-forward. */
+async function previousAssessment(db: Db, unitId: string, instrumentId: string, year: number): Promise<Assessment | undefined> {
+  return db
+    .selectFrom("assessment")
+    .innerJoin("period", "period.id", "assessment.period_id")
+    .selectAll("assessment")
+    .where("assessment.unit_id", "=", unitId)
+    .where("assessment.instrument_id", "=", instrumentId)
+    .where("period.year", "<", year)
+    .orderBy("period.year", "desc")
+    .executeTakeFirst();
+}
+
+export interface CreateInput {
+  unitIds: string[];
+  periodId: string;
+  instrumentId: string;
+  carryForward: boolean;
+}
+
+/**
+ * Creates one assessment per unit (a roll-out when several), freezing the current instrument content.
+ * With carry-forward, answers whose item id still exists and their evidence are copied from the
+ * previous period, each marked "carried over — confirm".
+ */
+export async function createAssessments(db: Db, actor: Actor, input: CreateInput): Promise<{ created: string[]; skipped: string[] }> {
+  if (input.unitIds.length === 0) throw new AssessmentRuleError("assessments.noUnits");
+  const period = await db.selectFrom("period").selectAll().where("id", "=", input.periodId).executeTakeFirst();
+  if (!period) throw notFound();
+  if (period.status !== "open") throw new AssessmentRuleError("assessments.periodClosed");
+  const units = await db.selectFrom("unit").selectAll().where("id", "in", input.unitIds).where("archived_at", "is", null).execute();
+  if (units.length !== new Set(input.unitIds).size) throw notFound();
+  for (const u of units) {
+    if (u.organisation_id !== period.organisation_id) throw new AssessmentRuleError("assessments.wrongOrganisation");
+    if (!canOnUnit(actor, "assessment.create", u)) throw forbidden();
+  }
+  const frozen = await freezeInstrument(db, input.instrumentId);
+  if (!frozen) throw new AssessmentRuleError("assessments.unknownInstrument");
+  const itemIds = new Set(itemIdsOf(frozen.instrument));
+  const created: string[] = [];
+  const skipped: string[] = [];
+  await db.transaction().execute(async (trx) => {
+    for (const unit of units) {
+      const exists = await trx
+        .selectFrom("assessment")
+        .select("id")
+        .where("unit_id", "=", unit.id)
+        .where("period_id", "=", period.id)
+        .where("instrument_id", "=", input.instrumentId)
+        .executeTakeFirst();
+      if (exists) {
+        skipped.push(unit.id);
+        continue;
+      }
+      const now = new Date().toISOString();
+      const prev = input.carryForward ? await previousAssessment(trx, unit.id, input.instrumentId, period.year) : undefined;
+      const id = newId();
+      await trx
+        .insertInto("assessment")
+        .values({
+          id,
+          organisation_id: unit.organisation_id,
+          unit_id: unit.id,
+          period_id: period.id,
+          instrument_id: input.instrumentId,
+          instrument_hash: frozen.hash,
+          status: "draft",
+          carried_from_id: prev?.id ?? null,
+          created_by: actor.id,
+          created_at: now,
+          updated_at: now,
+          submitted_at: null,
+          finalised_at: null,
+          finalised_by: null,
+        })
+        .execute();
+      if (prev) await carryForward(trx, prev.id, id, itemIds, actor.id, now);
+      await writeAudit(trx, {
+        actorUserId: actor.id,
+        organisationId: unit.organisation_id,
+        action: "assessment.create",
+        entityType: "assessment",
+        entityId: id,
+        after: { unitId: unit.id, periodId: period.id, instrumentId: input.instrumentId, instrumentHash: frozen.hash, carriedFrom: prev?.id ?? null },
+      });
+      created.push(id);
+    }
+  });
+  return { created, skipped };
+}
+
+function itemIdsOf(instrument: Instrument): string[] {
+  const ids: string[] = [];
+  const visit = (node: { items?: { id: string }[] | null; subareas?: unknown[]; areas?: unknown[]; subcomponents?: unknown[] }) => {
+    for (const item of node.items ?? []) ids.push(item.id);
+    for (const child of [...(node.subcomponents ?? []), ...(node.areas ?? []), ...(node.subareas ?? [])]) visit(child as typeof node);
+  };
+  for (const component of instrument.tree) visit(component as Parameters<typeof visit>[0]);
+  return ids;
+}
+
+async function carryForward(db: Db, fromId: string, toId: string, itemIds: Set<string>, actorId: string, now: string): Promise<void> {
+  const answers = await db.selectFrom("answer").selectAll().where("assessment_id", "=", fromId).where("layer", "=", "self").execute();
+  for (const a of answers) {
+    if (!itemIds.has(a.item_id) || a.value_json === null) continue;
+    await db
+      .insertInto("answer")
+      .values({
+        id: newId(),
+        assessment_id: toId,
+        layer: "self",
+        item_id: a.item_id,
+        value_json: a.value_json,
+        note: a.note,
+        version: 1,
+        carried_over: 1,
+        review_status: "pending",
+        review_note: null,
+        updated_by: actorId,
+        updated_at: now,
+      })
+      .execute();
+  }
+  const evidence = await db.selectFrom("evidence").selectAll().where("assessment_id", "=", fromId).where("removed_at", "is", null).execute();
+  for (const e of evidence) {
+    const links = await db.selectFrom("evidence_item").select("item_id").where("evidence_id", "=", e.id).where("removed_at", "is", null).execute();
+    const kept = links.filter((l) => itemIds.has(l.item_id));
+    if (kept.length === 0) continue;
+    const newEvidenceId = newId();
+    await db.insertInto("evidence").values({ ...e, id: newEvidenceId, assessment_id: toId, created_at: now }).execute();
+    for (const l of kept) {
+      await db.insertInto("evidence_item").values({ id: newId(), evidence_id: newEvidenceId, assessment_id: toId, item_id: l.item_id, created_at: now, created_by: actorId, removed_at: null }).execute();
+    }
+  }
+}

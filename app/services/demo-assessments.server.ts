@@ -1,0 +1,101 @@
+import type { Db } from "#db/client.server";
+import type { AssessmentStatus } from "#db/schema";
+import { outlineOf } from "~/domain/instrument/outline";
+import type { Instrument, Item } from "~/domain/instrument/schema";
+import type { Answers, AnswerValue } from "~/domain/scoring/answers";
+import { newId } from "~/utils/ids";
+import { freezeInstrument } from "./frozen-instruments.server";
+import { writeSnapshot } from "./workflow.server";
+
+/** Deterministic pseudo-random numbers, so a demo database looks the same every time. */
+function prng(seed: number) {
+  return () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+}
+
+/** A plausible answer: `quality` in [0,1] shifts options towards the best ones and ratios towards 1. */
+export function demoAnswer(item: Item, quality: number, rnd: () => number): AnswerValue {
+  const bias = () => Math.min(0.999, Math.max(0, rnd() * (1.25 - quality)));
+  if (item.options && item.options.length > 0) return item.options[Math.floor(bias() * item.options.length)]!.code;
+  if (item.type === "percent") {
+    const out: Record<string, number> = {};
+    const base = 2 + Math.floor(rnd() * 8);
+    (item.inputs ?? []).forEach((input, i) => {
+      out[input.name] = i === 0 ? base : Math.round(base * (1 - bias() * 0.6));
+    });
+    return out;
+  }
+  if (item.type === "survey_0_4") return Math.round((2.6 + quality * 1.3 - rnd() * 0.4) * 100) / 100;
+  if (item.type === "index_score") return Math.round(55 + quality * 35 - rnd() * 10);
+  return null;
+}
+
+export function demoAnswers(instrument: Instrument, quality: number, seed: number, fraction = 1): Answers {
+  const rnd = prng(seed);
+  const answers: Answers = {};
+  for (const item of outlineOf(instrument).items.values()) {
+    if (rnd() > fraction) continue;
+    const v = demoAnswer(item, quality, rnd);
+    if (v !== null) answers[item.id] = v;
+  }
+  return answers;
+}
+
+interface DemoSpec {
+  unitId: string;
+  organisationId: string;
+  periodId: string;
+  year: number;
+  status: AssessmentStatus;
+  quality: number;
+  fraction: number;
+}
+
+/**
+ * ZI assessments for the demo: finished ones (with snapshots) for earlier years, so trends and
+ * carry-forward have data, and an open one being filled this period.
+ */
+export async function seedDemoAssessments(db: Db, specs: DemoSpec[], actorId: string): Promise<void> {
+  const frozen = await freezeInstrument(db, "zi-2021");
+  if (!frozen) return;
+  const now = new Date().toISOString();
+  for (const [i, spec] of specs.entries()) {
+    const id = newId();
+    const assessment = {
+      id,
+      organisation_id: spec.organisationId,
+      unit_id: spec.unitId,
+      period_id: spec.periodId,
+      instrument_id: "zi-2021",
+      instrument_hash: frozen.hash,
+      status: spec.status,
+      carried_from_id: null,
+      created_by: actorId,
+      created_at: now,
+      updated_at: now,
+      submitted_at: spec.status === "draft" ? null : now,
+      finalised_at: spec.status === "final" ? now : null,
+      finalised_by: spec.status === "final" ? actorId : null,
+    };
+    await db.insertInto("assessment").values(assessment).execute();
+    const answers = demoAnswers(frozen.instrument, spec.quality, 1000 + i * 7919, spec.fraction);
+    const rows = Object.entries(answers).map(([itemId, value]) => ({
+      id: newId(),
+      assessment_id: id,
+      layer: "self" as const,
+      item_id: itemId,
+      value_json: JSON.stringify(value),
+      note: null,
+      version: 1,
+      carried_over: 0,
+      review_status: spec.status === "final" ? ("approved" as const) : ("pending" as const),
+      review_note: null,
+      updated_by: actorId,
+      updated_at: now,
+    }));
+    for (let k = 0; k < rows.length; k += 50) await db.insertInto("answer").values(rows.slice(k, k + 50)).execute();
+    if (spec.status === "final") await writeSnapshot(db, { assessment, instrument: frozen.instrument }, answers, actorId, now);
+  }
+}

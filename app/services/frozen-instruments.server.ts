@@ -1,0 +1,44 @@
+import { readFileSync } from "node:fs";
+import type { Db } from "#db/client.server";
+import { outlineOf } from "~/domain/instrument/outline";
+import { parseInstrument } from "~/domain/instrument/parse";
+import type { Instrument } from "~/domain/instrument/schema";
+import { contentHash, getInstrument, loadInstruments } from "./instruments.server";
+
+/** Published instruments a new assessment can use. */
+export function publishedInstruments(): { id: string; title: string; version: string; itemCount: number }[] {
+  return loadInstruments()
+    .filter((l) => l.instrument.status === "published")
+    .map((l) => ({ id: l.instrument.id, title: l.instrument.title, version: l.instrument.version, itemCount: outlineOf(l.instrument).items.size }));
+}
+
+/**
+ * Stores the exact content text of the current instrument file under its sha256, so an assessment
+ * created now is scored with these rules forever, whatever later happens to the content file.
+ */
+export async function freezeInstrument(db: Db, instrumentId: string): Promise<{ hash: string; instrument: Instrument } | null> {
+  const loaded = getInstrument(instrumentId);
+  if (!loaded || loaded.instrument.status !== "published") return null;
+  const text = readFileSync(loaded.file, "utf8");
+  const hash = contentHash(text);
+  const exists = await db.selectFrom("instrument_version").select("hash").where("hash", "=", hash).executeTakeFirst();
+  if (!exists) {
+    await db
+      .insertInto("instrument_version")
+      .values({ hash, instrument_id: loaded.instrument.id, version: loaded.instrument.version, content: text, created_at: new Date().toISOString() })
+      .execute();
+  }
+  return { hash, instrument: loaded.instrument };
+}
+
+const parsed = new Map<string, Instrument>();
+
+/** The frozen instrument of an assessment, parsed once per process. */
+export async function getFrozenInstrument(db: Db, hash: string): Promise<Instrument> {
+  const hit = parsed.get(hash);
+  if (hit) return hit;
+  const row = await db.selectFrom("instrument_version").selectAll().where("hash", "=", hash).executeTakeFirstOrThrow();
+  const instrument = parseInstrument(row.content, `${row.instrument_id}@${hash.slice(0, 12)}`);
+  parsed.set(hash, instrument);
+  return instrument;
+}

@@ -1,0 +1,61 @@
+import type { Db } from "#db/client.server";
+import { outlineOf } from "~/domain/instrument/outline";
+import type { AssessmentContext } from "./assessments.server";
+import { loadAnswers } from "./answers.server";
+
+export interface Readiness {
+  unanswered: string[];
+  answeredWithoutEvidence: string[];
+  unconfirmed: string[];
+  outsidePeriod: { evidenceId: string; name: string; date: string }[];
+  spreadFiles: { name: string; items: string[] }[];
+}
+
+/** A file backing this many items across more than one area looks like a catch-all upload. */
+const SPREAD_MIN_ITEMS = 4;
+
+/** What would weaken the assessment if submitted now (the readiness check before submission). */
+export async function readiness(db: Db, ctx: AssessmentContext): Promise<Readiness> {
+  const outline = outlineOf(ctx.instrument);
+  const answers = await loadAnswers(db, ctx.assessment.id);
+  const byItem = new Map(answers.map((a) => [a.item_id, a]));
+  const links = await db
+    .selectFrom("evidence_item")
+    .innerJoin("evidence", "evidence.id", "evidence_item.evidence_id")
+    .select(["evidence_item.item_id", "evidence.id", "evidence.name", "evidence.blob_sha256", "evidence.url", "evidence.evidence_date"])
+    .where("evidence_item.assessment_id", "=", ctx.assessment.id)
+    .where("evidence_item.removed_at", "is", null)
+    .where("evidence.removed_at", "is", null)
+    .execute();
+  const withEvidence = new Set(links.map((l) => l.item_id));
+
+  const unanswered: string[] = [];
+  const answeredWithoutEvidence: string[] = [];
+  const unconfirmed: string[] = [];
+  for (const [id, item] of outline.items) {
+    const a = byItem.get(id);
+    if (!a || a.value_json === null) unanswered.push(id);
+    else {
+      if (a.carried_over) unconfirmed.push(id);
+      if (item.evidence.length > 0 && !withEvidence.has(id)) answeredWithoutEvidence.push(id);
+    }
+  }
+
+  // Evidence for year N is produced during year N or while assessing it, up to the end of the evaluation stage.
+  const year = ctx.period.year;
+  const from = `${year}-01-01`;
+  const until = ctx.period.evaluation_end ?? `${year + 1}-12-31`;
+  const outsidePeriod = new Map<string, { evidenceId: string; name: string; date: string }>();
+  const byFile = new Map<string, { name: string; items: Set<string> }>();
+  for (const l of links) {
+    if (l.evidence_date && (l.evidence_date < from || l.evidence_date > until)) outsidePeriod.set(l.id, { evidenceId: l.id, name: l.name, date: l.evidence_date });
+    const key = l.blob_sha256 ?? l.url ?? l.id;
+    const entry = byFile.get(key) ?? { name: l.name, items: new Set<string>() };
+    entry.items.add(l.item_id);
+    byFile.set(key, entry);
+  }
+  const spreadFiles = [...byFile.values()]
+    .filter((f) => f.items.size >= SPREAD_MIN_ITEMS && new Set([...f.items].map((i) => outline.areaOfItem.get(i))).size > 1)
+    .map((f) => ({ name: f.name, items: [...f.items].sort() }));
+  return { unanswered, answeredWithoutEvidence, unconfirmed, outsidePeriod: [...outsidePeriod.values()], spreadFiles };
+}

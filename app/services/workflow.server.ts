@@ -1,0 +1,180 @@
+import type { Db } from "#db/client.server";
+import type { AssessmentStatus } from "#db/schema";
+import type { Actor } from "~/auth/permissions";
+import { forbidden } from "~/auth/require.server";
+import { outlineOf } from "~/domain/instrument/outline";
+import type { Answers } from "~/domain/scoring/answers";
+import { ENGINE_VERSION, scoreAssessment } from "~/domain/scoring/score";
+import { newId } from "~/utils/ids";
+import { answersObject, assertWindow, editorRole, itemKey, loadAnswers, WorkbenchError } from "./answers.server";
+import { canOnUnit, type AssessmentContext } from "./assessments.server";
+import { writeAudit } from "./audit.server";
+
+async function transition(db: Db, actor: Actor, ctx: AssessmentContext, to: AssessmentStatus, extra: Record<string, string | null> = {}, reason: string | null = null) {
+  const now = new Date().toISOString();
+  await db.updateTable("assessment").set({ status: to, updated_at: now, ...extra }).where("id", "=", ctx.assessment.id).execute();
+  await writeAudit(db, {
+    actorUserId: actor.id,
+    organisationId: ctx.assessment.organisation_id,
+    action: `assessment.${to}`,
+    entityType: "assessment",
+    entityId: ctx.assessment.id,
+    before: { status: ctx.assessment.status },
+    after: { status: to },
+    reason,
+  });
+}
+
+/** Hands the assessment to the coordinator: assessors can no longer edit (draft or returned → submitted). */
+export async function submitAssessment(db: Db, actor: Actor, ctx: AssessmentContext, overrideReason: string | null): Promise<void> {
+  if (!editorRole(actor, ctx)) throw forbidden();
+  if (ctx.assessment.status !== "draft" && ctx.assessment.status !== "returned") throw new WorkbenchError("workbench.wrongStatus");
+  await assertWindow(db, actor, ctx, "fill", overrideReason);
+  await db.transaction().execute(async (trx) => {
+    // Items sent back and now resubmitted go back to review.
+    await trx.updateTable("answer").set({ review_status: "pending" }).where("assessment_id", "=", ctx.assessment.id).where("review_status", "=", "returned").execute();
+    await transition(trx, actor, ctx, "submitted", { submitted_at: new Date().toISOString() });
+  });
+}
+
+/**
+ * Locks the assessment and stores its score snapshot: every node value of the engine, the frozen
+ * instrument hash, the engine version, the answers scored, when and by whom.
+ */
+export async function finaliseAssessment(db: Db, actor: Actor, ctx: AssessmentContext, overrideReason: string | null): Promise<string> {
+  if (!canOnUnit(actor, "assessment.review", ctx.unit)) throw forbidden();
+  if (ctx.assessment.status !== "submitted") throw new WorkbenchError(ctx.assessment.status === "returned" ? "workbench.returnedOpen" : "workbench.wrongStatus");
+  await assertWindow(db, actor, ctx, "review", overrideReason);
+  const answers = answersObject(await loadAnswers(db, ctx.assessment.id));
+  const now = new Date().toISOString();
+  let snapshotId = "";
+  await db.transaction().execute(async (trx) => {
+    snapshotId = await writeSnapshot(trx, ctx, answers, actor.id, now);
+    await transition(trx, actor, ctx, "final", { finalised_at: now, finalised_by: actor.id });
+  });
+  return snapshotId;
+}
+
+/** Scores the answers and stores the snapshot: the JSON result and one row per node for SQL aggregates. */
+export async function writeSnapshot(db: Db, ctx: Pick<AssessmentContext, "assessment" | "instrument">, answers: Answers, actorId: string | null, now: string): Promise<string> {
+  const result = scoreAssessment(ctx.instrument, answers);
+  const snapshotId = newId();
+  await db
+    .insertInto("score_snapshot")
+    .values({
+      id: snapshotId,
+      assessment_id: ctx.assessment.id,
+      layer: "self",
+      instrument_hash: ctx.assessment.instrument_hash,
+      engine_version: ENGINE_VERSION,
+      total: result.total,
+      predicate: result.predicate?.code ?? null,
+      result_json: JSON.stringify(result),
+      answers_json: JSON.stringify(answers),
+      created_at: now,
+      created_by: actorId,
+    })
+    .execute();
+  const rows = Object.values(result.nodes).map((n) => ({
+    snapshot_id: snapshotId,
+    node_id: n.id,
+    level: n.level,
+    value: n.value,
+    max: n.max,
+    answered: n.answered,
+    items: n.items,
+  }));
+  for (let i = 0; i < rows.length; i += 100) await db.insertInto("score_snapshot_node").values(rows.slice(i, i + 100)).execute();
+  return snapshotId;
+}
+
+/** Reopening a final assessment is an administrator's act with a written reason. */
+export async function reopenAssessment(db: Db, actor: Actor, ctx: AssessmentContext, reason: string): Promise<void> {
+  if (!canOnUnit(actor, "assessment.reopen", ctx.unit)) throw forbidden();
+  if (ctx.assessment.status !== "final") throw new WorkbenchError("workbench.wrongStatus");
+  if (!reason.trim()) throw new WorkbenchError("workbench.reasonRequired");
+  await transition(db, actor, ctx, "submitted", { finalised_at: null, finalised_by: null }, reason.trim());
+}
+
+export async function setAssignment(db: Db, actor: Actor, ctx: AssessmentContext, nodeId: string, userId: string, assign: boolean): Promise<void> {
+  if (!canOnUnit(actor, "assessment.assign", ctx.unit)) throw forbidden();
+  const outline = outlineOf(ctx.instrument);
+  const known = outline.areas.some((a) => a.id === nodeId || a.groups.some((g) => g.id === nodeId));
+  if (!known) throw new WorkbenchError("workbench.unknownItem");
+  const member = await assignableUsers(db, ctx);
+  if (!member.some((m) => m.id === userId)) throw forbidden();
+  if (assign) {
+    const exists = await db.selectFrom("assignment").select("id").where("assessment_id", "=", ctx.assessment.id).where("node_id", "=", nodeId).where("user_id", "=", userId).executeTakeFirst();
+    if (exists) return;
+    await db.insertInto("assignment").values({ id: newId(), assessment_id: ctx.assessment.id, node_id: nodeId, user_id: userId, created_at: new Date().toISOString() }).execute();
+  } else {
+    await db.deleteFrom("assignment").where("assessment_id", "=", ctx.assessment.id).where("node_id", "=", nodeId).where("user_id", "=", userId).execute();
+  }
+  await writeAudit(db, {
+    actorUserId: actor.id,
+    organisationId: ctx.assessment.organisation_id,
+    action: assign ? "assignment.add" : "assignment.remove",
+    entityType: "assessment",
+    entityId: ctx.assessment.id,
+    after: { nodeId, userId },
+  });
+}
+
+/** Assessors and coordinators whose scope covers the assessment's unit. */
+export async function assignableUsers(db: Db, ctx: AssessmentContext): Promise<{ id: string; name: string }[]> {
+  const rows = await db
+    .selectFrom("membership")
+    .innerJoin("user", "user.id", "membership.user_id")
+    .leftJoin("unit", "unit.id", "membership.unit_id")
+    .select(["user.id", "user.name", "unit.path"])
+    .where("membership.organisation_id", "=", ctx.assessment.organisation_id)
+    .where("membership.role", "in", ["assessor", "coordinator"])
+    .where("user.disabled_at", "is", null)
+    .execute();
+  const seen = new Map<string, string>();
+  for (const r of rows) if (!r.path || ctx.unit.path.startsWith(r.path)) seen.set(r.id, r.name);
+  return [...seen].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export interface TimelineEntry {
+  id: string;
+  at: string;
+  actor: string | null;
+  action: string;
+  itemId: string | null;
+  before: unknown;
+  after: unknown;
+  reason: string | null;
+}
+
+/** Audit rows of the assessment (status, assignments, windows) and of its items, newest first. */
+export async function timeline(db: Db, assessmentId: string, itemId?: string, limit = 300): Promise<TimelineEntry[]> {
+  let q = db
+    .selectFrom("audit_log")
+    .leftJoin("user", "user.id", "audit_log.actor_user_id")
+    .select(["audit_log.id", "audit_log.at", "user.name", "audit_log.action", "audit_log.entity_id", "audit_log.before_json", "audit_log.after_json", "audit_log.reason"])
+    .orderBy("audit_log.at", "desc")
+    .limit(limit);
+  if (itemId) q = q.where("audit_log.entity_id", "=", itemKey(assessmentId, itemId));
+  else
+    q = q.where((eb) =>
+      eb.or([
+        eb("audit_log.entity_id", "=", assessmentId),
+        eb("audit_log.entity_id", "like", `${assessmentId}:%`),
+        eb("audit_log.entity_id", "in", eb.selectFrom("evidence").select("id").where("assessment_id", "=", assessmentId)),
+      ]),
+    );
+  const rows = await q.execute();
+  return rows.map((r) => ({
+    id: r.id,
+    at: r.at,
+    actor: r.name,
+    action: r.action,
+    itemId: r.entity_id?.includes(":") ? r.entity_id.split(":")[1]! : null,
+    before: r.before_json ? JSON.parse(r.before_json) : null,
+    after: r.after_json ? JSON.parse(r.after_json) : null,
+    reason: r.reason,
+  }));
+}
+
+export { itemKey };
