@@ -10,3 +10,11 @@ export async function loader() {
     return Response.json({ status: "error", db: "unreachable" }, { status: 503, headers: { "Cache-Control": "no-store" } });
   }
 }
+
+/**
+ * A bare action (no auth, no database): the baseline the autosave benchmark compares against, and a
+ * liveness probe for balancers that only send POST.
+ */
+export async function action() {
+  return Response.json({ status: "ok" }, { headers: { "Cache-Control": "no-store" } });
+}

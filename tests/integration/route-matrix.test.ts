@@ -30,7 +30,7 @@ const MATRIX: Record<string, RouteCase> = {
   login: { get: all(302, { anon: 200 }), post: { form: (_w, p) => ({ email: `nobody-${p}@test.local`, password: "salah" }), expect: all(401) } },
   logout: { get: all(302), post: { form: () => ({}), expect: all(302), freshSession: true } },
   language: { get: all(302), post: { form: () => ({ locale: "en", redirectTo: "/" }), expect: all(302) } },
-  healthz: { get: all(200) },
+  healthz: { get: all(200), post: { form: () => ({}), expect: all(200) } },
   "set-password.$token": {
     params: () => ({ token: "not-a-real-token" }),
     get: all(200),
