@@ -4,7 +4,7 @@ import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
-import { checkBodySize, DEFAULT_MAX_BODY_BYTES, isCrossOriginWrite, securityHeaders } from "~/server/security";
+import { bodyLimitFor, checkBodySize, DEFAULT_MAX_BODY_BYTES, isCrossOriginWrite, securityHeaders } from "~/server/security";
 
 export interface ServerOptions {
   buildDir: string;
@@ -20,7 +20,10 @@ function allowedOrigins(req: express.Request): string[] {
 /** The production HTTP server: security headers, CSRF and body-size guards, static assets, then Remix. */
 export async function createServer(opts: ServerOptions): Promise<express.Express> {
   const build = (await import(pathToFileURL(path.join(opts.buildDir, "server", "index.js")).href)) as ServerBuild;
-  const limit = opts.maxBodyBytes ?? (Number(process.env.MAX_BODY_BYTES) || DEFAULT_MAX_BODY_BYTES);
+  const limits = {
+    body: opts.maxBodyBytes ?? (Number(process.env.MAX_BODY_BYTES) || DEFAULT_MAX_BODY_BYTES),
+    evidence: Number(process.env.EVIDENCE_MAX_BYTES) || 25 * 1024 * 1024,
+  };
   const app = express();
   app.disable("x-powered-by");
   if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY === "true" ? true : process.env.TRUST_PROXY);
@@ -44,7 +47,7 @@ export async function createServer(opts: ServerOptions): Promise<express.Express
       method: req.method,
       contentLength: req.get("content-length"),
       chunked: (req.get("transfer-encoding") ?? "").includes("chunked"),
-      limit,
+      limit: bodyLimitFor(req.path, limits),
     });
     if (size !== "ok") {
       // Read (and discard) what the client is already sending, so it sees the answer instead of a reset.

@@ -10,6 +10,7 @@ import { getDb } from "~/db.server";
 import type { MessageKey } from "~/i18n";
 import { formatDate, formatNumber } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
+import { outlineOf } from "~/domain/instrument/outline";
 import { editorRole, loadAnswers } from "~/services/answers.server";
 import { latestSnapshot, summarise } from "~/services/assessment-view.server";
 import { canOnUnit, requireAssessment } from "~/services/assessments.server";
@@ -33,6 +34,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     .select(["assignment.node_id", "assignment.user_id", "user.name"])
     .where("assignment.assessment_id", "=", ctx.assessment.id)
     .execute();
+  // Progress per person: the items under each assignee's areas/sub-areas, answered and confirmed.
+  const outline = outlineOf(ctx.instrument);
+  const byItem = new Map(rows.map((r) => [r.item_id, r]));
+  const perPerson = new Map<string, { name: string; items: Set<string> }>();
+  for (const asg of assignments) {
+    const entry = perPerson.get(asg.user_id) ?? { name: asg.name, items: new Set<string>() };
+    for (const id of outline.items.keys()) if (id === asg.node_id || id.startsWith(`${asg.node_id}.`)) entry.items.add(id);
+    perPerson.set(asg.user_id, entry);
+  }
+  const progress = [...perPerson.values()].map((p) => {
+    const items = [...p.items];
+    const answered = items.filter((i) => byItem.get(i)?.value_json != null).length;
+    const confirmed = items.filter((i) => byItem.get(i)?.value_json != null && !byItem.get(i)?.carried_over).length;
+    return { name: p.name, total: items.length, answered, confirmed };
+  });
   const today = todayWib();
   const status = ctx.assessment.status;
   return {
@@ -49,6 +65,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     summary,
     myNodes: assignments.filter((a) => a.user_id === user.id).map((a) => a.node_id),
     assignments,
+    progress,
     people: canAssign ? await assignableUsers(db, ctx) : [],
     nodes: summary.areas.flatMap((a) => [{ id: a.id, label: `${a.id} ${a.label}` }]),
     readiness: role || canAssign ? await readiness(db, ctx) : null,
@@ -242,6 +259,21 @@ function TeamCard() {
     <section className="card">
       <h2>{t("workbench.team")}</h2>
       {d.assignments.length === 0 ? <p className="muted">{t("workbench.noAssignments")}</p> : null}
+      {d.progress.length > 0 ? (
+        <table data-testid="progress-per-person">
+          <caption>{t("workbench.byPerson")}</caption>
+          <tbody>
+            {d.progress.map((p) => (
+              <tr key={p.name}>
+                <td>{p.name}</td>
+                <td>
+                  <ProgressBar done={p.confirmed} total={p.total} label={t("workbench.answered", { answered: p.confirmed, total: p.total })} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
       <ul>
         {d.assignments.map((x) => (
           <li key={`${x.node_id}-${x.user_id}`}>

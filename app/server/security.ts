@@ -61,3 +61,8 @@ export function checkBodySize(input: { method: string; contentLength: string | u
   if (!Number.isFinite(n) || n < 0) return "length_required";
   return n > input.limit ? "too_large" : "ok";
 }
+
+/** Evidence uploads may carry files up to EVIDENCE_MAX_BYTES (default 25 MiB) plus form overhead; everything else stays small. */
+export function bodyLimitFor(path: string, defaults: { body: number; evidence: number }): number {
+  return /^\/assessments\/[^/]+\/evidence(\.data)?\/?$/.test(path) ? defaults.evidence + 1024 * 1024 : defaults.body;
+}

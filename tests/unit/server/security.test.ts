@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { checkBodySize, contentSecurityPolicy, isCrossOriginWrite, securityHeaders } from "~/server/security";
+import { bodyLimitFor, checkBodySize, contentSecurityPolicy, isCrossOriginWrite, securityHeaders } from "~/server/security";
 
 const own = ["http://localhost:3000"];
 
@@ -35,4 +35,13 @@ test("body size: over the limit is refused, chunked bodies must declare a length
   expect(checkBodySize({ method: "POST", contentLength: undefined, chunked: true, limit: 1024 })).toBe("length_required");
   expect(checkBodySize({ method: "POST", contentLength: "-5", chunked: false, limit: 1024 })).toBe("length_required");
   expect(checkBodySize({ method: "GET", contentLength: "99999", chunked: false, limit: 1024 })).toBe("ok");
+});
+
+test("only the evidence upload path gets the large body limit", () => {
+  const d = { body: 1_000, evidence: 50_000 };
+  expect(bodyLimitFor("/assessments/abc/evidence", d)).toBe(50_000 + 1024 * 1024);
+  expect(bodyLimitFor("/assessments/abc/evidence.data", d)).toBe(50_000 + 1024 * 1024);
+  expect(bodyLimitFor("/assessments/abc/answers", d)).toBe(1_000);
+  expect(bodyLimitFor("/assessments/abc/evidence/../answers", d)).toBe(1_000);
+  expect(bodyLimitFor("/login", d)).toBe(1_000);
 });
