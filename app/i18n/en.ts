@@ -1,9 +1,11 @@
 import type { MessageKey } from "./id";
+import { evidenceEn } from "./evidence.en";
 import { workbenchEn } from "./workbench.en";
 
 /** English: mirrors every key of id.ts (the compiler enforces it). */
 export const en: Record<MessageKey, string> = {
   ...workbenchEn,
+  ...evidenceEn,
   "app.name": "Cermin",
   "app.tagline": "Workbench for bureaucratic-reform self-assessments",
   "nav.home": "Home",

@@ -1,8 +1,10 @@
+import { evidenceId } from "./evidence.id";
 import { workbenchId } from "./workbench.id";
 
 /** Bahasa Indonesia: the default language. Every UI string lives here; en.ts mirrors the keys. */
 export const id = {
   ...workbenchId,
+  ...evidenceId,
   "app.name": "Cermin",
   "app.tagline": "Meja kerja penilaian mandiri reformasi birokrasi",
   "nav.home": "Beranda",

@@ -1,8 +1,9 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { useMemo, useState } from "react";
 import { z } from "zod";
 import { requireUser } from "~/auth/require.server";
+import { EvidencePanel } from "~/components/evidence-panel";
 import { FormAlert, feedbackFor } from "~/components/form";
 import { ItemCard, type ItemAnswer } from "~/components/workbench/item-card";
 import { LiveScore } from "~/components/workbench/live-score";
@@ -96,6 +97,7 @@ export default function AreaPage() {
   const [edits, setEdits] = useState<Record<string, AnswerValue | undefined>>({});
   const live = useMemo(() => liveScore(d.instrument, d.answers, edits), [d.instrument, d.answers, edits]);
   const node = (id: string) => live.nodes[id];
+  const location = useLocation();
   return (
     <>
       <p>
@@ -145,7 +147,18 @@ export default function AreaPage() {
                   canComment={d.can.comment}
                   comments={d.comments[item.id] ?? []}
                   history={d.history[item.id] ?? []}
-                  evidence={null}
+                  evidence={
+                    <EvidencePanel
+                      assessmentId={d.assessment.id}
+                      itemId={item.id}
+                      evidence={d.evidence.byItem[item.id] ?? []}
+                      otherEvidence={d.evidence.all.filter((e) => !e.itemIds.includes(item.id))}
+                      hints={[]}
+                      canEdit={d.editable.includes(item.id)}
+                      redirectTo={`${location.pathname}#item-${item.id}`}
+                      maxBytes={d.evidence.maxBytes}
+                    />
+                  }
                   liveValue={node(item.id)?.answered ? (node(item.id)?.value ?? null) : null}
                   onLive={(id, v) => setEdits((prev) => ({ ...prev, [id]: v }))}
                 />

@@ -6,6 +6,7 @@ import { itemEditable } from "./workbench-rules";
 import { editorRole, itemKey, loadAnswers, parseValue } from "./answers.server";
 import { summarise } from "./assessment-view.server";
 import { canOnUnit, type AssessmentContext } from "./assessments.server";
+import { evidenceMaxBytes, listEvidence } from "./evidence.server";
 import { timeline, type TimelineEntry } from "./workflow.server";
 
 /** Everything the filling page of one area needs, checked against the actor's rights. */
@@ -38,10 +39,14 @@ export async function getAreaView(db: Db, actor: Actor, ctx: AssessmentContext, 
     .where("comment.item_id", "in", itemIds)
     .orderBy("comment.created_at")
     .execute();
+  // Item history: answer, review and comment rows carry the item key; evidence rows name their items in before/after.
   const history: Record<string, TimelineEntry[]> = {};
+  const inArea = new Set(itemIds);
   for (const e of await timeline(db, ctx.assessment.id, undefined, 2000)) {
-    if (e.itemId && itemIds.includes(e.itemId)) (history[e.itemId] ??= []).push(e);
+    const targets = e.itemId ? [e.itemId] : evidenceItems(e.before).concat(evidenceItems(e.after));
+    for (const id of new Set(targets)) if (inArea.has(id)) (history[id] ??= []).push(e);
   }
+  const evidence = await listEvidence(db, ctx.assessment.id);
   const assignments = await db
     .selectFrom("assignment")
     .innerJoin("user", "user.id", "assignment.user_id")
@@ -61,6 +66,11 @@ export async function getAreaView(db: Db, actor: Actor, ctx: AssessmentContext, 
       return acc;
     }, {}),
     history,
+    evidence: {
+      byItem: Object.fromEntries(itemIds.map((id) => [id, evidence.byItem[id] ?? []])),
+      all: evidence.all,
+      maxBytes: evidenceMaxBytes(),
+    },
     assignees: assignments.filter((a) => a.node_id === area.id || a.node_id.startsWith(`${area.id}.`)).map((a) => `${a.name} (${a.node_id})`),
     can: {
       review: canOnUnit(actor, "assessment.review", ctx.unit) && (ctx.assessment.status === "submitted" || ctx.assessment.status === "returned"),
@@ -68,6 +78,13 @@ export async function getAreaView(db: Db, actor: Actor, ctx: AssessmentContext, 
       fill: role !== null,
     },
   };
+}
+
+function evidenceItems(v: unknown): string[] {
+  if (!v || typeof v !== "object") return [];
+  const ids = (v as { itemIds?: unknown; itemId?: unknown }).itemIds ?? (v as { itemId?: unknown }).itemId;
+  if (Array.isArray(ids)) return ids.filter((x): x is string => typeof x === "string");
+  return typeof ids === "string" ? [ids] : [];
 }
 
 export { itemKey };

@@ -1,5 +1,10 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import type { Db } from "#db/client.server";
 import { createAssessments } from "~/services/assessments.server";
+import { addFileEvidences } from "~/services/evidence.server";
+import { pdf } from "../fixtures/evidence/files";
 import { newId } from "~/utils/ids";
 import { makeOrg, makeUnit, makeUser, sessionCookie } from "./factories";
 
@@ -40,7 +45,29 @@ export async function buildWorld(db: Db) {
   const system = { id: users.admin.id, isAdmin: true, memberships: [] };
   const [assessmentId] = (await createAssessments(db, system, { unitIds: [service.id], periodId, instrumentId: "zi-2021", carryForward: false })).created;
   const [otherAssessmentId] = (await createAssessments(db, system, { unitIds: [otherUnit.id], periodId: otherPeriodId, instrumentId: "zi-2021", carryForward: false })).created;
-  return { ministry, other, eselon1, service, otherUnit, users, cookies, periodId, otherPeriodId, assessmentId: assessmentId!, otherAssessmentId: otherAssessmentId! };
+  // One PDF of evidence (needs DATA_DIR pointing at a throwaway directory: see withTempDataDir).
+  const [evidence] = await addFileEvidences(db, system, assessmentId!, "A.I.1.i.a", [new File([pdf("SK Tim ZI")], "sk-tim.pdf", { type: "application/pdf" })], null);
+  return {
+    ministry,
+    other,
+    eselon1,
+    service,
+    otherUnit,
+    users,
+    cookies,
+    periodId,
+    otherPeriodId,
+    assessmentId: assessmentId!,
+    otherAssessmentId: otherAssessmentId!,
+    evidenceId: evidence!.id,
+  };
 }
 
 export type World = Awaited<ReturnType<typeof buildWorld>>;
+
+/** Points DATA_DIR at a fresh temporary directory for this test file (evidence blobs, secrets). */
+export function withTempDataDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cermin-data-"));
+  process.env.DATA_DIR = dir;
+  return dir;
+}

@@ -9,11 +9,12 @@ import * as setPassword from "~/routes/set-password.$token";
 import * as unitsPage from "~/routes/units";
 import { freshDb } from "../helpers/db";
 import { callAction, callLoader } from "../helpers/remix";
-import { buildWorld, type World } from "../helpers/world";
+import { buildWorld, withTempDataDir, type World } from "../helpers/world";
 
 let db: Db;
 let w: World;
 beforeAll(async () => {
+  withTempDataDir();
   db = await freshDb();
   w = await buildWorld(db);
 });

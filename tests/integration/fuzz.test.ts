@@ -4,7 +4,7 @@ import { beforeAll, expect, test } from "vitest";
 import { isMessageKey } from "~/i18n";
 import { freshDb } from "../helpers/db";
 import { callAction, type Outcome } from "../helpers/remix";
-import { buildWorld, type Persona, type World } from "../helpers/world";
+import { buildWorld, withTempDataDir, type Persona, type World } from "../helpers/world";
 
 /** Deterministic PRNG so a failure reproduces. */
 function mulberry32(seed: number) {
@@ -56,6 +56,7 @@ const actionRoutes = fs
 
 let w: World;
 beforeAll(async () => {
+  withTempDataDir();
   const db = await freshDb();
   w = await buildWorld(db);
 });

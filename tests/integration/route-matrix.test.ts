@@ -5,7 +5,7 @@ import type { Db } from "#db/client.server";
 import { freshDb } from "../helpers/db";
 import { sessionCookie } from "../helpers/factories";
 import { callAction, callLoader } from "../helpers/remix";
-import { buildWorld, PERSONAS, type Persona, type World } from "../helpers/world";
+import { buildWorld, withTempDataDir, PERSONAS, type Persona, type World } from "../helpers/world";
 
 type Expect = Record<Persona, number>;
 const all = (status: number, overrides: Partial<Expect> = {}): Expect =>
@@ -102,6 +102,18 @@ const MATRIX: Record<string, RouteCase> = {
       expect: signedIn(403, { admin: 200, coordinator: 200, assessor: 200, otherOrgAdmin: 404 }),
     },
   },
+  "assessments.$id.evidence": {
+    params: (w) => ({ id: w.assessmentId }),
+    get: all(302),
+    post: {
+      form: (_w, p) => ({ intent: "link", itemId: "A.I.1.i.a", url: `https://example.go.id/${p}`, name: "SK" }),
+      expect: signedIn(403, { admin: 200, coordinator: 200, assessor: 200, otherOrgAdmin: 404 }),
+    },
+  },
+  "evidence.$id.download": {
+    params: (w) => ({ id: w.evidenceId }),
+    get: signedIn(200, { otherOrgAdmin: 404 }),
+  },
   "admin.users.$userId": {
     params: (w) => ({ userId: w.users.assessor.id }),
     get: signedIn(403, { admin: 200, orgAdmin: 200, reviewer: 200 }),
@@ -117,6 +129,7 @@ const routeIds = fs
 let world: World;
 let db: Db;
 beforeAll(async () => {
+  withTempDataDir();
   db = await freshDb();
   world = await buildWorld(db);
 });

@@ -11,13 +11,14 @@ import { readiness } from "~/services/readiness.server";
 import { freshDb } from "../helpers/db";
 import { makeUnit, makeUser, sessionCookie } from "../helpers/factories";
 import { callAction, callLoader } from "../helpers/remix";
-import { buildWorld, type World } from "../helpers/world";
+import { buildWorld, withTempDataDir, type World } from "../helpers/world";
 
 let db: Db;
 let w: World;
 const system = () => ({ id: w.users.admin.id, isAdmin: true, memberships: [] });
 
 beforeAll(async () => {
+  withTempDataDir();
   db = await freshDb();
   w = await buildWorld(db);
 });

@@ -1,0 +1,116 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
+import { requireUser } from "~/auth/require.server";
+import { safeRedirect } from "~/auth/session.server";
+import { getDb } from "~/db.server";
+import type { MessageKey } from "~/i18n";
+import { requireAssessment } from "~/services/assessments.server";
+import { EvidenceError, withEvidenceError, plainSize, type EvidenceView } from "~/services/evidence-rules";
+import {
+  addFileEvidences,
+  addLinkEvidence,
+  attachEvidence,
+  detachEvidence,
+  evidenceMaxBytes,
+  removeEvidence,
+  type EvidenceOptions,
+} from "~/services/evidence.server";
+import { formValues, readFormData, type FieldErrors } from "~/utils/forms";
+
+/** Resource route: evidence is changed here and shown on the assessment pages. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireUser(request);
+  return redirect(`/assessments/${encodeURIComponent(params.id ?? "")}`);
+}
+
+const IntentSchema = z.enum(["upload", "link", "attach", "detach", "remove"]);
+type Intent = z.infer<typeof IntentSchema>;
+
+/** A plain HTML form post (no JavaScript): answer with a redirect, never with a JSON page. */
+function isDocumentPost(request: Request): boolean {
+  const mode = request.headers.get("sec-fetch-mode");
+  if (mode) return mode === "navigate";
+  return (request.headers.get("accept") ?? "").includes("text/html");
+}
+
+function field(formData: FormData, name: string, max = 64, required = true): string {
+  const raw = formData.get(name);
+  const value = typeof raw === "string" ? raw.trim() : "";
+  if (required && !value) throw new EvidenceError("error.required", name);
+  if (value.length > max) throw new EvidenceError("error.tooLong", name);
+  return value;
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const db = getDb();
+  const ctx = await requireAssessment(db, user, params.id!, "assessment.fill");
+  const maxBytes = evidenceMaxBytes();
+  // The HTTP server caps bodies at the same figure; checked here too so no other entry point parses more.
+  if (Number(request.headers.get("content-length") ?? 0) > maxBytes + 1024 * 1024) {
+    return data(
+      {
+        ok: false as const,
+        formError: "evidence.requestTooLarge" as MessageKey,
+        formParams: { max: plainSize(maxBytes) },
+        fieldErrors: {},
+        values: {},
+      },
+      { status: 413 },
+    );
+  }
+  const formData = await readFormData(request);
+  const values = formValues(formData);
+  const redirectTo = formData.get("redirectTo");
+  const back = typeof redirectTo === "string" && redirectTo ? safeRedirect(redirectTo, `/assessments/${ctx.assessment.id}`) : null;
+  const parsedIntent = IntentSchema.safeParse(formData.get("intent"));
+  const intent: Intent | undefined = parsedIntent.success ? parsedIntent.data : undefined;
+  const opts: EvidenceOptions = {
+    ip: context.ip ?? null,
+    overrideReason: typeof values.overrideReason === "string" ? values.overrideReason : null,
+  };
+
+  let evidence: EvidenceView[];
+  try {
+    if (!intent) throw new EvidenceError("error.unknownIntent", "intent");
+    if (intent === "upload") {
+      const itemId = field(formData, "itemId");
+      const files = formData.getAll("file").filter((f): f is File => typeof f !== "string");
+      evidence = await addFileEvidences(db, user, ctx, itemId, files, field(formData, "evidenceDate", 10, false), opts);
+    } else if (intent === "link") {
+      const itemId = field(formData, "itemId");
+      const input = {
+        url: field(formData, "url", 4000),
+        name: field(formData, "name", 500, false),
+        evidenceDate: field(formData, "evidenceDate", 10, false),
+      };
+      evidence = [await addLinkEvidence(db, user, ctx, itemId, input, opts)];
+    } else if (intent === "remove") {
+      evidence = [await removeEvidence(db, user, ctx, field(formData, "evidenceId"), opts)];
+    } else {
+      const evidenceId = field(formData, "evidenceId");
+      const itemId = field(formData, "itemId");
+      const op = intent === "attach" ? attachEvidence : detachEvidence;
+      evidence = [await op(db, user, ctx, evidenceId, itemId, opts)];
+    }
+  } catch (e) {
+    if (!(e instanceof EvidenceError)) throw e;
+    if (back && isDocumentPost(request)) {
+      throw redirect(withEvidenceError(back, { key: e.key, itemId: values.itemId ?? null, params: e.params }));
+    }
+    const fieldErrors: FieldErrors = e.field ? { [e.field]: e.key as MessageKey } : {};
+    return data(
+      {
+        ok: false as const,
+        intent,
+        formError: (e.key === "error.required" || e.key === "error.tooLong" ? "error.form" : e.key) as MessageKey,
+        formParams: e.params,
+        fieldErrors,
+        values,
+      },
+      { status: e.status },
+    );
+  }
+  if (back) throw redirect(back);
+  return { ok: true as const, intent, evidence };
+}

@@ -1,0 +1,32 @@
+import { createReadStream } from "node:fs";
+import { createReadableStreamFromReadable, type LoaderFunctionArgs } from "@remix-run/node";
+import { requireUser } from "~/auth/require.server";
+import { getDb } from "~/db.server";
+import { contentDisposition } from "~/services/evidence-rules";
+import { isInlineMime } from "~/services/evidence-sniff";
+import { getEvidenceFile } from "~/services/evidence.server";
+
+/**
+ * An evidence file, only through here: authorised like its assessment, served as an attachment with
+ * its sniffed type, `nosniff` and a sandboxing CSP, so even a file that slipped past the sniffer
+ * cannot run script in Cermin's origin. `?inline=1` shows PDFs and images in the browser (same CSP).
+ * Links are never served here (no redirect to an external address: that would be an open redirect).
+ */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const file = await getEvidenceFile(getDb(), user, params.id!);
+  const inline = new URL(request.url).searchParams.get("inline") === "1" && isInlineMime(file.mime);
+  const type = file.mime.startsWith("text/") ? `${file.mime}; charset=utf-8` : file.mime;
+  const headers = new Headers({
+    "Content-Type": type,
+    "Content-Length": String(file.size),
+    "Content-Disposition": contentDisposition(inline ? "inline" : "attachment", file.name),
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "sandbox; default-src 'none'",
+    "Cache-Control": "private, no-store",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Referrer-Policy": "no-referrer",
+  });
+  if (request.method === "HEAD") return new Response(null, { headers });
+  return new Response(createReadableStreamFromReadable(createReadStream(file.path)), { headers });
+}

@@ -1,0 +1,141 @@
+import { createHash, randomUUID } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { dataDir, type Db } from "#db/client.server";
+import { decideName, EvidenceError, plainSize, type EvidenceView } from "./evidence-rules";
+import { EVIDENCE_TYPES, sniff } from "./evidence-sniff";
+
+/**
+ * Where evidence lives: files once per sha256 under DATA_DIR/evidence, and the evidence rows read
+ * back as views. No permission checks here; evidence.server.ts is the entry point.
+ */
+
+export const DEFAULT_EVIDENCE_MAX_BYTES = 25 * 1024 * 1024;
+export const MAX_FILES_PER_UPLOAD = 20;
+
+/** Per-file size limit from EVIDENCE_MAX_BYTES (bytes; default 25 MB). */
+export function evidenceMaxBytes(): number {
+  const n = Number(process.env.EVIDENCE_MAX_BYTES);
+  return Number.isSafeInteger(n) && n > 0 ? n : DEFAULT_EVIDENCE_MAX_BYTES;
+}
+
+export function evidenceDir(): string {
+  return path.join(dataDir(), "evidence");
+}
+
+/** The blob's path; the hash is checked so a bad database value can never point outside the directory. */
+export function blobPath(sha256: string): string {
+  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error("evidence: not a sha256");
+  return path.join(evidenceDir(), sha256);
+}
+
+export interface PreparedFile {
+  bytes: Uint8Array;
+  sha256: string;
+  name: string;
+  mime: string;
+}
+
+/** Reads, size-checks and sniffs one upload; throws EvidenceError naming the file. Nothing is stored. */
+export async function prepareFile(file: File, maxBytes = evidenceMaxBytes()): Promise<PreparedFile> {
+  const shown = file.name.slice(0, 200);
+  if (file.size > maxBytes) throw new EvidenceError("evidence.tooLarge", "file", { name: shown, max: plainSize(maxBytes) });
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  if (bytes.length > maxBytes) throw new EvidenceError("evidence.tooLarge", "file", { name: shown, max: plainSize(maxBytes) });
+  const sniffed = sniff(bytes);
+  if (!sniffed.ok) {
+    const key = (
+      {
+        empty: "evidence.empty",
+        markup: "evidence.markup",
+        executable: "evidence.executable",
+        macro: "evidence.macro",
+        unknown: "evidence.unknownType",
+      } as const
+    )[sniffed.reason];
+    throw new EvidenceError(key, "file", { name: shown });
+  }
+  const decided = decideName(file.name, sniffed.type);
+  if (!decided.ok) {
+    const label = sniffed.type === "text" ? "TXT" : EVIDENCE_TYPES[sniffed.type].label;
+    throw new EvidenceError("evidence.extensionMismatch", "file", { name: shown, type: label, ext: decided.ext });
+  }
+  return { bytes, sha256: createHash("sha256").update(bytes).digest("hex"), name: decided.name, mime: EVIDENCE_TYPES[decided.type].mime };
+}
+
+/** Stores the bytes once under their hash: temp file in the same directory, fsync, atomic rename. */
+export async function writeBlob(file: PreparedFile): Promise<void> {
+  const dir = evidenceDir();
+  await fs.mkdir(dir, { recursive: true });
+  const target = blobPath(file.sha256);
+  const existing = await fs.stat(target).catch(() => null);
+  if (existing?.size === file.bytes.length) return;
+  const tmp = path.join(dir, `.tmp-${randomUUID()}`);
+  const handle = await fs.open(tmp, "wx", 0o640);
+  try {
+    await handle.writeFile(file.bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await fs.rename(tmp, target);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+export async function loadViews(db: Db, assessmentId: string, ids: string[] | null, liveOnly = true): Promise<EvidenceView[]> {
+  if (ids && ids.length === 0) return [];
+  let q = db
+    .selectFrom("evidence")
+    .leftJoin("user", "user.id", "evidence.uploaded_by")
+    .selectAll("evidence")
+    .select("user.name as uploader_name")
+    .where("evidence.assessment_id", "=", assessmentId)
+    .orderBy("evidence.created_at")
+    .orderBy("evidence.id");
+  if (liveOnly) q = q.where("evidence.removed_at", "is", null);
+  if (ids) q = q.where("evidence.id", "in", ids);
+  const rows = await q.execute();
+  let lq = db
+    .selectFrom("evidence_item")
+    .select(["evidence_id", "item_id"])
+    .where("assessment_id", "=", assessmentId)
+    .where("removed_at", "is", null);
+  if (ids) lq = lq.where("evidence_id", "in", ids);
+  const links = await lq.orderBy("item_id").execute();
+  const itemsOf = new Map<string, string[]>();
+  for (const l of links) itemsOf.set(l.evidence_id, [...(itemsOf.get(l.evidence_id) ?? []), l.item_id]);
+  const byId = new Map(
+    rows.map((r): [string, EvidenceView] => [
+      r.id,
+      {
+        id: r.id,
+        kind: r.kind,
+        name: r.name,
+        mime: r.mime,
+        size: r.size === null ? null : Number(r.size),
+        url: r.url,
+        sha256: r.blob_sha256,
+        evidenceDate: r.evidence_date,
+        uploadedBy: r.uploader_name ?? null,
+        createdAt: r.created_at,
+        itemIds: itemsOf.get(r.id) ?? [],
+      },
+    ]),
+  );
+  return ids ? ids.flatMap((id) => byId.get(id) ?? []) : [...byId.values()];
+}
+
+/**
+ * The live evidence of an assessment, all of it and per item. Does not check permissions: pass the id
+ * of an assessment obtained from requireAssessment.
+ */
+export async function listEvidence(db: Db, assessmentId: string): Promise<{ all: EvidenceView[]; byItem: Record<string, EvidenceView[]> }> {
+  const all = (await loadViews(db, assessmentId, null)).filter((e) => e.itemIds.length > 0);
+  const byItem: Record<string, EvidenceView[]> = {};
+  for (const e of all) for (const i of e.itemIds) (byItem[i] ??= []).push(e);
+  return { all, byItem };
+}
