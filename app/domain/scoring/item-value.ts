@@ -2,165 +2,57 @@ import type { Formula, Item } from "../instrument/schema";
 import { weightValue } from "../instrument/weights";
 import type { AnswerIssue, AnswerValue } from "./answers";
 import { fmt } from "./format";
+import type { ScoreWarning } from "./types";
 
-/** The item value v ∈ [0, 1] (README §3), how it was obtained, and any reviewer warning. */
-export interface ItemOutcome {
-  value: number;
-  /** fmt(value), precomputed for option answers. */
-  text?: string;
-  trace: string;
-  warning?: { code: string; message: string };
+/** How an item turns its answer into v ∈ [0, 1]; decided once per instrument, not per answer. */
+export const OPTION = 0;
+const RATIO = 1;
+const DECREASE = 2;
+const SCALE = 3;
+const POINTS = 4;
+/** A percent item without a formula (the validator rejects these): every answer is an issue. */
+const NO_FORMULA = 5;
+
+/**
+ * One item compiled for scoring. A single class for every answer type keeps property access
+ * monomorphic in the per-item loop; fields a kind does not use hold neutral values.
+ */
+export class ItemPlan {
+  constructor(
+    readonly id: string,
+    readonly kind: number,
+    readonly typeName: string,
+    /** What the item accepts, for issue messages. */
+    readonly expected: string,
+    /** OPTION: codes in content order, their values, fmt(value) and trace. */
+    readonly codes: readonly string[],
+    readonly values: readonly number[],
+    readonly texts: readonly string[],
+    readonly traces: readonly string[],
+    /** SCALE: the scale; POINTS: 0 … group weight. */
+    readonly lo: number,
+    readonly hi: number,
+    /** RATIO / DECREASE: the named inputs and where their counts are kept in the result's count store. */
+    readonly inputs: readonly string[],
+    readonly labels: readonly string[],
+    readonly informational: readonly boolean[],
+    readonly countOffset: number,
+    readonly formula: Formula | null,
+    /** Input positions: RATIO numerator, denominators; DECREASE before, after (−1: not an input, counts 0). */
+    readonly a: number,
+    readonly b: readonly number[],
+  ) {}
 }
 
-/** Code → value of a scaled or choice item, resolved once per instrument and setting (with its trace). */
-export interface OptionTable {
-  byCode: ReadonlyMap<string, { value: number; text: string; trace: string }>;
-  /** `one of "A", "B", …`, for error messages. */
-  expected: string;
-}
-
-type Result = ItemOutcome | Omit<AnswerIssue, "itemId">;
+const NONE: readonly never[] = Object.freeze([]);
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** Option answers: the value of the chosen code (README §3: Ya 1 / Tidak 0; A 1 … per scale). */
-function optionValue(answer: AnswerValue, table: OptionTable, typeName: string): Result {
-  if (typeof answer !== "string") {
-    return { message: `${typeName} needs an option code, got ${JSON.stringify(answer)}`, expected: table.expected };
-  }
-  const option = table.byCode.get(answer);
-  if (!option) return { message: `"${answer}" is not an option of this ${typeName} item`, expected: table.expected };
-  return option;
-}
-
-function readNumber(answer: AnswerValue, typeName: string, expected: string): number | Omit<AnswerIssue, "itemId"> {
-  if (typeof answer !== "number" || !Number.isFinite(answer)) {
-    return { message: `${typeName} needs a number, got ${JSON.stringify(answer)}`, expected };
-  }
-  return answer;
-}
-
-/**
- * Score on a scale: v = (clamp(score, min, max) − min) / (max − min).
- * survey_0_4 is the scale 0–4 (PermenPANRB 90/2021 Lampiran III: 4.00 → 17.50, 3.60 → 15.75);
- * out-of-range scores are clamped as the spec says, with a warning so the typo is seen.
- */
-function scaleValue(answer: AnswerValue, min: number, max: number, typeName: string): Result {
-  const score = readNumber(answer, typeName, `a number from ${fmt(min)} to ${fmt(max)}`);
-  if (typeof score !== "number") return score;
-  const clamped = Math.min(max, Math.max(min, score));
-  const value = (clamped - min) / (max - min);
-  const base = min === 0 ? `${fmt(clamped)} / ${fmt(max)}` : `(${fmt(clamped)} − ${fmt(min)}) / (${fmt(max)} − ${fmt(min)})`;
-  if (clamped !== score) {
-    return {
-      value,
-      trace: `min(${fmt(max)}, max(${fmt(min)}, ${fmt(score)})) = ${fmt(clamped)}; ${base} = ${fmt(value)}`,
-      warning: {
-        code: "score_clamped",
-        message: `score ${fmt(score)} is outside ${fmt(min)}–${fmt(max)} and was clamped to ${fmt(clamped)}`,
-      },
-    };
-  }
-  return { value, trace: `${base} = ${fmt(value)}` };
-}
-
-/** external_points (README §0): points awarded by the external evaluation, 0 … group weight; v = points / weight. */
-function pointsValue(answer: AnswerValue, weight: number): Result {
-  const expected = `points from 0 to ${fmt(weight)}`;
-  const points = readNumber(answer, "external_points", expected);
-  if (typeof points !== "number") return points;
-  if (points < 0 || points > weight) return { message: `${fmt(points)} points is outside 0–${fmt(weight)}`, expected };
-  const value = points / weight;
-  return { value, trace: `${fmt(points)} / ${fmt(weight)} = ${fmt(value)}` };
-}
-
-/**
- * Ratio items (README §5, ZI Reform): value = min(cap, max(0, ratio)); the zero-denominator
- * outcome is per item in the data. Computed unrounded (apps round the ratio to 2 dp; we do not).
- */
-function formulaValue(answer: AnswerValue, item: Item, formula: Formula): Result {
-  const inputs = item.inputs ?? [];
-  // Built only on the error path: this function runs for every ratio item of every scoring.
-  const expected = () => `an object of counts {${inputs.map((i) => `${i.name}${i.informational ? "?" : ""}`).join(", ")}}`;
-  if (!isRecord(answer)) return { message: `percent needs named counts, got ${JSON.stringify(answer)}`, expected: expected() };
-  for (const key in answer) {
-    if (!inputs.some((i) => i.name === key)) return { message: `unknown input "${key}"`, expected: expected() };
-  }
-  const counts: Record<string, number> = {};
-  for (const input of inputs) {
-    const raw = answer[input.name];
-    if (raw === undefined) {
-      if (input.informational) continue;
-      return { message: `missing input "${input.name}" (${input.label})`, expected: expected() };
-    }
-    if (typeof raw !== "number" || !Number.isInteger(raw) || raw < 0) {
-      return { message: `input "${input.name}" must be a whole number ≥ 0, got ${JSON.stringify(raw)}`, expected: expected() };
-    }
-    counts[input.name] = raw;
-  }
-  const c = (name: string) => counts[name] ?? 0;
-
-  let numerator: number;
-  let denominator: number;
-  let expr: string;
-  if (formula.kind === "ratio") {
-    numerator = c(formula.numerator);
-    denominator = formula.denominator.reduce((s, n) => s + c(n), 0);
-    const den = formula.denominator.map((n) => `${n} ${c(n)}`).join(" + ");
-    expr = `${formula.numerator} ${c(formula.numerator)} / ${formula.denominator.length > 1 ? `(${den})` : den}`;
-  } else {
-    numerator = c(formula.before) - c(formula.after);
-    denominator = c(formula.before);
-    expr = `(${formula.before} ${c(formula.before)} − ${formula.after} ${c(formula.after)}) / ${formula.before} ${c(formula.before)}`;
-  }
-
-  if (denominator === 0) {
-    const zero = formula.on_zero_denominator;
-    const outcome = numerator === 0 && zero.when_numerator_zero ? zero.when_numerator_zero : zero.default;
-    const trace = `${expr}: penyebut 0 → ${fmt(outcome.value)}`;
-    return outcome.warn
-      ? {
-          value: outcome.value,
-          trace,
-          warning: {
-            code: "zero_denominator",
-            message: `denominator is 0 (${expr}); scored ${fmt(outcome.value)}, check with the reviewer`,
-          },
-        }
-      : { value: outcome.value, trace };
-  }
-  const value = Math.min(formula.cap, Math.max(0, numerator / denominator));
-  return { value, trace: `min(${fmt(formula.cap)}, max(0, ${expr})) = ${fmt(value)}` };
-}
-
-/**
- * The value v ∈ [0, 1] of one answered item, or the issue that makes the answer invalid.
- * `options` is the resolved table for scaled/choice items; `groupWeight` the weight of the item's group.
- */
-export function itemValue(item: Item, answer: AnswerValue, options: OptionTable | null, groupWeight: number): Result {
-  switch (item.type) {
-    case "yes_no":
-    case "abc":
-    case "abcd":
-    case "abcde":
-    case "choice":
-      return optionValue(answer, options ?? { byCode: new Map(), expected: "an option code" }, item.type);
-    case "percent":
-      // The validator guarantees a formula on percent items.
-      return item.formula ? formulaValue(answer, item, item.formula) : { message: "item has no formula", expected: "—" };
-    case "survey_0_4":
-      return scaleValue(answer, item.scale?.min ?? 0, item.scale?.max ?? 4, item.type);
-    case "index_score":
-      return scaleValue(answer, item.scale?.min ?? 0, item.scale?.max ?? 100, item.type);
-    case "external_points":
-      return pointsValue(answer, groupWeight);
-  }
-}
-
-/** Resolves an option list against a scale (or the options' own values for `choice`). */
-export function optionTable(item: Item, scale: Record<string, string | number> | null): OptionTable {
+/** Code → value of a scaled or choice item against its scale (or the options' own values for `choice`). */
+function optionPlan(item: Item, scale: Record<string, string | number> | null): ItemPlan {
+  // A Map first: a repeated code keeps its first position and its last value, as a lookup table would.
   const byCode = new Map<string, { value: number; text: string; trace: string }>();
   for (const o of item.options ?? []) {
     const raw = scale ? scale[o.code] : o.value;
@@ -170,9 +62,225 @@ export function optionTable(item: Item, scale: Record<string, string | number> |
     const shown = typeof raw === "string" ? raw : fmt(raw);
     byCode.set(o.code, { value, text: fmt(value), trace: `${o.code} → ${shown}` });
   }
-  return { byCode, expected: `one of ${[...byCode.keys()].map((c) => `"${c}"`).join(", ")}` };
+  const codes = [...byCode.keys()];
+  const opts = [...byCode.values()];
+  const expected = `one of ${codes.map((c) => `"${c}"`).join(", ")}`;
+  return new ItemPlan(
+    item.id,
+    OPTION,
+    item.type,
+    expected,
+    codes,
+    opts.map((o) => o.value),
+    opts.map((o) => o.text),
+    opts.map((o) => o.trace),
+    0,
+    0,
+    NONE,
+    NONE,
+    NONE,
+    0,
+    null,
+    -1,
+    NONE,
+  );
 }
 
-export function isIssue(r: Result): r is Omit<AnswerIssue, "itemId"> {
-  return "expected" in r;
+function numberPlan(item: Item, kind: number, lo: number, hi: number, expected: string): ItemPlan {
+  return new ItemPlan(item.id, kind, item.type, expected, NONE, NONE, NONE, NONE, lo, hi, NONE, NONE, NONE, 0, null, -1, NONE);
+}
+
+function formulaPlan(item: Item, countOffset: number): ItemPlan {
+  const inputs = item.inputs ?? [];
+  const names = inputs.map((i) => i.name);
+  const f = item.formula ?? null;
+  const expected = f === null ? "—" : `an object of counts {${inputs.map((i) => `${i.name}${i.informational ? "?" : ""}`).join(", ")}}`;
+  const kind = f === null ? NO_FORMULA : f.kind === "ratio" ? RATIO : DECREASE;
+  const a = f === null ? -1 : names.indexOf(f.kind === "ratio" ? f.numerator : f.before);
+  const b = f === null ? [] : f.kind === "ratio" ? f.denominator.map((n) => names.indexOf(n)) : [names.indexOf(f.after)];
+  const labels = inputs.map((i) => i.label);
+  const informational = inputs.map((i) => i.informational);
+  return new ItemPlan(item.id, kind, item.type, expected, NONE, NONE, NONE, NONE, 0, 0, names, labels, informational, countOffset, f, a, b);
+}
+
+/**
+ * Compiles an item. `scale` is the resolved value table of a scaled type (null for `choice`);
+ * `groupWeight` the weight of its group; `countOffset` where a percent item keeps its counts.
+ */
+export function compileItem(item: Item, scale: Record<string, string | number> | null, groupWeight: number, countOffset: number): ItemPlan {
+  switch (item.type) {
+    case "yes_no":
+    case "abc":
+    case "abcd":
+    case "abcde":
+    case "choice":
+      return optionPlan(item, scale);
+    case "percent":
+      return formulaPlan(item, countOffset);
+    case "survey_0_4":
+    case "index_score": {
+      const lo = item.scale?.min ?? 0;
+      const hi = item.scale?.max ?? (item.type === "survey_0_4" ? 4 : 100);
+      return numberPlan(item, SCALE, lo, hi, `a number from ${fmt(lo)} to ${fmt(hi)}`);
+    }
+    case "external_points":
+      return numberPlan(item, POINTS, 0, groupWeight, `points from 0 to ${fmt(groupWeight)}`);
+  }
+}
+
+/** Collects what goes wrong or needs a reviewer while the items of one assessment are scored. */
+export interface Findings {
+  issues: AnswerIssue[];
+  warnings: ScoreWarning[];
+}
+
+function issue(f: Findings, p: ItemPlan, message: string): number {
+  f.issues.push({ itemId: p.id, message, expected: p.expected });
+  return 0;
+}
+
+function count(p: ItemPlan, counts: readonly number[], at: number): number {
+  return at < 0 ? 0 : (counts[p.countOffset + at] as number);
+}
+
+/** "lapor 4 / (wajib_kepala 1 + wajib_pejabat 2)" or "(lalu 4 − kini 1) / lalu 4", from the stored counts. */
+export function formulaExpr(p: ItemPlan, counts: readonly number[]): string {
+  const f = p.formula;
+  if (f === null) return "";
+  if (f.kind === "ratio") {
+    let den = "";
+    for (let i = 0; i < f.denominator.length; i++) {
+      den += (i === 0 ? "" : " + ") + f.denominator[i] + " " + count(p, counts, p.b[i] as number);
+    }
+    return `${f.numerator} ${count(p, counts, p.a)} / ${f.denominator.length > 1 ? `(${den})` : den}`;
+  }
+  const before = count(p, counts, p.a);
+  return `(${f.before} ${before} − ${f.after} ${count(p, counts, p.b[0] as number)}) / ${f.before} ${before}`;
+}
+
+/**
+ * Ratio items (README §5, ZI Reform): value = min(cap, max(0, ratio)); the zero-denominator
+ * outcome is per item in the data. Computed unrounded (apps round the ratio to 2 dp; we do not).
+ * Valid counts are kept in `counts` so the trace can be written later from what was scored.
+ */
+function formulaValue(p: ItemPlan, answer: AnswerValue, counts: number[], f: Findings): number {
+  if (p.kind === NO_FORMULA) return issue(f, p, "item has no formula");
+  if (!isRecord(answer)) return issue(f, p, `percent needs named counts, got ${JSON.stringify(answer)}`);
+  for (const key in answer) {
+    if (!p.inputs.includes(key)) return issue(f, p, `unknown input "${key}"`);
+  }
+  for (let i = 0; i < p.inputs.length; i++) {
+    const raw = answer[p.inputs[i] as string];
+    if (raw === undefined) {
+      if (p.informational[i]) continue;
+      return issue(f, p, `missing input "${p.inputs[i]}" (${p.labels[i]})`);
+    }
+    if (typeof raw !== "number" || !Number.isInteger(raw) || raw < 0) {
+      return issue(f, p, `input "${p.inputs[i]}" must be a whole number ≥ 0, got ${JSON.stringify(raw)}`);
+    }
+    counts[p.countOffset + i] = raw;
+  }
+  const formula = p.formula as Formula;
+  let numerator: number;
+  let denominator: number;
+  if (p.kind === RATIO) {
+    numerator = count(p, counts, p.a);
+    denominator = 0;
+    for (let i = 0; i < p.b.length; i++) denominator += count(p, counts, p.b[i] as number);
+  } else {
+    const before = count(p, counts, p.a);
+    numerator = before - count(p, counts, p.b[0] as number);
+    denominator = before;
+  }
+  if (denominator === 0) {
+    const outcome = zeroOutcome(formula, numerator);
+    if (outcome.warn) {
+      f.warnings.push({
+        itemId: p.id,
+        code: "zero_denominator",
+        message: `denominator is 0 (${formulaExpr(p, counts)}); scored ${fmt(outcome.value)}, check with the reviewer`,
+      });
+    }
+    return outcome.value;
+  }
+  return Math.min(formula.cap, Math.max(0, numerator / denominator));
+}
+
+function zeroOutcome(formula: Formula, numerator: number): { value: number; warn: boolean } {
+  const zero = formula.on_zero_denominator;
+  return numerator === 0 && zero.when_numerator_zero ? zero.when_numerator_zero : zero.default;
+}
+
+function readNumber(p: ItemPlan, answer: AnswerValue, f: Findings): number | null {
+  if (typeof answer !== "number" || !Number.isFinite(answer)) {
+    issue(f, p, `${p.typeName} needs a number, got ${JSON.stringify(answer)}`);
+    return null;
+  }
+  return answer;
+}
+
+/**
+ * Score on a scale: v = (clamp(score, min, max) − min) / (max − min).
+ * survey_0_4 is the scale 0–4 (PermenPANRB 90/2021 Lampiran III: 4.00 → 17.50, 3.60 → 15.75);
+ * out-of-range scores are clamped as the spec says, with a warning so the typo is seen.
+ */
+function scaleValue(p: ItemPlan, answer: AnswerValue, f: Findings): number {
+  const score = readNumber(p, answer, f);
+  if (score === null) return 0;
+  const clamped = Math.min(p.hi, Math.max(p.lo, score));
+  if (clamped !== score) {
+    f.warnings.push({
+      itemId: p.id,
+      code: "score_clamped",
+      message: `score ${fmt(score)} is outside ${fmt(p.lo)}–${fmt(p.hi)} and was clamped to ${fmt(clamped)}`,
+    });
+  }
+  return (clamped - p.lo) / (p.hi - p.lo);
+}
+
+/** external_points (README §0): points awarded by the external evaluation, 0 … group weight; v = points / weight. */
+function pointsValue(p: ItemPlan, answer: AnswerValue, f: Findings): number {
+  const points = readNumber(p, answer, f);
+  if (points === null) return 0;
+  if (points < 0 || points > p.hi) return issue(f, p, `${fmt(points)} points is outside 0–${fmt(p.hi)}`);
+  return points / p.hi;
+}
+
+/**
+ * The value v ∈ [0, 1] of one given (non-null) answer (README §3: Ya 1 / Tidak 0; A 1 … per scale;
+ * ratios §5; scores and points §0). An invalid answer is recorded as an issue naming the item and
+ * scores 0 here, but the engine then throws: it is never scored as 0.
+ */
+export function itemValue(p: ItemPlan, answer: AnswerValue, counts: number[], f: Findings): number {
+  if (p.kind === OPTION) {
+    if (typeof answer !== "string") return issue(f, p, `${p.typeName} needs an option code, got ${JSON.stringify(answer)}`);
+    const j = p.codes.indexOf(answer);
+    if (j < 0) return issue(f, p, `"${answer}" is not an option of this ${p.typeName} item`);
+    return p.values[j] as number;
+  }
+  if (p.kind === SCALE) return scaleValue(p, answer, f);
+  if (p.kind === POINTS) return pointsValue(p, answer, f);
+  return formulaValue(p, answer, counts, f);
+}
+
+/** How the value of a valid, given answer was obtained, e.g. "B → 0.67" or "min(1, max(0, agen 4 / …)) = 0.75". */
+export function itemTrace(p: ItemPlan, answer: AnswerValue, value: number, counts: readonly number[]): string {
+  if (p.kind === OPTION) return p.traces[p.codes.indexOf(answer as string)] as string;
+  if (p.kind === SCALE) {
+    const score = answer as number;
+    const clamped = Math.min(p.hi, Math.max(p.lo, score));
+    const base =
+      p.lo === 0 ? `${fmt(clamped)} / ${fmt(p.hi)}` : `(${fmt(clamped)} − ${fmt(p.lo)}) / (${fmt(p.hi)} − ${fmt(p.lo)})`;
+    if (clamped !== score) return `min(${fmt(p.hi)}, max(${fmt(p.lo)}, ${fmt(score)})) = ${fmt(clamped)}; ${base} = ${fmt(value)}`;
+    return `${base} = ${fmt(value)}`;
+  }
+  if (p.kind === POINTS) return `${fmt(answer as number)} / ${fmt(p.hi)} = ${fmt(value)}`;
+  const expr = formulaExpr(p, counts);
+  const formula = p.formula as Formula;
+  // Recomputed from the counts rather than stored: the zero-denominator case is rare and cheap to detect.
+  let denominator = 0;
+  if (p.kind === RATIO) for (let i = 0; i < p.b.length; i++) denominator += count(p, counts, p.b[i] as number);
+  else denominator = count(p, counts, p.a);
+  if (denominator === 0) return `${expr}: penyebut 0 → ${fmt(value)}`;
+  return `min(${fmt(formula.cap)}, max(0, ${expr})) = ${fmt(value)}`;
 }

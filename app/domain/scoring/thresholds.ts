@@ -1,5 +1,5 @@
 import type { AreaGroup, Criterion, PredicateBand, Settings, VerdictRule } from "../instrument/schema";
-import type { CriterionResult, NodeScore, PredicateResult, ScoreContext, VerdictResult } from "./types";
+import type { CriterionResult, PredicateResult, ScoreContext, VerdictResult } from "./types";
 
 /**
  * Threshold comparisons use unrounded values (README §4); this tolerance only absorbs binary
@@ -32,73 +32,137 @@ function decided(
   return { id: c.id, label: c.label, actual, required, pass, status: pass ? "pass" : "fail", unit };
 }
 
+/** What a criterion reads of a node. */
+export interface NodeFacts {
+  value: number;
+  max: number;
+  label: string;
+}
+
+/** A pengungkit area unit of the per-area minimum: its criterion id and label and the node indices it adds up. */
+interface AreaUnit {
+  id: string;
+  label: string;
+  nodes: readonly number[];
+}
+
+/**
+ * A criterion with its node ids resolved to indices (−1: no such node, counted as 0) and the ids
+ * and labels of its area units built: scoring evaluates the same rules for every assessment.
+ */
+type CriterionPlan =
+  | { kind: "node_min"; c: Extract<Criterion, { kind: "node_min" }>; node: number }
+  | { kind: "area_percent_min"; c: Extract<Criterion, { kind: "area_percent_min" }>; units: AreaUnit[] }
+  | { kind: "context_min" | "context_flag"; c: Extract<Criterion, { kind: "context_min" | "context_flag" }> };
+
+export interface VerdictPlan {
+  id: string;
+  label: string;
+  criteria: CriterionPlan[];
+}
+
 /**
  * Per-area minimum (README §7): each pengungkit area reaches min_percent of its weight. Scope
  * `combined` (default) takes the six areas of Lampiran II with both halves together (8/7/10/10/15/10);
  * `per_half` checks Pemenuhan and Reform areas separately (4/4, 3.5/3.5, …).
  */
-function areaCriteria(
+function areaUnits(
   c: Extract<Criterion, { kind: "area_percent_min" }>,
   groups: readonly AreaGroup[],
   scope: Settings["zi_area_min_scope"],
-  nodes: Record<string, NodeScore>,
-): CriterionResult[] {
-  const units =
-    scope === "combined"
-      ? groups.map((g) => ({ id: `${c.id}.${g.id}`, label: `${c.label}: ${g.label}`, nodes: g.nodes }))
-      : groups.flatMap((g) =>
-          g.nodes.map((n) => ({ id: `${c.id}.${n}`, label: `${c.label}: ${nodes[n]?.label ?? n} (${n})`, nodes: [n] })),
-        );
-  return units.map((u) => {
-    let value = 0;
-    let max = 0;
-    for (const id of u.nodes) {
-      value += nodes[id]?.value ?? 0;
-      max += nodes[id]?.max ?? 0;
-    }
-    const percent = max > 0 ? (value / max) * 100 : 0;
-    const pass = atLeast(percent, c.min_percent);
-    return {
-      id: u.id,
-      label: u.label,
-      actual: percent,
-      required: c.min_percent,
-      pass,
-      status: pass ? "pass" : "fail",
-      unit: "percent" as const,
-    };
-  });
+  indexOf: (id: string) => number,
+  labelOf: (id: string) => string | undefined,
+): AreaUnit[] {
+  return scope === "combined"
+    ? groups.map((g) => ({ id: `${c.id}.${g.id}`, label: `${c.label}: ${g.label}`, nodes: g.nodes.map(indexOf) }))
+    : groups.flatMap((g) => g.nodes.map((n) => ({ id: `${c.id}.${n}`, label: `${c.label}: ${labelOf(n) ?? n} (${n})`, nodes: [indexOf(n)] })));
 }
 
-function criterionResults(
-  c: Criterion,
-  nodes: Record<string, NodeScore>,
+/** Resolves the verdict rules against a node index (once per instrument, abcd setting and scope). */
+export function planVerdicts(
+  rules: readonly VerdictRule[],
   groups: readonly AreaGroup[],
   scope: Settings["zi_area_min_scope"],
-  context: ScoreContext,
-): CriterionResult[] {
-  switch (c.kind) {
-    case "node_min": {
-      const actual = nodes[c.node]?.value ?? 0;
-      return [decided(c, actual, c.min, atLeast(actual, c.min), "points")];
-    }
-    case "area_percent_min":
-      return areaCriteria(c, groups, scope, nodes);
-    case "context_min": {
-      const v = context[c.context];
-      if (typeof v !== "number") {
-        return [{ id: c.id, label: c.label, actual: null, required: c.min, pass: null, status: c.when_missing, unit: "points" }];
+  indexOf: (id: string) => number,
+  labelOf: (id: string) => string | undefined,
+): VerdictPlan[] {
+  return rules.map((rule) => ({
+    id: rule.id,
+    label: rule.label,
+    criteria: rule.criteria.map((c): CriterionPlan => {
+      switch (c.kind) {
+        case "node_min":
+          return { kind: c.kind, c, node: indexOf(c.node) };
+        case "area_percent_min":
+          return { kind: c.kind, c, units: areaUnits(c, groups, scope, indexOf, labelOf) };
+        case "context_min":
+        case "context_flag":
+          return { kind: c.kind, c };
       }
-      return [decided(c, v, c.min, atLeast(v, c.min), "points")];
-    }
-    case "context_flag": {
-      const v = context[c.context];
-      if (typeof v !== "boolean") {
-        return [{ id: c.id, label: c.label, actual: null, required: true, pass: null, status: c.when_missing, unit: "flag" }];
-      }
-      return [decided(c, v, true, v, "flag")];
-    }
+    }),
+  }));
+}
+
+function areaResult(u: AreaUnit, minPercent: number, values: ArrayLike<number>, max: ArrayLike<number>): CriterionResult {
+  let value = 0;
+  let weight = 0;
+  for (const i of u.nodes) {
+    value += i < 0 ? 0 : (values[i] as number);
+    weight += i < 0 ? 0 : (max[i] as number);
   }
+  const percent = weight > 0 ? (value / weight) * 100 : 0;
+  const pass = atLeast(percent, minPercent);
+  return { id: u.id, label: u.label, actual: percent, required: minPercent, pass, status: pass ? "pass" : "fail", unit: "percent" };
+}
+
+function contextResult(c: Extract<Criterion, { kind: "context_min" | "context_flag" }>, context: ScoreContext): CriterionResult {
+  const v = context[c.context];
+  if (c.kind === "context_min") {
+    if (typeof v !== "number") {
+      return { id: c.id, label: c.label, actual: null, required: c.min, pass: null, status: c.when_missing, unit: "points" };
+    }
+    return decided(c, v, c.min, atLeast(v, c.min), "points");
+  }
+  if (typeof v !== "boolean") {
+    return { id: c.id, label: c.label, actual: null, required: true, pass: null, status: c.when_missing, unit: "flag" };
+  }
+  return decided(c, v, true, v, "flag");
+}
+
+/** Tallies one criterion result into its verdict. */
+function tally(out: VerdictResult, r: CriterionResult, fromContext: boolean): void {
+  out.criteria.push(r);
+  if (r.status === "unknown") out.pending.push(r.id);
+  if (r.status === "fail" || r.status === "unknown") out.pass = false;
+  if (!fromContext && r.pass !== true) out.scorePass = false;
+}
+
+/**
+ * WBK / WBBM verdicts of a resolved plan over node values and maxima by index (see ziVerdicts).
+ * Used by the engine, which keeps node values in arrays.
+ */
+export function evaluateVerdicts(
+  plan: readonly VerdictPlan[],
+  values: ArrayLike<number>,
+  max: ArrayLike<number>,
+  context: ScoreContext,
+): Record<string, VerdictResult> {
+  const out: Record<string, VerdictResult> = {};
+  for (const rule of plan) {
+    const v: VerdictResult = { id: rule.id, label: rule.label, pass: true, scorePass: true, pending: [], criteria: [] };
+    for (const p of rule.criteria) {
+      if (p.kind === "node_min") {
+        const actual = p.node < 0 ? 0 : (values[p.node] as number);
+        tally(v, decided(p.c, actual, p.c.min, atLeast(actual, p.c.min), "points"), false);
+      } else if (p.kind === "area_percent_min") {
+        for (const u of p.units) tally(v, areaResult(u, p.c.min_percent, values, max), false);
+      } else {
+        tally(v, contextResult(p.c, context), true);
+      }
+    }
+    out[rule.id] = v;
+  }
+  return out;
 }
 
 /**
@@ -110,25 +174,13 @@ export function ziVerdicts(
   rules: readonly VerdictRule[],
   groups: readonly AreaGroup[],
   scope: Settings["zi_area_min_scope"],
-  nodes: Record<string, NodeScore>,
+  nodes: Record<string, NodeFacts>,
   context: ScoreContext = {},
 ): Record<string, VerdictResult> {
-  const out: Record<string, VerdictResult> = {};
-  for (const rule of rules) {
-    const criteria: CriterionResult[] = [];
-    let pass = true;
-    let scorePass = true;
-    const pending: string[] = [];
-    for (const c of rule.criteria) {
-      const fromContext = c.kind === "context_min" || c.kind === "context_flag";
-      for (const r of criterionResults(c, nodes, groups, scope, context)) {
-        criteria.push(r);
-        if (r.status === "unknown") pending.push(r.id);
-        if (r.status === "fail" || r.status === "unknown") pass = false;
-        if (!fromContext && r.pass !== true) scorePass = false;
-      }
-    }
-    out[rule.id] = { id: rule.id, label: rule.label, pass, scorePass, pending, criteria };
-  }
-  return out;
+  const ids = Object.keys(nodes);
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const plan = planVerdicts(rules, groups, scope, (id) => index.get(id) ?? -1, (id) => nodes[id]?.label);
+  const values = ids.map((id) => nodes[id]?.value ?? 0);
+  const max = ids.map((id) => nodes[id]?.max ?? 0);
+  return evaluateVerdicts(plan, values, max, context);
 }

@@ -2,8 +2,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { runInNewContext } from "node:vm";
 import { build } from "esbuild";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { scoreAssessment } from "~/domain/scoring/score";
+import { abcdArb, answersArb, scopeArb, SEED } from "./arbitraries";
 import { REPO_ROOT, fixture, instrument } from "./instruments";
 
 /*
@@ -31,27 +33,39 @@ describe("app/domain stays browser-safe and deterministic", () => {
   );
 });
 
-describe("browser bundle of the scoring engine", () => {
-  it("bundles for the browser without Node built-ins and scores like Node", async () => {
-    const out = await build({
-      entryPoints: [path.join(DOMAIN, "scoring/index.ts")],
-      bundle: true,
-      platform: "browser",
-      format: "iife",
-      globalName: "CerminScoring",
-      write: false,
-      metafile: true,
-      logLevel: "silent",
-    });
-    const inputs = Object.keys(out.metafile.inputs);
-    expect(inputs.some((i) => i.includes("app/domain/scoring/score.ts"))).toBe(true);
-    expect(inputs.filter((i) => i.startsWith("node:") || i.includes("node_modules/yaml"))).toEqual([]);
+interface Bundle {
+  inputs: string[];
+  scoring: { scoreAssessment: typeof scoreAssessment; ENGINE_VERSION: string };
+}
 
+let bundle: Promise<Bundle> | undefined;
+
+/** app/domain/scoring bundled as a browser build would, evaluated in a bare context (built once per run). */
+function bundled(): Promise<Bundle> {
+  bundle ??= build({
+    entryPoints: [path.join(DOMAIN, "scoring/index.ts")],
+    bundle: true,
+    platform: "browser",
+    format: "iife",
+    globalName: "CerminScoring",
+    write: false,
+    metafile: true,
+    logLevel: "silent",
+  }).then((out) => {
     const code = out.outputFiles[0]?.text ?? "";
     // A bare context: no process, require or Node globals, as in a browser worker.
     const sandbox: Record<string, unknown> = {};
     runInNewContext(`${code}\nglobalThis.CerminScoring = CerminScoring;`, sandbox);
-    const bundled = sandbox.CerminScoring as { scoreAssessment: typeof scoreAssessment; ENGINE_VERSION: string };
+    return { inputs: Object.keys(out.metafile.inputs), scoring: sandbox.CerminScoring as Bundle["scoring"] };
+  });
+  return bundle;
+}
+
+describe("browser bundle of the scoring engine", () => {
+  it("bundles for the browser without Node built-ins and scores like Node", async () => {
+    const { inputs, scoring } = await bundled();
+    expect(inputs.some((i) => i.includes("app/domain/scoring/score.ts"))).toBe(true);
+    expect(inputs.filter((i) => i.startsWith("node:") || i.includes("node_modules/yaml"))).toEqual([]);
 
     for (const [id, name] of [
       ["zi-2021", "zi-2021-mixed"],
@@ -60,8 +74,23 @@ describe("browser bundle of the scoring engine", () => {
     ] as const) {
       const inst = instrument(id);
       const answers = fixture(name);
-      const inBrowser = bundled.scoreAssessment(structuredClone(inst), structuredClone(answers));
+      const inBrowser = scoring.scoreAssessment(structuredClone(inst), structuredClone(answers));
       expect(JSON.stringify(inBrowser), `${id} ${name}`).toBe(JSON.stringify(scoreAssessment(inst, answers)));
     }
+  });
+
+  it.each(["zi-2021", "pmprb-2014"] as const)("%s: the bundle and Node give identical results for generated answers", async (id) => {
+    const { scoring } = await bundled();
+    const inst = instrument(id);
+    // The bundle's own copy, as a browser would parse it from JSON: nothing shared with Node's.
+    const browserInst = structuredClone(inst);
+    fc.assert(
+      fc.property(answersArb(inst), abcdArb, scopeArb, (answers, abcd, scope) => {
+        const options = { settings: { abcd_values: abcd, zi_area_min_scope: scope } };
+        const inBrowser = scoring.scoreAssessment(browserInst, structuredClone(answers), options);
+        expect(JSON.stringify(inBrowser)).toBe(JSON.stringify(scoreAssessment(inst, answers, options)));
+      }),
+      { seed: SEED, numRuns: 60 },
+    );
   });
 });
