@@ -2,11 +2,13 @@ import { Migrator, type Migration, type MigrationProvider, type MigrationResultS
 import type { Db } from "./client.server";
 import * as m0001 from "./migrations/2026_11_23_0900_foundation";
 import * as m0002 from "./migrations/2026_11_23_1000_assessments";
+import * as m0003 from "./migrations/2026_11_23_1100_evaluation";
 
 // An explicit list (not a folder scan) so the same migrations run from the CLI, the server bundle and tests.
 const migrations: Record<string, Migration> = {
   "2026_11_23_0900_foundation": m0001,
   "2026_11_23_1000_assessments": m0002,
+  "2026_11_23_1100_evaluation": m0003,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

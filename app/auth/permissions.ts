@@ -43,7 +43,13 @@ export type Action =
   | "assessment.assign"
   | "assessment.comment"
   | "assessment.reopen"
-  | "window.override";
+  | "window.override"
+  | "evaluation.read"
+  | "evaluation.internal"
+  | "evaluation.external"
+  | "evaluation.unrelease"
+  | "prerequisite.manage"
+  | "followup.write";
 
 export type Resource =
   | { type: "system" }
@@ -70,6 +76,10 @@ const ROLE_ACTIONS: Record<MembershipRole, ReadonlySet<Action>> = {
     "assessment.comment",
     "assessment.reopen",
     "window.override",
+    "evaluation.read",
+    "evaluation.unrelease",
+    "prerequisite.manage",
+    "followup.write",
   ]),
   coordinator: new Set<Action>([
     "organisation.read",
@@ -81,10 +91,22 @@ const ROLE_ACTIONS: Record<MembershipRole, ReadonlySet<Action>> = {
     "assessment.review",
     "assessment.assign",
     "assessment.comment",
+    "evaluation.internal",
+    "followup.write",
   ]),
-  assessor: new Set<Action>(["organisation.read", "unit.read", "period.read", "assessment.read", "assessment.fill", "assessment.comment"]),
-  reviewer: new Set<Action>(["organisation.read", "unit.read", "period.read", "audit.read", "user.read", "assessment.read"]),
-  evaluator: new Set<Action>(["organisation.read", "unit.read", "period.read", "assessment.read", "assessment.comment"]),
+  assessor: new Set<Action>(["organisation.read", "unit.read", "period.read", "assessment.read", "assessment.fill", "assessment.comment", "followup.write"]),
+  reviewer: new Set<Action>(["organisation.read", "unit.read", "period.read", "audit.read", "user.read", "assessment.read", "evaluation.read"]),
+  evaluator: new Set<Action>([
+    "organisation.read",
+    "unit.read",
+    "period.read",
+    "assessment.read",
+    "assessment.comment",
+    "evaluation.read",
+    "evaluation.internal",
+    "evaluation.external",
+    "prerequisite.manage",
+  ]),
 };
 
 /** Actions on organisation-level things that need an organisation-wide membership. */

@@ -4,7 +4,7 @@ import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
-import { bodyLimitFor, checkBodySize, DEFAULT_MAX_BODY_BYTES, isCrossOriginWrite, securityHeaders } from "~/server/security";
+import { bodyLimitFor, isFramableEvidence, checkBodySize, DEFAULT_MAX_BODY_BYTES, isCrossOriginWrite, securityHeaders } from "~/server/security";
 
 export interface ServerOptions {
   buildDir: string;
@@ -31,7 +31,7 @@ export async function createServer(opts: ServerOptions): Promise<express.Express
   app.use((req, res, next) => {
     const nonce = crypto.randomBytes(16).toString("base64");
     res.locals.nonce = nonce;
-    for (const [k, v] of Object.entries(securityHeaders(nonce, req.protocol === "https"))) res.setHeader(k, v);
+    for (const [k, v] of Object.entries(securityHeaders(nonce, req.protocol === "https", isFramableEvidence(req.path, req.query.inline === "1")))) res.setHeader(k, v);
     if (
       isCrossOriginWrite({
         method: req.method,

@@ -1,3 +1,4 @@
+import { evaluationEn } from "./evaluation.en";
 import type { MessageKey } from "./id";
 import { evidenceEn } from "./evidence.en";
 import { workbenchEn } from "./workbench.en";
@@ -5,6 +6,7 @@ import { workbenchEn } from "./workbench.en";
 /** English: mirrors every key of id.ts (the compiler enforces it). */
 export const en: Record<MessageKey, string> = {
   ...workbenchEn,
+  ...evaluationEn,
   ...evidenceEn,
   "app.name": "Cermin",
   "app.tagline": "Workbench for bureaucratic-reform self-assessments",

@@ -1,9 +1,11 @@
+import { evaluationId } from "./evaluation.id";
 import { evidenceId } from "./evidence.id";
 import { workbenchId } from "./workbench.id";
 
 /** Bahasa Indonesia: the default language. Every UI string lives here; en.ts mirrors the keys. */
 export const id = {
   ...workbenchId,
+  ...evaluationId,
   ...evidenceId,
   "app.name": "Cermin",
   "app.tagline": "Meja kerja penilaian mandiri reformasi birokrasi",

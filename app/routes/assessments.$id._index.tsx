@@ -14,10 +14,14 @@ import { outlineOf } from "~/domain/instrument/outline";
 import { editorRole, loadAnswers } from "~/services/answers.server";
 import { latestSnapshot, summarise } from "~/services/assessment-view.server";
 import { canOnUnit, requireAssessment } from "~/services/assessments.server";
+import { layerComparison } from "~/services/evaluation-view.server";
+import { listFindings, openFollowUps, updateFollowUp } from "~/services/findings.server";
 import { readiness } from "~/services/readiness.server";
+import { FindingsCard } from "~/components/evaluation/findings-card";
+import { FOLLOW_UP_STATUSES } from "#db/schema";
 import { stageOpen, todayWib } from "~/services/workbench-rules";
 import { assignableUsers, finaliseAssessment, reopenAssessment, setAssignment, submitAssessment, timeline } from "~/services/workflow.server";
-import { badRequest, formFailure, formValues, readFormData, ruleFailure } from "~/utils/forms";
+import { badRequest, emptyToNull, formFailure, formValues, readFormData, ruleFailure } from "~/utils/forms";
 import { IdSchema } from "~/utils/schemas";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -49,6 +53,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const confirmed = items.filter((i) => byItem.get(i)?.value_json != null && !byItem.get(i)?.carried_over).length;
     return { name: p.name, total: items.length, answered, confirmed };
   });
+  const evaluation = await layerComparison(db, user, ctx);
+  const released = evaluation.layers.filter((l) => l.layer !== "self");
   const today = todayWib();
   const status = ctx.assessment.status;
   return {
@@ -70,13 +76,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     nodes: summary.areas.flatMap((a) => [{ id: a.id, label: `${a.id} ${a.label}` }]),
     readiness: role || canAssign ? await readiness(db, ctx) : null,
     snapshot: (await latestSnapshot(db, ctx.assessment.id)) ?? null,
+    evaluation: released.length
+      ? { layers: released, effective: { total: evaluation.effective.total, verdicts: evaluation.effective.verdicts }, comparisons: evaluation.comparisons }
+      : null,
+    findings: await listFindings(db, user, ctx),
+    followUps: await openFollowUps(db, ctx),
+    canEvaluate: canOnUnit(user, "evaluation.read", ctx.unit),
     timeline: await timeline(db, ctx.assessment.id, undefined, 60),
     can: {
       submit: role !== null && (status === "draft" || status === "returned"),
       finalise: canOnUnit(user, "assessment.review", ctx.unit) && status === "submitted",
       reopen: canOnUnit(user, "assessment.reopen", ctx.unit) && status === "final",
-      assign: canAssign,
+      assign: canAssign && status !== "final",
       override: canOnUnit(user, "window.override", ctx.unit),
+      followUp: canOnUnit(user, "followup.write", ctx.unit),
     },
     windows: { fill: stageOpen(ctx.period, "fill", today), review: stageOpen(ctx.period, "review", today), fillEnd: ctx.period.fill_end, reviewEnd: ctx.period.review_end },
   };
@@ -88,6 +101,14 @@ const ActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("finalise"), overrideReason: Reason }),
   z.object({ intent: z.literal("reopen"), reason: z.string().trim().min(1, "workbench.reasonRequired").max(1000, "error.tooLong") }),
   z.object({ intent: z.enum(["assign", "unassign"]), nodeId: z.string().min(1, "error.required").max(64, "error.invalid"), userId: IdSchema }),
+  z.object({
+    intent: z.literal("follow-up"),
+    findingId: IdSchema,
+    action: z.string().trim().min(1, "error.required").max(1000, "error.tooLong"),
+    owner: z.string().trim().min(1, "error.required").max(200, "error.tooLong"),
+    due: z.preprocess(emptyToNull, z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "error.invalidDate").nullable()),
+    status: z.enum(FOLLOW_UP_STATUSES),
+  }),
 ]);
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -113,6 +134,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
         break;
       case "reopen":
         await reopenAssessment(db, user, ctx, v.reason);
+        break;
+      case "follow-up":
+        await updateFollowUp(db, user, v.findingId, { action: v.action, owner: v.owner, due: v.due, status: v.status });
         break;
       case "assign":
       case "unassign":
@@ -161,6 +185,14 @@ export default function AssessmentOverview() {
         </p>
       ) : null}
       <ScoreSummaryCard summary={d.summary} />
+      {d.canEvaluate ? (
+        <p>
+          <Link to={`/evaluations/assessments/${a.id}`}>{t("eval.evaluatorView")}</Link>
+        </p>
+      ) : null}
+      {d.evaluation ? <EvaluationCard evaluation={d.evaluation} /> : null}
+      <FindingsCard findings={d.findings} canWrite={d.can.followUp} title="eval.findings" />
+      <FindingsCard findings={d.followUps} canWrite={d.can.followUp} title="eval.openFollowUps" />
       <section className="card">
         <h2>{t("workbench.areas")}</h2>
         <table data-testid="areas">
@@ -205,6 +237,52 @@ export default function AssessmentOverview() {
         <Timeline entries={d.timeline} />
       </section>
     </>
+  );
+}
+
+function EvaluationCard({ evaluation }: { evaluation: NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["evaluation"]> }) {
+  const t = useT();
+  const locale = useLocale();
+  const f = (n: number) => formatNumber(n, locale, 2);
+  return (
+    <section className="card" data-testid="evaluation">
+      <h2>{t("eval.layers")}</h2>
+      <p>
+        {t("eval.effectiveTotal")}: <strong data-testid="unit-effective-total">{f(evaluation.effective.total)}</strong>
+      </p>
+      <ul>
+        {evaluation.layers.map((l) => (
+          <li key={l.layer}>
+            {t(`eval.layer.${l.layer}` as MessageKey)}: {f(l.total)} · {t("eval.answeredItems", { count: l.answered })}
+          </li>
+        ))}
+      </ul>
+      {evaluation.comparisons.length > 0 ? (
+        <table data-testid="unit-comparisons">
+          <thead>
+            <tr>
+              <th>{t("workbench.items")}</th>
+              <th>{t("eval.teamAnswer")}</th>
+              <th>{t("eval.evaluatorAnswer")}</th>
+              <th>{t("eval.delta")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {evaluation.comparisons.map((c) => (
+              <tr key={c.itemId}>
+                <td>{c.itemId}</td>
+                <td>{JSON.stringify(c.self)}</td>
+                <td>
+                  {JSON.stringify(c.evaluator?.value ?? null)}
+                  {c.evaluator?.note ? <div className="small">{c.evaluator.note}</div> : null}
+                </td>
+                <td>{f(c.delta)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
   );
 }
 

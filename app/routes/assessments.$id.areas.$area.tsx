@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { useMemo, useState } from "react";
 import { z } from "zod";
@@ -46,8 +46,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
     switch (intent) {
       case "save": {
         const out = await saveFromForm(db, user, ctx, values);
-        if (out.status === 200) return data({ ok: true as const, intent, message: "workbench.saved" as const });
-        if (out.status === 409) return data({ ok: false as const, intent, formError: "workbench.conflict" as const, conflict: out.body.conflict, itemId: values.itemId ?? null }, { status: 409 });
+        // Post/redirect/get: a refresh must not re-post an answer with a stale version.
+        if (out.status === 200) return redirect(`${new URL(request.url).pathname}?saved=${encodeURIComponent(values.itemId ?? "")}#item-${values.itemId ?? ""}`);
+        if (out.status === 409) return data({ ok: false as const, intent, conflict: out.body.conflict, itemId: values.itemId ?? null, values }, { status: 409 });
         return data({ ...out.body, intent, values }, { status: 400 });
       }
       case "comment": {
@@ -91,13 +92,16 @@ function liveScore(instrument: Instrument, server: Record<string, { value: unkno
 
 export default function AreaPage() {
   const d = useLoaderData<typeof loader>();
-  const feedback = feedbackFor(useActionData<typeof action>());
+  const actionData = useActionData<typeof action>();
+  const feedback = actionData && "conflict" in actionData ? undefined : feedbackFor(actionData);
+  const serverConflict = actionData && "conflict" in actionData ? actionData : null;
   const t = useT();
   const locale = useLocale();
   const [edits, setEdits] = useState<Record<string, AnswerValue | undefined>>({});
   const live = useMemo(() => liveScore(d.instrument, d.answers, edits), [d.instrument, d.answers, edits]);
   const node = (id: string) => live.nodes[id];
   const location = useLocation();
+  const savedItem = new URLSearchParams(location.search).get("saved");
   return (
     <>
       <p>
@@ -159,6 +163,10 @@ export default function AreaPage() {
                       maxBytes={d.evidence.maxBytes}
                     />
                   }
+                  justSaved={savedItem === item.id}
+                  serverConflict={serverConflict?.itemId === item.id ? { conflict: serverConflict.conflict, posted: serverConflict.values } : null}
+                  evaluator={(d.evaluator[item.id] as { layer: string; value: unknown; note: string | null } | undefined) ?? null}
+                  followUps={d.followUps[item.id] ?? []}
                   liveValue={node(item.id)?.answered ? (node(item.id)?.value ?? null) : null}
                   onLive={(id, v) => setEdits((prev) => ({ ...prev, [id]: v }))}
                 />

@@ -22,7 +22,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     "Content-Length": String(file.size),
     "Content-Disposition": contentDisposition(inline ? "inline" : "attachment", file.name),
     "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "sandbox; default-src 'none'",
+    // Chromium's PDF viewer refuses to run in a CSP sandbox; a PDF shown inline still gets no
+    // script source and may only be framed by Cermin itself. Everything else stays sandboxed.
+    "Content-Security-Policy": inline && file.mime === "application/pdf" ? "default-src 'none'; frame-ancestors 'self'" : "sandbox; default-src 'none'",
     "Cache-Control": "private, no-store",
     "Cross-Origin-Resource-Policy": "same-origin",
     "Referrer-Policy": "no-referrer",

@@ -17,12 +17,20 @@ export function contentSecurityPolicy(nonce: string): string {
   ].join("; ");
 }
 
-export function securityHeaders(nonce: string, https: boolean): Record<string, string> {
+/**
+ * Evidence shown inline in the evaluator's viewer (`/evidence/:id/download?inline=1`) may be framed by
+ * Cermin's own pages; it still runs nothing: no scripts, no subresources from anywhere.
+ */
+export function isFramableEvidence(path: string, inline: boolean): boolean {
+  return inline && /^\/evidence\/[^/]+\/download$/.test(path);
+}
+
+export function securityHeaders(nonce: string, https: boolean, framable = false): Record<string, string> {
   const headers: Record<string, string> = {
-    "Content-Security-Policy": contentSecurityPolicy(nonce),
+    "Content-Security-Policy": framable ? "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'" : contentSecurityPolicy(nonce),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
-    "X-Frame-Options": "DENY",
+    "X-Frame-Options": framable ? "SAMEORIGIN" : "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
   };

@@ -7,6 +7,8 @@ import { editorRole, itemKey, loadAnswers, parseValue } from "./answers.server";
 import { summarise } from "./assessment-view.server";
 import { canOnUnit, type AssessmentContext } from "./assessments.server";
 import { evidenceMaxBytes, listEvidence } from "./evidence.server";
+import { openFollowUps } from "./findings.server";
+import { loadLayerRows, visibleLayers } from "./layers.server";
 import { timeline, type TimelineEntry } from "./workflow.server";
 
 /** Everything the filling page of one area needs, checked against the actor's rights. */
@@ -47,6 +49,17 @@ export async function getAreaView(db: Db, actor: Actor, ctx: AssessmentContext, 
     for (const id of new Set(targets)) if (inArea.has(id)) (history[id] ??= []).push(e);
   }
   const evidence = await listEvidence(db, ctx.assessment.id);
+  // Released evaluator answers and earlier periods' open follow-ups, shown on the items they concern.
+  const layers = (await visibleLayers(db, actor, ctx)).filter((l) => l !== "self");
+  const layerRows = await loadLayerRows(db, ctx.assessment.id, layers);
+  const evaluator: Record<string, { layer: string; value: unknown; note: string | null }> = {};
+  for (const layer of layers) {
+    for (const r of layerRows[layer]) if (inArea.has(r.item_id)) evaluator[r.item_id] = { layer, value: parseValue(r.value_json), note: r.note };
+  }
+  const followUps: Record<string, { id: string; year: number; recommendation: string; status: string; action: string | null }[]> = {};
+  for (const f of await openFollowUps(db, ctx)) {
+    if (inArea.has(f.itemId)) (followUps[f.itemId] ??= []).push({ id: f.id, year: f.year, recommendation: f.recommendation, status: f.followUp.status, action: f.followUp.action });
+  }
   const assignments = await db
     .selectFrom("assignment")
     .innerJoin("user", "user.id", "assignment.user_id")
@@ -71,6 +84,8 @@ export async function getAreaView(db: Db, actor: Actor, ctx: AssessmentContext, 
       all: evidence.all,
       maxBytes: evidenceMaxBytes(),
     },
+    evaluator,
+    followUps,
     assignees: assignments.filter((a) => a.node_id === area.id || a.node_id.startsWith(`${area.id}.`)).map((a) => `${a.name} (${a.node_id})`),
     can: {
       review: canOnUnit(actor, "assessment.review", ctx.unit) && (ctx.assessment.status === "submitted" || ctx.assessment.status === "returned"),

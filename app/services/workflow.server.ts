@@ -98,6 +98,7 @@ export async function reopenAssessment(db: Db, actor: Actor, ctx: AssessmentCont
 
 export async function setAssignment(db: Db, actor: Actor, ctx: AssessmentContext, nodeId: string, userId: string, assign: boolean): Promise<void> {
   if (!canOnUnit(actor, "assessment.assign", ctx.unit)) throw forbidden();
+  if (ctx.assessment.status === "final") throw new WorkbenchError("workbench.locked");
   const outline = outlineOf(ctx.instrument);
   const known = outline.areas.some((a) => a.id === nodeId || a.groups.some((g) => g.id === nodeId));
   if (!known) throw new WorkbenchError("workbench.unknownItem");

@@ -2,7 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Db } from "#db/client.server";
-import { createAssessments } from "~/services/assessments.server";
+import { createAssessments, requireAssessment } from "~/services/assessments.server";
+import { drawSampleAction } from "~/services/samples.server";
 import { addFileEvidences } from "~/services/evidence.server";
 import { pdf } from "../fixtures/evidence/files";
 import { newId } from "~/utils/ids";
@@ -47,7 +48,17 @@ export async function buildWorld(db: Db) {
   const [otherAssessmentId] = (await createAssessments(db, system, { unitIds: [otherUnit.id], periodId: otherPeriodId, instrumentId: "zi-2021", carryForward: false })).created;
   // One PDF of evidence (needs DATA_DIR pointing at a throwaway directory: see withTempDataDir).
   const [evidence] = await addFileEvidences(db, system, assessmentId!, "A.I.1.i.a", [new File([pdf("SK Tim ZI")], "sk-tim.pdf", { type: "application/pdf" })], null);
+  // A submitted assessment with an external-layer sample, for the evaluator routes.
+  const submittedUnit = await makeUnit(db, ministry.id, service, "Loket Uji");
+  const [submittedAssessmentId] = (await createAssessments(db, system, { unitIds: [submittedUnit.id], periodId, instrumentId: "zi-2021", carryForward: false })).created;
+  await db.updateTable("assessment").set({ status: "submitted" }).where("id", "=", submittedAssessmentId!).execute();
+  const submittedCtx = await requireAssessment(db, system, submittedAssessmentId!);
+  const sampleId = await drawSampleAction(db, system, [submittedCtx], { layer: "external", strategy: "risk", size: 5, seed: "dunia" });
+  const firstSampleItem = await db.selectFrom("sample_item").select("id").where("sample_id", "=", sampleId).orderBy("position").executeTakeFirstOrThrow();
   return {
+    submittedAssessmentId: submittedAssessmentId!,
+    firstSampleItemId: firstSampleItem.id,
+    sampleId,
     ministry,
     other,
     eselon1,

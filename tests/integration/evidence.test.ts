@@ -118,7 +118,7 @@ test("downloads are attachments with the sniffed type, nosniff, a sandbox CSP an
   });
   const inline = await get(e!.id, w.cookies.reviewer, "?inline=1");
   expect(inline.headers.get("content-disposition")).toMatch(/^inline; /);
-  expect(inline.headers.get("content-security-policy")).toBe("sandbox; default-src 'none'");
+  expect(inline.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'self'");
 
   const doc = okData(await upload([file(f.docx(), "notulen.docx")])).evidence[0]!;
   const notInline = await get(doc.id, w.cookies.assessor, "?inline=1");

@@ -114,6 +114,28 @@ const MATRIX: Record<string, RouteCase> = {
     params: (w) => ({ id: w.evidenceId }),
     get: signedIn(200, { otherOrgAdmin: 404 }),
   },
+  "evaluations._index": { get: signedIn(200, { coordinator: 403, assessor: 403 }) },
+  "evaluations.eligibility": {
+    get: signedIn(200, { coordinator: 403, assessor: 403 }),
+    post: {
+      form: (w) => ({ intent: "prerequisites", periodId: w.periodId, organisationId: w.ministry.id, bpkOpinion: "WTP", sakipPredicate: "BB", indeksRb: "72,5", spipLevel: "3" }),
+      expect: signedIn(403, { admin: 200, orgAdmin: 200, evaluator: 200, otherOrgAdmin: 403 }),
+    },
+  },
+  "evaluations.gaps": { get: signedIn(200, { coordinator: 403, assessor: 403 }) },
+  "evaluations.assessments.$id": {
+    params: (w) => ({ id: w.submittedAssessmentId }),
+    get: signedIn(403, { admin: 200, orgAdmin: 200, reviewer: 200, evaluator: 200, otherOrgAdmin: 404 }),
+    post: { form: () => ({ intent: "release", layer: "external" }), expect: signedIn(403, { admin: 200, evaluator: 200, otherOrgAdmin: 404 }) },
+  },
+  "evaluations.samples.$id": {
+    params: (w) => ({ id: w.sampleId }),
+    get: signedIn(403, { admin: 200, evaluator: 200, otherOrgAdmin: 404 }),
+    post: {
+      form: (w) => ({ sampleItemId: w.firstSampleItemId, decision: "agree" }),
+      expect: signedIn(403, { admin: 302, evaluator: 302, otherOrgAdmin: 404 }),
+    },
+  },
   "admin.users.$userId": {
     params: (w) => ({ userId: w.users.assessor.id }),
     get: signedIn(403, { admin: 200, orgAdmin: 200, reviewer: 200 }),

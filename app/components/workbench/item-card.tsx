@@ -18,6 +18,12 @@ export interface ItemAnswer {
   reviewNote: string | null;
 }
 
+/** The answer fields of a posted form (value, in.*, note), nothing else. */
+export function pickFields(item: Item, posted: Record<string, string>): Record<string, string> {
+  const empty = fieldsOf(item, null, null);
+  return Object.fromEntries(Object.keys(empty).map((k) => [k, posted[k] ?? ""]));
+}
+
 export function fieldsOf(item: Item, value: AnswerValue, note: string | null): Record<string, string> {
   const f: Record<string, string> = { note: note ?? "" };
   if (item.type === "percent") {
@@ -39,18 +45,28 @@ interface Props {
   comments: { id: string; author: string | null; body: string; at: string }[];
   history: Parameters<typeof Timeline>[0]["entries"];
   evidence: ReactNode;
+  /** A released evaluator answer on this item, if any. */
+  evaluator?: { layer: string; value: unknown; note: string | null } | null;
+  /** A conflict from a plain form post (no JavaScript): the other person's answer and what this user posted. */
+  serverConflict?: { conflict: { value: unknown; note: string | null; version: number; updatedBy: string | null; updatedAt: string }; posted: Record<string, string> } | null;
+  /** The page was reached by the redirect after a plain-form save of this item. */
+  justSaved?: boolean;
+  /** Open follow-ups (RATL) from earlier periods on this item. */
+  followUps?: { id: string; year: number; recommendation: string; status: string; action: string | null }[];
   /** The engine's current value of this item (live), for ratio display. */
   liveValue: number | null;
   onLive: (itemId: string, value: AnswerValue | undefined) => void;
 }
 
-export function ItemCard({ assessmentId, item, answer, editable, canReview, canComment, comments, history, evidence, liveValue, onLive }: Props) {
+export function ItemCard({ assessmentId, item, answer, editable, canReview, canComment, comments, history, evidence, evaluator, followUps = [], serverConflict = null, justSaved = false, liveValue, onLive }: Props) {
   const t = useT();
   const locale = useLocale();
   const draftKey = `cermin:draft:${assessmentId}:${item.id}`;
-  const [fields, setFields] = useState(() => fieldsOf(item, answer?.value ?? null, answer?.note ?? null));
+  const [fields, setFields] = useState(() =>
+    serverConflict ? pickFields(item, serverConflict.posted) : fieldsOf(item, answer?.value ?? null, answer?.note ?? null),
+  );
   const [restored, setRestored] = useState(false);
-  const save = useAutosave({ endpoint: `/assessments/${assessmentId}/answers`, itemId: item.id, version: answer?.version ?? 0, draftKey });
+  const save = useAutosave({ endpoint: `/assessments/${assessmentId}/answers`, itemId: item.id, version: answer?.version ?? 0, draftKey, initialState: justSaved ? "saved" : "idle" });
 
   const update = (next: Record<string, string>, persist = true) => {
     setFields(next);
@@ -99,6 +115,18 @@ export function ItemCard({ assessmentId, item, answer, editable, canReview, canC
       <p className="question">{item.question}</p>
       {answer?.reviewStatus === "returned" && answer.reviewNote ? <p className="alert alert-error">{t("workbench.reviewNote", { note: answer.reviewNote })}</p> : null}
       {restored ? <p className="alert alert-ok">{t("workbench.draftRestored")}</p> : null}
+      {evaluator ? (
+        <p className="alert alert-warn" data-testid={`evaluator-${item.id}`}>
+          {t(`eval.layer.${evaluator.layer}` as MessageKey)}: <strong>{JSON.stringify(evaluator.value)}</strong>
+          {evaluator.note ? ` — ${evaluator.note}` : ""}
+        </p>
+      ) : null}
+      {followUps.map((f) => (
+        <p className="alert alert-warn" key={f.id}>
+          {t("eval.openFollowUps")} ({f.year}): {f.recommendation} · {t(`followup.${f.status}` as MessageKey)}
+          {f.action ? ` · ${f.action}` : ""}
+        </p>
+      ))}
       {save.state === "rejected" && save.error ? (
         <p className="alert alert-error" role="alert">
           {t(save.error as MessageKey)}
@@ -120,6 +148,29 @@ export function ItemCard({ assessmentId, item, answer, editable, canReview, canC
           <button type="button" onClick={save.keepMine}>
             {t("workbench.keepMine")}
           </button>
+        </div>
+      ) : null}
+      {serverConflict && !conflict ? (
+        <div className="alert alert-error" role="alert" data-testid={`conflict-${item.id}`}>
+          <p>
+            {t("workbench.conflict", {
+              name: serverConflict.conflict.updatedBy ?? "–",
+              at: formatDate(serverConflict.conflict.updatedAt, locale),
+              value: JSON.stringify(serverConflict.conflict.value),
+            })}
+          </p>
+          <form method="post" className="inline-form">
+            <input type="hidden" name="intent" value="save" />
+            <input type="hidden" name="itemId" value={item.id} />
+            <input type="hidden" name="baseVersion" value={String(serverConflict.conflict.version)} />
+            {Object.entries(pickFields(item, serverConflict.posted)).map(([k, v]) => (
+              <input key={k} type="hidden" name={k} value={v} />
+            ))}
+            <button type="submit">{t("workbench.keepMine")}</button>
+          </form>{" "}
+          <a href={`?#item-${item.id}`} className="button secondary">
+            {t("workbench.useTheirs")}
+          </a>
         </div>
       ) : null}
       <form

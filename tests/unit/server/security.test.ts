@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { bodyLimitFor, checkBodySize, contentSecurityPolicy, isCrossOriginWrite, securityHeaders } from "~/server/security";
+import { isFramableEvidence, bodyLimitFor, checkBodySize, contentSecurityPolicy, isCrossOriginWrite, securityHeaders } from "~/server/security";
 
 const own = ["http://localhost:3000"];
 
@@ -44,4 +44,15 @@ test("only the evidence upload path gets the large body limit", () => {
   expect(bodyLimitFor("/assessments/abc/answers", d)).toBe(1_000);
   expect(bodyLimitFor("/assessments/abc/evidence/../answers", d)).toBe(1_000);
   expect(bodyLimitFor("/login", d)).toBe(1_000);
+});
+
+test("only inline evidence may be framed, and only by Cermin itself", () => {
+  expect(isFramableEvidence("/evidence/abc/download", true)).toBe(true);
+  expect(isFramableEvidence("/evidence/abc/download", false)).toBe(false);
+  expect(isFramableEvidence("/assessments/abc", true)).toBe(false);
+  const h = securityHeaders("n", false, true);
+  expect(h["Content-Security-Policy"]).toContain("frame-ancestors 'self'");
+  expect(h["Content-Security-Policy"]).toContain("default-src 'none'");
+  expect(h["Content-Security-Policy"]).not.toContain("script-src");
+  expect(h["X-Frame-Options"]).toBe("SAMEORIGIN");
 });

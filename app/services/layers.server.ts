@@ -1,0 +1,192 @@
+import type { Db } from "#db/client.server";
+import type { Answer, Layer, SampleDecision } from "#db/schema";
+import type { Actor } from "~/auth/permissions";
+import { forbidden } from "~/auth/require.server";
+import { outlineOf } from "~/domain/instrument/outline";
+import type { Answers, AnswerValue } from "~/domain/scoring/answers";
+import { validateAnswers } from "~/domain/scoring/score";
+import { newId } from "~/utils/ids";
+import { answersObject, itemKey, parseValue, WorkbenchError } from "./answers.server";
+import { canOnUnit, type AssessmentContext } from "./assessments.server";
+import { writeAudit } from "./audit.server";
+
+/** Authority of the score layers, lowest first: where an evaluator answered, theirs prevails (README §9). */
+export const LAYER_ORDER: readonly Layer[] = ["self", "internal", "external"];
+export type EvaluatorLayer = Exclude<Layer, "self">;
+
+export function canWriteLayer(actor: Actor, ctx: Pick<AssessmentContext, "unit">, layer: EvaluatorLayer): boolean {
+  return canOnUnit(actor, layer === "internal" ? "evaluation.internal" : "evaluation.external", ctx.unit);
+}
+
+export async function releasedLayers(db: Db, assessmentId: string): Promise<Set<Layer>> {
+  const rows = await db.selectFrom("layer_release").select("layer").where("assessment_id", "=", assessmentId).where("revoked_at", "is", null).execute();
+  return new Set(rows.map((r) => r.layer));
+}
+
+/**
+ * Layers the actor may see: the team's own always; an evaluator layer once released, or before that
+ * only to those who may write it (and the system administrator).
+ */
+export async function visibleLayers(db: Db, actor: Actor, ctx: AssessmentContext): Promise<Layer[]> {
+  const released = await releasedLayers(db, ctx.assessment.id);
+  return LAYER_ORDER.filter((l) => l === "self" || released.has(l) || actor.isAdmin || canWriteLayer(actor, ctx, l as EvaluatorLayer));
+}
+
+export async function loadLayerRows(db: Db, assessmentId: string, layers: readonly Layer[]): Promise<Record<Layer, Answer[]>> {
+  const rows = layers.length
+    ? await db.selectFrom("answer").selectAll().where("assessment_id", "=", assessmentId).where("layer", "in", [...layers]).execute()
+    : [];
+  const out: Record<Layer, Answer[]> = { self: [], internal: [], external: [] };
+  for (const r of rows) out[r.layer].push(r);
+  return out;
+}
+
+/** The effective answers: per item, the highest-authority layer among `layers` that answered it. */
+export function mergeLayers(byLayer: Record<Layer, Answer[]>, layers: readonly Layer[]): { answers: Answers; source: Record<string, Layer> } {
+  const answers: Answers = {};
+  const source: Record<string, Layer> = {};
+  for (const layer of LAYER_ORDER) {
+    if (!layers.includes(layer)) continue;
+    for (const [id, v] of Object.entries(answersObject(byLayer[layer]))) {
+      answers[id] = v;
+      source[id] = layer;
+    }
+  }
+  return { answers, source };
+}
+
+export interface EvaluatorAnswerInput {
+  layer: EvaluatorLayer;
+  itemId: string;
+  decision: SampleDecision;
+  /** For "adjust": the evaluator's answer. For "agree" the team's answer is copied. */
+  value: AnswerValue;
+  note: string | null;
+  /** Sent-back items and adjusted scores may carry a recommendation (a finding for the RATL). */
+  recommendation: string | null;
+  sampleItemId?: string | null;
+}
+
+/**
+ * Records an evaluator's review of one item in their own layer; the team's answer is never touched.
+ * Agree copies the team's answer, adjust stores the evaluator's, send back stores a finding.
+ */
+export async function saveEvaluatorAnswer(db: Db, actor: Actor, ctx: AssessmentContext, input: EvaluatorAnswerInput): Promise<void> {
+  if (!canWriteLayer(actor, ctx, input.layer)) throw forbidden();
+  if (!outlineOf(ctx.instrument).items.has(input.itemId)) throw new WorkbenchError("workbench.unknownItem");
+  if (ctx.assessment.status === "draft") throw new WorkbenchError("workbench.wrongStatus");
+  const self = await db
+    .selectFrom("answer")
+    .select(["value_json"])
+    .where("assessment_id", "=", ctx.assessment.id)
+    .where("layer", "=", "self")
+    .where("item_id", "=", input.itemId)
+    .executeTakeFirst();
+  let value: AnswerValue = input.decision === "agree" ? parseValue(self?.value_json ?? null) : input.value;
+  if (input.decision === "send_back" && value === null) value = null;
+  if (value !== null && validateAnswers(ctx.instrument, { [input.itemId]: value }).length > 0) throw new WorkbenchError("workbench.invalidAnswer");
+  if (input.decision === "adjust" && value === null) throw new WorkbenchError("workbench.invalidAnswer");
+  if (input.decision === "send_back" && !input.recommendation?.trim()) throw new WorkbenchError("workbench.reasonRequired");
+  const now = new Date().toISOString();
+  await db.transaction().execute(async (trx) => {
+    const current = await trx
+      .selectFrom("answer")
+      .selectAll()
+      .where("assessment_id", "=", ctx.assessment.id)
+      .where("layer", "=", input.layer)
+      .where("item_id", "=", input.itemId)
+      .executeTakeFirst();
+    const valueJson = value === null ? null : JSON.stringify(value);
+    if (current) {
+      await trx
+        .updateTable("answer")
+        .set({ value_json: valueJson, note: input.note, version: current.version + 1, updated_by: actor.id, updated_at: now })
+        .where("id", "=", current.id)
+        .execute();
+    } else {
+      await trx
+        .insertInto("answer")
+        .values({
+          id: newId(),
+          assessment_id: ctx.assessment.id,
+          layer: input.layer,
+          item_id: input.itemId,
+          value_json: valueJson,
+          note: input.note,
+          version: 1,
+          carried_over: 0,
+          review_status: "pending",
+          review_note: null,
+          updated_by: actor.id,
+          updated_at: now,
+        })
+        .execute();
+    }
+    const recommendation = input.recommendation?.trim();
+    if (recommendation && input.decision !== "agree") {
+      await trx
+        .insertInto("finding")
+        .values({
+          id: newId(),
+          assessment_id: ctx.assessment.id,
+          unit_id: ctx.unit.id,
+          item_id: input.itemId,
+          layer: input.layer,
+          kind: input.decision === "send_back" ? "send_back" : "adjusted",
+          recommendation,
+          created_by: actor.id,
+          created_at: now,
+          follow_up_action: null,
+          follow_up_owner: null,
+          follow_up_due: null,
+          follow_up_status: "open",
+          follow_up_updated_at: null,
+        })
+        .execute();
+    }
+    if (input.sampleItemId) {
+      await trx
+        .updateTable("sample_item")
+        .set({ decision: input.decision, decided_at: now, decided_by: actor.id })
+        .where("id", "=", input.sampleItemId)
+        .where("assessment_id", "=", ctx.assessment.id)
+        .execute();
+    }
+    await writeAudit(trx, {
+      actorUserId: actor.id,
+      organisationId: ctx.assessment.organisation_id,
+      action: `evaluation.${input.decision}`,
+      // Not the item key: the team's item history must not show evaluator work before release.
+      entityType: "evaluation",
+      entityId: `eval:${itemKey(ctx.assessment.id, input.itemId)}`,
+      before: current ? { layer: input.layer, value: parseValue(current.value_json), note: current.note } : undefined,
+      after: { layer: input.layer, value, note: input.note, recommendation: recommendation ?? null },
+    });
+  });
+}
+
+/** Releases an evaluator layer to the unit (logged). */
+export async function releaseLayer(db: Db, actor: Actor, ctx: AssessmentContext, layer: EvaluatorLayer): Promise<void> {
+  if (!canWriteLayer(actor, ctx, layer)) throw forbidden();
+  if ((await releasedLayers(db, ctx.assessment.id)).has(layer)) return;
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto("layer_release").values({ id: newId(), assessment_id: ctx.assessment.id, layer, released_at: new Date().toISOString(), released_by: actor.id, revoked_at: null, revoked_by: null, revoke_reason: null }).execute();
+    await writeAudit(trx, { actorUserId: actor.id, organisationId: ctx.assessment.organisation_id, action: "evaluation.release", entityType: "assessment", entityId: ctx.assessment.id, after: { layer } });
+  });
+}
+
+/** Withdrawing a release is an administrator's act with a written reason. */
+export async function revokeRelease(db: Db, actor: Actor, ctx: AssessmentContext, layer: EvaluatorLayer, reason: string): Promise<void> {
+  if (!canOnUnit(actor, "evaluation.unrelease", ctx.unit)) throw forbidden();
+  if (!reason.trim()) throw new WorkbenchError("workbench.reasonRequired");
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable("layer_release")
+      .set({ revoked_at: new Date().toISOString(), revoked_by: actor.id, revoke_reason: reason.trim() })
+      .where("assessment_id", "=", ctx.assessment.id)
+      .where("layer", "=", layer)
+      .where("revoked_at", "is", null)
+      .execute();
+    await writeAudit(trx, { actorUserId: actor.id, organisationId: ctx.assessment.organisation_id, action: "evaluation.unrelease", entityType: "assessment", entityId: ctx.assessment.id, after: { layer }, reason: reason.trim() });
+  });
+}

@@ -1,0 +1,125 @@
+import { beforeAll, expect, test } from "vitest";
+import type { Db } from "#db/client.server";
+import { scoreAssessment } from "~/domain/scoring/score";
+import * as overview from "~/routes/assessments.$id._index";
+import * as evalPage from "~/routes/evaluations.assessments.$id";
+import * as review from "~/routes/evaluations.samples.$id";
+import { createAssessments, requireAssessment } from "~/services/assessments.server";
+import { openFollowUps } from "~/services/findings.server";
+import { loadLayerRows, mergeLayers, saveEvaluatorAnswer } from "~/services/layers.server";
+import { drawSampleAction } from "~/services/samples.server";
+import { freshDb } from "../helpers/db";
+import { makeUnit, makeUser, sessionCookie } from "../helpers/factories";
+import { callAction, callLoader } from "../helpers/remix";
+import { buildWorld, withTempDataDir, type World } from "../helpers/world";
+
+let db: Db;
+let w: World;
+const system = () => ({ id: w.users.admin.id, isAdmin: true, memberships: [] });
+
+beforeAll(async () => {
+  withTempDataDir();
+  db = await freshDb();
+  w = await buildWorld(db);
+});
+
+async function submittedAssessment(name: string, answers: Record<string, string>) {
+  const unit = await makeUnit(db, w.ministry.id, w.eselon1, name);
+  const [id] = (await createAssessments(db, system(), { unitIds: [unit.id], periodId: w.periodId, instrumentId: "zi-2021", carryForward: false })).created;
+  const assessor = await makeUser(db, { role: "assessor", organisationId: w.ministry.id, unitId: unit.id });
+  const now = new Date().toISOString();
+  for (const [itemId, v] of Object.entries(answers)) {
+    await db
+      .insertInto("answer")
+      .values({ id: `${id}-${itemId}`, assessment_id: id!, layer: "self", item_id: itemId, value_json: JSON.stringify(v), note: null, version: 1, carried_over: 0, review_status: "pending", review_note: null, updated_by: assessor.id, updated_at: now })
+      .execute();
+  }
+  await db.updateTable("assessment").set({ status: "submitted" }).where("id", "=", id!).execute();
+  return { id: id!, unit, assessorCookie: await sessionCookie(db, assessor.id) };
+}
+
+test("evaluator answers stay hidden until release; then the unit sees exactly them and the effective total", async () => {
+  const a = await submittedAssessment("Unit Evaluasi", { "A.I.1.i.a": "Ya", "A.I.1.i.b": "A", "A.I.1.ii.a": "Ya", "A.I.2.i.a": "A" });
+  const ctx = await requireAssessment(db, system(), a.id);
+  const sampleId = await drawSampleAction(db, system(), [ctx], { layer: "external", strategy: "simple", size: 113, seed: "uji" });
+  const items = await db.selectFrom("sample_item").selectAll().where("sample_id", "=", sampleId).execute();
+  const pick = (itemId: string) => items.find((i) => i.item_id === itemId)!.id;
+  const decide = (form: Record<string, string>) => callAction(review, { path: "/x", params: { id: sampleId }, cookie: w.cookies.evaluator, form });
+  expect((await decide({ sampleItemId: pick("A.I.1.i.a"), decision: "agree" })).status).toBe(302);
+  expect((await decide({ sampleItemId: pick("A.I.1.i.b"), decision: "adjust", value: "C", note: "Tidak ada notulen seleksi" })).status).toBe(302);
+  expect((await decide({ sampleItemId: pick("A.I.1.ii.a"), decision: "send_back", recommendation: "" })).status).toBe(400);
+  expect((await decide({ sampleItemId: pick("A.I.1.ii.a"), decision: "send_back", recommendation: "Lampirkan SK rencana kerja" })).status).toBe(302);
+  expect((await decide({ sampleItemId: pick("A.I.2.i.a"), decision: "adjust", value: "Ya" })).status).toBe(400);
+
+  const before = await callLoader(overview, { path: "/x", params: { id: a.id }, cookie: a.assessorCookie });
+  expect(before.data).toMatchObject({ evaluation: null, findings: [] });
+
+  const release = await callAction(evalPage, { path: "/x", params: { id: a.id }, cookie: w.cookies.evaluator, form: { intent: "release", layer: "external" } });
+  expect(release.status).toBe(200);
+  const after = await callLoader(overview, { path: "/x", params: { id: a.id }, cookie: a.assessorCookie });
+  const ev = (after.data as { evaluation: { comparisons: { itemId: string; evaluator: { value: unknown } }[]; effective: { total: number } } }).evaluation;
+  expect(ev.comparisons.map((c) => [c.itemId, c.evaluator.value])).toEqual([["A.I.1.i.b", "C"]]);
+  const rows = await loadLayerRows(db, a.id, ["self", "internal", "external"]);
+  const merged = mergeLayers(rows, ["self", "external"]).answers;
+  expect(merged).toMatchObject({ "A.I.1.i.b": "C", "A.I.1.ii.a": "Ya" });
+  expect(ev.effective.total).toBe(scoreAssessment(ctx.instrument, merged).total);
+  const findings = (after.data as { findings: { itemId: string; recommendation: string }[] }).findings;
+  expect(findings.map((f) => [f.itemId, f.recommendation])).toEqual([["A.I.1.ii.a", "Lampirkan SK rencana kerja"]]);
+  const selfRow = rows.self.find((r) => r.item_id === "A.I.1.i.b")!;
+  expect(JSON.parse(selfRow.value_json!)).toBe("A");
+
+  const revokeNoReason = await callAction(evalPage, { path: "/x", params: { id: a.id }, cookie: w.cookies.orgAdmin, form: { intent: "revoke", layer: "external", reason: "" } });
+  expect(revokeNoReason.status).toBe(400);
+  expect((await callAction(evalPage, { path: "/x", params: { id: a.id }, cookie: w.cookies.evaluator, form: { intent: "revoke", layer: "external", reason: "x" } })).status).toBe(403);
+  expect((await callAction(evalPage, { path: "/x", params: { id: a.id }, cookie: w.cookies.orgAdmin, form: { intent: "revoke", layer: "external", reason: "Salah rilis" } })).status).toBe(200);
+  const hidden = await callLoader(overview, { path: "/x", params: { id: a.id }, cookie: a.assessorCookie });
+  expect(hidden.data).toMatchObject({ evaluation: null });
+});
+
+test("an assessor can never write an evaluator layer, whatever the route", async () => {
+  const a = await submittedAssessment("Unit Penyusup", { "A.I.1.i.a": "Tidak" });
+  const ctx = await requireAssessment(db, system(), a.id);
+  const assessorActor = await requireAssessment(db, system(), a.id).then(() => ({ id: "x", isAdmin: false, memberships: [{ organisationId: w.ministry.id, unitId: a.unit.id, unitPath: a.unit.path, role: "assessor" as const }] }));
+  await expect(saveEvaluatorAnswer(db, assessorActor, ctx, { layer: "external", itemId: "A.I.1.i.a", decision: "adjust", value: "Ya", note: null, recommendation: null })).rejects.toMatchObject({ status: 403 });
+  await expect(saveEvaluatorAnswer(db, assessorActor, ctx, { layer: "internal", itemId: "A.I.1.i.a", decision: "adjust", value: "Ya", note: null, recommendation: null })).rejects.toMatchObject({ status: 403 });
+  const sampleId = await drawSampleAction(db, system(), [ctx], { layer: "internal", strategy: "risk", size: 3, seed: "7" });
+  const item = await db.selectFrom("sample_item").select("id").where("sample_id", "=", sampleId).executeTakeFirstOrThrow();
+  const out = await callAction(review, { path: "/x", params: { id: sampleId }, cookie: a.assessorCookie, form: { sampleItemId: item.id, decision: "adjust", value: "Ya" } });
+  expect(out.status).toBe(403);
+  const rows = await db.selectFrom("answer").select("layer").where("assessment_id", "=", a.id).where("layer", "!=", "self").execute();
+  expect(rows).toEqual([]);
+});
+
+test("the same seed and frame reproduce the same sample", async () => {
+  const a = await submittedAssessment("Unit Sampel", { "A.I.1.i.a": "Ya" });
+  const ctx = await requireAssessment(db, system(), a.id);
+  const draw = async (seed: string) => {
+    const id = await drawSampleAction(db, system(), [ctx], { layer: "external", strategy: "risk", size: 10, seed });
+    const s = await db.selectFrom("sample").select(["frame_hash", "seed"]).where("id", "=", id).executeTakeFirstOrThrow();
+    const items = await db.selectFrom("sample_item").select("item_id").where("sample_id", "=", id).orderBy("position").execute();
+    return { hash: s.frame_hash, items: items.map((i) => i.item_id) };
+  };
+  const one = await draw("benih-1");
+  const two = await draw("benih-1");
+  const other = await draw("benih-2");
+  expect(two).toEqual(one);
+  expect(one.items).toHaveLength(10);
+  expect(other.items).not.toEqual(one.items);
+});
+
+test("follow-ups: the unit records its action on a released finding; the next period shows it while open", async () => {
+  const a = await submittedAssessment("Unit RATL", { "A.I.1.i.a": "Ya" });
+  const ctx = await requireAssessment(db, system(), a.id);
+  await saveEvaluatorAnswer(db, system(), ctx, { layer: "internal", itemId: "A.I.1.i.a", decision: "send_back", value: null, note: null, recommendation: "Perbarui SK tim" });
+  const finding = await db.selectFrom("finding").selectAll().where("assessment_id", "=", a.id).executeTakeFirstOrThrow();
+  const follow = (cookie: string) =>
+    callAction(overview, { path: "/x", params: { id: a.id }, cookie, form: { intent: "follow-up", findingId: finding.id, action: "Revisi SK", owner: "Sekretaris", due: "2026-12-31", status: "in_progress" } });
+  expect((await follow(a.assessorCookie)).status).toBe(404);
+  await callAction(evalPage, { path: "/x", params: { id: a.id }, cookie: w.cookies.evaluator, form: { intent: "release", layer: "internal" } });
+  expect((await follow(a.assessorCookie)).status).toBe(200);
+  const nextPeriod = "p2026-" + a.id;
+  await db.insertInto("period").values({ id: nextPeriod, organisation_id: w.ministry.id, year: 2026, name: "Periode 2026", status: "open", fill_start: null, fill_end: null, review_end: null, evaluation_end: null, created_at: new Date().toISOString() }).execute();
+  const [next] = (await createAssessments(db, system(), { unitIds: [a.unit.id], periodId: nextPeriod, instrumentId: "zi-2021", carryForward: true })).created;
+  const open = await openFollowUps(db, await requireAssessment(db, system(), next!));
+  expect(open.map((f) => [f.itemId, f.followUp.status, f.followUp.action])).toEqual([["A.I.1.i.a", "in_progress", "Revisi SK"]]);
+});
