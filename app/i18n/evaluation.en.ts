@@ -70,5 +70,9 @@ export const evaluationEn: Record<keyof typeof evaluationId, string> = {
   "eval.downloadOnly": "This file type cannot be previewed; download it to open.",
   "eval.evaluatorView": "Evaluator page",
   "eval.unitSees": "The unit sees: {layers}",
+  "eval.evidence.none": "none",
+  "eval.evidence.weak": "weak",
+  "eval.evidence.duplicated": "reused",
+  "eval.evidence.ok": "adequate",
   "eval.unchecked": "Check by hand (not recorded in Cermin)",
 };

@@ -68,5 +68,9 @@ export const evaluationId = {
   "eval.downloadOnly": "Jenis berkas ini tidak dapat dipratinjau; unduh untuk membuka.",
   "eval.evaluatorView": "Halaman evaluator",
   "eval.unitSees": "Unit melihat: {layers}",
+  "eval.evidence.none": "tidak ada",
+  "eval.evidence.weak": "lemah",
+  "eval.evidence.duplicated": "dipakai berulang",
+  "eval.evidence.ok": "memadai",
   "eval.unchecked": "Periksa manual (tidak dicatat di Cermin)",
 } as const;

@@ -271,7 +271,7 @@ function EvaluationCard({ evaluation }: { evaluation: NonNullable<ReturnType<typ
             {evaluation.comparisons.map((c) => (
               <tr key={c.itemId}>
                 <td>{c.itemId}</td>
-                <td>{JSON.stringify(c.self)}</td>
+                <td>{c.self === null ? "–" : JSON.stringify(c.self)}</td>
                 <td>
                   {JSON.stringify(c.evaluator?.value ?? null)}
                   {c.evaluator?.note ? <div className="small">{c.evaluator.note}</div> : null}

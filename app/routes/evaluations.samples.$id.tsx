@@ -101,7 +101,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return data({ ok: true as const, intent: "decide", message: "common.saved" as const });
 }
 
+/** Keyed by the current item: a redirect to the next item must start from a clean form and viewer. */
 export default function SampleReview() {
+  const d = useLoaderData<typeof loader>();
+  return <Review key={d.current.id} />;
+}
+
+function Review() {
   const d = useLoaderData<typeof loader>();
   const feedback = feedbackFor(useActionData<typeof action>());
   const t = useT();
@@ -152,7 +158,7 @@ export default function SampleReview() {
             </ul>
           ) : null}
           <p>
-            {t("eval.teamAnswer")}: <strong data-testid="team-answer">{JSON.stringify(c.self.value)}</strong>
+            {t("eval.teamAnswer")}: <strong data-testid="team-answer">{c.self.value === null ? "–" : JSON.stringify(c.self.value)}</strong>
             {c.self.note ? <span className="muted"> — {c.self.note}</span> : null}
           </p>
           {c.risk ? (
@@ -160,7 +166,7 @@ export default function SampleReview() {
               {t("eval.why", {
                 weight: formatNumber(c.risk.explanation.factors.find((f) => f.id === "weight")?.factor ?? 1, locale, 2),
                 jump: formatNumber(c.risk.jump, locale, 2),
-                evidence: c.risk.evidence,
+                evidence: t(`eval.evidence.${c.risk.evidence}` as MessageKey),
                 carried: c.risk.carriedOver ? t("common.yes") : t("common.no"),
                 bias: formatNumber(c.risk.unitBias * 100, locale, 1),
               })}
