@@ -248,7 +248,7 @@ test("an evaluator samples by risk, views evidence inline, adjusts two and sends
   for (const [k, si] of sample.items.entries()) {
     await review.locator("h2 code", { hasText: si.item_id }).waitFor();
     expect(await text(e, "sample-progress")).toBe(`${k} dari 10 butir diperiksa`);
-    const team = JSON.parse(await text(e, "team-answer")) as unknown;
+    const team = teamAnswer(await text(e, "team-answer"));
     const options = await review
       .locator('input[name="value"][type="radio"]')
       .evaluateAll((rs) => rs.map((r) => (r as HTMLInputElement).value));
@@ -348,7 +348,7 @@ test("an evaluator samples by risk, views evidence inline, adjusts two and sends
   expect(comparisons).toEqual(
     [...adjustedItems]
       .sort((x, y) => x.itemId.localeCompare(y.itemId))
-      .map((d) => [d.itemId, JSON.stringify(d.team ?? null), JSON.stringify(d.value)]),
+      .map((d) => [d.itemId, d.team === null || d.team === undefined ? "–" : JSON.stringify(d.team), JSON.stringify(d.value)]),
   );
   const comparisonNotes = await a.getByTestId("unit-comparisons").locator("tbody tr td .small").allTextContents();
   expect(comparisonNotes.sort()).toEqual(adjustedItems.map((d) => d.note!).sort());
@@ -377,6 +377,11 @@ test("an evaluator samples by risk, views evidence inline, adjusts two and sends
   expect(server.errors()).toBe("");
 }, 180_000);
 
+/** The team's answer as shown: JSON of the value, or "–" when unanswered. */
+function teamAnswer(shown: string): unknown {
+  return shown === "–" ? null : (JSON.parse(shown) as unknown);
+}
+
 // Regression: the review UI is keyed by the sample item, so the next item never inherits the last one's state.
 test("after a decision the next item opens fresh: default decision, its own answer, its PDF inline", async () => {
   await prepareSubmitted(await signIn("assessor"));
@@ -403,7 +408,7 @@ test("after a decision the next item opens fresh: default decision, its own answ
   await review.getByRole("button", { name: "Simpan keputusan" }).click();
   await e.waitForURL((url) => url.searchParams.get("item") === items[1]!.id);
   await review.locator("h2 code", { hasText: items[1]!.item_id }).waitFor();
-  const team = JSON.parse(await text(e, "team-answer")) as unknown;
+  const team = teamAnswer(await text(e, "team-answer"));
   const checked = await review
     .locator('input[type="radio"]:checked')
     .evaluateAll((rs) => rs.map((r) => `${(r as HTMLInputElement).name}=${(r as HTMLInputElement).value}`));
