@@ -3,6 +3,7 @@ import path from "node:path";
 import { sql } from "kysely";
 import { createDb, dataDir, resolveDbTarget } from "#db/client.server";
 import { migrateToLatest } from "#db/migrate";
+import { parseScale, seedScale } from "~/services/scale-seed.server";
 import { demoLoginsText, isDatabaseEmpty, seedDemo, writeDemoLogins } from "~/services/demo-seed.server";
 import { type CliIo, parseArgs, UsageError } from "./io";
 
@@ -38,8 +39,22 @@ export async function seedDemoIfEmpty(io: CliIo, { force = false } = {}): Promis
 }
 
 export async function dbSeed(args: string[], io: CliIo): Promise<number> {
-  const { opts } = parseArgs(args, { demo: "boolean" });
-  if (!opts.demo) throw new UsageError("db seed needs --demo");
+  const { opts } = parseArgs(args, { demo: "boolean", scale: "string" });
+  if (opts.scale !== undefined) {
+    const scale = parseScale(String(opts.scale));
+    if (!scale) throw new UsageError("--scale needs UNITSxPERIODS, e.g. 1000x5");
+    const db = createDb();
+    try {
+      await migrateToLatest(db);
+      const started = Date.now();
+      const result = await seedScale(db, scale);
+      io.out(`Seeded ${JSON.stringify(result)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      return 0;
+    } finally {
+      await db.destroy();
+    }
+  }
+  if (!opts.demo) throw new UsageError("db seed needs --demo or --scale UNITSxPERIODS");
   const outcome = await seedDemoIfEmpty(io, { force: true });
   return outcome === "seeded" ? 0 : 1;
 }

@@ -9,6 +9,7 @@ const HELP = `Cermin command line
   cermin serve                         serve the existing build (no build, no seed)
   cermin db migrate                    apply pending migrations
   cermin db seed --demo                seed the demo organisations and users (empty database only)
+  cermin db seed --scale 1000x5        a large generated organisation (units x closed periods) for benchmarks
   cermin user create --email E --role R (--unit ID|CODE | --org ID|CODE) [--name N]
                                        create a user and print a one-time set-password link
   cermin backup <file>                 consistent copy of the SQLite database (pg_dump command for PostgreSQL)

@@ -10,6 +10,7 @@ export interface MenuItem {
 export function menuFor(actor: Actor): MenuItem[] {
   const items: MenuItem[] = [{ to: "/", label: "nav.home" }];
   if (actor.isAdmin || scopesFor(actor, "assessment.read").length > 0) items.push({ to: "/assessments", label: "nav.assessments" });
+  if (actor.isAdmin || scopesFor(actor, "assessment.read").length > 0) items.push({ to: "/dashboard", label: "dash.nav" });
   if (actor.isAdmin || scopesFor(actor, "evaluation.read").length > 0) items.push({ to: "/evaluations", label: "nav.evaluations" });
   if (actor.isAdmin || scopesFor(actor, "unit.read").length > 0) items.push({ to: "/units", label: "nav.units" });
   if (actor.isAdmin || scopesFor(actor, "unit.manage").length > 0)

@@ -1,3 +1,4 @@
+import { dashboardEn } from "./dashboard.en";
 import { evaluationEn } from "./evaluation.en";
 import type { MessageKey } from "./id";
 import { evidenceEn } from "./evidence.en";
@@ -6,6 +7,7 @@ import { workbenchEn } from "./workbench.en";
 /** English: mirrors every key of id.ts (the compiler enforces it). */
 export const en: Record<MessageKey, string> = {
   ...workbenchEn,
+  ...dashboardEn,
   ...evaluationEn,
   ...evidenceEn,
   "app.name": "Cermin",

@@ -1,3 +1,4 @@
+import { dashboardId } from "./dashboard.id";
 import { evaluationId } from "./evaluation.id";
 import { evidenceId } from "./evidence.id";
 import { workbenchId } from "./workbench.id";
@@ -5,6 +6,7 @@ import { workbenchId } from "./workbench.id";
 /** Bahasa Indonesia: the default language. Every UI string lives here; en.ts mirrors the keys. */
 export const id = {
   ...workbenchId,
+  ...dashboardId,
   ...evaluationId,
   ...evidenceId,
   "app.name": "Cermin",

@@ -9,6 +9,7 @@ import { newId } from "~/utils/ids";
 import { answersObject, itemKey, parseValue, WorkbenchError } from "./answers.server";
 import { canOnUnit, type AssessmentContext } from "./assessments.server";
 import { writeAudit } from "./audit.server";
+import { writeLayerSnapshot } from "./dashboard-layers.server";
 
 /** Authority of the score layers, lowest first: where an evaluator answered, theirs prevails (README §9). */
 export const LAYER_ORDER: readonly Layer[] = ["self", "internal", "external"];
@@ -171,6 +172,8 @@ export async function releaseLayer(db: Db, actor: Actor, ctx: AssessmentContext,
   if ((await releasedLayers(db, ctx.assessment.id)).has(layer)) return;
   await db.transaction().execute(async (trx) => {
     await trx.insertInto("layer_release").values({ id: newId(), assessment_id: ctx.assessment.id, layer, released_at: new Date().toISOString(), released_by: actor.id, revoked_at: null, revoked_by: null, revoke_reason: null }).execute();
+    // Dashboards compare self and evaluator scores from stored snapshots, taken at release.
+    await writeLayerSnapshot(trx, ctx.assessment.id, layer, actor.id);
     await writeAudit(trx, { actorUserId: actor.id, organisationId: ctx.assessment.organisation_id, action: "evaluation.release", entityType: "assessment", entityId: ctx.assessment.id, after: { layer } });
   });
 }

@@ -22,7 +22,17 @@ export async function unitAssessments(db: Db, unitId: string, instrumentId: stri
     .leftJoin("score_snapshot as s", (j) => j.onRef("s.assessment_id", "=", "a.id").on("s.layer", "=", "self").on(isLatestSnapshot("s")))
     .where("a.unit_id", "=", unitId)
     .where("a.instrument_id", "=", instrumentId)
-    .select(["a.id as assessmentId", "p.id as periodId", "p.year", "p.name as periodName", "a.status", "a.instrument_hash as instrumentHash", "s.id as snapshotId", "s.total", "s.predicate"])
+    .select([
+      "a.id as assessmentId",
+      "p.id as periodId",
+      "p.year",
+      "p.name as periodName",
+      "a.status",
+      "a.instrument_hash as instrumentHash",
+      "s.id as snapshotId",
+      "s.total",
+      "s.predicate",
+    ])
     .orderBy("p.year")
     .execute();
   return rows.map((r) => ({
@@ -37,7 +47,13 @@ export async function unitAssessments(db: Db, unitId: string, instrumentId: stri
 
 /** Instrument families a unit has assessments for. */
 export async function unitInstruments(db: Db, unitId: string): Promise<string[]> {
-  const rows = await db.selectFrom("assessment").select("instrument_id").distinct().where("unit_id", "=", unitId).orderBy("instrument_id").execute();
+  const rows = await db
+    .selectFrom("assessment")
+    .select("instrument_id")
+    .distinct()
+    .where("unit_id", "=", unitId)
+    .orderBy("instrument_id")
+    .execute();
   return rows.map((r) => r.instrument_id);
 }
 

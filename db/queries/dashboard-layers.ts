@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Db } from "../client.server";
-import { finalSnapshots, inSubtrees, isLatestSnapshot, type SnapshotFilter } from "./dashboard";
+import { finalSnapshots, isLatestSnapshot, unitInScope, type SnapshotFilter } from "./dashboard";
 
 export interface LayerRow {
   unitId: string;
@@ -11,37 +11,6 @@ export interface LayerRow {
   external: number | null;
 }
 
-/**
- * Self total next to the released evaluator layers' totals (latest snapshot of each layer whose
- * release is not revoked), for final assessments of one period. `evalPaths` narrows to the units
- * where the viewer may read evaluations. Largest downward adjustment first.
- */
-function layerBase(db: Db, f: SnapshotFilter, periodId: string, evalPaths: readonly string[] | null) {
-  return finalSnapshots(db, f)
-    .innerJoin("layer_release as lr", (j) => j.onRef("lr.assessment_id", "=", "a.id").on("lr.revoked_at", "is", null))
-    .innerJoin("score_snapshot as e", (j) => j.onRef("e.assessment_id", "=", "a.id").onRef("e.layer", "=", "lr.layer"))
-    .where("a.period_id", "=", periodId)
-    .where("lr.layer", "in", ["internal", "external"])
-    .where(inSubtrees(evalPaths))
-    .where(isLatestSnapshot("e"));
-}
-
-const internalTotal = sql<number | null>`MAX(CASE WHEN e.layer = 'internal' THEN e.total END)`;
-const externalTotal = sql<number | null>`MAX(CASE WHEN e.layer = 'external' THEN e.total END)`;
-
-export async function layerTotals(db: Db, f: SnapshotFilter, periodId: string, evalPaths: readonly string[] | null, limit: number): Promise<LayerRow[]> {
-  const rows = await layerBase(db, f, periodId, evalPaths)
-    .select(["u.id as unitId", "u.name as unitName", "a.id as assessmentId", "s.total as self"])
-    .select([internalTotal.as("internal"), externalTotal.as("external")])
-    .groupBy(["u.id", "u.name", "a.id", "s.total"])
-    .orderBy(sql`COALESCE(MAX(CASE WHEN e.layer = 'external' THEN e.total END), MAX(CASE WHEN e.layer = 'internal' THEN e.total END)) - s.total`)
-    .orderBy("u.name")
-    .limit(limit)
-    .execute();
-  const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-  return rows.map((r) => ({ unitId: r.unitId, unitName: r.unitName, assessmentId: r.assessmentId, self: Number(r.self), internal: n(r.internal), external: n(r.external) }));
-}
-
 export interface LayerSummary {
   assessments: number;
   meanSelf: number | null;
@@ -49,21 +18,62 @@ export interface LayerSummary {
   meanExternal: number | null;
 }
 
-/** Means over every assessment with a released evaluator layer (not only the rows charted). */
-export async function layerSummary(db: Db, f: SnapshotFilter, periodId: string, evalPaths: readonly string[] | null): Promise<LayerSummary> {
-  const inner = layerBase(db, f, periodId, evalPaths)
-    .select(["a.id", "s.total as self"])
-    .select([internalTotal.as("internal"), externalTotal.as("external")])
-    .groupBy(["a.id", "s.total"]);
-  const row = await db
-    .selectFrom(inner.as("t"))
-    .select((eb) => [
-      eb.fn.countAll<number>().as("assessments"),
-      eb.fn.avg<number>("t.self").as("meanSelf"),
-      eb.fn.avg<number>("t.internal").as("meanInternal"),
-      eb.fn.avg<number>("t.external").as("meanExternal"),
+const internalTotal = sql<number | null>`MAX(CASE WHEN e.layer = 'internal' THEN e.total END)`;
+const externalTotal = sql<number | null>`MAX(CASE WHEN e.layer = 'external' THEN e.total END)`;
+const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+/**
+ * Self total next to the released evaluator layers' totals (the latest snapshot of each layer whose
+ * release is not revoked), for the final assessments of one period; `evalPaths` narrows to the units
+ * where the viewer may read evaluations. Largest downward correction first, at most `limit` rows, and
+ * the means over all of them.
+ */
+export async function layerTotals(
+  db: Db,
+  f: SnapshotFilter,
+  periodId: string,
+  evalPaths: readonly string[] | null,
+  limit: number,
+): Promise<{ rows: LayerRow[]; summary: LayerSummary }> {
+  const rows = await finalSnapshots(db, f)
+    .innerJoin("layer_release as lr", (j) => j.onRef("lr.assessment_id", "=", "a.id").on("lr.revoked_at", "is", null))
+    .innerJoin("score_snapshot as e", (j) => j.onRef("e.assessment_id", "=", "a.id").onRef("e.layer", "=", "lr.layer"))
+    .innerJoin("unit as u", "u.id", "a.unit_id")
+    .where("a.period_id", "=", periodId)
+    .where("lr.layer", "in", ["internal", "external"])
+    .where(unitInScope({ ...f, unitPaths: evalPaths }))
+    .where(isLatestSnapshot("e"))
+    .select(["u.id as unitId", "u.name as unitName", "a.id as assessmentId", "s.total as self"])
+    .select([
+      internalTotal.as("internal"),
+      externalTotal.as("external"),
+      sql<number>`COUNT(*) OVER ()`.as("allAssessments"),
+      sql<number>`AVG(s.total) OVER ()`.as("meanSelf"),
+      sql<number | null>`AVG(MAX(CASE WHEN e.layer = 'internal' THEN e.total END)) OVER ()`.as("meanInternal"),
+      sql<number | null>`AVG(MAX(CASE WHEN e.layer = 'external' THEN e.total END)) OVER ()`.as("meanExternal"),
     ])
-    .executeTakeFirst();
-  const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-  return { assessments: Number(row?.assessments ?? 0), meanSelf: n(row?.meanSelf), meanInternal: n(row?.meanInternal), meanExternal: n(row?.meanExternal) };
+    .groupBy(["u.id", "u.name", "a.id", "s.total"])
+    .orderBy(
+      sql`COALESCE(MAX(CASE WHEN e.layer = 'external' THEN e.total END), MAX(CASE WHEN e.layer = 'internal' THEN e.total END)) - s.total`,
+    )
+    .orderBy("u.name")
+    .limit(limit)
+    .execute();
+  const first = rows[0];
+  return {
+    rows: rows.map((r) => ({
+      unitId: r.unitId,
+      unitName: r.unitName,
+      assessmentId: r.assessmentId,
+      self: Number(r.self),
+      internal: n(r.internal),
+      external: n(r.external),
+    })),
+    summary: {
+      assessments: Number(first?.allAssessments ?? 0),
+      meanSelf: n(first?.meanSelf),
+      meanInternal: n(first?.meanInternal),
+      meanExternal: n(first?.meanExternal),
+    },
+  };
 }

@@ -32,51 +32,74 @@ export interface ReadinessCount {
 /** Same tolerance as the engine's threshold comparisons (domain/scoring/thresholds.ts). */
 const TOLERANCE = 1e-9;
 
-function failFlag(c: ReadinessCriterion): RawBuilder<number> {
-  if (c.kind === "node") {
-    const [node] = c.nodes;
-    return sql<number>`CASE WHEN COALESCE(SUM(CASE WHEN n.node_id = ${node} THEN n.value END), 0) < ${c.required - TOLERANCE} THEN 1 ELSE 0 END`;
-  }
-  const ids = sql.join(c.nodes.map((id) => sql`${id}`));
-  const value = sql`SUM(CASE WHEN n.node_id IN (${ids}) THEN n.value ELSE 0 END)`;
-  const max = sql`SUM(CASE WHEN n.node_id IN (${ids}) THEN n.max ELSE 0 END)`;
-  return sql<number>`CASE WHEN (CASE WHEN ${max} > 0 THEN ${value} * 100.0 / ${max} ELSE 0 END) < ${c.required - TOLERANCE} THEN 1 ELSE 0 END`;
-}
-
 /**
  * How many units of a period pass each verdict on its score criteria, and how many miss by exactly
- * one — computed in the database from the stored node rows (one pass over ~20 nodes per snapshot).
+ * one — in the database, from the stored node rows: each snapshot joins the ~20 nodes the criteria
+ * read (one index probe each on score_snapshot_node_level_idx), each criterion becomes a 0/1 flag per
+ * snapshot, and the flags are summed. `levelOf` gives each node's stored level.
  */
-export async function readinessCounts(db: Db, f: SnapshotFilter, periodId: string, verdicts: readonly ReadinessVerdict[]): Promise<ReadinessCount[]> {
-  const all = verdicts.flatMap((v) => v.criteria);
-  if (all.length === 0) return [];
-  const nodeIds = [...new Set(all.flatMap((c) => c.nodes))];
+export async function readinessCounts(
+  db: Db,
+  f: SnapshotFilter,
+  periodId: string,
+  verdicts: readonly ReadinessVerdict[],
+  levelOf: ReadonlyMap<string, string>,
+  /** Nodes to sum over the same snapshots in the same pass (the areas chart of this period). */
+  sumNodes: readonly string[] = [],
+): Promise<{ counts: ReadinessCount[]; sums: Map<string, { value: number; max: number }> }> {
+  if (verdicts.every((v) => v.criteria.length === 0)) return { counts: [], sums: new Map() };
+  const nodes = [...new Set([...verdicts.flatMap((v) => v.criteria.flatMap((c) => c.nodes)), ...sumNodes])];
+  const alias = new Map(nodes.map((id, i) => [id, `n${i}`]));
+  const ref = (id: string, col: "value" | "max") => sql`COALESCE(${sql.ref(`${alias.get(id)!}.${col}`)}, 0)`;
+  const sum = (ids: string[], col: "value" | "max") =>
+    sql.join(
+      ids.map((id) => ref(id, col)),
+      sql` + `,
+    );
+  const flag = (c: ReadinessCriterion): RawBuilder<number> =>
+    c.kind === "node"
+      ? sql<number>`CASE WHEN ${ref(c.nodes[0]!, "value")} < ${c.required - TOLERANCE} THEN 1 ELSE 0 END`
+      : sql<number>`CASE WHEN (CASE WHEN (${sum(c.nodes, "max")}) > 0 THEN (${sum(c.nodes, "value")}) * 100.0 / (${sum(c.nodes, "max")}) ELSE 0 END) < ${c.required - TOLERANCE} THEN 1 ELSE 0 END`;
+
   const cols = verdicts.map((v, vi) => v.criteria.map((_c, ci) => `f${vi}_${ci}`));
-  const inner = finalSnapshots(db, f)
-    .innerJoin("score_snapshot_node as n", "n.snapshot_id", "s.id")
-    .where("a.period_id", "=", periodId)
-    .where("n.node_id", "in", nodeIds)
-    .select("s.id")
-    .select(verdicts.flatMap((v, vi) => v.criteria.map((c, ci) => failFlag(c).as(cols[vi]![ci]!))))
-    .groupBy("s.id");
+  const ids = finalSnapshots(db, f).where("a.period_id", "=", periodId).select("s.id as sid");
+  const joins = nodes.map(
+    (id) =>
+      sql`LEFT JOIN score_snapshot_node ${sql.id(alias.get(id)!)} ON ${sql.ref(`${alias.get(id)!}.snapshot_id`)} = t.sid AND ${sql.ref(`${alias.get(id)!}.level`)} = ${levelOf.get(id) ?? ""} AND ${sql.ref(`${alias.get(id)!}.node_id`)} = ${id}`,
+  );
+  const flags = verdicts.flatMap((v, vi) => v.criteria.map((c, ci) => sql`${flag(c)} AS ${sql.id(cols[vi]![ci]!)}`));
+  sumNodes.forEach((id, k) => flags.push(sql`${ref(id, "value")} AS ${sql.id(`val${k}`)}`, sql`${ref(id, "max")} AS ${sql.id(`max${k}`)}`));
+  const perSnapshot = sql`SELECT t.sid, ${sql.join(flags)} FROM (${ids}) t ${sql.join(joins, sql` `)}`;
+
   const outer: RawBuilder<unknown>[] = [sql`COUNT(*) AS units`];
   cols.forEach((vc, vi) => {
-    const fails = vc.length ? sql.join(vc.map((c) => sql.ref(`t.${c}`)), sql` + `) : sql`0`;
-    outer.push(sql`SUM(CASE WHEN ${fails} = 0 THEN 1 ELSE 0 END) AS ${sql.ref(`p${vi}`)}`);
-    outer.push(sql`SUM(CASE WHEN ${fails} = 1 THEN 1 ELSE 0 END) AS ${sql.ref(`m${vi}`)}`);
+    const fails = vc.length
+      ? sql.join(
+          vc.map((c) => sql.ref(`x.${c}`)),
+          sql` + `,
+        )
+      : sql`0`;
+    outer.push(sql`SUM(CASE WHEN ${fails} = 0 THEN 1 ELSE 0 END) AS ${sql.id(`p${vi}`)}`);
+    outer.push(sql`SUM(CASE WHEN ${fails} = 1 THEN 1 ELSE 0 END) AS ${sql.id(`m${vi}`)}`);
     for (const c of vc) {
-      outer.push(sql`SUM(${sql.ref(`t.${c}`)}) AS ${sql.ref(`n${c}`)}`);
-      outer.push(sql`SUM(CASE WHEN ${fails} = 1 AND ${sql.ref(`t.${c}`)} = 1 THEN 1 ELSE 0 END) AS ${sql.ref(`o${c}`)}`);
+      outer.push(sql`SUM(${sql.ref(`x.${c}`)}) AS ${sql.id(`n${c}`)}`);
+      outer.push(sql`SUM(CASE WHEN ${fails} = 1 AND ${sql.ref(`x.${c}`)} = 1 THEN 1 ELSE 0 END) AS ${sql.id(`o${c}`)}`);
     }
   });
-  const result = await sql<Record<string, unknown>>`SELECT ${sql.join(outer)} FROM (${inner}) t`.execute(db);
+  // MATERIALIZED: the flags are computed once per snapshot; a flattened subquery would re-evaluate
+  // each flag expression in every sum that reads it.
+  sumNodes.forEach((_id, k) =>
+    outer.push(sql`SUM(${sql.ref(`x.val${k}`)}) AS ${sql.id(`sv${k}`)}`, sql`SUM(${sql.ref(`x.max${k}`)}) AS ${sql.id(`sm${k}`)}`),
+  );
+  const result = await sql<Record<string, unknown>>`WITH x AS MATERIALIZED (${perSnapshot}) SELECT ${sql.join(outer)} FROM x`.execute(db);
   const row = result.rows[0] ?? {};
   const n = (k: string) => Number(row[k] ?? 0);
-  return verdicts.map((v, vi) => ({
+  const counts = verdicts.map((v, vi) => ({
     verdictId: v.id,
     units: n("units"),
     pass: n(`p${vi}`),
     missByOne: n(`m${vi}`),
     criteria: v.criteria.map((c, ci) => ({ id: c.id, failing: n(`n${cols[vi]![ci]}`), onlyFailing: n(`o${cols[vi]![ci]}`) })),
   }));
+  return { counts, sums: new Map(n("units") > 0 ? sumNodes.map((id, k) => [id, { value: n(`sv${k}`), max: n(`sm${k}`) }]) : []) };
 }

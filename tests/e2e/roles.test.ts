@@ -7,14 +7,14 @@ import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
 import { closeSessions, launchBrowser, loginViaForm, menuLabels, newSession, screenshot, waitForHydration } from "../helpers/browser";
 import { loginFor, startServer, type TestServer } from "../helpers/server";
 
-const ADMIN_MENU_ID = ["Beranda", "Penilaian", "Evaluasi", "Struktur Organisasi", "Instansi", "Pengguna", "Log Audit", "Akun Saya"];
-const ADMIN_MENU_EN = ["Home", "Assessments", "Evaluation", "Organisation structure", "Organisations", "Users", "Audit log", "My account"];
-const BASIC_MENU_ID = ["Beranda", "Penilaian", "Struktur Organisasi", "Akun Saya"];
-const BASIC_MENU_EN = ["Home", "Assessments", "Organisation structure", "My account"];
-const EVALUATOR_MENU_ID = ["Beranda", "Penilaian", "Evaluasi", "Struktur Organisasi", "Akun Saya"];
-const EVALUATOR_MENU_EN = ["Home", "Assessments", "Evaluation", "Organisation structure", "My account"];
-const REVIEWER_MENU_ID = ["Beranda", "Penilaian", "Evaluasi", "Struktur Organisasi", "Log Audit", "Akun Saya"];
-const REVIEWER_MENU_EN = ["Home", "Assessments", "Evaluation", "Organisation structure", "Audit log", "My account"];
+const ADMIN_MENU_ID = ["Beranda", "Penilaian", "Dasbor", "Evaluasi", "Struktur Organisasi", "Instansi", "Pengguna", "Log Audit", "Akun Saya"];
+const ADMIN_MENU_EN = ["Home", "Assessments", "Dashboard", "Evaluation", "Organisation structure", "Organisations", "Users", "Audit log", "My account"];
+const BASIC_MENU_ID = ["Beranda", "Penilaian", "Dasbor", "Struktur Organisasi", "Akun Saya"];
+const BASIC_MENU_EN = ["Home", "Assessments", "Dashboard", "Organisation structure", "My account"];
+const EVALUATOR_MENU_ID = ["Beranda", "Penilaian", "Dasbor", "Evaluasi", "Struktur Organisasi", "Akun Saya"];
+const EVALUATOR_MENU_EN = ["Home", "Assessments", "Dashboard", "Evaluation", "Organisation structure", "My account"];
+const REVIEWER_MENU_ID = ["Beranda", "Penilaian", "Dasbor", "Evaluasi", "Struktur Organisasi", "Log Audit", "Akun Saya"];
+const REVIEWER_MENU_EN = ["Home", "Assessments", "Dashboard", "Evaluation", "Organisation structure", "Audit log", "My account"];
 
 interface RoleCase {
   title: string;

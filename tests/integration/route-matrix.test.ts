@@ -136,6 +136,12 @@ const MATRIX: Record<string, RouteCase> = {
       expect: signedIn(403, { admin: 302, evaluator: 302, otherOrgAdmin: 404 }),
     },
   },
+  "dashboard._index": { get: signedIn(200) },
+  "dashboard.csv.$chart": { params: () => ({ chart: "trend" }), get: signedIn(200) },
+  "dashboard.units.$unitId": { params: (w) => ({ unitId: w.service.id }), get: signedIn(200, { otherOrgAdmin: 404 }) },
+  "dashboard.movement.$unitId": { params: (w) => ({ unitId: w.service.id }), get: signedIn(200, { otherOrgAdmin: 404 }) },
+  "dashboard.plan.$id": { params: (w) => ({ id: w.assessmentId }), get: signedIn(200, { otherOrgAdmin: 404 }) },
+  "reports.$id": { params: (w) => ({ id: w.assessmentId }), get: signedIn(200, { otherOrgAdmin: 404 }) },
   "admin.users.$userId": {
     params: (w) => ({ userId: w.users.assessor.id }),
     get: signedIn(403, { admin: 200, orgAdmin: 200, reviewer: 200 }),

@@ -1,0 +1,100 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { requireUser } from "~/auth/require.server";
+import { ChartFigure } from "~/components/charts/chart-figure";
+import { WaterfallChart } from "~/components/charts/waterfall-chart";
+import { useDashT } from "~/components/dashboard/dash-t";
+import dashboardStyles from "~/components/dashboard/dashboard.css?url";
+import { MovementTree } from "~/components/dashboard/movement-tree";
+import { queryString } from "~/components/dashboard/query";
+import { getDb } from "~/db.server";
+import { getLocale } from "~/i18n/locale.server";
+import { unitMovement } from "~/services/dashboard-movement.server";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: dashboardStyles }];
+
+export const meta: MetaFunction = () => [{ title: "Perubahan nilai · Cermin" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const locale = await getLocale(request, user);
+  return unitMovement(getDb(), user, params.unitId!, new URL(request.url), locale);
+}
+
+export default function Movement() {
+  const d = useLoaderData<typeof loader>();
+  const t = useDashT();
+  const unitHref = `/dashboard/units/${d.unit.id}${queryString({ instrument: d.instrumentId, period: d.to?.periodId ?? null })}`;
+  return (
+    <div className="dashboard" data-testid="movement">
+      <nav aria-label={t("dash.crumbs")} className="crumbs">
+        <ol>
+          <li>
+            <Link to={`/dashboard${queryString({ org: d.unit.organisationId, instrument: d.instrumentId })}`}>
+              {t("dash.crumb.dashboard")}
+            </Link>
+          </li>
+          <li>
+            <Link to={unitHref}>{d.unit.name}</Link>
+          </li>
+          <li>
+            <span aria-current="page">{t("dash.unit.openMovement")}</span>
+          </li>
+        </ol>
+      </nav>
+      <h1>{d.title}</h1>
+      {d.periods.length >= 2 ? (
+        <Form method="get" className="card row no-print" aria-label={t("dash.move.pick")}>
+          <input type="hidden" name="instrument" value={d.instrumentId} />
+          <div>
+            <label htmlFor="m-from">{t("dash.move.from")}</label>
+            <select id="m-from" name="from" defaultValue={d.from?.periodId}>
+              {d.periods.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.year}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div>
+            <label htmlFor="m-to">{t("dash.move.to")}</label>
+            <select id="m-to" name="to" defaultValue={d.to?.periodId}>
+              {d.periods.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.year}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div>
+            <button type="submit">{t("dash.filter.apply")}</button>
+          </div>
+        </Form>
+      ) : null}
+      {d.chart && d.explanation ? (
+        <>
+          <ChartFigure {...d.chart}>
+            <WaterfallChart
+              id="movement"
+              table={d.chart.table}
+              domain={d.chart.meta.domain}
+              labels={{ total: t("dash.col.total"), rise: t("dash.move.up"), fall: t("dash.move.down") }}
+            />
+          </ChartFigure>
+          {d.explanation.ruleChange ? (
+            <MovementTree part={d.explanation.ruleChange} title={t("dash.move.ruleChange")} testId="movement-rule" />
+          ) : null}
+          <MovementTree part={d.explanation.realChange} title={t("dash.move.realChange")} testId="movement-real" />
+          {d.explanation.added.length ? (
+            <p className="small muted">{t("dash.move.added", { items: d.explanation.added.join(", ") })}</p>
+          ) : null}
+          {d.explanation.removed.length ? (
+            <p className="small muted">{t("dash.move.removed", { items: d.explanation.removed.join(", ") })}</p>
+          ) : null}
+        </>
+      ) : (
+        <p className="muted">{t("dash.move.needTwo")}</p>
+      )}
+    </div>
+  );
+}

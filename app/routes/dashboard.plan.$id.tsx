@@ -1,0 +1,94 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { requireUser } from "~/auth/require.server";
+import { BarsChart } from "~/components/charts/bars-chart";
+import { ChartFigure } from "~/components/charts/chart-figure";
+import { useDashT, type DashKey } from "~/components/dashboard/dash-t";
+import dashboardStyles from "~/components/dashboard/dashboard.css?url";
+import { queryString } from "~/components/dashboard/query";
+import { getDb } from "~/db.server";
+import { formatNumber } from "~/i18n";
+import { getLocale } from "~/i18n/locale.server";
+import { useLocale } from "~/i18n/use-t";
+import { assessmentPlan } from "~/services/dashboard-plan.server";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: dashboardStyles }];
+
+export const meta: MetaFunction = () => [{ title: "Rencana peningkatan · Cermin" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const locale = await getLocale(request, user);
+  return assessmentPlan(getDb(), user, params.id!, new URL(request.url), locale);
+}
+
+export default function Plan() {
+  const d = useLoaderData<typeof loader>();
+  const t = useDashT();
+  const locale = useLocale();
+  return (
+    <div className="dashboard" data-testid="plan">
+      <nav aria-label={t("dash.crumbs")} className="crumbs">
+        <ol>
+          <li>
+            <Link to={`/dashboard${queryString({ org: d.unit.organisationId, instrument: d.instrumentId })}`}>
+              {t("dash.crumb.dashboard")}
+            </Link>
+          </li>
+          <li>
+            <Link to={`/dashboard/units/${d.unit.id}${queryString({ instrument: d.instrumentId, period: d.period.id })}`}>
+              {d.unit.name} · {d.period.year}
+            </Link>
+          </li>
+          <li>
+            <span aria-current="page">{t("dash.unit.openPlan")}</span>
+          </li>
+        </ol>
+      </nav>
+      <h1>{d.title}</h1>
+      <p className="big-number">
+        {t("dash.plan.current", { total: formatNumber(d.total, locale, 2) })} / {formatNumber(d.max, locale, 2)}
+      </p>
+      {d.assessment.final ? <p className="muted">{t("dash.plan.final")}</p> : null}
+      <ChartFigure {...d.top}>
+        <BarsChart id="plan" table={d.top.table} categoryKey="_label" series={[{ key: "gain" }]} labelWidth={110} />
+      </ChartFigure>
+      <Form method="get" className="card row no-print" aria-label={t("dash.plan.target")} data-testid="plan-target">
+        <fieldset className="row">
+          <legend>{t("dash.plan.target")}</legend>
+          {d.targets.map((k) => (
+            <label key={k} className="check">
+              <input type="radio" name="target" value={k} defaultChecked={d.target.kind === k} /> {t(`dash.plan.target.${k}` as DashKey)}
+            </label>
+          ))}
+          <div>
+            <label htmlFor="p-value">{t("dash.plan.targetValue")}</label>
+            <input
+              id="p-value"
+              name="value"
+              type="number"
+              step="0.01"
+              min="0"
+              max={d.max}
+              defaultValue={d.target.kind === "total" ? d.target.value : ""}
+            />
+          </div>
+        </fieldset>
+        <div>
+          <button type="submit">{t("dash.plan.compute")}</button>
+        </div>
+      </Form>
+      <section className="card" data-testid="plan-summary">
+        <h2>{t("dash.plan.outcome")}</h2>
+        {d.summary.map((line) => (
+          <p key={line}>{line}</p>
+        ))}
+      </section>
+      {d.steps.table.rows.length > 0 ? (
+        <ChartFigure {...d.steps} open>
+          <BarsChart id="plan-steps" table={d.steps.table} categoryKey="_label" series={[{ key: "gain" }]} labelWidth={110} />
+        </ChartFigure>
+      ) : null}
+    </div>
+  );
+}

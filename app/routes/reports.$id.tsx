@@ -1,0 +1,134 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { requireUser } from "~/auth/require.server";
+import { BarsChart } from "~/components/charts/bars-chart";
+import { ChartFigure } from "~/components/charts/chart-figure";
+import { TrendChart } from "~/components/charts/trend-chart";
+import { useDashT } from "~/components/dashboard/dash-t";
+import dashboardStyles from "~/components/dashboard/dashboard.css?url";
+import { PrintButton } from "~/components/dashboard/print-button";
+import { RecapTable, VerdictTables } from "~/components/dashboard/report-tables";
+import { getDb } from "~/db.server";
+import { formatDate, formatNumber } from "~/i18n";
+import { getLocale } from "~/i18n/locale.server";
+import { useLocale, useT } from "~/i18n/use-t";
+import { assessmentReport } from "~/services/dashboard-report.server";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: dashboardStyles }];
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.unit} ${data.period.year} · Laporan · Cermin` : "Laporan · Cermin" },
+];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const locale = await getLocale(request, user);
+  return { ...(await assessmentReport(getDb(), user, params.id!, locale)), printedAt: new Date().toISOString() };
+}
+
+export default function Report() {
+  const r = useLoaderData<typeof loader>();
+  const t = useDashT();
+  const app = useT();
+  const locale = useLocale();
+  return (
+    <article className="report" data-testid="report">
+      <p className="no-print row">
+        <Link to={`/assessments/${r.assessment.id}`}>{t("dash.report.back")}</Link>
+        <PrintButton label={t("dash.report.print")} />
+      </p>
+      <h1>
+        {t("dash.report.title")}: {r.unit}, {r.period.name}
+      </h1>
+      {r.assessment.final ? null : (
+        <p className="draft-mark" data-testid="report-draft">
+          {t("dash.report.draft")}
+        </p>
+      )}
+      <dl className="report-meta">
+        <dt>{t("dash.report.organisation")}</dt>
+        <dd>{r.organisation}</dd>
+        <dt>{t("dash.report.unit")}</dt>
+        <dd>{r.unit}</dd>
+        <dt>{t("dash.report.period")}</dt>
+        <dd>{r.period.name}</dd>
+        <dt>{t("dash.report.instrument")}</dt>
+        <dd>
+          {r.instrument.title} ({r.instrument.id} {r.instrument.version}; {r.instrument.regulation})
+        </dd>
+        <dt>{t("dash.report.status")}</dt>
+        <dd>{app(`status.${r.assessment.status}`)}</dd>
+        {r.snapshot ? (
+          <>
+            <dt>{t("dash.report.snapshot")}</dt>
+            <dd>
+              {t("dash.report.snapshotValue", {
+                date: formatDate(r.snapshot.createdAt, locale),
+                engine: r.snapshot.engineVersion,
+                hash: r.assessment.instrumentHash.slice(0, 12),
+              })}
+            </dd>
+          </>
+        ) : null}
+      </dl>
+      <p className="big-number" data-testid="report-total">
+        {t("dash.report.total")}: <span data-testid="report-total-value">{formatNumber(r.total.value, locale, 2)}</span> /{" "}
+        {formatNumber(r.total.max, locale, 2)}
+        {r.predicate ? (
+          <span className="tag">
+            {t("dash.report.predicate")}: {r.predicate.code} ({r.predicate.label})
+          </span>
+        ) : null}
+      </p>
+      <VerdictTables verdicts={r.verdicts} />
+      <section className="card">
+        <h2>{t("dash.report.recap")}</h2>
+        <RecapTable rows={r.recap} total={r.total} />
+      </section>
+      <ChartFigure {...r.areasChart}>
+        <BarsChart
+          id="report-areas"
+          table={r.areasChart.table}
+          categoryKey="_label"
+          series={[{ key: "current" }]}
+          max={100}
+          format="percent"
+          guides={r.areasChart.meta.guides}
+          labelWidth={260}
+          width={700}
+        />
+      </ChartFigure>
+      {r.trend.table.rows.length > 0 ? (
+        <ChartFigure {...r.trend}>
+          <TrendChart
+            id="report-trend"
+            table={r.trend.table}
+            xKey="period"
+            series={["total"]}
+            guides={r.trend.meta}
+            width={700}
+            height={260}
+          />
+        </ChartFigure>
+      ) : null}
+      <section className="card report-notes">
+        <h2>{t("dash.report.notes")}</h2>
+        {r.notes.length === 0 ? (
+          <p className="muted">{t("dash.report.noNotes")}</p>
+        ) : (
+          <dl>
+            {r.notes.map((n) => (
+              <div key={n.itemId}>
+                <dt>
+                  {n.itemId} {n.question}
+                </dt>
+                <dd>{n.note}</dd>
+              </div>
+            ))}
+          </dl>
+        )}
+      </section>
+      <p className="small muted">{t("dash.report.generated", { date: formatDate(r.printedAt, locale) })}</p>
+    </article>
+  );
+}

@@ -1,0 +1,300 @@
+/**
+ * npm run bench:autosave — the answer-save action (POST /assessments/:id/answers) under N concurrent
+ * clients over loopback, next to a bare Remix action on the same server (POST /healthz: no auth, no DB).
+ *
+ * A fresh DATA_DIR with the demo seeded; the production build served by `node bin/cermin.js serve`
+ * as its own process. Each client has its own session (the demo assessor), its own keep-alive
+ * connection and its own option item, and saves in a closed loop: alternate value, new note, with
+ * the version the previous reply returned, so no save conflicts. Afterwards the server is stopped
+ * and the database checked: every item holds its last acknowledged value/note/version, and the
+ * `answer.save` audit rows equal the acknowledged saves, per item. Exit 1 if that check fails.
+ *
+ * Flags (or env): --clients N (BENCH_CLIENTS, 50), --duration S (BENCH_DURATION, 10, per phase),
+ * --warmup S (BENCH_WARMUP, 2), --max-requests N (per phase, 1e6), --no-build (serve a stale build),
+ * --cpu-prof DIR (server runs with --cpu-prof; .cpuprofile in DIR), --keep (keep DATA_DIR),
+ * --pace MS (BENCH_PACE; adds a third phase: the same saves, each client starting one every MS ms,
+ * latency from the scheduled start — the latency at a given load instead of at saturation).
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import Database from "better-sqlite3";
+import { parseInstrument } from "~/domain/instrument/parse";
+import { itemsWithGroups } from "~/domain/instrument/tree";
+import { loginFor } from "../tests/helpers/server";
+import { Client, percentile, runPhase, type PhaseResult } from "./lib/load";
+import { build, buildState, cpuMsOf, startBenchServer } from "./lib/server";
+
+const { values: args } = parseArgs({
+  options: {
+    clients: { type: "string", default: process.env.BENCH_CLIENTS ?? "50" },
+    duration: { type: "string", default: process.env.BENCH_DURATION ?? "10" },
+    warmup: { type: "string", default: process.env.BENCH_WARMUP ?? "2" },
+    "max-requests": { type: "string", default: "1000000" },
+    "no-build": { type: "boolean", default: false },
+    "cpu-prof": { type: "string" },
+    keep: { type: "boolean", default: false },
+    pace: { type: "string", default: process.env.BENCH_PACE ?? "0" },
+  },
+});
+const CLIENTS = Math.max(1, Math.floor(Number(args.clients)));
+const DURATION = Number(args.duration);
+const WARMUP = Number(args.warmup);
+const MAX_REQUESTS = Math.floor(Number(args["max-requests"]));
+const PACE = Number(args.pace);
+if (
+  ![CLIENTS, DURATION, WARMUP, MAX_REQUESTS, PACE].every((n) => Number.isFinite(n) && n >= 0) ||
+  DURATION <= 0 ||
+  DURATION > 600 ||
+  WARMUP > 60
+) {
+  throw new Error("--clients, --duration (0 < s ≤ 600), --warmup (≤ 60) --max-requests and --pace must be numbers");
+}
+
+const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : "–");
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+const startedAt = new Date();
+const loadBefore = load();
+
+// ── server ─────────────────────────────────────────────────────────────────────────────────────
+const state = buildState();
+if (state === "missing" || (state === "stale" && !args["no-build"])) {
+  console.error(`build ${state}: running remix vite:build…`);
+  build();
+}
+const cpuProfDir = args["cpu-prof"] ? path.resolve(args["cpu-prof"]) : null;
+const server = await startBenchServer({ nodeArgs: cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`] : [] });
+const http = new Client(new URL(server.baseUrl), CLIENTS);
+
+// ── the demo assessment, its items, what is stored now ────────────────────────────────────────
+interface ItemState {
+  itemId: string;
+  codes: [string, string];
+  version: number;
+  startVersion: number;
+  n: number;
+  acked: { version: number; value: string; note: string } | null;
+  ackedCount: number;
+  /** Requests whose outcome is unknown (network error, 5xx): the check then tolerates one more save. */
+  ambiguous: number;
+}
+const SAVE_ACTIONS = ["answer.save", "answer.confirm"];
+const auditCounts = (db: Database.Database, assessmentId: string) =>
+  db
+    .prepare(
+      "select action, entity_id as entityId, count(*) as n from audit_log where action in (?, ?) and entity_id like ? group by action, entity_id",
+    )
+    .all(...SAVE_ACTIONS, `${assessmentId}:%`) as { action: string; entityId: string; n: number }[];
+
+const db0 = new Database(server.dbFile, { readonly: true });
+const assessment = db0
+  .prepare(
+    "select a.id, a.instrument_hash as hash from assessment a join unit u on u.id = a.unit_id where u.code = 'KLP-JKT' and a.status = 'draft'",
+  )
+  .get() as { id: string; hash: string } | undefined;
+if (!assessment) throw new Error("demo database has no draft assessment for KLP-JKT");
+const frozen = db0.prepare("select content from instrument_version where hash = ?").get(assessment.hash) as { content: string };
+const stored = new Map(
+  (
+    db0
+      .prepare("select item_id as itemId, version, carried_over as carried from answer where assessment_id = ? and layer = 'self'")
+      .all(assessment.id) as {
+      itemId: string;
+      version: number;
+      carried: number;
+    }[]
+  ).map((r) => [r.itemId, r]),
+);
+const auditBefore = auditCounts(db0, assessment.id).reduce((s, r) => s + r.n, 0);
+db0.close();
+const OPTION_TYPES = new Set(["yes_no", "abc", "abcd", "abcde"]);
+const items: ItemState[] = itemsWithGroups(parseInstrument(frozen.content, "frozen"))
+  .map(({ item }) => item)
+  // carried-over items would log answer.confirm instead of answer.save on an unchanged value
+  .filter((item) => OPTION_TYPES.has(item.type) && (item.options?.length ?? 0) >= 2 && !stored.get(item.id)?.carried)
+  .slice(0, CLIENTS)
+  .map((item) => {
+    const version = stored.get(item.id)?.version ?? 0;
+    return {
+      itemId: item.id,
+      codes: [item.options![0]!.code, item.options![1]!.code],
+      version,
+      startVersion: version,
+      n: 0,
+      acked: null,
+      ackedCount: 0,
+      ambiguous: 0,
+    };
+  });
+if (items.length < CLIENTS) throw new Error(`only ${items.length} option items available for ${CLIENTS} clients`);
+
+// ── sessions: one log-in per client, as the demo assessor ─────────────────────────────────────
+const assessor = loginFor(server.logins, "assessor");
+const cookies: string[] = [];
+for (let i = 0; i < CLIENTS; i += 5) {
+  const batch = await Promise.all(
+    Array.from({ length: Math.min(5, CLIENTS - i) }, () =>
+      http.post("/login", new URLSearchParams({ email: assessor.email, password: assessor.password, redirectTo: "/" }).toString()),
+    ),
+  );
+  for (const r of batch) {
+    const cookie = [r.headers["set-cookie"] ?? []]
+      .flat()
+      .map((c) => /^cermin_session=[^;]+/.exec(c)?.[0])
+      .find(Boolean);
+    if (r.status !== 302 || !cookie) throw new Error(`log-in failed: HTTP ${r.status} ${r.body.slice(0, 200)}`);
+    cookies.push(cookie);
+  }
+}
+
+// ── phases ────────────────────────────────────────────────────────────────────────────────────
+const savePath = `/assessments/${assessment.id}/answers`;
+const formOf = (s: ItemState, value: string, note: string) =>
+  new URLSearchParams({ itemId: s.itemId, baseVersion: String(s.version), value, note }).toString();
+
+type Step = Parameters<typeof runPhase>[4];
+/**
+ * CPU columns, warm-up included: share of one core used by the server process ("srv CPU"), server
+ * CPU time per answered request ("ms/req": the cost of a request, little affected by other load on
+ * the machine), share of one core used by this load generator ("gen CPU").
+ */
+async function phase(name: string, step: Step, paceMs = 0) {
+  const [cpu0, own0, t0] = [cpuMsOf(server.pid), process.cpuUsage(), performance.now()];
+  const result = await runPhase(CLIENTS, WARMUP, DURATION, MAX_REQUESTS, step, paceMs);
+  const [cpu1, own, wall] = [cpuMsOf(server.pid), process.cpuUsage(own0), performance.now() - t0];
+  const serverMs = cpu0 === null || cpu1 === null ? NaN : cpu1 - cpu0;
+  return {
+    name,
+    result,
+    serverCpu: serverMs / wall,
+    msPerReq: serverMs / result.completed,
+    clientCpu: (own.user + own.system) / 1000 / wall,
+  };
+}
+
+const bare = await phase("bare action   POST /healthz", async (c) => {
+  const r = await http.post("/healthz", formOf(items[c]!, "A", "bare"), { Cookie: cookies[c]! });
+  return r.status === 200 && r.body.includes('"ok"') ? "ok" : `HTTP ${r.status}`;
+});
+const saveStep: Step = async (c) => {
+  const s = items[c]!;
+  const value = s.codes[s.n % 2]!;
+  const note = `bench client ${c} save ${s.n}`;
+  s.n++;
+  let r;
+  try {
+    r = await http.post(savePath, formOf(s, value, note), { Cookie: cookies[c]! });
+  } catch (e) {
+    s.ambiguous++;
+    throw e;
+  }
+  if (r.status === 200) {
+    const body = JSON.parse(r.body) as { ok?: boolean; version?: number };
+    if (!body.ok || body.version !== s.version + 1) return "HTTP 200 with unexpected body";
+    s.version = body.version;
+    s.acked = { version: body.version, value, note };
+    s.ackedCount++;
+    return "ok";
+  }
+  if (r.status === 409) s.version = (JSON.parse(r.body) as { conflict: { version: number } }).conflict.version;
+  if (r.status >= 500) s.ambiguous++;
+  return `HTTP ${r.status}`;
+};
+const save = await phase("answer save   POST /assessments/:id/answers", saveStep);
+const phases = [bare, save];
+if (PACE > 0) phases.push(await phase(`answer save, paced (1 per ${PACE} ms per client)`, saveStep, PACE));
+const connections = http.sockets.size;
+http.close();
+const loadAfter = load();
+await server.stop();
+
+// ── persistence: what the database holds after the server stopped ─────────────────────────────
+const db = new Database(server.dbFile, { readonly: true });
+const problems: string[] = [];
+const audit = auditCounts(db, assessment.id);
+const acked = items.reduce((s, i) => s + i.ackedCount, 0);
+const ambiguous = items.reduce((s, i) => s + i.ambiguous, 0);
+const auditTotal = audit.reduce((s, r) => s + r.n, 0) - auditBefore;
+const answerSaves = audit.filter((r) => r.action === "answer.save").reduce((s, r) => s + r.n, 0);
+const row = db.prepare("select value_json as value, note, version from answer where assessment_id = ? and layer = 'self' and item_id = ?");
+for (const s of items) {
+  const got = row.get(assessment.id, s.itemId) as { value: string | null; note: string | null; version: number } | undefined;
+  const want = s.acked;
+  const perItem = audit.find((r) => r.action === "answer.save" && r.entityId === `${assessment.id}:${s.itemId}`)?.n ?? 0;
+  if (perItem < s.ackedCount || perItem > s.ackedCount + s.ambiguous)
+    problems.push(`${s.itemId}: ${perItem} answer.save audit rows, ${s.ackedCount} acknowledged`);
+  if (!want) {
+    if ((got?.version ?? 0) !== s.startVersion && s.ambiguous === 0) problems.push(`${s.itemId}: changed without an acknowledged save`);
+    continue;
+  }
+  const exact = got && got.version === want.version && got.value === JSON.stringify(want.value) && got.note === want.note;
+  if (!exact && !(s.ambiguous > 0 && got && got.version > want.version)) {
+    problems.push(`${s.itemId}: stored ${JSON.stringify(got)}, last acknowledged ${JSON.stringify(want)}`);
+  }
+}
+db.close();
+if (answerSaves !== auditTotal) problems.push(`${auditTotal - answerSaves} answer.confirm audit rows (expected none)`);
+if (auditTotal < acked || auditTotal > acked + ambiguous)
+  problems.push(`${auditTotal} answer.save audit rows for ${acked} acknowledged saves`);
+
+// ── report ────────────────────────────────────────────────────────────────────────────────────
+const errorCount = (r: PhaseResult) => [...r.errors.values()].reduce((a, b) => a + b, 0);
+const errorText = (r: PhaseResult) =>
+  errorCount(r) === 0 ? "0" : `${errorCount(r)} (${[...r.errors].map(([k, v]) => `${k} ×${v}`).join(", ")})`;
+const rps = (r: PhaseResult) => r.requests / r.seconds;
+const cpu = os.cpus();
+console.log(`Cermin autosave benchmark, ${startedAt.toISOString()}`);
+console.log(
+  `machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, node ${process.version}`,
+);
+console.log(`load average (1/5/15 min): ${loadBefore} before, ${loadAfter} after`);
+console.log(
+  `note: the load generator (this process, one thread; "gen CPU") and the server (own process; "srv CPU") share these ${cpu.length} cores.`,
+);
+console.log(
+  `setup: production build (${state}${state === "stale" && args["no-build"] ? ", not rebuilt" : state === "fresh" ? "" : ", rebuilt"}), SQLite WAL, demo database; ` +
+    `${CLIENTS} clients × 1 request in flight over ${connections} keep-alive connections to 127.0.0.1; ${CLIENTS} sessions (${assessor.role}); ` +
+    `one item per client; warm-up ${WARMUP} s, measured ${DURATION} s per phase`,
+);
+console.log("");
+const head = ["requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "srv CPU", "ms/req", "gen CPU"];
+console.log(`${"".padEnd(48)}${head.map((h) => h.padStart(9)).join("")}  errors`);
+for (const p of phases) {
+  const r = p.result;
+  const ms = [50, 95, 99].map((q) => fmt(percentile(r.latencies, q)));
+  const cols = [
+    r.requests,
+    fmt(rps(r), 0),
+    ...ms,
+    fmt(r.latencies.at(-1) ?? NaN),
+    `${fmt(p.serverCpu * 100, 0)} %`,
+    fmt(p.msPerReq, 2),
+    `${fmt(p.clientCpu * 100, 0)} %`,
+  ];
+  console.log(`${p.name.padEnd(48)}${cols.map((c) => String(c).padStart(9)).join("")}  ${errorText(r)}`);
+}
+const p95 = percentile(save.result.latencies, 95);
+const ratio = rps(save.result) / rps(bare.result);
+const mark = (ok: boolean) => (ok ? "PASS" : "MISS");
+console.log(
+  `(closed loop: mean latency ≈ ${CLIENTS} clients / req/s, so a p95 under 25 ms needs well over ${fmt(CLIENTS / 0.025, 0)} req/s)`,
+);
+console.log("");
+console.log(`target  save p95 < 25 ms                  ${mark(p95 < 25)}  (${fmt(p95)} ms)`);
+console.log(`target  save req/s ≥ 50 % of bare action  ${mark(ratio >= 0.5)}  (${fmt(ratio * 100, 0)} %)`);
+console.log(`target  0 errors                          ${mark(phases.every((p) => errorCount(p.result) === 0))}`);
+console.log(
+  `check   every acknowledged save present    ${problems.length === 0 ? "PASS" : "FAIL"}  (${acked} acknowledged saves incl. warm-up on ${items.length} items; ` +
+    `${auditTotal} answer.save audit rows; every item holds its last acknowledged value, note and version${ambiguous ? `; ${ambiguous} outcomes unknown` : ""})`,
+);
+for (const p of problems.slice(0, 20)) console.log(`        ${p}`);
+if (server.errors().trim()) console.log(`server stderr:\n${server.errors().trim().slice(0, 2000)}`);
+if (cpuProfDir) console.log(`server CPU profile written to ${cpuProfDir}`);
+if (args.keep) console.log(`data dir kept: ${server.dataDir}`);
+else fs.rmSync(server.dataDir, { recursive: true, force: true });
+if (problems.length > 0) process.exitCode = 1;

@@ -1,0 +1,228 @@
+/**
+ * npm run bench:dashboard — every dashboard loader, called in-process with a real Request and the
+ * session cookie of a reviewer (head of the organisation bureau, whole organisation), against a large
+ * generated organisation (`seedScale`, default 1000×5: 1,000 service units, 5 closed periods with final
+ * snapshots and evaluator layers, and an open period being filled). Prints p50/p95/max per loader.
+ *
+ * Flags (or env): --scale UNITSxPERIODS (BENCH_SCALE, 1000x5), --runs N (BENCH_RUNS, 60 per loader),
+ * --db FILE (reuse a database seeded by an earlier run with --keep; skips seeding), --keep,
+ * --sqlite-cache-mib N (BENCH_SQLITE_CACHE_MIB: PRAGMA cache_size for the run; default: the app's).
+ * Target (issue #6): p95 < 100 ms for each loader.
+ */
+import fs from "node:fs";
+import { register } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { sql } from "kysely";
+import { createDb, type Db } from "#db/client.server";
+import { migrateToLatest } from "#db/migrate";
+import * as dashboardIndexes from "#db/migrations/2026_11_23_1200_dashboard_indexes";
+import { createSession } from "~/auth/session.server";
+import { setDb } from "~/db.server";
+import { parseScale, seedScale } from "~/services/scale-seed.server";
+import { newId } from "~/utils/ids";
+import { percentile } from "./lib/load";
+
+// Route modules import their stylesheet as `…css?url` (a Vite feature): outside Vite it becomes a plain string.
+register(
+  `data:text/javascript,${encodeURIComponent(
+    `export async function load(url, context, next) { return url.split("?")[0].endsWith(".css") ? { format: "module", source: "export default '/bench.css';", shortCircuit: true } : next(url, context); }`,
+  )}`,
+);
+
+const { values: args } = parseArgs({
+  options: {
+    scale: { type: "string", default: process.env.BENCH_SCALE ?? "1000x5" },
+    runs: { type: "string", default: process.env.BENCH_RUNS ?? "60" },
+    db: { type: "string" },
+    keep: { type: "boolean", default: false },
+    "sqlite-cache-mib": { type: "string", default: process.env.BENCH_SQLITE_CACHE_MIB ?? "" },
+  },
+});
+
+type Loader = (args: LoaderFunctionArgs) => unknown;
+interface Case {
+  name: string;
+  route: string;
+  path: string;
+  params?: Record<string, string>;
+}
+
+const ROUTES: Record<string, () => Promise<{ loader: Loader }>> = {
+  "dashboard._index": () => import("~/routes/dashboard._index"),
+  "dashboard.units.$unitId": () => import("~/routes/dashboard.units.$unitId"),
+  "dashboard.csv.$chart": () => import("~/routes/dashboard.csv.$chart"),
+  "dashboard.movement.$unitId": () => import("~/routes/dashboard.movement.$unitId"),
+  "dashboard.plan.$id": () => import("~/routes/dashboard.plan.$id"),
+  "reports.$id": () => import("~/routes/reports.$id"),
+};
+
+async function indexExists(db: Db, name: string): Promise<boolean> {
+  const r = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'index' AND name = ${name}`.execute(db);
+  return r.rows.length > 0;
+}
+
+async function prepare(): Promise<{ db: Db; file: string; dir: string; orgId: string; seededMs: number | null }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cermin-bench-dashboard-"));
+  process.env.DATA_DIR = dir;
+  const file = args.db ? path.resolve(args.db) : path.join(dir, "scale.db");
+  const db = createDb(`sqlite:${file}`);
+  if (args["sqlite-cache-mib"]) await sql.raw(`PRAGMA cache_size = -${Number(args["sqlite-cache-mib"]) * 1024}`).execute(db);
+  await migrateToLatest(db);
+  // Until the migration is registered in db/migrate.ts, apply its indexes here.
+  if (!(await indexExists(db, "score_snapshot_latest_idx"))) await dashboardIndexes.up(db);
+  let seededMs: number | null = null;
+  let org = await db
+    .selectFrom("organisation")
+    .select("id")
+    .where("code", "like", "SKALA-%")
+    .orderBy("created_at", "desc")
+    .executeTakeFirst();
+  if (!org) {
+    const scale = parseScale(args.scale!);
+    if (!scale) throw new Error(`--scale must look like 1000x5, got ${args.scale}`);
+    process.stdout.write(`seeding ${scale.units}×${scale.periods} into ${file} … `);
+    const r = await seedScale(db, scale);
+    seededMs = r.ms;
+    console.log(
+      `${(r.ms / 1000).toFixed(1)} s: ${r.assessments} assessments, ${r.snapshots} snapshots, ${r.nodeRows} node rows, ${r.answerRows} answers`,
+    );
+    org = { id: r.organisationId };
+  }
+  return { db, file, dir, orgId: org.id, seededMs };
+}
+
+async function main() {
+  const { db, file, dir, orgId, seededMs } = await prepare();
+  setDb(db);
+  const userId = newId();
+  const now = new Date().toISOString();
+  await db
+    .insertInto("user")
+    .values({
+      id: userId,
+      email: `karo-${userId.slice(0, 8)}@bench.local`,
+      name: "Kepala Biro (bench)",
+      password_hash: null,
+      is_admin: 0,
+      locale: null,
+      disabled_at: null,
+      password_changed_at: null,
+      created_at: now,
+    })
+    .execute();
+  await db
+    .insertInto("membership")
+    .values({ id: newId(), user_id: userId, organisation_id: orgId, unit_id: null, role: "reviewer", created_at: now })
+    .execute();
+  const setCookie = await createSession(db, userId, new Request("http://bench.local/"), "127.0.0.1");
+  const cookie = setCookie.split(";")[0]!;
+
+  const periods = await db.selectFrom("period").select(["id", "year"]).where("organisation_id", "=", orgId).orderBy("year").execute();
+  const firstPeriod = periods[0]!.id;
+  const directorate = await db
+    .selectFrom("unit")
+    .select("id")
+    .where("organisation_id", "=", orgId)
+    .where("kind", "=", "eselon1")
+    .orderBy("name")
+    .executeTakeFirstOrThrow();
+  const unit = await db
+    .selectFrom("unit")
+    .select("id")
+    .where("organisation_id", "=", orgId)
+    .where("kind", "=", "unit_layanan")
+    .orderBy("name")
+    .executeTakeFirstOrThrow();
+  const lastClosed = periods[periods.length - 2]!.id;
+  const assessmentOf = async (periodId: string) =>
+    (
+      await db
+        .selectFrom("assessment")
+        .select("id")
+        .where("unit_id", "=", unit.id)
+        .where("period_id", "=", periodId)
+        .executeTakeFirstOrThrow()
+    ).id;
+  const finalId = await assessmentOf(lastClosed);
+  const openId = await assessmentOf(periods[periods.length - 1]!.id);
+
+  const cases: Case[] = [
+    { name: "dashboard (organisation, latest period)", route: "dashboard._index", path: "/dashboard" },
+    { name: "dashboard (first period)", route: "dashboard._index", path: `/dashboard?period=${firstPeriod}` },
+    { name: "dashboard (echelon-I subtree)", route: "dashboard._index", path: `/dashboard?unit=${directorate.id}` },
+    { name: "csv: units", route: "dashboard.csv.$chart", path: "/dashboard/csv/units", params: { chart: "units" } },
+    { name: "csv: readiness", route: "dashboard.csv.$chart", path: "/dashboard/csv/readiness", params: { chart: "readiness" } },
+    {
+      name: "unit drill-down: areas",
+      route: "dashboard.units.$unitId",
+      path: `/dashboard/units/${unit.id}?period=${lastClosed}`,
+      params: { unitId: unit.id },
+    },
+    {
+      name: "unit drill-down: sub-areas",
+      route: "dashboard.units.$unitId",
+      path: `/dashboard/units/${unit.id}?period=${lastClosed}&node=A.I.3`,
+      params: { unitId: unit.id },
+    },
+    {
+      name: "unit drill-down: items",
+      route: "dashboard.units.$unitId",
+      path: `/dashboard/units/${unit.id}?period=${lastClosed}&node=A.I.3.iii`,
+      params: { unitId: unit.id },
+    },
+    {
+      name: "why it moved (waterfall)",
+      route: "dashboard.movement.$unitId",
+      path: `/dashboard/movement/${unit.id}`,
+      params: { unitId: unit.id },
+    },
+    { name: "what would raise it (planner, WBK)", route: "dashboard.plan.$id", path: `/dashboard/plan/${openId}`, params: { id: openId } },
+    { name: "printable report", route: "reports.$id", path: `/reports/${finalId}`, params: { id: finalId } },
+  ];
+
+  const runs = Number(args.runs);
+  const results: { name: string; p50: number; p95: number; max: number }[] = [];
+  for (const c of cases) {
+    const mod = await ROUTES[c.route]!();
+    const call = async () => {
+      const request = new Request(`http://bench.local${c.path}`, { headers: { cookie } });
+      const t0 = performance.now();
+      const out = await mod.loader({ request, params: c.params ?? {}, context: {} });
+      if (out instanceof Response) {
+        if (out.status !== 200) throw new Error(`${c.name}: HTTP ${out.status}`);
+        await out.text();
+      }
+      return performance.now() - t0;
+    };
+    for (let i = 0; i < 3; i++) await call();
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) times.push(await call());
+    const sorted = Float64Array.from(times).sort();
+    results.push({ name: c.name, p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted[sorted.length - 1]! });
+  }
+
+  const load = os.loadavg()[0]!.toFixed(2);
+  const cache = args["sqlite-cache-mib"] ? `SQLite cache ${args["sqlite-cache-mib"]} MiB` : "SQLite cache: app default";
+  console.log(
+    `\nDashboard loaders, in-process, reviewer session, ${args.scale} (${runs} runs each after 3 warm-up; ${cache}; load ${load}; ${os.cpus().length} CPUs)`,
+  );
+  console.log(`${"loader".padEnd(44)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)} ${"max ms".padStart(8)}`);
+  for (const r of results)
+    console.log(
+      `${r.name.padEnd(44)} ${r.p50.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)} ${r.max.toFixed(1).padStart(8)}${r.p95 < 100 ? "" : "  (over target)"}`,
+    );
+  if (seededMs !== null) console.log(`seed: ${(seededMs / 1000).toFixed(1)} s`);
+  const worst = Math.max(...results.map((r) => r.p95));
+  console.log(`worst p95 ${worst.toFixed(1)} ms — target p95 < 100 ms: ${worst < 100 ? "met" : "NOT met"}`);
+  await db.destroy();
+  if (args.keep || args.db) console.log(`database kept: ${file}`);
+  else fs.rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

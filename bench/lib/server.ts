@@ -1,0 +1,105 @@
+/**
+ * The production server as a benchmark target: build if missing or stale, seed the demo into a
+ * fresh DATA_DIR, run `node bin/cermin.js serve` as its own process on a free loopback port.
+ * Unlike tests/helpers/server.ts, stop() keeps DATA_DIR so the database can be checked afterwards.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { cliEnv, freePort, parseDemoLogins, ROOT, runCli, tempDir, type DemoLogin } from "../../tests/helpers/server";
+
+const CLI = path.join(ROOT, "bin", "cermin.js");
+
+function newestMtime(p: string): number {
+  const st = fs.statSync(p, { throwIfNoEntry: false });
+  if (!st) return 0;
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const entry of fs.readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, entry)));
+  return newest;
+}
+
+/** Same rule as `cermin start` (app/cli/start.ts): no build, or a source newer than it. */
+export function buildState(): "missing" | "stale" | "fresh" {
+  const built = fs.statSync(path.join(ROOT, "build", "server", "index.js"), { throwIfNoEntry: false });
+  if (!built) return "missing";
+  const newest = Math.max(...["app", "db", "vite.config.ts", "package.json"].map((s) => newestMtime(path.join(ROOT, s))));
+  return newest > built.mtimeMs ? "stale" : "fresh";
+}
+
+export function build(): void {
+  const r = spawnSync(path.join(ROOT, "node_modules", ".bin", "remix"), ["vite:build"], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`remix vite:build failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+}
+
+export interface BenchServer {
+  baseUrl: string;
+  dataDir: string;
+  dbFile: string;
+  pid: number;
+  logins: DemoLogin[];
+  /** Server stderr so far (the app logs errors there). */
+  errors(): string;
+  /** SIGTERM (graceful: profiles get written), SIGKILL after 10 s. Leaves DATA_DIR in place. */
+  stop(): Promise<void>;
+}
+
+export async function startBenchServer(opts: { nodeArgs?: string[] } = {}): Promise<BenchServer> {
+  const dataDir = tempDir("cermin-bench-");
+  const seeded = await runCli(["db", "seed", "--demo"], dataDir);
+  if (seeded.code !== 0) throw new Error(`cermin db seed --demo failed (exit ${seeded.code}):\n${seeded.stdout}\n${seeded.stderr}`);
+  const logins = parseDemoLogins(fs.readFileSync(path.join(dataDir, "demo-logins.txt"), "utf8"));
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), CLI, "serve"], {
+    cwd: ROOT,
+    env: cliEnv(dataDir, { PORT: String(port), HOST: "127.0.0.1" }),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const kill = () => child.kill("SIGKILL");
+  process.on("exit", kill);
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (b: Buffer) => (out += b.toString()));
+  child.stderr.on("data", (b: Buffer) => ((out += b.toString()), (err += b.toString())));
+  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      const timer = setTimeout(kill, 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    process.off("exit", kill);
+  };
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`cermin serve exited early (${child.exitCode}):\n${out}`);
+    const ok = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`cermin serve did not answer /healthz within 30 s:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { baseUrl, dataDir, dbFile: path.join(dataDir, "cermin.db"), pid: child.pid!, logins, errors: () => err, stop };
+}
+
+/** CPU time (user + system, ms) a process has used so far; null where /proc is missing. */
+export function cpuMsOf(pid: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,283 @@
+/**
+ * Acceptance 1 of issue #6: the bureau head (reviewer) opens the dashboards of the demo organisation,
+ * every chart draws data, the numbers equal the stored snapshots, and the drill-down reaches an item.
+ * Screenshots land in test-results/.
+ */
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
+import { createDb, type Db } from "#db/client.server";
+import { outlineOf } from "~/domain/instrument/outline";
+import { formatNumber } from "~/i18n";
+import { writeLayerSnapshot } from "~/services/dashboard-layers.server";
+import { getFrozenInstrument } from "~/services/frozen-instruments.server";
+import { newId } from "~/utils/ids";
+import { closeSessions, launchBrowser, loginViaForm, newSession, screenshot, waitForHydration } from "../helpers/browser";
+import { loginFor, startServer, type TestServer } from "../helpers/server";
+
+let server: TestServer;
+let browser: Browser;
+let db: Db;
+const fmt = (v: number) => formatNumber(v, "id", 2);
+
+/** Released TPI scores for one 2024 assessment and a piece of evidence per final assessment, as the evaluation and workbench flows would leave them. */
+async function addEvaluatorLayerAndEvidence() {
+  const rows = await db
+    .selectFrom("assessment as a")
+    .innerJoin("unit as u", "u.id", "a.unit_id")
+    .innerJoin("period as p", "p.id", "a.period_id")
+    .select(["a.id", "a.instrument_hash", "u.code"])
+    .where("a.status", "=", "final")
+    .where("p.year", "=", 2024)
+    .execute();
+  const target = rows.find((r) => r.code === "BP-MKS")!;
+  const instrument = await getFrozenInstrument(db, target.instrument_hash);
+  const items = [...outlineOf(instrument).items.values()].filter((i) => i.options && i.options.length > 1).slice(0, 8);
+  const now = new Date().toISOString();
+  for (const item of items) {
+    await db
+      .insertInto("answer")
+      .values({
+        id: newId(),
+        assessment_id: target.id,
+        layer: "internal",
+        item_id: item.id,
+        value_json: JSON.stringify(item.options!.at(-1)!.code),
+        note: null,
+        version: 1,
+        carried_over: 0,
+        review_status: "pending",
+        review_note: null,
+        updated_by: null,
+        updated_at: now,
+      })
+      .execute();
+  }
+  await db
+    .insertInto("layer_release")
+    .values({
+      id: newId(),
+      assessment_id: target.id,
+      layer: "internal",
+      released_at: now,
+      released_by: null,
+      revoked_at: null,
+      revoked_by: null,
+      revoke_reason: null,
+    })
+    .execute();
+  await writeLayerSnapshot(db, target.id, "internal", null, now);
+  const finals = await db.selectFrom("assessment").select("id").where("status", "=", "final").execute();
+  for (const r of finals) {
+    const evidenceId = newId();
+    await db
+      .insertInto("evidence")
+      .values({
+        id: evidenceId,
+        assessment_id: r.id,
+        kind: "link",
+        blob_sha256: null,
+        url: "https://example.go.id/sk-tim",
+        name: "SK Tim ZI",
+        mime: null,
+        size: null,
+        evidence_date: null,
+        uploaded_by: null,
+        created_at: now,
+        removed_at: null,
+        removed_by: null,
+      })
+      .execute();
+    await db
+      .insertInto("evidence_item")
+      .values({
+        id: newId(),
+        evidence_id: evidenceId,
+        assessment_id: r.id,
+        item_id: "A.I.1.ii.b",
+        created_at: now,
+        created_by: null,
+        removed_at: null,
+      })
+      .execute();
+  }
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  db = createDb(`sqlite:${path.join(server.dataDir, "cermin.db")}`);
+  await addEvaluatorLayerAndEvidence();
+  browser = await launchBrowser();
+});
+
+afterEach(closeSessions);
+
+afterAll(async () => {
+  await db?.destroy();
+  await browser?.close();
+  await server?.stop();
+});
+
+async function signIn(): Promise<Page> {
+  const { page } = await newSession(browser, server.baseUrl);
+  const reviewer = loginFor(server.logins, "reviewer");
+  await loginViaForm(page, reviewer.email, reviewer.password);
+  return page;
+}
+
+async function openTable(page: Page, chart: string) {
+  await page.getByTestId(`chart-${chart}`).locator("details.chart-data > summary").first().click();
+  await page.getByTestId(`table-${chart}`).waitFor();
+}
+
+async function storedTotals(year: number) {
+  const rows = await db
+    .selectFrom("score_snapshot as s")
+    .innerJoin("assessment as a", "a.id", "s.assessment_id")
+    .innerJoin("unit as u", "u.id", "a.unit_id")
+    .innerJoin("period as p", "p.id", "a.period_id")
+    .select(["u.name", "s.total", "s.id"])
+    .where("s.layer", "=", "self")
+    .where("a.status", "=", "final")
+    .where("p.year", "=", year)
+    .execute();
+  return new Map(rows.map((r) => [r.name, r]));
+}
+
+test("every chart of the organisation dashboard draws the demo data, with numbers equal to the snapshots", async () => {
+  const page = await signIn();
+  await page.goto("/dashboard");
+  await waitForHydration(page);
+  for (const id of ["trend", "areas", "units", "progress", "layers", "readiness"]) {
+    const chart = page.getByTestId(`chart-${id}`);
+    const marks = await chart.locator(".chart-box svg .recharts-line-curve, .chart-box svg .recharts-bar-rectangle").count();
+    expect(marks, `chart ${id} draws data`).toBeGreaterThan(0);
+    expect(await chart.getByTestId(`csv-${id}`).count(), `chart ${id} offers a CSV`).toBe(1);
+  }
+  await screenshot(page, "e2e-dashboard");
+
+  const stored = await storedTotals(2024);
+  await openTable(page, "units");
+  const rows = page.getByTestId("table-units").locator("tbody tr");
+  expect(await rows.count()).toBe(stored.size);
+  for (let i = 0; i < stored.size; i++) {
+    const name = (await rows.nth(i).locator("th").textContent())!.trim();
+    expect(await rows.nth(i).locator('td[data-col="total"]').textContent(), name).toBe(fmt(stored.get(name)!.total));
+  }
+  const totals = [...stored.values()].map((r) => r.total);
+  await openTable(page, "trend");
+  const last = page.getByTestId("table-trend").locator("tbody tr").last();
+  expect(await last.locator('td[data-col="mean"]').textContent()).toBe(fmt(totals.reduce((a, b) => a + b, 0) / totals.length));
+  expect(await last.locator('td[data-col="max"]').textContent()).toBe(fmt(Math.max(...totals)));
+
+  const csv = await page.request.get((await page.getByTestId("csv-units").getAttribute("href"))!);
+  expect(csv.status()).toBe(200);
+  const lines = (await csv.text())
+    .replace(/^\uFEFF/, "")
+    .trim()
+    .split("\r\n");
+  expect(lines).toHaveLength(stored.size + 1);
+  for (const line of lines.slice(1)) {
+    const [name, total] = line.split(",");
+    expect(Number(total)).toBe(stored.get(name!)!.total);
+  }
+});
+
+test("drill-down: period → unit → area → sub-area → items with answers and evidence", async () => {
+  const page = await signIn();
+  await page.goto("/dashboard");
+  await waitForHydration(page);
+  await openTable(page, "trend");
+  await page.getByTestId("table-trend").getByRole("link", { name: "2023" }).click();
+  await page.waitForURL((u) => u.searchParams.has("period"));
+  await page.getByTestId("chart-units").getByText("2023", { exact: false }).first().waitFor();
+  expect(await page.getByTestId("chart-units").locator("figcaption").textContent()).toContain("2023");
+
+  const stored = await storedTotals(2023);
+  await openTable(page, "units");
+  const first = page.getByTestId("table-units").locator("tbody tr").first().getByRole("link");
+  const unitName = (await first.textContent())!.trim();
+  await first.click();
+  await page.waitForURL((u) => u.pathname.startsWith("/dashboard/units/"));
+  await page.getByTestId("unit-total-value").waitFor();
+  expect(await page.getByTestId("unit-total-value").textContent()).toBe(fmt(stored.get(unitName)!.total));
+  await screenshot(page, "e2e-dashboard-unit");
+
+  await openTable(page, "unit-nodes");
+  await page.getByTestId("table-unit-nodes").getByRole("link", { name: "A.I.1", exact: true }).click();
+  await page.waitForURL((u) => u.searchParams.get("node") === "A.I.1");
+  await openTable(page, "unit-nodes");
+  const snapshotId = stored.get(unitName)!.id;
+  const node = await db
+    .selectFrom("score_snapshot_node")
+    .selectAll()
+    .where("snapshot_id", "=", snapshotId)
+    .where("node_id", "=", "A.I.1.ii")
+    .executeTakeFirstOrThrow();
+  const subRow = page.getByTestId("table-unit-nodes").locator("tbody tr").nth(1);
+  expect(await subRow.locator('td[data-col="value"]').textContent()).toBe(fmt(node.value));
+  await screenshot(page, "e2e-dashboard-area");
+
+  await subRow.getByRole("link", { name: "A.I.1.ii" }).click();
+  await page.waitForURL((u) => u.searchParams.get("node") === "A.I.1.ii");
+  const items = page.getByTestId("table-unit-items");
+  await items.waitFor();
+  expect(await items.locator("tbody tr").count()).toBe(3);
+  const row = items.locator("tbody tr").nth(1);
+  expect((await row.locator("th").textContent())!.trim()).toBe("A.I.1.ii.b");
+  expect(await row.locator('td[data-col="evidence"]').textContent()).toBe("1");
+  const item = await db
+    .selectFrom("score_snapshot_node")
+    .select("value")
+    .where("snapshot_id", "=", snapshotId)
+    .where("node_id", "=", "A.I.1.ii.b")
+    .executeTakeFirstOrThrow();
+  expect(await row.locator('td[data-col="value"]').textContent()).toBe(fmt(item.value));
+  expect(((await row.locator('td[data-col="answer"]').textContent()) ?? "").length).toBeGreaterThan(0);
+  const crumbs = await page.getByTestId("crumbs").locator("li").allTextContents();
+  expect(crumbs.map((c) => c.split(" ")[0])).toEqual(["Dasbor", unitName.split(" ")[0], "A.I.1", "A.I.1.ii"]);
+  await screenshot(page, "e2e-dashboard-items");
+});
+
+test("why the score moved (waterfall) and what would raise it (planner) draw their data", async () => {
+  const page = await signIn();
+  const unit = await db.selectFrom("unit").select("id").where("code", "=", "KLP-JKT").executeTakeFirstOrThrow();
+  const stored = await storedTotals(2024);
+  const before = await storedTotals(2023);
+  await page.goto(`/dashboard/units/${unit.id}`);
+  await waitForHydration(page);
+  await page.getByRole("link", { name: "Mengapa nilainya berubah" }).click();
+  await page.waitForURL((u) => u.pathname === `/dashboard/movement/${unit.id}`);
+  const waterfall = page.getByTestId("chart-movement");
+  await waterfall.waitFor();
+  await expect.poll(() => waterfall.locator(".chart-box svg .recharts-bar-rectangle").count()).toBeGreaterThan(2);
+  await openTable(page, "movement");
+  const rows = page.getByTestId("table-movement").locator("tbody tr");
+  expect(await rows.first().locator('td[data-col="end"]').textContent()).toBe(fmt(before.get("Kantor Layanan Perizinan Jakarta")!.total));
+  expect(await rows.last().locator('td[data-col="end"]').textContent()).toBe(fmt(stored.get("Kantor Layanan Perizinan Jakarta")!.total));
+  await page.getByTestId("movement-real").locator("details > summary").first().click();
+  await screenshot(page, "e2e-dashboard-movement");
+
+  const draft = await db.selectFrom("assessment").select("id").where("status", "=", "draft").executeTakeFirstOrThrow();
+  await page.goto(`/dashboard/plan/${draft.id}`);
+  await waitForHydration(page);
+  expect(await page.getByTestId("chart-plan").locator(".chart-box svg .recharts-bar-rectangle").count()).toBeGreaterThan(0);
+  await page.getByTestId("plan-target").getByLabel("Nilai total", { exact: true }).check();
+  await page.getByTestId("plan-target").getByLabel("Nilai total yang dituju").fill("60");
+  await page.getByRole("button", { name: "Hitung rencana" }).click();
+  await page.waitForURL((u) => u.searchParams.get("target") === "total" && u.searchParams.get("value") === "60");
+  await page.getByTestId("table-plan-steps").waitFor();
+  expect(await page.getByTestId("plan-summary").textContent()).toMatch(/perbaikan: nilai [\d,]+ → (6\d|[7-9]\d|100),\d\d/);
+  await screenshot(page, "e2e-dashboard-plan");
+});
+
+test("an organisation admin of another organisation gets 404 for the ministry's dashboard and CSV", async () => {
+  const { page } = await newSession(browser, server.baseUrl, { allow: [/status of 404/] });
+  const kab = loginFor(server.logins, "org_admin", "kabdemo");
+  await loginViaForm(page, kab.email, kab.password);
+  const ministry = await db.selectFrom("organisation").select("id").where("code", "=", "KEMENDEMO").executeTakeFirstOrThrow();
+  const res = await page.goto(`/dashboard?org=${ministry.id}`);
+  expect(res?.status()).toBe(404);
+  const csv = await page.request.get(`/dashboard/csv/units?org=${ministry.id}`);
+  expect(csv.status()).toBe(404);
+});

@@ -1,0 +1,197 @@
+import { beforeAll, expect, test } from "vitest";
+import type { Db } from "#db/client.server";
+import type { DataTable } from "~/components/charts/table-data";
+import * as csvRoute from "~/routes/dashboard.csv.$chart";
+import * as movementRoute from "~/routes/dashboard.movement.$unitId";
+import * as planRoute from "~/routes/dashboard.plan.$id";
+import * as reportRoute from "~/routes/reports.$id";
+import { scoreAssessment } from "~/domain/scoring/score";
+import { getFrozenInstrument } from "~/services/frozen-instruments.server";
+import { seedScale, type ScaleResult } from "~/services/scale-seed.server";
+import { freshDb } from "../helpers/db";
+import { makeUser, sessionCookie } from "../helpers/factories";
+import { callLoader } from "../helpers/remix";
+
+let db: Db;
+let a: ScaleResult;
+let b: ScaleResult;
+let reviewerA: string;
+let reviewerB: string;
+let unitId: string;
+let finals: { id: string; periodId: string; total: number; snapshotId: string }[];
+let openId: string;
+
+beforeAll(async () => {
+  db = await freshDb();
+  a = await seedScale(db, { units: 3, periods: 2, seed: 11, evaluatorShare: 0 });
+  b = await seedScale(db, { units: 2, periods: 1, seed: 12 });
+  reviewerA = await sessionCookie(db, (await makeUser(db, { role: "reviewer", organisationId: a.organisationId })).id);
+  reviewerB = await sessionCookie(db, (await makeUser(db, { role: "reviewer", organisationId: b.organisationId })).id);
+  unitId = a.unitIds[1]!;
+  const rows = await db
+    .selectFrom("assessment as x")
+    .innerJoin("period as p", "p.id", "x.period_id")
+    .leftJoin("score_snapshot as s", (j) => j.onRef("s.assessment_id", "=", "x.id").on("s.layer", "=", "self"))
+    .select(["x.id", "x.period_id", "x.status", "s.total", "s.id as snapshotId"])
+    .where("x.unit_id", "=", unitId)
+    .orderBy("p.year")
+    .execute();
+  finals = rows
+    .filter((r) => r.status === "final")
+    .map((r) => ({ id: r.id, periodId: r.period_id, total: Number(r.total), snapshotId: r.snapshotId! }));
+  openId = rows.find((r) => r.status !== "final")!.id;
+});
+
+type Chart = { table: DataTable; csvHref: string; meta: Record<string, unknown> };
+
+test("why the score moved: the waterfall runs from the stored total to the stored total, area by area", async () => {
+  const out = await callLoader(movementRoute, { path: `/dashboard/movement/${unitId}`, cookie: reviewerA, params: { unitId } });
+  expect(out.status).toBe(200);
+  const d = out.data as { chart: Chart; explanation: { delta: number; ruleChange: unknown; realChange: { areas: { delta: number }[] } } };
+  const rows = d.chart.table.rows;
+  expect(rows[0]!.end).toBe(finals[0]!.total);
+  expect(rows.at(-1)!.end).toBe(finals[1]!.total);
+  expect(rows).toHaveLength(2 + 15);
+  expect(d.explanation.ruleChange).toBeNull();
+  const sum = rows.slice(1, -1).reduce((s, r) => s + (r.change as number), 0);
+  expect(Math.abs(finals[0]!.total + sum - finals[1]!.total)).toBeLessThan(1e-9);
+  for (let i = 1; i < rows.length - 1; i++) expect(rows[i]!.start).toBe(rows[i - 1]!.end);
+
+  const csv = await callLoader(csvRoute, { path: d.chart.csvHref, cookie: reviewerA, params: { chart: "movement" } });
+  expect(csv.status).toBe(200);
+  const lines = (csv.data as string)
+    .replace(/^\uFEFF/, "")
+    .trim()
+    .split("\r\n");
+  expect(lines).toHaveLength(rows.length + 1);
+  expect(Number(lines.at(-1)!.split(",").at(-1))).toBe(finals[1]!.total);
+
+  const other = await callLoader(movementRoute, { path: `/dashboard/movement/${unitId}`, cookie: reviewerB, params: { unitId } });
+  expect(other.status).toBe(404);
+  const otherCsv = await callLoader(csvRoute, { path: d.chart.csvHref, cookie: reviewerB, params: { chart: "movement" } });
+  expect(otherCsv.status).toBe(404);
+});
+
+test("what would raise it: applying the planned steps reaches the chosen total", async () => {
+  const current = await callLoader(planRoute, {
+    path: `/dashboard/plan/${openId}?target=total&value=70`,
+    cookie: reviewerA,
+    params: { id: openId },
+  });
+  expect(current.status).toBe(200);
+  const d = current.data as {
+    total: number;
+    after: number;
+    reached: boolean;
+    reachable: boolean;
+    steps: Chart;
+    top: Chart;
+    target: { kind: string; value: number };
+  };
+  expect(d.target).toEqual({ kind: "total", value: 70 });
+  expect(d.top.table.rows.length).toBeGreaterThan(0);
+  const gains = d.top.table.rows.map((r) => r.gain as number);
+  expect(gains).toEqual([...gains].sort((x, y) => y - x));
+  expect(d.reached).toBe(false);
+  expect(d.reachable).toBe(true);
+  expect(d.after).toBeGreaterThanOrEqual(70 - 1e-9);
+  const answers = Object.fromEntries(
+    (
+      await db
+        .selectFrom("answer")
+        .select(["item_id", "value_json"])
+        .where("assessment_id", "=", openId)
+        .where("layer", "=", "self")
+        .execute()
+    ).map((r) => [r.item_id, JSON.parse(r.value_json!)]),
+  );
+  const assessment = await db.selectFrom("assessment").select("instrument_hash").where("id", "=", openId).executeTakeFirstOrThrow();
+  const instrument = await getFrozenInstrument(db, assessment.instrument_hash);
+  const before = scoreAssessment(instrument, answers).total;
+  expect(d.total).toBeCloseTo(before, 9);
+  expect(d.after - before).toBeCloseTo(
+    d.steps.table.rows.reduce((s, r) => s + (r.gain as number), 0),
+    6,
+  );
+  const wbk = await callLoader(planRoute, { path: `/dashboard/plan/${openId}?target=wbk`, cookie: reviewerA, params: { id: openId } });
+  expect((wbk.data as { target: { kind: string } }).target.kind).toBe("wbk");
+  const other = await callLoader(planRoute, { path: `/dashboard/plan/${openId}`, cookie: reviewerB, params: { id: openId } });
+  expect(other.status).toBe(404);
+  const otherCsv = await callLoader(csvRoute, {
+    path: `/dashboard/csv/plan?assessment=${openId}`,
+    cookie: reviewerB,
+    params: { chart: "plan" },
+  });
+  expect(otherCsv.status).toBe(404);
+});
+
+test("the report recaps the stored snapshot: every node value and the total", async () => {
+  const f = finals[1]!;
+  const out = await callLoader(reportRoute, { path: `/reports/${f.id}`, cookie: reviewerA, params: { id: f.id } });
+  expect(out.status).toBe(200);
+  const r = out.data as {
+    total: { value: number };
+    recap: { id: string; value: number }[];
+    assessment: { final: boolean };
+    verdicts: unknown[];
+  };
+  expect(r.assessment.final).toBe(true);
+  expect(r.total.value).toBe(f.total);
+  const stored = new Map(
+    (await db.selectFrom("score_snapshot_node").select(["node_id", "value"]).where("snapshot_id", "=", f.snapshotId).execute()).map((n) => [
+      n.node_id,
+      n.value,
+    ]),
+  );
+  expect(r.recap.length).toBe(2 + 4 + 15 + 42);
+  for (const row of r.recap) expect(row.value, row.id).toBe(stored.get(row.id));
+  expect(r.verdicts).toHaveLength(2);
+  const draft = await callLoader(reportRoute, { path: `/reports/${openId}`, cookie: reviewerA, params: { id: openId } });
+  expect((draft.data as { assessment: { final: boolean } }).assessment.final).toBe(false);
+  const other = await callLoader(reportRoute, { path: `/reports/${f.id}`, cookie: reviewerB, params: { id: f.id } });
+  expect(other.status).toBe(404);
+  const csv = await callLoader(csvRoute, {
+    path: `/dashboard/csv/report-areas?assessment=${f.id}`,
+    cookie: reviewerA,
+    params: { chart: "report-areas" },
+  });
+  expect(csv.status).toBe(200);
+  const otherCsv = await callLoader(csvRoute, {
+    path: `/dashboard/csv/report-areas?assessment=${f.id}`,
+    cookie: reviewerB,
+    params: { chart: "report-areas" },
+  });
+  expect(otherCsv.status).toBe(404);
+});
+
+test("hostile query strings never crash a dashboard loader (no 5xx; errors are message keys)", async () => {
+  const nasty = ["", "%ZZ", "'; DROP TABLE unit; --", "../../etc", "x".repeat(500), "1e309", "-1", "NaN", "💥", "<script>"];
+  const unit = a.unitIds[0]!;
+  const routes: [Parameters<typeof callLoader>[0], string, Record<string, string>][] = [
+    [await import("~/routes/dashboard._index"), "/dashboard", {}],
+    [await import("~/routes/dashboard.units.$unitId"), `/dashboard/units/${unit}`, { unitId: unit }],
+    [movementRoute, `/dashboard/movement/${unit}`, { unitId: unit }],
+    [planRoute, `/dashboard/plan/${openId}`, { id: openId }],
+    [reportRoute, `/reports/${finals[0]!.id}`, { id: finals[0]!.id }],
+    [csvRoute, "/dashboard/csv/units", { chart: "units" }],
+  ];
+  for (const [mod, path, params] of routes) {
+    for (const v of nasty) {
+      const q = new URLSearchParams({
+        org: v,
+        unit: v,
+        instrument: v,
+        period: v,
+        node: v,
+        from: v,
+        to: v,
+        target: v,
+        value: v,
+        assessment: v,
+      }).toString();
+      const out = await callLoader(mod, { path: `${path}?${q}`, cookie: reviewerA, params });
+      expect(out.status, `${path}?${q.slice(0, 80)}`).toBeLessThan(500);
+      if (out.status >= 400) expect(["error.notFound", "error.forbidden"]).toContain(out.data);
+    }
+  }
+});
