@@ -67,15 +67,23 @@ export async function getSession(db: Db, request: Request, now = new Date()): Pr
   const token = await readToken(request);
   if (!token) return null;
   const id = hashToken(token);
-  const row = await db.selectFrom("session").selectAll().where("id", "=", id).executeTakeFirst();
-  if (!row) return null;
+  // Session and user in one round trip: this runs on every request.
+  const joined = await db
+    .selectFrom("session")
+    .innerJoin("user", "user.id", "session.user_id")
+    .selectAll("user")
+    .select(["session.expires_at", "session.last_seen_at"])
+    .where("session.id", "=", id)
+    .executeTakeFirst();
+  if (!joined) return null;
+  const { expires_at, last_seen_at, ...user } = joined;
+  const row = { expires_at, last_seen_at };
   const t = now.getTime();
   if (new Date(row.expires_at).getTime() <= t || new Date(row.last_seen_at).getTime() + IDLE_MS <= t) {
     await db.deleteFrom("session").where("id", "=", id).execute();
     return null;
   }
-  const user = await db.selectFrom("user").selectAll().where("id", "=", row.user_id).executeTakeFirst();
-  if (!user || user.disabled_at) return null;
+  if (user.disabled_at) return null;
   if (t - new Date(row.last_seen_at).getTime() > TOUCH_EVERY_MS) {
     await db.updateTable("session").set({ last_seen_at: now.toISOString() }).where("id", "=", id).execute();
   }

@@ -40,14 +40,78 @@ export function canOnUnit(actor: Actor, action: Action, unit: Pick<Unit, "organi
 
 /** One assessment with its unit, period and frozen instrument: 404 when missing, 403 when `action` is not allowed. */
 export async function requireAssessment(db: Db, actor: Actor, id: string, action: Action = "assessment.read"): Promise<AssessmentContext> {
-  const assessment = await db.selectFrom("assessment").selectAll().where("id", "=", id).executeTakeFirst();
-  if (!assessment) throw notFound();
-  const unit = await db.selectFrom("unit").selectAll().where("id", "=", assessment.unit_id).executeTakeFirstOrThrow();
+  // One round trip for the assessment, its unit, period and organisation: this runs on every autosave.
+  const row = await db
+    .selectFrom("assessment as a")
+    .innerJoin("unit as u", "u.id", "a.unit_id")
+    .innerJoin("period as p", "p.id", "a.period_id")
+    .innerJoin("organisation as o", "o.id", "a.organisation_id")
+    .selectAll("a")
+    .select([
+      "u.organisation_id as u_organisation_id",
+      "u.parent_id as u_parent_id",
+      "u.path as u_path",
+      "u.name as u_name",
+      "u.kind as u_kind",
+      "u.code as u_code",
+      "u.archived_at as u_archived_at",
+      "u.created_at as u_created_at",
+      "p.organisation_id as p_organisation_id",
+      "p.year as p_year",
+      "p.name as p_name",
+      "p.status as p_status",
+      "p.fill_start as p_fill_start",
+      "p.fill_end as p_fill_end",
+      "p.review_end as p_review_end",
+      "p.evaluation_end as p_evaluation_end",
+      "p.created_at as p_created_at",
+      "o.name as o_name",
+    ])
+    .where("a.id", "=", id)
+    .executeTakeFirst();
+  if (!row) throw notFound();
+  const unit: Unit = {
+    id: row.unit_id,
+    organisation_id: row.u_organisation_id,
+    parent_id: row.u_parent_id,
+    path: row.u_path,
+    name: row.u_name,
+    kind: row.u_kind,
+    code: row.u_code,
+    archived_at: row.u_archived_at,
+    created_at: row.u_created_at,
+  };
   if (!canOnUnit(actor, "assessment.read", unit)) throw notFound();
   if (!canOnUnit(actor, action, unit)) throw forbidden();
-  const period = await db.selectFrom("period").selectAll().where("id", "=", assessment.period_id).executeTakeFirstOrThrow();
-  const org = await db.selectFrom("organisation").select("name").where("id", "=", assessment.organisation_id).executeTakeFirstOrThrow();
-  return { assessment, unit, period, organisationName: org.name, instrument: await getFrozenInstrument(db, assessment.instrument_hash) };
+  const assessment: Assessment = {
+    id: row.id,
+    organisation_id: row.organisation_id,
+    unit_id: row.unit_id,
+    period_id: row.period_id,
+    instrument_id: row.instrument_id,
+    instrument_hash: row.instrument_hash,
+    status: row.status,
+    carried_from_id: row.carried_from_id,
+    created_by: row.created_by,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    submitted_at: row.submitted_at,
+    finalised_at: row.finalised_at,
+    finalised_by: row.finalised_by,
+  };
+  const period: Period = {
+    id: row.period_id,
+    organisation_id: row.p_organisation_id,
+    year: row.p_year,
+    name: row.p_name,
+    status: row.p_status,
+    fill_start: row.p_fill_start,
+    fill_end: row.p_fill_end,
+    review_end: row.p_review_end,
+    evaluation_end: row.p_evaluation_end,
+    created_at: row.p_created_at,
+  };
+  return { assessment, unit, period, organisationName: row.o_name, instrument: await getFrozenInstrument(db, assessment.instrument_hash) };
 }
 
 export interface AssessmentRow {
