@@ -13,9 +13,9 @@ import { syntheticReview } from "./synthetic";
  * evaluator changes a random 10–50 % of items, mostly down one or two steps, sometimes up), scores
  * the evaluator's answers with the engine to get the true full-review total, draws a sample of
  * 20–30 items, estimates, and checks the 90 % interval. Fixed seeds: the result is deterministic.
- * Measured with these seeds: simple 0.88 (mean error −1.2 points), stratified 0.88 (−0.2),
- * risk 0.915 (−0.2); with 1000 simulations per design while choosing the method: simple 0.895,
- * stratified 0.88, risk 0.93. COVERAGE states this on the page.
+ * Before calibration (plain percentile tails) these seeds gave simple 0.88, stratified 0.88, risk
+ * 0.915; with BOOTSTRAP_TAIL_CALIBRATION the tests below require the nominal 0.90 for every design.
+ * COVERAGE states this on the page.
  */
 const zi = getInstrument("zi-2021")!.instrument;
 const weights = itemWeights(zi);
@@ -57,23 +57,23 @@ function simulate(strategy: SampleStrategy, sims: number): Outcome {
 }
 
 describe("adjusted index estimate: interval coverage in simulation (acceptance 3)", () => {
-  it("simple random samples of 20–30 items: the 90 % interval covers the full-review total in ≥ 85 % of 300 assessments", () => {
+  it("simple random samples of 20–30 items: the 90 % interval covers the full-review total in ≥ 90 % of 300 assessments", () => {
     const o = simulate("simple", 300);
-    expect(o.coverage).toBeGreaterThanOrEqual(0.85);
+    expect(o.coverage).toBeGreaterThanOrEqual(0.9);
     // The ratio estimator is biased by O(1/n); with three Hasil items carrying 40 % of the total an
     // unstratified sample shows it (about −1.5 points here). Stratified and risk samples do not.
     expect(Math.abs(o.meanError)).toBeLessThan(2.5);
   });
 
-  it("stratified samples of 20–30 items: coverage ≥ 85 % of 300 assessments, nearly unbiased", () => {
+  it("stratified samples of 20–30 items: coverage ≥ 90 % of 300 assessments, nearly unbiased", () => {
     const o = simulate("stratified", 300);
-    expect(o.coverage).toBeGreaterThanOrEqual(0.85);
+    expect(o.coverage).toBeGreaterThanOrEqual(0.9);
     expect(Math.abs(o.meanError)).toBeLessThan(0.75);
   });
 
-  it("risk-based samples where risky items are changed more often: coverage ≥ 85 % of 200 assessments, nearly unbiased", () => {
+  it("risk-based samples where risky items are changed more often: coverage ≥ 90 % of 200 assessments, nearly unbiased", () => {
     const o = simulate("risk", 200);
-    expect(o.coverage).toBeGreaterThanOrEqual(0.85);
+    expect(o.coverage).toBeGreaterThanOrEqual(0.9);
     expect(Math.abs(o.meanError)).toBeLessThan(0.75);
   });
 
@@ -116,7 +116,7 @@ describe("adjusted index estimate: interval coverage in simulation (acceptance 3
   });
 
   it("the page states the coverage claim this test checks", () => {
-    expect(COVERAGE[0]).toMatch(/sampel 20–30 butir; 10–50 % butir diubah.*interval 90 %.*≥ 85 %/);
-    expect(COVERAGE[1]).toMatch(/samples of 20–30 items; 10–50 % of items changed.*90 % interval.*≥ 85 %/);
+    expect(COVERAGE[0]).toMatch(/sampel 20–30 butir; 10–50 % butir diubah.*interval 90 %.*≥ 90 %/);
+    expect(COVERAGE[1]).toMatch(/samples of 20–30 items; 10–50 % of items changed.*90 % interval.*≥ 90 %/);
   });
 });
