@@ -4,7 +4,7 @@ import type { Actor } from "~/auth/permissions";
 import { forbidden } from "~/auth/require.server";
 import { outlineOf } from "~/domain/instrument/outline";
 import type { Answers, AnswerValue } from "~/domain/scoring/answers";
-import { validateAnswers } from "~/domain/scoring/score";
+import { validateAnswer } from "~/domain/scoring/score";
 import { newId } from "~/utils/ids";
 import { canOnUnit, type AssessmentContext } from "./assessments.server";
 import { writeAudit } from "./audit.server";
@@ -70,12 +70,33 @@ export async function assertWindow(db: Db, actor: Actor, ctx: AssessmentContext,
   });
 }
 
-/** Throws unless the actor may change this item's self answer now. */
-export async function assertItemEditable(db: Db, actor: Actor, ctx: AssessmentContext, itemId: string, overrideReason: string | null = null): Promise<void> {
+/** The checks that need no database: a known item, a role that may edit, an assessment not final. */
+function editorFor(actor: Actor, ctx: AssessmentContext, itemId: string): EditorRole {
   if (!outlineOf(ctx.instrument).items.has(itemId)) throw new WorkbenchError("workbench.unknownItem");
   const role = editorRole(actor, ctx);
   if (!role) throw forbidden();
   if (ctx.assessment.status === "final") throw new WorkbenchError("workbench.locked");
+  return role;
+}
+
+/** The checks that need the item's review status and the period's stage window (an override is logged on `db`). */
+async function assertEditableNow(
+  db: Db,
+  actor: Actor,
+  ctx: AssessmentContext,
+  role: EditorRole,
+  reviewStatus: ReviewStatus | null,
+  overrideReason: string | null,
+): Promise<void> {
+  if (!itemEditable(ctx.assessment.status, role, reviewStatus)) {
+    throw new WorkbenchError(ctx.assessment.status === "returned" ? "workbench.notReturned" : "workbench.locked");
+  }
+  await assertWindow(db, actor, ctx, role === "coordinator" && ctx.assessment.status !== "draft" ? "review" : "fill", overrideReason);
+}
+
+/** Throws unless the actor may change this item's self answer now. */
+export async function assertItemEditable(db: Db, actor: Actor, ctx: AssessmentContext, itemId: string, overrideReason: string | null = null): Promise<void> {
+  const role = editorFor(actor, ctx, itemId);
   const row = await db
     .selectFrom("answer")
     .select("review_status")
@@ -83,10 +104,7 @@ export async function assertItemEditable(db: Db, actor: Actor, ctx: AssessmentCo
     .where("layer", "=", "self")
     .where("item_id", "=", itemId)
     .executeTakeFirst();
-  if (!itemEditable(ctx.assessment.status, role, row?.review_status ?? null)) {
-    throw new WorkbenchError(ctx.assessment.status === "returned" ? "workbench.notReturned" : "workbench.locked");
-  }
-  await assertWindow(db, actor, ctx, role === "coordinator" && ctx.assessment.status !== "draft" ? "review" : "fill", overrideReason);
+  await assertEditableNow(db, actor, ctx, role, row?.review_status ?? null, overrideReason);
 }
 
 export interface SaveInput {
@@ -107,11 +125,7 @@ export type SaveResult =
  * one the user saw; otherwise the current value comes back as a conflict and nothing is overwritten.
  */
 export async function saveAnswer(db: Db, actor: Actor, ctx: AssessmentContext, input: SaveInput): Promise<SaveResult> {
-  await assertItemEditable(db, actor, ctx, input.itemId, input.overrideReason ?? null);
-  if (input.value !== null) {
-    const issues = validateAnswers(ctx.instrument, { [input.itemId]: input.value });
-    if (issues.length > 0) throw new WorkbenchError("workbench.invalidAnswer", issues[0]!.expected);
-  }
+  const role = editorFor(actor, ctx, input.itemId);
   const now = new Date().toISOString();
   const valueJson = input.value === null ? null : JSON.stringify(input.value);
   const note = input.note?.trim() ? input.note.trim() : null;
@@ -123,6 +137,10 @@ export async function saveAnswer(db: Db, actor: Actor, ctx: AssessmentContext, i
       .where("layer", "=", "self")
       .where("item_id", "=", input.itemId)
       .executeTakeFirst();
+    // Editability is judged on the row this transaction read (one lookup per save, no gap between check and write).
+    await assertEditableNow(trx, actor, ctx, role, current?.review_status ?? null, input.overrideReason ?? null);
+    const issues = validateAnswer(ctx.instrument, input.itemId, input.value);
+    if (issues.length > 0) throw new WorkbenchError("workbench.invalidAnswer", issues[0]!.expected);
     const conflict = async (): Promise<SaveResult> => {
       const row = await trx
         .selectFrom("answer")
@@ -178,6 +196,7 @@ export async function saveAnswer(db: Db, actor: Actor, ctx: AssessmentContext, i
     });
     return { ok: true, version, answer: { value: input.value, note, carriedOver: false } };
   }).catch(async (e: unknown) => {
+    if (e instanceof WorkbenchError || e instanceof Response) throw e;
     // Two first saves of the same item race on the unique key: the loser sees a conflict.
     const again = await db
       .selectFrom("answer")

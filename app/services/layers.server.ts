@@ -4,7 +4,7 @@ import type { Actor } from "~/auth/permissions";
 import { forbidden } from "~/auth/require.server";
 import { outlineOf } from "~/domain/instrument/outline";
 import type { Answers, AnswerValue } from "~/domain/scoring/answers";
-import { validateAnswers } from "~/domain/scoring/score";
+import { validateAnswer } from "~/domain/scoring/score";
 import { newId } from "~/utils/ids";
 import { answersObject, itemKey, parseValue, WorkbenchError } from "./answers.server";
 import { canOnUnit, type AssessmentContext } from "./assessments.server";
@@ -85,7 +85,7 @@ export async function saveEvaluatorAnswer(db: Db, actor: Actor, ctx: AssessmentC
     .executeTakeFirst();
   let value: AnswerValue = input.decision === "agree" ? parseValue(self?.value_json ?? null) : input.value;
   if (input.decision === "send_back" && value === null) value = null;
-  if (value !== null && validateAnswers(ctx.instrument, { [input.itemId]: value }).length > 0) throw new WorkbenchError("workbench.invalidAnswer");
+  if (validateAnswer(ctx.instrument, input.itemId, value).length > 0) throw new WorkbenchError("workbench.invalidAnswer");
   if (input.decision === "adjust" && value === null) throw new WorkbenchError("workbench.invalidAnswer");
   if (input.decision === "send_back" && !input.recommendation?.trim()) throw new WorkbenchError("workbench.reasonRequired");
   const now = new Date().toISOString();

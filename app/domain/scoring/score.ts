@@ -99,6 +99,20 @@ export function scoreAssessment(instrument: Instrument, answers: Answers, option
   );
 }
 
+/**
+ * The problems of one answer, as `validateAnswers(instrument, { [itemId]: value })` reports them,
+ * without scoring the whole instrument (the autosave path validates one answer per request).
+ */
+export function validateAnswer(instrument: Instrument, itemId: string, value: AnswerValue, options: ScoreOptions = {}): AnswerIssue[] {
+  const c = compile(instrument, options.settings?.abcd_values ?? instrument.settings.abcd_values);
+  const p = c.items.find((item) => item.id === itemId);
+  if (!p) return [{ itemId, message: `no item "${itemId}" in ${instrument.id}`, expected: "an item id of the instrument" }];
+  if (value === null) return [];
+  const findings: Findings = { issues: [], warnings: [] };
+  itemValue(p, value, c.countSlots > 0 ? c.zeroCounts.slice() : [], findings);
+  return findings.issues;
+}
+
 /** All answer problems without throwing (for forms): an empty list means the answers can be scored. */
 export function validateAnswers(instrument: Instrument, answers: Answers, options: ScoreOptions = {}): AnswerIssue[] {
   try {

@@ -1,6 +1,9 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { AnswerError, AnswersSchema, type Answers } from "~/domain/scoring/answers";
-import { scoreAssessment, validateAnswers } from "~/domain/scoring/score";
+import { itemsWithGroups } from "~/domain/instrument/tree";
+import { AnswerError, AnswersSchema, type Answers, type AnswerValue } from "~/domain/scoring/answers";
+import { scoreAssessment, validateAnswer, validateAnswers } from "~/domain/scoring/score";
+import { answerArb, SEED } from "./arbitraries";
 import { instrument } from "./instruments";
 
 const zi = instrument("zi-2021");
@@ -80,4 +83,24 @@ describe("AnswersSchema", () => {
   it.each([[[]], [{ "A.I.1.i.a": true }], [{ "A.II.1.i.a": { agen: "2" } }], [{ "A.I.1.i.a": "" }], ["Ya"]])("rejects %j", (value) => {
     expect(AnswersSchema.safeParse(value).success).toBe(false);
   });
+});
+
+describe("validateAnswer (one answer, the autosave path) reports what validateAnswers reports", () => {
+  const junk: AnswerValue[] = [null, "A", "Ya", "ya", "E", "", 0, 1, -1, 2.5, 101, { a: 1 }, { agen: 2, perubahan: 1 }, [] as unknown as AnswerValue, true as unknown as AnswerValue];
+  for (const inst of [zi, pmprb]) {
+    it(`${inst.id}: every item × valid and invalid values, and an unknown id`, () => {
+      fc.assert(
+        fc.property(
+          fc.constantFrom(...itemsWithGroups(inst)).chain(({ item, group }) =>
+            fc.tuple(fc.constant(item.id), fc.oneof(answerArb(item, group.weight), fc.constantFrom(...junk))),
+          ),
+          ([itemId, value]) => {
+            expect(validateAnswer(inst, itemId, value)).toEqual(validateAnswers(inst, { [itemId]: value }));
+          },
+        ),
+        { seed: SEED, numRuns: 2000 },
+      );
+      expect(validateAnswer(inst, "NO.SUCH.ITEM", "A")).toEqual(validateAnswers(inst, { "NO.SUCH.ITEM": "A" }));
+    });
+  }
 });
