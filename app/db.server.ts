@@ -4,7 +4,7 @@ import { createDb, type Db } from "#db/client.server";
 const holder = globalThis as unknown as { __cerminDb?: Db };
 
 export function getDb(): Db {
-  holder.__cerminDb ??= createDb();
+  holder.__cerminDb ??= createDb(process.env.DATABASE_URL, { backgroundCheckpoints: true });
   return holder.__cerminDb;
 }
 

@@ -1,24 +1,34 @@
 /**
- * npm run bench:autosave — the answer-save action (POST /assessments/:id/answers) under N concurrent
- * clients over loopback, next to a bare Remix action on the same server (POST /healthz: no auth, no DB).
+ * npm run bench:autosave — the answer-save action (POST /assessments/:id/answers) driven by 50
+ * concurrent clients over loopback, next to a bare Remix action on the same server (POST /healthz:
+ * no auth, no DB).
  *
  * A fresh DATA_DIR with the demo seeded; the production build served by `node bin/cermin.js serve`
  * as its own process. Each client has its own session (the demo assessor), its own keep-alive
- * connection and its own option item, and saves in a closed loop: alternate value, new note, with
- * the version the previous reply returned, so no save conflicts. Afterwards the server is stopped
- * and the database checked: every item holds its last acknowledged value/note/version, and the
- * `answer.save` audit rows equal the acknowledged saves, per item. Exit 1 if that check fails.
+ * connection and its own option item, and saves alternate values and new notes with the version
+ * the previous reply returned, so no save conflicts. Three phases:
+ *   1. bare action, closed loop (each client sends its next request as soon as the last answered):
+ *      the server's saturation throughput for a request that does nothing;
+ *   2. answer save, closed loop: saturation throughput of saves → the ≥ 50 % throughput target;
+ *   3. answer save, paced: each client starts one save every --pace ms (default 100: ten saves a
+ *      second per client, 500/s for 50 clients, seven times what the editor's 700 ms debounce lets
+ *      one person send), latency counted from the scheduled start → the p95 < 25 ms target.
+ * In a closed loop the mean latency is clients ÷ throughput (Little's law), so its p95 measures
+ * throughput again; it is printed, with the bare action's for comparison, but not judged.
+ * Afterwards the server is stopped and the database checked: every item holds its last acknowledged
+ * value/note/version, and the `answer.save` audit rows equal the acknowledged saves, per item.
+ * Exit 1 if that check fails.
  *
  * Flags (or env): --clients N (BENCH_CLIENTS, 50), --duration S (BENCH_DURATION, 10, per phase),
- * --warmup S (BENCH_WARMUP, 2), --max-requests N (per phase, 1e6), --no-build (serve a stale build),
- * --cpu-prof DIR (server runs with --cpu-prof; .cpuprofile in DIR), --keep (keep DATA_DIR),
- * --pace MS (BENCH_PACE; adds a third phase: the same saves, each client starting one every MS ms,
- * latency from the scheduled start — the latency at a given load instead of at saturation).
+ * --warmup S (BENCH_WARMUP, 2), --pace MS (BENCH_PACE, 100; 0 skips phase 3), --max-requests N
+ * (per phase, 1e6), --no-build (serve a stale build), --cpu-prof DIR (server runs with --cpu-prof;
+ * .cpuprofile in DIR), --keep (keep DATA_DIR).
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import Database from "better-sqlite3";
 import { parseInstrument } from "~/domain/instrument/parse";
 import { itemsWithGroups } from "~/domain/instrument/tree";
@@ -35,7 +45,7 @@ const { values: args } = parseArgs({
     "no-build": { type: "boolean", default: false },
     "cpu-prof": { type: "string" },
     keep: { type: "boolean", default: false },
-    pace: { type: "string", default: process.env.BENCH_PACE ?? "0" },
+    pace: { type: "string", default: process.env.BENCH_PACE ?? "100" },
   },
 });
 const CLIENTS = Math.max(1, Math.floor(Number(args.clients)));
@@ -165,7 +175,10 @@ type Step = Parameters<typeof runPhase>[4];
  */
 async function phase(name: string, step: Step, paceMs = 0) {
   const [cpu0, own0, t0] = [cpuMsOf(server.pid), process.cpuUsage(), performance.now()];
+  const lag = monitorEventLoopDelay({ resolution: 5 });
+  lag.enable();
   const result = await runPhase(CLIENTS, WARMUP, DURATION, MAX_REQUESTS, step, paceMs);
+  lag.disable();
   const [cpu1, own, wall] = [cpuMsOf(server.pid), process.cpuUsage(own0), performance.now() - t0];
   const serverMs = cpu0 === null || cpu1 === null ? NaN : cpu1 - cpu0;
   return {
@@ -174,10 +187,12 @@ async function phase(name: string, step: Step, paceMs = 0) {
     serverCpu: serverMs / wall,
     msPerReq: serverMs / result.completed,
     clientCpu: (own.user + own.system) / 1000 / wall,
+    /** The load generator's own event-loop delay: large values would mean the generator, not the server, was late. */
+    genLagMs: lag.max / 1e6,
   };
 }
 
-const bare = await phase("bare action   POST /healthz", async (c) => {
+const bare = await phase("bare action, closed loop  POST /healthz", async (c) => {
   const r = await http.post("/healthz", formOf(items[c]!, "A", "bare"), { Cookie: cookies[c]! });
   return r.status === 200 && r.body.includes('"ok"') ? "ok" : `HTTP ${r.status}`;
 });
@@ -205,9 +220,9 @@ const saveStep: Step = async (c) => {
   if (r.status >= 500) s.ambiguous++;
   return `HTTP ${r.status}`;
 };
-const save = await phase("answer save   POST /assessments/:id/answers", saveStep);
+const save = await phase("answer save, closed loop  POST …/answers", saveStep);
 const phases = [bare, save];
-if (PACE > 0) phases.push(await phase(`answer save, paced (1 per ${PACE} ms per client)`, saveStep, PACE));
+if (PACE > 0) phases.push(await phase(`answer save, paced: 1 per ${PACE} ms per client`, saveStep, PACE));
 const connections = http.sockets.size;
 http.close();
 const loadAfter = load();
@@ -262,7 +277,7 @@ console.log(
     `one item per client; warm-up ${WARMUP} s, measured ${DURATION} s per phase`,
 );
 console.log("");
-const head = ["requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "srv CPU", "ms/req", "gen CPU"];
+const head = ["requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "srv CPU", "ms/req", "gen CPU", "gen lag"];
 console.log(`${"".padEnd(48)}${head.map((h) => h.padStart(9)).join("")}  errors`);
 for (const p of phases) {
   const r = p.result;
@@ -275,19 +290,30 @@ for (const p of phases) {
     `${fmt(p.serverCpu * 100, 0)} %`,
     fmt(p.msPerReq, 2),
     `${fmt(p.clientCpu * 100, 0)} %`,
+    fmt(p.genLagMs, 0),
   ];
   console.log(`${p.name.padEnd(48)}${cols.map((c) => String(c).padStart(9)).join("")}  ${errorText(r)}`);
 }
-const p95 = percentile(save.result.latencies, 95);
+console.log(
+  `(srv CPU: share of one core used by the server; ms/req: server CPU per answered request; gen CPU / gen lag: the load generator's CPU and its worst event-loop delay in ms)`,
+);
+const paced = phases[2];
+const p95 = paced ? percentile(paced.result.latencies, 95) : NaN;
+const closedP95 = percentile(save.result.latencies, 95);
 const ratio = rps(save.result) / rps(bare.result);
 const mark = (ok: boolean) => (ok ? "PASS" : "MISS");
-console.log(
-  `(closed loop: mean latency ≈ ${CLIENTS} clients / req/s, so a p95 under 25 ms needs well over ${fmt(CLIENTS / 0.025, 0)} req/s)`,
-);
 console.log("");
-console.log(`target  save p95 < 25 ms                  ${mark(p95 < 25)}  (${fmt(p95)} ms)`);
+console.log(
+  paced
+    ? `target  save p95 < 25 ms (paced phase)    ${mark(p95 < 25)}  (${fmt(p95)} ms; ${CLIENTS} clients, ${fmt(rps(paced.result), 0)} saves/s)`
+    : "target  save p95 < 25 ms                  not measured (--pace 0)",
+);
 console.log(`target  save req/s ≥ 50 % of bare action  ${mark(ratio >= 0.5)}  (${fmt(ratio * 100, 0)} %)`);
 console.log(`target  0 errors                          ${mark(phases.every((p) => errorCount(p.result) === 0))}`);
+console.log(
+  `info    closed-loop p95: save ${fmt(closedP95)} ms, bare action ${fmt(percentile(bare.result.latencies, 95))} ms ` +
+    `(mean latency ≈ ${CLIENTS} clients ÷ req/s; under 25 ms would take well over ${fmt(CLIENTS / 0.025, 0)} req/s)`,
+);
 console.log(
   `check   every acknowledged save present    ${problems.length === 0 ? "PASS" : "FAIL"}  (${acked} acknowledged saves incl. warm-up on ${items.length} items; ` +
     `${auditTotal} answer.save audit rows; every item holds its last acknowledged value, note and version${ambiguous ? `; ${ambiguous} outcomes unknown` : ""})`,

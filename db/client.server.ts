@@ -3,6 +3,7 @@ import path from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from "kysely";
 import pg from "pg";
+import { checkpointInBackground } from "./checkpoint.server";
 import type { Database } from "./schema";
 
 export type Db = Kysely<Database>;
@@ -26,8 +27,16 @@ export function resolveDbTarget(url: string | undefined = process.env.DATABASE_U
   throw new Error(`DATABASE_URL must start with postgres://, postgresql://, sqlite: or file: (got "${url.slice(0, 20)}…")`);
 }
 
+export interface CreateDbOptions {
+  /**
+   * SQLite files only: checkpoint the WAL on a worker thread instead of inside a commit (see
+   * db/checkpoint.server.ts). For the long-running server; short CLI runs and tests keep SQLite's default.
+   */
+  backgroundCheckpoints?: boolean;
+}
+
 /** The only place that knows the SQL dialect. */
-export function createDb(url: string | undefined = process.env.DATABASE_URL): Db {
+export function createDb(url: string | undefined = process.env.DATABASE_URL, opts: CreateDbOptions = {}): Db {
   const target = resolveDbTarget(url);
   if (target.kind === "postgres") {
     const pool = new pg.Pool({ connectionString: target.url, max: Number(process.env.PG_POOL_MAX || 10) });
@@ -39,7 +48,14 @@ export function createDb(url: string | undefined = process.env.DATABASE_URL): Db
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = NORMAL");
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const checkpoints = opts.backgroundCheckpoints && target.file !== ":memory:" ? checkpointInBackground(sqlite, target.file) : null;
+  const database = withStatementCache(sqlite);
+  const close = database.close;
+  database.close = () => {
+    void checkpoints?.stop();
+    close();
+  };
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
 }
 
 export const STATEMENT_CACHE_SIZE = 500;
