@@ -17,6 +17,7 @@ import { canOnUnit, requireAssessment } from "~/services/assessments.server";
 import { layerComparison } from "~/services/evaluation-view.server";
 import { listFindings, openFollowUps, updateFollowUp } from "~/services/findings.server";
 import { readiness } from "~/services/readiness.server";
+import { ComparisonTable } from "~/components/evaluation/comparison-table";
 import { FindingsCard } from "~/components/evaluation/findings-card";
 import { FOLLOW_UP_STATUSES } from "#db/schema";
 import { stageOpen, todayWib } from "~/services/workbench-rules";
@@ -240,6 +241,8 @@ export default function AssessmentOverview() {
   );
 }
 
+const showJson = (v: unknown) => (v === null || v === undefined ? "–" : JSON.stringify(v));
+
 function EvaluationCard({ evaluation }: { evaluation: NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["evaluation"]> }) {
   const t = useT();
   const locale = useLocale();
@@ -258,29 +261,7 @@ function EvaluationCard({ evaluation }: { evaluation: NonNullable<ReturnType<typ
         ))}
       </ul>
       {evaluation.comparisons.length > 0 ? (
-        <table data-testid="unit-comparisons">
-          <thead>
-            <tr>
-              <th>{t("workbench.items")}</th>
-              <th>{t("eval.teamAnswer")}</th>
-              <th>{t("eval.evaluatorAnswer")}</th>
-              <th>{t("eval.delta")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {evaluation.comparisons.map((c) => (
-              <tr key={c.itemId}>
-                <td>{c.itemId}</td>
-                <td>{c.self === null ? "–" : JSON.stringify(c.self)}</td>
-                <td>
-                  {JSON.stringify(c.evaluator?.value ?? null)}
-                  {c.evaluator?.note ? <div className="small">{c.evaluator.note}</div> : null}
-                </td>
-                <td>{f(c.delta)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ComparisonTable comparisons={evaluation.comparisons} testId="unit-comparisons" formatValue={showJson} />
       ) : null}
     </section>
   );

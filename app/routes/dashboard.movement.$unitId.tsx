@@ -1,12 +1,12 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/require.server";
 import { ChartFigure } from "~/components/charts/chart-figure";
 import { WaterfallChart } from "~/components/charts/waterfall-chart";
 import { useDashT } from "~/components/dashboard/dash-t";
 import dashboardStyles from "~/components/dashboard/dashboard.css?url";
 import { MovementTree } from "~/components/dashboard/movement-tree";
-import { queryString } from "~/components/dashboard/query";
+import { UnitPageCrumbs } from "~/components/dashboard/unit-page-crumbs";
 import { getDb } from "~/db.server";
 import { getLocale } from "~/i18n/locale.server";
 import { unitMovement } from "~/services/dashboard-movement.server";
@@ -24,48 +24,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export default function Movement() {
   const d = useLoaderData<typeof loader>();
   const t = useDashT();
-  const unitHref = `/dashboard/units/${d.unit.id}${queryString({ instrument: d.instrumentId, period: d.to?.periodId ?? null })}`;
   return (
     <div className="dashboard" data-testid="movement">
-      <nav aria-label={t("dash.crumbs")} className="crumbs">
-        <ol>
-          <li>
-            <Link to={`/dashboard${queryString({ org: d.unit.organisationId, instrument: d.instrumentId })}`}>
-              {t("dash.crumb.dashboard")}
-            </Link>
-          </li>
-          <li>
-            <Link to={unitHref}>{d.unit.name}</Link>
-          </li>
-          <li>
-            <span aria-current="page">{t("dash.unit.openMovement")}</span>
-          </li>
-        </ol>
-      </nav>
+      <UnitPageCrumbs unit={d.unit} instrumentId={d.instrumentId} period={d.to?.periodId ?? null} current={t("dash.unit.openMovement")} />
       <h1>{d.title}</h1>
       {d.periods.length >= 2 ? (
         <Form method="get" className="card row no-print" aria-label={t("dash.move.pick")}>
           <input type="hidden" name="instrument" value={d.instrumentId} />
-          <div>
-            <label htmlFor="m-from">{t("dash.move.from")}</label>
-            <select id="m-from" name="from" defaultValue={d.from?.periodId}>
-              {d.periods.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.year}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <label htmlFor="m-to">{t("dash.move.to")}</label>
-            <select id="m-to" name="to" defaultValue={d.to?.periodId}>
-              {d.periods.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.year}
-                </option>
-              ))}
-            </select>
-          </div>
+          <PeriodSelect id="m-from" name="from" label={t("dash.move.from")} periods={d.periods} defaultValue={d.from?.periodId} />
+          <PeriodSelect id="m-to" name="to" label={t("dash.move.to")} periods={d.periods} defaultValue={d.to?.periodId} />
           <div>
             <button type="submit">{t("dash.filter.apply")}</button>
           </div>
@@ -95,6 +62,33 @@ export default function Movement() {
       ) : (
         <p className="muted">{t("dash.move.needTwo")}</p>
       )}
+    </div>
+  );
+}
+
+function PeriodSelect({
+  id,
+  name,
+  label,
+  periods,
+  defaultValue,
+}: {
+  id: string;
+  name: string;
+  label: string;
+  periods: { id: string; year: number }[];
+  defaultValue?: string;
+}) {
+  return (
+    <div>
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={name} defaultValue={defaultValue}>
+        {periods.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.year}
+          </option>
+        ))}
+      </select>
     </div>
   );
 }

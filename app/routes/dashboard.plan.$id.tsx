@@ -1,11 +1,11 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/require.server";
 import { BarsChart } from "~/components/charts/bars-chart";
 import { ChartFigure } from "~/components/charts/chart-figure";
 import { useDashT, type DashKey } from "~/components/dashboard/dash-t";
 import dashboardStyles from "~/components/dashboard/dashboard.css?url";
-import { queryString } from "~/components/dashboard/query";
+import { UnitPageCrumbs } from "~/components/dashboard/unit-page-crumbs";
 import { getDb } from "~/db.server";
 import { formatNumber } from "~/i18n";
 import { getLocale } from "~/i18n/locale.server";
@@ -28,23 +28,13 @@ export default function Plan() {
   const locale = useLocale();
   return (
     <div className="dashboard" data-testid="plan">
-      <nav aria-label={t("dash.crumbs")} className="crumbs">
-        <ol>
-          <li>
-            <Link to={`/dashboard${queryString({ org: d.unit.organisationId, instrument: d.instrumentId })}`}>
-              {t("dash.crumb.dashboard")}
-            </Link>
-          </li>
-          <li>
-            <Link to={`/dashboard/units/${d.unit.id}${queryString({ instrument: d.instrumentId, period: d.period.id })}`}>
-              {d.unit.name} · {d.period.year}
-            </Link>
-          </li>
-          <li>
-            <span aria-current="page">{t("dash.unit.openPlan")}</span>
-          </li>
-        </ol>
-      </nav>
+      <UnitPageCrumbs
+        unit={d.unit}
+        instrumentId={d.instrumentId}
+        period={d.period.id}
+        year={d.period.year}
+        current={t("dash.unit.openPlan")}
+      />
       <h1>{d.title}</h1>
       <p className="big-number">
         {t("dash.plan.current", { total: formatNumber(d.total, locale, 2) })} / {formatNumber(d.max, locale, 2)}

@@ -11,6 +11,7 @@ import { layerComparison } from "~/services/evaluation-view.server";
 import { listFindings } from "~/services/findings.server";
 import { canWriteLayer, releaseLayer, revokeRelease } from "~/services/layers.server";
 import { listSamples, estimateForAssessment } from "~/services/samples.server";
+import { ComparisonTable } from "~/components/evaluation/comparison-table";
 import { DrawSampleForm } from "~/components/evaluation/draw-sample-form";
 import { badRequest, formFailure, formValues, readFormData, ruleFailure } from "~/utils/forms";
 import { drawSampleAction } from "~/services/samples.server";
@@ -160,29 +161,7 @@ export default function EvaluatorAssessment() {
         {d.comparisons.length === 0 ? (
           <p className="muted">{t("eval.noDifferences")}</p>
         ) : (
-          <table data-testid="comparisons">
-            <thead>
-              <tr>
-                <th>{t("workbench.items")}</th>
-                <th>{t("eval.teamAnswer")}</th>
-                <th>{t("eval.evaluatorAnswer")}</th>
-                <th>{t("eval.delta")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.comparisons.map((c) => (
-                <tr key={c.itemId}>
-                  <td>{c.itemId}</td>
-                  <td>{show(c.self)}</td>
-                  <td>
-                    {show(c.evaluator?.value)} <span className="muted">({t(`eval.layer.${c.evaluator?.layer ?? "self"}` as MessageKey)})</span>
-                    {c.evaluator?.note ? <div className="small">{c.evaluator.note}</div> : null}
-                  </td>
-                  <td>{f(c.delta)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ComparisonTable comparisons={d.comparisons} testId="comparisons" formatValue={show} showLayer />
         )}
       </section>
       <section className="card">

@@ -1,6 +1,6 @@
 import fs from "node:fs/promises";
 import type { Db } from "#db/client.server";
-import type { Evidence } from "#db/schema";
+import type { Evidence, EvidenceTable } from "#db/schema";
 import type { Actor } from "~/auth/permissions";
 import { forbidden, notFound } from "~/auth/require.server";
 import { outlineOf } from "~/domain/instrument/outline";
@@ -88,6 +88,27 @@ async function linkItem(db: Db, actor: Actor, ctx: AssessmentContext, evidenceId
     .execute();
 }
 
+type NewEvidence = Pick<EvidenceTable, "kind" | "blob_sha256" | "url" | "name" | "mime" | "size" | "evidence_date">;
+
+/** One new evidence row supporting one item, with its audit entry; runs in the caller's transaction. */
+async function insertEvidence(
+  trx: Db,
+  actor: Actor,
+  ctx: AssessmentContext,
+  opts: EvidenceOptions,
+  input: { itemId: string; now: string; row: NewEvidence; action: string; audited: Record<string, unknown> },
+): Promise<string> {
+  const { itemId, now, row } = input;
+  const id = newId();
+  await trx
+    .insertInto("evidence")
+    .values({ id, assessment_id: ctx.assessment.id, ...row, uploaded_by: actor.id, created_at: now, removed_at: null, removed_by: null })
+    .execute();
+  await linkItem(trx, actor, ctx, id, itemId, now);
+  await audit(trx, actor, ctx, input.action, id, undefined, { ...input.audited, evidenceDate: row.evidence_date, itemIds: [itemId] }, opts);
+  return id;
+}
+
 /**
  * Uploads files as evidence of one item, all or nothing: every file is checked before any is stored.
  * Identical bytes are stored once (one blob); each upload gets its own evidence row (own name, date,
@@ -135,12 +156,10 @@ export async function addFileEvidences(
         .values({ sha256: p.sha256, size: p.bytes.length, mime: p.mime, created_at: now })
         .onConflict((oc) => oc.column("sha256").doNothing())
         .execute();
-      const id = newId();
-      await trx
-        .insertInto("evidence")
-        .values({
-          id,
-          assessment_id: ctx.assessment.id,
+      const id = await insertEvidence(trx, actor, ctx, opts, {
+        itemId,
+        now,
+        row: {
           kind: "file",
           blob_sha256: p.sha256,
           url: null,
@@ -148,23 +167,10 @@ export async function addFileEvidences(
           mime: p.mime,
           size: p.bytes.length,
           evidence_date: date.value,
-          uploaded_by: actor.id,
-          created_at: now,
-          removed_at: null,
-          removed_by: null,
-        })
-        .execute();
-      await linkItem(trx, actor, ctx, id, itemId, now);
-      await audit(
-        trx,
-        actor,
-        ctx,
-        "evidence.upload",
-        id,
-        undefined,
-        { name: p.name, mime: p.mime, size: p.bytes.length, sha256: p.sha256, evidenceDate: date.value, itemIds: [itemId] },
-        opts,
-      );
+        },
+        action: "evidence.upload",
+        audited: { name: p.name, mime: p.mime, size: p.bytes.length, sha256: p.sha256 },
+      });
       ids.push(id);
     }
   });
@@ -200,39 +206,15 @@ export async function addLinkEvidence(
   const date = parseEvidenceDate(input.evidenceDate);
   if (!date.ok) throw new EvidenceError("evidence.invalidDate", "evidenceDate");
   const name = linkName(input.name, parsed.url);
-  const id = newId();
-  await db.transaction().execute(async (trx) => {
-    const now = new Date().toISOString();
-    await trx
-      .insertInto("evidence")
-      .values({
-        id,
-        assessment_id: ctx.assessment.id,
-        kind: "link",
-        blob_sha256: null,
-        url: parsed.url,
-        name,
-        mime: null,
-        size: null,
-        evidence_date: date.value,
-        uploaded_by: actor.id,
-        created_at: now,
-        removed_at: null,
-        removed_by: null,
-      })
-      .execute();
-    await linkItem(trx, actor, ctx, id, itemId, now);
-    await audit(
-      trx,
-      actor,
-      ctx,
-      "evidence.link",
-      id,
-      undefined,
-      { name, url: parsed.url, evidenceDate: date.value, itemIds: [itemId] },
-      opts,
-    );
-  });
+  const id = await db.transaction().execute((trx) =>
+    insertEvidence(trx, actor, ctx, opts, {
+      itemId,
+      now: new Date().toISOString(),
+      row: { kind: "link", blob_sha256: null, url: parsed.url, name, mime: null, size: null, evidence_date: date.value },
+      action: "evidence.link",
+      audited: { name, url: parsed.url },
+    }),
+  );
   return (await loadViews(db, ctx.assessment.id, [id]))[0]!;
 }
 
