@@ -4,6 +4,7 @@ import * as m0001 from "./migrations/2026_11_23_0900_foundation";
 import * as m0002 from "./migrations/2026_11_23_1000_assessments";
 import * as m0003 from "./migrations/2026_11_23_1100_evaluation";
 import * as m0004 from "./migrations/2026_11_23_1200_dashboard_indexes";
+import * as m0005 from "./migrations/2026_11_23_1300_audit_append_only";
 
 // An explicit list (not a folder scan) so the same migrations run from the CLI, the server bundle and tests.
 const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   "2026_11_23_1000_assessments": m0002,
   "2026_11_23_1100_evaluation": m0003,
   "2026_11_23_1200_dashboard_indexes": m0004,
+  "2026_11_23_1300_audit_append_only": m0005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
