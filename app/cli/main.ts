@@ -13,6 +13,9 @@ const HELP = `Cermin command line
   cermin user create --email E --role R (--unit ID|CODE | --org ID|CODE) [--name N]
                                        create a user and print a one-time set-password link
   cermin backup <file>                 consistent copy of the SQLite database (pg_dump command for PostgreSQL)
+  cermin evidence gc [--apply] [--min-age 1h]
+                                       list evidence files no evidence row references (older than
+                                       --min-age); --apply deletes them
   cermin instruments check             validate every instrument content file
   cermin score <instrument> <answers.json> [--json]
                                        score an answers file with the engine
@@ -34,6 +37,11 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       case "user":
         if (sub === "create") return await userCreate(rest, io);
         throw new UsageError(`unknown user command "${sub ?? ""}" (create)`);
+      case "evidence": {
+        if (sub !== "gc") throw new UsageError(`unknown evidence command "${sub ?? ""}" (gc)`);
+        const { evidenceGc } = await import("./evidence-commands");
+        return await evidenceGc(rest, io);
+      }
       case "backup":
         return await backup(sub === undefined ? rest : [sub, ...rest], io);
       case "instruments": {

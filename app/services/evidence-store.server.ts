@@ -63,13 +63,21 @@ export async function prepareFile(file: File, maxBytes = evidenceMaxBytes()): Pr
   return { bytes, sha256: createHash("sha256").update(bytes).digest("hex"), name: decided.name, mime: EVIDENCE_TYPES[decided.type].mime };
 }
 
+const touch = (file: string) =>
+  fs.utimes(file, new Date(), new Date()).then(
+    () => true,
+    () => false,
+  );
+
 /** Stores the bytes once under their hash: temp file in the same directory, fsync, atomic rename. */
 export async function writeBlob(file: PreparedFile): Promise<void> {
   const dir = evidenceDir();
   await fs.mkdir(dir, { recursive: true });
   const target = blobPath(file.sha256);
   const existing = await fs.stat(target).catch(() => null);
-  if (existing?.size === file.bytes.length) return;
+  // An existing blob is touched, so `cermin evidence gc` (evidence-gc.server.ts) sees it in use; if the
+  // collector moved it away meanwhile, the touch fails and the bytes are written afresh.
+  if (existing?.size === file.bytes.length && (await touch(target))) return;
   const tmp = path.join(dir, `.tmp-${randomUUID()}`);
   const handle = await fs.open(tmp, "wx", 0o640);
   try {
