@@ -14,9 +14,18 @@ import type SQLite from "better-sqlite3";
  * fails, the request connection goes back to automatic checkpoints, so the WAL never grows unchecked.
  */
 export interface BackgroundCheckpoints {
-  /** Checkpoints that copied at least one frame, and the last result ([busy, WAL frames, frames checkpointed]). */
-  readonly stats: { runs: number; last: [number, number, number] | null; failed: string | null };
+  /** Checkpoint runs so far and the last one's result. */
+  readonly stats: { runs: number; last: CheckpointResult | null; failed: string | null };
   stop(): Promise<void>;
+}
+
+export interface CheckpointResult {
+  busy: number;
+  /** Frames in the WAL, and how many of them are now in the database file. */
+  log: number;
+  checkpointed: number;
+  /** When this run started (ms since the epoch): it saw every commit made before then. */
+  startedAt: number;
 }
 
 const WORKER = `
@@ -25,8 +34,9 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma("busy_timeout = 1000");
 const timer = setInterval(() => {
+  const startedAt = Date.now();
   const r = db.pragma("wal_checkpoint(PASSIVE)")[0];
-  if (r.checkpointed > 0) parentPort.postMessage([r.busy, r.log, r.checkpointed]);
+  parentPort.postMessage({ busy: r.busy, log: r.log, checkpointed: r.checkpointed, startedAt });
 }, workerData.intervalMs);
 parentPort.on("message", (m) => {
   if (m !== "stop") return;
@@ -50,7 +60,7 @@ export function checkpointInBackground(sqlite: SQLite.Database, file: string, in
     if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
     console.error(`SQLite background checkpoints stopped (${why}); checkpointing on commit again`);
   };
-  worker.on("message", (m: [number, number, number]) => {
+  worker.on("message", (m: CheckpointResult) => {
     stats.runs++;
     stats.last = m;
   });
