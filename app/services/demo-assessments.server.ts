@@ -43,7 +43,7 @@ export function demoAnswers(instrument: Instrument, quality: number, seed: numbe
   return answers;
 }
 
-interface DemoSpec {
+export interface DemoSpec {
   unitId: string;
   organisationId: string;
   periodId: string;
@@ -55,14 +55,16 @@ interface DemoSpec {
 
 /**
  * ZI assessments for the demo: finished ones (with snapshots) for earlier years, so trends and
- * carry-forward have data, and an open one being filled this period.
+ * carry-forward have data, and an open one being filled this period. Returns their ids in `specs` order.
  */
-export async function seedDemoAssessments(db: Db, specs: DemoSpec[], actorId: string): Promise<void> {
+export async function seedDemoAssessments(db: Db, specs: DemoSpec[], actorId: string): Promise<string[]> {
   const frozen = await freezeInstrument(db, "zi-2021");
-  if (!frozen) return;
+  if (!frozen) return [];
   const now = new Date().toISOString();
+  const ids: string[] = [];
   for (const [i, spec] of specs.entries()) {
     const id = newId();
+    ids.push(id);
     const assessment = {
       id,
       organisation_id: spec.organisationId,
@@ -98,4 +100,5 @@ export async function seedDemoAssessments(db: Db, specs: DemoSpec[], actorId: st
     for (let k = 0; k < rows.length; k += 50) await db.insertInto("answer").values(rows.slice(k, k + 50)).execute();
     if (spec.status === "final") await writeSnapshot(db, { assessment, instrument: frozen.instrument }, answers, actorId, now);
   }
+  return ids;
 }

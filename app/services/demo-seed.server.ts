@@ -6,7 +6,8 @@ import type { MembershipRole, OrganisationKind, Unit } from "#db/schema";
 import { hashPassword } from "~/auth/password.server";
 import { newId } from "~/utils/ids";
 import { writeAudit } from "./audit.server";
-import { seedDemoAssessments } from "./demo-assessments.server";
+import { type DemoSpec, seedDemoAssessments } from "./demo-assessments.server";
+import { seedDemoEvaluation } from "./demo-evaluation.server";
 import type { UnitKind } from "./unit-kinds";
 
 export const DEMO_MINISTRY_CODE = "KEMENDEMO";
@@ -175,14 +176,27 @@ export async function seedDemo(db: Db): Promise<DemoLogin[]> {
       logins.push({ role: p.role, email: p.email, password, scope: p.scope });
     }
     const adminId = (await trx.selectFrom("user").select("id").where("email", "=", "admin@cermin.test").executeTakeFirstOrThrow()).id;
-    const specs = [];
+    const specs: DemoSpec[] = [];
     for (const [k, code] of ["KLP-JKT", "KLP-SBY", "BP-MDN", "BP-MKS"].entries()) {
       for (const year of [2023, 2024]) {
-        specs.push({ unitId: units.get(code)!.id, organisationId: ministry, periodId: ministryOrg.periods.get(year)!, year, status: "final" as const, quality: 0.35 + 0.15 * (year - 2023) + 0.1 * k, fraction: 1 });
+        specs.push({ unitId: units.get(code)!.id, organisationId: ministry, periodId: ministryOrg.periods.get(year)!, year, status: "final", quality: 0.35 + 0.15 * (year - 2023) + 0.1 * k, fraction: 1 });
       }
     }
-    specs.push({ unitId: units.get("KLP-JKT")!.id, organisationId: ministry, periodId: ministryOrg.periods.get(2025)!, year: 2025, status: "draft" as const, quality: 0.7, fraction: 0.4 });
-    await seedDemoAssessments(trx, specs, adminId);
+    specs.push({ unitId: units.get("KLP-JKT")!.id, organisationId: ministry, periodId: ministryOrg.periods.get(2025)!, year: 2025, status: "draft", quality: 0.7, fraction: 0.4 });
+    const assessmentIds = await seedDemoAssessments(trx, specs, adminId);
+    const final2024 = (code: string) => assessmentIds[specs.findIndex((s) => s.unitId === units.get(code)!.id && s.year === 2024)]!;
+    // TPI reviewed two 2024 units by area; TPN, to whom the better one was proposed, checked it by risk.
+    // All released, so the self-vs-evaluator chart and the evaluator's gaps have data. Jakarta has no
+    // evaluated past: its 2025 draft is where the evaluation flow is tried from the start.
+    await seedDemoEvaluation(trx, {
+      evaluatorEmail: "evaluator@kemendemo.test",
+      reviews: [
+        { assessmentId: final2024("KLP-SBY"), layer: "internal", strategy: "stratified", size: 12, seed: "demo-tpi-2024-klp-sby" },
+        { assessmentId: final2024("BP-MDN"), layer: "internal", strategy: "stratified", size: 12, seed: "demo-tpi-2024-bp-mdn" },
+        { assessmentId: final2024("BP-MDN"), layer: "external", strategy: "risk", size: 8, seed: "demo-tpn-2024-bp-mdn" },
+      ],
+      followUp: { assessmentId: final2024("KLP-SBY"), byEmail: "koordinator@kemendemo.test", due: "2025-12-31" },
+    });
     await writeAudit(trx, { actorUserId: null, organisationId: null, action: "demo.seed", entityType: "system", entityId: null });
   });
   return logins;

@@ -47,11 +47,11 @@ function withDb<T>(fn: (db: SQLite.Database) => T, readonly = true): T {
 /** Rows of a read-only query. */
 const all = <T>(sql: string, ...args: unknown[]) => withDb((db) => db.prepare(sql).all(...args) as T[]);
 
-/** The (only) sample of a layer with its items in review order. */
+/** This test's sample of a layer (the demo has reviewed samples of its own) with its items in review order. */
 type SampleRow = { id: string; strategy: string; layer: string; seed: string; size: number };
 type SampleItemRow = { id: string; item_id: string; decision: string | null };
 function sampleOf(layer: "internal" | "external") {
-  const [s] = all<SampleRow>("SELECT * FROM sample WHERE layer = ?", layer);
+  const [s] = all<SampleRow>("SELECT * FROM sample WHERE layer = ? AND seed = ?", layer, SEED);
   return { ...s!, items: all<SampleItemRow>("SELECT * FROM sample_item WHERE sample_id = ? ORDER BY position", s!.id) };
 }
 
