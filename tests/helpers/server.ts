@@ -104,13 +104,16 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-const running = new Set<ChildProcess>();
+// Process-wide, not per module: the e2e project runs every test file in one fork, and each file
+// loads this module afresh (one exit listener per file would pile up).
+const shared = globalThis as unknown as { __cerminTestServers?: Set<ChildProcess> };
+const running = (shared.__cerminTestServers ??= new Set<ChildProcess>());
 let exitHookInstalled = false;
 function installExitHook() {
-  if (exitHookInstalled) return;
+  if (exitHookInstalled || process.listeners("exit").some((l) => l.name === "killTestServers")) return;
   exitHookInstalled = true;
   // Last resort when a test file crashes before its afterAll: never leave a server holding a port.
-  process.on("exit", () => {
+  process.on("exit", function killTestServers() {
     for (const child of running) child.kill("SIGKILL");
   });
 }
