@@ -26,11 +26,19 @@ export async function organisationDashboard(db: Db, actor: Actor, query: Dashboa
   const scope = await resolveScope(db, actor, query);
   const trend = await trendByPeriod(db, scope.filter);
   const periods = choosePeriods(scope, trend);
-  // Readiness reads every area node of the period's snapshots anyway: the areas chart takes its sums.
-  const readiness = await readinessChart(db, scope, periods, t, scope.instrument ? areaList(scope.instrument).map((a) => a.id) : []);
-  // Independent queries: concurrent on PostgreSQL's pool (SQLite runs them one after another anyway).
-  const [areas, units, progress, layers] = await Promise.all([
-    areasChart(db, scope, periods, t, readiness && periods.current ? readiness.sums : undefined),
+  // Readiness reads every area node of the period's snapshots anyway: the areas chart takes its sums
+  // (and meanwhile reads the previous period's). Independent queries: concurrent on PostgreSQL's pool,
+  // the readiness pass included (SQLite runs them one after another anyway).
+  const pending = readinessChart(db, scope, periods, t, scope.instrument ? areaList(scope.instrument).map((a) => a.id) : []);
+  const [readiness, areas, units, progress, layers] = await Promise.all([
+    pending,
+    areasChart(
+      db,
+      scope,
+      periods,
+      t,
+      pending.then((r) => (r && periods.current ? r.sums : undefined)),
+    ),
     unitsChart(db, scope, periods, t),
     progressChart(db, scope, t),
     layersChart(db, scope, periods, t),

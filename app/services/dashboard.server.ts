@@ -112,11 +112,15 @@ export async function areasChart(
   scope: DashboardScope,
   periods: PeriodChoice,
   t: DashT,
-  currentSums?: Map<string, { value: number; max: number }>,
+  /** The current period's area sums when the caller reads them anyway (the readiness pass): only the
+   * previous period is then queried here, while that promise settles; undefined — query both. */
+  currentSumsOf?: Promise<Map<string, { value: number; max: number }> | undefined>,
 ): Promise<ChartPayload<{ series: string[]; guides: { label: string; value: number }[] }>> {
   const areas = scope.instrument ? areaList(scope.instrument) : [];
-  const ids = [currentSums ? undefined : periods.current?.id, periods.previous?.id].filter((x): x is string => !!x);
+  const ids = [currentSumsOf ? undefined : periods.current?.id, periods.previous?.id].filter((x): x is string => !!x);
   const sums = await levelSums(db, scope.filter, ids, "area");
+  const currentSums = await currentSumsOf;
+  if (currentSumsOf && !currentSums && periods.current) sums.push(...(await levelSums(db, scope.filter, [periods.current.id], "area")));
   for (const [nodeId, v] of currentSums ?? [])
     sums.push({ periodId: periods.current!.id, nodeId, value: v.value, max: v.max, snapshots: 0 });
   const pct = (periodId: string | undefined, nodeId: string) => {

@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from "kysely";
+import { PostgresAdapter, sql, type RawBuilder } from "kysely";
 import type { Db } from "../client.server";
 import { finalSnapshots, type SnapshotFilter } from "./dashboard";
 
@@ -32,6 +32,18 @@ export interface ReadinessCount {
 /** Same tolerance as the engine's threshold comparisons (domain/scoring/thresholds.ts). */
 const TOLERANCE = 1e-9;
 
+/** The level with the most of `nodes` (at least 3), read as one index range per snapshot; else null. */
+function rangeLevel(nodes: readonly string[], levelOf: ReadonlyMap<string, string>): string | null {
+  const per = new Map<string, number>();
+  for (const id of nodes) {
+    const level = levelOf.get(id);
+    if (level !== undefined) per.set(level, (per.get(level) ?? 0) + 1);
+  }
+  let best: string | null = null;
+  for (const [level, n] of per) if (n >= 3 && (best === null || n > per.get(best)!)) best = level;
+  return best;
+}
+
 /**
  * How many units of a period pass each verdict on its score criteria, and how many miss by exactly
  * one — in the database, from the stored node rows: each snapshot joins the ~20 nodes the criteria
@@ -50,7 +62,9 @@ export async function readinessCounts(
   if (verdicts.every((v) => v.criteria.length === 0)) return { counts: [], sums: new Map() };
   const nodes = [...new Set([...verdicts.flatMap((v) => v.criteria.flatMap((c) => c.nodes)), ...sumNodes])];
   const alias = new Map(nodes.map((id, i) => [id, `n${i}`]));
-  const ref = (id: string, col: "value" | "max") => sql`COALESCE(${sql.ref(`${alias.get(id)!}.${col}`)}, 0)`;
+  const range = db.getExecutor().adapter instanceof PostgresAdapter ? rangeLevel(nodes, levelOf) : null;
+  const ref = (id: string, col: "value" | "max") =>
+    sql`COALESCE(${sql.ref(range === null ? `${alias.get(id)!}.${col}` : `v.${alias.get(id)!}_${col}`)}, 0)`;
   const sum = (ids: string[], col: "value" | "max") =>
     sql.join(
       ids.map((id) => ref(id, col)),
@@ -63,13 +77,30 @@ export async function readinessCounts(
 
   const cols = verdicts.map((v, vi) => v.criteria.map((_c, ci) => `f${vi}_${ci}`));
   const ids = finalSnapshots(db, f).where("a.period_id", "=", periodId).select("s.id as sid");
-  const joins = nodes.map(
-    (id) =>
-      sql`LEFT JOIN score_snapshot_node ${sql.id(alias.get(id)!)} ON ${sql.ref(`${alias.get(id)!}.snapshot_id`)} = t.sid AND ${sql.ref(`${alias.get(id)!}.level`)} = ${levelOf.get(id) ?? ""} AND ${sql.ref(`${alias.get(id)!}.node_id`)} = ${id}`,
-  );
+  const probe = (id: string) =>
+    sql`LEFT JOIN score_snapshot_node ${sql.id(alias.get(id)!)} ON ${sql.ref(`${alias.get(id)!}.snapshot_id`)} = t.sid AND ${sql.ref(`${alias.get(id)!}.level`)} = ${levelOf.get(id) ?? ""} AND ${sql.ref(`${alias.get(id)!}.node_id`)} = ${id}`;
   const flags = verdicts.flatMap((v, vi) => v.criteria.map((c, ci) => sql`${flag(c)} AS ${sql.id(cols[vi]![ci]!)}`));
   sumNodes.forEach((id, k) => flags.push(sql`${ref(id, "value")} AS ${sql.id(`val${k}`)}`, sql`${ref(id, "max")} AS ${sql.id(`max${k}`)}`));
-  const perSnapshot = sql`SELECT t.sid, ${sql.join(flags)} FROM (${ids}) t ${sql.join(joins, sql` `)}`;
+  let perSnapshot: RawBuilder<unknown>;
+  if (range === null) {
+    perSnapshot = sql`SELECT t.sid, ${sql.join(flags)} FROM (${ids}) t ${sql.join(nodes.map(probe), sql` `)}`;
+  } else {
+    // PostgreSQL: one probe per node costs a planner ~20 joins to order and an index descent each per
+    // snapshot. The nodes of the level read most (the areas) come instead from one index range per
+    // snapshot, pivoted back into one column per node (v.nK_value / v.nK_max) by a GROUP BY; the
+    // other nodes keep their probe (one row each, so MAX() is their value).
+    const pivot = nodes.flatMap((id) => {
+      const a = alias.get(id)!;
+      const col = (c: "value" | "max") =>
+        levelOf.get(id) === range
+          ? sql`MAX(CASE WHEN r.node_id = ${id} THEN ${sql.ref(`r.${c}`)} END) AS ${sql.id(`${a}_${c}`)}`
+          : sql`MAX(${sql.ref(`${a}.${c}`)}) AS ${sql.id(`${a}_${c}`)}`;
+      return [col("value"), col("max")];
+    });
+    const others = nodes.filter((id) => levelOf.get(id) !== range).map(probe);
+    const pivoted = sql`SELECT t.sid, ${sql.join(pivot)} FROM (${ids}) t ${sql.join(others, sql` `)} LEFT JOIN score_snapshot_node r ON r.snapshot_id = t.sid AND r.level = ${range} GROUP BY t.sid`;
+    perSnapshot = sql`SELECT v.sid, ${sql.join(flags)} FROM (${pivoted}) v`;
+  }
 
   const outer: RawBuilder<unknown>[] = [sql`COUNT(*) AS units`];
   cols.forEach((vc, vi) => {

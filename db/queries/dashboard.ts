@@ -196,7 +196,7 @@ const openPeriods = (db: Db, f: SnapshotFilter) =>
 
 /**
  * Open (not yet final) assessments of open periods in scope, with their answered and confirmed counts.
- * The answers are counted per assessment in a derived table that walks answer_progress_idx in
+ * The answers are counted per assessment in a derived table that walks answer_self_answered_idx in
  * assessment order (a streaming aggregate, no sort of the answer rows).
  */
 export function openProgressQuery(db: Db, f: SnapshotFilter, itemCounts: ReadonlyMap<string, number>) {
@@ -217,7 +217,8 @@ export function openProgressQuery(db: Db, f: SnapshotFilter, itemCounts: Readonl
       eb.fn.sum<number>(eb.case().when("x.carried_over", "=", 0).then(1).else(0).end()).as("confirmed"),
     ])
     .where("x.assessment_id", "in", open)
-    .where("x.layer", "=", "self")
+    // Literals, not parameters: SQLite matches a partial index (answer_self_answered_idx) only so.
+    .where("x.layer", "=", sql.lit("self"))
     .where("x.value_json", "is not", null)
     .groupBy("x.assessment_id");
   return db
