@@ -28,6 +28,8 @@ export type Action =
   | "organisation.create"
   | "organisation.read"
   | "organisation.update"
+  /** System admins only: no role grants it. */
+  | "organisation.archive"
   | "unit.read"
   | "unit.manage"
   | "user.read"

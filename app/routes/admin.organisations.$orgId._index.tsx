@@ -3,15 +3,16 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { z } from "zod";
 import { can } from "~/auth/permissions";
 import { forbidden, requireUser } from "~/auth/require.server";
-import { Field, FormAlert, SelectField, feedbackFor } from "~/components/form";
+import { type ActionFeedback, Field, FormAlert, SelectField, feedbackFor } from "~/components/form";
 import { OrganisationKindOptions } from "~/components/options";
 import { UnitKindOptions, UnitTree } from "~/components/unit-tree";
 import { getDb } from "~/db.server";
-import { useT } from "~/i18n/use-t";
-import { getOrganisation, updateOrganisation } from "~/services/organisations.server";
+import { formatDate } from "~/i18n";
+import { useLocale, useT } from "~/i18n/use-t";
+import { archiveInfo, countMembers, getOrganisation, setOrganisationArchived, updateOrganisation } from "~/services/organisations.server";
 import { buildTree, createUnit, flattenTree, listUnits, moveUnit, renameUnit, setUnitArchived } from "~/services/units.server";
 import { badRequest, formFailure, type FormFailure, formValues, parseForm, readFormData, ruleFailure } from "~/utils/forms";
-import { IdSchema, OptionalIdSchema, OrganisationSchema, UnitFieldsSchema } from "~/utils/schemas";
+import { IdSchema, OptionalIdSchema, OrganisationArchiveSchema, OrganisationRestoreSchema, OrganisationSchema, UnitFieldsSchema } from "~/utils/schemas";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -22,8 +23,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const units = await listUnits(db, user, org.id, { action: "unit.manage", includeArchived: showArchived });
   if (units.length === 0 && !can(user, "unit.manage", scope)) throw forbidden();
   const tree = buildTree(units);
+  const canArchive = can(user, "organisation.archive", { type: "system" });
+  const memberCount = canArchive ? await countMembers(db, org.id) : 0;
   return {
     org,
+    archived: await archiveInfo(db, org),
+    canArchive,
+    memberCount,
     tree,
     moveTargets: flattenTree(tree)
       .filter((u) => !u.archived_at)
@@ -34,7 +40,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-const IntentSchema = z.enum(["update-org", "add-unit", "rename-unit", "move-unit", "archive-unit", "restore-unit"]);
+const IntentSchema = z.enum(["update-org", "archive-org", "restore-org", "add-unit", "rename-unit", "move-unit", "archive-unit", "restore-unit"]);
 const UnitRefSchema = z.object({ unitId: IdSchema });
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -54,6 +60,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
         if (!parsed.ok) return fail(parsed);
         await updateOrganisation(db, user, org.id, parsed.value);
         break;
+      }
+      case "archive-org":
+      case "restore-org": {
+        // System admins only: checked here before the form is validated (the service checks again).
+        if (!can(user, "organisation.archive", { type: "system" })) throw forbidden();
+        const archive = intent === "archive-org";
+        const parsed = parseForm(formData, archive ? OrganisationArchiveSchema : OrganisationRestoreSchema);
+        if (!parsed.ok) return fail(parsed);
+        await setOrganisationArchived(db, user, org.id, archive, parsed.value.reason);
+        return data({ ok: true as const, intent, message: archive ? ("orgs.archivedDone" as const) : ("orgs.restoredDone" as const) });
       }
       case "add-unit": {
         const parsed = parseForm(formData, UnitFieldsSchema.extend({ parentId: OptionalIdSchema }));
@@ -101,15 +117,27 @@ export default function OrganisationDetail() {
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const t = useT();
+  const locale = useLocale();
   const orgFeedback = feedbackFor(actionData, "update-org");
   const addFeedback = feedbackFor(actionData, "add-unit");
-  const otherFeedback = actionData && !["update-org", "add-unit"].includes(actionData.intent ?? "") ? feedbackFor(actionData) : undefined;
+  const archiveIntent = d.archived ? "restore-org" : "archive-org";
+  const archiveFeedback = actionData && ["archive-org", "restore-org"].includes(actionData.intent ?? "") ? feedbackFor(actionData) : undefined;
+  const otherFeedback = actionData && !["update-org", "add-unit", "archive-org", "restore-org"].includes(actionData.intent ?? "") ? feedbackFor(actionData) : undefined;
   return (
     <>
       <p>
         <Link to="/admin/organisations">← {t("orgs.title")}</Link>
       </p>
-      <h1>{t("org.title", { name: d.org.name })}</h1>
+      <h1>
+        {t("org.title", { name: d.org.name })}
+        {d.archived ? <span className="tag">{t("common.archived")}</span> : null}
+      </h1>
+      {d.archived ? (
+        <p className="alert alert-error" role="status">
+          {t("orgs.archivedBanner", { date: formatDate(d.archived.at, locale) })}
+          {d.archived.reason ? ` ${t("orgs.archivedReason", { reason: d.archived.reason })}` : null}
+        </p>
+      ) : null}
       <p>
         {d.canManagePeriods ? <Link to={`/admin/organisations/${d.org.id}/periods`}>{t("org.periods")}</Link> : null}
         {" · "}
@@ -132,6 +160,7 @@ export default function OrganisationDetail() {
           </Form>
         </section>
       ) : null}
+      {d.canArchive ? <ArchiveOrganisation archived={d.archived !== null} memberCount={d.memberCount} intent={archiveIntent} feedback={archiveFeedback} /> : null}
       <section className="card">
         <h2>{t("org.unitTree")}</h2>
         <FormAlert feedback={otherFeedback} />
@@ -165,5 +194,56 @@ export default function OrganisationDetail() {
         </Form>
       </section>
     </>
+  );
+}
+
+/** Archive (with the consequence spelled out, a reason and a confirmation) or restore (with a reason). */
+function ArchiveOrganisation({ archived, memberCount, intent, feedback }: { archived: boolean; memberCount: number; intent: string; feedback: ActionFeedback | undefined }) {
+  const t = useT();
+  const reasonError = feedback?.fieldErrors?.reason;
+  const confirmError = feedback?.fieldErrors?.confirm;
+  return (
+    <section className="card">
+      <h2>{archived ? t("orgs.restoreTitle") : t("orgs.archiveTitle")}</h2>
+      <FormAlert feedback={feedback} />
+      <details open={feedback !== undefined && !feedback.ok}>
+        <summary>{archived ? t("orgs.restore") : t("orgs.archive")}</summary>
+        <p>{archived ? t("orgs.restoreConsequence", { count: memberCount }) : t("orgs.archiveConsequence", { count: memberCount })}</p>
+        <Form method="post">
+          <input type="hidden" name="intent" value={intent} />
+          <div>
+            <label htmlFor="archive-reason">{t("orgs.reason")}</label>
+            <textarea
+              id="archive-reason"
+              name="reason"
+              required
+              minLength={3}
+              maxLength={1000}
+              defaultValue={feedback?.values?.reason ?? ""}
+              aria-invalid={reasonError ? true : undefined}
+              aria-describedby={reasonError ? "archive-reason-error" : undefined}
+            />
+            {reasonError ? (
+              <p className="field-error" id="archive-reason-error">
+                {t(reasonError)}
+              </p>
+            ) : null}
+          </div>
+          {archived ? null : (
+            <div>
+              <label>
+                <input type="checkbox" name="confirm" value="yes" required aria-invalid={confirmError ? true : undefined} /> {t("orgs.archiveConfirm")}
+              </label>
+              {confirmError ? <p className="field-error">{t(confirmError)}</p> : null}
+            </div>
+          )}
+          <p>
+            <button type="submit" className={archived ? "secondary" : "danger"}>
+              {archived ? t("orgs.restore") : t("orgs.archive")}
+            </button>
+          </p>
+        </Form>
+      </details>
+    </section>
   );
 }

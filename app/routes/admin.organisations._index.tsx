@@ -1,5 +1,5 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { can, scopesFor } from "~/auth/permissions";
 import { forbidden, requireUser } from "~/auth/require.server";
 import { Field, FormAlert, SelectField, feedbackFor } from "~/components/form";
@@ -7,16 +7,24 @@ import { getDb } from "~/db.server";
 import type { MessageKey } from "~/i18n";
 import { OrganisationKindOptions } from "~/components/options";
 import { useT } from "~/i18n/use-t";
-import { createOrganisation, listOrganisations } from "~/services/organisations.server";
+import { countArchivedOrganisations, createOrganisation, listOrganisations } from "~/services/organisations.server";
 import { badRequest, parseForm, readFormData } from "~/utils/forms";
 import { OrganisationSchema } from "~/utils/schemas";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   if (!user.isAdmin && scopesFor(user, "unit.manage").length === 0) throw forbidden();
-  const orgs = await listOrganisations(getDb(), user);
+  const db = getDb();
+  // Archived organisations are hidden by default and, when shown, listed after the active ones.
+  // Only system admins ever see them: members of an archived organisation have lost their roles there.
+  const showArchived = user.isAdmin && new URL(request.url).searchParams.get("archived") === "1";
+  const orgs = await listOrganisations(db, user, { includeArchived: showArchived });
   const managed = orgs.filter((o) => user.isAdmin || scopesFor(user, "unit.manage").some((m) => m.organisationId === o.id));
-  return { orgs: managed, canCreate: can(user, "organisation.create", { type: "system" }) };
+  return {
+    orgs: managed,
+    canCreate: can(user, "organisation.create", { type: "system" }),
+    archivedCount: user.isAdmin ? await countArchivedOrganisations(db) : 0,
+  };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -29,7 +37,9 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Organisations() {
-  const { orgs, canCreate } = useLoaderData<typeof loader>();
+  const { orgs, canCreate, archivedCount } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const showArchived = params.get("archived") === "1";
   const feedback = feedbackFor(useActionData<typeof action>());
   const t = useT();
   return (
@@ -46,22 +56,29 @@ export default function Organisations() {
                 <th>{t("common.kind")}</th>
                 <th>{t("common.code")}</th>
                 <th>{t("orgs.unitCount")}</th>
+                <th>{t("common.status")}</th>
               </tr>
             </thead>
             <tbody>
               {orgs.map((o) => (
-                <tr key={o.id}>
+                <tr key={o.id} className={o.archived_at ? "muted" : undefined}>
                   <td>
                     <Link to={`/admin/organisations/${o.id}`}>{o.name}</Link>
                   </td>
                   <td>{t(`orgKind.${o.kind}` as MessageKey)}</td>
                   <td>{o.code ?? "–"}</td>
                   <td>{o.unitCount}</td>
+                  <td>{o.archived_at ? <span className="tag">{t("common.archived")}</span> : t("common.active")}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         )}
+        {archivedCount > 0 ? (
+          <p>
+            <Link to={showArchived ? "?" : "?archived=1"}>{showArchived ? t("orgs.hideArchived") : t("orgs.showArchived", { count: archivedCount })}</Link>
+          </p>
+        ) : null}
       </section>
       {canCreate ? (
         <section className="card">

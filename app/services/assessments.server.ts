@@ -6,6 +6,7 @@ import type { Instrument } from "~/domain/instrument/schema";
 import { newId } from "~/utils/ids";
 import { writeAudit } from "./audit.server";
 import { freezeInstrument, getFrozenInstrument } from "./frozen-instruments.server";
+import { assertOrganisationActive } from "./organisations.server";
 
 export class AssessmentRuleError extends Error {
   constructor(
@@ -227,6 +228,7 @@ export async function createAssessments(db: Db, actor: Actor, input: CreateInput
     if (u.organisation_id !== period.organisation_id) throw new AssessmentRuleError("assessments.wrongOrganisation");
     if (!canOnUnit(actor, "assessment.create", u)) throw forbidden();
   }
+  await assertOrganisationActive(db, period.organisation_id);
   const frozen = await freezeInstrument(db, input.instrumentId);
   if (!frozen) throw new AssessmentRuleError("assessments.unknownInstrument");
   const itemIds = new Set(itemIdsOf(frozen.instrument));

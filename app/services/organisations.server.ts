@@ -7,8 +7,29 @@ import { writeAudit } from "./audit.server";
 
 const orgScope = (organisationId: string) => ({ type: "scope" as const, scope: { organisationId, unitPath: null } });
 
-/** Organisations the actor may read: all for the system admin, else those where they hold a role. */
-export async function listOrganisations(db: Db, actor: Actor): Promise<(Organisation & { unitCount: number })[]> {
+export class OrganisationRuleError extends Error {
+  constructor(public readonly key: "orgs.archivedReadOnly" | "orgs.alreadyArchived" | "orgs.notArchived") {
+    super(key);
+  }
+}
+
+/** The one guard for creating things (periods, assessments, units, users, memberships) inside an organisation. */
+export async function assertOrganisationActive(db: Db, organisationId: string): Promise<void> {
+  const org = await db.selectFrom("organisation").select("archived_at").where("id", "=", organisationId).executeTakeFirst();
+  if (!org) throw notFound();
+  if (org.archived_at) throw new OrganisationRuleError("orgs.archivedReadOnly");
+}
+
+/**
+ * Organisations the actor may read: all for the system admin, else those where they hold a role
+ * (loadActor already drops memberships of archived organisations). Archived ones only on request,
+ * then after the active ones.
+ */
+export async function listOrganisations(
+  db: Db,
+  actor: Actor,
+  opts: { includeArchived?: boolean } = {},
+): Promise<(Organisation & { unitCount: number })[]> {
   let q = db
     .selectFrom("organisation")
     .leftJoin("unit", (j) => j.onRef("unit.organisation_id", "=", "organisation.id").on("unit.archived_at", "is", null))
@@ -21,8 +42,9 @@ export async function listOrganisations(db: Db, actor: Actor): Promise<(Organisa
     if (ids.length === 0) return [];
     q = q.where("organisation.id", "in", ids);
   }
+  if (!opts.includeArchived) q = q.where("organisation.archived_at", "is", null);
   const rows = await q.execute();
-  return rows.map((r) => ({ ...r, unitCount: Number(r.unitCount) }));
+  return rows.map((r) => ({ ...r, unitCount: Number(r.unitCount) })).sort((a, b) => Number(a.archived_at !== null) - Number(b.archived_at !== null));
 }
 
 /** One organisation, 404 when missing and 403 when out of scope. */
@@ -58,5 +80,58 @@ export async function updateOrganisation(
   await db.transaction().execute(async (trx) => {
     await trx.updateTable("organisation").set(input).where("id", "=", id).execute();
     await writeAudit(trx, { actorUserId: actor.id, organisationId: id, action: "organisation.update", entityType: "organisation", entityId: id, before, after: { ...before, ...input } });
+  });
+}
+
+/** Counts archived organisations, for the "show archived" toggle (system admins only see them). */
+export async function countArchivedOrganisations(db: Db): Promise<number> {
+  const row = await db.selectFrom("organisation").select((eb) => eb.fn.countAll<number>().as("n")).where("archived_at", "is not", null).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** People holding any role in the organisation: those who lose access when it is archived. */
+export async function countMembers(db: Db, organisationId: string): Promise<number> {
+  const row = await db.selectFrom("membership").select((eb) => eb.fn.count<number>("user_id").distinct().as("n")).where("organisation_id", "=", organisationId).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** When and why the organisation was archived (from the audit log), or null while it is active. */
+export async function archiveInfo(db: Db, org: Organisation): Promise<{ at: string; reason: string | null } | null> {
+  if (!org.archived_at) return null;
+  const row = await db
+    .selectFrom("audit_log")
+    .select("reason")
+    .where("entity_type", "=", "organisation")
+    .where("entity_id", "=", org.id)
+    .where("action", "=", "organisation.archive")
+    .orderBy("at", "desc")
+    .executeTakeFirst();
+  return { at: org.archived_at, reason: row?.reason ?? null };
+}
+
+/**
+ * System admins only. Archiving keeps every row (periods, assessments, evidence, memberships);
+ * members simply lose access while it lasts (loadActor ignores their memberships), and nothing new
+ * can be created inside it. The reason is mandatory and goes to the audit log.
+ */
+export async function setOrganisationArchived(db: Db, actor: Actor, id: string, archived: boolean, reason: string): Promise<void> {
+  requirePermission(actor, "organisation.archive", { type: "system" });
+  const org = await db.selectFrom("organisation").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!org) throw notFound();
+  if (archived && org.archived_at) throw new OrganisationRuleError("orgs.alreadyArchived");
+  if (!archived && !org.archived_at) throw new OrganisationRuleError("orgs.notArchived");
+  const archivedAt = archived ? new Date().toISOString() : null;
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable("organisation").set({ archived_at: archivedAt }).where("id", "=", id).execute();
+    await writeAudit(trx, {
+      actorUserId: actor.id,
+      organisationId: id,
+      action: archived ? "organisation.archive" : "organisation.restore",
+      entityType: "organisation",
+      entityId: id,
+      before: { archived_at: org.archived_at },
+      after: { archived_at: archivedAt },
+      reason,
+    });
   });
 }

@@ -5,6 +5,7 @@ import type { Actor } from "~/auth/permissions";
 import { notFound } from "~/auth/require.server";
 import { newId } from "~/utils/ids";
 import { writeAudit } from "./audit.server";
+import { assertOrganisationActive } from "./organisations.server";
 
 export interface PeriodInput {
   year: number;
@@ -35,6 +36,7 @@ export async function listPeriods(db: Db, actor: Actor, organisationId: string):
 
 export async function createPeriod(db: Db, actor: Actor, organisationId: string, input: PeriodInput): Promise<Period> {
   requirePermission(actor, "period.manage", scopeOf(organisationId));
+  await assertOrganisationActive(db, organisationId);
   if (!windowsInOrder(input)) throw new PeriodRuleError("periods.windowOrder");
   const exists = await db.selectFrom("period").select("id").where("organisation_id", "=", organisationId).where("year", "=", input.year).executeTakeFirst();
   if (exists) throw new PeriodRuleError("periods.duplicateYear");

@@ -4,6 +4,7 @@ import { can, type Actor } from "~/auth/permissions";
 import { forbidden, notFound, requirePermission } from "~/auth/require.server";
 import { newId } from "~/utils/ids";
 import { writeAudit } from "./audit.server";
+import { assertOrganisationActive } from "./organisations.server";
 
 import type { UnitKind } from "./unit-kinds";
 
@@ -78,6 +79,7 @@ export async function createUnit(
   } else {
     requirePermission(actor, "unit.manage", { type: "scope", scope: { organisationId: input.organisationId, unitPath: null } });
   }
+  await assertOrganisationActive(db, input.organisationId);
   const unit: Unit = {
     id,
     organisation_id: input.organisationId,

@@ -7,6 +7,7 @@ import { forbidden, notFound } from "~/auth/require.server";
 import { destroyAllSessions, hashToken } from "~/auth/session.server";
 import { newId } from "~/utils/ids";
 import { writeAudit } from "./audit.server";
+import { assertOrganisationActive } from "./organisations.server";
 
 import { PASSWORD_LINK_HOURS } from "~/utils/constants";
 export { PASSWORD_LINK_HOURS };
@@ -163,6 +164,7 @@ export interface CreateUserInput {
 export async function createUser(db: Db, actor: Actor, input: CreateUserInput): Promise<{ user: User; token: string }> {
   const scope = await scopeOfTarget(db, input.organisationId, input.unitId);
   if (!can(actor, "membership.manage", { type: "scope", scope })) throw new UserRuleError("users.membershipOutOfScope");
+  await assertOrganisationActive(db, input.organisationId);
   const email = input.email.trim().toLowerCase();
   const taken = await db.selectFrom("user").select("id").where("email", "=", email).executeTakeFirst();
   if (taken) throw new UserRuleError("users.emailTaken");
@@ -238,6 +240,7 @@ export async function addMembership(
   await getUserView(db, actor, userId);
   const scope = await scopeOfTarget(db, input.organisationId, input.unitId);
   if (!can(actor, "membership.manage", { type: "scope", scope })) throw new UserRuleError("users.membershipOutOfScope");
+  await assertOrganisationActive(db, input.organisationId);
   let dup = db
     .selectFrom("membership")
     .select("id")

@@ -39,6 +39,16 @@ export const PeriodSchema = PeriodWindowsSchema.extend({
   year: z.coerce.number({ message: "error.invalidYear" }).int("error.invalidYear").min(2000, "error.invalidYear").max(2100, "error.invalidYear"),
 });
 
+/** Restoring an organisation: a written reason, logged. */
+export const OrganisationRestoreSchema = z.object({
+  reason: z.string({ required_error: "orgs.reasonRequired" }).trim().min(3, "orgs.reasonRequired").max(1000, "error.tooLong"),
+});
+
+/** Archiving one also needs the consequence (members lose access) explicitly confirmed. */
+export const OrganisationArchiveSchema = OrganisationRestoreSchema.extend({
+  confirm: z.literal("yes", { errorMap: () => ({ message: "orgs.archiveConfirmRequired" }) }),
+});
+
 export { id as IdSchema, optionalId as OptionalIdSchema };
 
 /** One <select> value names the organisation and optionally a unit: "orgId" or "orgId/unitId". */

@@ -126,3 +126,54 @@ test("org admin builds units, adds a user, and the user sets a password and sign
   await page.reload();
   expect(await page.getByTestId("users").locator("tr", { hasText: NEW_USER.email }).textContent()).toContain("Aktif");
 });
+
+test("a system admin archives an organisation (its admin loses access) and restores it", async () => {
+  const REGENCY = "Pemerintah Kabupaten Contoh (Demo)";
+  const sys = loginFor(server.logins, "admin");
+  const regencyAdmin = loginFor(server.logins, "org_admin", "kabdemo");
+  const { page } = await newSession(browser, server.baseUrl);
+  await loginViaForm(page, sys.email, sys.password);
+  await page.getByTestId("main-menu").getByRole("link", { name: "Instansi" }).click();
+  await page.getByRole("link", { name: REGENCY }).click();
+  await page.getByRole("heading", { level: 1, name: `Instansi: ${REGENCY}` }).waitFor();
+  await waitForHydration(page);
+
+  const archive = page.locator("section", { has: page.getByRole("heading", { level: 2, name: "Arsipkan instansi" }) });
+  await archive.locator("summary").click();
+  expect(await archive.textContent()).toContain("anggota instansi ini kehilangan akses");
+  await archive.getByLabel("Alasan (dicatat di log audit)").fill("Uji arsip E2E");
+  await archive.getByLabel("Saya mengerti bahwa semua anggota instansi ini kehilangan akses.").check();
+  await screenshot(page, "e2e-org-archive-confirm");
+  await archive.getByRole("button", { name: "Arsipkan instansi" }).click();
+  await page.getByRole("status").filter({ hasText: "Instansi diarsipkan." }).waitFor();
+  await page.getByText("Alasan: Uji arsip E2E").waitFor();
+  await page.getByRole("heading", { level: 2, name: "Pulihkan instansi" }).waitFor();
+
+  // Hidden from the list by default, shown (marked) on request.
+  await page.getByTestId("main-menu").getByRole("link", { name: "Instansi" }).click();
+  await page.getByRole("heading", { level: 1, name: "Instansi" }).waitFor();
+  expect(await page.getByRole("link", { name: REGENCY }).count()).toBe(0);
+  await page.getByRole("link", { name: "Tampilkan instansi yang diarsipkan (1)" }).click();
+  const row = page.locator("tr", { hasText: REGENCY });
+  await row.waitFor();
+  expect(await row.textContent()).toContain("Diarsipkan");
+  await screenshot(page, "e2e-org-archive-list");
+
+  // The regency's own admin no longer sees it.
+  const other = await newSession(browser, server.baseUrl);
+  await loginViaForm(other.page, regencyAdmin.email, regencyAdmin.password);
+  await other.page.goto(`${server.baseUrl}/units`);
+  expect(await other.page.locator("main").textContent()).not.toContain(REGENCY);
+
+  // Restore, with a reason; access comes back.
+  await page.getByRole("link", { name: REGENCY }).click();
+  await page.getByRole("heading", { level: 1, name: `Instansi: ${REGENCY}` }).waitFor();
+  await waitForHydration(page);
+  const restore = page.locator("section", { has: page.getByRole("heading", { level: 2, name: "Pulihkan instansi" }) });
+  await restore.locator("summary").click();
+  await restore.getByLabel("Alasan (dicatat di log audit)").fill("Uji pulihkan E2E");
+  await restore.getByRole("button", { name: "Pulihkan" }).click();
+  await page.getByRole("status").filter({ hasText: "Instansi dipulihkan." }).waitFor();
+  await other.page.reload();
+  expect(await other.page.locator("main").textContent()).toContain(REGENCY);
+});
