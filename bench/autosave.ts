@@ -22,14 +22,16 @@
  * Flags (or env): --clients N (BENCH_CLIENTS, 50), --duration S (BENCH_DURATION, 10, per phase),
  * --warmup S (BENCH_WARMUP, 2), --pace MS (BENCH_PACE, 100; 0 skips phase 3), --max-requests N
  * (per phase, 1e6), --no-build (serve a stale build), --cpu-prof DIR (server runs with --cpu-prof;
- * .cpuprofile in DIR), --keep (keep DATA_DIR).
+ * .cpuprofile in DIR), --keep (keep DATA_DIR), --database-url URL (BENCH_DATABASE_URL: an empty
+ * PostgreSQL database instead of SQLite, e.g. under `.ci/pg.sh`: `.ci/pg.sh sh -c 'npm run
+ * bench:autosave -- --database-url "$TEST_DATABASE_URL"'`).
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import Database from "better-sqlite3";
+import { createDb, type Db } from "#db/client.server";
 import { parseInstrument } from "~/domain/instrument/parse";
 import { itemsWithGroups } from "~/domain/instrument/tree";
 import { loginFor } from "../tests/helpers/server";
@@ -46,6 +48,7 @@ const { values: args } = parseArgs({
     "cpu-prof": { type: "string" },
     keep: { type: "boolean", default: false },
     pace: { type: "string", default: process.env.BENCH_PACE ?? "100" },
+    "database-url": { type: "string", default: process.env.BENCH_DATABASE_URL ?? "" },
   },
 });
 const CLIENTS = Math.max(1, Math.floor(Number(args.clients)));
@@ -78,7 +81,9 @@ if (state === "missing" || (state === "stale" && !args["no-build"])) {
   build();
 }
 const cpuProfDir = args["cpu-prof"] ? path.resolve(args["cpu-prof"]) : null;
-const server = await startBenchServer({ nodeArgs: cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`] : [] });
+const databaseUrl = args["database-url"] || undefined;
+if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new Error("--database-url must be a postgres:// URL (SQLite is the default)");
+const server = await startBenchServer({ nodeArgs: cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`] : [], databaseUrl });
 const http = new Client(new URL(server.baseUrl), CLIENTS);
 
 // ── the demo assessment, its items, what is stored now ────────────────────────────────────────
@@ -94,34 +99,39 @@ interface ItemState {
   ambiguous: number;
 }
 const SAVE_ACTIONS = ["answer.save", "answer.confirm"];
-const auditCounts = (db: Database.Database, assessmentId: string) =>
-  db
-    .prepare(
-      "select action, entity_id as entityId, count(*) as n from audit_log where action in (?, ?) and entity_id like ? group by action, entity_id",
-    )
-    .all(...SAVE_ACTIONS, `${assessmentId}:%`) as { action: string; entityId: string; n: number }[];
+const auditCounts = async (db: Db, assessmentId: string) =>
+  (
+    await db
+      .selectFrom("audit_log")
+      .select(["action", "entity_id as entityId", (eb) => eb.fn.countAll<number | string>().as("n")])
+      .where("action", "in", SAVE_ACTIONS)
+      .where("entity_id", "like", `${assessmentId}:%`)
+      .groupBy(["action", "entity_id"])
+      .execute()
+  ).map((r) => ({ action: r.action, entityId: r.entityId, n: Number(r.n) }));
 
-const db0 = new Database(server.dbFile, { readonly: true });
-const assessment = db0
-  .prepare(
-    "select a.id, a.instrument_hash as hash from assessment a join unit u on u.id = a.unit_id where u.code = 'KLP-JKT' and a.status = 'draft'",
-  )
-  .get() as { id: string; hash: string } | undefined;
+const db0 = createDb(server.dbUrl);
+const assessment = await db0
+  .selectFrom("assessment as a")
+  .innerJoin("unit as u", "u.id", "a.unit_id")
+  .select(["a.id", "a.instrument_hash as hash"])
+  .where("u.code", "=", "KLP-JKT")
+  .where("a.status", "=", "draft")
+  .executeTakeFirst();
 if (!assessment) throw new Error("demo database has no draft assessment for KLP-JKT");
-const frozen = db0.prepare("select content from instrument_version where hash = ?").get(assessment.hash) as { content: string };
+const frozen = await db0.selectFrom("instrument_version").select("content").where("hash", "=", assessment.hash).executeTakeFirstOrThrow();
 const stored = new Map(
   (
-    db0
-      .prepare("select item_id as itemId, version, carried_over as carried from answer where assessment_id = ? and layer = 'self'")
-      .all(assessment.id) as {
-      itemId: string;
-      version: number;
-      carried: number;
-    }[]
+    await db0
+      .selectFrom("answer")
+      .select(["item_id as itemId", "version", "carried_over as carried"])
+      .where("assessment_id", "=", assessment.id)
+      .where("layer", "=", "self")
+      .execute()
   ).map((r) => [r.itemId, r]),
 );
-const auditBefore = auditCounts(db0, assessment.id).reduce((s, r) => s + r.n, 0);
-db0.close();
+const auditBefore = (await auditCounts(db0, assessment.id)).reduce((s, r) => s + r.n, 0);
+await db0.destroy();
 const OPTION_TYPES = new Set(["yes_no", "abc", "abcd", "abcde"]);
 const items: ItemState[] = itemsWithGroups(parseInstrument(frozen.content, "frozen"))
   .map(({ item }) => item)
@@ -229,16 +239,25 @@ const loadAfter = load();
 await server.stop();
 
 // ── persistence: what the database holds after the server stopped ─────────────────────────────
-const db = new Database(server.dbFile, { readonly: true });
+const db = createDb(server.dbUrl);
 const problems: string[] = [];
-const audit = auditCounts(db, assessment.id);
+const audit = await auditCounts(db, assessment.id);
 const acked = items.reduce((s, i) => s + i.ackedCount, 0);
 const ambiguous = items.reduce((s, i) => s + i.ambiguous, 0);
 const auditTotal = audit.reduce((s, r) => s + r.n, 0) - auditBefore;
 const answerSaves = audit.filter((r) => r.action === "answer.save").reduce((s, r) => s + r.n, 0);
-const row = db.prepare("select value_json as value, note, version from answer where assessment_id = ? and layer = 'self' and item_id = ?");
+const finalRows = new Map(
+  (
+    await db
+      .selectFrom("answer")
+      .select(["item_id", "value_json as value", "note", "version"])
+      .where("assessment_id", "=", assessment.id)
+      .where("layer", "=", "self")
+      .execute()
+  ).map((r) => [r.item_id, r]),
+);
 for (const s of items) {
-  const got = row.get(assessment.id, s.itemId) as { value: string | null; note: string | null; version: number } | undefined;
+  const got = finalRows.get(s.itemId);
   const want = s.acked;
   const perItem = audit.find((r) => r.action === "answer.save" && r.entityId === `${assessment.id}:${s.itemId}`)?.n ?? 0;
   if (perItem < s.ackedCount || perItem > s.ackedCount + s.ambiguous)
@@ -252,7 +271,7 @@ for (const s of items) {
     problems.push(`${s.itemId}: stored ${JSON.stringify(got)}, last acknowledged ${JSON.stringify(want)}`);
   }
 }
-db.close();
+await db.destroy();
 if (answerSaves !== auditTotal) problems.push(`${auditTotal - answerSaves} answer.confirm audit rows (expected none)`);
 if (auditTotal < acked || auditTotal > acked + ambiguous)
   problems.push(`${auditTotal} answer.save audit rows for ${acked} acknowledged saves`);
@@ -272,7 +291,7 @@ console.log(
   `note: the load generator (this process, one thread; "gen CPU") and the server (own process; "srv CPU") share these ${cpu.length} cores.`,
 );
 console.log(
-  `setup: production build (${state}${state === "stale" && args["no-build"] ? ", not rebuilt" : state === "fresh" ? "" : ", rebuilt"}), SQLite WAL, demo database; ` +
+  `setup: production build (${state}${state === "stale" && args["no-build"] ? ", not rebuilt" : state === "fresh" ? "" : ", rebuilt"}), ${databaseUrl ? "PostgreSQL" : "SQLite WAL"}, demo database; ` +
     `${CLIENTS} clients × 1 request in flight over ${connections} keep-alive connections to 127.0.0.1; ${CLIENTS} sessions (${assessor.role}); ` +
     `one item per client; warm-up ${WARMUP} s, measured ${DURATION} s per phase`,
 );

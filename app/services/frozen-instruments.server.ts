@@ -31,14 +31,28 @@ export async function freezeInstrument(db: Db, instrumentId: string): Promise<{ 
   return { hash, instrument: loaded.instrument };
 }
 
-const parsed = new Map<string, Instrument>();
+const parsed = new Map<string, Promise<Instrument>>();
 
-/** The frozen instrument of an assessment, parsed once per process. */
-export async function getFrozenInstrument(db: Db, hash: string): Promise<Instrument> {
-  const hit = parsed.get(hash);
-  if (hit) return hit;
-  const row = await db.selectFrom("instrument_version").selectAll().where("hash", "=", hash).executeTakeFirstOrThrow();
-  const instrument = parseInstrument(row.content, `${row.instrument_id}@${hash.slice(0, 12)}`);
-  parsed.set(hash, instrument);
-  return instrument;
+/**
+ * The frozen instrument of an assessment, parsed once per process. The promise is cached, not the
+ * result: on PostgreSQL the lookup is real I/O, and the first requests after a start would otherwise
+ * each parse the same YAML (50 concurrent autosaves: 50 parses, seconds of CPU).
+ */
+export function getFrozenInstrument(db: Db, hash: string): Promise<Instrument> {
+  let hit = parsed.get(hash);
+  if (!hit) {
+    const lookup = db
+      .selectFrom("instrument_version")
+      .selectAll()
+      .where("hash", "=", hash)
+      .executeTakeFirstOrThrow()
+      .then((row) => parseInstrument(row.content, `${row.instrument_id}@${hash.slice(0, 12)}`));
+    // A failed lookup is not remembered: the next request tries again.
+    lookup.catch(() => {
+      if (parsed.get(hash) === lookup) parsed.delete(hash);
+    });
+    parsed.set(hash, lookup);
+    hit = lookup;
+  }
+  return hit;
 }

@@ -39,7 +39,8 @@ export function build(): void {
 export interface BenchServer {
   baseUrl: string;
   dataDir: string;
-  dbFile: string;
+  /** Where the benchmark reads the database afterwards: `sqlite:<file>` or the postgres:// URL. */
+  dbUrl: string;
   pid: number;
   logins: DemoLogin[];
   /** Server stderr so far (the app logs errors there). */
@@ -48,16 +49,18 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-export async function startBenchServer(opts: { nodeArgs?: string[] } = {}): Promise<BenchServer> {
+/** `databaseUrl`: a postgres:// URL (an empty database) instead of SQLite in DATA_DIR. */
+export async function startBenchServer(opts: { nodeArgs?: string[]; databaseUrl?: string } = {}): Promise<BenchServer> {
   const dataDir = tempDir("cermin-bench-");
-  const seeded = await runCli(["db", "seed", "--demo"], dataDir);
+  const dbEnv: Record<string, string> = opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {};
+  const seeded = await runCli(["db", "seed", "--demo"], dataDir, dbEnv);
   if (seeded.code !== 0) throw new Error(`cermin db seed --demo failed (exit ${seeded.code}):\n${seeded.stdout}\n${seeded.stderr}`);
   const logins = parseDemoLogins(fs.readFileSync(path.join(dataDir, "demo-logins.txt"), "utf8"));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), CLI, "serve"], {
     cwd: ROOT,
-    env: cliEnv(dataDir, { PORT: String(port), HOST: "127.0.0.1" }),
+    env: cliEnv(dataDir, { PORT: String(port), HOST: "127.0.0.1", ...dbEnv }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   const kill = () => child.kill("SIGKILL");
@@ -90,7 +93,7 @@ export async function startBenchServer(opts: { nodeArgs?: string[] } = {}): Prom
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { baseUrl, dataDir, dbFile: path.join(dataDir, "cermin.db"), pid: child.pid!, logins, errors: () => err, stop };
+  return { baseUrl, dataDir, dbUrl: opts.databaseUrl ?? `sqlite:${path.join(dataDir, "cermin.db")}`, pid: child.pid!, logins, errors: () => err, stop };
 }
 
 /** CPU time (user + system, ms) a process has used so far; null where /proc is missing. */

@@ -39,14 +39,15 @@ export interface CliResult {
 
 /** Environment for a child process bound to one DATA_DIR and SQLite, whatever the caller's shell has set. */
 export function cliEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, NODE_ENV: "production", ...extra };
+  // Nothing inherited picks the database or the secret; `extra` may (e.g. a benchmark on PostgreSQL).
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, NODE_ENV: "production" };
   delete env.DATABASE_URL;
   delete env.SESSION_SECRET;
   delete env.VITEST;
   delete env.VITEST_POOL_ID;
   delete env.VITEST_WORKER_ID;
   delete env.NODE_OPTIONS;
-  return env;
+  return { ...env, ...extra };
 }
 
 /** Runs `node bin/cermin.js …` to completion. */
