@@ -16,6 +16,13 @@ export interface ActorMembership {
   role: MembershipRole;
 }
 
+/** Membership rows as the database returns them → the actor's memberships (one rule for every reader). */
+export function membershipsOf(
+  rows: readonly { organisation_id: string; unit_id: string | null; role: MembershipRole; path: string | null }[],
+): ActorMembership[] {
+  return rows.map((r) => ({ organisationId: r.organisation_id, unitId: r.unit_id, unitPath: r.unit_id ? r.path : null, role: r.role }));
+}
+
 /** Where a thing lives: an organisation, optionally a unit subtree position. */
 export interface Scope {
   organisationId: string;

@@ -2,7 +2,7 @@ import { redirect } from "@remix-run/node";
 import type { Db } from "#db/client.server";
 import type { User } from "#db/schema";
 import { getDb } from "~/db.server";
-import { can, type Action, type Actor, type Resource } from "./permissions";
+import { can, membershipsOf, type Action, type Actor, type Resource } from "./permissions";
 import { getSession } from "./session.server";
 
 export interface AuthUser extends Actor {
@@ -21,24 +21,15 @@ export async function loadActor(db: Db, user: User): Promise<Actor> {
     .where("membership.user_id", "=", user.id)
     .where("organisation.archived_at", "is", null)
     .execute();
-  return {
-    id: user.id,
-    isAdmin: user.is_admin === 1,
-    memberships: rows.map((r) => ({
-      organisationId: r.organisation_id,
-      unitId: r.unit_id,
-      unitPath: r.unit_id ? r.path : null,
-      role: r.role,
-    })),
-  };
+  return { id: user.id, isAdmin: user.is_admin === 1, memberships: membershipsOf(rows) };
 }
 
 /** The signed-in user or null; never throws. */
 export async function getOptionalUser(request: Request, db: Db = getDb()): Promise<AuthUser | null> {
   const found = await getSession(db, request);
   if (!found) return null;
-  const actor = await loadActor(db, found.user);
-  return { ...actor, email: found.user.email, name: found.user.name, locale: found.user.locale, sessionId: found.sessionId };
+  const { user, memberships, sessionId } = found;
+  return { id: user.id, isAdmin: user.is_admin === 1, memberships, email: user.email, name: user.name, locale: user.locale, sessionId };
 }
 
 /** The signed-in user; otherwise a redirect to the log-in page that returns here afterwards. */

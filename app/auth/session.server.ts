@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { createCookie, redirect, type Cookie } from "@remix-run/node";
 import type { Db } from "#db/client.server";
 import type { User } from "#db/schema";
+import { membershipsOf, type ActorMembership } from "./permissions";
 import { getSessionSecret } from "./secret.server";
 
 export const SESSION_COOKIE = "cermin_session";
@@ -60,6 +61,8 @@ async function readToken(request: Request): Promise<string | null> {
 export interface SessionLookup {
   user: User;
   sessionId: string;
+  /** The user's memberships in organisations that are not archived (what `loadActor` reads). */
+  memberships: ActorMembership[];
 }
 
 /** The live session of this request, or null. Expired sessions are deleted on sight. */
@@ -67,16 +70,34 @@ export async function getSession(db: Db, request: Request, now = new Date()): Pr
   const token = await readToken(request);
   if (!token) return null;
   const id = hashToken(token);
-  // Session and user in one round trip: this runs on every request.
-  const joined = await db
+  // Session, user and memberships in one round trip (a row per membership): this runs on every request.
+  const rows = await db
     .selectFrom("session")
     .innerJoin("user", "user.id", "session.user_id")
+    .leftJoin("membership", "membership.user_id", "user.id")
+    .leftJoin("organisation", (j) => j.onRef("organisation.id", "=", "membership.organisation_id").on("organisation.archived_at", "is", null))
+    .leftJoin("unit", "unit.id", "membership.unit_id")
     .selectAll("user")
-    .select(["session.expires_at", "session.last_seen_at"])
+    .select([
+      "session.expires_at",
+      "session.last_seen_at",
+      "organisation.id as m_organisation_id",
+      "membership.unit_id as m_unit_id",
+      "membership.role as m_role",
+      "unit.path as m_unit_path",
+    ])
     .where("session.id", "=", id)
-    .executeTakeFirst();
+    .execute();
+  const joined = rows[0];
   if (!joined) return null;
-  const { expires_at, last_seen_at, ...user } = joined;
+  const { expires_at, last_seen_at, m_organisation_id: _o, m_unit_id: _u, m_role: _r, m_unit_path: _p, ...user } = joined;
+  const memberships = membershipsOf(
+    rows.flatMap((r) =>
+      r.m_organisation_id !== null && r.m_role !== null
+        ? [{ organisation_id: r.m_organisation_id, unit_id: r.m_unit_id, role: r.m_role, path: r.m_unit_path }]
+        : [],
+    ),
+  );
   const row = { expires_at, last_seen_at };
   const t = now.getTime();
   if (new Date(row.expires_at).getTime() <= t || new Date(row.last_seen_at).getTime() + IDLE_MS <= t) {
@@ -87,7 +108,7 @@ export async function getSession(db: Db, request: Request, now = new Date()): Pr
   if (t - new Date(row.last_seen_at).getTime() > TOUCH_EVERY_MS) {
     await db.updateTable("session").set({ last_seen_at: now.toISOString() }).where("id", "=", id).execute();
   }
-  return { user, sessionId: id };
+  return { user, sessionId: id, memberships };
 }
 
 export async function destroySession(db: Db, request: Request): Promise<void> {

@@ -1,5 +1,7 @@
 import { beforeAll, expect, test } from "vitest";
 import type { Db } from "#db/client.server";
+import type { ActorMembership } from "~/auth/permissions";
+import { loadActor } from "~/auth/require.server";
 import { ABSOLUTE_MS, IDLE_MS, getSession, hashToken } from "~/auth/session.server";
 import * as account from "~/routes/account";
 import * as home from "~/routes/_index";
@@ -7,7 +9,8 @@ import * as login from "~/routes/login";
 import * as logout from "~/routes/logout";
 import * as setPassword from "~/routes/set-password.$token";
 import { freshDb } from "../helpers/db";
-import { makeOrg, makeUser, sessionCookie, TEST_PASSWORD } from "../helpers/factories";
+import { newId } from "~/utils/ids";
+import { makeOrg, makeUnit, makeUser, sessionCookie, TEST_PASSWORD } from "../helpers/factories";
 import { callAction, callLoader, cookieFrom, makeRequest } from "../helpers/remix";
 
 let db: Db;
@@ -164,4 +167,34 @@ test("set-password links work once and are refused when expired", async () => {
     .values({ id: hashToken(expired), user_id: u.id, purpose: "set_password", created_by: null, created_at: new Date().toISOString(), expires_at: new Date(Date.now() - 1).toISOString(), used_at: null })
     .execute();
   expect((await callLoader(setPassword, { path: "/x", params: { token: expired } })).data).toEqual({ email: null });
+});
+
+test("the session lookup reads the same memberships as loadActor: several, none, and none from an archived organisation", async () => {
+  const other = await makeOrg(db);
+  const archived = await makeOrg(db);
+  const unit = await makeUnit(db, orgId);
+  const u = await makeUser(db, { role: "assessor", organisationId: orgId, unitId: unit.id });
+  const now = new Date().toISOString();
+  for (const [organisation_id, role] of [
+    [other.id, "reviewer"],
+    [archived.id, "coordinator"],
+  ] as const) {
+    await db.insertInto("membership").values({ id: newId(), user_id: u.id, organisation_id, unit_id: null, role, created_at: now }).execute();
+  }
+  await db.updateTable("organisation").set({ archived_at: now }).where("id", "=", archived.id).execute();
+  const lone = await makeUser(db);
+  const sort = (ms: ActorMembership[]) => [...ms].sort((a, b) => `${a.organisationId}${a.role}`.localeCompare(`${b.organisationId}${b.role}`));
+  for (const user of [u, lone]) {
+    const found = await getSession(db, makeRequest({ path: "/", cookie: await sessionCookie(db, user.id) }));
+    const row = await db.selectFrom("user").selectAll().where("id", "=", user.id).executeTakeFirstOrThrow();
+    expect(found?.user).toEqual(row);
+    expect(sort(found!.memberships)).toEqual(sort((await loadActor(db, row)).memberships));
+  }
+  const found = await getSession(db, makeRequest({ path: "/", cookie: await sessionCookie(db, u.id) }));
+  expect(sort(found!.memberships)).toEqual(
+    sort([
+      { organisationId: orgId, unitId: unit.id, unitPath: unit.path, role: "assessor" },
+      { organisationId: other.id, unitId: null, unitPath: null, role: "reviewer" },
+    ]),
+  );
 });
