@@ -1,8 +1,8 @@
 import type { Db } from "#db/client.server";
 import type { Layer } from "#db/schema";
-import { ENGINE_VERSION, scoreAssessment } from "~/domain/scoring/score";
-import { newId } from "~/utils/ids";
+import { scoreAssessment } from "~/domain/scoring/score";
 import { getFrozenInstrument } from "./frozen-instruments.server";
+import { storeSnapshot } from "./snapshots.server";
 import { loadLayerRows, mergeLayers } from "./layers.server";
 
 /**
@@ -26,37 +26,13 @@ export async function writeLayerSnapshot(
   const instrument = await getFrozenInstrument(db, assessment.instrument_hash);
   const rows = await loadLayerRows(db, assessmentId, ["self", layer]);
   const { answers } = mergeLayers(rows, ["self", layer]);
-  const result = scoreAssessment(instrument, answers);
-  const id = newId();
-  await db
-    .insertInto("score_snapshot")
-    .values({
-      id,
-      assessment_id: assessmentId,
-      layer,
-      instrument_hash: assessment.instrument_hash,
-      engine_version: ENGINE_VERSION,
-      total: result.total,
-      predicate: result.predicate?.code ?? null,
-      result_json: JSON.stringify(result),
-      answers_json: JSON.stringify(answers),
-      created_at: now,
-      created_by: actorId,
-    })
-    .execute();
-  const nodes = Object.values(result.nodes).map((n) => ({
-    snapshot_id: id,
-    node_id: n.id,
-    level: n.level,
-    value: n.value,
-    max: n.max,
-    answered: n.answered,
-    items: n.items,
-  }));
-  for (let i = 0; i < nodes.length; i += 500)
-    await db
-      .insertInto("score_snapshot_node")
-      .values(nodes.slice(i, i + 500))
-      .execute();
-  return id;
+  return storeSnapshot(db, {
+    assessmentId,
+    instrumentHash: assessment.instrument_hash,
+    layer,
+    result: scoreAssessment(instrument, answers),
+    answers,
+    actorId,
+    now,
+  });
 }

@@ -111,7 +111,7 @@ function answerRow(assessmentId: string, layer: Layer, itemId: string, value: An
   };
 }
 
-/** Stores a snapshot exactly as finalising does (workflow.server writeSnapshot), batched. */
+/** Stores a snapshot with the same rows as storeSnapshot (snapshots.server), batched across assessments. */
 async function addSnapshot(
   b: Batcher,
   instrument: Instrument,

@@ -4,9 +4,10 @@ import type { Actor } from "~/auth/permissions";
 import { forbidden } from "~/auth/require.server";
 import { outlineOf } from "~/domain/instrument/outline";
 import type { Answers } from "~/domain/scoring/answers";
-import { ENGINE_VERSION, scoreAssessment } from "~/domain/scoring/score";
+import { scoreAssessment } from "~/domain/scoring/score";
 import { newId } from "~/utils/ids";
 import { answersObject, assertWindow, editorRole, itemKey, loadAnswers, WorkbenchError } from "./answers.server";
+import { storeSnapshot } from "./snapshots.server";
 import { canOnUnit, type AssessmentContext } from "./assessments.server";
 import { writeAudit } from "./audit.server";
 
@@ -57,35 +58,15 @@ export async function finaliseAssessment(db: Db, actor: Actor, ctx: AssessmentCo
 
 /** Scores the answers and stores the snapshot: the JSON result and one row per node for SQL aggregates. */
 export async function writeSnapshot(db: Db, ctx: Pick<AssessmentContext, "assessment" | "instrument">, answers: Answers, actorId: string | null, now: string): Promise<string> {
-  const result = scoreAssessment(ctx.instrument, answers);
-  const snapshotId = newId();
-  await db
-    .insertInto("score_snapshot")
-    .values({
-      id: snapshotId,
-      assessment_id: ctx.assessment.id,
-      layer: "self",
-      instrument_hash: ctx.assessment.instrument_hash,
-      engine_version: ENGINE_VERSION,
-      total: result.total,
-      predicate: result.predicate?.code ?? null,
-      result_json: JSON.stringify(result),
-      answers_json: JSON.stringify(answers),
-      created_at: now,
-      created_by: actorId,
-    })
-    .execute();
-  const rows = Object.values(result.nodes).map((n) => ({
-    snapshot_id: snapshotId,
-    node_id: n.id,
-    level: n.level,
-    value: n.value,
-    max: n.max,
-    answered: n.answered,
-    items: n.items,
-  }));
-  for (let i = 0; i < rows.length; i += 100) await db.insertInto("score_snapshot_node").values(rows.slice(i, i + 100)).execute();
-  return snapshotId;
+  return storeSnapshot(db, {
+    assessmentId: ctx.assessment.id,
+    instrumentHash: ctx.assessment.instrument_hash,
+    layer: "self",
+    result: scoreAssessment(ctx.instrument, answers),
+    answers,
+    actorId,
+    now,
+  });
 }
 
 /** Reopening a final assessment is an administrator's act with a written reason. */
