@@ -20,11 +20,16 @@ function newestMtime(p: string): number {
   return newest;
 }
 
+/** The production build under `root`: missing, older than a source file, or fresh. */
+export function buildState(root = ROOT): "missing" | "stale" | "fresh" {
+  const built = fs.statSync(path.join(root, "build", "server", "index.js"), { throwIfNoEntry: false });
+  if (!built) return "missing";
+  return SOURCES.some((s) => newestMtime(path.join(root, s)) > built.mtimeMs) ? "stale" : "fresh";
+}
+
 /** True when there is no production build or a source file is newer than it. */
 export function buildIsStale(): boolean {
-  const built = fs.statSync(path.join(BUILD_DIR, "server", "index.js"), { throwIfNoEntry: false });
-  if (!built) return true;
-  return SOURCES.some((s) => newestMtime(path.join(ROOT, s)) > built.mtimeMs);
+  return buildState() !== "fresh";
 }
 
 export function runBuild(io: CliIo): void {

@@ -6,26 +6,13 @@
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { buildState as cliBuildState } from "~/cli/start";
 import { cliEnv, freePort, parseDemoLogins, ROOT, runCli, tempDir, type DemoLogin } from "../../tests/helpers/server";
 
 const CLI = path.join(ROOT, "bin", "cermin.js");
 
-function newestMtime(p: string): number {
-  const st = fs.statSync(p, { throwIfNoEntry: false });
-  if (!st) return 0;
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = st.mtimeMs;
-  for (const entry of fs.readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, entry)));
-  return newest;
-}
-
-/** Same rule as `cermin start` (app/cli/start.ts): no build, or a source newer than it. */
-export function buildState(): "missing" | "stale" | "fresh" {
-  const built = fs.statSync(path.join(ROOT, "build", "server", "index.js"), { throwIfNoEntry: false });
-  if (!built) return "missing";
-  const newest = Math.max(...["app", "db", "vite.config.ts", "package.json"].map((s) => newestMtime(path.join(ROOT, s))));
-  return newest > built.mtimeMs ? "stale" : "fresh";
-}
+/** Same rule as `cermin start`: no build, or a source newer than it. */
+export const buildState = (): "missing" | "stale" | "fresh" => cliBuildState(ROOT);
 
 export function build(): void {
   const r = spawnSync(path.join(ROOT, "node_modules", ".bin", "remix"), ["vite:build"], {
