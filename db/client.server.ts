@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from "kysely";
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase, type SqliteDialectConfig } from "kysely";
 import pg from "pg";
 import { checkpointInBackground } from "./checkpoint.server";
 import type { Database } from "./schema";
@@ -55,7 +55,31 @@ export function createDb(url: string | undefined = process.env.DATABASE_URL, opt
     void checkpoints?.stop();
     close();
   };
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
+}
+
+/**
+ * Transactions start with `BEGIN IMMEDIATE`: they take SQLite's write lock up front, waiting for it
+ * (busy_timeout) while another process writes. With Kysely's plain `BEGIN` a transaction that reads
+ * and then writes fails at once with SQLITE_BUSY when another process (a second server worker, a CLI
+ * command) committed in between, and SQLite does not wait or retry in that case. Within one process
+ * nothing changes: Kysely runs one statement or transaction at a time on its single connection.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
 }
 
 export const STATEMENT_CACHE_SIZE = 500;

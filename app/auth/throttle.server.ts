@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Db } from "#db/client.server";
 
 /** After this many consecutive failures an account is locked, doubling each further failure. */
@@ -31,18 +32,27 @@ export async function lockedForSeconds(db: Db, keys: string[], now: Date): Promi
   return Math.ceil(wait / 1000);
 }
 
+/**
+ * Counts one failure per key atomically: concurrent failed log-ins (other requests, other server
+ * processes) each count, none is lost to a read-then-write race.
+ */
 export async function recordFailure(db: Db, keys: { key: string; free: number }[], now: Date): Promise<void> {
+  const at = now.toISOString();
   for (const { key, free } of keys) {
-    const row = await db.selectFrom("login_throttle").select("failures").where("key", "=", key).executeTakeFirst();
-    const failures = (row?.failures ?? 0) + 1;
-    const lock = lockDurationMs(failures, free);
-    const values = {
-      failures,
-      last_failure_at: now.toISOString(),
-      locked_until: lock > 0 ? new Date(now.getTime() + lock).toISOString() : null,
-    };
-    if (row) await db.updateTable("login_throttle").set(values).where("key", "=", key).execute();
-    else await db.insertInto("login_throttle").values({ key, ...values }).execute();
+    await db.transaction().execute(async (trx) => {
+      const { failures } = await trx
+        .insertInto("login_throttle")
+        .values({ key, failures: 1, last_failure_at: at, locked_until: null })
+        .onConflict((oc) => oc.column("key").doUpdateSet({ failures: sql<number>`login_throttle.failures + 1`, last_failure_at: at }))
+        .returning("failures")
+        .executeTakeFirstOrThrow();
+      const lock = lockDurationMs(failures, free);
+      await trx
+        .updateTable("login_throttle")
+        .set({ locked_until: lock > 0 ? new Date(now.getTime() + lock).toISOString() : null })
+        .where("key", "=", key)
+        .execute();
+    });
   }
 }
 

@@ -2,6 +2,7 @@ import { beforeAll, expect, test } from "vitest";
 import type { Db } from "#db/client.server";
 import type { ActorMembership } from "~/auth/permissions";
 import { loadActor } from "~/auth/require.server";
+import { recordFailure, throttleKeys } from "~/auth/throttle.server";
 import { ABSOLUTE_MS, IDLE_MS, getSession, hashToken } from "~/auth/session.server";
 import * as account from "~/routes/account";
 import * as home from "~/routes/_index";
@@ -63,6 +64,16 @@ test("six wrong passwords in a row are throttled, even with the right password o
   expect(sixth.status).toBe(429);
   expect(sixth.data).toMatchObject({ formError: "login.throttled" });
   expect(Number(sixth.headers.get("retry-after"))).toBeGreaterThan(0);
+});
+
+test("failed log-ins recorded at the same time each count (no lost update), and the account locks", async () => {
+  const u = await makeUser(db, { role: "assessor", organisationId: orgId });
+  const keys = throttleKeys(u.email, null);
+  await Promise.all(Array.from({ length: 5 }, () => recordFailure(db, keys, new Date())));
+  const row = await db.selectFrom("login_throttle").selectAll().where("key", "=", keys[0]!.key).executeTakeFirstOrThrow();
+  expect(row.failures).toBe(5);
+  expect(row.locked_until).not.toBeNull();
+  expect((await loginWith(u.email, TEST_PASSWORD)).status).toBe(429);
 });
 
 test("one IP failing across many accounts is throttled too", async () => {

@@ -1,0 +1,61 @@
+/**
+ * SQLite transactions across connections (other server processes, a CLI command next to the
+ * server): a transaction that reads and then writes must wait for the other writer, not fail.
+ * The "other process" is a worker thread with its own better-sqlite3 connection.
+ */
+import { once } from "node:events";
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import { Worker } from "node:worker_threads";
+import { sql } from "kysely";
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { createDb, type Db } from "#db/client.server";
+
+const OTHER_WRITER = `
+const { parentPort, workerData } = require("node:worker_threads");
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+db.pragma("busy_timeout = 5000");
+parentPort.on("message", () => {
+  const started = Date.now();
+  db.prepare("update counter set n = n + 100 where id = 1").run();
+  db.close();
+  parentPort.postMessage({ waitedMs: Date.now() - started });
+});
+`;
+
+let dir: string;
+let file: string;
+let db: Db;
+beforeEach(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "cermin-txn-"));
+  file = path.join(dir, "t.db");
+  db = createDb(`sqlite:${file}`);
+  await sql`create table counter (id integer primary key, n integer not null)`.execute(db);
+  await sql`insert into counter (id, n) values (1, 0)`.execute(db);
+});
+afterEach(async () => {
+  await db.destroy();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+it("a read-then-write transaction holds the write lock: another connection's write waits, neither is lost", async () => {
+  const driver = createRequire(import.meta.url).resolve("better-sqlite3");
+  const other = new Worker(OTHER_WRITER, { eval: true, workerData: { file, driver } });
+  const done = once(other, "message") as Promise<[{ waitedMs: number }]>;
+  await db.transaction().execute(async (trx) => {
+    const { rows } = await sql<{ n: number }>`select n from counter where id = 1`.execute(trx);
+    // The other connection writes now. With a plain (deferred) BEGIN it would commit first and our
+    // update below would fail with SQLITE_BUSY; with BEGIN IMMEDIATE it waits for our commit.
+    other.postMessage("write");
+    await new Promise((r) => setTimeout(r, 150));
+    await sql`update counter set n = ${rows[0]!.n + 1} where id = 1`.execute(trx);
+  });
+  const [{ waitedMs }] = await done;
+  await other.terminate();
+  expect(waitedMs).toBeGreaterThanOrEqual(100);
+  const { rows } = await sql<{ n: number }>`select n from counter where id = 1`.execute(db);
+  expect(rows[0]!.n).toBe(101);
+});
