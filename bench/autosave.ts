@@ -4,7 +4,7 @@
  * no auth, no DB).
  *
  * A fresh DATA_DIR with the demo seeded; the production build served by `node bin/cermin.js serve`
- * as its own process. Each client has its own session (the demo assessor), its own keep-alive
+ * as its own process(es): as deployed, one worker process per CPU (up to 4) unless --workers says. Each client has its own session (the demo assessor), its own keep-alive
  * connection and its own option item, and saves alternate values and new notes with the version
  * the previous reply returned, so no save conflicts. Three phases:
  *   1. bare action, closed loop (each client sends its next request as soon as the last answered):
@@ -22,7 +22,8 @@
  * Flags (or env): --clients N (BENCH_CLIENTS, 50), --duration S (BENCH_DURATION, 10, per phase),
  * --warmup S (BENCH_WARMUP, 2), --pace MS (BENCH_PACE, 100; 0 skips phase 3), --max-requests N
  * (per phase, 1e6), --no-build (serve a stale build), --cpu-prof DIR (server runs with --cpu-prof;
- * .cpuprofile in DIR), --keep (keep DATA_DIR), --database-url URL (BENCH_DATABASE_URL: an empty
+ * .cpuprofile in DIR), --keep (keep DATA_DIR), --workers N (BENCH_WORKERS: the server's
+ * CERMIN_WORKERS; default: the server's own default), --database-url URL (BENCH_DATABASE_URL: an empty
  * PostgreSQL database instead of SQLite, e.g. under `.ci/pg.sh`: `.ci/pg.sh sh -c 'npm run
  * bench:autosave -- --database-url "$TEST_DATABASE_URL"'`).
  */
@@ -36,7 +37,7 @@ import { parseInstrument } from "~/domain/instrument/parse";
 import { itemsWithGroups } from "~/domain/instrument/tree";
 import { loginFor } from "../tests/helpers/server";
 import { Client, percentile, runPhase, type PhaseResult } from "./lib/load";
-import { build, buildState, cpuMsOf, startBenchServer } from "./lib/server";
+import { build, buildState, childrenOf, startBenchServer, treeCpuMsOf } from "./lib/server";
 
 const { values: args } = parseArgs({
   options: {
@@ -49,6 +50,7 @@ const { values: args } = parseArgs({
     keep: { type: "boolean", default: false },
     pace: { type: "string", default: process.env.BENCH_PACE ?? "100" },
     "database-url": { type: "string", default: process.env.BENCH_DATABASE_URL ?? "" },
+    workers: { type: "string", default: process.env.BENCH_WORKERS ?? "" },
   },
 });
 const CLIENTS = Math.max(1, Math.floor(Number(args.clients)));
@@ -83,7 +85,11 @@ if (state === "missing" || (state === "stale" && !args["no-build"])) {
 const cpuProfDir = args["cpu-prof"] ? path.resolve(args["cpu-prof"]) : null;
 const databaseUrl = args["database-url"] || undefined;
 if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new Error("--database-url must be a postgres:// URL (SQLite is the default)");
-const server = await startBenchServer({ nodeArgs: cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`] : [], databaseUrl });
+const workersArg = args.workers ? Number(args.workers) : undefined;
+if (workersArg !== undefined && !(Number.isInteger(workersArg) && workersArg >= 1)) throw new Error("--workers must be a whole number ≥ 1");
+const server = await startBenchServer({ nodeArgs: cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`] : [], databaseUrl, workers: workersArg });
+/** Cluster workers of the server (0: it serves in its one process). */
+const serverWorkers = childrenOf(server.pid).length;
 const http = new Client(new URL(server.baseUrl), CLIENTS);
 
 // ── the demo assessment, its items, what is stored now ────────────────────────────────────────
@@ -179,17 +185,17 @@ const formOf = (s: ItemState, value: string, note: string) =>
 
 type Step = Parameters<typeof runPhase>[4];
 /**
- * CPU columns, warm-up included: share of one core used by the server process ("srv CPU"), server
+ * CPU columns, warm-up included: share of one core used by the server's processes ("srv CPU"), server
  * CPU time per answered request ("ms/req": the cost of a request, little affected by other load on
  * the machine), share of one core used by this load generator ("gen CPU").
  */
 async function phase(name: string, step: Step, paceMs = 0) {
-  const [cpu0, own0, t0] = [cpuMsOf(server.pid), process.cpuUsage(), performance.now()];
+  const [cpu0, own0, t0] = [treeCpuMsOf(server.pid), process.cpuUsage(), performance.now()];
   const lag = monitorEventLoopDelay({ resolution: 5 });
   lag.enable();
   const result = await runPhase(CLIENTS, WARMUP, DURATION, MAX_REQUESTS, step, paceMs);
   lag.disable();
-  const [cpu1, own, wall] = [cpuMsOf(server.pid), process.cpuUsage(own0), performance.now() - t0];
+  const [cpu1, own, wall] = [treeCpuMsOf(server.pid), process.cpuUsage(own0), performance.now() - t0];
   const serverMs = cpu0 === null || cpu1 === null ? NaN : cpu1 - cpu0;
   return {
     name,
@@ -288,7 +294,7 @@ console.log(
 );
 console.log(`load average (1/5/15 min): ${loadBefore} before, ${loadAfter} after`);
 console.log(
-  `note: the load generator (this process, one thread; "gen CPU") and the server (own process; "srv CPU") share these ${cpu.length} cores.`,
+  `note: the load generator (this process, one thread; "gen CPU") and the server (${serverWorkers ? `${serverWorkers} worker processes` : "one process"}; "srv CPU") share these ${cpu.length} cores.`,
 );
 console.log(
   `setup: production build (${state}${state === "stale" && args["no-build"] ? ", not rebuilt" : state === "fresh" ? "" : ", rebuilt"}), ${databaseUrl ? "PostgreSQL" : "SQLite WAL"}, demo database; ` +
@@ -314,7 +320,7 @@ for (const p of phases) {
   console.log(`${p.name.padEnd(48)}${cols.map((c) => String(c).padStart(9)).join("")}  ${errorText(r)}`);
 }
 console.log(
-  `(srv CPU: share of one core used by the server; ms/req: server CPU per answered request; gen CPU / gen lag: the load generator's CPU and its worst event-loop delay in ms)`,
+  `(srv CPU: share of one core used by the server, all its processes (100 % = one core); ms/req: server CPU per answered request; gen CPU / gen lag: the load generator's CPU and its worst event-loop delay in ms)`,
 );
 const paced = phases[2];
 const p95 = paced ? percentile(paced.result.latencies, 95) : NaN;

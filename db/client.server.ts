@@ -46,7 +46,8 @@ export function createDb(url: string | undefined = process.env.DATABASE_URL, opt
   const sqlite = new SQLite(target.file);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("foreign_keys = ON");
-  sqlite.pragma("busy_timeout = 5000");
+  // Waiting for the write lock happens in ConcurrentSqliteDriver, without blocking the process.
+  sqlite.pragma("busy_timeout = 0");
   sqlite.pragma("synchronous = NORMAL");
   const checkpoints = opts.backgroundCheckpoints && target.file !== ":memory:" ? checkpointInBackground(sqlite, target.file) : null;
   const database = withStatementCache(sqlite);
@@ -55,30 +56,82 @@ export function createDb(url: string | undefined = process.env.DATABASE_URL, opt
     void checkpoints?.stop();
     close();
   };
-  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
+  return new Kysely<Database>({ dialect: new ConcurrentSqliteDialect({ database }) });
+}
+
+/** How long a statement keeps trying to get SQLite's write lock before it fails with SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 5000;
+
+const isBusy = (e: unknown) => typeof (e as { code?: unknown })?.code === "string" && (e as { code: string }).code.startsWith("SQLITE_BUSY");
+
+/** Waits before the next attempt: the next turn of the event loop at first, then 1, 2, 4 … 16 ms. */
+function pause(attempt: number): Promise<void> {
+  if (attempt < 16) return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => setTimeout(resolve, Math.min(2 ** (attempt - 16), 16)));
 }
 
 /**
- * Transactions start with `BEGIN IMMEDIATE`: they take SQLite's write lock up front, waiting for it
- * (busy_timeout) while another process writes. With Kysely's plain `BEGIN` a transaction that reads
- * and then writes fails at once with SQLITE_BUSY when another process (a second server worker, a CLI
- * command) committed in between, and SQLite does not wait or retry in that case. Within one process
- * nothing changes: Kysely runs one statement or transaction at a time on its single connection.
+ * SQLite with several writing processes (server workers, a CLI command next to the server):
+ *
+ * - Transactions start with `BEGIN IMMEDIATE`: they take the write lock up front. With Kysely's plain
+ *   `BEGIN` a transaction that reads and then writes fails at once with SQLITE_BUSY when another
+ *   process committed in between; SQLite does not wait or retry in that case.
+ * - Waiting for the lock does not block the process. SQLite's own busy handler (busy_timeout) sleeps
+ *   on the calling thread — for better-sqlite3 the only JavaScript thread, so every request of the
+ *   process would stop. Here the connection has busy_timeout 0, and a `BEGIN` or a statement outside a
+ *   transaction that finds the database busy is tried again on a later turn of the event loop, for
+ *   up to BUSY_TIMEOUT_MS, while the process goes on with other work. (Inside a transaction the write
+ *   lock is already held.)
+ *
+ * Within one process nothing else changes: Kysely runs one statement or transaction at a time on its
+ * single connection.
  */
-class ImmediateSqliteDriver extends SqliteDriver {
+class ConcurrentSqliteDriver extends SqliteDriver {
+  #inTransaction = false;
+
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const inner = await super.acquireConnection();
+    return {
+      executeQuery: async <R>(query: CompiledQuery) => {
+        const deadline = performance.now() + BUSY_TIMEOUT_MS;
+        for (let attempt = 0; ; attempt++) {
+          try {
+            return await inner.executeQuery<R>(query);
+          } catch (e) {
+            if (this.#inTransaction || !isBusy(e) || performance.now() > deadline) throw e;
+          }
+          await pause(attempt);
+        }
+      },
+      streamQuery: <R>(query: CompiledQuery, chunkSize?: number) => inner.streamQuery<R>(query, chunkSize),
+    };
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+    this.#inTransaction = true;
+  }
+
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    // A COMMIT that finds the database busy leaves the transaction open and may be retried.
+    this.#inTransaction = false;
+    await connection.executeQuery(CompiledQuery.raw("commit"));
+  }
+
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    this.#inTransaction = false;
+    await connection.executeQuery(CompiledQuery.raw("rollback"));
   }
 }
 
-class ImmediateSqliteDialect extends SqliteDialect {
+class ConcurrentSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
   constructor(config: SqliteDialectConfig) {
     super(config);
     this.#config = config;
   }
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config);
+    return new ConcurrentSqliteDriver(this.#config);
   }
 }
 

@@ -37,7 +37,7 @@ export interface BenchServer {
 }
 
 /** `databaseUrl`: a postgres:// URL (an empty database) instead of SQLite in DATA_DIR. */
-export async function startBenchServer(opts: { nodeArgs?: string[]; databaseUrl?: string } = {}): Promise<BenchServer> {
+export async function startBenchServer(opts: { nodeArgs?: string[]; databaseUrl?: string; workers?: number } = {}): Promise<BenchServer> {
   const dataDir = tempDir("cermin-bench-");
   const dbEnv: Record<string, string> = opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {};
   const seeded = await runCli(["db", "seed", "--demo"], dataDir, dbEnv);
@@ -47,7 +47,7 @@ export async function startBenchServer(opts: { nodeArgs?: string[]; databaseUrl?
   const baseUrl = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), CLI, "serve"], {
     cwd: ROOT,
-    env: cliEnv(dataDir, { PORT: String(port), HOST: "127.0.0.1", ...dbEnv }),
+    env: cliEnv(dataDir, { PORT: String(port), HOST: "127.0.0.1", ...dbEnv, ...(opts.workers ? { CERMIN_WORKERS: String(opts.workers) } : {}) }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   const kill = () => child.kill("SIGKILL");
@@ -83,13 +83,39 @@ export async function startBenchServer(opts: { nodeArgs?: string[]; databaseUrl?
   return { baseUrl, dataDir, dbUrl: opts.databaseUrl ?? `sqlite:${path.join(dataDir, "cermin.db")}`, pid: child.pid!, logins, errors: () => err, stop };
 }
 
-/** CPU time (user + system, ms) a process has used so far; null where /proc is missing. */
-export function cpuMsOf(pid: number): number | null {
+function statFields(pid: number): string[] | null {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   } catch {
     return null;
   }
+}
+
+/** CPU time (user + system, ms) a process has used so far; null where /proc is missing. */
+export function cpuMsOf(pid: number): number | null {
+  const fields = statFields(pid);
+  if (!fields) return null;
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+/** The live child processes of `pid` (the server's cluster workers). */
+export function childrenOf(pid: number): number[] {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e));
+  } catch {
+    return [];
+  }
+  return entries.map(Number).filter((p) => statFields(p)?.[1] === String(pid));
+}
+
+/**
+ * CPU time (ms) of a process and its live children so far (the server: the cluster's primary and its
+ * workers); null where /proc is missing.
+ */
+export function treeCpuMsOf(pid: number): number | null {
+  const own = cpuMsOf(pid);
+  if (own === null) return null;
+  return childrenOf(pid).reduce((sum, child) => sum + (cpuMsOf(child) ?? 0), own);
 }

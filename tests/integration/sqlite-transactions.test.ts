@@ -59,3 +59,41 @@ it("a read-then-write transaction holds the write lock: another connection's wri
   const { rows } = await sql<{ n: number }>`select n from counter where id = 1`.execute(db);
   expect(rows[0]!.n).toBe(101);
 });
+
+const LOCK_HOLDER = `
+const { parentPort, workerData } = require("node:worker_threads");
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+db.exec("begin immediate");
+db.prepare("update counter set n = n + 100 where id = 1").run();
+parentPort.postMessage("locked");
+setTimeout(() => {
+  db.exec("commit");
+  db.close();
+  parentPort.postMessage("committed");
+}, 200);
+`;
+
+it("waiting for another process's write lock does not block this process, for a transaction or a single write", async () => {
+  const driver = createRequire(import.meta.url).resolve("better-sqlite3");
+  for (const write of [
+    () => db.transaction().execute((trx) => sql`update counter set n = n + 1 where id = 1`.execute(trx)),
+    () => sql`update counter set n = n + 1 where id = 1`.execute(db),
+  ]) {
+    const holder = new Worker(LOCK_HOLDER, { eval: true, workerData: { file, driver } });
+    await once(holder, "message"); // "locked": it holds the write lock for 200 ms
+    const committed = once(holder, "message");
+    const ticks: number[] = [];
+    const started = performance.now();
+    const timer = setInterval(() => ticks.push(performance.now() - started), 10);
+    await write();
+    const finished = performance.now() - started;
+    clearInterval(timer);
+    await committed;
+    await holder.terminate();
+    expect(finished).toBeGreaterThanOrEqual(150); // it waited for the other commit…
+    expect(ticks.filter((t) => t < 150).length).toBeGreaterThanOrEqual(5); // …while timers kept running
+  }
+  const { rows } = await sql<{ n: number }>`select n from counter where id = 1`.execute(db);
+  expect(rows[0]!.n).toBe(202);
+});
