@@ -23,6 +23,8 @@ export interface DemoLogin {
 export interface TestServer {
   baseUrl: string;
   dataDir: string;
+  /** The `cermin serve` process (with several workers: the cluster's primary). */
+  pid: number;
   logins: DemoLogin[];
   /** Everything the server printed so far (stdout and stderr), for failure messages. */
   output(): string;
@@ -187,5 +189,5 @@ export async function startServer(opts: { env?: Record<string, string> } = {}): 
     await stop();
     throw e;
   }
-  return { baseUrl, dataDir, logins, output, errors: () => err, stop };
+  return { baseUrl, dataDir, pid: child.pid!, logins, output, errors: () => err, stop };
 }
