@@ -50,7 +50,7 @@ export const DEFAULT_MAX_WORKERS = 4;
  * queries there), so one process uses one core; several processes share the port and the database.
  * An in-memory SQLite database exists only inside one process, so it gets one.
  */
-export function workerCount(env: NodeJS.ProcessEnv = process.env, cpus = os.availableParallelism()): number {
+export function workerCount(env: Record<string, string | undefined> = process.env, cpus = os.availableParallelism()): number {
   const inMemory = (() => {
     const target = resolveDbTarget(env.DATABASE_URL);
     return target.kind === "sqlite" && target.file === ":memory:";
