@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { createCookie, redirect, type Cookie } from "@remix-run/node";
 import type { Db } from "#db/client.server";
 import type { User } from "#db/schema";
+import { prepared } from "#db/prepared";
 import { membershipsOf, type ActorMembership } from "./permissions";
 import { getSessionSecret } from "./secret.server";
 
@@ -65,13 +66,9 @@ export interface SessionLookup {
   memberships: ActorMembership[];
 }
 
-/** The live session of this request, or null. Expired sessions are deleted on sight. */
-export async function getSession(db: Db, request: Request, now = new Date()): Promise<SessionLookup | null> {
-  const token = await readToken(request);
-  if (!token) return null;
-  const id = hashToken(token);
-  // Session, user and memberships in one round trip (a row per membership): this runs on every request.
-  const rows = await db
+// Session, user and memberships in one round trip (a row per membership): this runs on every request.
+const sessionWithMemberships = prepared((db: Db, sessionId: string) =>
+  db
     .selectFrom("session")
     .innerJoin("user", "user.id", "session.user_id")
     .leftJoin("membership", "membership.user_id", "user.id")
@@ -86,8 +83,15 @@ export async function getSession(db: Db, request: Request, now = new Date()): Pr
       "membership.role as m_role",
       "unit.path as m_unit_path",
     ])
-    .where("session.id", "=", id)
-    .execute();
+    .where("session.id", "=", sessionId),
+);
+
+/** The live session of this request, or null. Expired sessions are deleted on sight. */
+export async function getSession(db: Db, request: Request, now = new Date()): Promise<SessionLookup | null> {
+  const token = await readToken(request);
+  if (!token) return null;
+  const id = hashToken(token);
+  const { rows } = await sessionWithMemberships(db, id);
   const joined = rows[0];
   if (!joined) return null;
   const { expires_at, last_seen_at, m_organisation_id: _o, m_unit_id: _u, m_role: _r, m_unit_path: _p, ...user } = joined;

@@ -1,4 +1,5 @@
 import type { Db } from "#db/client.server";
+import { prepared } from "#db/prepared";
 import type { Answer, ReviewStatus } from "#db/schema";
 import type { Actor } from "~/auth/permissions";
 import { forbidden } from "~/auth/require.server";
@@ -124,19 +125,27 @@ export type SaveResult =
  * Saves one answer with optimistic concurrency: the row changes only if its version is still the
  * one the user saw; otherwise the current value comes back as a conflict and nothing is overwritten.
  */
+// The statements of every autosave, built once (see db/prepared.ts).
+const selfAnswer = prepared((db: Db, assessmentId: string, itemId: string) =>
+  db.selectFrom("answer").selectAll().where("assessment_id", "=", assessmentId).where("layer", "=", "self").where("item_id", "=", itemId),
+);
+const updateSelfAnswer = prepared(
+  (db: Db, valueJson: string | null, note: string | null, version: number, updatedBy: string, updatedAt: string, id: string, baseVersion: number) =>
+    db
+      .updateTable("answer")
+      .set({ value_json: valueJson, note, version, carried_over: 0, updated_by: updatedBy, updated_at: updatedAt })
+      .where("id", "=", id)
+      .where("version", "=", baseVersion),
+);
+const touchAssessment = prepared((db: Db, updatedAt: string, id: string) => db.updateTable("assessment").set({ updated_at: updatedAt }).where("id", "=", id));
+
 export async function saveAnswer(db: Db, actor: Actor, ctx: AssessmentContext, input: SaveInput): Promise<SaveResult> {
   const role = editorFor(actor, ctx, input.itemId);
   const now = new Date().toISOString();
   const valueJson = input.value === null ? null : JSON.stringify(input.value);
   const note = input.note?.trim() ? input.note.trim() : null;
   return db.transaction().execute(async (trx): Promise<SaveResult> => {
-    const current = await trx
-      .selectFrom("answer")
-      .selectAll()
-      .where("assessment_id", "=", ctx.assessment.id)
-      .where("layer", "=", "self")
-      .where("item_id", "=", input.itemId)
-      .executeTakeFirst();
+    const current = (await selfAnswer(trx, ctx.assessment.id, input.itemId)).rows[0];
     // Editability is judged on the row this transaction read (one lookup per save, no gap between check and write).
     await assertEditableNow(trx, actor, ctx, role, current?.review_status ?? null, input.overrideReason ?? null);
     const issues = validateAnswer(ctx.instrument, input.itemId, input.value);
@@ -176,15 +185,10 @@ export async function saveAnswer(db: Db, actor: Actor, ctx: AssessmentContext, i
     } else {
       version = current.version + 1;
       // The WHERE on version makes a concurrent save that read the same version lose, not overwrite.
-      const res = await trx
-        .updateTable("answer")
-        .set({ value_json: valueJson, note, version, carried_over: 0, updated_by: actor.id, updated_at: now })
-        .where("id", "=", current.id)
-        .where("version", "=", input.baseVersion)
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== 1) return conflict();
+      const res = await updateSelfAnswer(trx, valueJson, note, version, actor.id, now, current.id, input.baseVersion);
+      if (Number(res.numAffectedRows) !== 1) return conflict();
     }
-    await trx.updateTable("assessment").set({ updated_at: now }).where("id", "=", ctx.assessment.id).execute();
+    await touchAssessment(trx, now, ctx.assessment.id);
     await writeAudit(trx, {
       actorUserId: actor.id,
       organisationId: ctx.assessment.organisation_id,

@@ -1,4 +1,5 @@
 import type { Db } from "#db/client.server";
+import { prepared } from "#db/prepared";
 import type { Assessment, AssessmentStatus, Period, Unit } from "#db/schema";
 import { can, type Action, type Actor } from "~/auth/permissions";
 import { forbidden, notFound } from "~/auth/require.server";
@@ -40,9 +41,9 @@ export function canOnUnit(actor: Actor, action: Action, unit: Pick<Unit, "organi
 }
 
 /** One assessment with its unit, period and frozen instrument: 404 when missing, 403 when `action` is not allowed. */
-export async function requireAssessment(db: Db, actor: Actor, id: string, action: Action = "assessment.read"): Promise<AssessmentContext> {
-  // One round trip for the assessment, its unit, period and organisation: this runs on every autosave.
-  const row = await db
+// One round trip for the assessment, its unit, period and organisation: this runs on every autosave.
+const assessmentWithContext = prepared((db: Db, assessmentId: string) =>
+  db
     .selectFrom("assessment as a")
     .innerJoin("unit as u", "u.id", "a.unit_id")
     .innerJoin("period as p", "p.id", "a.period_id")
@@ -68,8 +69,11 @@ export async function requireAssessment(db: Db, actor: Actor, id: string, action
       "p.created_at as p_created_at",
       "o.name as o_name",
     ])
-    .where("a.id", "=", id)
-    .executeTakeFirst();
+    .where("a.id", "=", assessmentId),
+);
+
+export async function requireAssessment(db: Db, actor: Actor, id: string, action: Action = "assessment.read"): Promise<AssessmentContext> {
+  const row = (await assessmentWithContext(db, id)).rows[0];
   if (!row) throw notFound();
   const unit: Unit = {
     id: row.unit_id,
