@@ -33,8 +33,8 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createDb, type Db } from "#db/client.server";
-import { parseInstrument } from "~/domain/instrument/parse";
 import { itemsWithGroups } from "~/domain/instrument/tree";
+import { demoDraftAssessment } from "../tests/helpers/demo";
 import { loginFor } from "../tests/helpers/server";
 import { Client, percentile, runPhase, type PhaseResult } from "./lib/load";
 import { build, buildState, childrenOf, startBenchServer, treeCpuMsOf } from "./lib/server";
@@ -117,15 +117,7 @@ const auditCounts = async (db: Db, assessmentId: string) =>
   ).map((r) => ({ action: r.action, entityId: r.entityId, n: Number(r.n) }));
 
 const db0 = createDb(server.dbUrl);
-const assessment = await db0
-  .selectFrom("assessment as a")
-  .innerJoin("unit as u", "u.id", "a.unit_id")
-  .select(["a.id", "a.instrument_hash as hash"])
-  .where("u.code", "=", "KLP-JKT")
-  .where("a.status", "=", "draft")
-  .executeTakeFirst();
-if (!assessment) throw new Error("demo database has no draft assessment for KLP-JKT");
-const frozen = await db0.selectFrom("instrument_version").select("content").where("hash", "=", assessment.hash).executeTakeFirstOrThrow();
+const assessment = await demoDraftAssessment(db0);
 const stored = new Map(
   (
     await db0
@@ -139,7 +131,7 @@ const stored = new Map(
 const auditBefore = (await auditCounts(db0, assessment.id)).reduce((s, r) => s + r.n, 0);
 await db0.destroy();
 const OPTION_TYPES = new Set(["yes_no", "abc", "abcd", "abcde"]);
-const items: ItemState[] = itemsWithGroups(parseInstrument(frozen.content, "frozen"))
+const items: ItemState[] = itemsWithGroups(assessment.instrument)
   .map(({ item }) => item)
   // carried-over items would log answer.confirm instead of answer.save on an unchanged value
   .filter((item) => OPTION_TYPES.has(item.type) && (item.options?.length ?? 0) >= 2 && !stored.get(item.id)?.carried)

@@ -5,9 +5,9 @@
  */
 import http from "node:http";
 import { createDb } from "#db/client.server";
-import { parseInstrument } from "~/domain/instrument/parse";
 import { itemsWithGroups } from "~/domain/instrument/tree";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { demoDraftAssessment } from "../helpers/demo";
 import { childrenOf, cpuMsOf } from "../helpers/proc";
 import { loginFor, startServer, type TestServer } from "../helpers/server";
 
@@ -49,19 +49,12 @@ test("two workers save answers concurrently into one SQLite database: no error, 
   const cpuBefore = workers.map((pid) => cpuMsOf(pid)!);
 
   const db = createDb(`sqlite:${server.dataDir}/cermin.db`);
-  const assessment = await db
-    .selectFrom("assessment as a")
-    .innerJoin("unit as u", "u.id", "a.unit_id")
-    .select(["a.id", "a.instrument_hash as hash"])
-    .where("u.code", "=", "KLP-JKT")
-    .where("a.status", "=", "draft")
-    .executeTakeFirstOrThrow();
-  const frozen = await db.selectFrom("instrument_version").select("content").where("hash", "=", assessment.hash).executeTakeFirstOrThrow();
+  const assessment = await demoDraftAssessment(db);
   const answered = new Set(
     (await db.selectFrom("answer").select("item_id").where("assessment_id", "=", assessment.id).execute()).map((r) => r.item_id),
   );
   // Unanswered option items: each starts at version 0.
-  const items = itemsWithGroups(parseInstrument(frozen.content, "frozen"))
+  const items = itemsWithGroups(assessment.instrument)
     .map(({ item }) => item)
     .filter((item) => (item.options?.length ?? 0) >= 2 && !answered.has(item.id))
     .slice(0, 12);
