@@ -21,13 +21,12 @@ export async function freezeInstrument(db: Db, instrumentId: string): Promise<{ 
   if (!loaded || loaded.instrument.status !== "published") return null;
   const text = readFileSync(loaded.file, "utf8");
   const hash = contentHash(text);
-  const exists = await db.selectFrom("instrument_version").select("hash").where("hash", "=", hash).executeTakeFirst();
-  if (!exists) {
-    await db
-      .insertInto("instrument_version")
-      .values({ hash, instrument_id: loaded.instrument.id, version: loaded.instrument.version, content: text, created_at: new Date().toISOString() })
-      .execute();
-  }
+  // The same content may be frozen by concurrent requests (other server processes): the first insert wins.
+  await db
+    .insertInto("instrument_version")
+    .values({ hash, instrument_id: loaded.instrument.id, version: loaded.instrument.version, content: text, created_at: new Date().toISOString() })
+    .onConflict((oc) => oc.column("hash").doNothing())
+    .execute();
   return { hash, instrument: loaded.instrument };
 }
 

@@ -40,3 +40,13 @@ describe("getFrozenInstrument", () => {
     expect(lookups()).toBe(1);
   });
 });
+
+describe("freezeInstrument", () => {
+  it("concurrent freezes of the same content (other requests, other server processes) all succeed and store it once", async () => {
+    const db = await freshDb();
+    const all = await Promise.all(Array.from({ length: 5 }, () => freezeInstrument(db, "zi-2021")));
+    expect(new Set(all.map((f) => f!.hash)).size).toBe(1);
+    const rows = await db.selectFrom("instrument_version").select("hash").where("hash", "=", all[0]!.hash).execute();
+    expect(rows).toHaveLength(1);
+  });
+});
