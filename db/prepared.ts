@@ -18,7 +18,9 @@ class Slot {
  * never branch on them, spread them, or pass arrays (`in` lists change shape with their length).
  * Preparing fails when an argument does not end up as a query parameter.
  */
-export function prepared<DB, A extends unknown[], R>(build: (db: Kysely<DB>, ...args: A) => Compilable<R>): (db: Kysely<DB>, ...args: A) => Promise<QueryResult<R>> {
+export function prepared<DB, A extends unknown[], R>(
+  build: (db: Kysely<DB>, ...args: A) => Compilable<R>,
+): (db: Kysely<DB>, ...args: A) => Promise<QueryResult<R>> {
   // Keyed by the dialect's adapter: a Kysely instance and its transactions share it, and the SQL
   // text differs between dialects.
   const compiled = new WeakMap<object, CompiledQuery<R>>();
@@ -31,7 +33,9 @@ export function prepared<DB, A extends unknown[], R>(build: (db: Kysely<DB>, ...
       const used = query.parameters.filter((p) => p instanceof Slot).map((p) => (p as Slot).index);
       const counts = slots.map((s) => used.filter((i) => i === s.index).length);
       if (counts.some((n) => n === 0)) {
-        throw new Error(`prepared query: every argument must become a query parameter (uses per argument: ${counts.join(", ")}): ${query.sql}`);
+        throw new Error(
+          `prepared query: every argument must become a query parameter (uses per argument: ${counts.join(", ")}): ${query.sql}`,
+        );
       }
       compiled.set(adapter, query);
     }

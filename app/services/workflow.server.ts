@@ -86,11 +86,16 @@ export async function setAssignment(db: Db, actor: Actor, ctx: AssessmentContext
   const member = await assignableUsers(db, ctx);
   if (!member.some((m) => m.id === userId)) throw forbidden();
   if (assign) {
-    const exists = await db.selectFrom("assignment").select("id").where("assessment_id", "=", ctx.assessment.id).where("node_id", "=", nodeId).where("user_id", "=", userId).executeTakeFirst();
-    if (exists) return;
-    await db.insertInto("assignment").values({ id: newId(), assessment_id: ctx.assessment.id, node_id: nodeId, user_id: userId, created_at: new Date().toISOString() }).execute();
+    // Idempotent, also for a double submit arriving at two server processes at once: only a new row is logged.
+    const added = await db
+      .insertInto("assignment")
+      .values({ id: newId(), assessment_id: ctx.assessment.id, node_id: nodeId, user_id: userId, created_at: new Date().toISOString() })
+      .onConflict((oc) => oc.columns(["assessment_id", "node_id", "user_id"]).doNothing())
+      .executeTakeFirst();
+    if (Number(added.numInsertedOrUpdatedRows ?? 0) === 0) return;
   } else {
-    await db.deleteFrom("assignment").where("assessment_id", "=", ctx.assessment.id).where("node_id", "=", nodeId).where("user_id", "=", userId).execute();
+    const removed = await db.deleteFrom("assignment").where("assessment_id", "=", ctx.assessment.id).where("node_id", "=", nodeId).where("user_id", "=", userId).executeTakeFirst();
+    if (Number(removed.numDeletedRows) === 0) return;
   }
   await writeAudit(db, {
     actorUserId: actor.id,

@@ -72,7 +72,12 @@ test("two workers save answers concurrently into one SQLite database: no error, 
         const res = await fetch(`${server.baseUrl}/assessments/${assessment.id}/answers`, {
           method: "POST",
           headers: { Cookie: cookie },
-          body: new URLSearchParams({ itemId: item.id, baseVersion: String(version), value: item.options![n % 2]!.code, note: `client ${c} save ${n}` }),
+          body: new URLSearchParams({
+            itemId: item.id,
+            baseVersion: String(version),
+            value: item.options![n % 2]!.code,
+            note: `client ${c} save ${n}`,
+          }),
         });
         statuses.push(res.status);
         if (res.status === 200) version = ((await res.json()) as { version: number }).version;
@@ -86,7 +91,11 @@ test("two workers save answers concurrently into one SQLite database: no error, 
     .selectFrom("answer")
     .select(["item_id", "version", "note"])
     .where("assessment_id", "=", assessment.id)
-    .where("item_id", "in", items.map((i) => i.id))
+    .where(
+      "item_id",
+      "in",
+      items.map((i) => i.id),
+    )
     .execute();
   expect(rows).toHaveLength(items.length);
   for (const r of rows) {
@@ -97,7 +106,11 @@ test("two workers save answers concurrently into one SQLite database: no error, 
     .selectFrom("audit_log")
     .select((eb) => eb.fn.countAll<number | string>().as("n"))
     .where("action", "=", "answer.save")
-    .where("entity_id", "in", items.map((i) => `${assessment.id}:${i.id}`))
+    .where(
+      "entity_id",
+      "in",
+      items.map((i) => `${assessment.id}:${i.id}`),
+    )
     .executeTakeFirstOrThrow();
   expect(Number(audit.n)).toBe(items.length * SAVES);
   await db.destroy();

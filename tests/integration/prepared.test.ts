@@ -68,7 +68,10 @@ test("built once: calls on the database and on its transactions share the compil
   let builds = 0;
   const count = prepared((db: Db, organisationId: string) => {
     builds++;
-    return db.selectFrom("unit").select((eb) => eb.fn.countAll<number | string>().as("n")).where("organisation_id", "=", organisationId);
+    return db
+      .selectFrom("unit")
+      .select((eb) => eb.fn.countAll<number | string>().as("n"))
+      .where("organisation_id", "=", organisationId);
   });
   expect(Number((await count(db, orgA.id)).rows[0]!.n)).toBe(2);
   await db.transaction().execute(async (trx) => expect(Number((await count(trx, orgB.id)).rows[0]!.n)).toBe(1));
@@ -77,6 +80,8 @@ test("built once: calls on the database and on its transactions share the compil
 });
 
 test("a build that does not pass an argument into the query is refused", async () => {
-  const careless = prepared((db: Db, organisationId: string, _unused: string) => db.selectFrom("unit").select("name").where("organisation_id", "=", organisationId));
+  const careless = prepared((db: Db, organisationId: string, _unused: string) =>
+    db.selectFrom("unit").select("name").where("organisation_id", "=", organisationId),
+  );
   await expect(careless(db, orgA.id, "x")).rejects.toThrow(/every argument must become a query parameter \(uses per argument: 1, 0\)/);
 });
