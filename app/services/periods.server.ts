@@ -53,7 +53,13 @@ export async function createPeriod(db: Db, actor: Actor, organisationId: string,
     created_at: new Date().toISOString(),
   };
   await db.transaction().execute(async (trx) => {
-    await trx.insertInto("period").values(period).execute();
+    // The check above gives the message; the unique constraint (organisation, year) decides a race.
+    const inserted = await trx
+      .insertInto("period")
+      .values(period)
+      .onConflict((oc) => oc.columns(["organisation_id", "year"]).doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) throw new PeriodRuleError("periods.duplicateYear");
     await writeAudit(trx, { actorUserId: actor.id, organisationId, action: "period.create", entityType: "period", entityId: period.id, after: period });
   });
   return period;

@@ -10,6 +10,8 @@ import * as assessment from "~/routes/assessments.$id._index";
 import * as login from "~/routes/login";
 import * as setPassword from "~/routes/set-password.$token";
 import * as unitsPage from "~/routes/units";
+import { loadActor } from "~/auth/require.server";
+import { createPeriod } from "~/services/periods.server";
 import { freshDb } from "../helpers/db";
 import { callAction, callLoader } from "../helpers/remix";
 import { buildWorld, withTempDataDir, type World } from "../helpers/world";
@@ -108,6 +110,18 @@ test("a coordinator cannot touch units outside or inside their subtree via the a
   const other = await postOrg(w.cookies.otherOrgAdmin, { intent: "rename-unit", unitId: w.service.id, name: "Diubah", kind: "satker" });
   expect(other.status).toBe(403);
   expect((await unitByName("Kantor Layanan Uji")).name).toBe("Kantor Layanan Uji");
+});
+
+test("periods: the same new year submitted three times at once creates one period; the others get the duplicate message", async () => {
+  const admin = await loadActor(db, await db.selectFrom("user").selectAll().where("id", "=", w.users.orgAdmin.id).executeTakeFirstOrThrow());
+  const input = { year: 2037, fillStart: null, fillEnd: null, reviewEnd: null, evaluationEnd: null };
+  const outcomes = await Promise.allSettled([1, 2, 3].map(() => createPeriod(db, admin, w.ministry.id, input)));
+  expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
+  for (const o of outcomes.filter((o) => o.status === "rejected")) {
+    expect((o as PromiseRejectedResult).reason).toMatchObject({ key: "periods.duplicateYear" });
+  }
+  const rows = await db.selectFrom("period").select("id").where("organisation_id", "=", w.ministry.id).where("year", "=", 2037).execute();
+  expect(rows).toHaveLength(1);
 });
 
 test("periods: duplicate years and disordered windows are refused; closing is logged", async () => {
