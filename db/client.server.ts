@@ -88,23 +88,28 @@ function pause(attempt: number): Promise<void> {
  */
 class ConcurrentSqliteDriver extends SqliteDriver {
   #inTransaction = false;
+  /** Kysely's one SQLite connection, wrapped once (acquireConnection runs for every query). */
+  #connection: DatabaseConnection | null = null;
 
   override async acquireConnection(): Promise<DatabaseConnection> {
     const inner = await super.acquireConnection();
-    return {
+    this.#connection ??= {
       executeQuery: async <R>(query: CompiledQuery) => {
-        const deadline = performance.now() + BUSY_TIMEOUT_MS;
+        let deadline = 0;
         for (let attempt = 0; ; attempt++) {
           try {
             return await inner.executeQuery<R>(query);
           } catch (e) {
-            if (this.#inTransaction || !isBusy(e) || performance.now() > deadline) throw e;
+            if (this.#inTransaction || !isBusy(e)) throw e;
+            deadline ||= performance.now() + BUSY_TIMEOUT_MS;
+            if (performance.now() > deadline) throw e;
           }
           await pause(attempt);
         }
       },
       streamQuery: <R>(query: CompiledQuery, chunkSize?: number) => inner.streamQuery<R>(query, chunkSize),
     };
+    return this.#connection;
   }
 
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {

@@ -6,7 +6,7 @@ class Slot {
 }
 
 /**
- * A query built with Kysely's query builder once per dialect, then run with new argument values.
+ * A query built with Kysely's query builder once per database, then run with new argument values.
  *
  * Building and compiling a query costs more than SQLite takes to run a point query (on the autosave
  * path the builder was ~17 % of a save's server time). `build` is called once, with placeholders in
@@ -21,8 +21,8 @@ class Slot {
 export function prepared<DB, A extends unknown[], R>(
   build: (db: Kysely<DB>, ...args: A) => Compilable<R>,
 ): (db: Kysely<DB>, ...args: A) => Promise<QueryResult<R>> {
-  // Keyed by the dialect's adapter: a Kysely instance and its transactions share it, and the SQL
-  // text differs between dialects.
+  // Keyed by the Kysely instance's adapter, which its transactions share (the SQL text depends on
+  // the dialect).
   const compiled = new WeakMap<object, CompiledQuery<R>>();
   return async (db, ...args) => {
     const adapter = db.getExecutor().adapter;
@@ -30,12 +30,10 @@ export function prepared<DB, A extends unknown[], R>(
     if (!query) {
       const slots = args.map((_, i) => new Slot(i));
       query = build(db, ...(slots as unknown as A)).compile();
-      const used = query.parameters.filter((p) => p instanceof Slot).map((p) => (p as Slot).index);
-      const counts = slots.map((s) => used.filter((i) => i === s.index).length);
-      if (counts.some((n) => n === 0)) {
-        throw new Error(
-          `prepared query: every argument must become a query parameter (uses per argument: ${counts.join(", ")}): ${query.sql}`,
-        );
+      const params = query.parameters;
+      const counts = slots.map((s) => params.filter((p) => p === s).length);
+      if (counts.includes(0)) {
+        throw new Error(`prepared query: every argument must become a query parameter (uses per argument: ${counts.join(", ")}): ${query.sql}`);
       }
       compiled.set(adapter, query);
     }
