@@ -51,10 +51,8 @@ export const DEFAULT_MAX_WORKERS = 4;
  * An in-memory SQLite database exists only inside one process, so it gets one.
  */
 export function workerCount(env: Record<string, string | undefined> = process.env, cpus = os.availableParallelism()): number {
-  const inMemory = (() => {
-    const target = resolveDbTarget(env.DATABASE_URL);
-    return target.kind === "sqlite" && target.file === ":memory:";
-  })();
+  const target = resolveDbTarget(env.DATABASE_URL);
+  const inMemory = target.kind === "sqlite" && target.file === ":memory:";
   const name = env.CERMIN_WORKERS ? "CERMIN_WORKERS" : "WEB_CONCURRENCY";
   const raw = (env.CERMIN_WORKERS || env.WEB_CONCURRENCY || "").trim();
   if (!raw) return inMemory ? 1 : Math.max(1, Math.min(cpus, DEFAULT_MAX_WORKERS));
@@ -66,14 +64,14 @@ export function workerCount(env: Record<string, string | undefined> = process.en
 
 /** `npm start`: build if needed, migrate, seed the demo into an empty database, serve. */
 export async function start(io: CliIo, { build = true, seed = true } = {}): Promise<number> {
-  if (cluster.isWorker) return serveInWorker();
+  // A cluster worker runs this same command: it only serves (the primary built and seeded).
+  if (cluster.isWorker) return serve();
   const started = Date.now();
   process.env.SESSION_SECRET ||= getSessionSecret();
   const workers = workerCount();
   if (build && buildIsStale()) runBuild(io);
   if (seed) await seedDemoIfEmpty(io);
-  const port = Number(process.env.PORT || 3000);
-  const host = process.env.HOST || "127.0.0.1";
+  const { port, host } = listenAddress();
   const ready = () => {
     const shown = host === "0.0.0.0" || host === "127.0.0.1" ? "localhost" : host;
     const target = resolveDbTarget();
@@ -83,24 +81,23 @@ export async function start(io: CliIo, { build = true, seed = true } = {}): Prom
     const logins = path.join(dataDir(), "demo-logins.txt");
     if (fs.existsSync(logins)) io.out(`Demo logins: ${logins}`);
   };
-  if (workers > 1) return runCluster(io, workers, ready);
-  const app = await createServer({ buildDir: BUILD_DIR });
-  const server = app.listen(port, host, ready);
-  const stop = () => server.close(() => process.exit(0));
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
-  return new Promise<number>((resolve) => server.on("close", () => resolve(0)));
+  return workers > 1 ? runCluster(io, workers, ready) : serve(ready);
 }
 
-/** A worker process of the cluster: the same server; the primary shares the listening socket. */
-async function serveInWorker(): Promise<number> {
+const listenAddress = () => ({ port: Number(process.env.PORT || 3000), host: process.env.HOST || "127.0.0.1" });
+
+/**
+ * The HTTP server of this process, on PORT/HOST; SIGINT/SIGTERM close it after the open requests. In
+ * a cluster worker the primary shares the listening socket, and a worker whose primary is gone exits.
+ */
+async function serve(onListening?: () => void): Promise<number> {
   const app = await createServer({ buildDir: BUILD_DIR });
-  const server = app.listen(Number(process.env.PORT || 3000), process.env.HOST || "127.0.0.1");
+  const { port, host } = listenAddress();
+  const server = app.listen(port, host, onListening);
   const stop = () => server.close(() => process.exit(0));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
-  // The primary is gone (killed): nobody hands out connections any more.
-  process.once("disconnect", () => process.exit(0));
+  if (cluster.isWorker) process.once("disconnect", () => process.exit(0));
   return new Promise<number>((resolve) => server.on("close", () => resolve(0)));
 }
 
