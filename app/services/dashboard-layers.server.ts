@@ -1,6 +1,5 @@
 import type { Db } from "#db/client.server";
 import type { Layer } from "#db/schema";
-import { scoreAssessment } from "~/domain/scoring/score";
 import { getFrozenInstrument } from "./frozen-instruments.server";
 import { storeSnapshot } from "./snapshots.server";
 import { loadLayerRows, mergeLayers } from "./layers.server";
@@ -29,8 +28,8 @@ export async function writeLayerSnapshot(
   return storeSnapshot(db, {
     assessmentId,
     instrumentHash: assessment.instrument_hash,
+    instrument,
     layer,
-    result: scoreAssessment(instrument, answers),
     answers,
     actorId,
     now,

@@ -1,18 +1,20 @@
 import type { Db } from "#db/client.server";
 import type { Layer } from "#db/schema";
+import type { Instrument } from "~/domain/instrument/schema";
 import type { Answers } from "~/domain/scoring/answers";
-import { ENGINE_VERSION } from "~/domain/scoring/score";
-import type { ScoreResult } from "~/domain/scoring/types";
+import { ENGINE_VERSION, scoreAssessment } from "~/domain/scoring/score";
 import { newId } from "~/utils/ids";
 
 /**
- * Stores one scored layer of an assessment: the JSON result with the answers scored, and one row per
- * node for the dashboards' SQL aggregates. Finalising (self) and releasing a layer both come here.
+ * Scores one layer's answers and stores the snapshot: the JSON result with the answers scored, and
+ * one row per node for the dashboards' SQL aggregates. Finalising (self) and releasing a layer both
+ * come here, so a stored result always belongs to the stored answers.
  */
 export async function storeSnapshot(
   db: Db,
-  s: { assessmentId: string; instrumentHash: string; layer: Layer; result: ScoreResult; answers: Answers; actorId: string | null; now: string },
+  s: { assessmentId: string; instrumentHash: string; instrument: Instrument; layer: Layer; answers: Answers; actorId: string | null; now: string },
 ): Promise<string> {
+  const result = scoreAssessment(s.instrument, s.answers);
   const id = newId();
   await db
     .insertInto("score_snapshot")
@@ -22,15 +24,15 @@ export async function storeSnapshot(
       layer: s.layer,
       instrument_hash: s.instrumentHash,
       engine_version: ENGINE_VERSION,
-      total: s.result.total,
-      predicate: s.result.predicate?.code ?? null,
-      result_json: JSON.stringify(s.result),
+      total: result.total,
+      predicate: result.predicate?.code ?? null,
+      result_json: JSON.stringify(result),
       answers_json: JSON.stringify(s.answers),
       created_at: s.now,
       created_by: s.actorId,
     })
     .execute();
-  const nodes = Object.values(s.result.nodes).map((n) => ({
+  const nodes = Object.values(result.nodes).map((n) => ({
     snapshot_id: id,
     node_id: n.id,
     level: n.level,

@@ -4,7 +4,6 @@ import type { Actor } from "~/auth/permissions";
 import { forbidden } from "~/auth/require.server";
 import { outlineOf } from "~/domain/instrument/outline";
 import type { Answers } from "~/domain/scoring/answers";
-import { scoreAssessment } from "~/domain/scoring/score";
 import { newId } from "~/utils/ids";
 import { answersObject, assertWindow, editorRole, itemKey, loadAnswers, WorkbenchError } from "./answers.server";
 import { storeSnapshot } from "./snapshots.server";
@@ -56,13 +55,13 @@ export async function finaliseAssessment(db: Db, actor: Actor, ctx: AssessmentCo
   return snapshotId;
 }
 
-/** Scores the answers and stores the snapshot: the JSON result and one row per node for SQL aggregates. */
+/** The self layer's snapshot of an assessment (storeSnapshot scores the answers). */
 export async function writeSnapshot(db: Db, ctx: Pick<AssessmentContext, "assessment" | "instrument">, answers: Answers, actorId: string | null, now: string): Promise<string> {
   return storeSnapshot(db, {
     assessmentId: ctx.assessment.id,
     instrumentHash: ctx.assessment.instrument_hash,
+    instrument: ctx.instrument,
     layer: "self",
-    result: scoreAssessment(ctx.instrument, answers),
     answers,
     actorId,
     now,
