@@ -38,8 +38,6 @@ export async function createPeriod(db: Db, actor: Actor, organisationId: string,
   requirePermission(actor, "period.manage", scopeOf(organisationId));
   await assertOrganisationActive(db, organisationId);
   if (!windowsInOrder(input)) throw new PeriodRuleError("periods.windowOrder");
-  const exists = await db.selectFrom("period").select("id").where("organisation_id", "=", organisationId).where("year", "=", input.year).executeTakeFirst();
-  if (exists) throw new PeriodRuleError("periods.duplicateYear");
   const period: Period = {
     id: newId(),
     organisation_id: organisationId,
@@ -53,7 +51,7 @@ export async function createPeriod(db: Db, actor: Actor, organisationId: string,
     created_at: new Date().toISOString(),
   };
   await db.transaction().execute(async (trx) => {
-    // The check above gives the message; the unique constraint (organisation, year) decides a race.
+    // One period per organisation and year: the unique constraint decides, also between requests at once.
     const inserted = await trx
       .insertInto("period")
       .values(period)
