@@ -21,15 +21,17 @@ export async function loadActor(db: Db, user: User): Promise<Actor> {
     .where("membership.user_id", "=", user.id)
     .where("organisation.archived_at", "is", null)
     .execute();
-  return { id: user.id, isAdmin: user.is_admin === 1, memberships: membershipsOf(rows) };
+  return actorOf(user, membershipsOf(rows));
 }
+
+const actorOf = (user: User, memberships: Actor["memberships"]): Actor => ({ id: user.id, isAdmin: user.is_admin === 1, memberships });
 
 /** The signed-in user or null; never throws. */
 export async function getOptionalUser(request: Request, db: Db = getDb()): Promise<AuthUser | null> {
   const found = await getSession(db, request);
   if (!found) return null;
   const { user, memberships, sessionId } = found;
-  return { id: user.id, isAdmin: user.is_admin === 1, memberships, email: user.email, name: user.name, locale: user.locale, sessionId };
+  return { ...actorOf(user, memberships), email: user.email, name: user.name, locale: user.locale, sessionId };
 }
 
 /** The signed-in user; otherwise a redirect to the log-in page that returns here afterwards. */

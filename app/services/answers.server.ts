@@ -121,10 +121,6 @@ export type SaveResult =
   | { ok: true; version: number; answer: { value: AnswerValue; note: string | null; carriedOver: boolean } }
   | { ok: false; conflict: { value: AnswerValue; note: string | null; version: number; updatedBy: string | null; updatedAt: string } };
 
-/**
- * Saves one answer with optimistic concurrency: the row changes only if its version is still the
- * one the user saw; otherwise the current value comes back as a conflict and nothing is overwritten.
- */
 // The statements of every autosave, built once (see db/prepared.ts).
 const selfAnswer = prepared((db: Db, assessmentId: string, itemId: string) =>
   db.selectFrom("answer").selectAll().where("assessment_id", "=", assessmentId).where("layer", "=", "self").where("item_id", "=", itemId),
@@ -139,6 +135,10 @@ const updateSelfAnswer = prepared(
 );
 const touchAssessment = prepared((db: Db, updatedAt: string, id: string) => db.updateTable("assessment").set({ updated_at: updatedAt }).where("id", "=", id));
 
+/**
+ * Saves one answer with optimistic concurrency: the row changes only if its version is still the
+ * one the user saw; otherwise the current value comes back as a conflict and nothing is overwritten.
+ */
 export async function saveAnswer(db: Db, actor: Actor, ctx: AssessmentContext, input: SaveInput): Promise<SaveResult> {
   const role = editorFor(actor, ctx, input.itemId);
   const now = new Date().toISOString();

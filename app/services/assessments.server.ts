@@ -40,7 +40,6 @@ export function canOnUnit(actor: Actor, action: Action, unit: Pick<Unit, "organi
   return can(actor, action, scopeOfUnit(unit));
 }
 
-/** One assessment with its unit, period and frozen instrument: 404 when missing, 403 when `action` is not allowed. */
 // One round trip for the assessment, its unit, period and organisation: this runs on every autosave.
 const assessmentWithContext = prepared((db: Db, assessmentId: string) =>
   db
@@ -72,6 +71,7 @@ const assessmentWithContext = prepared((db: Db, assessmentId: string) =>
     .where("a.id", "=", assessmentId),
 );
 
+/** One assessment with its unit, period and frozen instrument: 404 when missing, 403 when `action` is not allowed. */
 export async function requireAssessment(db: Db, actor: Actor, id: string, action: Action = "assessment.read"): Promise<AssessmentContext> {
   const row = (await assessmentWithContext(db, id)).rows[0];
   if (!row) throw notFound();
