@@ -37,7 +37,8 @@ import { itemsWithGroups } from "~/domain/instrument/tree";
 import { demoDraftAssessment } from "../tests/helpers/demo";
 import { loginFor } from "../tests/helpers/server";
 import { Client, percentile, runPhase, type PhaseResult } from "./lib/load";
-import { build, buildState, childrenOf, startBenchServer, treeCpuMsOf } from "./lib/server";
+import { childrenOf, treeCpuMsOf } from "../tests/helpers/proc";
+import { build, buildState, startBenchServer } from "./lib/server";
 
 const { values: args } = parseArgs({
   options: {

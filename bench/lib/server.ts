@@ -9,8 +9,6 @@ import path from "node:path";
 import { buildState as cliBuildState } from "~/cli/start";
 import { cliEnv, freePort, parseDemoLogins, ROOT, runCli, tempDir, type DemoLogin } from "../../tests/helpers/server";
 
-export { childrenOf, cpuMsOf, treeCpuMsOf } from "../../tests/helpers/proc";
-
 const CLI = path.join(ROOT, "bin", "cermin.js");
 
 /** Same rule as `cermin start`: no build, or a source newer than it. */
