@@ -7,7 +7,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { buildState as cliBuildState } from "~/cli/start";
-import { cliEnv, freePort, parseDemoLogins, ROOT, runCli, tempDir, type DemoLogin } from "../../tests/helpers/server";
+import { cliEnv, freePort, parseDemoLogins, ROOT, runCli, tempDir, waitForHealth, type DemoLogin } from "../../tests/helpers/server";
 
 const CLI = path.join(ROOT, "bin", "cermin.js");
 
@@ -66,19 +66,11 @@ export async function startBenchServer(opts: { nodeArgs?: string[]; databaseUrl?
     }
     process.off("exit", kill);
   };
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`cermin serve exited early (${child.exitCode}):\n${out}`);
-    const ok = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2000) }).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`cermin serve did not answer /healthz within 30 s:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    await waitForHealth(baseUrl, child, () => out, 30_000);
+  } catch (e) {
+    await stop();
+    throw e;
   }
   return { baseUrl, dataDir, dbUrl: opts.databaseUrl ?? `sqlite:${path.join(dataDir, "cermin.db")}`, pid: child.pid!, logins, errors: () => err, stop };
 }
