@@ -30,6 +30,7 @@ export interface Database {
   finding: FindingTable;
   prerequisite: PrerequisiteTable;
   unit_predicate: UnitPredicateTable;
+  lke_import: LkeImportTable;
 }
 
 export const ORGANISATION_KINDS = ["kementerian_lembaga", "pemda_provinsi", "pemda_kabkota"] as const;
@@ -371,3 +372,16 @@ export interface UnitPredicateTable {
   recorded_by: string | null;
   recorded_at: string;
 }
+
+/** An uploaded LKE workbook between preview and apply (the parsed changes as JSON). */
+export interface LkeImportTable {
+  id: string;
+  assessment_id: string;
+  user_id: string;
+  file_name: string;
+  file_sha256: string;
+  preview_json: string;
+  created_at: string;
+  applied_at: string | null;
+}
+export type LkeImport = Selectable<LkeImportTable>;

@@ -19,6 +19,13 @@ const HELP = `Cermin command line
   cermin instruments check             validate every instrument content file
   cermin score <instrument> <answers.json> [--json]
                                        score an answers file with the engine
+  cermin lke template <instrument> -o FILE
+                                       blank LKE workbook (.xlsx) of an instrument
+  cermin lke export <assessmentId> -o FILE [--as EMAIL]
+                                       the assessment as an LKE workbook (live formulas)
+  cermin lke score FILE [--json]       score a filled workbook offline (same output as cermin score)
+  cermin lke import <assessmentId> FILE [--apply] [--take-conflicts] [--as EMAIL]
+                                       preview a filled workbook's changes; --apply applies them
 
 Environment: DATABASE_URL, DATA_DIR, PORT, HOST, SESSION_SECRET`;
 
@@ -48,6 +55,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         if (sub !== "check") throw new UsageError(`unknown instruments command "${sub ?? ""}" (check)`);
         const { instrumentsCheck } = await import("./instruments");
         return await instrumentsCheck(rest, io);
+      }
+      case "lke": {
+        const { lkeCommand } = await import("./lke");
+        return await lkeCommand(sub, rest, io);
       }
       case "score": {
         const { scoreCommand } = await import("./score");

@@ -218,6 +218,47 @@ export async function addLinkEvidence(
   return (await loadViews(db, ctx.assessment.id, [id]))[0]!;
 }
 
+/**
+ * A link as evidence of one item inside the caller's transaction (an Excel import); the caller has
+ * checked that the item is editable. Returns null when the item already has this link.
+ */
+export async function addLinkEvidenceIn(
+  trx: Db,
+  actor: Actor,
+  ctx: AssessmentContext,
+  itemId: string,
+  url: string,
+  source: Record<string, unknown>,
+): Promise<string | null> {
+  const parsed = parseEvidenceUrl(url);
+  if (!parsed.ok) throw new EvidenceError(parsed.key, "url");
+  const existing = await trx
+    .selectFrom("evidence")
+    .innerJoin("evidence_item", "evidence_item.evidence_id", "evidence.id")
+    .select("evidence.id")
+    .where("evidence.assessment_id", "=", ctx.assessment.id)
+    .where("evidence.url", "=", parsed.url)
+    .where("evidence.removed_at", "is", null)
+    .where("evidence_item.item_id", "=", itemId)
+    .where("evidence_item.removed_at", "is", null)
+    .executeTakeFirst();
+  if (existing) return null;
+  const name = linkName(null, parsed.url);
+  return insertEvidence(
+    trx,
+    actor,
+    ctx,
+    {},
+    {
+      itemId,
+      now: new Date().toISOString(),
+      row: { kind: "link", blob_sha256: null, url: parsed.url, name, mime: null, size: null, evidence_date: null },
+      action: "evidence.link",
+      audited: { name, url: parsed.url, source },
+    },
+  );
+}
+
 async function liveEvidence(db: Db, ctx: AssessmentContext, evidenceId: string): Promise<Evidence> {
   const row = await db
     .selectFrom("evidence")

@@ -20,7 +20,12 @@ export function canWriteLayer(actor: Actor, ctx: Pick<AssessmentContext, "unit">
 }
 
 export async function releasedLayers(db: Db, assessmentId: string): Promise<Set<Layer>> {
-  const rows = await db.selectFrom("layer_release").select("layer").where("assessment_id", "=", assessmentId).where("revoked_at", "is", null).execute();
+  const rows = await db
+    .selectFrom("layer_release")
+    .select("layer")
+    .where("assessment_id", "=", assessmentId)
+    .where("revoked_at", "is", null)
+    .execute();
   return new Set(rows.map((r) => r.layer));
 }
 
@@ -35,7 +40,12 @@ export async function visibleLayers(db: Db, actor: Actor, ctx: AssessmentContext
 
 export async function loadLayerRows(db: Db, assessmentId: string, layers: readonly Layer[]): Promise<Record<Layer, Answer[]>> {
   const rows = layers.length
-    ? await db.selectFrom("answer").selectAll().where("assessment_id", "=", assessmentId).where("layer", "in", [...layers]).execute()
+    ? await db
+        .selectFrom("answer")
+        .selectAll()
+        .where("assessment_id", "=", assessmentId)
+        .where("layer", "in", [...layers])
+        .execute()
     : [];
   const out: Record<Layer, Answer[]> = { self: [], internal: [], external: [] };
   for (const r of rows) out[r.layer].push(r);
@@ -43,7 +53,10 @@ export async function loadLayerRows(db: Db, assessmentId: string, layers: readon
 }
 
 /** The effective answers: per item, the highest-authority layer among `layers` that answered it. */
-export function mergeLayers(byLayer: Record<Layer, Answer[]>, layers: readonly Layer[]): { answers: Answers; source: Record<string, Layer> } {
+export function mergeLayers(
+  byLayer: Record<Layer, Answer[]>,
+  layers: readonly Layer[],
+): { answers: Answers; source: Record<string, Layer> } {
   const answers: Answers = {};
   const source: Record<string, Layer> = {};
   for (const layer of LAYER_ORDER) {
@@ -74,6 +87,19 @@ export interface EvaluatorAnswerInput {
  */
 export async function saveEvaluatorAnswer(db: Db, actor: Actor, ctx: AssessmentContext, input: EvaluatorAnswerInput): Promise<void> {
   if (!canWriteLayer(actor, ctx, input.layer)) throw forbidden();
+  await db.transaction().execute((trx) => saveEvaluatorAnswerIn(trx, actor, ctx, input));
+}
+
+/** saveEvaluatorAnswer inside the caller's transaction; `source` is added to the audit entry (e.g. an Excel import). */
+export async function saveEvaluatorAnswerIn(
+  trx: Db,
+  actor: Actor,
+  ctx: AssessmentContext,
+  input: EvaluatorAnswerInput,
+  source?: Record<string, unknown>,
+): Promise<void> {
+  const db = trx;
+  if (!canWriteLayer(actor, ctx, input.layer)) throw forbidden();
   if (!outlineOf(ctx.instrument).items.has(input.itemId)) throw new WorkbenchError("workbench.unknownItem");
   if (ctx.assessment.status === "draft") throw new WorkbenchError("workbench.wrongStatus");
   const self = await db
@@ -89,7 +115,7 @@ export async function saveEvaluatorAnswer(db: Db, actor: Actor, ctx: AssessmentC
   if (input.decision === "adjust" && value === null) throw new WorkbenchError("workbench.invalidAnswer");
   if (input.decision === "send_back" && !input.recommendation?.trim()) throw new WorkbenchError("workbench.reasonRequired");
   const now = new Date().toISOString();
-  await db.transaction().execute(async (trx) => {
+  {
     const current = await trx
       .selectFrom("answer")
       .selectAll()
@@ -161,9 +187,9 @@ export async function saveEvaluatorAnswer(db: Db, actor: Actor, ctx: AssessmentC
       entityType: "evaluation",
       entityId: `eval:${itemKey(ctx.assessment.id, input.itemId)}`,
       before: current ? { layer: input.layer, value: parseValue(current.value_json), note: current.note } : undefined,
-      after: { layer: input.layer, value, note: input.note, recommendation: recommendation ?? null },
+      after: { layer: input.layer, value, note: input.note, recommendation: recommendation ?? null, ...(source ? { source } : {}) },
     });
-  });
+  }
 }
 
 /** Releases an evaluator layer to the unit (logged). */
@@ -171,10 +197,29 @@ export async function releaseLayer(db: Db, actor: Actor, ctx: AssessmentContext,
   if (!canWriteLayer(actor, ctx, layer)) throw forbidden();
   if ((await releasedLayers(db, ctx.assessment.id)).has(layer)) return;
   await db.transaction().execute(async (trx) => {
-    await trx.insertInto("layer_release").values({ id: newId(), assessment_id: ctx.assessment.id, layer, released_at: new Date().toISOString(), released_by: actor.id, revoked_at: null, revoked_by: null, revoke_reason: null }).execute();
+    await trx
+      .insertInto("layer_release")
+      .values({
+        id: newId(),
+        assessment_id: ctx.assessment.id,
+        layer,
+        released_at: new Date().toISOString(),
+        released_by: actor.id,
+        revoked_at: null,
+        revoked_by: null,
+        revoke_reason: null,
+      })
+      .execute();
     // Dashboards compare self and evaluator scores from stored snapshots, taken at release.
     await writeLayerSnapshot(trx, ctx.assessment.id, layer, actor.id);
-    await writeAudit(trx, { actorUserId: actor.id, organisationId: ctx.assessment.organisation_id, action: "evaluation.release", entityType: "assessment", entityId: ctx.assessment.id, after: { layer } });
+    await writeAudit(trx, {
+      actorUserId: actor.id,
+      organisationId: ctx.assessment.organisation_id,
+      action: "evaluation.release",
+      entityType: "assessment",
+      entityId: ctx.assessment.id,
+      after: { layer },
+    });
   });
 }
 
@@ -190,6 +235,14 @@ export async function revokeRelease(db: Db, actor: Actor, ctx: AssessmentContext
       .where("layer", "=", layer)
       .where("revoked_at", "is", null)
       .execute();
-    await writeAudit(trx, { actorUserId: actor.id, organisationId: ctx.assessment.organisation_id, action: "evaluation.unrelease", entityType: "assessment", entityId: ctx.assessment.id, after: { layer }, reason: reason.trim() });
+    await writeAudit(trx, {
+      actorUserId: actor.id,
+      organisationId: ctx.assessment.organisation_id,
+      action: "evaluation.unrelease",
+      entityType: "assessment",
+      entityId: ctx.assessment.id,
+      after: { layer },
+      reason: reason.trim(),
+    });
   });
 }

@@ -1,0 +1,236 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { createDb, type Db } from "#db/client.server";
+import { migrateToLatest } from "#db/migrate";
+import { loadActor } from "~/auth/require.server";
+import type { Actor } from "~/auth/permissions";
+import { AnswerError } from "~/domain/scoring/answers";
+import { fmtId } from "~/domain/scoring/format";
+import { scoreAssessment } from "~/domain/scoring/score";
+import type { AnswerValue } from "~/domain/scoring/answers";
+import { requireAssessment } from "~/services/assessments.server";
+import { exportAssessmentWorkbook, templateWorkbook } from "~/services/excel/export.server";
+import { applyImport, changeKey, ImportApplyError, previewImport, type ImportPreview } from "~/services/excel/import.server";
+import { issueText, LkeError } from "~/services/excel/read.server";
+import { readWorkbookAnswers } from "~/services/excel/score-workbook.server";
+import { WorkbenchError } from "~/services/answers.server";
+import { readInstrumentFiles } from "~/services/instruments.server";
+import { type CliIo, parseArgs, UsageError } from "./io";
+import { scoreJson, scoreTable } from "./score";
+
+/** Exit codes: 1 usage or not found; 2 a workbook that cannot be read or applied. */
+const EXIT_WORKBOOK = 2;
+
+const USAGE = `usage:
+  cermin lke template <instrument> -o FILE
+  cermin lke export <assessmentId> -o FILE [--as EMAIL] [--origin URL]
+  cermin lke score FILE [--json] [--instrument ID]
+  cermin lke import <assessmentId> FILE [--apply] [--take-conflicts] [--as EMAIL] [--reason TEXT]`;
+
+/** `-o FILE` is accepted as the short form of `--output FILE`. */
+const normalise = (args: string[]) => args.map((a) => (a === "-o" ? "--output" : a));
+
+export async function lkeCommand(sub: string | undefined, rest: string[], io: CliIo): Promise<number> {
+  switch (sub) {
+    case "template":
+      return template(normalise(rest), io);
+    case "export":
+      return withDb((db) => exportOne(db, normalise(rest), io));
+    case "score":
+      return score(rest, io);
+    case "import":
+      return withDb((db) => importOne(db, rest, io));
+    default:
+      throw new UsageError(`unknown lke command "${sub ?? ""}" (template, export, score, import)\n${USAGE}`);
+  }
+}
+
+async function withDb(fn: (db: Db) => Promise<number>): Promise<number> {
+  const db = createDb();
+  try {
+    await migrateToLatest(db);
+    return await fn(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function template(args: string[], io: CliIo): Promise<number> {
+  const { positional, opts } = parseArgs(args, { output: "string" });
+  const [instrumentId] = positional;
+  if (!instrumentId || !opts.output || positional.length > 1) throw new UsageError(USAGE);
+  const buf = await templateWorkbook(instrumentId);
+  if (!buf) {
+    const known = readInstrumentFiles().flatMap((f) => (f.ok ? [f.instrument.id] : []));
+    io.err(`unknown instrument "${instrumentId}" (available: ${known.join(", ")})`);
+    return 1;
+  }
+  await writeFile(String(opts.output), buf);
+  io.out(`Templat ${instrumentId} ditulis ke ${opts.output} (${buf.length} bytes)`);
+  return 0;
+}
+
+/** The actor named by --as, or the first system administrator (the CLI is an operator's tool). */
+async function actorFor(db: Db, email: string | boolean | undefined): Promise<Actor & { email: string }> {
+  let q = db.selectFrom("user").selectAll().where("disabled_at", "is", null);
+  q = typeof email === "string" ? q.where("email", "=", email.trim().toLowerCase()) : q.where("is_admin", "=", 1).orderBy("created_at");
+  const user = await q.executeTakeFirst();
+  if (!user)
+    throw new UsageError(
+      typeof email === "string" ? `no active user with e-mail ${email}` : "no system administrator: name the user with --as EMAIL",
+    );
+  return { ...(await loadActor(db, user)), email: user.email };
+}
+
+async function exportOne(db: Db, args: string[], io: CliIo): Promise<number> {
+  const { positional, opts } = parseArgs(args, { output: "string", as: "string", origin: "string" });
+  const [assessmentId] = positional;
+  if (!assessmentId || !opts.output || positional.length > 1) throw new UsageError(USAGE);
+  const actor = await actorFor(db, opts.as);
+  const ctx = await requireAssessmentOrFail(db, actor, assessmentId);
+  const buf = await exportAssessmentWorkbook(db, actor, ctx, {
+    origin: typeof opts.origin === "string" ? opts.origin : (process.env.APP_ORIGIN ?? "").split(",")[0],
+  });
+  await writeFile(String(opts.output), buf);
+  io.out(`LKE ${ctx.unit.name} ${ctx.period.year} (${ctx.instrument.id}) ditulis ke ${opts.output} (${buf.length} bytes)`);
+  return 0;
+}
+
+async function requireAssessmentOrFail(db: Db, actor: Actor, id: string) {
+  try {
+    return await requireAssessment(db, actor, id);
+  } catch (e) {
+    if (e instanceof Response)
+      throw new UsageError(e.status === 404 ? `no assessment ${id} (or not visible to this user)` : `not allowed to read assessment ${id}`);
+    throw e;
+  }
+}
+
+async function score(args: string[], io: CliIo): Promise<number> {
+  const { positional, opts } = parseArgs(args, { json: "boolean", instrument: "string" });
+  const [file] = positional;
+  if (!file || positional.length > 1) throw new UsageError(USAGE);
+  const bytes = await readFile(file).catch((e: unknown) => {
+    throw new UsageError(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  });
+  const instruments = readInstrumentFiles().flatMap((f) => (f.ok ? [f.instrument] : []));
+  try {
+    const { instrument, answers } = await readWorkbookAnswers(
+      bytes,
+      file,
+      instruments,
+      typeof opts.instrument === "string" ? opts.instrument : undefined,
+    );
+    const result = scoreAssessment(instrument, answers);
+    io.out(opts.json ? JSON.stringify(scoreJson(result), null, 2) : scoreTable(instrument, result));
+    return 0;
+  } catch (e) {
+    if (e instanceof LkeError) {
+      io.err(`${file}:\n${e.issues.map((i) => `  - ${issueText(i)}`).join("\n")}`);
+      return EXIT_WORKBOOK;
+    }
+    if (e instanceof AnswerError) {
+      io.err(`${file}:\n${e.issues.map((i) => `  - ${i.itemId}: ${i.message}`).join("\n")}`);
+      return EXIT_WORKBOOK;
+    }
+    throw e;
+  }
+}
+
+const show = (v: AnswerValue | undefined) =>
+  v === null || v === undefined
+    ? "(kosong)"
+    : typeof v === "object"
+      ? Object.entries(v)
+          .map(([k, n]) => `${k}=${n}`)
+          .join(", ")
+      : String(v);
+
+/** The preview as text: what would change, what is blocked or in conflict, and the score before → after. */
+export function previewText(p: ImportPreview): string {
+  const lines: string[] = [];
+  lines.push(
+    `Pratinjau impor ${p.fileName} (sha256 ${p.sha256.slice(0, 16)}…, susunan ${p.layout === "official" ? "LKE ZI resmi" : "Cermin"})`,
+  );
+  lines.push(
+    `Nilai total: ${fmtId(p.before.total)} → ${fmtId(p.after.total)}${p.after.predicate ? ` (predikat ${p.before.predicate ?? "-"} → ${p.after.predicate})` : ""}`,
+  );
+  for (const v of p.after.verdicts) {
+    const was = p.before.verdicts.find((x) => x.id === v.id)?.pass;
+    lines.push(`  ${v.label}: ${was ? "memenuhi" : "belum"} → ${v.pass ? "memenuhi" : "belum"}`);
+  }
+  for (const a of p.after.areas) {
+    const b = p.before.areas.find((x) => x.id === a.id)?.value ?? 0;
+    if (Math.abs(b - a.value) > 1e-12) lines.push(`  ${a.id} ${a.label}: ${fmtId(b)} → ${fmtId(a.value)}`);
+  }
+  lines.push(`Perubahan: ${p.changes.length} (tidak berubah: ${p.unchanged})`);
+  for (const c of p.changes) {
+    const layer = c.layer === "self" ? "" : ` [${c.layer === "internal" ? "TPI" : "TPN"}]`;
+    const tag = c.blocked ? ` — DITOLAK: ${c.blocked}` : c.conflict ? " — KONFLIK: diubah di Cermin sejak diekspor" : "";
+    const parts: string[] = [];
+    if (c.answerChanged) {
+      if (!sameish(c.before?.value, c.after.value)) parts.push(`${show(c.before?.value)} → ${show(c.after.value)}`);
+      if ((c.before?.note ?? null) !== c.after.note)
+        parts.push(`catatan: ${JSON.stringify(c.before?.note ?? "")} → ${JSON.stringify(c.after.note ?? "")}`);
+    }
+    if (c.newLinks.length) parts.push(`tautan baru: ${c.newLinks.join(" ")}`);
+    lines.push(`  ${c.itemId}${layer} (${c.cell}): ${parts.join("; ")}${tag}`);
+  }
+  if (p.unmatched.length) {
+    lines.push(`Baris yang tidak dikenali: ${p.unmatched.length}`);
+    for (const u of p.unmatched) lines.push(`  ${u.sheet} baris ${u.row}: ${u.code ?? ""} ${u.text}`.trimEnd());
+  }
+  return lines.join("\n");
+}
+
+const sameish = (a: AnswerValue | undefined, b: AnswerValue | undefined) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+async function importOne(db: Db, args: string[], io: CliIo): Promise<number> {
+  const { positional, opts } = parseArgs(args, { apply: "boolean", "take-conflicts": "boolean", as: "string", reason: "string" });
+  const [assessmentId, file] = positional;
+  if (!assessmentId || !file || positional.length > 2) throw new UsageError(USAGE);
+  const actor = await actorFor(db, opts.as);
+  const ctx = await requireAssessmentOrFail(db, actor, assessmentId);
+  const bytes = await readFile(file).catch((e: unknown) => {
+    throw new UsageError(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  });
+  let preview: ImportPreview;
+  try {
+    preview = await previewImport(db, actor, ctx, { name: file.split("/").pop() ?? file, bytes });
+  } catch (e) {
+    if (e instanceof LkeError) {
+      io.err(`${file}: tidak ada yang diimpor\n${e.issues.map((i) => `  - ${issueText(i)}`).join("\n")}`);
+      return EXIT_WORKBOOK;
+    }
+    throw e;
+  }
+  io.out(previewText(preview));
+  if (!opts.apply) {
+    io.out(
+      preview.importId
+        ? `Belum ada yang diubah. Jalankan lagi dengan --apply untuk menerapkan.`
+        : "Tidak ada perubahan yang dapat diterapkan.",
+    );
+    return 0;
+  }
+  if (!preview.importId) {
+    io.out("Tidak ada perubahan yang dapat diterapkan.");
+    return 0;
+  }
+  try {
+    const take = opts["take-conflicts"] ? preview.changes.filter((c) => c.conflict).map(changeKey) : [];
+    const result = await applyImport(db, actor, ctx, preview.importId, {
+      takeConflicts: take,
+      overrideReason: typeof opts.reason === "string" ? opts.reason : null,
+    });
+    io.out(`Diterapkan: ${result.answers} jawaban, ${result.links} tautan bukti (sebagai ${actor.email}).`);
+    const skipped = preview.changes.filter((c) => c.conflict && !take.includes(changeKey(c))).length;
+    if (skipped) io.out(`${skipped} konflik tidak diterapkan (pakai --take-conflicts untuk mengambil nilai buku kerja).`);
+    return 0;
+  } catch (e) {
+    if (e instanceof ImportApplyError || e instanceof WorkbenchError) {
+      io.err(`tidak ada yang diterapkan: ${e.message}`);
+      return EXIT_WORKBOOK;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,106 @@
+import type { Input, Item } from "../instrument/schema";
+import type { AnswerValue } from "../scoring/answers";
+import { fmtId } from "../scoring/format";
+import { numberRange, optionCodes } from "./layout";
+
+/**
+ * Reading what people type into an Indonesian Excel workbook: option codes in any case and with
+ * stray spaces ("a", "ya", " TIDAK "), numbers with a decimal comma or point, numbers stored as
+ * text. A cell value here is what the reader extracted (formula cells already as their value).
+ */
+export type CellValue = string | number | boolean | null;
+
+export type CellParse<T> = { ok: true; value: T } | { ok: false; message: string };
+
+const isBlank = (v: CellValue) => v === null || (typeof v === "string" && v.trim() === "");
+
+/** "3,60", "3.60", " 4 " → a number; "1.234,5" (grouped) too; null when the text is not a number. */
+export function parseNumberText(raw: string): number | null {
+  let t = raw.trim().replace(/[\s\u00a0]/g, "");
+  if (t === "") return null;
+  // Grouped thousands with a decimal comma (1.234,50) or point (1,234.50).
+  if (/^-?\d{1,3}(\.\d{3})+(,\d+)?$/.test(t)) t = t.replace(/\./g, "").replace(",", ".");
+  else if (/^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(t)) t = t.replace(/,/g, "");
+  else if (/^-?\d+,\d+$/.test(t)) t = t.replace(",", ".");
+  if (!/^-?(\d+(\.\d+)?|\.\d+)$/.test(t)) return null;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : null;
+}
+
+function numberOf(v: CellValue): number | null {
+  if (typeof v === "number") return Number.isFinite(v) ? v : null;
+  if (typeof v === "string") return parseNumberText(v);
+  return null;
+}
+
+const show = (v: CellValue) => (typeof v === "string" ? `"${v.trim()}"` : String(v));
+
+/** The answer of an option or number item from its `Jawaban` cell; blank = not answered (null). */
+export function parseAnswerCell(item: Item, groupWeight: number, v: CellValue): CellParse<AnswerValue> {
+  if (isBlank(v)) return { ok: true, value: null };
+  const range = numberRange(item, groupWeight);
+  if (range) {
+    const n = numberOf(v);
+    if (n === null) return { ok: false, message: `${show(v)} bukan angka (isi ${fmtId(range.min)}–${fmtId(range.max)})` };
+    if (n < range.min || n > range.max)
+      return { ok: false, message: `${fmtId(n, 4)} di luar rentang ${fmtId(range.min)}–${fmtId(range.max)}` };
+    return { ok: true, value: n };
+  }
+  if (item.type === "percent") return { ok: false, message: "butir persentase diisi jumlahnya pada baris di bawahnya" };
+  const codes = optionCodes(item);
+  const text = typeof v === "boolean" ? (v ? "Ya" : "Tidak") : String(v).trim();
+  const code = codes.find((c) => c.toLowerCase() === text.toLowerCase());
+  if (!code) return { ok: false, message: `${show(v)} bukan pilihan jawaban (pilih ${codes.join(", ")})` };
+  return { ok: true, value: code };
+}
+
+/** One count of a ratio item: a whole number ≥ 0; blank = not given. */
+export function parseCountCell(input: Input, v: CellValue): CellParse<number | null> {
+  if (isBlank(v)) return { ok: true, value: null };
+  const n = numberOf(v);
+  if (n === null || !Number.isInteger(n) || n < 0)
+    return { ok: false, message: `${show(v)} untuk "${input.label}" bukan bilangan bulat ≥ 0` };
+  return { ok: true, value: n };
+}
+
+/**
+ * The counts object of a ratio item from its input cells (null when every one is blank).
+ * A missing count the formula needs is an error; informational counts may stay blank.
+ */
+export function countsAnswer(item: Item, counts: Record<string, number | null>): CellParse<AnswerValue> {
+  const inputs = item.inputs ?? [];
+  if (inputs.every((i) => counts[i.name] === null || counts[i.name] === undefined)) return { ok: true, value: null };
+  const out: Record<string, number> = {};
+  for (const i of inputs) {
+    const n = counts[i.name];
+    if (n === null || n === undefined) {
+      if (i.informational) continue;
+      return { ok: false, message: `jumlah "${i.label}" belum diisi` };
+    }
+    out[i.name] = n;
+  }
+  return { ok: true, value: out };
+}
+
+/** A note cell: text as typed (newlines kept, outer spaces trimmed), blank = no note. */
+export function parseNoteCell(v: CellValue): string | null {
+  if (v === null) return null;
+  const t = String(v).replace(/\r\n/g, "\n").trim();
+  return t === "" ? null : t;
+}
+
+/** The http(s) links in a `Bukti dukung` cell, in order, without duplicates. */
+export function linksIn(text: string): string[] {
+  const found = text.match(/https?:\/\/[^\s<>"']+/gi) ?? [];
+  return [...new Set(found.map((u) => u.replace(/[),.;]+$/, "")))];
+}
+
+/** Whether two answers are the same (counts compared by name, not key order). */
+export function sameAnswer(a: AnswerValue | undefined, b: AnswerValue | undefined): boolean {
+  const x = a ?? null;
+  const y = b ?? null;
+  if (x === null || y === null || typeof x !== "object" || typeof y !== "object") return x === y;
+  const kx = Object.keys(x).sort();
+  const ky = Object.keys(y).sort();
+  return kx.length === ky.length && kx.every((k, i) => k === ky[i] && x[k] === y[k]);
+}

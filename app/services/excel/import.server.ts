@@ -1,0 +1,427 @@
+/*
+ * Importing a filled LKE workbook into an assessment: a preview first (per item old → new answer
+ * and note, score before → after, unmatched rows, conflicts with changes made in Cermin since the
+ * export), kept server-side; then apply, in one transaction, with the editor's own checks (role,
+ * assignment, stage window, locked state, optimistic concurrency) and every change audited.
+ */
+import { createHash } from "node:crypto";
+import type { Db } from "#db/client.server";
+import type { Answer, Layer } from "#db/schema";
+import type { Actor } from "~/auth/permissions";
+import { forbidden, notFound } from "~/auth/require.server";
+import { outlineOf } from "~/domain/instrument/outline";
+import { sameAnswer } from "~/domain/lke/cells";
+import type { Answers, AnswerValue } from "~/domain/scoring/answers";
+import { scoreAssessment } from "~/domain/scoring/score";
+import { newId } from "~/utils/ids";
+import { assertItemEditable, editorRole, parseValue, saveAnswerIn, WorkbenchError } from "~/services/answers.server";
+import { canOnUnit, type AssessmentContext } from "~/services/assessments.server";
+import { writeAudit } from "~/services/audit.server";
+import { addLinkEvidenceIn } from "~/services/evidence.server";
+import { canWriteLayer, loadLayerRows, mergeLayers, type EvaluatorLayer, saveEvaluatorAnswerIn } from "~/services/layers.server";
+import { itemEditable, stageOpen, todayWib } from "~/services/workbench-rules";
+import { LkeError, openWorkbook, parseWorkbook, type UnmatchedRow } from "./read.server";
+
+export interface ImportChange {
+  layer: Layer;
+  itemId: string;
+  areaId: string | null;
+  cell: string;
+  before: { value: AnswerValue; note: string | null; version: number } | null;
+  after: { value: AnswerValue; note: string | null };
+  /** The answer's version when the workbook was exported (null: unknown, e.g. a template or the official workbook). */
+  exportedVersion: number | null;
+  answerChanged: boolean;
+  /** http(s) links in `Bukti dukung` that the item does not have yet (links are only added). */
+  newLinks: string[];
+  /** Changed in Cermin since the export and different in the workbook: applied only when chosen. */
+  conflict: boolean;
+  /** Why this change cannot be applied by this user now (shown, never applied). */
+  blocked: string | null;
+}
+
+export interface ScoreBrief {
+  total: number;
+  max: number;
+  predicate: string | null;
+  verdicts: Array<{ id: string; label: string; pass: boolean }>;
+  areas: Array<{ id: string; label: string; weight: number; value: number }>;
+}
+
+export interface ImportPreview {
+  importId: string | null;
+  assessmentId: string;
+  fileName: string;
+  sha256: string;
+  layout: "cermin" | "official";
+  changes: ImportChange[];
+  unmatched: UnmatchedRow[];
+  before: ScoreBrief;
+  after: ScoreBrief;
+  /** Items the workbook has that equal Cermin's answers. */
+  unchanged: number;
+  createdAt: string;
+}
+
+export class ImportApplyError extends Error {
+  constructor(
+    readonly key: "lke.stale" | "lke.applied" | "lke.nothing" | "lke.notFound",
+    readonly detail?: string,
+  ) {
+    super(detail ? `${key}: ${detail}` : key);
+  }
+}
+
+export const MAX_WORKBOOK_BYTES = 20 * 1024 * 1024;
+
+export const changeKey = (c: Pick<ImportChange, "layer" | "itemId">) => `${c.layer}:${c.itemId}`;
+
+const LAYER_NAMES: Record<Layer, string> = { self: "unit", internal: "TPI", external: "TPN" };
+
+function brief(ctx: AssessmentContext, answers: Answers): ScoreBrief {
+  const r = scoreAssessment(ctx.instrument, answers);
+  return {
+    total: r.total,
+    max: r.max,
+    predicate: r.predicate?.code ?? null,
+    verdicts: Object.values(r.zi ?? {}).map((v) => ({ id: v.id, label: v.label, pass: v.pass })),
+    areas: outlineOf(ctx.instrument).areas.map((a) => ({ id: a.id, label: a.label, weight: a.weight, value: r.nodes[a.id]?.value ?? 0 })),
+  };
+}
+
+/** Item ids under the nodes assigned to this user (an assessor imports only their areas). */
+async function assignedItems(db: Db, actor: Actor, ctx: AssessmentContext): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom("assignment")
+    .select("node_id")
+    .where("assessment_id", "=", ctx.assessment.id)
+    .where("user_id", "=", actor.id)
+    .execute();
+  const out = new Set<string>();
+  for (const id of outlineOf(ctx.instrument).items.keys()) {
+    if (rows.some((r) => id === r.node_id || id.startsWith(`${r.node_id}.`))) out.add(id);
+  }
+  return out;
+}
+
+/** Why the actor may not change this item of this layer now, or null (the same rules as the editor and the evaluator screen). */
+function blockedReason(
+  actor: Actor,
+  ctx: AssessmentContext,
+  layer: Layer,
+  row: Answer | undefined,
+  assigned: Set<string> | null,
+  itemId: string,
+): string | null {
+  if (layer === "self") {
+    const role = editorRole(actor, ctx);
+    if (!role) return "Anda tidak dapat mengubah jawaban unit";
+    if (ctx.assessment.status === "final") return "penilaian sudah final (terkunci)";
+    if (!itemEditable(ctx.assessment.status, role, row?.review_status ?? null)) {
+      return ctx.assessment.status === "returned"
+        ? "butir ini tidak dikembalikan untuk diperbaiki"
+        : "penilaian sudah dikirim; hanya koordinator yang dapat mengubah";
+    }
+    if (role === "assessor" && assigned && !assigned.has(itemId)) return "bukan area yang ditugaskan kepada Anda";
+    return null;
+  }
+  if (!canWriteLayer(actor, ctx, layer as EvaluatorLayer)) return `Anda tidak dapat mengubah lapisan ${LAYER_NAMES[layer]}`;
+  if (ctx.assessment.status === "draft") return "penilaian belum dikirim; lapisan evaluator belum dapat diisi";
+  return null;
+}
+
+/**
+ * Reads the workbook, checks it against the assessment's frozen instrument, and computes the preview.
+ * Stores it (for apply) when there is something the actor may apply. @throws LkeError for a bad workbook.
+ */
+export async function previewImport(
+  db: Db,
+  actor: Actor,
+  ctx: AssessmentContext,
+  file: { name: string; bytes: Uint8Array },
+): Promise<ImportPreview> {
+  if (file.bytes.length > MAX_WORKBOOK_BYTES) {
+    throw new LkeError([{ sheet: null, cell: null, message: `${file.name} lebih besar dari ${MAX_WORKBOOK_BYTES / 1048576} MiB` }]);
+  }
+  const opened = await openWorkbook(file.bytes, file.name);
+  const { meta } = opened;
+  const inst = ctx.instrument;
+  if (opened.layout === "official") {
+    if (inst.evaluation.zi_verdicts.length === 0) {
+      throw new LkeError([
+        { sheet: "Jawaban", cell: null, message: `ini LKE ZI resmi, tetapi penilaian ini memakai instrumen ${inst.id} ${inst.version}` },
+      ]);
+    }
+  } else {
+    if (!meta.instrumentId)
+      throw new LkeError([{ sheet: "Utama", cell: null, message: 'buku kerja tidak menyebut instrumennya (baris "Instrumen")' }]);
+    if (meta.instrumentId !== inst.id || (meta.instrumentVersion && meta.instrumentVersion !== inst.version)) {
+      throw new LkeError([
+        {
+          sheet: "Utama",
+          cell: null,
+          message:
+            `buku kerja untuk instrumen ${meta.instrumentId} ${meta.instrumentVersion ?? ""}`.trimEnd() +
+            `, tetapi penilaian ini memakai ${inst.id} ${inst.version}`,
+        },
+      ]);
+    }
+    if (meta.instrumentHash && meta.instrumentHash !== ctx.assessment.instrument_hash) {
+      throw new LkeError([
+        {
+          sheet: "Utama",
+          cell: null,
+          message: `isi instrumen berbeda: buku kerja ${meta.instrumentHash.slice(0, 12)}…, penilaian ${ctx.assessment.instrument_hash.slice(0, 12)}… (versi ${inst.version} yang sama, isi lain)`,
+        },
+      ]);
+    }
+    if (meta.assessmentId && meta.assessmentId !== ctx.assessment.id) {
+      throw new LkeError([
+        { sheet: "Utama", cell: null, message: `buku kerja ini milik penilaian lain (${meta.assessmentId}), bukan ${ctx.assessment.id}` },
+      ]);
+    }
+  }
+  const parsed = parseWorkbook(opened, inst);
+  const sha256 = createHash("sha256").update(file.bytes).digest("hex");
+  const allLayers: Layer[] = ["self", "internal", "external"];
+  const rows = await loadLayerRows(db, ctx.assessment.id, allLayers);
+  const byKey = new Map<string, Answer>();
+  for (const l of allLayers) for (const r of rows[l]) byKey.set(`${l}:${r.item_id}`, r);
+  // Links the items already have (and Cermin's own download links) are not new.
+  const evidence = await db
+    .selectFrom("evidence")
+    .innerJoin("evidence_item", "evidence_item.evidence_id", "evidence.id")
+    .select(["evidence.id", "evidence.url", "evidence_item.item_id"])
+    .where("evidence.assessment_id", "=", ctx.assessment.id)
+    .where("evidence.removed_at", "is", null)
+    .where("evidence_item.removed_at", "is", null)
+    .execute();
+  const ownIds = new Set(
+    (await db.selectFrom("evidence").select("id").where("assessment_id", "=", ctx.assessment.id).execute()).map((e) => e.id),
+  );
+  const linkedUrls = new Set(evidence.filter((e) => e.url).map((e) => `${e.item_id} ${e.url}`));
+  const role = editorRole(actor, ctx);
+  const assigned = role === "assessor" ? await assignedItems(db, actor, ctx) : null;
+  const outline = outlineOf(inst);
+  const windowOpen = stageOpen(ctx.period, role === "coordinator" && ctx.assessment.status !== "draft" ? "review" : "fill", todayWib());
+
+  const changes: ImportChange[] = [];
+  let unchanged = 0;
+  for (const c of parsed.cells) {
+    const row = byKey.get(`${c.layer}:${c.itemId}`);
+    const current = row ? parseValue(row.value_json) : null;
+    const currentNote = row?.note ?? null;
+    const answerChanged = !sameAnswer(current, c.value) || (currentNote ?? null) !== (c.note ?? null);
+    const newLinks = c.links.filter((u) => {
+      let url: URL;
+      try {
+        url = new URL(u);
+      } catch {
+        return false;
+      }
+      const own = /^\/evidence\/([^/]+)\/download$/.exec(url.pathname);
+      if (own && ownIds.has(decodeURIComponent(own[1]!))) return false;
+      return !linkedUrls.has(`${c.itemId} ${url.href}`);
+    });
+    if (!answerChanged && newLinks.length === 0) {
+      unchanged++;
+      continue;
+    }
+    // An evaluator layer's answer cannot be cleared from a workbook: clearing is an evaluator decision on screen.
+    const exportedVersion = opened.layout === "cermin" && meta.assessmentId ? (opened.versions.get(`${c.layer}:${c.itemId}`) ?? 0) : null;
+    const currentVersion = row?.version ?? 0;
+    let blocked = blockedReason(actor, ctx, c.layer, row, assigned, c.itemId);
+    if (!blocked && c.layer !== "self" && c.value === null && answerChanged)
+      blocked = "jawaban evaluator tidak dapat dikosongkan lewat Excel";
+    if (!blocked && c.layer === "self" && !windowOpen && !actor.isAdmin) {
+      if (!canOnUnit(actor, "window.override", ctx.unit)) blocked = "jadwal pengisian sudah ditutup";
+    }
+    changes.push({
+      layer: c.layer,
+      itemId: c.itemId,
+      areaId: outline.areaOfItem.get(c.itemId) ?? null,
+      cell: c.cell,
+      before: row ? { value: current, note: currentNote, version: currentVersion } : null,
+      after: { value: c.value, note: c.note },
+      exportedVersion,
+      answerChanged,
+      newLinks,
+      conflict: exportedVersion !== null && exportedVersion !== currentVersion && answerChanged,
+      blocked,
+    });
+  }
+
+  const scoreLayers: Layer[] = ["self", ...(["internal", "external"] as const).filter((l) => canWriteLayer(actor, ctx, l))];
+  const merged = mergeLayers(rows, scoreLayers).answers;
+  const afterAnswers = mergeLayers(
+    {
+      self: applyTo(rows.self, changes, "self"),
+      internal: applyTo(rows.internal, changes, "internal"),
+      external: applyTo(rows.external, changes, "external"),
+    },
+    scoreLayers,
+  ).answers;
+
+  const createdAt = new Date().toISOString();
+  const preview: ImportPreview = {
+    importId: null,
+    assessmentId: ctx.assessment.id,
+    fileName: file.name.slice(0, 200),
+    sha256,
+    layout: opened.layout,
+    changes,
+    unmatched: parsed.unmatched,
+    before: brief(ctx, merged),
+    after: brief(ctx, afterAnswers),
+    unchanged,
+    createdAt,
+  };
+  if (changes.some((c) => !c.blocked)) {
+    preview.importId = newId();
+    await db
+      .insertInto("lke_import")
+      .values({
+        id: preview.importId,
+        assessment_id: ctx.assessment.id,
+        user_id: actor.id,
+        file_name: preview.fileName,
+        file_sha256: sha256,
+        preview_json: JSON.stringify(preview),
+        created_at: createdAt,
+        applied_at: null,
+      })
+      .execute();
+  }
+  return preview;
+}
+
+/** The layer's rows with the preview's (unblocked) changes applied, for the "after" score. */
+function applyTo(rows: Answer[], changes: ImportChange[], layer: Layer): Answer[] {
+  const out = new Map(rows.map((r) => [r.item_id, r]));
+  for (const c of changes) {
+    if (c.layer !== layer || c.blocked || !c.answerChanged) continue;
+    const base = out.get(c.itemId);
+    out.set(c.itemId, {
+      ...(base ?? ({} as Answer)),
+      item_id: c.itemId,
+      layer,
+      value_json: c.after.value === null ? null : JSON.stringify(c.after.value),
+      note: c.after.note,
+    });
+  }
+  return [...out.values()];
+}
+
+/** A stored preview of this assessment, for the user who made it. */
+export async function getImportPreview(
+  db: Db,
+  actor: Actor,
+  ctx: AssessmentContext,
+  importId: string,
+): Promise<{ preview: ImportPreview; appliedAt: string | null }> {
+  const row = await db
+    .selectFrom("lke_import")
+    .selectAll()
+    .where("id", "=", importId)
+    .where("assessment_id", "=", ctx.assessment.id)
+    .executeTakeFirst();
+  if (!row) throw notFound();
+  if (row.user_id !== actor.id) throw forbidden();
+  return { preview: JSON.parse(row.preview_json) as ImportPreview, appliedAt: row.applied_at };
+}
+
+export interface ApplyResult {
+  answers: number;
+  links: number;
+}
+
+/**
+ * Applies a stored preview as one transaction: every unblocked change, conflicts only where chosen.
+ * A change made in Cermin after the preview aborts the whole import (nothing applied).
+ */
+export async function applyImport(
+  db: Db,
+  actor: Actor,
+  ctx: AssessmentContext,
+  importId: string,
+  opts: { takeConflicts?: string[]; overrideReason?: string | null } = {},
+): Promise<ApplyResult> {
+  const { preview, appliedAt } = await getImportPreview(db, actor, ctx, importId);
+  if (appliedAt) throw new ImportApplyError("lke.applied");
+  const take = new Set(opts.takeConflicts ?? []);
+  const todo = preview.changes.filter((c) => !c.blocked && (!c.conflict || take.has(changeKey(c))));
+  if (todo.length === 0) throw new ImportApplyError("lke.nothing");
+  const source = { kind: "excel_import", importId, file: preview.fileName, sha256: preview.sha256 };
+  const result: ApplyResult = { answers: 0, links: 0 };
+  await db.transaction().execute(async (trx) => {
+    const used = await trx
+      .updateTable("lke_import")
+      .set({ applied_at: new Date().toISOString() })
+      .where("id", "=", importId)
+      .where("applied_at", "is", null)
+      .executeTakeFirst();
+    if (Number(used.numUpdatedRows) !== 1) throw new ImportApplyError("lke.applied");
+    for (const c of todo) {
+      const baseVersion = c.before?.version ?? 0;
+      if (c.answerChanged) {
+        if (c.layer === "self") {
+          const saved = await saveAnswerIn(
+            trx,
+            actor,
+            ctx,
+            { itemId: c.itemId, baseVersion, value: c.after.value, note: c.after.note, overrideReason: opts.overrideReason ?? null },
+            source,
+          );
+          if (!saved.ok) throw new ImportApplyError("lke.stale", c.itemId);
+        } else {
+          const current = await trx
+            .selectFrom("answer")
+            .select(["version", "value_json"])
+            .where("assessment_id", "=", ctx.assessment.id)
+            .where("layer", "=", c.layer)
+            .where("item_id", "=", c.itemId)
+            .executeTakeFirst();
+          if ((current?.version ?? 0) !== baseVersion) throw new ImportApplyError("lke.stale", c.itemId);
+          const self = await trx
+            .selectFrom("answer")
+            .select("value_json")
+            .where("assessment_id", "=", ctx.assessment.id)
+            .where("layer", "=", "self")
+            .where("item_id", "=", c.itemId)
+            .executeTakeFirst();
+          const agree = sameAnswer(parseValue(self?.value_json ?? null), c.after.value);
+          await saveEvaluatorAnswerIn(
+            trx,
+            actor,
+            ctx,
+            {
+              layer: c.layer,
+              itemId: c.itemId,
+              decision: agree ? "agree" : "adjust",
+              value: c.after.value,
+              note: c.after.note,
+              recommendation: null,
+            },
+            source,
+          );
+        }
+        result.answers++;
+      }
+      if (c.layer === "self" && c.newLinks.length) {
+        if (!c.answerChanged) await assertItemEditable(trx, actor, ctx, c.itemId, opts.overrideReason ?? null);
+        for (const url of c.newLinks) if (await addLinkEvidenceIn(trx, actor, ctx, c.itemId, url, source)) result.links++;
+      }
+    }
+    await writeAudit(trx, {
+      actorUserId: actor.id,
+      organisationId: ctx.assessment.organisation_id,
+      action: "lke.import",
+      entityType: "assessment",
+      entityId: ctx.assessment.id,
+      after: { ...source, answers: result.answers, links: result.links, conflictsTaken: [...take] },
+    });
+  });
+  return result;
+}
+
+export { LkeError, WorkbenchError };

@@ -1,0 +1,553 @@
+/*
+ * Reads an LKE workbook: vets the bytes (an .xlsx, no macros, no zip bomb, bounded sheets), finds
+ * the layout (Cermin's own, with a `Kode` column, or the official KemenPANRB LKE ZI workbook,
+ * whose rows are recognised by their numbering), and turns cells into answers against the
+ * assessment's instrument. Every problem names the sheet and the cell; nothing here writes.
+ */
+import ExcelJS from "exceljs";
+import type { Instrument, Item } from "~/domain/instrument/schema";
+import { treeNodes, type TreeNode } from "~/domain/instrument/tree";
+import { countsAnswer, linksIn, parseAnswerCell, parseCountCell, parseNoteCell, type CellValue } from "~/domain/lke/cells";
+import {
+  HEADERS,
+  INPUT_SEPARATOR,
+  layerHeader,
+  LAYER_SUFFIX,
+  LKE_FORMAT,
+  lkeRows,
+  META_SHEET,
+  TOTAL_CODE,
+  type LkeLayer,
+} from "~/domain/lke/layout";
+import type { AnswerValue } from "~/domain/scoring/answers";
+import { readZip, ZipError, looksLikeZip, type ZipLimits } from "./zip.server";
+
+export interface LkeIssue {
+  sheet: string | null;
+  cell: string | null;
+  message: string;
+}
+
+export class LkeError extends Error {
+  constructor(readonly issues: LkeIssue[]) {
+    super(issues.map(issueText).join("\n"));
+  }
+}
+
+export function issueText(i: LkeIssue): string {
+  const where = i.sheet ? `sheet ${i.sheet}${i.cell ? `, sel ${i.cell}` : ""}: ` : "";
+  return `${where}${i.message}`;
+}
+
+/** Limits on what an uploaded workbook may unpack to (a ZI LKE from Cermin is ~0.3 MB unpacked). */
+export const WORKBOOK_LIMITS: ZipLimits & { rows: number; cells: number } = {
+  entryBytes: 32 * 1024 * 1024,
+  totalBytes: 64 * 1024 * 1024,
+  entries: 2000,
+  rows: 20_000,
+  cells: 400_000,
+};
+
+export interface WorkbookMeta {
+  format: string | null;
+  instrumentId: string | null;
+  instrumentVersion: string | null;
+  instrumentHash: string | null;
+  assessmentId: string | null;
+  exportedAt: string | null;
+}
+
+export interface OpenedWorkbook {
+  layout: "cermin" | "official";
+  wb: ExcelJS.Workbook;
+  meta: WorkbookMeta;
+  /** `${layer}:${itemId}` → the answer's version when the workbook was exported. */
+  versions: Map<string, number>;
+}
+
+export interface ParsedCell {
+  layer: LkeLayer;
+  itemId: string;
+  value: AnswerValue;
+  note: string | null;
+  links: string[];
+  /** Where the item's answer sits, e.g. "D12". */
+  cell: string;
+}
+
+export interface UnmatchedRow {
+  sheet: string;
+  row: number;
+  code: string | null;
+  text: string;
+}
+
+export interface ParsedWorkbook {
+  cells: ParsedCell[];
+  /** Layers whose columns the workbook has. */
+  layers: LkeLayer[];
+  unmatched: UnmatchedRow[];
+}
+
+/** The text or number a cell shows: formulas as their cached value, rich text and links as their text. */
+export function cellValue(cell: ExcelJS.Cell): CellValue {
+  const v = cell.value as unknown;
+  if (v === null || v === undefined) return null;
+  if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  if (typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    if ("result" in o || "formula" in o || "sharedFormula" in o) {
+      const r = o.result;
+      if (r === undefined || r === null) return null;
+      if (typeof r === "object" && r !== null && "error" in r) return null;
+      return r instanceof Date ? r.toISOString().slice(0, 10) : (r as CellValue);
+    }
+    if (Array.isArray(o.richText)) return (o.richText as Array<{ text: string }>).map((t) => t.text).join("");
+    if ("hyperlink" in o) {
+      const text = typeof o.text === "string" ? o.text : "";
+      const link = String(o.hyperlink ?? "");
+      return text.includes(link) ? text : `${text} ${link}`.trim();
+    }
+    if ("error" in o) return null;
+  }
+  return String(v);
+}
+
+const text = (cell: ExcelJS.Cell) => {
+  const v = cellValue(cell);
+  return v === null ? "" : String(v).trim();
+};
+
+/** Vets the bytes and loads the workbook. @throws LkeError with a message naming what is wrong. */
+export async function openWorkbook(bytes: Uint8Array, fileName = "workbook.xlsx"): Promise<OpenedWorkbook> {
+  if (bytes.length >= 8 && bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) {
+    throw new LkeError([{ sheet: null, cell: null, message: `${fileName} adalah berkas Excel lama (.xls); simpan ulang sebagai .xlsx` }]);
+  }
+  if (!looksLikeZip(bytes))
+    throw new LkeError([{ sheet: null, cell: null, message: `${fileName} bukan berkas .xlsx (isi berkas tidak dikenali)` }]);
+  let names: string[];
+  let contentTypes = "";
+  try {
+    const entries = readZip(bytes, WORKBOOK_LIMITS);
+    names = entries.map((e) => e.name);
+    contentTypes = entries.find((e) => e.name === "[Content_Types].xml")?.data.toString("utf8") ?? "";
+  } catch (e) {
+    if (e instanceof ZipError) throw new LkeError([{ sheet: null, cell: null, message: `${fileName}: ${e.message}` }]);
+    throw e;
+  }
+  if (!names.includes("[Content_Types].xml") || !names.includes("xl/workbook.xml")) {
+    throw new LkeError([{ sheet: null, cell: null, message: `${fileName} adalah arsip ZIP, tetapi bukan buku kerja .xlsx` }]);
+  }
+  if (names.some((n) => /vbaProject\.bin$/i.test(n)) || /macroEnabled/i.test(contentTypes)) {
+    throw new LkeError([{ sheet: null, cell: null, message: `${fileName} berisi makro (.xlsm); Cermin hanya menerima .xlsx tanpa makro` }]);
+  }
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
+  } catch (e) {
+    throw new LkeError([
+      { sheet: null, cell: null, message: `${fileName} tidak dapat dibaca sebagai .xlsx (${e instanceof Error ? e.message : String(e)})` },
+    ]);
+  }
+  let cells = 0;
+  for (const ws of wb.worksheets) {
+    if (ws.rowCount > WORKBOOK_LIMITS.rows) {
+      throw new LkeError([
+        { sheet: ws.name, cell: null, message: `terlalu banyak baris (${ws.rowCount}; paling banyak ${WORKBOOK_LIMITS.rows})` },
+      ]);
+    }
+    cells += ws.rowCount * Math.max(ws.columnCount, 1);
+  }
+  if (cells > WORKBOOK_LIMITS.cells * 4)
+    throw new LkeError([{ sheet: null, cell: null, message: `buku kerja terlalu besar (${cells} sel)` }]);
+  const missing = ["Utama", "Jawaban"].filter((n) => !wb.getWorksheet(n));
+  if (missing.length) {
+    throw new LkeError(
+      missing.map((n) => ({
+        sheet: n,
+        cell: null,
+        message: `sheet "${n}" tidak ada (sheet yang ada: ${wb.worksheets.map((w) => w.name).join(", ") || "tidak ada"})`,
+      })),
+    );
+  }
+  const meta: WorkbookMeta = {
+    format: null,
+    instrumentId: null,
+    instrumentVersion: null,
+    instrumentHash: null,
+    assessmentId: null,
+    exportedAt: null,
+  };
+  const versions = new Map<string, number>();
+  const hidden = wb.getWorksheet(META_SHEET);
+  if (hidden) {
+    let table = false;
+    hidden.eachRow((row) => {
+      const k = text(row.getCell(1));
+      const v = text(row.getCell(2));
+      if (k === "item") {
+        table = true;
+        return;
+      }
+      if (table) {
+        const version = Number(cellValue(row.getCell(3)));
+        if (k && v && Number.isFinite(version)) versions.set(`${v}:${k}`, version);
+        return;
+      }
+      if (k === "format") meta.format = v || null;
+      if (k === "instrument") meta.instrumentId = v || null;
+      if (k === "instrument_version") meta.instrumentVersion = v || null;
+      if (k === "instrument_hash") meta.instrumentHash = v || null;
+      if (k === "assessment") meta.assessmentId = v || null;
+      if (k === "exported_at") meta.exportedAt = v || null;
+    });
+  }
+  const jawaban = wb.getWorksheet("Jawaban")!;
+  const layout = findHeader(jawaban) ? "cermin" : isOfficial(jawaban) ? "official" : null;
+  if (!layout) {
+    throw new LkeError([
+      {
+        sheet: "Jawaban",
+        cell: null,
+        message: `tidak ada baris judul dengan kolom "${HEADERS.code}" dan "${HEADERS.answer}", dan susunannya bukan LKE ZI resmi`,
+      },
+    ]);
+  }
+  if (layout === "cermin" && !meta.instrumentId) {
+    // A workbook without the hidden sheet (e.g. copied into a new file): the Utama sheet says which instrument.
+    utamaMeta(wb.getWorksheet("Utama")!, meta);
+  }
+  if (meta.format && meta.format !== LKE_FORMAT) {
+    throw new LkeError([{ sheet: META_SHEET, cell: "B1", message: `format ${meta.format} tidak dikenal (Cermin membaca ${LKE_FORMAT})` }]);
+  }
+  return { layout, wb, meta, versions };
+}
+
+function utamaMeta(ws: ExcelJS.Worksheet, meta: WorkbookMeta): void {
+  ws.eachRow((row) => {
+    const k = text(row.getCell(1));
+    const v = text(row.getCell(2)) || null;
+    if (k === "Instrumen") meta.instrumentId = v;
+    if (k === "Versi instrumen") meta.instrumentVersion = v;
+    if (k === "Hash instrumen") meta.instrumentHash = v;
+    if (k === "Id penilaian") meta.assessmentId = v;
+  });
+}
+
+interface Header {
+  row: number;
+  columns: Map<string, number>;
+}
+
+function findHeader(ws: ExcelJS.Worksheet): Header | null {
+  for (let r = 1; r <= Math.min(10, ws.rowCount); r++) {
+    const columns = new Map<string, number>();
+    ws.getRow(r).eachCell((cell, c) => {
+      const t = text(cell).toLowerCase();
+      if (t && !columns.has(t)) columns.set(t, c);
+    });
+    if (columns.has(HEADERS.code.toLowerCase()) && columns.has(HEADERS.answer.toLowerCase())) return { row: r, columns };
+  }
+  return null;
+}
+
+const OFFICIAL_MARKERS = /^(a\.\s*)?pengungkit$|^pemenuhan$|^(b\.\s*)?hasil$|^reform$/i;
+
+function isOfficial(ws: ExcelJS.Worksheet): boolean {
+  for (let r = 1; r <= Math.min(80, ws.rowCount); r++) {
+    for (let c = 3; c <= 7; c++) if (OFFICIAL_MARKERS.test(text(ws.getRow(r).getCell(c)))) return true;
+  }
+  return false;
+}
+
+/** Cells inside a merge other than its top-left one: an answer cell there cannot be read reliably. */
+function mergedOver(ws: ExcelJS.Worksheet, row: number, col: number): boolean {
+  const cell = ws.getRow(row).getCell(col);
+  return cell.isMerged;
+}
+
+/**
+ * The answers in the workbook, checked against the instrument. Collects every problem and throws
+ * them together (nothing is applied when any cell is wrong); rows that name no item are returned.
+ */
+export function parseWorkbook(opened: OpenedWorkbook, instrument: Instrument): ParsedWorkbook {
+  return opened.layout === "cermin" ? parseCermin(opened.wb, instrument) : parseOfficial(opened.wb, instrument);
+}
+
+function parseCermin(wb: ExcelJS.Workbook, instrument: Instrument): ParsedWorkbook {
+  const ws = wb.getWorksheet("Jawaban")!;
+  const header = findHeader(ws)!;
+  const col = (name: string) => header.columns.get(name.toLowerCase());
+  const codeCol = col(HEADERS.code)!;
+  const layers: Array<{ layer: LkeLayer; answer: number; note?: number }> = [];
+  for (const layer of ["self", ...Object.keys(LAYER_SUFFIX)] as LkeLayer[]) {
+    const answer = col(layerHeader("answer", layer));
+    if (answer) layers.push({ layer, answer, note: col(layerHeader("note", layer)) });
+  }
+  const evidenceCol = col(HEADERS.evidence);
+  const rows = lkeRows(instrument);
+  const items = new Map<string, { item: Item; groupWeight: number }>();
+  const nodeCodes = new Set<string>();
+  for (const r of rows) {
+    if (r.kind === "item") items.set(r.code, { item: r.item, groupWeight: r.groupWeight });
+    if (r.kind === "node") nodeCodes.add(r.code);
+  }
+  const issues: LkeIssue[] = [];
+  const unmatched: UnmatchedRow[] = [];
+  const seen = new Map<string, string>();
+  const cells: ParsedCell[] = [];
+  const counts = new Map<string, Record<string, number | null>>();
+  const itemCell = new Map<string, string>();
+  const addr = (r: number, c: number) => ws.getRow(r).getCell(c).address;
+
+  for (let r = header.row + 1; r <= ws.rowCount; r++) {
+    const row = ws.getRow(r);
+    const code = text(row.getCell(codeCol));
+    if (!code) {
+      const anything = layers.some((l) => cellValue(row.getCell(l.answer)) !== null);
+      if (anything) unmatched.push({ sheet: ws.name, row: r, code: null, text: text(row.getCell(codeCol + 1)).slice(0, 120) });
+      continue;
+    }
+    const prior = seen.get(code);
+    if (prior) {
+      issues.push({ sheet: ws.name, cell: addr(r, codeCol), message: `Kode "${code}" ganda (juga di ${prior})` });
+      continue;
+    }
+    seen.set(code, addr(r, codeCol));
+    if (nodeCodes.has(code) || code === TOTAL_CODE) continue;
+    const hash = code.indexOf(INPUT_SEPARATOR);
+    if (hash > 0) {
+      const itemId = code.slice(0, hash);
+      const name = code.slice(hash + 1);
+      const input = items.get(itemId)?.item.inputs?.find((i) => i.name === name);
+      if (!input) {
+        unmatched.push({ sheet: ws.name, row: r, code, text: text(row.getCell(codeCol + 1)).slice(0, 120) });
+        continue;
+      }
+      for (const l of layers) {
+        if (mergedOver(ws, r, l.answer)) {
+          issues.push({
+            sheet: ws.name,
+            cell: addr(r, l.answer),
+            message: "sel jawaban berada dalam sel gabungan (merge); pisahkan sel itu",
+          });
+          continue;
+        }
+        const parsed = parseCountCell(input, cellValue(row.getCell(l.answer)));
+        if (!parsed.ok) issues.push({ sheet: ws.name, cell: addr(r, l.answer), message: `${itemId}: ${parsed.message}` });
+        else {
+          const key = `${l.layer}:${itemId}`;
+          const c = counts.get(key) ?? {};
+          c[name] = parsed.value;
+          counts.set(key, c);
+        }
+      }
+      continue;
+    }
+    const known = items.get(code);
+    if (!known) {
+      unmatched.push({ sheet: ws.name, row: r, code, text: text(row.getCell(codeCol + 1)).slice(0, 120) });
+      continue;
+    }
+    const links = evidenceCol ? linksIn(text(row.getCell(evidenceCol))) : [];
+    for (const l of layers) {
+      const where = addr(r, l.answer);
+      itemCell.set(`${l.layer}:${code}`, where);
+      const note = l.note ? parseNoteCell(cellValue(row.getCell(l.note))) : null;
+      if (known.item.type === "percent") {
+        cells.push({ layer: l.layer, itemId: code, value: null, note, links: l.layer === "self" ? links : [], cell: where });
+        continue;
+      }
+      if (mergedOver(ws, r, l.answer)) {
+        issues.push({ sheet: ws.name, cell: where, message: "sel jawaban berada dalam sel gabungan (merge); pisahkan sel itu" });
+        continue;
+      }
+      const parsed = parseAnswerCell(known.item, known.groupWeight, cellValue(row.getCell(l.answer)));
+      if (!parsed.ok) issues.push({ sheet: ws.name, cell: where, message: `${code}: ${parsed.message}` });
+      else cells.push({ layer: l.layer, itemId: code, value: parsed.value, note, links: l.layer === "self" ? links : [], cell: where });
+    }
+  }
+  // Ratio items take their answer from the counts below them.
+  for (const c of cells) {
+    const item = items.get(c.itemId)!.item;
+    if (item.type !== "percent") continue;
+    const parsed = countsAnswer(item, counts.get(`${c.layer}:${c.itemId}`) ?? {});
+    if (!parsed.ok) issues.push({ sheet: ws.name, cell: c.cell, message: `${c.itemId}: ${parsed.message}` });
+    else c.value = parsed.value;
+  }
+  if (issues.length) throw new LkeError(issues);
+  return { cells, layers: layers.map((l) => l.layer), unmatched };
+}
+
+// The official KemenPANRB workbook: numbering and texts in C–G, the unit's answer in N, the
+// evidence link in M, notes in Q (the positions its public readers use).
+const OFFICIAL = { first: 3, last: 7, answer: 14, link: 13, note: 17 } as const;
+
+const norm = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim();
+
+function parseOfficial(wb: ExcelJS.Workbook, instrument: Instrument): ParsedWorkbook {
+  const ws = wb.getWorksheet("Jawaban")!;
+  const roots = treeNodes(instrument);
+  const issues: LkeIssue[] = [];
+  const unmatched: UnmatchedRow[] = [];
+  const cells: ParsedCell[] = [];
+  let component: TreeNode | null = null;
+  let sub: TreeNode | null = null; // subcomponent, when the component has them
+  let area: TreeNode | null = null;
+  let group: TreeNode | null = null;
+  let current: { item: Item; groupWeight: number; cell: string; counts: Record<string, number | null>; inputs: number } | null = null;
+  let lettersInSub = 0;
+  const seen = new Map<string, number>();
+
+  const finish = () => {
+    if (current && current.item.type === "percent") {
+      const parsed = countsAnswer(current.item, current.counts);
+      const c = cells.find((x) => x.itemId === current!.item.id);
+      if (!parsed.ok) issues.push({ sheet: ws.name, cell: current.cell, message: `${current.item.id}: ${parsed.message}` });
+      else if (c) c.value = parsed.value;
+    }
+    current = null;
+  };
+  const areasOf = (n: TreeNode | null) => (n ? n.children.filter((c) => c.level === "area") : []);
+  const itemsUnder = (n: TreeNode): Item[] => [...(n.items ?? []), ...n.children.flatMap(itemsUnder)];
+
+  for (let r = 1; r <= ws.rowCount; r++) {
+    const row = ws.getRow(r);
+    const parts: string[] = [];
+    let headCol = 0;
+    for (let c = OFFICIAL.first; c <= OFFICIAL.last; c++) {
+      const t = text(row.getCell(c));
+      if (t && parts.length === 0) headCol = c;
+      if (t) parts.push(t);
+    }
+    const answerRaw = cellValue(row.getCell(OFFICIAL.answer));
+    if (parts.length === 0) {
+      if (answerRaw !== null) unmatched.push({ sheet: ws.name, row: r, code: null, text: "" });
+      continue;
+    }
+    const head = parts[0]!;
+    const joined = parts.join(" ");
+    // Section and sub-component rows, matched against the instrument's own labels.
+    const bare = norm(joined).replace(/^([ivx]+|[a-z]) /, "");
+    const compMatch = roots.find((n) => bare === norm(n.label));
+    if (compMatch) {
+      finish();
+      component = compMatch;
+      sub = null;
+      area = null;
+      group = null;
+      lettersInSub = 0;
+      continue;
+    }
+    const subs = component?.children.filter((c) => c.level === "subcomponent") ?? [];
+    const subMatch = subs.find((n) => bare === norm(n.label));
+    const romanUpper = /^([IVX]+)\.?$/.exec(head);
+    if (subMatch || (romanUpper && subs.length && !area)) {
+      finish();
+      sub = subMatch ?? subs[romanValue(romanUpper![1]!.toLowerCase()) - 1] ?? null;
+      area = null;
+      group = null;
+      lettersInSub = 0;
+      continue;
+    }
+    const areaNum = /^(\d+)\.?$/.exec(head);
+    if (areaNum) {
+      finish();
+      const candidates = areasOf(sub ?? component);
+      area = candidates[Number(areaNum[1]) - 1] ?? null;
+      group = area?.items ? area : null;
+      if (!area) unmatched.push({ sheet: ws.name, row: r, code: head, text: joined.slice(0, 120) });
+      continue;
+    }
+    const roman = /^([ivx]+)\.?$/.exec(head);
+    // "i" is both a sub-area numeral and an item letter: the item letter stands further right (column F).
+    const itemColumn = headCol >= 6 && group !== null;
+    if (roman && area && !itemColumn) {
+      finish();
+      group = area.children[romanValue(roman[1]!) - 1] ?? null;
+      if (!group) unmatched.push({ sheet: ws.name, row: r, code: head, text: joined.slice(0, 120) });
+      continue;
+    }
+    if (head.startsWith("- ") || (head === "-" && parts.length > 1 && parts[1]!.startsWith("- "))) {
+      // A helper row of a ratio item: "- Jumlah …" with its count in N.
+      if (current && current.item.type === "percent" && current.inputs < (current.item.inputs?.length ?? 0)) {
+        const input = current.item.inputs![current.inputs++]!;
+        const parsed = parseCountCell(input, answerRaw);
+        if (!parsed.ok)
+          issues.push({ sheet: ws.name, cell: row.getCell(OFFICIAL.answer).address, message: `${current.item.id}: ${parsed.message}` });
+        else current.counts[input.name] = parsed.value;
+      } else if (answerRaw !== null) unmatched.push({ sheet: ws.name, row: r, code: null, text: joined.slice(0, 120) });
+      continue;
+    }
+    const letter = /^([a-z]|-)\.?$/.exec(head);
+    if (letter) {
+      finish();
+      const l = letter[1] === "-" ? "a" : letter[1]!;
+      let item: Item | undefined;
+      let groupWeight = 0;
+      if (group) {
+        item = group.items?.find((i) => i.id.endsWith(`.${l}`));
+        groupWeight = group.weight;
+      } else if (sub ?? component) {
+        // Hasil indicators are lettered under their sub-component: the n-th letter is the n-th indicator.
+        const scope = (sub ?? component)!;
+        const all = itemsUnder(scope);
+        item = all[lettersInSub];
+        lettersInSub++;
+        groupWeight = item ? (findGroup(scope, item.id)?.weight ?? 0) : 0;
+      }
+      if (!item) {
+        unmatched.push({ sheet: ws.name, row: r, code: head, text: joined.slice(0, 120) });
+        continue;
+      }
+      const where = row.getCell(OFFICIAL.answer).address;
+      const prior = seen.get(item.id);
+      if (prior) {
+        issues.push({ sheet: ws.name, cell: where, message: `${item.id} muncul dua kali (juga di baris ${prior})` });
+        continue;
+      }
+      seen.set(item.id, r);
+      const note = parseNoteCell(cellValue(row.getCell(OFFICIAL.note)));
+      const links = linksIn(text(row.getCell(OFFICIAL.link)));
+      if (item.type === "percent") {
+        cells.push({ layer: "self", itemId: item.id, value: null, note, links, cell: where });
+        current = { item, groupWeight, cell: where, counts: {}, inputs: 0 };
+        continue;
+      }
+      const parsed = parseAnswerCell(item, groupWeight, answerRaw);
+      if (!parsed.ok) issues.push({ sheet: ws.name, cell: where, message: `${item.id}: ${parsed.message}` });
+      else cells.push({ layer: "self", itemId: item.id, value: parsed.value, note, links, cell: where });
+      current = { item, groupWeight, cell: where, counts: {}, inputs: 0 };
+      continue;
+    }
+    if (answerRaw !== null) unmatched.push({ sheet: ws.name, row: r, code: null, text: joined.slice(0, 120) });
+  }
+  finish();
+  if (issues.length) throw new LkeError(issues);
+  return { cells, layers: ["self"], unmatched };
+}
+
+function findGroup(node: TreeNode, itemId: string): TreeNode | null {
+  if (node.items?.some((i) => i.id === itemId)) return node;
+  for (const c of node.children) {
+    const g = findGroup(c, itemId);
+    if (g) return g;
+  }
+  return null;
+}
+
+function romanValue(s: string): number {
+  const v: Record<string, number> = { i: 1, v: 5, x: 10 };
+  let total = 0;
+  for (let i = 0; i < s.length; i++) {
+    const a = v[s[i]!] ?? 0;
+    const b = v[s[i + 1] ?? ""] ?? 0;
+    total += a < b ? -a : a;
+  }
+  return total;
+}

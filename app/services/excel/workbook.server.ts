@@ -1,0 +1,449 @@
+/*
+ * Writes the LKE workbook (ExcelJS): sheet `Utama` (the recap as the official workbook shows it),
+ * sheet `Jawaban` (every node, item and ratio input with live formulas whose cached values are the
+ * engine's), and a hidden sheet `_cermin` (format, assessment, instrument and item versions, so an
+ * import can detect conflicts). Pure of the database: the caller gathers what the reader may see.
+ */
+import ExcelJS from "exceljs";
+import type { Instrument } from "~/domain/instrument/schema";
+import type { AnswerValue, Answers } from "~/domain/scoring/answers";
+import { scoreAssessment } from "~/domain/scoring/score";
+import type { ScoreResult } from "~/domain/scoring/types";
+import {
+  HEADERS,
+  INPUT_SEPARATOR,
+  layerHeader,
+  LAYER_SUFFIX,
+  LKE_FORMAT,
+  lkeRows,
+  META_SHEET,
+  nilaiFormula,
+  numberRange,
+  optionCodes,
+  TOTAL_CODE,
+  type LkeLayer,
+  type LkeRow,
+} from "~/domain/lke/layout";
+import { fmtId } from "~/domain/scoring/format";
+
+export interface LkeAnswer {
+  value: AnswerValue;
+  note: string | null;
+  version: number;
+  updatedAt?: string | null;
+}
+
+export interface LkeLayerData {
+  layer: LkeLayer;
+  answers: Record<string, LkeAnswer>;
+}
+
+export interface LkeExportData {
+  instrument: Instrument;
+  /** sha256 of the frozen content (null for a template of the current content file, when unknown). */
+  instrumentHash: string | null;
+  assessment: {
+    id: string;
+    unitName: string;
+    unitCode: string | null;
+    organisationName: string;
+    year: number;
+    periodName: string;
+    status: string;
+  } | null;
+  exportedAt: string;
+  exportedBy: string | null;
+  /** The unit's own layer first, then the evaluator layers the reader may see. */
+  layers: LkeLayerData[];
+  /** Evidence per item: file names with their authorised download link, and links. */
+  evidence: Record<string, Array<{ name: string; url: string }>>;
+}
+
+const NUM_FMT = "#,##0.00";
+const VALUE_FMT = "0.00##";
+const LOCKED_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFF2F2F2" } };
+const ANSWER_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFFFF9DB" } };
+const NODE_FILLS = ["FFD9E2F3", "FFE2EFDA", "FFFCE4D6", "FFEDEDED"];
+
+function colLetter(n: number): string {
+  let s = "";
+  for (let x = n; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
+  return s;
+}
+
+function answersOf(layer: LkeLayerData): Answers {
+  const out: Answers = {};
+  for (const [id, a] of Object.entries(layer.answers)) if (a.value !== null) out[id] = a.value;
+  return out;
+}
+
+/** Scores a layer with the engine; a layer whose stored answers the engine refuses has no cached values. */
+function scoreLayer(instrument: Instrument, layer: LkeLayerData): ScoreResult | null {
+  try {
+    return scoreAssessment(instrument, answersOf(layer));
+  } catch {
+    return null;
+  }
+}
+
+function optionsText(row: Extract<LkeRow, { kind: "item" }>): string {
+  const item = row.item;
+  if (item.type === "percent") {
+    const f = item.formula;
+    const inputs = (item.inputs ?? []).map((i) => `${i.name} = ${i.label}${i.informational ? " (informasi)" : ""}`);
+    const rule =
+      f?.kind === "ratio"
+        ? `nilai = ${f.numerator} / ${f.denominator.join(" + ")}`
+        : f
+          ? `nilai = (${f.before} − ${f.after}) / ${f.before}`
+          : "";
+    return [`Isi jumlah pada baris di bawah: ${inputs.join("; ")}`, rule].filter(Boolean).join("\n");
+  }
+  const range = numberRange(item, row.groupWeight);
+  if (range) return item.type === "external_points" ? `Poin 0–${fmtId(range.max)}` : `Angka ${fmtId(range.min)}–${fmtId(range.max)}`;
+  return (item.options ?? []).map((o) => `${o.code}: ${o.criterion}`).join("\n");
+}
+
+interface Columns {
+  code: number;
+  question: number;
+  options: number;
+  evidence: number;
+  weight: number;
+  layers: Array<{ layer: LkeLayer; answer: number; nilai: number; note: number }>;
+}
+
+function columnsFor(layers: LkeLayer[]): Columns {
+  // The unit's columns keep the order of the issue (Kode … Bukti dukung); weight and evaluator groups follow.
+  const cols: Columns = {
+    code: 1,
+    question: 2,
+    options: 3,
+    evidence: 7,
+    weight: 8,
+    layers: [{ layer: "self", answer: 4, nilai: 5, note: 6 }],
+  };
+  let next = 9;
+  for (const layer of layers) {
+    if (layer === "self") continue;
+    cols.layers.push({ layer, answer: next, nilai: next + 1, note: next + 2 });
+    next += 3;
+  }
+  return cols;
+}
+
+/** Builds the workbook; `writeBuffer()` it or stream it. */
+export function buildLkeWorkbook(data: LkeExportData): ExcelJS.Workbook {
+  const { instrument } = data;
+  const wb = new ExcelJS.Workbook();
+  wb.creator = "Cermin";
+  wb.created = new Date(data.exportedAt);
+  wb.calcProperties.fullCalcOnLoad = true;
+  const layers = data.layers.length ? data.layers : [{ layer: "self" as const, answers: {} }];
+  const scores = new Map(layers.map((l) => [l.layer, scoreLayer(instrument, l)]));
+
+  const utama = wb.addWorksheet("Utama", {
+    pageSetup: { paperSize: 9, orientation: "landscape", fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+  });
+  const sheet = wb.addWorksheet("Jawaban", {
+    views: [{ state: "frozen", ySplit: 1, xSplit: 1 }],
+    pageSetup: { paperSize: 9, orientation: "landscape", fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: "1:1" },
+  });
+  const meta = wb.addWorksheet(META_SHEET, { state: "veryHidden" });
+
+  const cols = columnsFor(layers.map((l) => l.layer));
+  const rows = lkeRows(instrument);
+  const rowOf = new Map<string, number>();
+  rows.forEach((r, i) => rowOf.set(r.code, i + 2));
+
+  // Header.
+  const header: Array<[number, string, number]> = [
+    [cols.code, HEADERS.code, 16],
+    [cols.question, HEADERS.question, 60],
+    [cols.options, HEADERS.options, 48],
+    [cols.evidence, HEADERS.evidence, 40],
+    [cols.weight, HEADERS.weight, 9],
+  ];
+  for (const l of cols.layers) {
+    header.push(
+      [l.answer, layerHeader("answer", l.layer), 12],
+      [l.nilai, layerHeader("nilai", l.layer), 10],
+      [l.note, layerHeader("note", l.layer), 36],
+    );
+  }
+  const headRow = sheet.getRow(1);
+  for (const [c, text, width] of header) {
+    headRow.getCell(c).value = text;
+    sheet.getColumn(c).width = width;
+  }
+  headRow.font = { bold: true };
+  headRow.alignment = { vertical: "middle", wrapText: true };
+  headRow.eachCell((cell) => (cell.fill = LOCKED_FILL));
+
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    const n = i + 2;
+    const row = sheet.getRow(n);
+    row.getCell(cols.code).value = r.code;
+    if (r.kind === "node") {
+      row.getCell(cols.question).value = r.label;
+      row.getCell(cols.weight).value = r.weight;
+      row.getCell(cols.weight).numFmt = NUM_FMT;
+      row.font = { bold: true };
+      const fill: ExcelJS.Fill = {
+        type: "pattern",
+        pattern: "solid",
+        fgColor: { argb: NODE_FILLS[Math.min(r.depth, NODE_FILLS.length - 1)]! },
+      };
+      for (const c of [cols.code, cols.question, cols.options, cols.evidence, cols.weight]) row.getCell(c).fill = fill;
+    } else if (r.kind === "item") {
+      row.getCell(cols.question).value = r.item.question;
+      row.getCell(cols.options).value = optionsText(r);
+      const ev = data.evidence[r.code] ?? [];
+      if (ev.length)
+        row.getCell(cols.evidence).value = ev.map((e) => (e.name && e.name !== e.url ? `${e.name} — ${e.url}` : e.url)).join("\n");
+      row.getCell(cols.evidence).protection = { locked: false };
+    } else {
+      row.getCell(cols.question).value = `- ${r.input.label}${r.input.informational ? " (informasi, tidak masuk rumus)" : ""}`;
+      row.getCell(cols.question).alignment = { indent: 2, wrapText: true, vertical: "top" };
+    }
+    if (r.kind !== "input") {
+      row.getCell(cols.question).alignment = { indent: Math.min(r.depth, 6), wrapText: true, vertical: "top" };
+      row.getCell(cols.options).alignment = { wrapText: true, vertical: "top" };
+    }
+    row.getCell(cols.evidence).alignment = { wrapText: true, vertical: "top" };
+
+    for (const l of cols.layers) {
+      const layerData = layers.find((x) => x.layer === l.layer)!;
+      const score = scores.get(l.layer) ?? null;
+      const refs = {
+        answer: (code: string) => `${colLetter(l.answer)}${rowOf.get(code)}`,
+        nilai: (code: string) => `${colLetter(l.nilai)}${rowOf.get(code)}`,
+      };
+      const answerCell = row.getCell(l.answer);
+      const noteCell = row.getCell(l.note);
+      if (r.kind === "item") {
+        const a = layerData.answers[r.code];
+        if (r.item.type !== "percent") {
+          const v = a?.value;
+          answerCell.value = v === null || v === undefined ? null : (v as string | number);
+          answerCell.protection = { locked: false };
+          answerCell.fill = ANSWER_FILL;
+          const codes = optionCodes(r.item);
+          const range = numberRange(r.item, r.groupWeight);
+          if (range) {
+            answerCell.dataValidation = {
+              type: "decimal",
+              operator: "between",
+              allowBlank: true,
+              showErrorMessage: true,
+              errorTitle: "Nilai di luar rentang",
+              error: `Isi angka ${fmtId(range.min)}–${fmtId(range.max)}`,
+              formulae: [range.min, range.max],
+            };
+            answerCell.numFmt = NUM_FMT;
+          } else if (codes.length) {
+            answerCell.dataValidation = {
+              type: "list",
+              allowBlank: true,
+              showErrorMessage: true,
+              errorTitle: "Pilihan tidak ada",
+              error: `Pilih salah satu: ${codes.join(", ")}`,
+              formulae: [`"${codes.join(",")}"`],
+            };
+          }
+        }
+        noteCell.value = a?.note ?? null;
+        noteCell.protection = { locked: false };
+        noteCell.alignment = { wrapText: true, vertical: "top" };
+      } else if (r.kind === "input") {
+        const counts = layerData.answers[r.itemId]?.value;
+        const v = counts && typeof counts === "object" ? counts[r.input.name] : undefined;
+        answerCell.value = v ?? null;
+        answerCell.protection = { locked: false };
+        answerCell.fill = ANSWER_FILL;
+        answerCell.numFmt = "0";
+        answerCell.dataValidation = {
+          type: "whole",
+          operator: "greaterThanOrEqual",
+          allowBlank: true,
+          showErrorMessage: true,
+          errorTitle: "Bukan bilangan bulat",
+          error: "Isi bilangan bulat ≥ 0",
+          formulae: [0],
+        };
+      }
+      const formula = nilaiFormula(instrument, r, refs);
+      if (formula !== null) {
+        const node = score?.nodes[r.code === TOTAL_CODE ? "total" : r.code];
+        const cell = row.getCell(l.nilai);
+        cell.value = node ? { formula, result: node.value } : { formula };
+        cell.numFmt = r.kind === "item" ? VALUE_FMT : NUM_FMT;
+      }
+    }
+  }
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: cols.weight } };
+
+  writeUtama(utama, data, scores.get("self") ?? null, rowOf, colLetter(cols.layers[0]!.nilai));
+  writeMeta(meta, data);
+
+  // Structure cells are locked, answer cells not: protection without a password guards against slips, not people.
+  void sheet.protect("", {
+    selectLockedCells: true,
+    selectUnlockedCells: true,
+    formatColumns: true,
+    formatRows: true,
+    autoFilter: true,
+    sort: false,
+  });
+  void utama.protect("", { selectLockedCells: true, selectUnlockedCells: true, formatColumns: true, formatRows: true });
+  return wb;
+}
+
+function writeUtama(
+  ws: ExcelJS.Worksheet,
+  data: LkeExportData,
+  score: ScoreResult | null,
+  rowOf: Map<string, number>,
+  nilaiCol: string,
+): void {
+  const { instrument } = data;
+  ws.getColumn(1).width = 22;
+  ws.getColumn(2).width = 64;
+  ws.getColumn(3).width = 12;
+  ws.getColumn(4).width = 12;
+  ws.getColumn(5).width = 14;
+  ws.addRow([instrument.title]).font = { bold: true, size: 14 };
+  const a = data.assessment;
+  const metaRows: Array<[string, string | number | null]> = [
+    ["Instrumen", instrument.id],
+    ["Versi instrumen", instrument.version],
+    ["Hash instrumen", data.instrumentHash],
+    ["Regulasi", instrument.regulation.reference],
+    ["Instansi", a?.organisationName ?? null],
+    ["Unit kerja", a ? `${a.unitName}${a.unitCode ? ` (${a.unitCode})` : ""}` : "(templat kosong)"],
+    ["Periode", a ? `${a.periodName} (${a.year})` : null],
+    ["Id penilaian", a?.id ?? null],
+    ["Status", a?.status ?? null],
+    ["Diekspor pada", data.exportedAt],
+    ["Diekspor oleh", data.exportedBy],
+  ];
+  for (const [k, v] of metaRows) {
+    const r = ws.addRow([k, v]);
+    r.getCell(1).font = { bold: true };
+  }
+  ws.addRow([]);
+  const head = ws.addRow(["Kode", "Komponen / area", "Bobot", "Nilai", "% bobot"]);
+  head.font = { bold: true };
+  head.eachCell((c) => (c.fill = LOCKED_FILL));
+  const nodeRef = (code: string) => `Jawaban!${nilaiCol}${rowOf.get(code)}`;
+  const refOf = new Map<string, string>();
+  for (const r of lkeRows(instrument)) {
+    if (r.kind !== "node" || r.level === "subarea" || (r.group && r.level !== "area")) continue;
+    const isTotal = r.code === TOTAL_CODE;
+    const node = score?.nodes[isTotal ? "total" : r.code];
+    const row = ws.addRow([isTotal ? "Total" : r.code, isTotal ? "Nilai total" : r.label, r.weight]);
+    const n = row.number;
+    row.getCell(2).alignment = { indent: r.depth };
+    row.getCell(3).numFmt = NUM_FMT;
+    row.getCell(4).value = node ? { formula: nodeRef(r.code), result: node.value } : { formula: nodeRef(r.code) };
+    row.getCell(4).numFmt = NUM_FMT;
+    row.getCell(5).value = node
+      ? { formula: `IF(C${n}>0,D${n}/C${n}*100,0)`, result: node.percent }
+      : { formula: `IF(C${n}>0,D${n}/C${n}*100,0)` };
+    row.getCell(5).numFmt = NUM_FMT;
+    if (r.level !== "area") row.font = { bold: true };
+    refOf.set(isTotal ? "total" : r.code, `D${n}`);
+  }
+  const total = refOf.get("total")!;
+  const bands = instrument.evaluation.predicate_bands;
+  if (bands.length) {
+    ws.addRow([]);
+    // Bands as data: (above, up_to]; the first matching band in content order, as the engine does.
+    let f = `"-"`;
+    for (const b of [...bands].reverse()) f = `IF(AND(${total}>${b.above},${total}<=${b.up_to}),"${b.code}",${f})`;
+    const r = ws.addRow(["Predikat Indeks RB", null]);
+    r.getCell(1).font = { bold: true };
+    r.getCell(2).value = { formula: f, result: score?.predicate?.code ?? "-" };
+    for (const b of bands) ws.addRow([b.code, `${b.label}: > ${fmtId(b.above)} – ${fmtId(b.up_to)}`]);
+  }
+  const verdicts = Object.values(score?.zi ?? {});
+  if (instrument.evaluation.zi_verdicts.length) {
+    for (const rule of instrument.evaluation.zi_verdicts) {
+      const v = verdicts.find((x) => x.id === rule.id);
+      ws.addRow([]);
+      const head = ws.addRow([rule.label, null, "Capaian", "Syarat", "Status"]);
+      head.font = { bold: true };
+      const first = head.number + 1;
+      for (const c of v?.criteria ?? []) {
+        const row = ws.addRow([c.id, c.label]);
+        const n = row.number;
+        const formula = criterionFormula(instrument, rule.criteria, c.id, refOf, rowOf, nilaiCol);
+        const statusText = { pass: "Memenuhi", fail: "Belum memenuhi", unknown: "Belum ada data", not_applicable: "Tidak berlaku" }[
+          c.status
+        ];
+        if (formula) {
+          row.getCell(3).value = { formula, result: typeof c.actual === "number" ? c.actual : 0 };
+          row.getCell(4).value = c.required as number;
+          row.getCell(5).value = { formula: `IF(C${n}>=D${n}-0.000000001,"Memenuhi","Belum memenuhi")`, result: statusText };
+        } else {
+          row.getCell(3).value =
+            c.actual === null ? "tidak ada data" : typeof c.actual === "boolean" ? (c.actual ? "ya" : "tidak") : c.actual;
+          row.getCell(4).value = typeof c.required === "boolean" ? "ya" : c.required;
+          row.getCell(5).value = statusText;
+        }
+        row.getCell(3).numFmt = NUM_FMT;
+        row.getCell(4).numFmt = NUM_FMT;
+      }
+      const last = ws.lastRow!.number;
+      const overall = v ? (v.pass ? "MEMENUHI" : v.scorePass && v.pending.length ? "MENUNGGU DATA" : "BELUM MEMENUHI") : "-";
+      head.getCell(2).value = {
+        formula: `IF(COUNTIF(E${first}:E${last},"Belum memenuhi")>0,"BELUM MEMENUHI",IF(COUNTIF(E${first}:E${last},"Belum ada data")>0,"MENUNGGU DATA","MEMENUHI"))`,
+        result: overall,
+      };
+    }
+  }
+}
+
+/** A live formula for the criteria the answers decide (node minimum, area % of weight); null for context criteria. */
+function criterionFormula(
+  instrument: Instrument,
+  criteria: Instrument["evaluation"]["zi_verdicts"][number]["criteria"],
+  resultId: string,
+  refOf: Map<string, string>,
+  rowOf: Map<string, number>,
+  nilaiCol: string,
+): string | null {
+  const jaw = (code: string) => `Jawaban!${nilaiCol}${rowOf.get(code)}`;
+  for (const c of criteria) {
+    if (c.kind === "node_min" && c.id === resultId)
+      return c.node === "total" ? refOf.get("total")! : rowOf.has(c.node) ? jaw(c.node) : null;
+    if (c.kind === "area_percent_min" && resultId.startsWith(`${c.id}.`)) {
+      const key = resultId.slice(c.id.length + 1);
+      const group = instrument.evaluation.zi_area_groups.find((g) => g.id === key);
+      const nodes = group ? group.nodes : rowOf.has(key) ? [key] : [];
+      if (nodes.length === 0) return null;
+      const weights = lkeRows(instrument).filter((r) => r.kind === "node" && nodes.includes(r.code));
+      const sumW = weights.reduce((s, r) => s + (r.kind === "node" ? r.weight : 0), 0);
+      return `(${nodes.map(jaw).join("+")})/${sumW}*100`;
+    }
+  }
+  return null;
+}
+
+function writeMeta(ws: ExcelJS.Worksheet, data: LkeExportData): void {
+  ws.addRow(["format", LKE_FORMAT]);
+  ws.addRow(["instrument", data.instrument.id]);
+  ws.addRow(["instrument_version", data.instrument.version]);
+  ws.addRow(["instrument_hash", data.instrumentHash ?? ""]);
+  ws.addRow(["assessment", data.assessment?.id ?? ""]);
+  ws.addRow(["exported_at", data.exportedAt]);
+  ws.addRow(["layers", data.layers.map((l) => l.layer).join(",") || "self"]);
+  ws.addRow([]);
+  ws.addRow(["item", "layer", "version", "updated_at"]);
+  for (const l of data.layers) {
+    for (const [id, a] of Object.entries(l.answers)) ws.addRow([id, l.layer, a.version, a.updatedAt ?? ""]);
+  }
+}
+
+export { colLetter, INPUT_SEPARATOR, LAYER_SUFFIX };
