@@ -2,6 +2,7 @@ import { dashboardEn } from "./dashboard.en";
 import { evaluationEn } from "./evaluation.en";
 import type { MessageKey } from "./id";
 import { evidenceEn } from "./evidence.en";
+import { lkeEn } from "./lke.en";
 import { workbenchEn } from "./workbench.en";
 
 /** English: mirrors every key of id.ts (the compiler enforces it). */
@@ -10,6 +11,7 @@ export const en: Record<MessageKey, string> = {
   ...dashboardEn,
   ...evaluationEn,
   ...evidenceEn,
+  ...lkeEn,
   "app.name": "Cermin",
   "app.tagline": "Workbench for bureaucratic-reform self-assessments",
   "nav.home": "Home",

@@ -1,6 +1,7 @@
 import { dashboardId } from "./dashboard.id";
 import { evaluationId } from "./evaluation.id";
 import { evidenceId } from "./evidence.id";
+import { lkeId } from "./lke.id";
 import { workbenchId } from "./workbench.id";
 
 /** Bahasa Indonesia: the default language. Every UI string lives here; en.ts mirrors the keys. */
@@ -9,6 +10,7 @@ export const id = {
   ...dashboardId,
   ...evaluationId,
   ...evidenceId,
+  ...lkeId,
   "app.name": "Cermin",
   "app.tagline": "Meja kerja penilaian mandiri reformasi birokrasi",
   "nav.home": "Beranda",

@@ -27,7 +27,9 @@ export function isFramableEvidence(path: string, inline: boolean): boolean {
 
 export function securityHeaders(nonce: string, https: boolean, framable = false): Record<string, string> {
   const headers: Record<string, string> = {
-    "Content-Security-Policy": framable ? "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'" : contentSecurityPolicy(nonce),
+    "Content-Security-Policy": framable
+      ? "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+      : contentSecurityPolicy(nonce),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "X-Frame-Options": framable ? "SAMEORIGIN" : "DENY",
@@ -71,6 +73,14 @@ export function checkBodySize(input: { method: string; contentLength: string | u
 }
 
 /** Evidence uploads may carry files up to EVIDENCE_MAX_BYTES (default 25 MiB) plus form overhead; everything else stays small. */
-export function bodyLimitFor(path: string, defaults: { body: number; evidence: number }): number {
-  return /^\/assessments\/[^/]+\/evidence(\.data)?\/?$/.test(path) ? defaults.evidence + 1024 * 1024 : defaults.body;
+export function bodyLimitFor(path: string, defaults: { body: number; evidence: number; workbook?: number }): number {
+  if (/^\/assessments\/[^/]+\/evidence(\.data)?\/?$/.test(path)) return defaults.evidence + 1024 * 1024;
+  // LKE workbooks (one, or a zip of a roll-out's workbooks) are checked again, unpacked, by the importer.
+  if (/^\/assessments\/[^/]+\/lke(\.data)?\/?$/.test(path) || /^\/assessments\/lke-bulk(\.data)?\/?$/.test(path)) {
+    return (defaults.workbook ?? DEFAULT_WORKBOOK_MAX_BYTES) + 1024 * 1024;
+  }
+  return defaults.body;
 }
+
+/** The largest LKE upload (a bulk zip of a roll-out's workbooks): LKE_MAX_BYTES, default 100 MiB. */
+export const DEFAULT_WORKBOOK_MAX_BYTES = 100 * 1024 * 1024;

@@ -1,0 +1,183 @@
+import { Form } from "@remix-run/react";
+import type { MessageKey } from "~/i18n";
+import { formatNumber } from "~/i18n";
+import { useLocale, useT } from "~/i18n/use-t";
+import type { AnswerValue } from "~/domain/scoring/answers";
+import type { ImportChange, ImportPreview } from "~/services/excel/import.server";
+
+const LAYER_LABEL: Record<ImportChange["layer"], MessageKey> = {
+  self: "eval.layer.self",
+  internal: "eval.layer.internal",
+  external: "eval.layer.external",
+};
+
+function AnswerText({ value }: { value: AnswerValue | undefined }) {
+  const t = useT();
+  const locale = useLocale();
+  if (value === null || value === undefined) return <span className="muted">{t("lke.empty")}</span>;
+  if (typeof value === "number") return <>{formatNumber(value, locale)}</>;
+  if (typeof value === "object")
+    return (
+      <>
+        {Object.entries(value)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(", ")}
+      </>
+    );
+  return <>{value}</>;
+}
+
+/** The import preview: score before → after, every change with its state, unmatched rows, and the apply form. */
+export function ImportPreviewView({ preview: p, needsOverride, busy }: { preview: ImportPreview; needsOverride: boolean; busy: boolean }) {
+  const t = useT();
+  const locale = useLocale();
+  const f = (n: number) => formatNumber(n, locale, 2);
+  const conflicts = p.changes.filter((c) => c.conflict && !c.blocked);
+  const blocked = p.changes.filter((c) => c.blocked);
+  const key = (c: ImportChange) => `${c.layer}:${c.itemId}`;
+  return (
+    <section className="card" data-testid="lke-preview">
+      <h2>{t("lke.previewTitle")}</h2>
+      <p className="muted">
+        {t("lke.fileInfo", {
+          file: p.fileName,
+          sha: p.sha256.slice(0, 16),
+          layout: t(p.layout === "official" ? "lke.layout.official" : "lke.layout.cermin"),
+        })}
+      </p>
+      <p data-testid="lke-counts">
+        {t("lke.counts", {
+          changes: p.changes.length,
+          conflicts: conflicts.length,
+          blocked: blocked.length,
+          unchanged: p.unchanged,
+          unmatched: p.unmatched.length,
+        })}
+      </p>
+      <table data-testid="lke-score">
+        <thead>
+          <tr>
+            <th />
+            <th>{t("lke.scoreBefore")}</th>
+            <th>{t("lke.scoreAfter")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th scope="row">{t("lke.total")}</th>
+            <td data-testid="lke-total-before">{f(p.before.total)}</td>
+            <td data-testid="lke-total-after">{f(p.after.total)}</td>
+          </tr>
+          {p.after.predicate !== null || p.before.predicate !== null ? (
+            <tr>
+              <th scope="row">{t("lke.predicate")}</th>
+              <td>{p.before.predicate ?? "–"}</td>
+              <td>{p.after.predicate ?? "–"}</td>
+            </tr>
+          ) : null}
+          {p.after.verdicts.map((v) => (
+            <tr key={v.id}>
+              <th scope="row">{v.label}</th>
+              <td>{p.before.verdicts.find((b) => b.id === v.id)?.pass ? "✓" : "✗"}</td>
+              <td>{v.pass ? "✓" : "✗"}</td>
+            </tr>
+          ))}
+          {p.after.areas.map((a) => {
+            const before = p.before.areas.find((b) => b.id === a.id)?.value ?? 0;
+            return (
+              <tr key={a.id} className={Math.abs(before - a.value) > 1e-12 ? "mine" : undefined}>
+                <th scope="row">
+                  {a.id} {a.label}
+                </th>
+                <td>{f(before)}</td>
+                <td>{f(a.value)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <Form method="post">
+        <input type="hidden" name="intent" value="apply" />
+        <input type="hidden" name="importId" value={p.importId ?? ""} />
+        {p.changes.length ? (
+          <table data-testid="lke-changes">
+            <thead>
+              <tr>
+                <th>{t("lke.code")}</th>
+                <th>{t("lke.layer")}</th>
+                <th>{t("lke.cell")}</th>
+                <th>{t("lke.old")}</th>
+                <th>{t("lke.new")}</th>
+                <th>{t("lke.note")}</th>
+                <th>{t("lke.links")}</th>
+                <th>{t("lke.state")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {p.changes.map((c) => (
+                <tr key={key(c)} data-item={c.itemId} data-state={c.blocked ? "blocked" : c.conflict ? "conflict" : "ok"}>
+                  <td>{c.itemId}</td>
+                  <td>{t(LAYER_LABEL[c.layer])}</td>
+                  <td>{c.cell}</td>
+                  <td>
+                    <AnswerText value={c.before?.value} />
+                  </td>
+                  <td>
+                    <AnswerText value={c.after.value} />
+                  </td>
+                  <td style={{ whiteSpace: "pre-wrap" }}>
+                    {(c.before?.note ?? null) !== c.after.note ? (c.after.note ?? t("lke.empty")) : ""}
+                  </td>
+                  <td>{c.newLinks.join(" ")}</td>
+                  <td>
+                    {c.blocked ? (
+                      t("lke.blocked", { reason: c.blocked })
+                    ) : c.conflict ? (
+                      <>
+                        {t("lke.conflict", { exported: String(c.exportedVersion ?? 0), current: String(c.before?.version ?? 0) })}
+                        <br />
+                        <label>
+                          <input type="checkbox" name="take" value={key(c)} /> {t("lke.takeConflict")}
+                        </label>
+                      </>
+                    ) : (
+                      t("lke.ok")
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+        {p.unmatched.length ? (
+          <>
+            <h3>{t("lke.unmatched")}</h3>
+            <ul data-testid="lke-unmatched">
+              {p.unmatched.map((u) => (
+                <li key={`${u.sheet}:${u.row}`}>
+                  {t("lke.unmatchedRow", { sheet: u.sheet, row: String(u.row) })}: {u.code ?? ""} {u.text}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+        {p.importId ? (
+          <>
+            <p className="muted">{t("lke.applyHelp")}</p>
+            {needsOverride ? (
+              <div>
+                <label htmlFor="overrideReason">{t("workbench.overrideReason")}</label>
+                <input id="overrideReason" name="overrideReason" type="text" maxLength={1000} />
+              </div>
+            ) : null}
+            <button type="submit" disabled={busy} data-testid="lke-apply">
+              {t("lke.apply")}
+            </button>
+          </>
+        ) : (
+          <p>{t("lke.nothing")}</p>
+        )}
+      </Form>
+    </section>
+  );
+}

@@ -1,0 +1,22 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { notFound, requireUser } from "~/auth/require.server";
+import { contentDisposition } from "~/services/evidence-rules";
+import { templateWorkbook } from "~/services/excel/export.server";
+import { publishedInstruments } from "~/services/frozen-instruments.server";
+
+/** A blank LKE workbook of a published instrument (signed-in users only; it holds no assessment data). */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const id = params.instrument ?? "";
+  if (!publishedInstruments().some((i) => i.id === id)) throw notFound();
+  const buf = await templateWorkbook(id, user.email);
+  if (!buf) throw notFound();
+  return new Response(new Uint8Array(buf), {
+    headers: {
+      "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      "Content-Length": String(buf.length),
+      "Content-Disposition": contentDisposition("attachment", `LKE ${id} templat.xlsx`),
+      "Cache-Control": "private, no-store",
+    },
+  });
+}

@@ -1,0 +1,316 @@
+import ExcelJS from "exceljs";
+import { describe, expect, it } from "vitest";
+import { SCALED_TYPES, type Instrument, type Item, type ScaledType } from "~/domain/instrument/schema";
+import { scaleFor } from "~/domain/instrument/validate";
+import { weightValue } from "~/domain/instrument/weights";
+import { HEADERS, lkeRows, numberRange, TOTAL_CODE, type LkeRow } from "~/domain/lke/layout";
+import type { Answers, AnswerValue } from "~/domain/scoring/answers";
+import { scoreAssessment } from "~/domain/scoring/score";
+import type { ScoreResult } from "~/domain/scoring/types";
+import { buildLkeWorkbook } from "~/services/excel/workbook.server";
+import { getInstrument } from "~/services/instruments.server";
+import { ExcelError, FormulaEvaluator, type Scalar } from "../../helpers/formula-eval";
+import { rng } from "../scoring/random-answers";
+
+/*
+ * Acceptance "the formulas recompute": the live formulas of an exported LKE, recomputed from the answer
+ * cells alone, give the engine's values, so a workbook edited offline scores as Cermin does.
+ */
+
+const TOLERANCE = 1e-9;
+type ItemRow = Extract<LkeRow, { kind: "item" }>;
+
+function itemRows(instrument: Instrument): ItemRow[] {
+  return lkeRows(instrument).filter((r): r is ItemRow => r.kind === "item");
+}
+
+function isScaled(type: Item["type"]): type is ScaledType {
+  return (SCALED_TYPES as readonly string[]).includes(type);
+}
+
+/** The item's option codes, lowest value first, with values from the instrument's scales (or the options, for `choice`). */
+function optionsByValue(instrument: Instrument, item: Item): string[] {
+  const scale = isScaled(item.type) ? scaleFor(instrument, item.type) : null;
+  return (item.options ?? [])
+    .map((o) => ({ code: o.code, value: weightValue((scale ? scale[o.code] : o.value)!) }))
+    .sort((a, b) => a.value - b.value)
+    .map((o) => o.code);
+}
+
+type Target = "max" | "min";
+
+/** Counts of a ratio item giving value 1 (max) or 0 (min) through the ratio itself, not the zero-denominator rule. */
+function extremeCounts(item: Item, target: Target): Record<string, number> {
+  const f = item.formula!;
+  const out: Record<string, number> = {};
+  // Informational inputs sit in the sheet next to the others but must not move the value.
+  for (const input of item.inputs ?? []) out[input.name] = input.informational ? 3 : 0;
+  if (f.kind === "ratio") {
+    out[f.numerator] = target === "max" ? 5 : 0;
+    const other = f.denominator.find((d) => d !== f.numerator) ?? f.denominator[0]!;
+    if (target === "min" || !f.denominator.includes(f.numerator)) out[other] = 5;
+  } else {
+    out[f.before] = 5;
+    // An increase is clamped to 0 by max(0, …): exercised by the min set.
+    out[f.after] = target === "max" ? 0 : 7;
+  }
+  return out;
+}
+
+function extremeAnswers(instrument: Instrument, target: Target): Answers {
+  const answers: Answers = {};
+  for (const { item, groupWeight } of itemRows(instrument)) {
+    if (item.type === "percent") answers[item.id] = extremeCounts(item, target);
+    else if (item.options) {
+      const codes = optionsByValue(instrument, item);
+      answers[item.id] = (target === "max" ? codes[codes.length - 1] : codes[0])!;
+    } else {
+      const range = numberRange(item, groupWeight)!;
+      answers[item.id] = target === "max" ? range.max : range.min;
+    }
+  }
+  return answers;
+}
+
+/** Valid answers with unanswered items (missing and null), clamped scores and many zero denominators. */
+function randomAnswers(instrument: Instrument, seed: number): Answers {
+  const r = rng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const answers: Answers = {};
+  for (const { item, groupWeight } of itemRows(instrument)) {
+    const x = r();
+    if (x < 0.12) continue;
+    let value: AnswerValue;
+    if (x < 0.16) value = null;
+    else if (item.type === "percent") {
+      const allZero = r() < 0.15;
+      const counts: Record<string, number> = {};
+      for (const input of item.inputs ?? []) {
+        if (input.informational && r() < 0.5) continue;
+        counts[input.name] = allZero || r() < 0.35 ? 0 : Math.floor(r() * 6);
+      }
+      value = counts;
+    } else if (item.options) value = pick(item.options).code;
+    else {
+      const { min, max } = numberRange(item, groupWeight)!;
+      const span = max - min;
+      const y = r();
+      if (item.type === "external_points") value = y < 0.15 ? max : y < 0.25 ? 0 : Math.round(r() * max * 1000) / 1000;
+      else value = y < 0.1 ? max + span * 0.1 : y < 0.2 ? min - span * 0.1 : min + Math.round(r() * span * 1000) / 1000;
+    }
+    answers[item.id] = value;
+  }
+  return answers;
+}
+
+async function exportAndReload(instrument: Instrument, answers: Answers): Promise<ExcelJS.Workbook> {
+  const wb = buildLkeWorkbook({
+    instrument,
+    instrumentHash: null,
+    assessment: null,
+    exportedAt: new Date().toISOString(),
+    exportedBy: null,
+    layers: [
+      { layer: "self", answers: Object.fromEntries(Object.entries(answers).map(([k, v]) => [k, { value: v, note: null, version: 1 }])) },
+    ],
+    evidence: {},
+  });
+  const buf = await wb.xlsx.writeBuffer();
+  const loaded = new ExcelJS.Workbook();
+  await loaded.xlsx.load(buf as ArrayBuffer);
+  return loaded;
+}
+
+function column(ws: ExcelJS.Worksheet, header: string): number {
+  let found = 0;
+  ws.getRow(1).eachCell((cell, col) => {
+    if (cell.value === header) found = col;
+  });
+  if (!found) throw new Error(`no column "${header}" in ${ws.name}`);
+  return found;
+}
+
+const close = (a: unknown, b: number) => typeof a === "number" && Math.abs(a - b) <= TOLERANCE;
+const show = (v: unknown) => (v instanceof ExcelError ? v.code : JSON.stringify(v));
+
+interface Mismatch {
+  cell: string;
+  code?: string;
+  formula: string;
+  evaluated: string;
+  cached: string;
+  engine?: string;
+}
+
+/** Every `Nilai` formula of `Jawaban`: recomputed value, cached result and engine value agree. */
+function checkJawaban(wb: ExcelJS.Workbook, ev: FormulaEvaluator, score: ScoreResult): { checked: number; mismatches: Mismatch[] } {
+  const ws = wb.getWorksheet("Jawaban")!;
+  const codeCol = column(ws, HEADERS.code);
+  const nilaiCol = column(ws, HEADERS.nilai);
+  const mismatches: Mismatch[] = [];
+  let checked = 0;
+  for (let r = 2; r <= ws.rowCount; r++) {
+    const code = String(ws.getCell(r, codeCol).value);
+    const cell = ws.getCell(r, nilaiCol);
+    if (!cell.formula) continue;
+    checked++;
+    const evaluated = ev.cell(ws.name, cell.address);
+    const cached: unknown = cell.result;
+    const engine = score.nodes[code === TOTAL_CODE ? "total" : code]?.value;
+    if (engine === undefined || !close(evaluated, engine) || !close(cached, engine)) {
+      mismatches.push({
+        cell: cell.address,
+        code,
+        formula: cell.formula,
+        evaluated: show(evaluated),
+        cached: show(cached),
+        engine: show(engine),
+      });
+    }
+  }
+  return { checked, mismatches };
+}
+
+/** Every formula of `Utama`: recomputed from `Jawaban` it shows what the export cached. */
+function checkUtama(wb: ExcelJS.Workbook, ev: FormulaEvaluator): { checked: number; mismatches: Mismatch[] } {
+  const ws = wb.getWorksheet("Utama")!;
+  const mismatches: Mismatch[] = [];
+  let checked = 0;
+  ws.eachRow((row) =>
+    row.eachCell((cell) => {
+      if (!cell.formula) return;
+      checked++;
+      const evaluated: Scalar = ev.cell(ws.name, cell.address);
+      const cached: unknown = cell.result;
+      const same = typeof cached === "number" ? close(evaluated, cached) : typeof cached === "string" && evaluated === cached;
+      if (!same) mismatches.push({ cell: cell.address, formula: cell.formula, evaluated: show(evaluated), cached: show(cached) });
+    }),
+  );
+  return { checked, mismatches };
+}
+
+const INSTRUMENTS = ["zi-2021", "pmprb-2014"] as const;
+const SEEDS = [11, 23, 37, 41, 59];
+
+describe.each(INSTRUMENTS)("%s: the exported formulas recompute to the engine's values", (id) => {
+  const instrument = getInstrument(id)!.instrument;
+  const nilaiRows = lkeRows(instrument).filter((r) => r.kind !== "input").length;
+
+  async function check(answers: Answers): Promise<ScoreResult> {
+    const score = scoreAssessment(instrument, answers);
+    const wb = await exportAndReload(instrument, answers);
+    const ev = new FormulaEvaluator(wb);
+    const jawaban = checkJawaban(wb, ev, score);
+    expect(jawaban.mismatches).toEqual([]);
+    expect(jawaban.checked).toBe(nilaiRows);
+    const utama = checkUtama(wb, ev);
+    expect(utama.mismatches).toEqual([]);
+    expect(utama.checked).toBeGreaterThan(0);
+    return score;
+  }
+
+  it("all answers at their best: the total is the instrument's total weight", async () => {
+    const score = await check(extremeAnswers(instrument, "max"));
+    expect(score.total).toBeCloseTo(instrument.total_weight, 9);
+    expect(instrument.total_weight).toBe(100);
+  });
+
+  it("all answers at their worst: the total is 0", async () => {
+    const score = await check(extremeAnswers(instrument, "min"));
+    expect(score.total).toBe(0);
+  });
+
+  it("no answers at all", async () => {
+    const score = await check({});
+    expect(score.total).toBe(0);
+  });
+
+  it.each(SEEDS)("random answers, seed %i", async (seed) => {
+    await check(randomAnswers(instrument, seed));
+  });
+
+  // The sets must reach the rules they are meant to test, else a passing run proves less than it claims.
+  it("the random sets between them hit unanswered items and zero denominators", () => {
+    const ratioItems = itemRows(instrument).filter((r) => r.item.type === "percent");
+    const sets = SEEDS.map((s) => randomAnswers(instrument, s));
+    expect(sets.every((a) => Object.keys(a).length < itemRows(instrument).length)).toBe(true);
+    if (ratioItems.length === 0) return;
+    const zeroDenominator = sets.some((a) =>
+      ratioItems.some(({ item }) => {
+        const counts = a[item.id];
+        if (!counts || typeof counts !== "object") return false;
+        const f = item.formula!;
+        const den = f.kind === "ratio" ? f.denominator.reduce((s, d) => s + (counts[d] ?? 0), 0) : (counts[f.before] ?? 0);
+        return den === 0;
+      }),
+    );
+    expect(zeroDenominator).toBe(true);
+  });
+});
+
+describe("formula evaluator", () => {
+  function book(cells: Record<string, ExcelJS.CellValue>, other: Record<string, ExcelJS.CellValue> = {}): FormulaEvaluator {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet("S");
+    for (const [a, v] of Object.entries(cells)) ws.getCell(a).value = v;
+    const ws2 = wb.addWorksheet("Other sheet");
+    for (const [a, v] of Object.entries(other)) ws2.getCell(a).value = v;
+    return new FormulaEvaluator(wb);
+  }
+  const ev = book(
+    { A1: 2, A2: "Ya", A3: null, A4: 3, B1: { formula: "A1*10", result: 999 }, B2: { formula: "B1+1", result: 0 } },
+    { A1: 7 },
+  );
+  const f = (formula: string) => ev.evaluate(formula, "S");
+
+  it("recomputes referenced formulas instead of reading their cached results", () => {
+    expect(ev.cell("S", "B2")).toBe(21);
+  });
+  it("follows Excel precedence, unary minus included", () => {
+    expect(f("-2*3+4")).toBe(-2);
+    expect(f("1+2*3=7")).toBe(true);
+    expect(f("(2/3)*((1+2)/3)")).toBeCloseTo(2 / 3, 15);
+  });
+  it("treats blanks as 0 in arithmetic and as empty text in text comparisons", () => {
+    expect(f("A3+1")).toBe(1);
+    expect(f('A3=""')).toBe(true);
+    expect(f("A3=0")).toBe(true);
+    expect(f('TRIM(A3)="Ya"')).toBe(false);
+  });
+  it("compares text without case and never equal to a number", () => {
+    expect(f('TRIM(A2)="ya"')).toBe(true);
+    expect(f('TRIM("  Ya  ")="YA"')).toBe(true);
+    expect(f('"1"=1')).toBe(false);
+    expect(f('"say ""hi"""="SAY ""HI"""')).toBe(true);
+  });
+  it("counts only numeric cells and skips text in referenced aggregates", () => {
+    expect(f("COUNT(A1:A4)")).toBe(2);
+    expect(f("COUNT(A3)")).toBe(0);
+    expect(f("SUM(A1:A4)")).toBe(5);
+    expect(f("MAX(A1:A4)")).toBe(3);
+    expect(f("MIN(1,MAX(0,A3))")).toBe(0);
+    expect(f("AVERAGE(A1:A4)")).toBe(2.5);
+    expect(f("ISNUMBER(A3)")).toBe(false);
+    expect(f("ISNUMBER($A$1)")).toBe(true);
+  });
+  it("COUNTIF matches exactly, without case", () => {
+    expect(f('COUNTIF(A1:A4,"YA")')).toBe(1);
+    expect(f('COUNTIF(A1:A4,"Y")')).toBe(0);
+    expect(() => f('COUNTIF(A1:A4,"Y*")')).toThrow(/subset/);
+  });
+  it("reads other sheets, quoted or not", () => {
+    expect(f("'Other sheet'!A1+S!A1")).toBe(9);
+  });
+  it("evaluates only the branch IF takes; a division by zero elsewhere is #DIV/0!", () => {
+    expect(f("IF(A3=0,1,1/A3)")).toBe(1);
+    expect(f("1/A3")).toEqual(new ExcelError("#DIV/0!"));
+    expect(f('IF(AND(A1>1,A1<=2),"B",IF(OR(A1>2),"A","-"))')).toBe("B");
+  });
+  it("refuses what it does not know", () => {
+    expect(() => f("ROUND(A1,2)")).toThrow(/unsupported function ROUND/);
+    expect(() => f("A1&A2")).toThrow();
+    expect(() => f("A1^2")).toThrow();
+    expect(() => f("SomeName+1")).toThrow();
+    expect(() => f("A1:A4")).toThrow(/range/);
+  });
+});
