@@ -60,6 +60,8 @@ export interface LkeExportData {
 }
 
 const NUM_FMT = "#,##0.00";
+/** The engine's COMPARISON_TOLERANCE, written out: it only absorbs binary floating-point noise at a band edge. */
+const TOL = "0.000000001";
 const VALUE_FMT = "0.00##";
 const LOCKED_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFF2F2F2" } };
 const ANSWER_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFFFF9DB" } };
@@ -361,7 +363,7 @@ function writeUtama(
     ws.addRow([]);
     // Bands as data: (above, up_to]; the first matching band in content order, as the engine does.
     let f = `"-"`;
-    for (const b of [...bands].reverse()) f = `IF(AND(${total}>${b.above},${total}<=${b.up_to}),"${b.code}",${f})`;
+    for (const b of [...bands].reverse()) f = `IF(AND(${total}>${b.above}+${TOL},${total}<=${b.up_to}+${TOL}),"${b.code}",${f})`;
     const r = ws.addRow(["Predikat Indeks RB", null]);
     r.getCell(1).font = { bold: true };
     r.getCell(2).value = { formula: f, result: score?.predicate?.code ?? "-" };

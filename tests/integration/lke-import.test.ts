@@ -1,0 +1,206 @@
+/**
+ * Excel LKE import (issue #12): export → import is lossless; a filled workbook previews its changes
+ * with the score before → after and applies them in one audited transaction; conflicts with changes
+ * made in Cermin since the export are applied only when chosen; an assessor imports only assigned
+ * areas; a change after the preview aborts the whole apply; an evaluator's workbook fills only
+ * that evaluator's layer; links in `Bukti dukung` become link evidence.
+ */
+import ExcelJS from "exceljs";
+import { beforeAll, expect, test } from "vitest";
+import type { Db } from "#db/client.server";
+import { loadActor } from "~/auth/require.server";
+import type { Actor } from "~/auth/permissions";
+import { lkeRows } from "~/domain/lke/layout";
+import { scoreAssessment } from "~/domain/scoring/score";
+import { answersObject, saveAnswer } from "~/services/answers.server";
+import { requireAssessment, type AssessmentContext } from "~/services/assessments.server";
+import { exportAssessmentWorkbook } from "~/services/excel/export.server";
+import { applyImport, changeKey, ImportApplyError, previewImport } from "~/services/excel/import.server";
+import { setAssignment } from "~/services/workflow.server";
+import { freshDb } from "../helpers/db";
+import { buildWorld, withTempDataDir, type World } from "../helpers/world";
+
+let db: Db;
+let w: World;
+let system: Actor;
+let coordinator: Actor;
+let assessor: Actor;
+let evaluator: Actor;
+
+const actorOf = async (id: string) => loadActor(db, await db.selectFrom("user").selectAll().where("id", "=", id).executeTakeFirstOrThrow());
+const ctxOf = (actor: Actor, id = w.assessmentId) => requireAssessment(db, actor, id);
+
+beforeAll(async () => {
+  withTempDataDir();
+  db = await freshDb();
+  w = await buildWorld(db);
+  system = { id: w.users.admin.id, isAdmin: true, memberships: [] };
+  coordinator = await actorOf(w.users.coordinator.id);
+  assessor = await actorOf(w.users.assessor.id);
+  evaluator = await actorOf(w.users.evaluator.id);
+});
+
+async function selfRows(id = w.assessmentId) {
+  return db.selectFrom("answer").selectAll().where("assessment_id", "=", id).where("layer", "=", "self").orderBy("item_id").execute();
+}
+
+/** Loads a workbook, lets `edit` change cells found by Kode, writes it back. */
+async function edit(buf: Buffer, changes: Record<string, { answer?: unknown; note?: string | null; evidence?: string; column?: string }>): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(buf as unknown as ArrayBuffer);
+  const ws = wb.getWorksheet("Jawaban")!;
+  const header = ws.getRow(1);
+  const col = (name: string) => {
+    let found = 0;
+    header.eachCell((c, n) => {
+      if (c.value === name) found = n;
+    });
+    if (!found) throw new Error(`no column ${name}`);
+    return found;
+  };
+  const rows = new Map<string, number>();
+  ws.eachRow((row, n) => rows.set(String(row.getCell(1).value ?? ""), n));
+  for (const [code, ch] of Object.entries(changes)) {
+    const r = rows.get(code);
+    if (!r) throw new Error(`no row ${code}`);
+    const row = ws.getRow(r);
+    if ("answer" in ch) row.getCell(col(ch.column ?? "Jawaban")).value = ch.answer as ExcelJS.CellValue;
+    if ("note" in ch) row.getCell(col(ch.column ? ch.column.replace("Jawaban", "Catatan") : "Catatan")).value = ch.note ?? null;
+    if (ch.evidence !== undefined) row.getCell(col("Bukti dukung")).value = ch.evidence;
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+const file = (bytes: Buffer, name = "lke.xlsx") => ({ name, bytes: new Uint8Array(bytes) });
+
+function itemsOfType(ctx: AssessmentContext, type: string, area?: string) {
+  return lkeRows(ctx.instrument).flatMap((r) => (r.kind === "item" && r.item.type === type && (!area || r.code.startsWith(`${area}.`)) ? [r] : []));
+}
+
+test("export → import of the untouched workbook: zero changes, nothing stored", async () => {
+  const ctx = await ctxOf(coordinator);
+  await saveAnswer(db, coordinator, ctx, { itemId: "A.I.1.i.a", baseVersion: 0, value: "Ya", note: "Catatan\nbaris dua — ꦗꦮ 日本語 ✓" });
+  const buf = await exportAssessmentWorkbook(db, coordinator, ctx);
+  const p = await previewImport(db, coordinator, await ctxOf(coordinator), file(buf));
+  expect(p.changes).toEqual([]);
+  expect(p.importId).toBeNull();
+  expect(p.before.total).toBe(p.after.total);
+  expect(await db.selectFrom("lke_import").select("id").execute()).toHaveLength(0);
+});
+
+test("a filled workbook: preview with score before → after, apply in one audited transaction", async () => {
+  const ctx = await ctxOf(coordinator);
+  const before = await selfRows();
+  const percent = itemsOfType(ctx, "percent")[0]!;
+  const inputs = percent.item.inputs!.filter((i) => !i.informational);
+  const survey = itemsOfType(ctx, "survey_0_4")[0]!;
+  const abcde = itemsOfType(ctx, "abcde")[0]!;
+  const buf = await edit(await exportAssessmentWorkbook(db, coordinator, ctx), {
+    "A.I.1.i.b": { answer: "a ", note: "Tim dipilih lewat SK\r\nbaris 2" },
+    [abcde.code]: { answer: "b", evidence: "https://data.example.go.id/sk-tim.pdf dan https://data.example.go.id/notulen" },
+    [survey.code]: { answer: "3,60" },
+    [`${percent.code}#${inputs[0]!.name}`]: { answer: "4" },
+    [`${percent.code}#${inputs[1]!.name}`]: { answer: 3 },
+  });
+  const p = await previewImport(db, coordinator, ctx, file(buf, "lke-terisi.xlsx"));
+  const byItem = new Map(p.changes.map((c) => [c.itemId, c]));
+  expect([...byItem.keys()].sort()).toEqual(["A.I.1.i.b", abcde.code, survey.code, percent.code].sort());
+  expect(byItem.get("A.I.1.i.b")!.after).toEqual({ value: "A", note: "Tim dipilih lewat SK\nbaris 2" });
+  expect(byItem.get(survey.code)!.after.value).toBe(3.6);
+  expect(byItem.get(percent.code)!.after.value).toEqual({ [inputs[0]!.name]: 4, [inputs[1]!.name]: 3 });
+  expect(byItem.get(abcde.code)!.newLinks).toEqual(["https://data.example.go.id/sk-tim.pdf", "https://data.example.go.id/notulen"]);
+  expect(p.changes.every((c) => !c.conflict && !c.blocked)).toBe(true);
+  expect(p.after.total).toBeGreaterThan(p.before.total);
+  // Nothing changed yet.
+  expect(await selfRows()).toEqual(before);
+
+  const result = await applyImport(db, coordinator, ctx, p.importId!);
+  expect(result).toEqual({ answers: 4, links: 2 });
+  const answers = answersObject(await selfRows());
+  expect(answers["A.I.1.i.b"]).toBe("A");
+  expect(answers[survey.code]).toBe(3.6);
+  expect(scoreAssessment(ctx.instrument, answers).total).toBeCloseTo(p.after.total, 12);
+  const audits = await db.selectFrom("audit_log").selectAll().where("actor_user_id", "=", coordinator.id).where("action", "in", ["answer.save", "lke.import", "evidence.link"]).execute();
+  const fromExcel = audits.filter((a) => (a.after_json ?? "").includes(p.sha256));
+  expect(fromExcel.filter((a) => a.action === "answer.save")).toHaveLength(4);
+  expect(fromExcel.filter((a) => a.action === "evidence.link")).toHaveLength(2);
+  expect(fromExcel.filter((a) => a.action === "lke.import")).toHaveLength(1);
+  expect(JSON.parse(fromExcel.find((a) => a.action === "lke.import")!.after_json!)).toMatchObject({ kind: "excel_import", file: "lke-terisi.xlsx", answers: 4 });
+  // The same preview cannot be applied twice, and the workbook now imports as no change (links included).
+  await expect(applyImport(db, coordinator, ctx, p.importId!)).rejects.toThrow(ImportApplyError);
+  const again = await previewImport(db, coordinator, await ctxOf(coordinator), file(await exportAssessmentWorkbook(db, coordinator, await ctxOf(coordinator))));
+  expect(again.changes).toEqual([]);
+});
+
+test("conflicts: an item changed in Cermin since the export is applied only when chosen", async () => {
+  const ctx = await ctxOf(coordinator);
+  const exported = await exportAssessmentWorkbook(db, coordinator, ctx);
+  const current = answersObject(await selfRows());
+  const row = (await selfRows()).find((r) => r.item_id === "A.I.1.i.b")!;
+  await saveAnswer(db, coordinator, ctx, { itemId: "A.I.1.i.b", baseVersion: row.version, value: "B", note: null });
+  expect(current["A.I.1.i.b"]).toBe("A");
+  const buf = await edit(exported, { "A.I.1.i.b": { answer: "C" }, "A.I.1.ii.a": { answer: "Ya" } });
+  const p = await previewImport(db, coordinator, ctx, file(buf));
+  const conflict = p.changes.find((c) => c.itemId === "A.I.1.i.b")!;
+  expect(conflict.conflict).toBe(true);
+  expect(conflict.before?.value).toBe("B");
+  expect(p.changes.find((c) => c.itemId === "A.I.1.ii.a")!.conflict).toBe(false);
+  await applyImport(db, coordinator, ctx, p.importId!);
+  let answers = answersObject(await selfRows());
+  expect(answers["A.I.1.i.b"]).toBe("B");
+  expect(answers["A.I.1.ii.a"]).toBe("Ya");
+  // Chosen: the workbook's value wins.
+  const p2 = await previewImport(db, coordinator, ctx, file(buf));
+  const c2 = p2.changes.find((c) => c.itemId === "A.I.1.i.b")!;
+  expect(c2.conflict).toBe(true);
+  await applyImport(db, coordinator, ctx, p2.importId!, { takeConflicts: [changeKey(c2)] });
+  answers = answersObject(await selfRows());
+  expect(answers["A.I.1.i.b"]).toBe("C");
+});
+
+test("a change made after the preview aborts the whole apply: nothing is applied", async () => {
+  const ctx = await ctxOf(coordinator);
+  const buf = await edit(await exportAssessmentWorkbook(db, coordinator, ctx), { "A.I.1.ii.b": { answer: "B" }, "A.I.1.ii.c": { answer: "A" } });
+  const p = await previewImport(db, coordinator, ctx, file(buf));
+  expect(p.changes).toHaveLength(2);
+  await saveAnswer(db, coordinator, ctx, { itemId: "A.I.1.ii.c", baseVersion: 0, value: "B", note: null });
+  const before = await selfRows();
+  const err = await applyImport(db, coordinator, ctx, p.importId!).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(ImportApplyError);
+  expect((err as ImportApplyError).key).toBe("lke.stale");
+  expect(await selfRows()).toEqual(before);
+  expect((await db.selectFrom("lke_import").select("applied_at").where("id", "=", p.importId!).executeTakeFirstOrThrow()).applied_at).toBeNull();
+});
+
+test("an assessor imports only the areas assigned to them", async () => {
+  const cctx = await ctxOf(coordinator);
+  await setAssignment(db, coordinator, cctx, "A.I.2", assessor.id, true);
+  const ctx = await ctxOf(assessor);
+  const a2 = itemsOfType(ctx, "yes_no", "A.I.2")[0] ?? itemsOfType(ctx, "abc", "A.I.2")[0]!;
+  const a3 = itemsOfType(ctx, "abc", "A.I.3")[0]!;
+  const buf = await edit(await exportAssessmentWorkbook(db, assessor, ctx), { [a2.code]: { answer: a2.item.options![0]!.code }, [a3.code]: { answer: "A" } });
+  const p = await previewImport(db, assessor, ctx, file(buf));
+  expect(p.changes.find((c) => c.itemId === a2.code)!.blocked).toBeNull();
+  expect(p.changes.find((c) => c.itemId === a3.code)!.blocked).toMatch(/ditugaskan/);
+  await applyImport(db, assessor, ctx, p.importId!);
+  const answers = answersObject(await selfRows());
+  expect(answers[a2.code]).toBe(a2.item.options![0]!.code);
+  expect(answers[a3.code]).toBeUndefined();
+});
+
+test("an evaluator's workbook goes only into that evaluator's own layer", async () => {
+  const ctx = await ctxOf(evaluator, w.submittedAssessmentId);
+  const buf = await exportAssessmentWorkbook(db, evaluator, ctx);
+  const filled = await edit(buf, { "A.I.1.i.a": { answer: "Tidak", column: "Jawaban TPI", note: "Bukti SK tidak ada" }, "A.I.1.ii.a": { answer: "Ya" } });
+  const p = await previewImport(db, evaluator, ctx, file(filled));
+  const tpi = p.changes.find((c) => c.layer === "internal")!;
+  expect(tpi.itemId).toBe("A.I.1.i.a");
+  expect(tpi.blocked).toBeNull();
+  // The evaluator's edit of the unit's own column is shown and refused.
+  expect(p.changes.filter((c) => c.layer === "self").every((c) => c.blocked !== null)).toBe(true);
+  const selfBefore = await selfRows(w.submittedAssessmentId);
+  await applyImport(db, evaluator, ctx, p.importId!);
+  expect(await selfRows(w.submittedAssessmentId)).toEqual(selfBefore);
+  const internal = await db.selectFrom("answer").selectAll().where("assessment_id", "=", w.submittedAssessmentId).where("layer", "=", "internal").execute();
+  expect(internal.map((r) => [r.item_id, r.value_json, r.note])).toEqual([["A.I.1.i.a", '"Tidak"', "Bukti SK tidak ada"]]);
+});
