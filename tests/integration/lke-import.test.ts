@@ -13,11 +13,13 @@ import type { Actor } from "~/auth/permissions";
 import { lkeRows } from "~/domain/lke/layout";
 import { scoreAssessment } from "~/domain/scoring/score";
 import { answersObject, saveAnswer } from "~/services/answers.server";
-import { requireAssessment, type AssessmentContext } from "~/services/assessments.server";
+import { createAssessments, requireAssessment, type AssessmentContext } from "~/services/assessments.server";
+import { newId } from "~/utils/ids";
 import { exportAssessmentWorkbook } from "~/services/excel/export.server";
 import { applyImport, changeKey, ImportApplyError, previewImport } from "~/services/excel/import.server";
 import { setAssignment } from "~/services/workflow.server";
 import { freshDb } from "../helpers/db";
+import { makeUnit } from "../helpers/factories";
 import { buildWorld, withTempDataDir, type World } from "../helpers/world";
 
 let db: Db;
@@ -45,7 +47,10 @@ async function selfRows(id = w.assessmentId) {
 }
 
 /** Loads a workbook, lets `edit` change cells found by Kode, writes it back. */
-async function edit(buf: Buffer, changes: Record<string, { answer?: unknown; note?: string | null; evidence?: string; column?: string }>): Promise<Buffer> {
+async function edit(
+  buf: Buffer,
+  changes: Record<string, { answer?: unknown; note?: string | null; evidence?: string; column?: string }>,
+): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(buf as unknown as ArrayBuffer);
   const ws = wb.getWorksheet("Jawaban")!;
@@ -74,7 +79,9 @@ async function edit(buf: Buffer, changes: Record<string, { answer?: unknown; not
 const file = (bytes: Buffer, name = "lke.xlsx") => ({ name, bytes: new Uint8Array(bytes) });
 
 function itemsOfType(ctx: AssessmentContext, type: string, area?: string) {
-  return lkeRows(ctx.instrument).flatMap((r) => (r.kind === "item" && r.item.type === type && (!area || r.code.startsWith(`${area}.`)) ? [r] : []));
+  return lkeRows(ctx.instrument).flatMap((r) =>
+    r.kind === "item" && r.item.type === type && (!area || r.code.startsWith(`${area}.`)) ? [r] : [],
+  );
 }
 
 test("export → import of the untouched workbook: zero changes, nothing stored", async () => {
@@ -120,15 +127,29 @@ test("a filled workbook: preview with score before → after, apply in one audit
   expect(answers["A.I.1.i.b"]).toBe("A");
   expect(answers[survey.code]).toBe(3.6);
   expect(scoreAssessment(ctx.instrument, answers).total).toBeCloseTo(p.after.total, 12);
-  const audits = await db.selectFrom("audit_log").selectAll().where("actor_user_id", "=", coordinator.id).where("action", "in", ["answer.save", "lke.import", "evidence.link"]).execute();
+  const audits = await db
+    .selectFrom("audit_log")
+    .selectAll()
+    .where("actor_user_id", "=", coordinator.id)
+    .where("action", "in", ["answer.save", "lke.import", "evidence.link"])
+    .execute();
   const fromExcel = audits.filter((a) => (a.after_json ?? "").includes(p.sha256));
   expect(fromExcel.filter((a) => a.action === "answer.save")).toHaveLength(4);
   expect(fromExcel.filter((a) => a.action === "evidence.link")).toHaveLength(2);
   expect(fromExcel.filter((a) => a.action === "lke.import")).toHaveLength(1);
-  expect(JSON.parse(fromExcel.find((a) => a.action === "lke.import")!.after_json!)).toMatchObject({ kind: "excel_import", file: "lke-terisi.xlsx", answers: 4 });
+  expect(JSON.parse(fromExcel.find((a) => a.action === "lke.import")!.after_json!)).toMatchObject({
+    kind: "excel_import",
+    file: "lke-terisi.xlsx",
+    answers: 4,
+  });
   // The same preview cannot be applied twice, and the workbook now imports as no change (links included).
   await expect(applyImport(db, coordinator, ctx, p.importId!)).rejects.toThrow(ImportApplyError);
-  const again = await previewImport(db, coordinator, await ctxOf(coordinator), file(await exportAssessmentWorkbook(db, coordinator, await ctxOf(coordinator))));
+  const again = await previewImport(
+    db,
+    coordinator,
+    await ctxOf(coordinator),
+    file(await exportAssessmentWorkbook(db, coordinator, await ctxOf(coordinator))),
+  );
   expect(again.changes).toEqual([]);
 });
 
@@ -160,7 +181,10 @@ test("conflicts: an item changed in Cermin since the export is applied only when
 
 test("a change made after the preview aborts the whole apply: nothing is applied", async () => {
   const ctx = await ctxOf(coordinator);
-  const buf = await edit(await exportAssessmentWorkbook(db, coordinator, ctx), { "A.I.1.ii.b": { answer: "B" }, "A.I.1.ii.c": { answer: "A" } });
+  const buf = await edit(await exportAssessmentWorkbook(db, coordinator, ctx), {
+    "A.I.1.ii.b": { answer: "B" },
+    "A.I.1.ii.c": { answer: "A" },
+  });
   const p = await previewImport(db, coordinator, ctx, file(buf));
   expect(p.changes).toHaveLength(2);
   await saveAnswer(db, coordinator, ctx, { itemId: "A.I.1.ii.c", baseVersion: 0, value: "B", note: null });
@@ -169,7 +193,9 @@ test("a change made after the preview aborts the whole apply: nothing is applied
   expect(err).toBeInstanceOf(ImportApplyError);
   expect((err as ImportApplyError).key).toBe("lke.stale");
   expect(await selfRows()).toEqual(before);
-  expect((await db.selectFrom("lke_import").select("applied_at").where("id", "=", p.importId!).executeTakeFirstOrThrow()).applied_at).toBeNull();
+  expect(
+    (await db.selectFrom("lke_import").select("applied_at").where("id", "=", p.importId!).executeTakeFirstOrThrow()).applied_at,
+  ).toBeNull();
 });
 
 test("an assessor imports only the areas assigned to them", async () => {
@@ -178,7 +204,10 @@ test("an assessor imports only the areas assigned to them", async () => {
   const ctx = await ctxOf(assessor);
   const a2 = itemsOfType(ctx, "yes_no", "A.I.2")[0] ?? itemsOfType(ctx, "abc", "A.I.2")[0]!;
   const a3 = itemsOfType(ctx, "abc", "A.I.3")[0]!;
-  const buf = await edit(await exportAssessmentWorkbook(db, assessor, ctx), { [a2.code]: { answer: a2.item.options![0]!.code }, [a3.code]: { answer: "A" } });
+  const buf = await edit(await exportAssessmentWorkbook(db, assessor, ctx), {
+    [a2.code]: { answer: a2.item.options![0]!.code },
+    [a3.code]: { answer: "A" },
+  });
   const p = await previewImport(db, assessor, ctx, file(buf));
   expect(p.changes.find((c) => c.itemId === a2.code)!.blocked).toBeNull();
   expect(p.changes.find((c) => c.itemId === a3.code)!.blocked).toMatch(/ditugaskan/);
@@ -191,7 +220,10 @@ test("an assessor imports only the areas assigned to them", async () => {
 test("an evaluator's workbook goes only into that evaluator's own layer", async () => {
   const ctx = await ctxOf(evaluator, w.submittedAssessmentId);
   const buf = await exportAssessmentWorkbook(db, evaluator, ctx);
-  const filled = await edit(buf, { "A.I.1.i.a": { answer: "Tidak", column: "Jawaban TPI", note: "Bukti SK tidak ada" }, "A.I.1.ii.a": { answer: "Ya" } });
+  const filled = await edit(buf, {
+    "A.I.1.i.a": { answer: "Tidak", column: "Jawaban TPI", note: "Bukti SK tidak ada" },
+    "A.I.1.ii.a": { answer: "Ya" },
+  });
   const p = await previewImport(db, evaluator, ctx, file(filled));
   const tpi = p.changes.find((c) => c.layer === "internal")!;
   expect(tpi.itemId).toBe("A.I.1.i.a");
@@ -201,6 +233,56 @@ test("an evaluator's workbook goes only into that evaluator's own layer", async 
   const selfBefore = await selfRows(w.submittedAssessmentId);
   await applyImport(db, evaluator, ctx, p.importId!);
   expect(await selfRows(w.submittedAssessmentId)).toEqual(selfBefore);
-  const internal = await db.selectFrom("answer").selectAll().where("assessment_id", "=", w.submittedAssessmentId).where("layer", "=", "internal").execute();
+  const internal = await db
+    .selectFrom("answer")
+    .selectAll()
+    .where("assessment_id", "=", w.submittedAssessmentId)
+    .where("layer", "=", "internal")
+    .execute();
   expect(internal.map((r) => [r.item_id, r.value_json, r.note])).toEqual([["A.I.1.i.a", '"Tidak"', "Bukti SK tidak ada"]]);
+});
+
+test("lossless through the database for every instrument: all items answered with notes, export → import = zero changes", async () => {
+  const unit = await makeUnit(db, w.other.id, null, "Dinas Uji Ekspor");
+  for (const instrumentId of ["zi-2021", "pmprb-2014"]) {
+    const [id] = (await createAssessments(db, system, { unitIds: [unit.id], periodId: w.otherPeriodId, instrumentId, carryForward: false }))
+      .created;
+    const ctx = await ctxOf(system, id!);
+    let k = 0;
+    for (const row of lkeRows(ctx.instrument)) {
+      if (row.kind !== "item") continue;
+      k++;
+      const item = row.item;
+      const value =
+        item.type === "percent"
+          ? Object.fromEntries((item.inputs ?? []).map((i, n) => [i.name, (k + n) % 7]))
+          : item.options
+            ? item.options[k % item.options.length]!.code
+            : item.type === "external_points"
+              ? (row.groupWeight * (k % 5)) / 4
+              : ((item.scale?.max ?? 4) * (k % 9)) / 8;
+      await db
+        .insertInto("answer")
+        .values({
+          id: newId(),
+          assessment_id: id!,
+          layer: "self",
+          item_id: item.id,
+          value_json: JSON.stringify(value),
+          note: k % 3 === 0 ? `Catatan ${k}\nbaris kedua: ꦲꦤꦕꦫꦏ · 日本 · "kutip" & <tag>` : null,
+          version: 1 + (k % 4),
+          carried_over: 0,
+          review_status: "pending",
+          review_note: null,
+          updated_by: system.id,
+          updated_at: new Date().toISOString(),
+        })
+        .execute();
+    }
+    const buf = await exportAssessmentWorkbook(db, system, await ctxOf(system, id!));
+    const p = await previewImport(db, system, await ctxOf(system, id!), file(buf));
+    expect(p.changes, instrumentId).toEqual([]);
+    expect(p.unchanged, instrumentId).toBeGreaterThanOrEqual(k);
+    expect(p.unmatched, instrumentId).toEqual([]);
+  }
 });
