@@ -31,6 +31,7 @@ export interface Database {
   prerequisite: PrerequisiteTable;
   unit_predicate: UnitPredicateTable;
   lke_import: LkeImportTable;
+  lke_export: LkeExportTable;
 }
 
 export const ORGANISATION_KINDS = ["kementerian_lembaga", "pemda_provinsi", "pemda_kabkota"] as const;
@@ -385,3 +386,19 @@ export interface LkeImportTable {
   applied_at: string | null;
 }
 export type LkeImport = Selectable<LkeImportTable>;
+
+/** A bulk LKE export of a roll-out, written in the background (status running → done | failed). */
+export interface LkeExportTable {
+  id: string;
+  user_id: string;
+  period_id: string;
+  instrument_id: string;
+  total: number;
+  done: number;
+  status: "running" | "done" | "failed";
+  error: string | null;
+  bytes: number | null;
+  created_at: string;
+  finished_at: string | null;
+}
+export type LkeExport = Selectable<LkeExportTable>;

@@ -33,6 +33,9 @@ function numberOf(v: CellValue): number | null {
   return null;
 }
 
+/** Decimals worth showing of a typed number (at most 4): 5 → 0, 2.5 → 1. */
+const decimals = (n: number) => Math.min(4, (String(n).split(".")[1] ?? "").length);
+
 const show = (v: CellValue) => (typeof v === "string" ? `"${v.trim()}"` : String(v));
 
 /** The answer of an option or number item from its `Jawaban` cell; blank = not answered (null). */
@@ -43,7 +46,7 @@ export function parseAnswerCell(item: Item, groupWeight: number, v: CellValue): 
     const n = numberOf(v);
     if (n === null) return { ok: false, message: `${show(v)} bukan angka (isi ${fmtId(range.min)}–${fmtId(range.max)})` };
     if (n < range.min || n > range.max)
-      return { ok: false, message: `${fmtId(n, 4)} di luar rentang ${fmtId(range.min)}–${fmtId(range.max)}` };
+      return { ok: false, message: `${fmtId(n, decimals(n))} di luar rentang ${fmtId(range.min)}–${fmtId(range.max)}` };
     return { ok: true, value: n };
   }
   if (item.type === "percent") return { ok: false, message: "butir persentase diisi jumlahnya pada baris di bawahnya" };

@@ -261,7 +261,7 @@ function isOfficial(ws: ExcelJS.Worksheet): boolean {
   return false;
 }
 
-/** Cells inside a merge other than its top-left one: an answer cell there cannot be read reliably. */
+/** Any cell of a merge (its top-left one too): an answer cell in a merge cannot be read or validated reliably. */
 function mergedOver(ws: ExcelJS.Worksheet, row: number, col: number): boolean {
   const cell = ws.getRow(row).getCell(col);
   return cell.isMerged;

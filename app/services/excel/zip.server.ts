@@ -39,7 +39,7 @@ export function looksLikeZip(bytes: Uint8Array): boolean {
 /** Every entry of the archive, inflated within the limits. Directory entries are skipped. */
 export function readZip(input: Uint8Array, limits: ZipLimits, filter: (name: string) => boolean = () => true): ZipEntry[] {
   const buf = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  if (!looksLikeZip(buf)) throw new ZipError("not_zip", "not a ZIP archive");
+  if (!looksLikeZip(buf)) throw new ZipError("not_zip", "bukan arsip ZIP");
   let eocd = -1;
   for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
     if (buf.readUInt32LE(i) === EOCD) {
@@ -47,16 +47,16 @@ export function readZip(input: Uint8Array, limits: ZipLimits, filter: (name: str
       break;
     }
   }
-  if (eocd < 0) throw new ZipError("corrupt", "the ZIP archive has no central directory (truncated file?)");
+  if (eocd < 0) throw new ZipError("corrupt", "arsip ZIP tidak punya direktori pusat (berkas terpotong?)");
   const count = buf.readUInt16LE(eocd + 10);
   const cdOffset = buf.readUInt32LE(eocd + 16);
-  if (count === 0xffff || cdOffset === 0xffffffff) throw new ZipError("unsupported", "ZIP64 archives are not accepted");
-  if (count > limits.entries) throw new ZipError("too_many", `the archive has ${count} entries (at most ${limits.entries})`);
+  if (count === 0xffff || cdOffset === 0xffffffff) throw new ZipError("unsupported", "arsip ZIP64 tidak diterima");
+  if (count > limits.entries) throw new ZipError("too_many", `arsip berisi ${count} bagian (paling banyak ${limits.entries})`);
   const out: ZipEntry[] = [];
   let total = 0;
   let p = cdOffset;
   for (let k = 0; k < count; k++) {
-    if (p + 46 > buf.length || buf.readUInt32LE(p) !== CEN) throw new ZipError("corrupt", "the ZIP central directory is damaged");
+    if (p + 46 > buf.length || buf.readUInt32LE(p) !== CEN) throw new ZipError("corrupt", "direktori pusat ZIP rusak");
     const flags = buf.readUInt16LE(p + 8);
     const method = buf.readUInt16LE(p + 10);
     const compressed = buf.readUInt32LE(p + 20);
@@ -67,12 +67,12 @@ export function readZip(input: Uint8Array, limits: ZipLimits, filter: (name: str
     const name = buf.subarray(p + 46, p + 46 + nameLen).toString("utf8");
     p += 46 + nameLen + extraLen + commentLen;
     if (name.endsWith("/")) continue;
-    if (flags & 1) throw new ZipError("unsupported", `"${name}" is encrypted`);
+    if (flags & 1) throw new ZipError("unsupported", `"${name}" terenkripsi`);
     if (!filter(name)) continue;
-    if (local + 30 > buf.length || buf.readUInt32LE(local) !== LOC) throw new ZipError("corrupt", `"${name}": damaged local header`);
+    if (local + 30 > buf.length || buf.readUInt32LE(local) !== LOC) throw new ZipError("corrupt", `"${name}": header lokal rusak`);
     const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
     const raw = buf.subarray(start, start + compressed);
-    if (raw.length !== compressed) throw new ZipError("corrupt", `"${name}" is truncated`);
+    if (raw.length !== compressed) throw new ZipError("corrupt", `"${name}" terpotong`);
     const room = Math.min(limits.entryBytes, limits.totalBytes - total);
     let data: Buffer;
     if (method === 0) {
@@ -83,10 +83,10 @@ export function readZip(input: Uint8Array, limits: ZipLimits, filter: (name: str
         data = zlib.inflateRawSync(raw, { maxOutputLength: Math.max(1, room) });
       } catch (e) {
         if (e instanceof RangeError || (e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") throw tooLarge(name, limits);
-        throw new ZipError("corrupt", `"${name}" cannot be decompressed`);
+        throw new ZipError("corrupt", `"${name}" tidak dapat didekompresi`);
       }
     } else {
-      throw new ZipError("unsupported", `"${name}" uses ZIP compression method ${method}`);
+      throw new ZipError("unsupported", `"${name}" memakai metode kompresi ZIP ${method} yang tidak didukung`);
     }
     total += data.length;
     if (total > limits.totalBytes) throw tooLarge(name, limits);
@@ -98,6 +98,6 @@ export function readZip(input: Uint8Array, limits: ZipLimits, filter: (name: str
 function tooLarge(name: string, limits: ZipLimits): ZipError {
   return new ZipError(
     "too_large",
-    `"${name}" unpacks to more than the limit (${Math.round(limits.entryBytes / 1048576)} MiB per part, ${Math.round(limits.totalBytes / 1048576)} MiB in all): a zip bomb or an oversized sheet`,
+    `"${name}" membengkak melebihi batas saat dibuka (${Math.round(limits.entryBytes / 1048576)} MiB per bagian, ${Math.round(limits.totalBytes / 1048576)} MiB seluruhnya): bom zip atau sheet terlalu besar`,
   );
 }

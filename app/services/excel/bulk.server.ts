@@ -1,0 +1,227 @@
+/*
+ * Bulk LKE: every assessment of a roll-out (one period, one instrument, the actor's scope) as one
+ * zip of workbooks, written workbook by workbook to a file in the background (bounded memory; the
+ * page polls the progress kept in the database), and a zip of filled workbooks imported as one
+ * preview per unit.
+ */
+import fs from "node:fs";
+import { rename, rm, stat } from "node:fs/promises";
+import path from "node:path";
+import archiver from "archiver";
+import { dataDir, type Db } from "#db/client.server";
+import type { LkeExport } from "#db/schema";
+import type { Actor } from "~/auth/permissions";
+import { forbidden, notFound } from "~/auth/require.server";
+import { newId } from "~/utils/ids";
+import { listAssessments, requireAssessment, type AssessmentRow } from "~/services/assessments.server";
+import { exportAssessmentWorkbook, workbookFileName } from "./export.server";
+import { previewImport, type ImportPreview } from "./import.server";
+import { issueText, LkeError, openWorkbook } from "./read.server";
+import { readZip, ZipError } from "./zip.server";
+
+/** A roll-out: the assessments of one period and instrument that the actor may read. */
+export async function listRollout(db: Db, actor: Actor, periodId: string, instrumentId: string): Promise<AssessmentRow[]> {
+  return (await listAssessments(db, actor, { periodId })).filter((a) => a.instrumentId === instrumentId);
+}
+
+export interface ZipProgress {
+  (done: number, total: number): void | Promise<void>;
+}
+
+/**
+ * Writes the roll-out's workbooks into a zip on `out`, one at a time: the next workbook is built only
+ * after the previous one was handed to the archive, so memory holds one workbook, not the roll-out.
+ */
+export async function writeRolloutZip(
+  db: Db,
+  actor: Actor,
+  rows: AssessmentRow[],
+  out: NodeJS.WritableStream,
+  opts: { origin?: string | null; onProgress?: ZipProgress } = {},
+): Promise<{ files: number }> {
+  const archive = archiver("zip", { store: true });
+  const done = new Promise<void>((resolve, reject) => {
+    out.on("finish", resolve);
+    out.on("close", resolve);
+    out.on("error", reject);
+    archive.on("error", reject);
+  });
+  archive.pipe(out);
+  const names = new Set<string>();
+  let files = 0;
+  for (const row of rows) {
+    const ctx = await requireAssessment(db, actor, row.id);
+    const buf = await exportAssessmentWorkbook(db, actor, ctx, { origin: opts.origin });
+    let name = workbookFileName(ctx);
+    // Two units may share a code or name: keep every file.
+    if (names.has(name)) name = name.replace(/\.xlsx$/, ` ${row.id.slice(0, 8)}.xlsx`);
+    names.add(name);
+    const written = new Promise<void>((resolve) => archive.once("entry", () => resolve()));
+    archive.append(buf, { name, date: new Date(ctx.assessment.updated_at) });
+    await written;
+    files++;
+    await opts.onProgress?.(files, rows.length);
+  }
+  await archive.finalize();
+  await done;
+  return { files };
+}
+
+export function exportsDir(): string {
+  return path.join(dataDir(), "exports");
+}
+
+const zipPath = (id: string) => {
+  if (!/^[0-9a-f-]{36}$/.test(id)) throw new Error("lke export: not an id");
+  return path.join(exportsDir(), `${id}.zip`);
+};
+
+/** Exports are kept for a day; older files are removed when a new export starts. */
+const KEEP_MS = 24 * 3600_000;
+
+async function sweep(): Promise<void> {
+  const dir = exportsDir();
+  const now = Date.now();
+  for (const f of await fs.promises.readdir(dir).catch(() => [] as string[])) {
+    const p = path.join(dir, f);
+    const s = await stat(p).catch(() => null);
+    if (s && now - s.mtimeMs > KEEP_MS) await rm(p, { force: true });
+  }
+}
+
+/**
+ * Starts a bulk export job: returns its id at once and writes the zip in the background, recording
+ * progress in `lke_export` (any app server can report it). Throws 404 when the roll-out is empty.
+ */
+export async function startRolloutExport(
+  db: Db,
+  actor: Actor,
+  periodId: string,
+  instrumentId: string,
+  origin: string | null,
+): Promise<string> {
+  const rows = await listRollout(db, actor, periodId, instrumentId);
+  if (rows.length === 0) throw notFound();
+  await fs.promises.mkdir(exportsDir(), { recursive: true });
+  await sweep();
+  const id = newId();
+  const now = new Date().toISOString();
+  await db
+    .insertInto("lke_export")
+    .values({
+      id,
+      user_id: actor.id,
+      period_id: periodId,
+      instrument_id: instrumentId,
+      total: rows.length,
+      done: 0,
+      status: "running",
+      error: null,
+      bytes: null,
+      created_at: now,
+      finished_at: null,
+    })
+    .execute();
+  void runExport(db, actor, id, rows, origin);
+  return id;
+}
+
+/** The job body; also awaited directly by the CLI and the benchmark. */
+export async function runExport(db: Db, actor: Actor, id: string, rows: AssessmentRow[], origin: string | null): Promise<void> {
+  const final = zipPath(id);
+  const part = `${final}.part`;
+  let last = 0;
+  try {
+    await writeRolloutZip(db, actor, rows, fs.createWriteStream(part), {
+      origin,
+      onProgress: async (done, total) => {
+        // A progress write per second at most (and the last one), not one per workbook.
+        if (done === total || Date.now() - last > 1000) {
+          last = Date.now();
+          await db.updateTable("lke_export").set({ done }).where("id", "=", id).execute();
+        }
+      },
+    });
+    await rename(part, final);
+    const { size } = await stat(final);
+    await db
+      .updateTable("lke_export")
+      .set({ status: "done", bytes: size, finished_at: new Date().toISOString() })
+      .where("id", "=", id)
+      .execute();
+  } catch (e) {
+    await rm(part, { force: true });
+    await db
+      .updateTable("lke_export")
+      .set({ status: "failed", error: (e instanceof Error ? e.message : String(e)).slice(0, 500), finished_at: new Date().toISOString() })
+      .where("id", "=", id)
+      .execute()
+      .catch(() => undefined);
+  }
+}
+
+/** The actor's recent export jobs, newest first. */
+export async function listExports(db: Db, actor: Actor): Promise<LkeExport[]> {
+  return db.selectFrom("lke_export").selectAll().where("user_id", "=", actor.id).orderBy("created_at", "desc").limit(10).execute();
+}
+
+/** A finished export's file, only for the user who asked for it. */
+export async function getExportFile(db: Db, actor: Actor, id: string): Promise<{ path: string; size: number; job: LkeExport }> {
+  const job = await db.selectFrom("lke_export").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!job) throw notFound();
+  if (job.user_id !== actor.id) throw forbidden();
+  if (job.status !== "done") throw notFound();
+  const p = zipPath(id);
+  const s = await stat(p).catch(() => null);
+  if (!s) throw notFound();
+  return { path: p, size: s.size, job };
+}
+
+export const BULK_ZIP_LIMITS = { entryBytes: 20 * 1024 * 1024, totalBytes: 512 * 1024 * 1024, entries: 5000 };
+
+export interface BulkPreviewRow {
+  file: string;
+  assessmentId: string | null;
+  unitName: string | null;
+  preview: Pick<ImportPreview, "importId" | "changes" | "before" | "after" | "unmatched"> | null;
+  error: string | null;
+}
+
+/**
+ * Previews every workbook of a zip against the assessment it names (its hidden sheet), one preview
+ * per unit; a workbook that cannot be read or names an assessment the actor may not change reports why.
+ */
+export async function previewBulkImport(db: Db, actor: Actor, zip: Uint8Array): Promise<BulkPreviewRow[]> {
+  let entries;
+  try {
+    entries = readZip(zip, BULK_ZIP_LIMITS, (n) => n.toLowerCase().endsWith(".xlsx") && !n.startsWith("__MACOSX/"));
+  } catch (e) {
+    if (e instanceof ZipError) throw new LkeError([{ sheet: null, cell: null, message: e.message }]);
+    throw e;
+  }
+  if (entries.length === 0) throw new LkeError([{ sheet: null, cell: null, message: "arsip tidak berisi berkas .xlsx" }]);
+  const out: BulkPreviewRow[] = [];
+  for (const entry of entries) {
+    const file = entry.name.split("/").pop() ?? entry.name;
+    const row: BulkPreviewRow = { file, assessmentId: null, unitName: null, preview: null, error: null };
+    try {
+      const opened = await openWorkbook(entry.data, file);
+      if (!opened.meta.assessmentId)
+        throw new LkeError([
+          { sheet: "Utama", cell: null, message: "buku kerja tidak menyebut id penilaian; impor satu per satu di halaman penilaiannya" },
+        ]);
+      row.assessmentId = opened.meta.assessmentId;
+      const ctx = await requireAssessment(db, actor, opened.meta.assessmentId);
+      row.unitName = ctx.unit.name;
+      const p = await previewImport(db, actor, ctx, { name: file, bytes: entry.data });
+      row.preview = { importId: p.importId, changes: p.changes, before: p.before, after: p.after, unmatched: p.unmatched };
+    } catch (e) {
+      if (e instanceof LkeError) row.error = e.issues.map(issueText).join("; ");
+      else if (e instanceof Response)
+        row.error = e.status === 404 ? "penilaian tidak ditemukan atau di luar cakupan Anda" : "Anda tidak berhak atas penilaian ini";
+      else throw e;
+    }
+    out.push(row);
+  }
+  return out;
+}
