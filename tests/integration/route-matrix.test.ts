@@ -122,6 +122,8 @@ const MATRIX: Record<string, RouteCase> = {
     },
   },
   "assessments.$id.lke[.]xlsx": { params: (w) => ({ id: w.assessmentId }), get: signedIn(200, { otherOrgAdmin: 404 }) },
+  "assessments.lke-bulk": { get: signedIn(200), post: { form: () => ({ intent: "import" }), expect: signedIn(400) } },
+  "assessments.lke-bulk.$jobId[.]zip": { params: () => ({ jobId: "00000000-0000-4000-8000-000000000000" }), get: signedIn(404) },
   "lke.template.$instrument": { params: () => ({ instrument: "zi-2021" }), get: signedIn(200) },
   "evidence.$id.download": {
     params: (w) => ({ id: w.evidenceId }),
