@@ -74,12 +74,18 @@ function selfAnswers(): Map<string, SelfAnswer> {
       }[],
   );
   return new Map(
-    rows.map((r) => [r.item_id, { value: r.value_json === null ? null : (JSON.parse(r.value_json) as unknown), note: r.note, version: r.version }]),
+    rows.map((r) => [
+      r.item_id,
+      { value: r.value_json === null ? null : (JSON.parse(r.value_json) as unknown), note: r.note, version: r.version },
+    ]),
   );
 }
 
 /** The `lke.import` audit rows of the demo assessment, oldest first. */
-function importAudits(): Array<{ actor: string; after: { kind: string; answers: number; links: number; conflictsTaken: string[]; file: string } }> {
+function importAudits(): Array<{
+  actor: string;
+  after: { kind: string; answers: number; links: number; conflictsTaken: string[]; file: string };
+}> {
   const rows = withDb(
     (db) =>
       db
@@ -144,6 +150,9 @@ async function editWorkbook(bytes: Buffer, edits: Record<string, { answer?: stri
 
 interface PreviewRow {
   state: string;
+  /** The Lama (old) and Baru (new) answer cells. */
+  old: string;
+  new: string;
   text: string;
   takeBoxes: number;
 }
@@ -163,6 +172,8 @@ async function uploadForPreview(page: Page, name: string, bytes: Buffer): Promis
     const row = rows.nth(i);
     out.set((await row.getAttribute("data-item"))!, {
       state: (await row.getAttribute("data-state"))!,
+      old: ((await row.locator("td").nth(3).textContent()) ?? "").trim(),
+      new: ((await row.locator("td").nth(4).textContent()) ?? "").trim(),
       text: ((await row.textContent()) ?? "").replace(/\s+/g, " "),
       takeBoxes: await row.locator('input[type="checkbox"][name="take"]').count(),
     });
@@ -224,7 +235,9 @@ test("coordinator: download the workbook, change answers and a note, preview, ap
     "A.I.1.iv.c": "ok",
   });
   expect(rows.get("A.I.1.iv.c")!.text).toContain("akan diterapkan");
-  expect(rows.get("A.I.1.iv.c")!.text, "the old and new option, the code normalised").toMatch(/A\s*C/);
+  expect(rows.get("A.I.1.iv.c"), "the old and new option, the code normalised").toMatchObject({ old: "A", new: "C" });
+  expect(rows.get("A.I.1.i.b")).toMatchObject({ old: "(kosong)", new: "A" });
+  expect(rows.get("A.I.1.ii.a"), "a note-only change keeps the answer").toMatchObject({ old: "Ya", new: "Ya" });
   expect(rows.get("A.I.1.ii.a")!.text).toContain("Menunggu tanda tangan kepala kantor.");
   const totals = await previewTotals(page);
   expect(totals.before).toMatch(ID_NUMBER);
@@ -241,7 +254,10 @@ test("coordinator: download the workbook, change answers and a note, preview, ap
   const timeline = page.getByTestId("timeline");
   await timeline.locator("li", { hasText: "lke.import" }).first().waitFor();
   for (const id of ["A.I.1.iv.c", "A.I.1.i.b", "A.I.1.ii.a"]) {
-    expect(await timeline.locator("li", { hasText: "answer.save" }).filter({ hasText: id }).count(), `timeline: save of ${id}`).toBeGreaterThan(0);
+    expect(
+      await timeline.locator("li", { hasText: "answer.save" }).filter({ hasText: id }).count(),
+      `timeline: save of ${id}`,
+    ).toBeGreaterThan(0);
   }
 
   // The database: the answers changed (codes normalised, the note with its line break), one version on.
@@ -260,7 +276,10 @@ test("coordinator: download the workbook, change answers and a note, preview, ap
     (db) =>
       db
         .prepare("SELECT entity_id, after_json FROM audit_log WHERE action = 'answer.save' AND entity_id IN (?, ?, ?)")
-        .all(`${assessmentId}:A.I.1.iv.c`, `${assessmentId}:A.I.1.i.b`, `${assessmentId}:A.I.1.ii.a`) as { entity_id: string; after_json: string }[],
+        .all(`${assessmentId}:A.I.1.iv.c`, `${assessmentId}:A.I.1.i.b`, `${assessmentId}:A.I.1.ii.a`) as {
+        entity_id: string;
+        after_json: string;
+      }[],
   );
   expect(saves).toHaveLength(3);
   for (const s of saves) expect(JSON.parse(s.after_json).source).toMatchObject({ kind: "excel_import", file: "lke-koordinator.xlsx" });
@@ -299,9 +318,14 @@ test("conflict: a workbook older than a change in Cermin shows the conflict; unt
 
   // The old workbook with another value for that item and one change nobody else made.
   await openLkePage(page);
-  const rows = await uploadForPreview(page, "lke-lama.xlsx", await editWorkbook(old, { [CONFLICT]: { answer: "d" }, [OTHER]: { answer: "a" } }));
+  const rows = await uploadForPreview(
+    page,
+    "lke-lama.xlsx",
+    await editWorkbook(old, { [CONFLICT]: { answer: "d" }, [OTHER]: { answer: "a" } }),
+  );
   expect(stateOf(rows)).toEqual({ [CONFLICT]: "conflict", [OTHER]: "ok" });
   expect(rows.get(CONFLICT)!.takeBoxes, "a conflict can be chosen").toBe(1);
+  expect(rows.get(CONFLICT), "Cermin's value against the workbook's").toMatchObject({ old: "B", new: "D" });
   expect(rows.get(CONFLICT)!.text).toContain("Konflik: diubah di Cermin sejak buku kerja diekspor (versi 0 → 1)");
   expect(rows.get(OTHER)!.takeBoxes).toBe(0);
   const box = page.locator(`[data-testid="lke-changes"] tr[data-item="${CONFLICT}"] input[name="take"]`);
@@ -336,7 +360,12 @@ test("assessor: only the assigned area is imported; another area's row is refuse
   await c.getByRole("button", { name: "Tugaskan", exact: true }).click();
   await c.locator("li", { hasText: `${assessorName} — A.I.1` }).waitFor();
   expect(
-    withDb((db) => db.prepare("SELECT node_id FROM assignment a JOIN user u ON u.id = a.user_id WHERE a.assessment_id = ? AND u.email = ?").pluck().all(assessmentId, assessorLogin.email)),
+    withDb((db) =>
+      db
+        .prepare("SELECT node_id FROM assignment a JOIN user u ON u.id = a.user_id WHERE a.assessment_id = ? AND u.email = ?")
+        .pluck()
+        .all(assessmentId, assessorLogin.email),
+    ),
   ).toEqual(["A.I.1"]);
 
   const before = selfAnswers();

@@ -295,11 +295,11 @@ export async function previewImport(
   return preview;
 }
 
-/** The layer's rows with the preview's (unblocked) changes applied, for the "after" score. */
+/** The layer's rows with the changes an apply makes by default (unblocked, conflicts not taken), for the "after" score. */
 function applyTo(rows: Answer[], changes: ImportChange[], layer: Layer): Answer[] {
   const out = new Map(rows.map((r) => [r.item_id, r]));
   for (const c of changes) {
-    if (c.layer !== layer || c.blocked || !c.answerChanged) continue;
+    if (c.layer !== layer || c.blocked || c.conflict || !c.answerChanged) continue;
     const base = out.get(c.itemId);
     out.set(c.itemId, {
       ...(base ?? ({} as Answer)),
