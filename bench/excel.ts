@@ -103,11 +103,24 @@ async function bulk(file: string): Promise<void> {
   const db: Db = createDb(`sqlite:${file}`);
   const admin = await db.selectFrom("user").select("id").where("is_admin", "=", 1).executeTakeFirst();
   const actor: Actor = { id: admin?.id ?? "bench", isAdmin: true, memberships: [] };
-  const period = await db.selectFrom("period").select(["id", "year"]).where("status", "=", "open").orderBy("year", "desc").executeTakeFirstOrThrow();
+  const period = await db
+    .selectFrom("period")
+    .select(["id", "year"])
+    .where("status", "=", "open")
+    .orderBy("year", "desc")
+    .executeTakeFirstOrThrow();
   const rows = await listRollout(db, actor, period.id, "zi-2021");
   const out = path.join(path.dirname(file), "rollout.zip");
+  const rss0 = process.memoryUsage().rss;
   let peak = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  let heap = 0;
+  let external = 0;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peak = Math.max(peak, m.rss);
+    heap = Math.max(heap, m.heapUsed);
+    external = Math.max(external, m.external + m.arrayBuffers);
+  }, 20);
   const t0 = process.hrtime.bigint();
   const { files } = await writeRolloutZip(db, actor, rows, fs.createWriteStream(out), { origin: "https://cermin.example.go.id" });
   const took = ms(t0);
@@ -116,7 +129,8 @@ async function bulk(file: string): Promise<void> {
   const maxRss = process.resourceUsage().maxRSS * 1024;
   console.log(
     `bulk export of a ${rows.length}-unit roll-out: ${files} workbooks, ${(size / 1048576).toFixed(1)} MiB zip in ${(took / 1000).toFixed(1)} s ` +
-      `(${(took / files).toFixed(1)} ms per workbook); peak RSS ${(Math.max(peak, maxRss) / 1048576).toFixed(0)} MB  [target < 300 MB]`,
+      `(${(took / files).toFixed(1)} ms per workbook); peak RSS ${(Math.max(peak, maxRss) / 1048576).toFixed(0)} MB  [target < 300 MB] ` +
+      `(peak JS heap ${(heap / 1048576).toFixed(0)} MB, buffers ${(external / 1048576).toFixed(0)} MB; at start ${(rss0 / 1048576).toFixed(0)} MB)`,
   );
   fs.rmSync(out, { force: true });
   await db.destroy();
@@ -124,7 +138,9 @@ async function bulk(file: string): Promise<void> {
 
 async function main() {
   if (args.phase === "bulk") return bulk(args.db!);
-  console.log(`bench:excel · ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? "?"}) · load ${os.loadavg()[0]!.toFixed(2)} · ${new Date().toISOString()}`);
+  console.log(
+    `bench:excel · ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? "?"}) · load ${os.loadavg()[0]!.toFixed(2)} · ${new Date().toISOString()}`,
+  );
   await single();
   let file = args.db ? path.resolve(args.db) : "";
   if (!file) {
@@ -140,7 +156,10 @@ async function main() {
     console.log(`${(r.ms / 1000).toFixed(1)} s (${r.assessments} assessments)`);
     await db.destroy();
   }
-  const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, "--phase", "bulk", "--db", file], { stdio: "inherit", env: process.env });
+  const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, "--phase", "bulk", "--db", file], {
+    stdio: "inherit",
+    env: process.env,
+  });
   if (child.status !== 0) throw new Error(`bulk phase failed (exit ${child.status})`);
   if (!args.db && !args.keep) fs.rmSync(path.dirname(file), { recursive: true, force: true });
   else console.log(`scale database kept: ${file}`);

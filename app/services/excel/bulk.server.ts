@@ -7,6 +7,7 @@
 import fs from "node:fs";
 import { rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
+import { PassThrough } from "node:stream";
 import archiver from "archiver";
 import { dataDir, type Db } from "#db/client.server";
 import type { LkeExport } from "#db/schema";
@@ -14,7 +15,7 @@ import type { Actor } from "~/auth/permissions";
 import { forbidden, notFound } from "~/auth/require.server";
 import { newId } from "~/utils/ids";
 import { listAssessments, requireAssessment, type AssessmentRow } from "~/services/assessments.server";
-import { exportAssessmentWorkbook, workbookFileName } from "./export.server";
+import { streamAssessmentWorkbook, workbookFileName } from "./export.server";
 import { previewImport, type ImportPreview } from "./import.server";
 import { issueText, LkeError, openWorkbook } from "./read.server";
 import { readZip, ZipError } from "./zip.server";
@@ -51,13 +52,18 @@ export async function writeRolloutZip(
   let files = 0;
   for (const row of rows) {
     const ctx = await requireAssessment(db, actor, row.id);
-    const buf = await exportAssessmentWorkbook(db, actor, ctx, { origin: opts.origin });
     let name = workbookFileName(ctx);
     // Two units may share a code or name: keep every file.
     if (names.has(name)) name = name.replace(/\.xlsx$/, ` ${row.id.slice(0, 8)}.xlsx`);
     names.add(name);
-    const written = new Promise<void>((resolve) => archive.once("entry", () => resolve()));
-    archive.append(buf, { name, date: new Date(ctx.assessment.updated_at) });
+    // The workbook streams into its zip entry as ExcelJS writes it.
+    const entry = new PassThrough();
+    const written = new Promise<void>((resolve, reject) => {
+      archive.once("entry", () => resolve());
+      entry.once("error", reject);
+    });
+    archive.append(entry, { name, date: new Date(ctx.assessment.updated_at) });
+    await streamAssessmentWorkbook(db, actor, ctx, entry, { origin: opts.origin });
     await written;
     files++;
     await opts.onProgress?.(files, rows.length);

@@ -3,6 +3,7 @@
  * see (the unit's own; TPI/TPN once released or to their own evaluators), evidence names with the
  * authorised download link, and the answer versions for conflict detection on import.
  */
+import ExcelJS from "exceljs";
 import type { Db } from "#db/client.server";
 import type { Layer } from "#db/schema";
 import type { Actor } from "~/auth/permissions";
@@ -61,6 +62,27 @@ export async function assessmentExportData(db: Db, actor: Actor, ctx: Assessment
 export async function exportAssessmentWorkbook(db: Db, actor: Actor, ctx: AssessmentContext, opts: ExportOptions = {}): Promise<Buffer> {
   const wb = buildLkeWorkbook(await assessmentExportData(db, actor, ctx, opts));
   return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/**
+ * The same workbook written through ExcelJS's streaming writer into `stream` (a bulk export: no
+ * whole workbook in memory). Resolves when the workbook has been written.
+ */
+export async function streamAssessmentWorkbook(
+  db: Db,
+  actor: Actor,
+  ctx: AssessmentContext,
+  stream: NodeJS.WritableStream,
+  opts: ExportOptions = {},
+): Promise<void> {
+  const data = await assessmentExportData(db, actor, ctx, opts);
+  const writer = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: stream as unknown as import("node:stream").Stream,
+    useStyles: true,
+    useSharedStrings: false,
+  });
+  buildLkeWorkbook(data, writer);
+  await writer.commit();
 }
 
 /** A blank workbook of the current content of an instrument (null when there is no such instrument). */

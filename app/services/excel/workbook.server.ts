@@ -134,13 +134,16 @@ function columnsFor(layers: LkeLayer[]): Columns {
   return cols;
 }
 
-/** Builds the workbook; `writeBuffer()` it or stream it. */
-export function buildLkeWorkbook(data: LkeExportData): ExcelJS.Workbook {
+/**
+ * Builds the workbook into `wb`: an in-memory workbook (then `writeBuffer()` it) or ExcelJS's
+ * streaming writer (then `commit()` it), which a bulk export uses to keep memory flat.
+ */
+export function buildLkeWorkbook(data: LkeExportData, wb: ExcelJS.Workbook = new ExcelJS.Workbook()): ExcelJS.Workbook {
   const { instrument } = data;
-  const wb = new ExcelJS.Workbook();
   wb.creator = "Cermin";
   wb.created = new Date(data.exportedAt);
-  wb.calcProperties.fullCalcOnLoad = true;
+  // Excel recalculates every formula on opening (the cached values are the engine's either way).
+  if (wb.calcProperties) wb.calcProperties.fullCalcOnLoad = true;
   const layers = data.layers.length ? data.layers : [{ layer: "self" as const, answers: {} }];
   const scores = new Map(layers.map((l) => [l.layer, scoreLayer(instrument, l)]));
 
