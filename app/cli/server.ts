@@ -4,7 +4,14 @@ import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
-import { bodyLimitFor, isFramableEvidence, checkBodySize, DEFAULT_MAX_BODY_BYTES, isCrossOriginWrite, securityHeaders } from "~/server/security";
+import {
+  bodyLimitFor,
+  isFramableEvidence,
+  checkBodySize,
+  DEFAULT_MAX_BODY_BYTES,
+  isCrossOriginWrite,
+  securityHeaders,
+} from "~/server/security";
 
 export interface ServerOptions {
   buildDir: string;
@@ -13,7 +20,10 @@ export interface ServerOptions {
 
 function allowedOrigins(req: express.Request): string[] {
   const own = `${req.protocol}://${req.get("host") ?? ""}`.toLowerCase();
-  const extra = (process.env.APP_ORIGIN ?? "").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const extra = (process.env.APP_ORIGIN ?? "")
+    .split(",")
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   return [own, ...extra];
 }
 
@@ -31,7 +41,10 @@ export async function createServer(opts: ServerOptions): Promise<express.Express
   app.use((req, res, next) => {
     const nonce = crypto.randomBytes(16).toString("base64");
     res.locals.nonce = nonce;
-    for (const [k, v] of Object.entries(securityHeaders(nonce, req.protocol === "https", isFramableEvidence(req.path, req.query.inline === "1")))) res.setHeader(k, v);
+    for (const [k, v] of Object.entries(
+      securityHeaders(nonce, req.protocol === "https", isFramableEvidence(req.path, req.query.inline === "1")),
+    ))
+      res.setHeader(k, v);
     if (
       isCrossOriginWrite({
         method: req.method,
@@ -56,7 +69,9 @@ export async function createServer(opts: ServerOptions): Promise<express.Express
       res
         .status(size === "too_large" ? 413 : 411)
         .type("text/plain; charset=utf-8")
-        .send(size === "too_large" ? "Data yang dikirim terlalu besar. / Request body too large." : "Content-Length wajib. / Length required.");
+        .send(
+          size === "too_large" ? "Data yang dikirim terlalu besar. / Request body too large." : "Content-Length wajib. / Length required.",
+        );
       return;
     }
     next();

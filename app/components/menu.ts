@@ -20,4 +20,3 @@ export function menuFor(actor: Actor): MenuItem[] {
   items.push({ to: "/account", label: "nav.account" });
   return items;
 }
-

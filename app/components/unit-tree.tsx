@@ -13,7 +13,6 @@ export interface TreeUnit {
   children: TreeUnit[];
 }
 
-
 export function UnitKindOptions() {
   const t = useT();
   return (

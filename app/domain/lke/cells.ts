@@ -14,14 +14,27 @@ export type CellParse<T> = { ok: true; value: T } | { ok: false; message: string
 
 const isBlank = (v: CellValue) => v === null || (typeof v === "string" && v.trim() === "");
 
-/** "3,60", "3.60", " 4 " → a number; "1.234,5" (grouped) too; null when the text is not a number. */
+/**
+ * "3,60", "3.60", " 4 " → a number; grouped thousands too ("1.234,5", "1,234.5", "1.234.567").
+ * One separator alone is the decimal one, whichever it is: "3,865" and "3.865" are both 3.865.
+ * Null when the text is not a number.
+ */
 export function parseNumberText(raw: string): number | null {
   let t = raw.trim().replace(/[\s\u00a0]/g, "");
   if (t === "") return null;
-  // Grouped thousands with a decimal comma (1.234,50) or point (1,234.50).
-  if (/^-?\d{1,3}(\.\d{3})+(,\d+)?$/.test(t)) t = t.replace(/\./g, "").replace(",", ".");
-  else if (/^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(t)) t = t.replace(/,/g, "");
-  else if (/^-?\d+,\d+$/.test(t)) t = t.replace(",", ".");
+  const dots = (t.match(/\./g) ?? []).length;
+  const commas = (t.match(/,/g) ?? []).length;
+  if (dots && commas) {
+    // Both: the last one is the decimal separator, the other groups thousands.
+    const decimal = t.lastIndexOf(",") > t.lastIndexOf(".") ? "," : ".";
+    const group = decimal === "," ? "." : ",";
+    if (!new RegExp(`^-?\\d{1,3}(\\${group}\\d{3})*\\${decimal}\\d+$`).test(t)) return null;
+    t = t.split(group).join("").replace(",", ".");
+  } else if (commas > 1 || dots > 1) {
+    const group = commas > 1 ? "," : ".";
+    if (!new RegExp(`^-?\\d{1,3}(\\${group}\\d{3})+$`).test(t)) return null;
+    t = t.split(group).join("");
+  } else if (commas === 1) t = t.replace(",", ".");
   if (!/^-?(\d+(\.\d+)?|\.\d+)$/.test(t)) return null;
   const n = Number(t);
   return Number.isFinite(n) ? n : null;

@@ -3,6 +3,7 @@
  * see (the unit's own; TPI/TPN once released or to their own evaluators), evidence names with the
  * authorised download link, and the answer versions for conflict detection on import.
  */
+import type { Stream } from "node:stream";
 import ExcelJS from "exceljs";
 import type { Db } from "#db/client.server";
 import type { Layer } from "#db/schema";
@@ -77,7 +78,7 @@ export async function streamAssessmentWorkbook(
 ): Promise<void> {
   const data = await assessmentExportData(db, actor, ctx, opts);
   const writer = new ExcelJS.stream.xlsx.WorkbookWriter({
-    stream: stream as unknown as import("node:stream").Stream,
+    stream: stream as unknown as Stream,
     useStyles: true,
     useSharedStrings: false,
   });

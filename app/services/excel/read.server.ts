@@ -444,7 +444,9 @@ function parseOfficial(wb: ExcelJS.Workbook, instrument: Instrument): ParsedWork
       lettersInSub = 0;
       continue;
     }
-    const subs = component?.children.filter((c) => c.level === "subcomponent") ?? [];
+    // Title and header rows above the first section are not worksheet rows.
+    if (!component) continue;
+    const subs = component.children.filter((c) => c.level === "subcomponent");
     const subMatch = subs.find((n) => bare === norm(n.label));
     const romanUpper = /^([IVX]+)\.?$/.exec(head);
     if (subMatch || (romanUpper && subs.length && !area)) {

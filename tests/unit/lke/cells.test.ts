@@ -1,0 +1,70 @@
+/** What people type into an Indonesian Excel workbook, read as answers (issue #12). */
+import { expect, test } from "vitest";
+import { countsAnswer, linksIn, parseAnswerCell, parseCountCell, parseNoteCell, parseNumberText, sameAnswer } from "~/domain/lke/cells";
+import { lkeRows } from "~/domain/lke/layout";
+import { getInstrument } from "~/services/instruments.server";
+
+const zi = getInstrument("zi-2021")!.instrument;
+const rows = lkeRows(zi).flatMap((r) => (r.kind === "item" ? [r] : []));
+const ofType = (t: string) => rows.find((r) => r.item.type === t)!;
+
+test.each([
+  ["3,60", 3.6],
+  ["3.60", 3.6],
+  [" 4 ", 4],
+  ["3,865", 3.865],
+  ["1.234,5", 1234.5],
+  ["1,234.5", 1234.5],
+  ["1.234.567", 1234567],
+  ["0", 0],
+  ["-2", -2],
+  ["12,3.4", null],
+  ["1.2.3", null],
+  ["empat", null],
+  ["1e3", null],
+  ["", null],
+])("parseNumberText(%j) = %j", (raw, expected) => {
+  expect(parseNumberText(raw)).toBe(expected);
+});
+
+test("options in any case and with spaces; Excel booleans as Ya/Tidak", () => {
+  const yn = ofType("yes_no");
+  const abc = ofType("abc");
+  expect(parseAnswerCell(yn.item, yn.groupWeight, "ya")).toEqual({ ok: true, value: "Ya" });
+  expect(parseAnswerCell(yn.item, yn.groupWeight, " TIDAK ")).toEqual({ ok: true, value: "Tidak" });
+  expect(parseAnswerCell(yn.item, yn.groupWeight, true)).toEqual({ ok: true, value: "Ya" });
+  expect(parseAnswerCell(abc.item, abc.groupWeight, "b")).toEqual({ ok: true, value: "B" });
+  expect(parseAnswerCell(abc.item, abc.groupWeight, "")).toEqual({ ok: true, value: null });
+  expect(parseAnswerCell(abc.item, abc.groupWeight, "D")).toEqual({ ok: false, message: '"D" bukan pilihan jawaban (pilih A, B, C)' });
+});
+
+test("numbers typed as text or with a decimal comma; out of range is refused, not clamped", () => {
+  const survey = ofType("survey_0_4");
+  expect(parseAnswerCell(survey.item, survey.groupWeight, "3,60")).toEqual({ ok: true, value: 3.6 });
+  expect(parseAnswerCell(survey.item, survey.groupWeight, 4)).toEqual({ ok: true, value: 4 });
+  expect(parseAnswerCell(survey.item, survey.groupWeight, 4.5)).toEqual({ ok: false, message: "4,5 di luar rentang 0,00–4,00" });
+  expect(parseAnswerCell(survey.item, survey.groupWeight, "tinggi").ok).toBe(false);
+});
+
+test("ratio counts: whole numbers ≥ 0, all blank = unanswered, a missing required count is named", () => {
+  const pct = ofType("percent");
+  const [a, b] = pct.item.inputs!;
+  expect(parseCountCell(a!, "7")).toEqual({ ok: true, value: 7 });
+  expect(parseCountCell(a!, 2.5).ok).toBe(false);
+  expect(parseCountCell(a!, -1).ok).toBe(false);
+  expect(countsAnswer(pct.item, { [a!.name]: null, [b!.name]: null })).toEqual({ ok: true, value: null });
+  expect(countsAnswer(pct.item, { [a!.name]: 3, [b!.name]: 2 })).toEqual({ ok: true, value: { [a!.name]: 3, [b!.name]: 2 } });
+  expect(countsAnswer(pct.item, { [a!.name]: 3, [b!.name]: null })).toEqual({ ok: false, message: `jumlah "${b!.label}" belum diisi` });
+});
+
+test("notes keep their newlines; links are found in free text; counts compare by name", () => {
+  expect(parseNoteCell("  baris satu\r\nbaris dua  ")).toBe("baris satu\nbaris dua");
+  expect(parseNoteCell("   ")).toBeNull();
+  expect(linksIn("SK tim — https://a.go.id/sk.pdf, notulen (https://a.go.id/n) dan https://a.go.id/sk.pdf")).toEqual([
+    "https://a.go.id/sk.pdf",
+    "https://a.go.id/n",
+  ]);
+  expect(sameAnswer({ a: 1, b: 2 }, { b: 2, a: 1 })).toBe(true);
+  expect(sameAnswer({ a: 1 }, { a: 1, b: 0 })).toBe(false);
+  expect(sameAnswer(null, undefined)).toBe(true);
+});
