@@ -11,6 +11,7 @@ import {
   DEFAULT_MAX_BODY_BYTES,
   isCrossOriginWrite,
   securityHeaders,
+  DEFAULT_WORKBOOK_MAX_BYTES,
 } from "~/server/security";
 
 export interface ServerOptions {
@@ -33,6 +34,7 @@ export async function createServer(opts: ServerOptions): Promise<express.Express
   const limits = {
     body: opts.maxBodyBytes ?? (Number(process.env.MAX_BODY_BYTES) || DEFAULT_MAX_BODY_BYTES),
     evidence: Number(process.env.EVIDENCE_MAX_BYTES) || 25 * 1024 * 1024,
+    workbook: Number(process.env.LKE_MAX_BYTES) || DEFAULT_WORKBOOK_MAX_BYTES,
   };
   const app = express();
   app.disable("x-powered-by");

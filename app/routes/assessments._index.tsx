@@ -85,6 +85,9 @@ export default function Assessments() {
   return (
     <>
       <h1>{t("assessments.title")}</h1>
+      <p>
+        <Link to="/assessments/lke-bulk">{t("lke.bulk")}</Link>
+      </p>
       <section className="card">
         {d.rows.length === 0 ? (
           <p>{t("assessments.empty")}</p>

@@ -1,16 +1,30 @@
 import { expect, test } from "vitest";
-import { isFramableEvidence, bodyLimitFor, checkBodySize, contentSecurityPolicy, isCrossOriginWrite, securityHeaders } from "~/server/security";
+import {
+  DEFAULT_WORKBOOK_MAX_BYTES,
+  isFramableEvidence,
+  bodyLimitFor,
+  checkBodySize,
+  contentSecurityPolicy,
+  isCrossOriginWrite,
+  securityHeaders,
+} from "~/server/security";
 
 const own = ["http://localhost:3000"];
 
 test("cross-origin writes are refused, same-origin and reads pass", () => {
   expect(isCrossOriginWrite({ method: "POST", origin: "http://evil.example", secFetchSite: undefined, expectedOrigins: own })).toBe(true);
   expect(isCrossOriginWrite({ method: "POST", origin: "null", secFetchSite: undefined, expectedOrigins: own })).toBe(true);
-  expect(isCrossOriginWrite({ method: "POST", origin: "http://localhost:3000", secFetchSite: "same-origin", expectedOrigins: own })).toBe(false);
-  expect(isCrossOriginWrite({ method: "GET", origin: "http://evil.example", secFetchSite: "cross-site", expectedOrigins: own })).toBe(false);
+  expect(isCrossOriginWrite({ method: "POST", origin: "http://localhost:3000", secFetchSite: "same-origin", expectedOrigins: own })).toBe(
+    false,
+  );
+  expect(isCrossOriginWrite({ method: "GET", origin: "http://evil.example", secFetchSite: "cross-site", expectedOrigins: own })).toBe(
+    false,
+  );
   expect(isCrossOriginWrite({ method: "DELETE", origin: undefined, secFetchSite: "cross-site", expectedOrigins: own })).toBe(true);
   expect(isCrossOriginWrite({ method: "POST", origin: undefined, secFetchSite: undefined, expectedOrigins: own })).toBe(false);
-  expect(isCrossOriginWrite({ method: "POST", origin: "HTTP://LOCALHOST:3000", secFetchSite: undefined, expectedOrigins: own })).toBe(false);
+  expect(isCrossOriginWrite({ method: "POST", origin: "HTTP://LOCALHOST:3000", secFetchSite: undefined, expectedOrigins: own })).toBe(
+    false,
+  );
 });
 
 test("the CSP allows only nonce'd inline scripts and forbids framing", () => {
@@ -44,6 +58,15 @@ test("only the evidence upload path gets the large body limit", () => {
   expect(bodyLimitFor("/assessments/abc/answers", d)).toBe(1_000);
   expect(bodyLimitFor("/assessments/abc/evidence/../answers", d)).toBe(1_000);
   expect(bodyLimitFor("/login", d)).toBe(1_000);
+});
+
+test("LKE workbook uploads (one, or a bulk zip) get the workbook limit; nothing else does", () => {
+  const d = { body: 1_000, evidence: 50_000, workbook: 200_000 };
+  expect(bodyLimitFor("/assessments/abc/lke", d)).toBe(200_000 + 1024 * 1024);
+  expect(bodyLimitFor("/assessments/lke-bulk", d)).toBe(200_000 + 1024 * 1024);
+  expect(bodyLimitFor("/assessments/abc/lke.xlsx", d)).toBe(1_000);
+  expect(bodyLimitFor("/assessments/abc/lke/../answers", d)).toBe(1_000);
+  expect(bodyLimitFor("/assessments/abc/lke", { body: 1_000, evidence: 50_000 })).toBe(DEFAULT_WORKBOOK_MAX_BYTES + 1024 * 1024);
 });
 
 test("only inline evidence may be framed, and only by Cermin itself", () => {
