@@ -34,7 +34,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const locale = await getLocale(request, user);
   return {
     locale,
-    user: user ? { name: user.name, email: user.email, roles: rolesOf(user), menu: menuFor(user) } : null,
+    user: user
+      ? { name: user.name, email: user.email, roles: rolesOf(user), menu: menuFor(user) }
+      : null,
   };
 }
 

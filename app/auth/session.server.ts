@@ -72,9 +72,7 @@ const sessionWithMemberships = prepared((db: Db, sessionId: string) =>
     .selectFrom("session")
     .innerJoin("user", "user.id", "session.user_id")
     .leftJoin("membership", "membership.user_id", "user.id")
-    .leftJoin("organisation", (j) =>
-      j.onRef("organisation.id", "=", "membership.organisation_id").on("organisation.archived_at", "is", null),
-    )
+    .leftJoin("organisation", (j) => j.onRef("organisation.id", "=", "membership.organisation_id").on("organisation.archived_at", "is", null))
     .leftJoin("unit", "unit.id", "membership.unit_id")
     .selectAll("user")
     .select([

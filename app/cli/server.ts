@@ -6,12 +6,12 @@ import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import {
   bodyLimitFor,
-  isFramableEvidence,
   checkBodySize,
   DEFAULT_MAX_BODY_BYTES,
-  isCrossOriginWrite,
-  securityHeaders,
   DEFAULT_WORKBOOK_MAX_BYTES,
+  isCrossOriginWrite,
+  isFramableEvidence,
+  securityHeaders,
 } from "~/server/security";
 
 export interface ServerOptions {
@@ -21,10 +21,7 @@ export interface ServerOptions {
 
 function allowedOrigins(req: express.Request): string[] {
   const own = `${req.protocol}://${req.get("host") ?? ""}`.toLowerCase();
-  const extra = (process.env.APP_ORIGIN ?? "")
-    .split(",")
-    .map((s) => s.trim().toLowerCase())
-    .filter(Boolean);
+  const extra = (process.env.APP_ORIGIN ?? "").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
   return [own, ...extra];
 }
 
@@ -43,10 +40,7 @@ export async function createServer(opts: ServerOptions): Promise<express.Express
   app.use((req, res, next) => {
     const nonce = crypto.randomBytes(16).toString("base64");
     res.locals.nonce = nonce;
-    for (const [k, v] of Object.entries(
-      securityHeaders(nonce, req.protocol === "https", isFramableEvidence(req.path, req.query.inline === "1")),
-    ))
-      res.setHeader(k, v);
+    for (const [k, v] of Object.entries(securityHeaders(nonce, req.protocol === "https", isFramableEvidence(req.path, req.query.inline === "1")))) res.setHeader(k, v);
     if (
       isCrossOriginWrite({
         method: req.method,
@@ -71,9 +65,7 @@ export async function createServer(opts: ServerOptions): Promise<express.Express
       res
         .status(size === "too_large" ? 413 : 411)
         .type("text/plain; charset=utf-8")
-        .send(
-          size === "too_large" ? "Data yang dikirim terlalu besar. / Request body too large." : "Content-Length wajib. / Length required.",
-        );
+        .send(size === "too_large" ? "Data yang dikirim terlalu besar. / Request body too large." : "Content-Length wajib. / Length required.");
       return;
     }
     next();

@@ -20,3 +20,4 @@ export function menuFor(actor: Actor): MenuItem[] {
   items.push({ to: "/account", label: "nav.account" });
   return items;
 }
+

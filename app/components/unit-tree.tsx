@@ -13,6 +13,7 @@ export interface TreeUnit {
   children: TreeUnit[];
 }
 
+
 export function UnitKindOptions() {
   const t = useT();
   return (

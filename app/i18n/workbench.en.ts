@@ -10,7 +10,7 @@ export const workbenchEn: Record<keyof typeof workbenchId, string> = {
   "assessments.units": "Units",
   "assessments.period": "Period",
   "assessments.instrument": "Instrument",
-  "assessments.carryForward": 'Start from the previous period\'s answers and evidence (marked "carried over — confirm")',
+  "assessments.carryForward": "Start from the previous period's answers and evidence (marked \"carried over — confirm\")",
   "assessments.created": "{count} assessments created; {skipped} skipped because they exist.",
   "assessments.exists": "An assessment for this unit, period and instrument already exists.",
   "assessments.unknownInstrument": "Unknown or unpublished instrument.",

@@ -8,7 +8,7 @@ export const workbenchId = {
   "assessments.units": "Unit kerja",
   "assessments.period": "Periode",
   "assessments.instrument": "Instrumen",
-  "assessments.carryForward": 'Mulai dari jawaban dan bukti periode sebelumnya (ditandai "dibawa — konfirmasi")',
+  "assessments.carryForward": "Mulai dari jawaban dan bukti periode sebelumnya (ditandai \"dibawa — konfirmasi\")",
   "assessments.created": "{count} penilaian dibuat; {skipped} dilewati karena sudah ada.",
   "assessments.exists": "Penilaian untuk unit, periode, dan instrumen ini sudah ada.",
   "assessments.unknownInstrument": "Instrumen tidak dikenal atau belum diterbitkan.",

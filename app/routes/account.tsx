@@ -62,23 +62,8 @@ export default function Account() {
         <FormAlert feedback={feedback} />
         <Form method="post">
           <input type="hidden" name="intent" value="password" />
-          <Field
-            name="current"
-            type="password"
-            label="account.currentPassword"
-            autoComplete="current-password"
-            required
-            feedback={feedback}
-          />
-          <Field
-            name="password"
-            type="password"
-            label="account.newPassword"
-            autoComplete="new-password"
-            required
-            minLength={10}
-            feedback={feedback}
-          />
+          <Field name="current" type="password" label="account.currentPassword" autoComplete="current-password" required feedback={feedback} />
+          <Field name="password" type="password" label="account.newPassword" autoComplete="new-password" required minLength={10} feedback={feedback} />
           <Field name="confirm" type="password" label="account.confirmPassword" autoComplete="new-password" required feedback={feedback} />
           <p>
             <button type="submit">{t("account.save")}</button>

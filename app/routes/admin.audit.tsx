@@ -11,26 +11,12 @@ const PAGE = 200;
 /** The latest audit entries of the organisations where the user may read the log. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const orgIds = [
-    ...new Set(
-      scopesFor(user, "audit.read")
-        .filter((m) => m.unitPath === null)
-        .map((m) => m.organisationId),
-    ),
-  ];
+  const orgIds = [...new Set(scopesFor(user, "audit.read").filter((m) => m.unitPath === null).map((m) => m.organisationId))];
   if (!user.isAdmin && orgIds.length === 0) throw forbidden();
   let q = getDb()
     .selectFrom("audit_log")
     .leftJoin("user", "user.id", "audit_log.actor_user_id")
-    .select([
-      "audit_log.id",
-      "audit_log.at",
-      "audit_log.action",
-      "audit_log.entity_type",
-      "audit_log.entity_id",
-      "audit_log.reason",
-      "user.name as actorName",
-    ])
+    .select(["audit_log.id", "audit_log.at", "audit_log.action", "audit_log.entity_type", "audit_log.entity_id", "audit_log.reason", "user.name as actorName"])
     .orderBy("audit_log.at", "desc")
     .limit(PAGE);
   if (!user.isAdmin) q = q.where("audit_log.organisation_id", "in", orgIds);

@@ -12,14 +12,7 @@ import { useLocale, useT } from "~/i18n/use-t";
 import { archiveInfo, countMembers, getOrganisation, setOrganisationArchived, updateOrganisation } from "~/services/organisations.server";
 import { buildTree, createUnit, flattenTree, listUnits, moveUnit, renameUnit, setUnitArchived } from "~/services/units.server";
 import { badRequest, formFailure, type FormFailure, formValues, parseForm, readFormData, ruleFailure } from "~/utils/forms";
-import {
-  IdSchema,
-  OptionalIdSchema,
-  OrganisationArchiveSchema,
-  OrganisationRestoreSchema,
-  OrganisationSchema,
-  UnitFieldsSchema,
-} from "~/utils/schemas";
+import { IdSchema, OptionalIdSchema, OrganisationArchiveSchema, OrganisationRestoreSchema, OrganisationSchema, UnitFieldsSchema } from "~/utils/schemas";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -47,16 +40,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-const IntentSchema = z.enum([
-  "update-org",
-  "archive-org",
-  "restore-org",
-  "add-unit",
-  "rename-unit",
-  "move-unit",
-  "archive-unit",
-  "restore-unit",
-]);
+const IntentSchema = z.enum(["update-org", "archive-org", "restore-org", "add-unit", "rename-unit", "move-unit", "archive-unit", "restore-unit"]);
 const UnitRefSchema = z.object({ unitId: IdSchema });
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -137,12 +121,8 @@ export default function OrganisationDetail() {
   const orgFeedback = feedbackFor(actionData, "update-org");
   const addFeedback = feedbackFor(actionData, "add-unit");
   const archiveIntent = d.archived ? "restore-org" : "archive-org";
-  const archiveFeedback =
-    actionData && ["archive-org", "restore-org"].includes(actionData.intent ?? "") ? feedbackFor(actionData) : undefined;
-  const otherFeedback =
-    actionData && !["update-org", "add-unit", "archive-org", "restore-org"].includes(actionData.intent ?? "")
-      ? feedbackFor(actionData)
-      : undefined;
+  const archiveFeedback = actionData && ["archive-org", "restore-org"].includes(actionData.intent ?? "") ? feedbackFor(actionData) : undefined;
+  const otherFeedback = actionData && !["update-org", "add-unit", "archive-org", "restore-org"].includes(actionData.intent ?? "") ? feedbackFor(actionData) : undefined;
   return (
     <>
       <p>
@@ -180,9 +160,7 @@ export default function OrganisationDetail() {
           </Form>
         </section>
       ) : null}
-      {d.canArchive ? (
-        <ArchiveOrganisation archived={d.archived !== null} memberCount={d.memberCount} intent={archiveIntent} feedback={archiveFeedback} />
-      ) : null}
+      {d.canArchive ? <ArchiveOrganisation archived={d.archived !== null} memberCount={d.memberCount} intent={archiveIntent} feedback={archiveFeedback} /> : null}
       <section className="card">
         <h2>{t("org.unitTree")}</h2>
         <FormAlert feedback={otherFeedback} />
@@ -220,17 +198,7 @@ export default function OrganisationDetail() {
 }
 
 /** Archive (with the consequence spelled out, a reason and a confirmation) or restore (with a reason). */
-function ArchiveOrganisation({
-  archived,
-  memberCount,
-  intent,
-  feedback,
-}: {
-  archived: boolean;
-  memberCount: number;
-  intent: string;
-  feedback: ActionFeedback | undefined;
-}) {
+function ArchiveOrganisation({ archived, memberCount, intent, feedback }: { archived: boolean; memberCount: number; intent: string; feedback: ActionFeedback | undefined }) {
   const t = useT();
   const reasonError = feedback?.fieldErrors?.reason;
   const confirmError = feedback?.fieldErrors?.confirm;
@@ -264,8 +232,7 @@ function ArchiveOrganisation({
           {archived ? null : (
             <div>
               <label>
-                <input type="checkbox" name="confirm" value="yes" required aria-invalid={confirmError ? true : undefined} />{" "}
-                {t("orgs.archiveConfirm")}
+                <input type="checkbox" name="confirm" value="yes" required aria-invalid={confirmError ? true : undefined} /> {t("orgs.archiveConfirm")}
               </label>
               {confirmError ? <p className="field-error">{t(confirmError)}</p> : null}
             </div>

@@ -76,9 +76,7 @@ export default function Organisations() {
         )}
         {archivedCount > 0 ? (
           <p>
-            <Link to={showArchived ? "?" : "?archived=1"}>
-              {showArchived ? t("orgs.hideArchived") : t("orgs.showArchived", { count: archivedCount })}
-            </Link>
+            <Link to={showArchived ? "?" : "?archived=1"}>{showArchived ? t("orgs.hideArchived") : t("orgs.showArchived", { count: archivedCount })}</Link>
           </p>
         ) : null}
       </section>

@@ -21,14 +21,7 @@ import { ComparisonTable } from "~/components/evaluation/comparison-table";
 import { FindingsCard } from "~/components/evaluation/findings-card";
 import { FOLLOW_UP_STATUSES } from "#db/schema";
 import { stageOpen, todayWib } from "~/services/workbench-rules";
-import {
-  assignableUsers,
-  finaliseAssessment,
-  reopenAssessment,
-  setAssignment,
-  submitAssessment,
-  timeline,
-} from "~/services/workflow.server";
+import { assignableUsers, finaliseAssessment, reopenAssessment, setAssignment, submitAssessment, timeline } from "~/services/workflow.server";
 import { badRequest, emptyToNull, formFailure, formValues, readFormData, ruleFailure } from "~/utils/forms";
 import { IdSchema } from "~/utils/schemas";
 
@@ -68,10 +61,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const search = new URL(request.url).searchParams;
   const importedAnswers = Number(search.get("imported"));
   return {
-    imported:
-      search.has("imported") && Number.isSafeInteger(importedAnswers)
-        ? { answers: importedAnswers, links: Number(search.get("links")) || 0 }
-        : null,
+    imported: search.has("imported") && Number.isSafeInteger(importedAnswers) ? { answers: importedAnswers, links: Number(search.get("links")) || 0 } : null,
     assessment: {
       id: ctx.assessment.id,
       status,
@@ -91,11 +81,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     readiness: role || canAssign ? await readiness(db, ctx) : null,
     snapshot: (await latestSnapshot(db, ctx.assessment.id)) ?? null,
     evaluation: released.length
-      ? {
-          layers: released,
-          effective: { total: evaluation.effective.total, verdicts: evaluation.effective.verdicts },
-          comparisons: evaluation.comparisons,
-        }
+      ? { layers: released, effective: { total: evaluation.effective.total, verdicts: evaluation.effective.verdicts }, comparisons: evaluation.comparisons }
       : null,
     findings: await listFindings(db, user, ctx),
     followUps: await openFollowUps(db, ctx),
@@ -109,12 +95,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       override: canOnUnit(user, "window.override", ctx.unit),
       followUp: canOnUnit(user, "followup.write", ctx.unit),
     },
-    windows: {
-      fill: stageOpen(ctx.period, "fill", today),
-      review: stageOpen(ctx.period, "review", today),
-      fillEnd: ctx.period.fill_end,
-      reviewEnd: ctx.period.review_end,
-    },
+    windows: { fill: stageOpen(ctx.period, "fill", today), review: stageOpen(ctx.period, "review", today), fillEnd: ctx.period.fill_end, reviewEnd: ctx.period.review_end },
   };
 }
 
@@ -123,23 +104,13 @@ const ActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("submit"), overrideReason: Reason }),
   z.object({ intent: z.literal("finalise"), overrideReason: Reason }),
   z.object({ intent: z.literal("reopen"), reason: z.string().trim().min(1, "workbench.reasonRequired").max(1000, "error.tooLong") }),
-  z.object({
-    intent: z.enum(["assign", "unassign"]),
-    nodeId: z.string().min(1, "error.required").max(64, "error.invalid"),
-    userId: IdSchema,
-  }),
+  z.object({ intent: z.enum(["assign", "unassign"]), nodeId: z.string().min(1, "error.required").max(64, "error.invalid"), userId: IdSchema }),
   z.object({
     intent: z.literal("follow-up"),
     findingId: IdSchema,
     action: z.string().trim().min(1, "error.required").max(1000, "error.tooLong"),
     owner: z.string().trim().min(1, "error.required").max(200, "error.tooLong"),
-    due: z.preprocess(
-      emptyToNull,
-      z
-        .string()
-        .regex(/^\d{4}-\d{2}-\d{2}$/, "error.invalidDate")
-        .nullable(),
-    ),
+    due: z.preprocess(emptyToNull, z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "error.invalidDate").nullable()),
     status: z.enum(FOLLOW_UP_STATUSES),
   }),
 ]);
@@ -154,12 +125,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     if (issue?.path[0] === "intent") return formFailure("error.unknownIntent", values);
-    return badRequest({
-      formError: issue?.message === "workbench.reasonRequired" ? "workbench.reasonRequired" : "error.form",
-      fieldErrors: {},
-      values,
-      intent: values.intent,
-    });
+    return badRequest({ formError: issue?.message === "workbench.reasonRequired" ? "workbench.reasonRequired" : "error.form", fieldErrors: {}, values, intent: values.intent });
   }
   const v = parsed.data;
   try {
@@ -213,17 +179,13 @@ export default function AssessmentOverview() {
         {a.unitName} · {a.year}
       </h1>
       <p className="muted">
-        {a.organisationName} · {a.instrumentTitle} ({a.instrumentId}, <span title={a.instrumentHash}>{a.instrumentHash.slice(0, 10)}</span>)
-        · <strong data-testid="assessment-status">{t(`status.${a.status}` as MessageKey)}</strong>
+        {a.organisationName} · {a.instrumentTitle} ({a.instrumentId}, <span title={a.instrumentHash}>{a.instrumentHash.slice(0, 10)}</span>) ·{" "}
+        <strong data-testid="assessment-status">{t(`status.${a.status}` as MessageKey)}</strong>
       </p>
       <FormAlert feedback={feedback} />
       {d.snapshot ? (
         <p className="alert alert-ok" data-testid="snapshot">
-          {t("workbench.snapshot", {
-            total: formatNumber(d.snapshot.total, locale, 2),
-            at: formatDate(d.snapshot.created_at, locale),
-            engine: d.snapshot.engine_version,
-          })}
+          {t("workbench.snapshot", { total: formatNumber(d.snapshot.total, locale, 2), at: formatDate(d.snapshot.created_at, locale), engine: d.snapshot.engine_version })}
         </p>
       ) : null}
       {d.imported ? (
@@ -269,11 +231,7 @@ export default function AssessmentOverview() {
                   {formatNumber(area.value, locale, 2)} / {formatNumber(area.weight, locale, 2)}
                 </td>
                 <td>
-                  <ProgressBar
-                    done={area.confirmed}
-                    total={area.items}
-                    label={t("workbench.answered", { answered: area.confirmed, total: area.items })}
-                  />
+                  <ProgressBar done={area.confirmed} total={area.items} label={t("workbench.answered", { answered: area.confirmed, total: area.items })} />
                 </td>
               </tr>
             ))}
@@ -283,15 +241,7 @@ export default function AssessmentOverview() {
       {r ? (
         <section className="card" data-testid="readiness">
           <h2>{t("workbench.readiness")}</h2>
-          {findings.length === 0 ? (
-            <p>{t("workbench.ready")}</p>
-          ) : (
-            <ul>
-              {findings.map((f) => (
-                <li key={f}>{f}</li>
-              ))}
-            </ul>
-          )}
+          {findings.length === 0 ? <p>{t("workbench.ready")}</p> : <ul>{findings.map((f) => <li key={f}>{f}</li>)}</ul>}
         </section>
       ) : null}
       <WorkflowActions windowClosed={windowClosed} />
@@ -389,11 +339,7 @@ function TeamCard() {
               <tr key={p.name}>
                 <td>{p.name}</td>
                 <td>
-                  <ProgressBar
-                    done={p.confirmed}
-                    total={p.total}
-                    label={t("workbench.answered", { answered: p.confirmed, total: p.total })}
-                  />
+                  <ProgressBar done={p.confirmed} total={p.total} label={t("workbench.answered", { answered: p.confirmed, total: p.total })} />
                 </td>
               </tr>
             ))}

@@ -32,15 +32,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-const CommentSchema = z.object({
-  itemId: z.string().min(1).max(64),
-  body: z.string().trim().min(1, "error.required").max(4000, "error.tooLong"),
-});
-const ReviewSchema = z.object({
-  itemId: z.string().min(1).max(64),
-  note: z.string().trim().max(1000, "error.tooLong").optional(),
-  overrideReason: z.string().max(1000).optional(),
-});
+const CommentSchema = z.object({ itemId: z.string().min(1).max(64), body: z.string().trim().min(1, "error.required").max(4000, "error.tooLong") });
+const ReviewSchema = z.object({ itemId: z.string().min(1).max(64), note: z.string().trim().max(1000, "error.tooLong").optional(), overrideReason: z.string().max(1000).optional() });
 
 /** Plain form posts (no JavaScript), comments and the coordinator's review; autosave uses /assessments/:id/answers. */
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -54,10 +47,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       case "save": {
         const out = await saveFromForm(db, user, ctx, values);
         // Post/redirect/get: a refresh must not re-post an answer with a stale version.
-        if (out.status === 200)
-          return redirect(`${new URL(request.url).pathname}?saved=${encodeURIComponent(values.itemId ?? "")}#item-${values.itemId ?? ""}`);
-        if (out.status === 409)
-          return data({ ok: false as const, intent, conflict: out.body.conflict, itemId: values.itemId ?? null, values }, { status: 409 });
+        if (out.status === 200) return redirect(`${new URL(request.url).pathname}?saved=${encodeURIComponent(values.itemId ?? "")}#item-${values.itemId ?? ""}`);
+        if (out.status === 409) return data({ ok: false as const, intent, conflict: out.body.conflict, itemId: values.itemId ?? null, values }, { status: 409 });
         return data({ ...out.body, intent, values }, { status: 400 });
       }
       case "comment": {
@@ -70,15 +61,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       case "return": {
         const parsed = ReviewSchema.safeParse(values);
         if (!parsed.success) return badRequest({ formError: "error.form", fieldErrors: {}, values, intent });
-        await reviewItem(
-          db,
-          user,
-          ctx,
-          parsed.data.itemId,
-          intent === "approve" ? "approved" : "returned",
-          parsed.data.note ?? null,
-          parsed.data.overrideReason ?? null,
-        );
+        await reviewItem(db, user, ctx, parsed.data.itemId, intent === "approve" ? "approved" : "returned", parsed.data.note ?? null, parsed.data.overrideReason ?? null);
         break;
       }
       default:
@@ -122,10 +105,8 @@ export default function AreaPage() {
   return (
     <>
       <p>
-        <Link to={`/assessments/${d.assessment.id}`}>
-          ← {d.assessment.unitName} · {d.assessment.year}
-        </Link>{" "}
-        · <strong>{t(`status.${d.assessment.status}` as MessageKey)}</strong>
+        <Link to={`/assessments/${d.assessment.id}`}>← {d.assessment.unitName} · {d.assessment.year}</Link> ·{" "}
+        <strong>{t(`status.${d.assessment.status}` as MessageKey)}</strong>
       </p>
       <h1>
         {d.area.id} {d.area.label}
@@ -183,9 +164,7 @@ export default function AreaPage() {
                     />
                   }
                   justSaved={savedItem === item.id}
-                  serverConflict={
-                    serverConflict?.itemId === item.id ? { conflict: serverConflict.conflict, posted: serverConflict.values } : null
-                  }
+                  serverConflict={serverConflict?.itemId === item.id ? { conflict: serverConflict.conflict, posted: serverConflict.values } : null}
                   evaluator={(d.evaluator[item.id] as { layer: string; value: unknown; note: string | null } | undefined) ?? null}
                   followUps={d.followUps[item.id] ?? []}
                   liveValue={node(item.id)?.answered ? (node(item.id)?.value ?? null) : null}

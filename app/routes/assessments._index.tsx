@@ -113,11 +113,7 @@ export default function Assessments() {
                   <td>{r.instrumentId}</td>
                   <td>{t(`status.${r.status}` as MessageKey)}</td>
                   <td>
-                    <ProgressBar
-                      done={r.confirmed}
-                      total={d.itemCounts[r.instrumentId] ?? 0}
-                      label={t("workbench.answered", { answered: r.confirmed, total: d.itemCounts[r.instrumentId] ?? 0 })}
-                    />
+                    <ProgressBar done={r.confirmed} total={d.itemCounts[r.instrumentId] ?? 0} label={t("workbench.answered", { answered: r.confirmed, total: d.itemCounts[r.instrumentId] ?? 0 })} />
                   </td>
                 </tr>
               ))}

@@ -63,8 +63,7 @@ export default function Evaluations() {
                   <td>
                     {r.layers.map((l) => (
                       <div key={l.layer}>
-                        {t(`eval.layer.${l.layer}` as MessageKey)}: {t("eval.answeredItems", { count: l.answered })} ·{" "}
-                        {l.released ? t("eval.released") : t("eval.notReleased")}
+                        {t(`eval.layer.${l.layer}` as MessageKey)}: {t("eval.answeredItems", { count: l.answered })} · {l.released ? t("eval.released") : t("eval.notReleased")}
                       </div>
                     ))}
                   </td>

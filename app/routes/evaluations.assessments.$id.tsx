@@ -23,13 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const cmp = await layerComparison(db, user, ctx);
   const writable = (["internal", "external"] as const).filter((l) => canWriteLayer(user, ctx, l));
   return {
-    assessment: {
-      id: ctx.assessment.id,
-      status: ctx.assessment.status,
-      unitName: ctx.unit.name,
-      year: ctx.period.year,
-      organisationName: ctx.organisationName,
-    },
+    assessment: { id: ctx.assessment.id, status: ctx.assessment.status, unitName: ctx.unit.name, year: ctx.period.year, organisationName: ctx.organisationName },
     layers: cmp.layers,
     self: cmp.self,
     effective: { total: cmp.effective.total, predicate: cmp.effective.predicate, verdicts: cmp.effective.verdicts },
@@ -45,18 +39,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 const LayerSchema = z.enum(["internal", "external"]);
 const ActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("release"), layer: LayerSchema }),
-  z.object({
-    intent: z.literal("revoke"),
-    layer: LayerSchema,
-    reason: z.string().trim().min(1, "workbench.reasonRequired").max(1000, "error.tooLong"),
-  }),
-  z.object({
-    intent: z.literal("draw"),
-    layer: LayerSchema,
-    strategy: z.enum(["simple", "stratified", "risk"]),
-    size: z.coerce.number().int().min(1).max(500),
-    seed: z.string().trim().max(64).optional(),
-  }),
+  z.object({ intent: z.literal("revoke"), layer: LayerSchema, reason: z.string().trim().min(1, "workbench.reasonRequired").max(1000, "error.tooLong") }),
+  z.object({ intent: z.literal("draw"), layer: LayerSchema, strategy: z.enum(["simple", "stratified", "risk"]), size: z.coerce.number().int().min(1).max(500), seed: z.string().trim().max(64).optional() }),
 ]);
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -67,24 +51,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const parsed = ActionSchema.safeParse(values);
   if (!parsed.success) {
     if (parsed.error.issues[0]?.path[0] === "intent") return formFailure("error.unknownIntent", values);
-    return badRequest({
-      formError: parsed.error.issues[0]?.message === "workbench.reasonRequired" ? "workbench.reasonRequired" : "error.form",
-      fieldErrors: {},
-      values,
-      intent: values.intent,
-    });
+    return badRequest({ formError: parsed.error.issues[0]?.message === "workbench.reasonRequired" ? "workbench.reasonRequired" : "error.form", fieldErrors: {}, values, intent: values.intent });
   }
   const v = parsed.data;
   try {
     if (v.intent === "release") await releaseLayer(db, user, ctx, v.layer);
     else if (v.intent === "revoke") await revokeRelease(db, user, ctx, v.layer, v.reason);
     else {
-      const sampleId = await drawSampleAction(db, user, [ctx], {
-        layer: v.layer,
-        strategy: v.strategy,
-        size: v.size,
-        seed: v.seed || null,
-      });
+      const sampleId = await drawSampleAction(db, user, [ctx], { layer: v.layer, strategy: v.strategy, size: v.size, seed: v.seed || null });
       return data({ ok: true as const, intent: v.intent, sampleId });
     }
   } catch (e) {
@@ -95,11 +69,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 function show(v: unknown): string {
   if (v === null || v === undefined) return "–";
-  return typeof v === "object"
-    ? Object.entries(v as Record<string, number>)
-        .map(([k, n]) => `${k} ${n}`)
-        .join(", ")
-    : String(v);
+  return typeof v === "object" ? Object.entries(v as Record<string, number>).map(([k, n]) => `${k} ${n}`).join(", ") : String(v);
 }
 
 export default function EvaluatorAssessment() {
@@ -124,8 +94,7 @@ export default function EvaluatorAssessment() {
       <section className="card">
         <h2>{t("eval.layers")}</h2>
         <p className="big-number">
-          {t("eval.selfTotal")}: <span data-testid="self-total">{f(d.self.total)}</span> · {t("eval.effectiveTotal")}:{" "}
-          <span data-testid="effective-total">{f(d.effective.total)}</span>
+          {t("eval.selfTotal")}: <span data-testid="self-total">{f(d.self.total)}</span> · {t("eval.effectiveTotal")}: <span data-testid="effective-total">{f(d.effective.total)}</span>
         </p>
         <table>
           <tbody>
@@ -168,9 +137,7 @@ export default function EvaluatorAssessment() {
             <h2>
               {t("eval.estimate")} — {t(`eval.layer.${e.layer}` as MessageKey)}
             </h2>
-            <p className="big-number">
-              {t("eval.estimateValue", { point: f(e.point), level: e.level, lower: f(e.lower), upper: f(e.upper) })}
-            </p>
+            <p className="big-number">{t("eval.estimateValue", { point: f(e.point), level: e.level, lower: f(e.lower), upper: f(e.upper) })}</p>
             <p className="muted">{locale === "en" ? e.methodEn : e.method}</p>
           </section>
         ) : null,
@@ -205,8 +172,8 @@ export default function EvaluatorAssessment() {
           <ul>
             {d.findings.map((fd) => (
               <li key={fd.id}>
-                <strong>{fd.itemId}</strong> ({t(`eval.decision.${fd.kind === "adjusted" ? "adjust" : "send_back"}` as MessageKey)}):{" "}
-                {fd.recommendation} — {t(`followup.${fd.followUp.status}` as MessageKey)}
+                <strong>{fd.itemId}</strong> ({t(`eval.decision.${fd.kind === "adjusted" ? "adjust" : "send_back"}` as MessageKey)}): {fd.recommendation} —{" "}
+                {t(`followup.${fd.followUp.status}` as MessageKey)}
                 {fd.followUp.action ? ` · ${fd.followUp.action}` : null}
               </li>
             ))}

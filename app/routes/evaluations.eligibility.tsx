@@ -137,26 +137,11 @@ export default function EligibilityPage() {
             </div>
             <div>
               <label htmlFor="rb">{t("eval.indeksRb")}</label>
-              <input
-                id="rb"
-                name="indeksRb"
-                type="text"
-                inputMode="decimal"
-                defaultValue={d.prerequisites?.indeksRb ?? ""}
-                disabled={!d.canManage}
-              />
+              <input id="rb" name="indeksRb" type="text" inputMode="decimal" defaultValue={d.prerequisites?.indeksRb ?? ""} disabled={!d.canManage} />
             </div>
             <div>
               <label htmlFor="spip">{t("eval.spip")}</label>
-              <input
-                id="spip"
-                name="spipLevel"
-                type="number"
-                min={1}
-                max={5}
-                defaultValue={d.prerequisites?.spipLevel ?? ""}
-                disabled={!d.canManage}
-              />
+              <input id="spip" name="spipLevel" type="number" min={1} max={5} defaultValue={d.prerequisites?.spipLevel ?? ""} disabled={!d.canManage} />
             </div>
             {d.canManage ? <button type="submit">{t("common.save")}</button> : null}
           </Form>
@@ -170,8 +155,7 @@ export default function EligibilityPage() {
           {r.verdicts.map((v) => (
             <details key={v.id} open={v.eligible}>
               <summary>
-                {en ? v.labelEn : v.label}:{" "}
-                <strong className={v.eligible ? "ok" : "bad"}>{v.eligible ? t("eval.eligible") : t("eval.notEligible")}</strong>
+                {en ? v.labelEn : v.label}: <strong className={v.eligible ? "ok" : "bad"}>{v.eligible ? t("eval.eligible") : t("eval.notEligible")}</strong>
               </summary>
               <table>
                 <tbody>

@@ -51,8 +51,7 @@ export default function Gaps() {
             {r.unitName} · {r.year}
           </h2>
           <p>
-            {t("eval.selfTotal")} {f(r.self)} · {t("eval.effectiveTotal")} {f(r.evaluator)} · {t("eval.gap")} {f(r.gap)} ·{" "}
-            {t("eval.adjustedShare")}: {r.adjusted}/{r.sampled}
+            {t("eval.selfTotal")} {f(r.self)} · {t("eval.effectiveTotal")} {f(r.evaluator)} · {t("eval.gap")} {f(r.gap)} · {t("eval.adjustedShare")}: {r.adjusted}/{r.sampled}
           </p>
           <details>
             <summary>{t("workbench.areas")}</summary>

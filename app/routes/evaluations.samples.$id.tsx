@@ -31,13 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!current) throw new Response("error.notFound", { status: 404 });
   const ctx = ctxs.get(current.assessment_id)!;
   const item = outlineOf(ctx.instrument).items.get(current.item_id)!;
-  const rows = await db
-    .selectFrom("answer")
-    .selectAll()
-    .where("assessment_id", "=", ctx.assessment.id)
-    .where("item_id", "=", item.id)
-    .where("layer", "in", ["self", sample.layer])
-    .execute();
+  const rows = await db.selectFrom("answer").selectAll().where("assessment_id", "=", ctx.assessment.id).where("item_id", "=", item.id).where("layer", "in", ["self", sample.layer]).execute();
   const self = rows.find((r) => r.layer === "self");
   const mine = rows.find((r) => r.layer === sample.layer);
   const frame = JSON.parse(sample.frame_json) as FrameUnit[];
@@ -121,9 +115,7 @@ function Review() {
   const c = d.current;
   const done = d.items.filter((i) => i.decision).length;
   const [decision, setDecision] = useState<string>(c.decision ?? "agree");
-  const [fields, setFields] = useState<Record<string, string>>(() =>
-    fieldsOf(c.item, (c.mine?.value ?? c.self.value) as AnswerValue, null),
-  );
+  const [fields, setFields] = useState<Record<string, string>>(() => fieldsOf(c.item, (c.mine?.value ?? c.self.value) as AnswerValue, null));
   return (
     <>
       <p>
@@ -133,8 +125,7 @@ function Review() {
         {t("eval.samples")}: {t(`eval.strategy.${d.sample.strategy}` as MessageKey)} · {t(`eval.layer.${d.sample.layer}` as MessageKey)}
       </h1>
       <p className="muted">
-        seed {d.sample.seed} · frame {d.sample.frameHash.slice(0, 12)} ·{" "}
-        <span data-testid="sample-progress">{t("eval.progress", { done, total: d.items.length })}</span>
+        seed {d.sample.seed} · frame {d.sample.frameHash.slice(0, 12)} · <span data-testid="sample-progress">{t("eval.progress", { done, total: d.items.length })}</span>
       </p>
       <nav className="card" aria-label={t("eval.samples")}>
         <ol className="sample-nav">
@@ -188,8 +179,7 @@ function Review() {
               <legend>{t("eval.saveDecision")}</legend>
               {(["agree", "adjust", "send_back"] as const).map((dc) => (
                 <label key={dc} className="option">
-                  <input type="radio" name="decision" value={dc} checked={decision === dc} onChange={() => setDecision(dc)} />{" "}
-                  {t(`eval.decision.${dc}` as MessageKey)}
+                  <input type="radio" name="decision" value={dc} checked={decision === dc} onChange={() => setDecision(dc)} /> {t(`eval.decision.${dc}` as MessageKey)}
                 </label>
               ))}
             </fieldset>

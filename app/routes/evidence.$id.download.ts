@@ -24,8 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     "X-Content-Type-Options": "nosniff",
     // Chromium's PDF viewer refuses to run in a CSP sandbox; a PDF shown inline still gets no
     // script source and may only be framed by Cermin itself. Everything else stays sandboxed.
-    "Content-Security-Policy":
-      inline && file.mime === "application/pdf" ? "default-src 'none'; frame-ancestors 'self'" : "sandbox; default-src 'none'",
+    "Content-Security-Policy": inline && file.mime === "application/pdf" ? "default-src 'none'; frame-ancestors 'self'" : "sandbox; default-src 'none'",
     "Cache-Control": "private, no-store",
     "Cross-Origin-Resource-Policy": "same-origin",
     "Referrer-Policy": "no-referrer",

@@ -17,8 +17,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!parsed.ok) return badRequest({ ...parsed, values: {} });
   const db = getDb();
   const user = await getPasswordTokenUser(db, params.token ?? "");
-  if (!user)
-    return data({ ok: false as const, formError: "setPassword.invalidLink" as const, fieldErrors: {}, values: {} }, { status: 410 });
+  if (!user) return data({ ok: false as const, formError: "setPassword.invalidLink" as const, fieldErrors: {}, values: {} }, { status: 410 });
   if (parsed.value.password.toLowerCase() === user.email) {
     return badRequest({ formError: "error.form", fieldErrors: { password: "password.sameAsEmail" }, values: {} });
   }
@@ -38,23 +37,8 @@ export default function SetPassword() {
           <p>{t("setPassword.intro", { email })}</p>
           <FormAlert feedback={feedback} />
           <Form method="post">
-            <Field
-              name="password"
-              type="password"
-              label="account.newPassword"
-              autoComplete="new-password"
-              required
-              minLength={10}
-              feedback={feedback}
-            />
-            <Field
-              name="confirm"
-              type="password"
-              label="account.confirmPassword"
-              autoComplete="new-password"
-              required
-              feedback={feedback}
-            />
+            <Field name="password" type="password" label="account.newPassword" autoComplete="new-password" required minLength={10} feedback={feedback} />
+            <Field name="confirm" type="password" label="account.confirmPassword" autoComplete="new-password" required feedback={feedback} />
             <p>
               <button type="submit">{t("setPassword.submit")}</button>
             </p>

@@ -12,7 +12,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
   const orgs = await listOrganisations(db, user);
-  const trees = await Promise.all(orgs.map(async (o) => ({ id: o.id, name: o.name, tree: buildTree(await listUnits(db, user, o.id)) })));
+  const trees = await Promise.all(
+    orgs.map(async (o) => ({ id: o.id, name: o.name, tree: buildTree(await listUnits(db, user, o.id)) })),
+  );
   return { trees };
 }
 

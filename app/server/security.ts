@@ -27,9 +27,7 @@ export function isFramableEvidence(path: string, inline: boolean): boolean {
 
 export function securityHeaders(nonce: string, https: boolean, framable = false): Record<string, string> {
   const headers: Record<string, string> = {
-    "Content-Security-Policy": framable
-      ? "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"
-      : contentSecurityPolicy(nonce),
+    "Content-Security-Policy": framable ? "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'" : contentSecurityPolicy(nonce),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "X-Frame-Options": framable ? "SAMEORIGIN" : "DENY",

@@ -56,13 +56,7 @@ export function editorRole(actor: Actor, ctx: AssessmentContext): EditorRole | n
  * Stage windows (fill until X, review until Y) bind everybody; an organisation admin may act outside
  * them with a written reason, which is logged.
  */
-export async function assertWindow(
-  db: Db,
-  actor: Actor,
-  ctx: AssessmentContext,
-  stage: Stage,
-  overrideReason: string | null,
-): Promise<void> {
+export async function assertWindow(db: Db, actor: Actor, ctx: AssessmentContext, stage: Stage, overrideReason: string | null): Promise<void> {
   if (stageOpen(ctx.period, stage, todayWib())) return;
   if (!canOnUnit(actor, "window.override", ctx.unit)) throw new WorkbenchError("workbench.windowClosed");
   if (!overrideReason?.trim()) throw new WorkbenchError("workbench.reasonRequired");
@@ -102,13 +96,7 @@ async function assertEditableNow(
 }
 
 /** Throws unless the actor may change this item's self answer now. */
-export async function assertItemEditable(
-  db: Db,
-  actor: Actor,
-  ctx: AssessmentContext,
-  itemId: string,
-  overrideReason: string | null = null,
-): Promise<void> {
+export async function assertItemEditable(db: Db, actor: Actor, ctx: AssessmentContext, itemId: string, overrideReason: string | null = null): Promise<void> {
   const role = editorFor(actor, ctx, itemId);
   const row = await db
     .selectFrom("answer")
@@ -138,25 +126,14 @@ const selfAnswer = prepared((db: Db, assessmentId: string, itemId: string) =>
   db.selectFrom("answer").selectAll().where("assessment_id", "=", assessmentId).where("layer", "=", "self").where("item_id", "=", itemId),
 );
 const updateSelfAnswer = prepared(
-  (
-    db: Db,
-    valueJson: string | null,
-    note: string | null,
-    version: number,
-    updatedBy: string,
-    updatedAt: string,
-    id: string,
-    baseVersion: number,
-  ) =>
+  (db: Db, valueJson: string | null, note: string | null, version: number, updatedBy: string, updatedAt: string, id: string, baseVersion: number) =>
     db
       .updateTable("answer")
       .set({ value_json: valueJson, note, version, carried_over: 0, updated_by: updatedBy, updated_at: updatedAt })
       .where("id", "=", id)
       .where("version", "=", baseVersion),
 );
-const touchAssessment = prepared((db: Db, updatedAt: string, id: string) =>
-  db.updateTable("assessment").set({ updated_at: updatedAt }).where("id", "=", id),
-);
+const touchAssessment = prepared((db: Db, updatedAt: string, id: string) => db.updateTable("assessment").set({ updated_at: updatedAt }).where("id", "=", id));
 
 /**
  * Saves one answer with optimistic concurrency: the row changes only if its version is still the
@@ -164,116 +141,87 @@ const touchAssessment = prepared((db: Db, updatedAt: string, id: string) =>
  */
 export async function saveAnswer(db: Db, actor: Actor, ctx: AssessmentContext, input: SaveInput): Promise<SaveResult> {
   editorFor(actor, ctx, input.itemId);
-  return db
-    .transaction()
-    .execute((trx) => saveAnswerIn(trx, actor, ctx, input))
-    .catch(async (e: unknown) => {
-      if (e instanceof WorkbenchError || e instanceof Response) throw e;
-      // Two first saves of the same item race on the unique key: the loser sees a conflict.
-      const again = await db
-        .selectFrom("answer")
-        .leftJoin("user", "user.id", "answer.updated_by")
-        .select(["answer.value_json", "answer.note", "answer.version", "answer.updated_at", "user.name"])
-        .where("answer.assessment_id", "=", ctx.assessment.id)
-        .where("answer.layer", "=", "self")
-        .where("answer.item_id", "=", input.itemId)
-        .executeTakeFirst();
-      if (again && input.baseVersion === 0) {
-        return {
-          ok: false as const,
-          conflict: {
-            value: parseValue(again.value_json),
-            note: again.note,
-            version: again.version,
-            updatedBy: again.name,
-            updatedAt: again.updated_at,
-          },
-        };
-      }
-      throw e;
-    });
+  return db.transaction().execute((trx) => saveAnswerIn(trx, actor, ctx, input)).catch(async (e: unknown) => {
+    if (e instanceof WorkbenchError || e instanceof Response) throw e;
+    // Two first saves of the same item race on the unique key: the loser sees a conflict.
+    const again = await db
+      .selectFrom("answer")
+      .leftJoin("user", "user.id", "answer.updated_by")
+      .select(["answer.value_json", "answer.note", "answer.version", "answer.updated_at", "user.name"])
+      .where("answer.assessment_id", "=", ctx.assessment.id)
+      .where("answer.layer", "=", "self")
+      .where("answer.item_id", "=", input.itemId)
+      .executeTakeFirst();
+    if (again && input.baseVersion === 0) {
+      return { ok: false as const, conflict: { value: parseValue(again.value_json), note: again.note, version: again.version, updatedBy: again.name, updatedAt: again.updated_at } };
+    }
+    throw e;
+  });
 }
 
 /**
  * saveAnswer inside the caller's transaction (an Excel import applies many saves as one): the same
  * checks and optimistic concurrency; `source` is added to the audit entry (e.g. the workbook's hash).
  */
-export async function saveAnswerIn(
-  trx: Db,
-  actor: Actor,
-  ctx: AssessmentContext,
-  input: SaveInput,
-  source?: Record<string, unknown>,
-): Promise<SaveResult> {
+export async function saveAnswerIn(trx: Db, actor: Actor, ctx: AssessmentContext, input: SaveInput, source?: Record<string, unknown>): Promise<SaveResult> {
   const role = editorFor(actor, ctx, input.itemId);
   const now = new Date().toISOString();
   const valueJson = input.value === null ? null : JSON.stringify(input.value);
   const note = input.note?.trim() ? input.note.trim() : null;
-  {
-    const current = (await selfAnswer(trx, ctx.assessment.id, input.itemId)).rows[0];
-    // Editability is judged on the row this transaction read (one lookup per save, no gap between check and write).
-    await assertEditableNow(trx, actor, ctx, role, current?.review_status ?? null, input.overrideReason ?? null);
-    const issues = validateAnswer(ctx.instrument, input.itemId, input.value);
-    if (issues.length > 0) throw new WorkbenchError("workbench.invalidAnswer", issues[0]!.expected);
-    const conflict = async (): Promise<SaveResult> => {
-      const row = await trx
-        .selectFrom("answer")
-        .leftJoin("user", "user.id", "answer.updated_by")
-        .select(["answer.value_json", "answer.note", "answer.version", "answer.updated_at", "user.name"])
-        .where("answer.assessment_id", "=", ctx.assessment.id)
-        .where("answer.layer", "=", "self")
-        .where("answer.item_id", "=", input.itemId)
-        .executeTakeFirstOrThrow();
-      return {
-        ok: false,
-        conflict: {
-          value: parseValue(row.value_json),
-          note: row.note,
-          version: row.version,
-          updatedBy: row.name,
-          updatedAt: row.updated_at,
-        },
-      };
-    };
-    if ((current?.version ?? 0) !== input.baseVersion) return conflict();
-    let version: number;
-    if (!current) {
-      version = 1;
-      await trx
-        .insertInto("answer")
-        .values({
-          id: newId(),
-          assessment_id: ctx.assessment.id,
-          layer: "self",
-          item_id: input.itemId,
-          value_json: valueJson,
-          note,
-          version,
-          carried_over: 0,
-          review_status: "pending",
-          review_note: null,
-          updated_by: actor.id,
-          updated_at: now,
-        })
-        .execute();
-    } else {
-      version = current.version + 1;
-      // The WHERE on version makes a concurrent save that read the same version lose, not overwrite.
-      const res = await updateSelfAnswer(trx, valueJson, note, version, actor.id, now, current.id, input.baseVersion);
-      if (Number(res.numAffectedRows) !== 1) return conflict();
-    }
-    await touchAssessment(trx, now, ctx.assessment.id);
-    await writeAudit(trx, {
-      actorUserId: actor.id,
-      organisationId: ctx.assessment.organisation_id,
-      action: current?.carried_over && current.value_json === valueJson ? "answer.confirm" : "answer.save",
-      entityType: "answer",
-      entityId: itemKey(ctx.assessment.id, input.itemId),
-      before: current ? { value: parseValue(current.value_json), note: current.note, version: current.version } : undefined,
-      after: { value: input.value, note, version, ...(source ? { source } : {}) },
-    });
-    return { ok: true, version, answer: { value: input.value, note, carriedOver: false } };
+  const current = (await selfAnswer(trx, ctx.assessment.id, input.itemId)).rows[0];
+  // Editability is judged on the row this transaction read (one lookup per save, no gap between check and write).
+  await assertEditableNow(trx, actor, ctx, role, current?.review_status ?? null, input.overrideReason ?? null);
+  const issues = validateAnswer(ctx.instrument, input.itemId, input.value);
+  if (issues.length > 0) throw new WorkbenchError("workbench.invalidAnswer", issues[0]!.expected);
+  const conflict = async (): Promise<SaveResult> => {
+    const row = await trx
+      .selectFrom("answer")
+      .leftJoin("user", "user.id", "answer.updated_by")
+      .select(["answer.value_json", "answer.note", "answer.version", "answer.updated_at", "user.name"])
+      .where("answer.assessment_id", "=", ctx.assessment.id)
+      .where("answer.layer", "=", "self")
+      .where("answer.item_id", "=", input.itemId)
+      .executeTakeFirstOrThrow();
+    return { ok: false, conflict: { value: parseValue(row.value_json), note: row.note, version: row.version, updatedBy: row.name, updatedAt: row.updated_at } };
+  };
+  if ((current?.version ?? 0) !== input.baseVersion) return conflict();
+  let version: number;
+  if (!current) {
+    version = 1;
+    await trx
+      .insertInto("answer")
+      .values({
+        id: newId(),
+        assessment_id: ctx.assessment.id,
+        layer: "self",
+        item_id: input.itemId,
+        value_json: valueJson,
+        note,
+        version,
+        carried_over: 0,
+        review_status: "pending",
+        review_note: null,
+        updated_by: actor.id,
+        updated_at: now,
+      })
+      .execute();
+  } else {
+    version = current.version + 1;
+    // The WHERE on version makes a concurrent save that read the same version lose, not overwrite.
+    const res = await updateSelfAnswer(trx, valueJson, note, version, actor.id, now, current.id, input.baseVersion);
+    if (Number(res.numAffectedRows) !== 1) return conflict();
   }
+  await touchAssessment(trx, now, ctx.assessment.id);
+  await writeAudit(trx, {
+    actorUserId: actor.id,
+    organisationId: ctx.assessment.organisation_id,
+    action: current?.carried_over && current.value_json === valueJson ? "answer.confirm" : "answer.save",
+    entityType: "answer",
+    entityId: itemKey(ctx.assessment.id, input.itemId),
+    before: current ? { value: parseValue(current.value_json), note: current.note, version: current.version } : undefined,
+    after: { value: input.value, note, version, ...(source ? { source } : {}) },
+  });
+  return { ok: true, version, answer: { value: input.value, note, carriedOver: false } };
 }
 
 export async function addComment(db: Db, actor: Actor, ctx: AssessmentContext, itemId: string, body: string): Promise<void> {
@@ -282,10 +230,7 @@ export async function addComment(db: Db, actor: Actor, ctx: AssessmentContext, i
   const now = new Date().toISOString();
   await db.transaction().execute(async (trx) => {
     const id = newId();
-    await trx
-      .insertInto("comment")
-      .values({ id, assessment_id: ctx.assessment.id, item_id: itemId, author_id: actor.id, body, created_at: now })
-      .execute();
+    await trx.insertInto("comment").values({ id, assessment_id: ctx.assessment.id, item_id: itemId, author_id: actor.id, body, created_at: now }).execute();
     await writeAudit(trx, {
       actorUserId: actor.id,
       organisationId: ctx.assessment.organisation_id,
@@ -322,28 +267,11 @@ export async function reviewItem(
       .where("item_id", "=", itemId)
       .executeTakeFirst();
     if (row) {
-      await trx
-        .updateTable("answer")
-        .set({ review_status: decision, review_note: note?.trim() || null })
-        .where("id", "=", row.id)
-        .execute();
+      await trx.updateTable("answer").set({ review_status: decision, review_note: note?.trim() || null }).where("id", "=", row.id).execute();
     } else {
       await trx
         .insertInto("answer")
-        .values({
-          id: newId(),
-          assessment_id: ctx.assessment.id,
-          layer: "self",
-          item_id: itemId,
-          value_json: null,
-          note: null,
-          version: 1,
-          carried_over: 0,
-          review_status: decision,
-          review_note: note?.trim() || null,
-          updated_by: actor.id,
-          updated_at: now,
-        })
+        .values({ id: newId(), assessment_id: ctx.assessment.id, layer: "self", item_id: itemId, value_json: null, note: null, version: 1, carried_over: 0, review_status: decision, review_note: note?.trim() || null, updated_by: actor.id, updated_at: now })
         .execute();
     }
     if (decision === "returned" && ctx.assessment.status === "submitted") {
@@ -360,3 +288,4 @@ export async function reviewItem(
     });
   });
 }
+

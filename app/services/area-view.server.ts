@@ -21,17 +21,7 @@ export async function getAreaView(db: Db, actor: Actor, ctx: AssessmentContext, 
   const rows = await loadAnswers(db, ctx.assessment.id);
   const summary = summarise(ctx, rows);
   const role = editorRole(actor, ctx);
-  const answers: Record<
-    string,
-    {
-      value: unknown;
-      note: string | null;
-      version: number;
-      carriedOver: boolean;
-      reviewStatus: "pending" | "approved" | "returned";
-      reviewNote: string | null;
-    }
-  > = {};
+  const answers: Record<string, { value: unknown; note: string | null; version: number; carriedOver: boolean; reviewStatus: "pending" | "approved" | "returned"; reviewNote: string | null }> = {};
   for (const r of rows) {
     answers[r.item_id] = {
       value: parseValue(r.value_json),
@@ -64,19 +54,11 @@ export async function getAreaView(db: Db, actor: Actor, ctx: AssessmentContext, 
   const layerRows = await loadLayerRows(db, ctx.assessment.id, layers);
   const evaluator: Record<string, { layer: string; value: unknown; note: string | null }> = {};
   for (const layer of layers) {
-    for (const r of layerRows[layer])
-      if (inArea.has(r.item_id)) evaluator[r.item_id] = { layer, value: parseValue(r.value_json), note: r.note };
+    for (const r of layerRows[layer]) if (inArea.has(r.item_id)) evaluator[r.item_id] = { layer, value: parseValue(r.value_json), note: r.note };
   }
   const followUps: Record<string, { id: string; year: number; recommendation: string; status: string; action: string | null }[]> = {};
   for (const f of await openFollowUps(db, ctx)) {
-    if (inArea.has(f.itemId))
-      (followUps[f.itemId] ??= []).push({
-        id: f.id,
-        year: f.year,
-        recommendation: f.recommendation,
-        status: f.followUp.status,
-        action: f.followUp.action,
-      });
+    if (inArea.has(f.itemId)) (followUps[f.itemId] ??= []).push({ id: f.id, year: f.year, recommendation: f.recommendation, status: f.followUp.status, action: f.followUp.action });
   }
   const assignments = await db
     .selectFrom("assignment")
@@ -104,12 +86,9 @@ export async function getAreaView(db: Db, actor: Actor, ctx: AssessmentContext, 
     },
     evaluator,
     followUps,
-    assignees: assignments
-      .filter((a) => a.node_id === area.id || a.node_id.startsWith(`${area.id}.`))
-      .map((a) => `${a.name} (${a.node_id})`),
+    assignees: assignments.filter((a) => a.node_id === area.id || a.node_id.startsWith(`${area.id}.`)).map((a) => `${a.name} (${a.node_id})`),
     can: {
-      review:
-        canOnUnit(actor, "assessment.review", ctx.unit) && (ctx.assessment.status === "submitted" || ctx.assessment.status === "returned"),
+      review: canOnUnit(actor, "assessment.review", ctx.unit) && (ctx.assessment.status === "submitted" || ctx.assessment.status === "returned"),
       comment: canOnUnit(actor, "assessment.comment", ctx.unit),
       fill: role !== null,
     },

@@ -21,14 +21,7 @@ export interface VerdictSummary {
   id: string;
   label: string;
   pass: boolean;
-  criteria: {
-    id: string;
-    label: string;
-    actual: number | boolean | null;
-    required: number | boolean;
-    pass: boolean | null;
-    unit: string;
-  }[];
+  criteria: { id: string; label: string; actual: number | boolean | null; required: number | boolean; pass: boolean | null; unit: string }[];
 }
 
 export interface ScoreSummary {
@@ -62,16 +55,7 @@ export function summarise(ctx: AssessmentContext, rows: Answer[]): ScoreSummary 
     })),
     areas: outline.areas.map((a) => {
       const n = result.nodes[a.id]!;
-      return {
-        id: a.id,
-        label: a.label,
-        path: a.path,
-        weight: a.weight,
-        value: n.value,
-        answered: n.answered,
-        confirmed: confirmed.get(a.id) ?? 0,
-        items: n.items,
-      };
+      return { id: a.id, label: a.label, path: a.path, weight: a.weight, value: n.value, answered: n.answered, confirmed: confirmed.get(a.id) ?? 0, items: n.items };
     }),
     warnings: result.warnings.map((w) => ({ itemId: w.itemId, message: w.message })),
   };
@@ -81,14 +65,7 @@ export async function latestSnapshot(db: Db, assessmentId: string) {
   return db
     .selectFrom("score_snapshot")
     .leftJoin("user", "user.id", "score_snapshot.created_by")
-    .select([
-      "score_snapshot.id",
-      "score_snapshot.total",
-      "score_snapshot.predicate",
-      "score_snapshot.engine_version",
-      "score_snapshot.created_at",
-      "user.name as createdBy",
-    ])
+    .select(["score_snapshot.id", "score_snapshot.total", "score_snapshot.predicate", "score_snapshot.engine_version", "score_snapshot.created_at", "user.name as createdBy"])
     .where("score_snapshot.assessment_id", "=", assessmentId)
     .where("score_snapshot.layer", "=", "self")
     .orderBy("score_snapshot.created_at", "desc")

@@ -134,11 +134,7 @@ export interface AssessmentRow {
 }
 
 /** Assessments whose unit lies in the actor's read scope, newest period first. */
-export async function listAssessments(
-  db: Db,
-  actor: Actor,
-  filter: { periodId?: string; organisationId?: string } = {},
-): Promise<AssessmentRow[]> {
+export async function listAssessments(db: Db, actor: Actor, filter: { periodId?: string; organisationId?: string } = {}): Promise<AssessmentRow[]> {
   let q = db
     .selectFrom("assessment")
     .innerJoin("unit", "unit.id", "assessment.unit_id")
@@ -166,9 +162,7 @@ export async function listAssessments(
   }
   if (filter.periodId) q = q.where("assessment.period_id", "=", filter.periodId);
   if (filter.organisationId) q = q.where("assessment.organisation_id", "=", filter.organisationId);
-  const rows = (await q.execute()).filter((r) =>
-    canOnUnit(actor, "assessment.read", { organisation_id: r.organisation_id, path: r.unit_path }),
-  );
+  const rows = (await q.execute()).filter((r) => canOnUnit(actor, "assessment.read", { organisation_id: r.organisation_id, path: r.unit_path }));
   if (rows.length === 0) return [];
   const counts = await db
     .selectFrom("answer")
@@ -286,13 +280,7 @@ export async function createAssessments(db: Db, actor: Actor, input: CreateInput
         action: "assessment.create",
         entityType: "assessment",
         entityId: id,
-        after: {
-          unitId: unit.id,
-          periodId: period.id,
-          instrumentId: input.instrumentId,
-          instrumentHash: frozen.hash,
-          carriedFrom: prev?.id ?? null,
-        },
+        after: { unitId: unit.id, periodId: period.id, instrumentId: input.instrumentId, instrumentHash: frozen.hash, carriedFrom: prev?.id ?? null },
       });
       created.push(id);
     }
@@ -332,39 +320,15 @@ async function carryForward(db: Db, fromId: string, toId: string, itemIds: Set<s
       })
       .execute();
   }
-  const evidence = await db
-    .selectFrom("evidence")
-    .selectAll()
-    .where("assessment_id", "=", fromId)
-    .where("removed_at", "is", null)
-    .execute();
+  const evidence = await db.selectFrom("evidence").selectAll().where("assessment_id", "=", fromId).where("removed_at", "is", null).execute();
   for (const e of evidence) {
-    const links = await db
-      .selectFrom("evidence_item")
-      .select("item_id")
-      .where("evidence_id", "=", e.id)
-      .where("removed_at", "is", null)
-      .execute();
+    const links = await db.selectFrom("evidence_item").select("item_id").where("evidence_id", "=", e.id).where("removed_at", "is", null).execute();
     const kept = links.filter((l) => itemIds.has(l.item_id));
     if (kept.length === 0) continue;
     const newEvidenceId = newId();
-    await db
-      .insertInto("evidence")
-      .values({ ...e, id: newEvidenceId, assessment_id: toId, created_at: now })
-      .execute();
+    await db.insertInto("evidence").values({ ...e, id: newEvidenceId, assessment_id: toId, created_at: now }).execute();
     for (const l of kept) {
-      await db
-        .insertInto("evidence_item")
-        .values({
-          id: newId(),
-          evidence_id: newEvidenceId,
-          assessment_id: toId,
-          item_id: l.item_id,
-          created_at: now,
-          created_by: actorId,
-          removed_at: null,
-        })
-        .execute();
+      await db.insertInto("evidence_item").values({ id: newId(), evidence_id: newEvidenceId, assessment_id: toId, item_id: l.item_id, created_at: now, created_by: actorId, removed_at: null }).execute();
     }
   }
 }

@@ -97,11 +97,7 @@ export async function seedDemoAssessments(db: Db, specs: DemoSpec[], actorId: st
       updated_by: actorId,
       updated_at: now,
     }));
-    for (let k = 0; k < rows.length; k += 50)
-      await db
-        .insertInto("answer")
-        .values(rows.slice(k, k + 50))
-        .execute();
+    for (let k = 0; k < rows.length; k += 50) await db.insertInto("answer").values(rows.slice(k, k + 50)).execute();
     if (spec.status === "final") await writeSnapshot(db, { assessment, instrument: frozen.instrument }, answers, actorId, now);
   }
   return ids;

@@ -98,13 +98,7 @@ async function insertUnits(db: Db, organisationId: string, specs: UnitSpec[], pa
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 /** Year N is assessed during year N+1; the open period's windows are placed around the seeding date. */
-async function insertOrganisation(
-  db: Db,
-  name: string,
-  kind: OrganisationKind,
-  code: string,
-  now: string,
-): Promise<{ id: string; periods: Map<number, string> }> {
+async function insertOrganisation(db: Db, name: string, kind: OrganisationKind, code: string, now: string): Promise<{ id: string; periods: Map<number, string> }> {
   const id = newId();
   await db.insertInto("organisation").values({ id, name, kind, code, archived_at: null, created_at: now }).execute();
   const periods = new Map<number, string>();
@@ -139,13 +133,7 @@ export async function seedDemo(db: Db): Promise<DemoLogin[]> {
   const now = new Date().toISOString();
   const logins: DemoLogin[] = [];
   await db.transaction().execute(async (trx) => {
-    const ministryOrg = await insertOrganisation(
-      trx,
-      "Kementerian Pelayanan Publik (Demo)",
-      "kementerian_lembaga",
-      DEMO_MINISTRY_CODE,
-      now,
-    );
+    const ministryOrg = await insertOrganisation(trx, "Kementerian Pelayanan Publik (Demo)", "kementerian_lembaga", DEMO_MINISTRY_CODE, now);
     const regencyOrg = await insertOrganisation(trx, "Pemerintah Kabupaten Contoh (Demo)", "pemda_kabkota", DEMO_REGENCY_CODE, now);
     const ministry = ministryOrg.id;
     const regency = regencyOrg.id;
@@ -156,22 +144,8 @@ export async function seedDemo(db: Db): Promise<DemoLogin[]> {
     const people: { email: string; name: string; role: MembershipRole | "admin"; org?: string; unitCode?: string; scope: string }[] = [
       { email: "admin@cermin.test", name: "Admin Sistem", role: "admin", scope: "sistem" },
       { email: "pengelola@kemendemo.test", name: "Rina Pengelola", role: "org_admin", org: ministry, scope: "Kementerian (seluruh)" },
-      {
-        email: "koordinator@kemendemo.test",
-        name: "Budi Koordinator",
-        role: "coordinator",
-        org: ministry,
-        unitCode: "DJPP",
-        scope: "Ditjen Pelayanan Perizinan",
-      },
-      {
-        email: "asesor@kemendemo.test",
-        name: "Sari Asesor",
-        role: "assessor",
-        org: ministry,
-        unitCode: "KLP-JKT",
-        scope: "Kantor Layanan Perizinan Jakarta",
-      },
+      { email: "koordinator@kemendemo.test", name: "Budi Koordinator", role: "coordinator", org: ministry, unitCode: "DJPP", scope: "Ditjen Pelayanan Perizinan" },
+      { email: "asesor@kemendemo.test", name: "Sari Asesor", role: "assessor", org: ministry, unitCode: "KLP-JKT", scope: "Kantor Layanan Perizinan Jakarta" },
       { email: "karo@kemendemo.test", name: "Agus Kepala Biro", role: "reviewer", org: ministry, scope: "Kementerian (seluruh)" },
       { email: "evaluator@kemendemo.test", name: "Dewi Evaluator", role: "evaluator", org: ministry, scope: "Kementerian (seluruh)" },
       { email: "pengelola@kabdemo.test", name: "Joko Pengelola Kabupaten", role: "org_admin", org: regency, scope: "Kabupaten (seluruh)" },
@@ -196,14 +170,7 @@ export async function seedDemo(db: Db): Promise<DemoLogin[]> {
       if (p.role !== "admin" && p.org) {
         await trx
           .insertInto("membership")
-          .values({
-            id: newId(),
-            user_id: userId,
-            organisation_id: p.org,
-            unit_id: p.unitCode ? units.get(p.unitCode)!.id : null,
-            role: p.role,
-            created_at: now,
-          })
+          .values({ id: newId(), user_id: userId, organisation_id: p.org, unit_id: p.unitCode ? units.get(p.unitCode)!.id : null, role: p.role, created_at: now })
           .execute();
       }
       logins.push({ role: p.role, email: p.email, password, scope: p.scope });
@@ -212,26 +179,10 @@ export async function seedDemo(db: Db): Promise<DemoLogin[]> {
     const specs: DemoSpec[] = [];
     for (const [k, code] of ["KLP-JKT", "KLP-SBY", "BP-MDN", "BP-MKS"].entries()) {
       for (const year of [2023, 2024]) {
-        specs.push({
-          unitId: units.get(code)!.id,
-          organisationId: ministry,
-          periodId: ministryOrg.periods.get(year)!,
-          year,
-          status: "final",
-          quality: 0.35 + 0.15 * (year - 2023) + 0.1 * k,
-          fraction: 1,
-        });
+        specs.push({ unitId: units.get(code)!.id, organisationId: ministry, periodId: ministryOrg.periods.get(year)!, year, status: "final", quality: 0.35 + 0.15 * (year - 2023) + 0.1 * k, fraction: 1 });
       }
     }
-    specs.push({
-      unitId: units.get("KLP-JKT")!.id,
-      organisationId: ministry,
-      periodId: ministryOrg.periods.get(2025)!,
-      year: 2025,
-      status: "draft",
-      quality: 0.7,
-      fraction: 0.4,
-    });
+    specs.push({ unitId: units.get("KLP-JKT")!.id, organisationId: ministry, periodId: ministryOrg.periods.get(2025)!, year: 2025, status: "draft", quality: 0.7, fraction: 0.4 });
     const assessmentIds = await seedDemoAssessments(trx, specs, adminId);
     const final2024 = (code: string) => assessmentIds[specs.findIndex((s) => s.unitId === units.get(code)!.id && s.year === 2024)]!;
     // TPI reviewed two 2024 units by area; TPN, to whom the better one was proposed, checked it by risk.

@@ -222,14 +222,7 @@ export async function addLinkEvidence(
  * A link as evidence of one item inside the caller's transaction (an Excel import); the caller has
  * checked that the item is editable. Returns null when the item already has this link.
  */
-export async function addLinkEvidenceIn(
-  trx: Db,
-  actor: Actor,
-  ctx: AssessmentContext,
-  itemId: string,
-  url: string,
-  source: Record<string, unknown>,
-): Promise<string | null> {
+export async function addLinkEvidenceIn(trx: Db, actor: Actor, ctx: AssessmentContext, itemId: string, url: string, source: Record<string, unknown>): Promise<string | null> {
   const parsed = parseEvidenceUrl(url);
   if (!parsed.ok) throw new EvidenceError(parsed.key, "url");
   const existing = await trx
@@ -244,19 +237,13 @@ export async function addLinkEvidenceIn(
     .executeTakeFirst();
   if (existing) return null;
   const name = linkName(null, parsed.url);
-  return insertEvidence(
-    trx,
-    actor,
-    ctx,
-    {},
-    {
-      itemId,
-      now: new Date().toISOString(),
-      row: { kind: "link", blob_sha256: null, url: parsed.url, name, mime: null, size: null, evidence_date: null },
-      action: "evidence.link",
-      audited: { name, url: parsed.url, source },
-    },
-  );
+  return insertEvidence(trx, actor, ctx, {}, {
+    itemId,
+    now: new Date().toISOString(),
+    row: { kind: "link", blob_sha256: null, url: parsed.url, name, mime: null, size: null, evidence_date: null },
+    action: "evidence.link",
+    audited: { name, url: parsed.url, source },
+  });
 }
 
 async function liveEvidence(db: Db, ctx: AssessmentContext, evidenceId: string): Promise<Evidence> {

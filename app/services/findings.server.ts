@@ -41,13 +41,7 @@ function toView(r: Awaited<ReturnType<typeof findingRows>>[number]): FindingView
     kind: r.kind,
     recommendation: r.recommendation,
     createdAt: r.created_at,
-    followUp: {
-      action: r.follow_up_action,
-      owner: r.follow_up_owner,
-      due: r.follow_up_due,
-      status: r.follow_up_status,
-      updatedAt: r.follow_up_updated_at,
-    },
+    followUp: { action: r.follow_up_action, owner: r.follow_up_owner, due: r.follow_up_due, status: r.follow_up_status, updatedAt: r.follow_up_updated_at },
   };
 }
 
@@ -90,13 +84,7 @@ export async function updateFollowUp(db: Db, actor: Actor, findingId: string, in
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable("finding")
-      .set({
-        follow_up_action: input.action,
-        follow_up_owner: input.owner,
-        follow_up_due: input.due,
-        follow_up_status: input.status,
-        follow_up_updated_at: now,
-      })
+      .set({ follow_up_action: input.action, follow_up_owner: input.owner, follow_up_due: input.due, follow_up_status: input.status, follow_up_updated_at: now })
       .where("id", "=", findingId)
       .execute();
     await writeAudit(trx, {

@@ -9,12 +9,7 @@ import { contentHash, getInstrument, loadInstruments } from "./instruments.serve
 export function publishedInstruments(): { id: string; title: string; version: string; itemCount: number }[] {
   return loadInstruments()
     .filter((l) => l.instrument.status === "published")
-    .map((l) => ({
-      id: l.instrument.id,
-      title: l.instrument.title,
-      version: l.instrument.version,
-      itemCount: outlineOf(l.instrument).items.size,
-    }));
+    .map((l) => ({ id: l.instrument.id, title: l.instrument.title, version: l.instrument.version, itemCount: outlineOf(l.instrument).items.size }));
 }
 
 /**
@@ -29,13 +24,7 @@ export async function freezeInstrument(db: Db, instrumentId: string): Promise<{ 
   // The same content may be frozen by concurrent requests (other server processes): the first insert wins.
   await db
     .insertInto("instrument_version")
-    .values({
-      hash,
-      instrument_id: loaded.instrument.id,
-      version: loaded.instrument.version,
-      content: text,
-      created_at: new Date().toISOString(),
-    })
+    .values({ hash, instrument_id: loaded.instrument.id, version: loaded.instrument.version, content: text, created_at: new Date().toISOString() })
     .onConflict((oc) => oc.column("hash").doNothing())
     .execute();
   return { hash, instrument: loaded.instrument };

@@ -34,12 +34,7 @@ export async function listGaps(db: Db, actor: Actor): Promise<GapRow[]> {
     if (rows.internal.length === 0 && rows.external.length === 0) continue;
     const self = scoreAssessment(ctx.instrument, answersObject(rows.self));
     const effective = scoreAssessment(ctx.instrument, mergeLayers(rows, layers).answers);
-    const decisions = await db
-      .selectFrom("sample_item")
-      .select("decision")
-      .where("assessment_id", "=", ctx.assessment.id)
-      .where("decision", "is not", null)
-      .execute();
+    const decisions = await db.selectFrom("sample_item").select("decision").where("assessment_id", "=", ctx.assessment.id).where("decision", "is not", null).execute();
     out.push({
       assessmentId: ctx.assessment.id,
       unitId: ctx.unit.id,
@@ -69,11 +64,6 @@ export function rankUnitsByGap(rows: GapRow[]): { unitId: string; unitName: stri
     byUnit.set(r.unitId, e);
   }
   return [...byUnit]
-    .map(([unitId, e]) => ({
-      unitId,
-      unitName: e.unitName,
-      meanGap: e.gaps.reduce((a, b) => a + b, 0) / e.gaps.length,
-      periods: e.gaps.length,
-    }))
+    .map(([unitId, e]) => ({ unitId, unitName: e.unitName, meanGap: e.gaps.reduce((a, b) => a + b, 0) / e.gaps.length, periods: e.gaps.length }))
     .sort((a, b) => b.meanGap - a.meanGap);
 }

@@ -20,12 +20,7 @@ export function canWriteLayer(actor: Actor, ctx: Pick<AssessmentContext, "unit">
 }
 
 export async function releasedLayers(db: Db, assessmentId: string): Promise<Set<Layer>> {
-  const rows = await db
-    .selectFrom("layer_release")
-    .select("layer")
-    .where("assessment_id", "=", assessmentId)
-    .where("revoked_at", "is", null)
-    .execute();
+  const rows = await db.selectFrom("layer_release").select("layer").where("assessment_id", "=", assessmentId).where("revoked_at", "is", null).execute();
   return new Set(rows.map((r) => r.layer));
 }
 
@@ -40,12 +35,7 @@ export async function visibleLayers(db: Db, actor: Actor, ctx: AssessmentContext
 
 export async function loadLayerRows(db: Db, assessmentId: string, layers: readonly Layer[]): Promise<Record<Layer, Answer[]>> {
   const rows = layers.length
-    ? await db
-        .selectFrom("answer")
-        .selectAll()
-        .where("assessment_id", "=", assessmentId)
-        .where("layer", "in", [...layers])
-        .execute()
+    ? await db.selectFrom("answer").selectAll().where("assessment_id", "=", assessmentId).where("layer", "in", [...layers]).execute()
     : [];
   const out: Record<Layer, Answer[]> = { self: [], internal: [], external: [] };
   for (const r of rows) out[r.layer].push(r);
@@ -53,10 +43,7 @@ export async function loadLayerRows(db: Db, assessmentId: string, layers: readon
 }
 
 /** The effective answers: per item, the highest-authority layer among `layers` that answered it. */
-export function mergeLayers(
-  byLayer: Record<Layer, Answer[]>,
-  layers: readonly Layer[],
-): { answers: Answers; source: Record<string, Layer> } {
+export function mergeLayers(byLayer: Record<Layer, Answer[]>, layers: readonly Layer[]): { answers: Answers; source: Record<string, Layer> } {
   const answers: Answers = {};
   const source: Record<string, Layer> = {};
   for (const layer of LAYER_ORDER) {
@@ -92,13 +79,12 @@ export async function saveEvaluatorAnswer(db: Db, actor: Actor, ctx: AssessmentC
 
 /** saveEvaluatorAnswer inside the caller's transaction; `source` is added to the audit entry (e.g. an Excel import). */
 export async function saveEvaluatorAnswerIn(
-  trx: Db,
+  db: Db,
   actor: Actor,
   ctx: AssessmentContext,
   input: EvaluatorAnswerInput,
   source?: Record<string, unknown>,
 ): Promise<void> {
-  const db = trx;
   if (!canWriteLayer(actor, ctx, input.layer)) throw forbidden();
   if (!outlineOf(ctx.instrument).items.has(input.itemId)) throw new WorkbenchError("workbench.unknownItem");
   if (ctx.assessment.status === "draft") throw new WorkbenchError("workbench.wrongStatus");
@@ -115,81 +101,79 @@ export async function saveEvaluatorAnswerIn(
   if (input.decision === "adjust" && value === null) throw new WorkbenchError("workbench.invalidAnswer");
   if (input.decision === "send_back" && !input.recommendation?.trim()) throw new WorkbenchError("workbench.reasonRequired");
   const now = new Date().toISOString();
-  {
-    const current = await trx
-      .selectFrom("answer")
-      .selectAll()
-      .where("assessment_id", "=", ctx.assessment.id)
-      .where("layer", "=", input.layer)
-      .where("item_id", "=", input.itemId)
-      .executeTakeFirst();
-    const valueJson = value === null ? null : JSON.stringify(value);
-    if (current) {
-      await trx
-        .updateTable("answer")
-        .set({ value_json: valueJson, note: input.note, version: current.version + 1, updated_by: actor.id, updated_at: now })
-        .where("id", "=", current.id)
-        .execute();
-    } else {
-      await trx
-        .insertInto("answer")
-        .values({
-          id: newId(),
-          assessment_id: ctx.assessment.id,
-          layer: input.layer,
-          item_id: input.itemId,
-          value_json: valueJson,
-          note: input.note,
-          version: 1,
-          carried_over: 0,
-          review_status: "pending",
-          review_note: null,
-          updated_by: actor.id,
-          updated_at: now,
-        })
-        .execute();
-    }
-    const recommendation = input.recommendation?.trim();
-    if (recommendation && input.decision !== "agree") {
-      await trx
-        .insertInto("finding")
-        .values({
-          id: newId(),
-          assessment_id: ctx.assessment.id,
-          unit_id: ctx.unit.id,
-          item_id: input.itemId,
-          layer: input.layer,
-          kind: input.decision === "send_back" ? "send_back" : "adjusted",
-          recommendation,
-          created_by: actor.id,
-          created_at: now,
-          follow_up_action: null,
-          follow_up_owner: null,
-          follow_up_due: null,
-          follow_up_status: "open",
-          follow_up_updated_at: null,
-        })
-        .execute();
-    }
-    if (input.sampleItemId) {
-      await trx
-        .updateTable("sample_item")
-        .set({ decision: input.decision, decided_at: now, decided_by: actor.id })
-        .where("id", "=", input.sampleItemId)
-        .where("assessment_id", "=", ctx.assessment.id)
-        .execute();
-    }
-    await writeAudit(trx, {
-      actorUserId: actor.id,
-      organisationId: ctx.assessment.organisation_id,
-      action: `evaluation.${input.decision}`,
-      // Not the item key: the team's item history must not show evaluator work before release.
-      entityType: "evaluation",
-      entityId: `eval:${itemKey(ctx.assessment.id, input.itemId)}`,
-      before: current ? { layer: input.layer, value: parseValue(current.value_json), note: current.note } : undefined,
-      after: { layer: input.layer, value, note: input.note, recommendation: recommendation ?? null, ...(source ? { source } : {}) },
-    });
+  const current = await db
+    .selectFrom("answer")
+    .selectAll()
+    .where("assessment_id", "=", ctx.assessment.id)
+    .where("layer", "=", input.layer)
+    .where("item_id", "=", input.itemId)
+    .executeTakeFirst();
+  const valueJson = value === null ? null : JSON.stringify(value);
+  if (current) {
+    await db
+      .updateTable("answer")
+      .set({ value_json: valueJson, note: input.note, version: current.version + 1, updated_by: actor.id, updated_at: now })
+      .where("id", "=", current.id)
+      .execute();
+  } else {
+    await db
+      .insertInto("answer")
+      .values({
+        id: newId(),
+        assessment_id: ctx.assessment.id,
+        layer: input.layer,
+        item_id: input.itemId,
+        value_json: valueJson,
+        note: input.note,
+        version: 1,
+        carried_over: 0,
+        review_status: "pending",
+        review_note: null,
+        updated_by: actor.id,
+        updated_at: now,
+      })
+      .execute();
   }
+  const recommendation = input.recommendation?.trim();
+  if (recommendation && input.decision !== "agree") {
+    await db
+      .insertInto("finding")
+      .values({
+        id: newId(),
+        assessment_id: ctx.assessment.id,
+        unit_id: ctx.unit.id,
+        item_id: input.itemId,
+        layer: input.layer,
+        kind: input.decision === "send_back" ? "send_back" : "adjusted",
+        recommendation,
+        created_by: actor.id,
+        created_at: now,
+        follow_up_action: null,
+        follow_up_owner: null,
+        follow_up_due: null,
+        follow_up_status: "open",
+        follow_up_updated_at: null,
+      })
+      .execute();
+  }
+  if (input.sampleItemId) {
+    await db
+      .updateTable("sample_item")
+      .set({ decision: input.decision, decided_at: now, decided_by: actor.id })
+      .where("id", "=", input.sampleItemId)
+      .where("assessment_id", "=", ctx.assessment.id)
+      .execute();
+  }
+  await writeAudit(db, {
+    actorUserId: actor.id,
+    organisationId: ctx.assessment.organisation_id,
+    action: `evaluation.${input.decision}`,
+    // Not the item key: the team's item history must not show evaluator work before release.
+    entityType: "evaluation",
+    entityId: `eval:${itemKey(ctx.assessment.id, input.itemId)}`,
+    before: current ? { layer: input.layer, value: parseValue(current.value_json), note: current.note } : undefined,
+    after: { layer: input.layer, value, note: input.note, recommendation: recommendation ?? null, ...(source ? { source } : {}) },
+  });
 }
 
 /** Releases an evaluator layer to the unit (logged). */
@@ -197,29 +181,10 @@ export async function releaseLayer(db: Db, actor: Actor, ctx: AssessmentContext,
   if (!canWriteLayer(actor, ctx, layer)) throw forbidden();
   if ((await releasedLayers(db, ctx.assessment.id)).has(layer)) return;
   await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto("layer_release")
-      .values({
-        id: newId(),
-        assessment_id: ctx.assessment.id,
-        layer,
-        released_at: new Date().toISOString(),
-        released_by: actor.id,
-        revoked_at: null,
-        revoked_by: null,
-        revoke_reason: null,
-      })
-      .execute();
+    await trx.insertInto("layer_release").values({ id: newId(), assessment_id: ctx.assessment.id, layer, released_at: new Date().toISOString(), released_by: actor.id, revoked_at: null, revoked_by: null, revoke_reason: null }).execute();
     // Dashboards compare self and evaluator scores from stored snapshots, taken at release.
     await writeLayerSnapshot(trx, ctx.assessment.id, layer, actor.id);
-    await writeAudit(trx, {
-      actorUserId: actor.id,
-      organisationId: ctx.assessment.organisation_id,
-      action: "evaluation.release",
-      entityType: "assessment",
-      entityId: ctx.assessment.id,
-      after: { layer },
-    });
+    await writeAudit(trx, { actorUserId: actor.id, organisationId: ctx.assessment.organisation_id, action: "evaluation.release", entityType: "assessment", entityId: ctx.assessment.id, after: { layer } });
   });
 }
 
@@ -235,14 +200,6 @@ export async function revokeRelease(db: Db, actor: Actor, ctx: AssessmentContext
       .where("layer", "=", layer)
       .where("revoked_at", "is", null)
       .execute();
-    await writeAudit(trx, {
-      actorUserId: actor.id,
-      organisationId: ctx.assessment.organisation_id,
-      action: "evaluation.unrelease",
-      entityType: "assessment",
-      entityId: ctx.assessment.id,
-      after: { layer },
-      reason: reason.trim(),
-    });
+    await writeAudit(trx, { actorUserId: actor.id, organisationId: ctx.assessment.organisation_id, action: "evaluation.unrelease", entityType: "assessment", entityId: ctx.assessment.id, after: { layer }, reason: reason.trim() });
   });
 }

@@ -13,11 +13,7 @@ export type LoginResult =
 export async function attemptLogin(db: Db, email: string, password: string, ip: string | null, now = new Date()): Promise<LoginResult> {
   const normalised = email.trim().toLowerCase();
   const keys = throttleKeys(normalised, ip);
-  const wait = await lockedForSeconds(
-    db,
-    keys.map((k) => k.key),
-    now,
-  );
+  const wait = await lockedForSeconds(db, keys.map((k) => k.key), now);
   if (wait > 0) return { ok: false, reason: "throttled", seconds: wait };
 
   const user = await db.selectFrom("user").selectAll().where("email", "=", normalised).executeTakeFirst();
@@ -25,11 +21,7 @@ export async function attemptLogin(db: Db, email: string, password: string, ip: 
   if (!user || !valid) {
     await recordFailure(db, keys, now);
     if (user) {
-      await writeAudit(
-        db,
-        { actorUserId: null, organisationId: null, action: "login.failed", entityType: "user", entityId: user.id, ip },
-        now,
-      );
+      await writeAudit(db, { actorUserId: null, organisationId: null, action: "login.failed", entityType: "user", entityId: user.id, ip }, now);
     }
     if (user && !user.password_hash && !user.disabled_at) return { ok: false, reason: "no_password" };
     return { ok: false, reason: "invalid" };

@@ -35,14 +35,7 @@ export async function listOrganisations(
     .leftJoin("unit", (j) => j.onRef("unit.organisation_id", "=", "organisation.id").on("unit.archived_at", "is", null))
     .selectAll("organisation")
     .select((eb) => eb.fn.count<number>("unit.id").as("unitCount"))
-    .groupBy([
-      "organisation.id",
-      "organisation.name",
-      "organisation.kind",
-      "organisation.code",
-      "organisation.archived_at",
-      "organisation.created_at",
-    ])
+    .groupBy(["organisation.id", "organisation.name", "organisation.kind", "organisation.code", "organisation.archived_at", "organisation.created_at"])
     .orderBy("organisation.name");
   if (!actor.isAdmin) {
     const ids = [...new Set(actor.memberships.map((m) => m.organisationId))];
@@ -51,9 +44,7 @@ export async function listOrganisations(
   }
   if (!opts.includeArchived) q = q.where("organisation.archived_at", "is", null);
   const rows = await q.execute();
-  return rows
-    .map((r) => ({ ...r, unitCount: Number(r.unitCount) }))
-    .sort((a, b) => Number(a.archived_at !== null) - Number(b.archived_at !== null));
+  return rows.map((r) => ({ ...r, unitCount: Number(r.unitCount) })).sort((a, b) => Number(a.archived_at !== null) - Number(b.archived_at !== null));
 }
 
 /** One organisation, 404 when missing and 403 when out of scope. */
@@ -70,24 +61,10 @@ export async function createOrganisation(
   input: { name: string; kind: OrganisationKind; code: string | null },
 ): Promise<Organisation> {
   requirePermission(actor, "organisation.create", { type: "system" });
-  const org: Organisation = {
-    id: newId(),
-    name: input.name,
-    kind: input.kind,
-    code: input.code,
-    archived_at: null,
-    created_at: new Date().toISOString(),
-  };
+  const org: Organisation = { id: newId(), name: input.name, kind: input.kind, code: input.code, archived_at: null, created_at: new Date().toISOString() };
   await db.transaction().execute(async (trx) => {
     await trx.insertInto("organisation").values(org).execute();
-    await writeAudit(trx, {
-      actorUserId: actor.id,
-      organisationId: org.id,
-      action: "organisation.create",
-      entityType: "organisation",
-      entityId: org.id,
-      after: org,
-    });
+    await writeAudit(trx, { actorUserId: actor.id, organisationId: org.id, action: "organisation.create", entityType: "organisation", entityId: org.id, after: org });
   });
   return org;
 }
@@ -102,35 +79,19 @@ export async function updateOrganisation(
   requirePermission(actor, "organisation.update", orgScope(id));
   await db.transaction().execute(async (trx) => {
     await trx.updateTable("organisation").set(input).where("id", "=", id).execute();
-    await writeAudit(trx, {
-      actorUserId: actor.id,
-      organisationId: id,
-      action: "organisation.update",
-      entityType: "organisation",
-      entityId: id,
-      before,
-      after: { ...before, ...input },
-    });
+    await writeAudit(trx, { actorUserId: actor.id, organisationId: id, action: "organisation.update", entityType: "organisation", entityId: id, before, after: { ...before, ...input } });
   });
 }
 
 /** Counts archived organisations, for the "show archived" toggle (system admins only see them). */
 export async function countArchivedOrganisations(db: Db): Promise<number> {
-  const row = await db
-    .selectFrom("organisation")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("archived_at", "is not", null)
-    .executeTakeFirstOrThrow();
+  const row = await db.selectFrom("organisation").select((eb) => eb.fn.countAll<number>().as("n")).where("archived_at", "is not", null).executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 /** People holding any role in the organisation: those who lose access when it is archived. */
 export async function countMembers(db: Db, organisationId: string): Promise<number> {
-  const row = await db
-    .selectFrom("membership")
-    .select((eb) => eb.fn.count<number>("user_id").distinct().as("n"))
-    .where("organisation_id", "=", organisationId)
-    .executeTakeFirstOrThrow();
+  const row = await db.selectFrom("membership").select((eb) => eb.fn.count<number>("user_id").distinct().as("n")).where("organisation_id", "=", organisationId).executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

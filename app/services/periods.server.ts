@@ -58,51 +58,25 @@ export async function createPeriod(db: Db, actor: Actor, organisationId: string,
       .onConflict((oc) => oc.columns(["organisation_id", "year"]).doNothing())
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) throw new PeriodRuleError("periods.duplicateYear");
-    await writeAudit(trx, {
-      actorUserId: actor.id,
-      organisationId,
-      action: "period.create",
-      entityType: "period",
-      entityId: period.id,
-      after: period,
-    });
+    await writeAudit(trx, { actorUserId: actor.id, organisationId, action: "period.create", entityType: "period", entityId: period.id, after: period });
   });
   return period;
 }
 
 async function getPeriodForManage(db: Db, actor: Actor, organisationId: string, id: string): Promise<Period> {
-  const period = await db
-    .selectFrom("period")
-    .selectAll()
-    .where("id", "=", id)
-    .where("organisation_id", "=", organisationId)
-    .executeTakeFirst();
+  const period = await db.selectFrom("period").selectAll().where("id", "=", id).where("organisation_id", "=", organisationId).executeTakeFirst();
   if (!period) throw notFound();
   requirePermission(actor, "period.manage", scopeOf(organisationId));
   return period;
 }
 
-export async function updatePeriodWindows(
-  db: Db,
-  actor: Actor,
-  organisationId: string,
-  id: string,
-  input: Omit<PeriodInput, "year">,
-): Promise<void> {
+export async function updatePeriodWindows(db: Db, actor: Actor, organisationId: string, id: string, input: Omit<PeriodInput, "year">): Promise<void> {
   const before = await getPeriodForManage(db, actor, organisationId, id);
   if (!windowsInOrder(input)) throw new PeriodRuleError("periods.windowOrder");
   const set = { fill_start: input.fillStart, fill_end: input.fillEnd, review_end: input.reviewEnd, evaluation_end: input.evaluationEnd };
   await db.transaction().execute(async (trx) => {
     await trx.updateTable("period").set(set).where("id", "=", id).execute();
-    await writeAudit(trx, {
-      actorUserId: actor.id,
-      organisationId,
-      action: "period.update",
-      entityType: "period",
-      entityId: id,
-      before,
-      after: { ...before, ...set },
-    });
+    await writeAudit(trx, { actorUserId: actor.id, organisationId, action: "period.update", entityType: "period", entityId: id, before, after: { ...before, ...set } });
   });
 }
 
@@ -110,14 +84,6 @@ export async function setPeriodStatus(db: Db, actor: Actor, organisationId: stri
   const before = await getPeriodForManage(db, actor, organisationId, id);
   await db.transaction().execute(async (trx) => {
     await trx.updateTable("period").set({ status }).where("id", "=", id).execute();
-    await writeAudit(trx, {
-      actorUserId: actor.id,
-      organisationId,
-      action: `period.${status === "open" ? "reopen" : "close"}`,
-      entityType: "period",
-      entityId: id,
-      before: { status: before.status },
-      after: { status },
-    });
+    await writeAudit(trx, { actorUserId: actor.id, organisationId, action: `period.${status === "open" ? "reopen" : "close"}`, entityType: "period", entityId: id, before: { status: before.status }, after: { status } });
   });
 }

@@ -48,8 +48,7 @@ export async function readiness(db: Db, ctx: AssessmentContext): Promise<Readine
   const outsidePeriod = new Map<string, { evidenceId: string; name: string; date: string }>();
   const byFile = new Map<string, { name: string; items: Set<string> }>();
   for (const l of links) {
-    if (l.evidence_date && (l.evidence_date < from || l.evidence_date > until))
-      outsidePeriod.set(l.id, { evidenceId: l.id, name: l.name, date: l.evidence_date });
+    if (l.evidence_date && (l.evidence_date < from || l.evidence_date > until)) outsidePeriod.set(l.id, { evidenceId: l.id, name: l.name, date: l.evidence_date });
     const key = l.blob_sha256 ?? l.url ?? l.id;
     const entry = byFile.get(key) ?? { name: l.name, items: new Set<string>() };
     entry.items.add(l.item_id);

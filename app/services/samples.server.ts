@@ -33,10 +33,7 @@ async function previousValues(db: Db, ctx: AssessmentContext): Promise<Record<st
   const prevCtx = { ...ctx, assessment: { ...ctx.assessment, id: prev.id } };
   const answers = answersObject(await loadAnswers(db, prevCtx.assessment.id));
   try {
-    const nodes = scoreAssessment(
-      ctx.instrument,
-      Object.fromEntries(Object.entries(answers).filter(([id]) => outlineOf(ctx.instrument).items.has(id))),
-    ).nodes;
+    const nodes = scoreAssessment(ctx.instrument, Object.fromEntries(Object.entries(answers).filter(([id]) => outlineOf(ctx.instrument).items.has(id)))).nodes;
     const out: Record<string, number> = {};
     for (const id of Object.keys(answers)) if (nodes[id]) out[id] = nodes[id]!.value;
     return out;
@@ -135,8 +132,7 @@ export async function drawSampleAction(db: Db, actor: Actor, ctxs: AssessmentCon
   for (const ctx of ctxs) {
     if (!canWriteLayer(actor, ctx, input.layer)) throw forbidden();
     if (ctx.assessment.status === "draft") throw new WorkbenchError("workbench.wrongStatus");
-    if (ctx.assessment.organisation_id !== first.assessment.organisation_id || ctx.assessment.period_id !== first.assessment.period_id)
-      throw new WorkbenchError("workbench.wrongStatus");
+    if (ctx.assessment.organisation_id !== first.assessment.organisation_id || ctx.assessment.period_id !== first.assessment.period_id) throw new WorkbenchError("workbench.wrongStatus");
   }
   const seed = input.seed ?? crypto.randomBytes(4).toString("hex");
   const frame = await buildFrame(db, ctxs);
@@ -171,17 +167,7 @@ export async function drawSampleAction(db: Db, actor: Actor, ctxs: AssessmentCon
     for (const [position, it] of order.entries()) {
       await trx
         .insertInto("sample_item")
-        .values({
-          id: newId(),
-          sample_id: id,
-          assessment_id: it.assessmentId,
-          item_id: it.itemId,
-          position,
-          inclusion_weight: it.inclusionWeight,
-          decision: null,
-          decided_at: null,
-          decided_by: null,
-        })
+        .values({ id: newId(), sample_id: id, assessment_id: it.assessmentId, item_id: it.itemId, position, inclusion_weight: it.inclusionWeight, decision: null, decided_at: null, decided_by: null })
         .execute();
     }
     await writeAudit(trx, {
@@ -190,15 +176,7 @@ export async function drawSampleAction(db: Db, actor: Actor, ctxs: AssessmentCon
       action: "sample.draw",
       entityType: "sample",
       entityId: id,
-      after: {
-        layer: input.layer,
-        strategy: input.strategy,
-        seed,
-        size: sample.items.length,
-        frameSize: frame.length,
-        frameHash: sample.frameHash,
-        assessments: ctxs.map((c) => c.assessment.id),
-      },
+      after: { layer: input.layer, strategy: input.strategy, seed, size: sample.items.length, frameSize: frame.length, frameHash: sample.frameHash, assessments: ctxs.map((c) => c.assessment.id) },
     });
   });
   return id;
@@ -221,12 +199,7 @@ export async function listSamples(db: Db, assessmentId: string) {
  * Adjusted index estimate from the latest sample of `layer` that reviewed items of this assessment:
  * self and evaluator item values of the decided items, weighted by their inclusion probabilities.
  */
-export async function estimateForAssessment(
-  db: Db,
-  actor: Actor,
-  ctx: AssessmentContext,
-  layer: EvaluatorLayer,
-): Promise<(IndexEstimate & { layer: Layer }) | null> {
+export async function estimateForAssessment(db: Db, actor: Actor, ctx: AssessmentContext, layer: EvaluatorLayer): Promise<(IndexEstimate & { layer: Layer }) | null> {
   if (!canWriteLayer(actor, ctx, layer)) return null;
   const sample = await db
     .selectFrom("sample")

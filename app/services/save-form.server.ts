@@ -30,11 +30,7 @@ export async function saveFromForm(db: Db, actor: Actor, ctx: AssessmentContext,
   const item = outlineOf(ctx.instrument).items.get(parsed.data.itemId);
   if (!item) return { status: 400, body: { ok: false, formError: "workbench.unknownItem", fieldErrors: {}, itemId } };
   const answer = answerFromFields(item, values);
-  if (!answer.ok)
-    return {
-      status: 400,
-      body: { ok: false, formError: "workbench.invalidAnswer", fieldErrors: { [answer.field]: "error.invalid" }, itemId },
-    };
+  if (!answer.ok) return { status: 400, body: { ok: false, formError: "workbench.invalidAnswer", fieldErrors: { [answer.field]: "error.invalid" }, itemId } };
   const result = await saveAnswer(db, actor, ctx, {
     itemId: item.id,
     baseVersion: parsed.data.baseVersion,

@@ -12,15 +12,7 @@ import { newId } from "~/utils/ids";
  */
 export async function storeSnapshot(
   db: Db,
-  s: {
-    assessmentId: string;
-    instrumentHash: string;
-    instrument: Instrument;
-    layer: Layer;
-    answers: Answers;
-    actorId: string | null;
-    now: string;
-  },
+  s: { assessmentId: string; instrumentHash: string; instrument: Instrument; layer: Layer; answers: Answers; actorId: string | null; now: string },
 ): Promise<string> {
   const result = scoreAssessment(s.instrument, s.answers);
   const id = newId();
@@ -50,10 +42,6 @@ export async function storeSnapshot(
     items: n.items,
   }));
   // 7 parameters a row: 500 rows stay far below SQLite's and PostgreSQL's parameter limits.
-  for (let i = 0; i < nodes.length; i += 500)
-    await db
-      .insertInto("score_snapshot_node")
-      .values(nodes.slice(i, i + 500))
-      .execute();
+  for (let i = 0; i < nodes.length; i += 500) await db.insertInto("score_snapshot_node").values(nodes.slice(i, i + 500)).execute();
   return id;
 }

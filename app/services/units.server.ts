@@ -93,36 +93,16 @@ export async function createUnit(
   };
   await db.transaction().execute(async (trx) => {
     await trx.insertInto("unit").values(unit).execute();
-    await writeAudit(trx, {
-      actorUserId: actor.id,
-      organisationId: unit.organisation_id,
-      action: "unit.create",
-      entityType: "unit",
-      entityId: id,
-      after: unit,
-    });
+    await writeAudit(trx, { actorUserId: actor.id, organisationId: unit.organisation_id, action: "unit.create", entityType: "unit", entityId: id, after: unit });
   });
   return unit;
 }
 
-export async function renameUnit(
-  db: Db,
-  actor: Actor,
-  id: string,
-  input: { name: string; kind: UnitKind; code: string | null },
-): Promise<void> {
+export async function renameUnit(db: Db, actor: Actor, id: string, input: { name: string; kind: UnitKind; code: string | null }): Promise<void> {
   const before = await getUnit(db, actor, id, "unit.manage");
   await db.transaction().execute(async (trx) => {
     await trx.updateTable("unit").set(input).where("id", "=", id).execute();
-    await writeAudit(trx, {
-      actorUserId: actor.id,
-      organisationId: before.organisation_id,
-      action: "unit.update",
-      entityType: "unit",
-      entityId: id,
-      before,
-      after: { ...before, ...input },
-    });
+    await writeAudit(trx, { actorUserId: actor.id, organisationId: before.organisation_id, action: "unit.update", entityType: "unit", entityId: id, before, after: { ...before, ...input } });
   });
 }
 
@@ -143,11 +123,7 @@ export async function moveUnit(db: Db, actor: Actor, id: string, newParentId: st
   await db.transaction().execute(async (trx) => {
     const subtree = await trx.selectFrom("unit").select(["id", "path"]).where("path", "like", `${unit.path}%`).execute();
     for (const s of subtree) {
-      await trx
-        .updateTable("unit")
-        .set({ path: newPath + s.path.slice(unit.path.length) })
-        .where("id", "=", s.id)
-        .execute();
+      await trx.updateTable("unit").set({ path: newPath + s.path.slice(unit.path.length) }).where("id", "=", s.id).execute();
     }
     await trx.updateTable("unit").set({ parent_id: newParentId }).where("id", "=", id).execute();
     await writeAudit(trx, {

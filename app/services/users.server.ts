@@ -111,17 +111,9 @@ export async function listUsers(db: Db, actor: Actor): Promise<UserView[]> {
     q = q.where("id", "in", db.selectFrom("membership").select("user_id").where("organisation_id", "in", orgIds));
   }
   const users = await q.execute();
-  const memberships = await membershipsOf(
-    db,
-    users.map((u) => u.id),
-  );
+  const memberships = await membershipsOf(db, users.map((u) => u.id));
   return users
-    .map((u) =>
-      toView(
-        u,
-        memberships.filter((m) => m.userId === u.id),
-      ),
-    )
+    .map((u) => toView(u, memberships.filter((m) => m.userId === u.id)))
     .filter((v) => can(actor, "user.read", userResource(v)));
 }
 
@@ -144,12 +136,7 @@ async function scopeOfTarget(db: Db, organisationId: string, unitId: string | nu
 
 async function newPasswordToken(db: Db, userId: string, createdBy: string | null, now = new Date()): Promise<string> {
   const token = crypto.randomBytes(32).toString("base64url");
-  await db
-    .updateTable("password_token")
-    .set({ used_at: now.toISOString() })
-    .where("user_id", "=", userId)
-    .where("used_at", "is", null)
-    .execute();
+  await db.updateTable("password_token").set({ used_at: now.toISOString() }).where("user_id", "=", userId).where("used_at", "is", null).execute();
   await db
     .insertInto("password_token")
     .values({
@@ -197,14 +184,7 @@ export async function createUser(db: Db, actor: Actor, input: CreateUserInput): 
     await trx.insertInto("user").values(user).execute();
     await trx
       .insertInto("membership")
-      .values({
-        id: newId(),
-        user_id: user.id,
-        organisation_id: input.organisationId,
-        unit_id: input.unitId,
-        role: input.role,
-        created_at: now,
-      })
+      .values({ id: newId(), user_id: user.id, organisation_id: input.organisationId, unit_id: input.unitId, role: input.role, created_at: now })
       .execute();
     await writeAudit(trx, {
       actorUserId: actor.id,
@@ -228,13 +208,7 @@ async function requireManage(db: Db, actor: Actor, userId: string): Promise<User
 export async function createPasswordLink(db: Db, actor: Actor, userId: string): Promise<string> {
   const view = await requireManage(db, actor, userId);
   return db.transaction().execute(async (trx) => {
-    await writeAudit(trx, {
-      actorUserId: actor.id,
-      organisationId: view.memberships[0]?.organisationId ?? null,
-      action: "user.password_link",
-      entityType: "user",
-      entityId: userId,
-    });
+    await writeAudit(trx, { actorUserId: actor.id, organisationId: view.memberships[0]?.organisationId ?? null, action: "user.password_link", entityType: "user", entityId: userId });
     return newPasswordToken(trx, userId, actor.id);
   });
 }
@@ -243,15 +217,7 @@ export async function updateUserName(db: Db, actor: Actor, userId: string, name:
   const view = await requireManage(db, actor, userId);
   await db.transaction().execute(async (trx) => {
     await trx.updateTable("user").set({ name }).where("id", "=", userId).execute();
-    await writeAudit(trx, {
-      actorUserId: actor.id,
-      organisationId: view.memberships[0]?.organisationId ?? null,
-      action: "user.update",
-      entityType: "user",
-      entityId: userId,
-      before: { name: view.name },
-      after: { name },
-    });
+    await writeAudit(trx, { actorUserId: actor.id, organisationId: view.memberships[0]?.organisationId ?? null, action: "user.update", entityType: "user", entityId: userId, before: { name: view.name }, after: { name } });
   });
 }
 
@@ -259,19 +225,9 @@ export async function setUserDisabled(db: Db, actor: Actor, userId: string, disa
   if (userId === actor.id) throw new UserRuleError("users.cannotDisableSelf");
   const view = await requireManage(db, actor, userId);
   await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable("user")
-      .set({ disabled_at: disabled ? new Date().toISOString() : null })
-      .where("id", "=", userId)
-      .execute();
+    await trx.updateTable("user").set({ disabled_at: disabled ? new Date().toISOString() : null }).where("id", "=", userId).execute();
     if (disabled) await destroyAllSessions(trx, userId);
-    await writeAudit(trx, {
-      actorUserId: actor.id,
-      organisationId: view.memberships[0]?.organisationId ?? null,
-      action: disabled ? "user.disable" : "user.enable",
-      entityType: "user",
-      entityId: userId,
-    });
+    await writeAudit(trx, { actorUserId: actor.id, organisationId: view.memberships[0]?.organisationId ?? null, action: disabled ? "user.disable" : "user.enable", entityType: "user", entityId: userId });
   });
 }
 
@@ -295,25 +251,8 @@ export async function addMembership(
   if (await dup.executeTakeFirst()) throw new UserRuleError("users.membershipExists");
   await db.transaction().execute(async (trx) => {
     const id = newId();
-    await trx
-      .insertInto("membership")
-      .values({
-        id,
-        user_id: userId,
-        organisation_id: input.organisationId,
-        unit_id: input.unitId,
-        role: input.role,
-        created_at: new Date().toISOString(),
-      })
-      .execute();
-    await writeAudit(trx, {
-      actorUserId: actor.id,
-      organisationId: input.organisationId,
-      action: "membership.add",
-      entityType: "membership",
-      entityId: id,
-      after: { userId, ...input },
-    });
+    await trx.insertInto("membership").values({ id, user_id: userId, organisation_id: input.organisationId, unit_id: input.unitId, role: input.role, created_at: new Date().toISOString() }).execute();
+    await writeAudit(trx, { actorUserId: actor.id, organisationId: input.organisationId, action: "membership.add", entityType: "membership", entityId: id, after: { userId, ...input } });
   });
 }
 
@@ -321,19 +260,11 @@ export async function removeMembership(db: Db, actor: Actor, userId: string, mem
   const view = await getUserView(db, actor, userId);
   const m = view.memberships.find((x) => x.id === membershipId);
   if (!m) throw notFound();
-  if (!can(actor, "membership.manage", { type: "scope", scope: { organisationId: m.organisationId, unitPath: m.unitPath } }))
-    throw forbidden();
+  if (!can(actor, "membership.manage", { type: "scope", scope: { organisationId: m.organisationId, unitPath: m.unitPath } })) throw forbidden();
   if (view.memberships.length === 1 && !view.isAdmin) throw new UserRuleError("users.lastMembership");
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom("membership").where("id", "=", membershipId).execute();
-    await writeAudit(trx, {
-      actorUserId: actor.id,
-      organisationId: m.organisationId,
-      action: "membership.remove",
-      entityType: "membership",
-      entityId: membershipId,
-      before: { userId, role: m.role, unitId: m.unitId },
-    });
+    await writeAudit(trx, { actorUserId: actor.id, organisationId: m.organisationId, action: "membership.remove", entityType: "membership", entityId: membershipId, before: { userId, role: m.role, unitId: m.unitId } });
   });
 }
 
@@ -353,11 +284,7 @@ export async function setPasswordWithToken(db: Db, token: string, password: stri
     await trx.updateTable("password_token").set({ used_at: now.toISOString() }).where("id", "=", hashToken(token)).execute();
     await trx.updateTable("user").set({ password_hash: hash, password_changed_at: now.toISOString() }).where("id", "=", user.id).execute();
     await destroyAllSessions(trx, user.id);
-    await writeAudit(
-      trx,
-      { actorUserId: user.id, organisationId: null, action: "user.password_set", entityType: "user", entityId: user.id },
-      now,
-    );
+    await writeAudit(trx, { actorUserId: user.id, organisationId: null, action: "user.password_set", entityType: "user", entityId: user.id }, now);
   });
   return user;
 }
@@ -368,27 +295,13 @@ export async function changeOwnPassword(db: Db, userId: string, sessionId: strin
   if (!(await verifyPassword(user.password_hash, current))) throw new UserRuleError("account.wrongPassword");
   const hash = await hashPassword(next);
   await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable("user")
-      .set({ password_hash: hash, password_changed_at: new Date().toISOString() })
-      .where("id", "=", userId)
-      .execute();
+    await trx.updateTable("user").set({ password_hash: hash, password_changed_at: new Date().toISOString() }).where("id", "=", userId).execute();
     await destroyAllSessions(trx, userId, sessionId);
-    await writeAudit(trx, {
-      actorUserId: userId,
-      organisationId: null,
-      action: "user.password_change",
-      entityType: "user",
-      entityId: userId,
-    });
+    await writeAudit(trx, { actorUserId: userId, organisationId: null, action: "user.password_change", entityType: "user", entityId: userId });
   });
 }
 
 export async function countSessions(db: Db, userId: string): Promise<number> {
-  const row = await db
-    .selectFrom("session")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("user_id", "=", userId)
-    .executeTakeFirst();
+  const row = await db.selectFrom("session").select((eb) => eb.fn.countAll<number>().as("n")).where("user_id", "=", userId).executeTakeFirst();
   return Number(row?.n ?? 0);
 }

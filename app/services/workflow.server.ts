@@ -10,20 +10,9 @@ import { storeSnapshot } from "./snapshots.server";
 import { canOnUnit, type AssessmentContext } from "./assessments.server";
 import { writeAudit } from "./audit.server";
 
-async function transition(
-  db: Db,
-  actor: Actor,
-  ctx: AssessmentContext,
-  to: AssessmentStatus,
-  extra: Record<string, string | null> = {},
-  reason: string | null = null,
-) {
+async function transition(db: Db, actor: Actor, ctx: AssessmentContext, to: AssessmentStatus, extra: Record<string, string | null> = {}, reason: string | null = null) {
   const now = new Date().toISOString();
-  await db
-    .updateTable("assessment")
-    .set({ status: to, updated_at: now, ...extra })
-    .where("id", "=", ctx.assessment.id)
-    .execute();
+  await db.updateTable("assessment").set({ status: to, updated_at: now, ...extra }).where("id", "=", ctx.assessment.id).execute();
   await writeAudit(db, {
     actorUserId: actor.id,
     organisationId: ctx.assessment.organisation_id,
@@ -43,12 +32,7 @@ export async function submitAssessment(db: Db, actor: Actor, ctx: AssessmentCont
   await assertWindow(db, actor, ctx, "fill", overrideReason);
   await db.transaction().execute(async (trx) => {
     // Items sent back and now resubmitted go back to review.
-    await trx
-      .updateTable("answer")
-      .set({ review_status: "pending" })
-      .where("assessment_id", "=", ctx.assessment.id)
-      .where("review_status", "=", "returned")
-      .execute();
+    await trx.updateTable("answer").set({ review_status: "pending" }).where("assessment_id", "=", ctx.assessment.id).where("review_status", "=", "returned").execute();
     await transition(trx, actor, ctx, "submitted", { submitted_at: new Date().toISOString() });
   });
 }
@@ -59,8 +43,7 @@ export async function submitAssessment(db: Db, actor: Actor, ctx: AssessmentCont
  */
 export async function finaliseAssessment(db: Db, actor: Actor, ctx: AssessmentContext, overrideReason: string | null): Promise<string> {
   if (!canOnUnit(actor, "assessment.review", ctx.unit)) throw forbidden();
-  if (ctx.assessment.status !== "submitted")
-    throw new WorkbenchError(ctx.assessment.status === "returned" ? "workbench.returnedOpen" : "workbench.wrongStatus");
+  if (ctx.assessment.status !== "submitted") throw new WorkbenchError(ctx.assessment.status === "returned" ? "workbench.returnedOpen" : "workbench.wrongStatus");
   await assertWindow(db, actor, ctx, "review", overrideReason);
   const answers = answersObject(await loadAnswers(db, ctx.assessment.id));
   const now = new Date().toISOString();
@@ -73,13 +56,7 @@ export async function finaliseAssessment(db: Db, actor: Actor, ctx: AssessmentCo
 }
 
 /** The self layer's snapshot of an assessment (storeSnapshot scores the answers). */
-export async function writeSnapshot(
-  db: Db,
-  ctx: Pick<AssessmentContext, "assessment" | "instrument">,
-  answers: Answers,
-  actorId: string | null,
-  now: string,
-): Promise<string> {
+export async function writeSnapshot(db: Db, ctx: Pick<AssessmentContext, "assessment" | "instrument">, answers: Answers, actorId: string | null, now: string): Promise<string> {
   return storeSnapshot(db, {
     assessmentId: ctx.assessment.id,
     instrumentHash: ctx.assessment.instrument_hash,
@@ -99,14 +76,7 @@ export async function reopenAssessment(db: Db, actor: Actor, ctx: AssessmentCont
   await transition(db, actor, ctx, "submitted", { finalised_at: null, finalised_by: null }, reason.trim());
 }
 
-export async function setAssignment(
-  db: Db,
-  actor: Actor,
-  ctx: AssessmentContext,
-  nodeId: string,
-  userId: string,
-  assign: boolean,
-): Promise<void> {
+export async function setAssignment(db: Db, actor: Actor, ctx: AssessmentContext, nodeId: string, userId: string, assign: boolean): Promise<void> {
   if (!canOnUnit(actor, "assessment.assign", ctx.unit)) throw forbidden();
   if (ctx.assessment.status === "final") throw new WorkbenchError("workbench.locked");
   const outline = outlineOf(ctx.instrument);
@@ -123,12 +93,7 @@ export async function setAssignment(
       .executeTakeFirst();
     if (Number(added.numInsertedOrUpdatedRows ?? 0) === 0) return;
   } else {
-    const removed = await db
-      .deleteFrom("assignment")
-      .where("assessment_id", "=", ctx.assessment.id)
-      .where("node_id", "=", nodeId)
-      .where("user_id", "=", userId)
-      .executeTakeFirst();
+    const removed = await db.deleteFrom("assignment").where("assessment_id", "=", ctx.assessment.id).where("node_id", "=", nodeId).where("user_id", "=", userId).executeTakeFirst();
     if (Number(removed.numDeletedRows) === 0) return;
   }
   await writeAudit(db, {
@@ -173,16 +138,7 @@ export async function timeline(db: Db, assessmentId: string, itemId?: string, li
   let q = db
     .selectFrom("audit_log")
     .leftJoin("user", "user.id", "audit_log.actor_user_id")
-    .select([
-      "audit_log.id",
-      "audit_log.at",
-      "user.name",
-      "audit_log.action",
-      "audit_log.entity_id",
-      "audit_log.before_json",
-      "audit_log.after_json",
-      "audit_log.reason",
-    ])
+    .select(["audit_log.id", "audit_log.at", "user.name", "audit_log.action", "audit_log.entity_id", "audit_log.before_json", "audit_log.after_json", "audit_log.reason"])
     .orderBy("audit_log.at", "desc")
     .limit(limit);
   if (itemId) q = q.where("audit_log.entity_id", "=", itemKey(assessmentId, itemId));

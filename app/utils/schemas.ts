@@ -36,11 +36,7 @@ export const PeriodWindowsSchema = z.object({
 });
 
 export const PeriodSchema = PeriodWindowsSchema.extend({
-  year: z.coerce
-    .number({ message: "error.invalidYear" })
-    .int("error.invalidYear")
-    .min(2000, "error.invalidYear")
-    .max(2100, "error.invalidYear"),
+  year: z.coerce.number({ message: "error.invalidYear" }).int("error.invalidYear").min(2000, "error.invalidYear").max(2100, "error.invalidYear"),
 });
 
 /** Restoring an organisation: a written reason, logged. */

@@ -4,15 +4,7 @@ import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 
 /** Strategy, size, seed and layer of a new spot-check sample. */
-export function DrawSampleForm({
-  layers,
-  feedback,
-  extra,
-}: {
-  layers: readonly string[];
-  feedback?: ActionFeedback;
-  extra?: React.ReactNode;
-}) {
+export function DrawSampleForm({ layers, feedback, extra }: { layers: readonly string[]; feedback?: ActionFeedback; extra?: React.ReactNode }) {
   const t = useT();
   return (
     <Form method="post" className="card-inner">

@@ -10,13 +10,7 @@ export interface FindingRow {
   layer: string;
   kind: "send_back" | "adjusted";
   recommendation: string;
-  followUp: {
-    action: string | null;
-    owner: string | null;
-    due: string | null;
-    status: "open" | "in_progress" | "done";
-    updatedAt: string | null;
-  };
+  followUp: { action: string | null; owner: string | null; due: string | null; status: "open" | "in_progress" | "done"; updatedAt: string | null };
 }
 
 /** Evaluator findings with the unit's follow-up (RATL): action, owner, due date, status. */
@@ -30,8 +24,7 @@ export function FindingsCard({ findings, canWrite, title }: { findings: FindingR
       <ul>
         {findings.map((f) => (
           <li key={f.id} className="finding">
-            <strong>{f.itemId}</strong> · {f.year} · {t(`eval.layer.${f.layer}` as MessageKey)} ·{" "}
-            {t(`eval.decision.${f.kind === "adjusted" ? "adjust" : "send_back"}` as MessageKey)}
+            <strong>{f.itemId}</strong> · {f.year} · {t(`eval.layer.${f.layer}` as MessageKey)} · {t(`eval.decision.${f.kind === "adjusted" ? "adjust" : "send_back"}` as MessageKey)}
             <p>{f.recommendation}</p>
             <p className="muted small">
               {t(`followup.${f.followUp.status}` as MessageKey)}

@@ -55,8 +55,7 @@ export function AnswerInputs({ item, fields, disabled, onChange, ratio, formatRa
       </fieldset>
     );
   }
-  const range =
-    item.type === "external_points" ? null : `${item.scale?.min ?? 0}–${item.scale?.max ?? (item.type === "survey_0_4" ? 4 : 100)}`;
+  const range = item.type === "external_points" ? null : `${item.scale?.min ?? 0}–${item.scale?.max ?? (item.type === "survey_0_4" ? 4 : 100)}`;
   return (
     <div>
       <label htmlFor={`${base}-value`}>

@@ -48,10 +48,7 @@ interface Props {
   /** A released evaluator answer on this item, if any. */
   evaluator?: { layer: string; value: unknown; note: string | null } | null;
   /** A conflict from a plain form post (no JavaScript): the other person's answer and what this user posted. */
-  serverConflict?: {
-    conflict: { value: unknown; note: string | null; version: number; updatedBy: string | null; updatedAt: string };
-    posted: Record<string, string>;
-  } | null;
+  serverConflict?: { conflict: { value: unknown; note: string | null; version: number; updatedBy: string | null; updatedAt: string }; posted: Record<string, string> } | null;
   /** The page was reached by the redirect after a plain-form save of this item. */
   justSaved?: boolean;
   /** Open follow-ups (RATL) from earlier periods on this item. */
@@ -61,23 +58,7 @@ interface Props {
   onLive: (itemId: string, value: AnswerValue | undefined) => void;
 }
 
-export function ItemCard({
-  assessmentId,
-  item,
-  answer,
-  editable,
-  canReview,
-  canComment,
-  comments,
-  history,
-  evidence,
-  evaluator,
-  followUps = [],
-  serverConflict = null,
-  justSaved = false,
-  liveValue,
-  onLive,
-}: Props) {
+export function ItemCard({ assessmentId, item, answer, editable, canReview, canComment, comments, history, evidence, evaluator, followUps = [], serverConflict = null, justSaved = false, liveValue, onLive }: Props) {
   const t = useT();
   const locale = useLocale();
   const draftKey = `cermin:draft:${assessmentId}:${item.id}`;
@@ -85,13 +66,7 @@ export function ItemCard({
     serverConflict ? pickFields(item, serverConflict.posted) : fieldsOf(item, answer?.value ?? null, answer?.note ?? null),
   );
   const [restored, setRestored] = useState(false);
-  const save = useAutosave({
-    endpoint: `/assessments/${assessmentId}/answers`,
-    itemId: item.id,
-    version: answer?.version ?? 0,
-    draftKey,
-    initialState: justSaved ? "saved" : "idle",
-  });
+  const save = useAutosave({ endpoint: `/assessments/${assessmentId}/answers`, itemId: item.id, version: answer?.version ?? 0, draftKey, initialState: justSaved ? "saved" : "idle" });
 
   const update = (next: Record<string, string>, persist = true) => {
     setFields(next);
@@ -129,9 +104,7 @@ export function ItemCard({
         <code>{item.id}</code>
         {answer?.carriedOver ? <span className="tag badge-warn">{t("workbench.carried")}</span> : null}
         {answer && answer.reviewStatus !== "pending" ? (
-          <span className={`tag ${answer.reviewStatus === "returned" ? "badge-bad" : "badge-ok"}`}>
-            {t(`review.${answer.reviewStatus}` as MessageKey)}
-          </span>
+          <span className={`tag ${answer.reviewStatus === "returned" ? "badge-bad" : "badge-ok"}`}>{t(`review.${answer.reviewStatus}` as MessageKey)}</span>
         ) : null}
         {stateText ? (
           <span className={`save-state ${save.state}`} role="status" data-testid={`save-state-${item.id}`}>
@@ -140,9 +113,7 @@ export function ItemCard({
         ) : null}
       </header>
       <p className="question">{item.question}</p>
-      {answer?.reviewStatus === "returned" && answer.reviewNote ? (
-        <p className="alert alert-error">{t("workbench.reviewNote", { note: answer.reviewNote })}</p>
-      ) : null}
+      {answer?.reviewStatus === "returned" && answer.reviewNote ? <p className="alert alert-error">{t("workbench.reviewNote", { note: answer.reviewNote })}</p> : null}
       {restored ? <p className="alert alert-ok">{t("workbench.draftRestored")}</p> : null}
       {evaluator ? (
         <p className="alert alert-warn" data-testid={`evaluator-${item.id}`}>
@@ -163,13 +134,7 @@ export function ItemCard({
       ) : null}
       {conflict ? (
         <div className="alert alert-error" role="alert" data-testid={`conflict-${item.id}`}>
-          <p>
-            {t("workbench.conflict", {
-              name: conflict.updatedBy ?? "–",
-              at: formatDate(conflict.updatedAt, locale),
-              value: JSON.stringify(conflict.value),
-            })}
-          </p>
+          <p>{t("workbench.conflict", { name: conflict.updatedBy ?? "–", at: formatDate(conflict.updatedAt, locale), value: JSON.stringify(conflict.value) })}</p>
           <button
             type="button"
             className="secondary"
@@ -228,14 +193,7 @@ export function ItemCard({
           formatRatio={(v) => `${formatNumber(v * 100, locale, 2)} %`}
         />
         <label htmlFor={`note-${item.id}`}>{t("workbench.note")}</label>
-        <textarea
-          id={`note-${item.id}`}
-          name="note"
-          value={fields.note ?? ""}
-          disabled={!editable}
-          maxLength={4000}
-          onChange={(e) => update({ ...fields, note: e.target.value })}
-        />
+        <textarea id={`note-${item.id}`} name="note" value={fields.note ?? ""} disabled={!editable} maxLength={4000} onChange={(e) => update({ ...fields, note: e.target.value })} />
         {editable ? (
           <p className="row">
             <button type="submit">{answer?.carriedOver ? t("workbench.confirm") : t("workbench.save")}</button>

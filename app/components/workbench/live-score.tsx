@@ -20,11 +20,7 @@ export function LiveScore({ total, max, area, groups, predicate }: Props) {
       <p className="big-number">
         <span data-testid="live-total">{f(total)}</span> / {f(max)}
       </p>
-      {predicate ? (
-        <p>
-          {t("workbench.predicate")}: {predicate}
-        </p>
-      ) : null}
+      {predicate ? <p>{t("workbench.predicate")}: {predicate}</p> : null}
       <p>
         <strong>{area.id}</strong> {area.label}: <span data-testid="live-area">{f(area.value)}</span> / {f(area.weight)}
       </p>

@@ -6,19 +6,7 @@ interface Props {
     total: number;
     max: number;
     predicate: { code: string; label: string } | null;
-    verdicts: {
-      id: string;
-      label: string;
-      pass: boolean;
-      criteria: {
-        id: string;
-        label: string;
-        actual: number | boolean | null;
-        required: number | boolean;
-        pass: boolean | null;
-        unit: string;
-      }[];
-    }[];
+    verdicts: { id: string; label: string; pass: boolean; criteria: { id: string; label: string; actual: number | boolean | null; required: number | boolean; pass: boolean | null; unit: string }[] }[];
   };
 }
 

@@ -28,14 +28,7 @@ const RETRY_MS = [2_000, 5_000, 10_000, 30_000];
  * localStorage until the server acknowledges it; failures retry with back-off; a conflict stops and
  * lets the user choose; an expired session keeps the draft for after re-login.
  */
-export function useAutosave({
-  endpoint,
-  itemId,
-  version: initialVersion,
-  draftKey,
-  delayMs = 700,
-  initialState = "idle",
-}: Options & { initialState?: SaveState }) {
+export function useAutosave({ endpoint, itemId, version: initialVersion, draftKey, delayMs = 700, initialState = "idle" }: Options & { initialState?: SaveState }) {
   const [state, setState] = useState<SaveState>(initialState);
   const [conflict, setConflict] = useState<Conflict | null>(null);
   const [error, setError] = useState<string | null>(null);

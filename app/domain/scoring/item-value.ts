@@ -269,7 +269,8 @@ export function itemTrace(p: ItemPlan, answer: AnswerValue, value: number, count
   if (p.kind === SCALE) {
     const score = answer as number;
     const clamped = Math.min(p.hi, Math.max(p.lo, score));
-    const base = p.lo === 0 ? `${fmt(clamped)} / ${fmt(p.hi)}` : `(${fmt(clamped)} − ${fmt(p.lo)}) / (${fmt(p.hi)} − ${fmt(p.lo)})`;
+    const base =
+      p.lo === 0 ? `${fmt(clamped)} / ${fmt(p.hi)}` : `(${fmt(clamped)} − ${fmt(p.lo)}) / (${fmt(p.hi)} − ${fmt(p.lo)})`;
     if (clamped !== score) return `min(${fmt(p.hi)}, max(${fmt(p.lo)}, ${fmt(score)})) = ${fmt(clamped)}; ${base} = ${fmt(value)}`;
     return `${base} = ${fmt(value)}`;
   }

@@ -75,9 +75,7 @@ function areaUnits(
 ): AreaUnit[] {
   return scope === "combined"
     ? groups.map((g) => ({ id: `${c.id}.${g.id}`, label: `${c.label}: ${g.label}`, nodes: g.nodes.map(indexOf) }))
-    : groups.flatMap((g) =>
-        g.nodes.map((n) => ({ id: `${c.id}.${n}`, label: `${c.label}: ${labelOf(n) ?? n} (${n})`, nodes: [indexOf(n)] })),
-      );
+    : groups.flatMap((g) => g.nodes.map((n) => ({ id: `${c.id}.${n}`, label: `${c.label}: ${labelOf(n) ?? n} (${n})`, nodes: [indexOf(n)] })));
 }
 
 /** Resolves the verdict rules against a node index (once per instrument, abcd setting and scope). */
@@ -181,13 +179,7 @@ export function ziVerdicts(
 ): Record<string, VerdictResult> {
   const ids = Object.keys(nodes);
   const index = new Map(ids.map((id, i) => [id, i]));
-  const plan = planVerdicts(
-    rules,
-    groups,
-    scope,
-    (id) => index.get(id) ?? -1,
-    (id) => nodes[id]?.label,
-  );
+  const plan = planVerdicts(rules, groups, scope, (id) => index.get(id) ?? -1, (id) => nodes[id]?.label);
   const values = ids.map((id) => nodes[id]?.value ?? 0);
   const max = ids.map((id) => nodes[id]?.max ?? 0);
   return evaluateVerdicts(plan, values, max, context);

@@ -1,30 +1,16 @@
 import { expect, test } from "vitest";
-import {
-  DEFAULT_WORKBOOK_MAX_BYTES,
-  isFramableEvidence,
-  bodyLimitFor,
-  checkBodySize,
-  contentSecurityPolicy,
-  isCrossOriginWrite,
-  securityHeaders,
-} from "~/server/security";
+import { DEFAULT_WORKBOOK_MAX_BYTES, isFramableEvidence, bodyLimitFor, checkBodySize, contentSecurityPolicy, isCrossOriginWrite, securityHeaders } from "~/server/security";
 
 const own = ["http://localhost:3000"];
 
 test("cross-origin writes are refused, same-origin and reads pass", () => {
   expect(isCrossOriginWrite({ method: "POST", origin: "http://evil.example", secFetchSite: undefined, expectedOrigins: own })).toBe(true);
   expect(isCrossOriginWrite({ method: "POST", origin: "null", secFetchSite: undefined, expectedOrigins: own })).toBe(true);
-  expect(isCrossOriginWrite({ method: "POST", origin: "http://localhost:3000", secFetchSite: "same-origin", expectedOrigins: own })).toBe(
-    false,
-  );
-  expect(isCrossOriginWrite({ method: "GET", origin: "http://evil.example", secFetchSite: "cross-site", expectedOrigins: own })).toBe(
-    false,
-  );
+  expect(isCrossOriginWrite({ method: "POST", origin: "http://localhost:3000", secFetchSite: "same-origin", expectedOrigins: own })).toBe(false);
+  expect(isCrossOriginWrite({ method: "GET", origin: "http://evil.example", secFetchSite: "cross-site", expectedOrigins: own })).toBe(false);
   expect(isCrossOriginWrite({ method: "DELETE", origin: undefined, secFetchSite: "cross-site", expectedOrigins: own })).toBe(true);
   expect(isCrossOriginWrite({ method: "POST", origin: undefined, secFetchSite: undefined, expectedOrigins: own })).toBe(false);
-  expect(isCrossOriginWrite({ method: "POST", origin: "HTTP://LOCALHOST:3000", secFetchSite: undefined, expectedOrigins: own })).toBe(
-    false,
-  );
+  expect(isCrossOriginWrite({ method: "POST", origin: "HTTP://LOCALHOST:3000", secFetchSite: undefined, expectedOrigins: own })).toBe(false);
 });
 
 test("the CSP allows only nonce'd inline scripts and forbids framing", () => {
