@@ -1,13 +1,12 @@
 /*
  * Reads an LKE workbook: vets the bytes (an .xlsx, no macros, no zip bomb, bounded sheets), finds
- * the layout (Cermin's own, with a `Kode` column, or the official KemenPANRB LKE ZI workbook,
- * whose rows are recognised by their numbering), and turns cells into answers against the
- * assessment's instrument. Every problem names the sheet and the cell; nothing here writes.
+ * the layout (Cermin's own, with a `Kode` column, or the official KemenPANRB LKE ZI workbook, read in
+ * read-official.server.ts), and turns cells into answers against the assessment's instrument.
+ * Every problem names the sheet and the cell; nothing here writes.
  */
 import ExcelJS from "exceljs";
 import type { Instrument, Item } from "~/domain/instrument/schema";
-import { treeNodes, type TreeNode } from "~/domain/instrument/tree";
-import { countsAnswer, linksIn, parseAnswerCell, parseCountCell, parseNoteCell, type CellValue } from "~/domain/lke/cells";
+import { countsAnswer, linksIn, parseAnswerCell, parseCountCell, parseNoteCell } from "~/domain/lke/cells";
 import {
   HEADERS,
   INPUT_SEPARATOR,
@@ -19,27 +18,12 @@ import {
   TOTAL_CODE,
   type LkeLayer,
 } from "~/domain/lke/layout";
-import type { AnswerValue } from "~/domain/scoring/answers";
+import { isOfficial, parseOfficial } from "./read-official.server";
+import { cellValue, LkeError, text, type LkeIssue, type ParsedCell, type ParsedWorkbook, type UnmatchedRow } from "./sheet.server";
 import { readZip, ZipError, looksLikeZip, type ZipLimits } from "./zip.server";
 
-export interface LkeIssue {
-  sheet: string | null;
-  cell: string | null;
-  message: string;
-}
+export { cellValue, issueText, LkeError, type LkeIssue, type ParsedCell, type ParsedWorkbook, type UnmatchedRow } from "./sheet.server";
 
-export class LkeError extends Error {
-  constructor(readonly issues: LkeIssue[]) {
-    super(issues.map(issueText).join("\n"));
-  }
-}
-
-export function issueText(i: LkeIssue): string {
-  const where = i.sheet ? `sheet ${i.sheet}${i.cell ? `, sel ${i.cell}` : ""}: ` : "";
-  return `${where}${i.message}`;
-}
-
-/** Limits on what an uploaded workbook may unpack to (a ZI LKE from Cermin is ~0.3 MB unpacked). */
 export const WORKBOOK_LIMITS: ZipLimits & { rows: number; cells: number } = {
   entryBytes: 32 * 1024 * 1024,
   totalBytes: 64 * 1024 * 1024,
@@ -65,61 +49,6 @@ export interface OpenedWorkbook {
   versions: Map<string, number>;
 }
 
-export interface ParsedCell {
-  layer: LkeLayer;
-  itemId: string;
-  value: AnswerValue;
-  note: string | null;
-  links: string[];
-  /** Where the item's answer sits, e.g. "D12". */
-  cell: string;
-}
-
-export interface UnmatchedRow {
-  sheet: string;
-  row: number;
-  code: string | null;
-  text: string;
-}
-
-export interface ParsedWorkbook {
-  cells: ParsedCell[];
-  /** Layers whose columns the workbook has. */
-  layers: LkeLayer[];
-  unmatched: UnmatchedRow[];
-}
-
-/** The text or number a cell shows: formulas as their cached value, rich text and links as their text. */
-export function cellValue(cell: ExcelJS.Cell): CellValue {
-  const v = cell.value as unknown;
-  if (v === null || v === undefined) return null;
-  if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  if (typeof v === "object") {
-    const o = v as Record<string, unknown>;
-    if ("result" in o || "formula" in o || "sharedFormula" in o) {
-      const r = o.result;
-      if (r === undefined || r === null) return null;
-      if (typeof r === "object" && r !== null && "error" in r) return null;
-      return r instanceof Date ? r.toISOString().slice(0, 10) : (r as CellValue);
-    }
-    if (Array.isArray(o.richText)) return (o.richText as Array<{ text: string }>).map((t) => t.text).join("");
-    if ("hyperlink" in o) {
-      const text = typeof o.text === "string" ? o.text : "";
-      const link = String(o.hyperlink ?? "");
-      return text.includes(link) ? text : `${text} ${link}`.trim();
-    }
-    if ("error" in o) return null;
-  }
-  return String(v);
-}
-
-const text = (cell: ExcelJS.Cell) => {
-  const v = cellValue(cell);
-  return v === null ? "" : String(v).trim();
-};
-
-/** Vets the bytes and loads the workbook. @throws LkeError with a message naming what is wrong. */
 export async function openWorkbook(bytes: Uint8Array, fileName = "workbook.xlsx"): Promise<OpenedWorkbook> {
   if (bytes.length >= 8 && bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) {
     throw new LkeError([{ sheet: null, cell: null, message: `${fileName} adalah berkas Excel lama (.xls); simpan ulang sebagai .xlsx` }]);
@@ -252,15 +181,6 @@ function findHeader(ws: ExcelJS.Worksheet): Header | null {
   return null;
 }
 
-const OFFICIAL_MARKERS = /^(a\.\s*)?pengungkit$|^pemenuhan$|^(b\.\s*)?hasil$|^reform$/i;
-
-function isOfficial(ws: ExcelJS.Worksheet): boolean {
-  for (let r = 1; r <= Math.min(80, ws.rowCount); r++) {
-    for (let c = 3; c <= 7; c++) if (OFFICIAL_MARKERS.test(text(ws.getRow(r).getCell(c)))) return true;
-  }
-  return false;
-}
-
 /** Any cell of a merge (its top-left one too): an answer cell in a merge cannot be read or validated reliably. */
 function mergedOver(ws: ExcelJS.Worksheet, row: number, col: number): boolean {
   const cell = ws.getRow(row).getCell(col);
@@ -378,178 +298,4 @@ function parseCermin(wb: ExcelJS.Workbook, instrument: Instrument): ParsedWorkbo
   }
   if (issues.length) throw new LkeError(issues);
   return { cells, layers: layers.map((l) => l.layer), unmatched };
-}
-
-// The official KemenPANRB workbook: numbering and texts in C–G, the unit's answer in N, the
-// evidence link in M, notes in Q (the positions its public readers use).
-const OFFICIAL = { first: 3, last: 7, answer: 14, link: 13, note: 17 } as const;
-
-const norm = (s: string) =>
-  s
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, " ")
-    .trim();
-
-function parseOfficial(wb: ExcelJS.Workbook, instrument: Instrument): ParsedWorkbook {
-  const ws = wb.getWorksheet("Jawaban")!;
-  const roots = treeNodes(instrument);
-  const issues: LkeIssue[] = [];
-  const unmatched: UnmatchedRow[] = [];
-  const cells: ParsedCell[] = [];
-  let component: TreeNode | null = null;
-  let sub: TreeNode | null = null; // subcomponent, when the component has them
-  let area: TreeNode | null = null;
-  let group: TreeNode | null = null;
-  let current: { item: Item; groupWeight: number; cell: string; counts: Record<string, number | null>; inputs: number } | null = null;
-  let lettersInSub = 0;
-  const seen = new Map<string, number>();
-
-  const finish = () => {
-    if (current && current.item.type === "percent") {
-      const parsed = countsAnswer(current.item, current.counts);
-      const c = cells.find((x) => x.itemId === current!.item.id);
-      if (!parsed.ok) issues.push({ sheet: ws.name, cell: current.cell, message: `${current.item.id}: ${parsed.message}` });
-      else if (c) c.value = parsed.value;
-    }
-    current = null;
-  };
-  const areasOf = (n: TreeNode | null) => (n ? n.children.filter((c) => c.level === "area") : []);
-  const itemsUnder = (n: TreeNode): Item[] => [...(n.items ?? []), ...n.children.flatMap(itemsUnder)];
-
-  for (let r = 1; r <= ws.rowCount; r++) {
-    const row = ws.getRow(r);
-    const parts: string[] = [];
-    let headCol = 0;
-    for (let c = OFFICIAL.first; c <= OFFICIAL.last; c++) {
-      const t = text(row.getCell(c));
-      if (t && parts.length === 0) headCol = c;
-      if (t) parts.push(t);
-    }
-    const answerRaw = cellValue(row.getCell(OFFICIAL.answer));
-    if (parts.length === 0) {
-      if (answerRaw !== null) unmatched.push({ sheet: ws.name, row: r, code: null, text: "" });
-      continue;
-    }
-    const head = parts[0]!;
-    const joined = parts.join(" ");
-    // Section and sub-component rows, matched against the instrument's own labels.
-    const bare = norm(joined).replace(/^([ivx]+|[a-z]) /, "");
-    const compMatch = roots.find((n) => bare === norm(n.label));
-    if (compMatch) {
-      finish();
-      component = compMatch;
-      sub = null;
-      area = null;
-      group = null;
-      lettersInSub = 0;
-      continue;
-    }
-    // Title and header rows above the first section are not worksheet rows.
-    if (!component) continue;
-    const subs = component.children.filter((c) => c.level === "subcomponent");
-    const subMatch = subs.find((n) => bare === norm(n.label));
-    const romanUpper = /^([IVX]+)\.?$/.exec(head);
-    if (subMatch || (romanUpper && subs.length && !area)) {
-      finish();
-      sub = subMatch ?? subs[romanValue(romanUpper![1]!.toLowerCase()) - 1] ?? null;
-      area = null;
-      group = null;
-      lettersInSub = 0;
-      continue;
-    }
-    const areaNum = /^(\d+)\.?$/.exec(head);
-    if (areaNum) {
-      finish();
-      const candidates = areasOf(sub ?? component);
-      area = candidates[Number(areaNum[1]) - 1] ?? null;
-      group = area?.items ? area : null;
-      if (!area) unmatched.push({ sheet: ws.name, row: r, code: head, text: joined.slice(0, 120) });
-      continue;
-    }
-    const roman = /^([ivx]+)\.?$/.exec(head);
-    // "i" is both a sub-area numeral and an item letter: the item letter stands further right (column F).
-    const itemColumn = headCol >= 6 && group !== null;
-    if (roman && area && !itemColumn) {
-      finish();
-      group = area.children[romanValue(roman[1]!) - 1] ?? null;
-      if (!group) unmatched.push({ sheet: ws.name, row: r, code: head, text: joined.slice(0, 120) });
-      continue;
-    }
-    if (head.startsWith("- ") || (head === "-" && parts.length > 1 && parts[1]!.startsWith("- "))) {
-      // A helper row of a ratio item: "- Jumlah …" with its count in N.
-      if (current && current.item.type === "percent" && current.inputs < (current.item.inputs?.length ?? 0)) {
-        const input = current.item.inputs![current.inputs++]!;
-        const parsed = parseCountCell(input, answerRaw);
-        if (!parsed.ok)
-          issues.push({ sheet: ws.name, cell: row.getCell(OFFICIAL.answer).address, message: `${current.item.id}: ${parsed.message}` });
-        else current.counts[input.name] = parsed.value;
-      } else if (answerRaw !== null) unmatched.push({ sheet: ws.name, row: r, code: null, text: joined.slice(0, 120) });
-      continue;
-    }
-    const letter = /^([a-z]|-)\.?$/.exec(head);
-    if (letter) {
-      finish();
-      const l = letter[1] === "-" ? "a" : letter[1]!;
-      let item: Item | undefined;
-      let groupWeight = 0;
-      if (group) {
-        item = group.items?.find((i) => i.id.endsWith(`.${l}`));
-        groupWeight = group.weight;
-      } else if (sub ?? component) {
-        // Hasil indicators are lettered under their sub-component: the n-th letter is the n-th indicator.
-        const scope = (sub ?? component)!;
-        const all = itemsUnder(scope);
-        item = all[lettersInSub];
-        lettersInSub++;
-        groupWeight = item ? (findGroup(scope, item.id)?.weight ?? 0) : 0;
-      }
-      if (!item) {
-        unmatched.push({ sheet: ws.name, row: r, code: head, text: joined.slice(0, 120) });
-        continue;
-      }
-      const where = row.getCell(OFFICIAL.answer).address;
-      const prior = seen.get(item.id);
-      if (prior) {
-        issues.push({ sheet: ws.name, cell: where, message: `${item.id} muncul dua kali (juga di baris ${prior})` });
-        continue;
-      }
-      seen.set(item.id, r);
-      const note = parseNoteCell(cellValue(row.getCell(OFFICIAL.note)));
-      const links = linksIn(text(row.getCell(OFFICIAL.link)));
-      if (item.type === "percent") {
-        cells.push({ layer: "self", itemId: item.id, value: null, note, links, cell: where });
-        current = { item, groupWeight, cell: where, counts: {}, inputs: 0 };
-        continue;
-      }
-      const parsed = parseAnswerCell(item, groupWeight, answerRaw);
-      if (!parsed.ok) issues.push({ sheet: ws.name, cell: where, message: `${item.id}: ${parsed.message}` });
-      else cells.push({ layer: "self", itemId: item.id, value: parsed.value, note, links, cell: where });
-      current = { item, groupWeight, cell: where, counts: {}, inputs: 0 };
-      continue;
-    }
-    if (answerRaw !== null) unmatched.push({ sheet: ws.name, row: r, code: null, text: joined.slice(0, 120) });
-  }
-  finish();
-  if (issues.length) throw new LkeError(issues);
-  return { cells, layers: ["self"], unmatched };
-}
-
-function findGroup(node: TreeNode, itemId: string): TreeNode | null {
-  if (node.items?.some((i) => i.id === itemId)) return node;
-  for (const c of node.children) {
-    const g = findGroup(c, itemId);
-    if (g) return g;
-  }
-  return null;
-}
-
-function romanValue(s: string): number {
-  const v: Record<string, number> = { i: 1, v: 5, x: 10 };
-  let total = 0;
-  for (let i = 0; i < s.length; i++) {
-    const a = v[s[i]!] ?? 0;
-    const b = v[s[i + 1] ?? ""] ?? 0;
-    total += a < b ? -a : a;
-  }
-  return total;
 }
