@@ -11,9 +11,7 @@ import { scoreAssessment } from "~/domain/scoring/score";
 import type { ScoreResult } from "~/domain/scoring/types";
 import {
   HEADERS,
-  INPUT_SEPARATOR,
   layerHeader,
-  LAYER_SUFFIX,
   LKE_FORMAT,
   lkeRows,
   META_SHEET,
@@ -25,6 +23,7 @@ import {
   type LkeRow,
 } from "~/domain/lke/layout";
 import { fmtId } from "~/domain/scoring/format";
+import { LOCKED_FILL, NUM_FMT, writeUtama } from "./workbook-utama.server";
 
 export interface LkeAnswer {
   value: AnswerValue;
@@ -59,11 +58,7 @@ export interface LkeExportData {
   evidence: Record<string, Array<{ name: string; url: string }>>;
 }
 
-const NUM_FMT = "#,##0.00";
-/** The engine's COMPARISON_TOLERANCE, written out: it only absorbs binary floating-point noise at a band edge. */
-const TOL = "0.000000001";
 const VALUE_FMT = "0.00##";
-const LOCKED_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFF2F2F2" } };
 const ANSWER_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFFFF9DB" } };
 const NODE_FILLS = ["FFD9E2F3", "FFE2EFDA", "FFFCE4D6", "FFEDEDED"];
 
@@ -305,137 +300,6 @@ export function buildLkeWorkbook(data: LkeExportData, wb: ExcelJS.Workbook = new
   return wb;
 }
 
-function writeUtama(
-  ws: ExcelJS.Worksheet,
-  data: LkeExportData,
-  score: ScoreResult | null,
-  rowOf: Map<string, number>,
-  nilaiCol: string,
-): void {
-  const { instrument } = data;
-  ws.getColumn(1).width = 22;
-  ws.getColumn(2).width = 64;
-  ws.getColumn(3).width = 12;
-  ws.getColumn(4).width = 12;
-  ws.getColumn(5).width = 14;
-  ws.addRow([instrument.title]).font = { bold: true, size: 14 };
-  const a = data.assessment;
-  const metaRows: Array<[string, string | number | null]> = [
-    ["Instrumen", instrument.id],
-    ["Versi instrumen", instrument.version],
-    ["Hash instrumen", data.instrumentHash],
-    ["Regulasi", instrument.regulation.reference],
-    ["Instansi", a?.organisationName ?? null],
-    ["Unit kerja", a ? `${a.unitName}${a.unitCode ? ` (${a.unitCode})` : ""}` : "(templat kosong)"],
-    ["Periode", a ? `${a.periodName} (${a.year})` : null],
-    ["Id penilaian", a?.id ?? null],
-    ["Status", a?.status ?? null],
-    ["Diekspor pada", data.exportedAt],
-    ["Diekspor oleh", data.exportedBy],
-  ];
-  for (const [k, v] of metaRows) {
-    const r = ws.addRow([k, v]);
-    r.getCell(1).font = { bold: true };
-  }
-  ws.addRow([]);
-  const head = ws.addRow(["Kode", "Komponen / area", "Bobot", "Nilai", "% bobot"]);
-  head.font = { bold: true };
-  head.eachCell((c) => (c.fill = LOCKED_FILL));
-  const nodeRef = (code: string) => `Jawaban!${nilaiCol}${rowOf.get(code)}`;
-  const refOf = new Map<string, string>();
-  for (const r of lkeRows(instrument)) {
-    if (r.kind !== "node" || r.level === "subarea" || (r.group && r.level !== "area")) continue;
-    const isTotal = r.code === TOTAL_CODE;
-    const node = score?.nodes[isTotal ? "total" : r.code];
-    const row = ws.addRow([isTotal ? "Total" : r.code, isTotal ? "Nilai total" : r.label, r.weight]);
-    const n = row.number;
-    row.getCell(2).alignment = { indent: r.depth };
-    row.getCell(3).numFmt = NUM_FMT;
-    row.getCell(4).value = node ? { formula: nodeRef(r.code), result: node.value } : { formula: nodeRef(r.code) };
-    row.getCell(4).numFmt = NUM_FMT;
-    row.getCell(5).value = node
-      ? { formula: `IF(C${n}>0,D${n}/C${n}*100,0)`, result: node.percent }
-      : { formula: `IF(C${n}>0,D${n}/C${n}*100,0)` };
-    row.getCell(5).numFmt = NUM_FMT;
-    if (r.level !== "area") row.font = { bold: true };
-    refOf.set(isTotal ? "total" : r.code, `D${n}`);
-  }
-  const total = refOf.get("total")!;
-  const bands = instrument.evaluation.predicate_bands;
-  if (bands.length) {
-    ws.addRow([]);
-    // Bands as data: (above, up_to]; the first matching band in content order, as the engine does.
-    let f = `"-"`;
-    for (const b of [...bands].reverse()) f = `IF(AND(${total}>${b.above}+${TOL},${total}<=${b.up_to}+${TOL}),"${b.code}",${f})`;
-    const r = ws.addRow(["Predikat Indeks RB", null]);
-    r.getCell(1).font = { bold: true };
-    r.getCell(2).value = { formula: f, result: score?.predicate?.code ?? "-" };
-    for (const b of bands) ws.addRow([b.code, `${b.label}: > ${fmtId(b.above)} – ${fmtId(b.up_to)}`]);
-  }
-  const verdicts = Object.values(score?.zi ?? {});
-  if (instrument.evaluation.zi_verdicts.length) {
-    for (const rule of instrument.evaluation.zi_verdicts) {
-      const v = verdicts.find((x) => x.id === rule.id);
-      ws.addRow([]);
-      const head = ws.addRow([rule.label, null, "Capaian", "Syarat", "Status"]);
-      head.font = { bold: true };
-      const first = head.number + 1;
-      for (const c of v?.criteria ?? []) {
-        const row = ws.addRow([c.id, c.label]);
-        const n = row.number;
-        const formula = criterionFormula(instrument, rule.criteria, c.id, refOf, rowOf, nilaiCol);
-        const statusText = { pass: "Memenuhi", fail: "Belum memenuhi", unknown: "Belum ada data", not_applicable: "Tidak berlaku" }[
-          c.status
-        ];
-        if (formula) {
-          row.getCell(3).value = { formula, result: typeof c.actual === "number" ? c.actual : 0 };
-          row.getCell(4).value = c.required as number;
-          row.getCell(5).value = { formula: `IF(C${n}>=D${n}-0.000000001,"Memenuhi","Belum memenuhi")`, result: statusText };
-        } else {
-          row.getCell(3).value =
-            c.actual === null ? "tidak ada data" : typeof c.actual === "boolean" ? (c.actual ? "ya" : "tidak") : c.actual;
-          row.getCell(4).value = typeof c.required === "boolean" ? "ya" : c.required;
-          row.getCell(5).value = statusText;
-        }
-        row.getCell(3).numFmt = NUM_FMT;
-        row.getCell(4).numFmt = NUM_FMT;
-      }
-      const last = ws.lastRow!.number;
-      const overall = v ? (v.pass ? "MEMENUHI" : v.scorePass && v.pending.length ? "MENUNGGU DATA" : "BELUM MEMENUHI") : "-";
-      head.getCell(2).value = {
-        formula: `IF(COUNTIF(E${first}:E${last},"Belum memenuhi")>0,"BELUM MEMENUHI",IF(COUNTIF(E${first}:E${last},"Belum ada data")>0,"MENUNGGU DATA","MEMENUHI"))`,
-        result: overall,
-      };
-    }
-  }
-}
-
-/** A live formula for the criteria the answers decide (node minimum, area % of weight); null for context criteria. */
-function criterionFormula(
-  instrument: Instrument,
-  criteria: Instrument["evaluation"]["zi_verdicts"][number]["criteria"],
-  resultId: string,
-  refOf: Map<string, string>,
-  rowOf: Map<string, number>,
-  nilaiCol: string,
-): string | null {
-  const jaw = (code: string) => `Jawaban!${nilaiCol}${rowOf.get(code)}`;
-  for (const c of criteria) {
-    if (c.kind === "node_min" && c.id === resultId)
-      return c.node === "total" ? refOf.get("total")! : rowOf.has(c.node) ? jaw(c.node) : null;
-    if (c.kind === "area_percent_min" && resultId.startsWith(`${c.id}.`)) {
-      const key = resultId.slice(c.id.length + 1);
-      const group = instrument.evaluation.zi_area_groups.find((g) => g.id === key);
-      const nodes = group ? group.nodes : rowOf.has(key) ? [key] : [];
-      if (nodes.length === 0) return null;
-      const weights = lkeRows(instrument).filter((r) => r.kind === "node" && nodes.includes(r.code));
-      const sumW = weights.reduce((s, r) => s + (r.kind === "node" ? r.weight : 0), 0);
-      return `(${nodes.map(jaw).join("+")})/${sumW}*100`;
-    }
-  }
-  return null;
-}
-
 function writeMeta(ws: ExcelJS.Worksheet, data: LkeExportData): void {
   ws.addRow(["format", LKE_FORMAT]);
   ws.addRow(["instrument", data.instrument.id]);
@@ -450,5 +314,3 @@ function writeMeta(ws: ExcelJS.Worksheet, data: LkeExportData): void {
     for (const [id, a] of Object.entries(l.answers)) ws.addRow([id, l.layer, a.version, a.updatedAt ?? ""]);
   }
 }
-
-export { colLetter, INPUT_SEPARATOR, LAYER_SUFFIX };
