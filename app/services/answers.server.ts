@@ -144,19 +144,23 @@ export async function saveAnswer(db: Db, actor: Actor, ctx: AssessmentContext, i
   return db.transaction().execute((trx) => saveAnswerIn(trx, actor, ctx, input)).catch(async (e: unknown) => {
     if (e instanceof WorkbenchError || e instanceof Response) throw e;
     // Two first saves of the same item race on the unique key: the loser sees a conflict.
-    const again = await db
-      .selectFrom("answer")
-      .leftJoin("user", "user.id", "answer.updated_by")
-      .select(["answer.value_json", "answer.note", "answer.version", "answer.updated_at", "user.name"])
-      .where("answer.assessment_id", "=", ctx.assessment.id)
-      .where("answer.layer", "=", "self")
-      .where("answer.item_id", "=", input.itemId)
-      .executeTakeFirst();
-    if (again && input.baseVersion === 0) {
-      return { ok: false as const, conflict: { value: parseValue(again.value_json), note: again.note, version: again.version, updatedBy: again.name, updatedAt: again.updated_at } };
-    }
+    const again = await currentConflict(db, ctx, input.itemId);
+    if (again && input.baseVersion === 0) return again;
     throw e;
   });
+}
+
+/** The item's current self answer, as the conflict a refused save reports (undefined when there is none). */
+async function currentConflict(db: Db, ctx: AssessmentContext, itemId: string): Promise<Extract<SaveResult, { ok: false }> | undefined> {
+  const row = await db
+    .selectFrom("answer")
+    .leftJoin("user", "user.id", "answer.updated_by")
+    .select(["answer.value_json", "answer.note", "answer.version", "answer.updated_at", "user.name"])
+    .where("answer.assessment_id", "=", ctx.assessment.id)
+    .where("answer.layer", "=", "self")
+    .where("answer.item_id", "=", itemId)
+    .executeTakeFirst();
+  return row && { ok: false, conflict: { value: parseValue(row.value_json), note: row.note, version: row.version, updatedBy: row.name, updatedAt: row.updated_at } };
 }
 
 /**
@@ -174,15 +178,10 @@ export async function saveAnswerIn(trx: Db, actor: Actor, ctx: AssessmentContext
   const issues = validateAnswer(ctx.instrument, input.itemId, input.value);
   if (issues.length > 0) throw new WorkbenchError("workbench.invalidAnswer", issues[0]!.expected);
   const conflict = async (): Promise<SaveResult> => {
-    const row = await trx
-      .selectFrom("answer")
-      .leftJoin("user", "user.id", "answer.updated_by")
-      .select(["answer.value_json", "answer.note", "answer.version", "answer.updated_at", "user.name"])
-      .where("answer.assessment_id", "=", ctx.assessment.id)
-      .where("answer.layer", "=", "self")
-      .where("answer.item_id", "=", input.itemId)
-      .executeTakeFirstOrThrow();
-    return { ok: false, conflict: { value: parseValue(row.value_json), note: row.note, version: row.version, updatedBy: row.name, updatedAt: row.updated_at } };
+    const found = await currentConflict(trx, ctx, input.itemId);
+    // As before: a stale base version on an item nobody answered is no conflict to report.
+    if (!found) throw new Error(`answer ${input.itemId}: base version ${input.baseVersion} names no saved answer`);
+    return found;
   };
   if ((current?.version ?? 0) !== input.baseVersion) return conflict();
   let version: number;

@@ -188,18 +188,16 @@ export async function previewImport(
   const byKey = new Map<string, Answer>();
   for (const l of allLayers) for (const r of rows[l]) byKey.set(`${l}:${r.item_id}`, r);
   // Links the items already have (and Cermin's own download links) are not new.
+  // One query for both: every evidence id of the assessment (Cermin's own download links are not new
+  // links) and the live links each item already has.
   const evidence = await db
     .selectFrom("evidence")
-    .innerJoin("evidence_item", "evidence_item.evidence_id", "evidence.id")
-    .select(["evidence.id", "evidence.url", "evidence_item.item_id"])
+    .leftJoin("evidence_item", (j) => j.onRef("evidence_item.evidence_id", "=", "evidence.id").on("evidence_item.removed_at", "is", null))
+    .select(["evidence.id", "evidence.url", "evidence.removed_at", "evidence_item.item_id"])
     .where("evidence.assessment_id", "=", ctx.assessment.id)
-    .where("evidence.removed_at", "is", null)
-    .where("evidence_item.removed_at", "is", null)
     .execute();
-  const ownIds = new Set(
-    (await db.selectFrom("evidence").select("id").where("assessment_id", "=", ctx.assessment.id).execute()).map((e) => e.id),
-  );
-  const linkedUrls = new Set(evidence.filter((e) => e.url).map((e) => `${e.item_id} ${e.url}`));
+  const ownIds = new Set(evidence.map((e) => e.id));
+  const linkedUrls = new Set(evidence.filter((e) => e.url && e.item_id && !e.removed_at).map((e) => `${e.item_id} ${e.url}`));
   const role = editorRole(actor, ctx);
   const assigned = role === "assessor" ? await assignedItems(db, actor, ctx) : null;
   const outline = outlineOf(inst);
