@@ -9,14 +9,8 @@ import { useT } from "~/i18n/use-t";
 import { editorRole, WorkbenchError } from "~/services/answers.server";
 import type { Actor } from "~/auth/permissions";
 import { canOnUnit, requireAssessment, type AssessmentContext } from "~/services/assessments.server";
-import {
-  applyImport,
-  getImportPreview,
-  ImportApplyError,
-  MAX_WORKBOOK_BYTES,
-  previewImport,
-  type ImportPreview,
-} from "~/services/excel/import.server";
+import { MAX_WORKBOOK_BYTES, previewImport, type ImportPreview } from "~/services/excel/import.server";
+import { applyImport, getImportPreview, ImportApplyError } from "~/services/excel/apply.server";
 import { LkeError, type LkeIssue } from "~/services/excel/read.server";
 import { canWriteLayer } from "~/services/layers.server";
 import { stageOpen, todayWib } from "~/services/workbench-rules";

@@ -1,24 +1,20 @@
 /*
  * Importing a filled LKE workbook into an assessment: a preview first (per item old → new answer
  * and note, score before → after, unmatched rows, conflicts with changes made in Cermin since the
- * export), kept server-side; then apply, in one transaction, with the editor's own checks (role,
- * assignment, stage window, locked state, optimistic concurrency) and every change audited.
+ * export), kept server-side so that apply.server.ts can apply it without a second upload.
  */
 import { createHash } from "node:crypto";
 import type { Db } from "#db/client.server";
 import type { Answer, Layer } from "#db/schema";
 import type { Actor } from "~/auth/permissions";
-import { forbidden, notFound } from "~/auth/require.server";
 import { outlineOf } from "~/domain/instrument/outline";
 import { sameAnswer } from "~/domain/lke/cells";
 import type { Answers, AnswerValue } from "~/domain/scoring/answers";
 import { scoreAssessment } from "~/domain/scoring/score";
 import { newId } from "~/utils/ids";
-import { assertItemEditable, editorRole, parseValue, saveAnswerIn, WorkbenchError } from "~/services/answers.server";
+import { editorRole, parseValue, WorkbenchError } from "~/services/answers.server";
 import { canOnUnit, type AssessmentContext } from "~/services/assessments.server";
-import { writeAudit } from "~/services/audit.server";
-import { addLinkEvidenceIn } from "~/services/evidence.server";
-import { canWriteLayer, loadLayerRows, mergeLayers, type EvaluatorLayer, saveEvaluatorAnswerIn } from "~/services/layers.server";
+import { canWriteLayer, loadLayerRows, mergeLayers, type EvaluatorLayer } from "~/services/layers.server";
 import { itemEditable, stageOpen, todayWib } from "~/services/workbench-rules";
 import { LkeError, openWorkbook, parseWorkbook, type UnmatchedRow } from "./read.server";
 
@@ -61,15 +57,6 @@ export interface ImportPreview {
   /** Items the workbook has that equal Cermin's answers. */
   unchanged: number;
   createdAt: string;
-}
-
-export class ImportApplyError extends Error {
-  constructor(
-    readonly key: "lke.stale" | "lke.applied" | "lke.nothing" | "lke.notFound",
-    readonly detail?: string,
-  ) {
-    super(detail ? `${key}: ${detail}` : key);
-  }
 }
 
 export const MAX_WORKBOOK_BYTES = 20 * 1024 * 1024;
@@ -308,118 +295,6 @@ function applyTo(rows: Answer[], changes: ImportChange[], layer: Layer): Answer[
     });
   }
   return [...out.values()];
-}
-
-/** A stored preview of this assessment, for the user who made it. */
-export async function getImportPreview(
-  db: Db,
-  actor: Actor,
-  ctx: AssessmentContext,
-  importId: string,
-): Promise<{ preview: ImportPreview; appliedAt: string | null }> {
-  const row = await db
-    .selectFrom("lke_import")
-    .selectAll()
-    .where("id", "=", importId)
-    .where("assessment_id", "=", ctx.assessment.id)
-    .executeTakeFirst();
-  if (!row) throw notFound();
-  if (row.user_id !== actor.id) throw forbidden();
-  return { preview: JSON.parse(row.preview_json) as ImportPreview, appliedAt: row.applied_at };
-}
-
-export interface ApplyResult {
-  answers: number;
-  links: number;
-}
-
-/**
- * Applies a stored preview as one transaction: every unblocked change, conflicts only where chosen.
- * A change made in Cermin after the preview aborts the whole import (nothing applied).
- */
-export async function applyImport(
-  db: Db,
-  actor: Actor,
-  ctx: AssessmentContext,
-  importId: string,
-  opts: { takeConflicts?: string[]; overrideReason?: string | null } = {},
-): Promise<ApplyResult> {
-  const { preview, appliedAt } = await getImportPreview(db, actor, ctx, importId);
-  if (appliedAt) throw new ImportApplyError("lke.applied");
-  const take = new Set(opts.takeConflicts ?? []);
-  const todo = preview.changes.filter((c) => !c.blocked && (!c.conflict || take.has(changeKey(c))));
-  if (todo.length === 0) throw new ImportApplyError("lke.nothing");
-  const source = { kind: "excel_import", importId, file: preview.fileName, sha256: preview.sha256 };
-  const result: ApplyResult = { answers: 0, links: 0 };
-  await db.transaction().execute(async (trx) => {
-    const used = await trx
-      .updateTable("lke_import")
-      .set({ applied_at: new Date().toISOString() })
-      .where("id", "=", importId)
-      .where("applied_at", "is", null)
-      .executeTakeFirst();
-    if (Number(used.numUpdatedRows) !== 1) throw new ImportApplyError("lke.applied");
-    for (const c of todo) {
-      const baseVersion = c.before?.version ?? 0;
-      if (c.answerChanged) {
-        if (c.layer === "self") {
-          const saved = await saveAnswerIn(
-            trx,
-            actor,
-            ctx,
-            { itemId: c.itemId, baseVersion, value: c.after.value, note: c.after.note, overrideReason: opts.overrideReason ?? null },
-            source,
-          );
-          if (!saved.ok) throw new ImportApplyError("lke.stale", c.itemId);
-        } else {
-          const current = await trx
-            .selectFrom("answer")
-            .select(["version", "value_json"])
-            .where("assessment_id", "=", ctx.assessment.id)
-            .where("layer", "=", c.layer)
-            .where("item_id", "=", c.itemId)
-            .executeTakeFirst();
-          if ((current?.version ?? 0) !== baseVersion) throw new ImportApplyError("lke.stale", c.itemId);
-          const self = await trx
-            .selectFrom("answer")
-            .select("value_json")
-            .where("assessment_id", "=", ctx.assessment.id)
-            .where("layer", "=", "self")
-            .where("item_id", "=", c.itemId)
-            .executeTakeFirst();
-          const agree = sameAnswer(parseValue(self?.value_json ?? null), c.after.value);
-          await saveEvaluatorAnswerIn(
-            trx,
-            actor,
-            ctx,
-            {
-              layer: c.layer,
-              itemId: c.itemId,
-              decision: agree ? "agree" : "adjust",
-              value: c.after.value,
-              note: c.after.note,
-              recommendation: null,
-            },
-            source,
-          );
-        }
-        result.answers++;
-      }
-      if (c.layer === "self" && c.newLinks.length) {
-        if (!c.answerChanged) await assertItemEditable(trx, actor, ctx, c.itemId, opts.overrideReason ?? null);
-        for (const url of c.newLinks) if (await addLinkEvidenceIn(trx, actor, ctx, c.itemId, url, source)) result.links++;
-      }
-    }
-    await writeAudit(trx, {
-      actorUserId: actor.id,
-      organisationId: ctx.assessment.organisation_id,
-      action: "lke.import",
-      entityType: "assessment",
-      entityId: ctx.assessment.id,
-      after: { ...source, answers: result.answers, links: result.links, conflictsTaken: [...take] },
-    });
-  });
-  return result;
 }
 
 export { LkeError, WorkbenchError };
