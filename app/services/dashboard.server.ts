@@ -33,7 +33,7 @@ export const MAX_LAYER_BARS = 30;
 /** Thresholds drawn behind the trend: Indeks RB bands, and the WBK/WBBM minimum totals. */
 export function trendGuides(instrument: Instrument | null): TrendMeta {
   if (!instrument) return { bands: [], lines: [], max: 100 };
-  const bands = instrument.evaluation.predicate_bands.map((b) => ({ code: b.code, label: b.label, from: b.above, to: b.up_to }));
+  const bands = instrument.evaluation.predicate_bands.map((b) => ({ code: b.code, label: b.label, from: b.above, to: b.up_to ?? instrument.total_weight }));
   const lines = instrument.evaluation.zi_verdicts.flatMap((v) =>
     v.criteria.flatMap((c) => (c.kind === "node_min" && c.node === "total" ? [{ label: v.id.toUpperCase(), value: c.min }] : [])),
   );

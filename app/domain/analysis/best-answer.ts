@@ -1,8 +1,9 @@
 import { outlineOf } from "../instrument/outline";
-import type { AnswerType, Instrument, Item, Settings } from "../instrument/schema";
+import { NOT_APPLICABLE, type AnswerType, type Instrument, type Item, type Settings } from "../instrument/schema";
 import { scaleFor } from "../instrument/validate";
 import { weightValue } from "../instrument/weights";
 import type { Answers, AnswerValue } from "../scoring/answers";
+import { numberRange } from "../scoring/item-value";
 import { scoreAssessment } from "../scoring/score";
 import type { ScoreOptions, ScoreResult } from "../scoring/types";
 
@@ -107,10 +108,12 @@ function candidates(
     }
     case "survey_0_4":
     case "index_score":
-      // The engine's defaults when the item declares no scale (item-value.ts).
-      return [item.scale?.max ?? (item.type === "survey_0_4" ? 4 : 100)];
     case "external_points":
-      return [groupWeight];
+    case "range_scaled":
+    case "coefficient":
+      // An N/A row stays N/A: it is out of the index, not a row to raise. Otherwise the top of the range.
+      if (current === NOT_APPLICABLE && item.not_applicable) return [];
+      return [numberRange(item, groupWeight)!.max];
     case "percent":
       return countCandidates(item, current);
   }
@@ -156,6 +159,10 @@ export function improvementsOf(
       if (r < row.cands.length && v > slot.value) [slot.answer, slot.value] = [set[row.item.id], v];
     });
   }
+  // With an index rule (RB 2023) the total is not Σ s_i·v_i: a multiplier source also raises the rows
+  // it multiplies, and renormalisation scales every general row. There each gain is the engine's own
+  // difference in the total when that one answer moves to its best.
+  const exact = instrument.evaluation.index !== undefined;
   return rows.map((row, k): ItemImprovement => {
     const answer = answers[row.item.id] ?? null;
     const valueCurrent = now.nodes[row.item.id]?.value ?? 0;
@@ -174,7 +181,11 @@ export function improvementsOf(
       best: better ? (slot.answer as AnswerValue) : answer,
       valueCurrent,
       valueBest,
-      gain: better ? row.share * (valueBest - valueCurrent) : 0,
+      gain: !better
+        ? 0
+        : exact
+          ? scoreAssessment(instrument, { ...answers, [row.item.id]: slot.answer as AnswerValue }, options).total - now.total
+          : row.share * (valueBest - valueCurrent),
     };
   });
 }

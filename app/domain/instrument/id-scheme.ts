@@ -32,3 +32,18 @@ export function checkChildId(id: string, parentId: string | null, level: NodeLev
   if (!rule.test(segment)) return `id "${id}": the ${level} segment "${segment}" must be ${rule.describe}`;
   return null;
 }
+
+/** A worksheet code (settings.id_scheme "codes"): letters and digits, starting with either (X101, X1, 9X11). */
+const CODE = /^[A-Z0-9][A-Za-z0-9]*$/;
+
+/**
+ * Checks an id under the "codes" scheme: nodes carry their worksheet code, items are their
+ * group's code plus one lowercase letter ("X101.a").
+ */
+export function checkCodeId(id: string, parentId: string | null, level: NodeLevel): string | null {
+  if (level !== "item") return CODE.test(id) ? null : `id "${id}" must be a worksheet code (letters and digits, e.g. X101)`;
+  const prefix = `${parentId}.`;
+  if (!id.startsWith(prefix)) return `id "${id}" must start with its group id "${parentId}."`;
+  const segment = id.slice(prefix.length);
+  return SEGMENT_RULES.item.test(segment) ? null : `id "${id}": the item segment "${segment}" must be ${SEGMENT_RULES.item.describe}`;
+}

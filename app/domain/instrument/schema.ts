@@ -26,6 +26,8 @@ export const ANSWER_TYPES = [
   "survey_0_4",
   "index_score",
   "external_points",
+  "range_scaled",
+  "coefficient",
 ] as const;
 export const AnswerTypeSchema = z.enum(ANSWER_TYPES);
 export type AnswerType = z.infer<typeof AnswerTypeSchema>;
@@ -36,6 +38,13 @@ export type ScaledType = (typeof SCALED_TYPES)[number];
 
 /** Answer types answered with a single number on a declared scale. */
 export const SCORE_TYPES = ["survey_0_4", "index_score"] as const;
+
+/** Answer types answered with one number (a score, points, a published index value or a signed coefficient). */
+export const NUMBER_TYPES = ["survey_0_4", "index_score", "external_points", "range_scaled", "coefficient"] as const;
+export type NumberType = (typeof NUMBER_TYPES)[number];
+
+/** The answer of an item marked `not_applicable` that does not apply to the organisation (a reason is required with it). */
+export const NOT_APPLICABLE = "N/A";
 
 export const SourceStatusSchema = z.enum(["verified", "app-only", "inferred", "unverified"]);
 export type SourceStatus = z.infer<typeof SourceStatusSchema>;
@@ -110,7 +119,10 @@ export const DecreaseRatioFormulaSchema = z
 export const FormulaSchema = z.discriminatedUnion("kind", [RatioFormulaSchema, DecreaseRatioFormulaSchema]);
 export type Formula = z.infer<typeof FormulaSchema>;
 
-/** A numeric score on [min, max]; value = (clamp(score) − min) / (max − min). */
+/**
+ * A numeric range [min, max]. index_score / survey_0_4: value = (clamp(score) − min) / (max − min);
+ * range_scaled: value = score / max, the score must lie in the range; coefficient: signed points.
+ */
 export const ScaleSchema = z
   .object({ min: z.number().finite(), max: z.number().finite() })
   .strict()
@@ -136,6 +148,15 @@ export const ItemSchema = z
     status: SourceStatusSchema,
     /** The answer type the spec TSV gives when a product decision replaced it (README §0). */
     spec_type: z.string().optional(),
+    /** Who publishes the value (BPKP, ANRI, LAN, BPS, …) where the row takes another institution's score. */
+    scorer: z.string().min(1).optional(),
+    /**
+     * A weighted group (node id) whose score over its weight multiplies this item's value
+     * (RB 2023: Implementasi × Rencana Aksi / 3; IKU × SAKIP / 4). The group must come earlier.
+     */
+    multiplier: z.string().min(1).optional(),
+    /** The item may be answered "N/A" (with a reason): its group's weight leaves the renormalised index. */
+    not_applicable: z.boolean().default(false),
   })
   .strict();
 export type Item = z.infer<typeof ItemSchema>;
@@ -163,12 +184,17 @@ export type Area = z.infer<typeof AreaSchema>;
 export const SubcomponentSchema = z.object({ ...nodeBase, areas: z.array(AreaSchema).min(1) }).strict();
 export type Subcomponent = z.infer<typeof SubcomponentSchema>;
 
-/** A component holds subcomponents (ZI: Pemenuhan, Reform) or areas directly (PMPRB 2014). */
+/**
+ * A component holds subcomponents (ZI: Pemenuhan, Reform) or areas directly (PMPRB 2014).
+ * An `adjustment` component (RB 2023 koefisien) holds one coefficient item; it is outside
+ * total_weight and enters the total only through `evaluation.index.adjustment`.
+ */
 export const ComponentSchema = z
   .object({
     ...nodeBase,
     subcomponents: z.array(SubcomponentSchema).min(1).optional(),
     areas: z.array(AreaSchema).min(1).optional(),
+    adjustment: z.boolean().default(false),
   })
   .strict();
 export type Component = z.infer<typeof ComponentSchema>;
@@ -190,25 +216,35 @@ export type AnswerScales = z.infer<typeof AnswerScalesSchema>;
 export const AbcdValuesSchema = z.enum(["two_decimal", "exact_thirds"]);
 export const ZiAreaMinScopeSchema = z.enum(["combined", "per_half"]);
 
+/** `lke`: dotted ids component.subcomponent.area.sub-area.question (README §2); `codes`: node ids are the worksheet codes (X101, X10201), items code.letter. */
+export const IdSchemeSchema = z.enum(["lke", "codes"]);
+/** `bands`: the published predicate bands; `portal_2025`: the national portal's 2025 logic (unconfirmed, see evaluation.portal_2025). */
+export const PredicateRuleSchema = z.enum(["bands", "portal_2025"]);
+
 export const SettingsSchema = z
   .object({
     abcd_values: AbcdValuesSchema.default("two_decimal"),
     zi_area_min_scope: ZiAreaMinScopeSchema.default("combined"),
+    id_scheme: IdSchemeSchema.default("lke"),
+    predicate_rule: PredicateRuleSchema.default("bands"),
   })
   .strict();
 export type Settings = z.infer<typeof SettingsSchema>;
 
-/** Indeks RB predicate band: score in (above, up_to] (README §6: lower bound exclusive, upper inclusive). */
+/**
+ * Indeks RB predicate band: score in (above, up_to] (README §6: lower bound exclusive, upper inclusive).
+ * The top band may leave up_to out (no upper bound): the RB 2023 index can exceed 100.
+ */
 export const PredicateBandSchema = z
   .object({
     code: z.string().min(1),
     label: z.string().min(1),
     label_en: z.string().optional(),
     above: z.number(),
-    up_to: z.number(),
+    up_to: z.number().optional(),
   })
   .strict()
-  .refine((b) => b.up_to > b.above, "band up_to must exceed above");
+  .refine((b) => b.up_to === undefined || b.up_to > b.above, "band up_to must exceed above");
 export type PredicateBand = z.infer<typeof PredicateBandSchema>;
 
 const criterionBase = {
@@ -254,8 +290,45 @@ export type VerdictRule = z.infer<typeof VerdictRuleSchema>;
 export const AreaGroupSchema = z.object({ id: z.string().min(1), label: z.string().min(1), nodes: z.array(z.string()).min(1) }).strict();
 export type AreaGroup = z.infer<typeof AreaGroupSchema>;
 
+const labelled = { label: z.string().min(1), label_en: z.string().optional() };
+
+/**
+ * The total as an index (RB 2023, spec §3): (Σ general nodes + adjustment) / Σ applicable weights of
+ * the general nodes × scale_to, plus the `added` nodes. Without it the total is the sum of the components.
+ */
+export const IndexRuleSchema = z
+  .object({
+    ...labelled,
+    general: z.object({ ...labelled, nodes: z.array(z.string()).min(1), scale_to: z.number().positive() }).strict(),
+    /** An adjustment component whose (signed) points are added before renormalising. */
+    adjustment: z.string().optional(),
+    added: z.array(z.string()).default([]),
+  })
+  .strict();
+export type IndexRule = z.infer<typeof IndexRuleSchema>;
+
+/**
+ * The national portal's 2025 predicate logic (spec §3, seen only in the portal's code, official text
+ * a gap): the top band from `top_min` on; the band `conditional` only when every item with a
+ * `target` meets it, otherwise `fallback`. Used only with settings.predicate_rule = portal_2025.
+ */
+export const Portal2025Schema = z
+  .object({
+    top: z.string().min(1),
+    top_min: z.number(),
+    conditional: z.string().min(1),
+    fallback: z.object({ code: z.string().min(1), ...labelled }).strict(),
+    /** Per item id, the "target baik" value the item's answer must reach. */
+    targets: z.record(z.string(), z.number()).default({}),
+    basis: RuleBasisSchema.optional(),
+  })
+  .strict();
+export type Portal2025 = z.infer<typeof Portal2025Schema>;
+
 export const EvaluationSchema = z
   .object({
+    index: IndexRuleSchema.optional(),
+    portal_2025: Portal2025Schema.optional(),
     predicate_bands: z.array(PredicateBandSchema).default([]),
     zi_area_groups: z.array(AreaGroupSchema).default([]),
     zi_verdicts: z.array(VerdictRuleSchema).default([]),

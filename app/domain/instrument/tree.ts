@@ -15,6 +15,8 @@ export interface TreeNode {
   weightRaw: Weight;
   children: TreeNode[];
   items: Item[] | null;
+  /** An adjustment component (RB 2023 koefisien): outside total_weight, counted only by evaluation.index. */
+  adjustment?: boolean;
 }
 
 function areaNode(area: Area): TreeNode {
@@ -57,6 +59,7 @@ function componentNode(component: Component): TreeNode {
     weightRaw: component.weight,
     children: [...subcomponents, ...(component.areas ?? []).map(areaNode)],
     items: null,
+    ...(component.adjustment ? { adjustment: true } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import { checkChildId } from "./id-scheme";
+import { checkChildId, checkCodeId } from "./id-scheme";
 import { SCALED_TYPES, type Instrument, type Item, type ScaleValues, type ScaledType } from "./schema";
 import { treeNodes, walkTree, type TreeNode } from "./tree";
 import { sameWeight, weightValue } from "./weights";
@@ -69,6 +69,18 @@ function checkItem(instrument: Instrument, item: Item, group: TreeNode, issues: 
     forbid("options", "computed from inputs");
     forbid("scale", "computed from inputs");
     checkFormula(item, fail);
+  } else if (type === "range_scaled" || type === "coefficient") {
+    forbid("options", "answered with a number");
+    forbid("inputs", "answered with a number");
+    forbid("formula", "answered with a number");
+    const scale = item.scale;
+    if (!scale) fail(`${type} needs a scale {min, max}`);
+    else if (type === "range_scaled" && (scale.min < 0 || !(scale.max > 0))) {
+      fail("range_scaled needs 0 ≤ min < max (the value scores value / max × weight)");
+    } else if (type === "coefficient" && (scale.min < -group.weight || scale.max > group.weight)) {
+      fail(`coefficient range ${scale.min}…${scale.max} exceeds ±${group.weight}, the weight of its group ${group.id}`);
+    }
+    if (type === "coefficient" && (group.items ?? []).length !== 1) fail(`coefficient must be the only item of its group ${group.id}`);
   } else if (type === "survey_0_4" || type === "index_score") {
     forbid("options", "answered with a number");
     forbid("inputs", "answered with a number");
@@ -94,6 +106,67 @@ function checkItem(instrument: Instrument, item: Item, group: TreeNode, issues: 
       const v = weightValue(o.value);
       if (!(v >= 0 && v <= 1)) fail(`option ${o.code}: value ${String(o.value)} is outside [0, 1]`);
     }
+  }
+}
+
+/**
+ * Rules that tie items to other nodes: a multiplier names an earlier group whose items are neither
+ * multiplied nor possibly not applicable; a not-applicable item is alone in its group (the group
+ * leaves the index); coefficients live only in adjustment components, and those hold nothing else.
+ */
+function checkLinks(roots: TreeNode[], issues: InstrumentIssue[]): void {
+  const groupsSeen = new Map<string, TreeNode>();
+  const visit = (node: TreeNode, inAdjustment: boolean): void => {
+    const adjustment = inAdjustment || node.adjustment === true;
+    for (const item of node.items ?? []) {
+      const fail = (message: string) => issues.push({ at: item.id, message });
+      if (adjustment !== (item.type === "coefficient")) {
+        fail(adjustment ? "an adjustment component holds only coefficient items" : "coefficient items belong in an adjustment component");
+      }
+      if (item.not_applicable) {
+        if ((node.items ?? []).length !== 1) fail(`not_applicable items must be the only item of their group ${node.id}`);
+        if (item.type === "coefficient") fail("a coefficient cannot be not applicable");
+      }
+      if (item.multiplier !== undefined) {
+        const source = groupsSeen.get(item.multiplier);
+        if (item.type === "coefficient") fail("a coefficient cannot have a multiplier");
+        if (!source) fail(`multiplier "${item.multiplier}" must name a weighted group that comes before this item`);
+        else if ((source.items ?? []).some((i) => i.multiplier !== undefined || i.not_applicable)) {
+          fail(`multiplier "${item.multiplier}" must not itself be multiplied or possibly not applicable`);
+        }
+      }
+    }
+    if (node.items) groupsSeen.set(node.id, node);
+    for (const child of node.children) visit(child, adjustment);
+  };
+  for (const root of roots) visit(root, false);
+}
+
+function checkIndex(instrument: Instrument, roots: TreeNode[], issues: InstrumentIssue[]): void {
+  const rule = instrument.evaluation.index;
+  const adjustments = roots.filter((r) => r.adjustment);
+  if (!rule) {
+    for (const a of adjustments) issues.push({ at: a.id, message: "an adjustment component needs evaluation.index.adjustment" });
+    return;
+  }
+  const at = "evaluation.index";
+  const byId = new Map(roots.map((r) => [r.id, r]));
+  const claimed = new Set<string>();
+  for (const id of [...rule.general.nodes, ...rule.added]) {
+    const node = byId.get(id);
+    if (!node) issues.push({ at, message: `"${id}" is not a component` });
+    else if (node.adjustment) issues.push({ at, message: `"${id}" is an adjustment component; name it as index.adjustment` });
+    if (claimed.has(id)) issues.push({ at, message: `"${id}" is named twice` });
+    claimed.add(id);
+  }
+  for (const r of roots) {
+    if (!r.adjustment && !claimed.has(r.id)) issues.push({ at, message: `component "${r.id}" is neither in general.nodes nor in added` });
+  }
+  if (rule.adjustment !== undefined && !adjustments.some((a) => a.id === rule.adjustment)) {
+    issues.push({ at, message: `adjustment "${rule.adjustment}" is not an adjustment component` });
+  }
+  for (const a of adjustments) {
+    if (a.id !== rule.adjustment) issues.push({ at: a.id, message: "only the adjustment named in evaluation.index may be an adjustment component" });
   }
 }
 
@@ -135,7 +208,19 @@ function checkEvaluation(instrument: Instrument, ids: Set<string>, issues: Instr
   for (let i = 1; i < sorted.length; i++) {
     const prev = sorted[i - 1];
     const cur = sorted[i];
-    if (prev && cur && cur.above < prev.up_to) issues.push({ at: `predicate ${cur.code}`, message: `band overlaps ${prev.code}` });
+    if (prev && cur && cur.above < (prev.up_to ?? Infinity)) issues.push({ at: `predicate ${cur.code}`, message: `band overlaps ${prev.code}` });
+  }
+  const portal = instrument.evaluation.portal_2025;
+  if (instrument.settings.predicate_rule === "portal_2025" && !portal) {
+    issues.push({ at: "settings.predicate_rule", message: "portal_2025 needs evaluation.portal_2025" });
+  }
+  if (portal) {
+    for (const code of [portal.top, portal.conditional]) {
+      if (!bands.some((b) => b.code === code)) issues.push({ at: "evaluation.portal_2025", message: `no predicate band "${code}"` });
+    }
+    for (const id of Object.keys(portal.targets)) {
+      if (!ids.has(id)) issues.push({ at: "evaluation.portal_2025", message: `target for unknown item "${id}"` });
+    }
   }
   for (const g of groups) {
     for (const n of g.nodes) if (!ids.has(n)) issues.push({ at: `zi_area_groups ${g.id}`, message: `unknown node "${n}"` });
@@ -162,20 +247,22 @@ export function validateInstrument(instrument: Instrument): InstrumentIssue[] {
   checkNodeShape(instrument, issues);
 
   const roots = treeNodes(instrument);
+  const codes = instrument.settings.id_scheme === "codes";
   const ids = new Set<string>();
   const claim = (id: string) => {
     if (ids.has(id)) issues.push({ at: id, message: `duplicate id "${id}"` });
     ids.add(id);
   };
 
-  const total = roots.reduce((s, n) => s + n.weight, 0);
+  // Adjustment components (koefisien) are signed extras, outside the weights that add up to the total.
+  const total = roots.filter((n) => !n.adjustment).reduce((s, n) => s + n.weight, 0);
   if (!sameWeight(total, instrument.total_weight)) {
     issues.push({ at: "tree", message: `component weights sum to ${total}, expected total_weight ${instrument.total_weight}` });
   }
 
   walkTree(roots, (node, parent) => {
     claim(node.id);
-    const idProblem = checkChildId(node.id, parent?.id ?? null, node.level);
+    const idProblem = codes ? checkCodeId(node.id, parent?.id ?? null, node.level) : checkChildId(node.id, parent?.id ?? null, node.level);
     if (idProblem) issues.push({ at: node.id, message: idProblem });
     if (!(node.weight > 0) || !Number.isFinite(node.weight)) {
       issues.push({ at: node.id, message: `weight ${String(node.weightRaw)} must be a positive finite number` });
@@ -189,12 +276,14 @@ export function validateInstrument(instrument: Instrument): InstrumentIssue[] {
     }
     for (const item of node.items ?? []) {
       claim(item.id);
-      const itemProblem = checkChildId(item.id, node.id, "item");
+      const itemProblem = codes ? checkCodeId(item.id, node.id, "item") : checkChildId(item.id, node.id, "item");
       if (itemProblem) issues.push({ at: item.id, message: itemProblem });
       checkItem(instrument, item, node, issues);
     }
   });
 
+  checkLinks(roots, issues);
+  checkIndex(instrument, roots, issues);
   checkEvaluation(instrument, ids, issues);
   return issues;
 }

@@ -1,4 +1,4 @@
-import type { Input, Item } from "../instrument/schema";
+import { NOT_APPLICABLE, type Input, type Item } from "../instrument/schema";
 import type { AnswerValue } from "../scoring/answers";
 import { fmtId } from "../scoring/format";
 import { numberRange, optionCodes } from "./layout";
@@ -54,6 +54,7 @@ const show = (v: CellValue) => (typeof v === "string" ? `"${v.trim()}"` : String
 /** The answer of an option or number item from its `Jawaban` cell; blank = not answered (null). */
 export function parseAnswerCell(item: Item, groupWeight: number, v: CellValue): CellParse<AnswerValue> {
   if (isBlank(v)) return { ok: true, value: null };
+  if (item.not_applicable && typeof v === "string" && v.trim().toUpperCase() === NOT_APPLICABLE) return { ok: true, value: NOT_APPLICABLE };
   const range = numberRange(item, groupWeight);
   if (range) {
     const n = numberOf(v);

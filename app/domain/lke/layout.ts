@@ -1,7 +1,8 @@
-import type { Input, Instrument, Item, Settings, Weight } from "../instrument/schema";
+import { NOT_APPLICABLE, type Input, type Instrument, type Item, type Settings, type Weight } from "../instrument/schema";
 import { treeNodes, walkTree, type TreeNode } from "../instrument/tree";
 import { scaleFor } from "../instrument/validate";
 import { weightValue } from "../instrument/weights";
+import { numberRange } from "../scoring/item-value";
 
 /*
  * The LKE worksheet as Cermin writes it (sheet `Jawaban`): one row per hierarchy node, one row per
@@ -93,14 +94,8 @@ export function optionCodes(item: Item): string[] {
   return (item.options ?? []).map((o) => o.code);
 }
 
-/** The [min, max] of a numeric item: scale items their scale, points 0 … the group weight. */
-export function numberRange(item: Item, groupWeight: number): { min: number; max: number } | null {
-  if (item.type === "survey_0_4" || item.type === "index_score") {
-    return { min: item.scale?.min ?? 0, max: item.scale?.max ?? (item.type === "survey_0_4" ? 4 : 100) };
-  }
-  if (item.type === "external_points") return { min: 0, max: groupWeight };
-  return null;
-}
+/** The [min, max] of a numeric item (one definition, shared with the engine). */
+export { numberRange };
 
 function optionValues(instrument: Instrument, item: Item, abcd: Settings["abcd_values"]): Array<[string, Weight]> {
   const t = item.type;
@@ -129,12 +124,60 @@ export function nilaiFormula(
   abcd: Settings["abcd_values"] = instrument.settings.abcd_values,
 ): string | null {
   if (row.kind === "input") return null;
-  if (row.kind === "node") {
+  if (row.kind === "node" && row.level === "total" && instrument.evaluation.index) return indexFormula(instrument, refs);
+  if (row.kind === "item" && row.item.multiplier !== undefined) {
+    // RB 2023: the row's value × the multiplier group's Nilai over its weight.
+    const source = lkeRows(instrument).find((r) => r.kind === "node" && r.code === row.item.multiplier);
+    const weight = source?.kind === "node" ? literal(source.weightRaw) : "1";
+    return `(${itemFormula(instrument, row, refs, abcd)})*(${refs.nilai(row.item.multiplier)}/${weight})`;
+  }
+  return row.kind === "node" ? nodeFormula(row, refs) : itemFormula(instrument, row, refs, abcd);
+}
+
+/**
+ * The index total (evaluation.index): (Σ general Nilai + adjustment) / (Σ general weights − the
+ * weights of rows answered N/A) × scale_to + Σ added Nilai; the engine's rule in cell terms.
+ */
+function indexFormula(instrument: Instrument, refs: FormulaRefs): string {
+  const rule = instrument.evaluation.index!;
+  const rows = lkeRows(instrument);
+  const general = new Set(rule.general.nodes);
+  const weightOf = (code: string) => {
+    const r = rows.find((x) => x.kind === "node" && x.code === code);
+    return r?.kind === "node" ? r.weight : 0;
+  };
+  const max = rule.general.nodes.reduce((s, id) => s + weightOf(id), 0);
+  // Items that may be N/A, under a general component: the component is found from the row order.
+  let component = "";
+  const naTerms: string[] = [];
+  for (const r of rows) {
+    if (r.kind === "node" && r.level === "component") component = r.code;
+    if (r.kind === "item" && r.item.not_applicable && general.has(component)) {
+      naTerms.push(`IF(TRIM(${refs.answer(r.code)})="${NOT_APPLICABLE}",${literal(r.groupWeight)},0)`);
+    }
+  }
+  const sum = rule.general.nodes.map(refs.nilai).join("+");
+  const adj = rule.adjustment ? `+${refs.nilai(rule.adjustment)}` : "";
+  const applicable = naTerms.length > 0 ? `(${literal(max)}-${naTerms.join("-")})` : literal(max);
+  const added = rule.added.map((id) => `+${refs.nilai(id)}`).join("");
+  return `(${sum}${adj})/${applicable}*${literal(rule.general.scale_to)}${added}`;
+}
+
+function nodeFormula(row: Extract<LkeRow, { kind: "node" }>, refs: FormulaRefs): string {
+  {
     const cells = row.children.map(refs.nilai);
     if (cells.length === 0) return "0";
     if (row.group) return `${literal(row.weightRaw)}*((${cells.join("+")})/${cells.length})`;
     return cells.join("+");
   }
+}
+
+function itemFormula(
+  instrument: Instrument,
+  row: Extract<LkeRow, { kind: "item" }>,
+  refs: FormulaRefs,
+  abcd: Settings["abcd_values"],
+): string {
   const item = row.item;
   const a = refs.answer(row.code);
   switch (item.type) {
@@ -149,6 +192,10 @@ export function nilaiFormula(
       }
       return f;
     }
+    case "range_scaled":
+    case "coefficient":
+      // range_scaled: value / max; coefficient: points / group weight (the group's Nilai is the points). "N/A" is text → 0.
+      return `IF(ISNUMBER(${a}),${a}/${literal(item.type === "range_scaled" ? item.scale?.max ?? 1 : row.groupWeight)},0)`;
     case "survey_0_4":
     case "index_score":
     case "external_points": {

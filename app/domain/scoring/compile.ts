@@ -51,6 +51,21 @@ export interface Compiled {
   /** Verdict rules resolved to node indices, per zi_area_min_scope, built on first use. */
   verdicts: Map<Settings["zi_area_min_scope"], VerdictPlan[]>;
   nodeIndex: ReadonlyMap<string, number>;
+  /** Parent node index per node (−1 for the total). */
+  parent: Int32Array;
+  /** The total as an index (evaluation.index), resolved to node indices; null: the total is the sum. */
+  index: IndexPlan | null;
+}
+
+/** evaluation.index by node index (see scoreAssessment). */
+export interface IndexPlan {
+  label: string;
+  generalLabel: string;
+  general: Int32Array;
+  /** The adjustment component, −1 for none. */
+  adjustment: number;
+  added: Int32Array;
+  scaleTo: number;
 }
 
 /*
@@ -96,7 +111,10 @@ function flatten(instrument: Instrument, abcd: Settings["abcd_values"]): Compile
       for (const item of node.items) {
         const t = item.type;
         const scaled = t === "yes_no" || t === "abc" || t === "abcd" || t === "abcde";
-        items.push(compileItem(item, scaled ? scaleFor(instrument, t, abcd) : null, node.weight, countSlots));
+        // A multiplier names an earlier group (validate.ts), so its index is known here.
+        const mult = item.multiplier === undefined ? -1 : ids.indexOf(item.multiplier);
+        const link = { mult, multId: item.multiplier ?? "" };
+        items.push(compileItem(item, scaled ? scaleFor(instrument, t, abcd) : null, node.weight, countSlots, link));
         if (t === "percent") countSlots += item.inputs?.length ?? 0;
         const n = add(item.id, "item", item.question, 1, ITEM, "");
         itemNode.push(n);
@@ -119,6 +137,21 @@ function flatten(instrument: Instrument, abcd: Settings["abcd_values"]): Compile
   sumOrder.push(0);
 
   const size = ids.length;
+  const parent = new Int32Array(size).fill(-1);
+  children.forEach((list, i) => list.forEach((ch) => (parent[ch] = i)));
+  const nodeIndex = new Map(ids.map((id, i) => [id, i]));
+  const rule = instrument.evaluation.index;
+  const at = (id: string) => nodeIndex.get(id) ?? -1;
+  const index: IndexPlan | null = rule
+    ? {
+        label: rule.label,
+        generalLabel: rule.general.label,
+        general: Int32Array.from(rule.general.nodes.map(at)),
+        adjustment: rule.adjustment === undefined ? -1 : at(rule.adjustment),
+        added: Int32Array.from(rule.added.map(at)),
+        scaleTo: rule.general.scale_to,
+      }
+    : null;
   const childStart = new Int32Array(size + 1);
   for (let i = 0; i < size; i++) childStart[i + 1] = (childStart[i] as number) + (children[i]?.length ?? 0);
   const itemOf = new Int32Array(size).fill(-1);
@@ -151,7 +184,9 @@ function flatten(instrument: Instrument, abcd: Settings["abcd_values"]): Compile
     zeroValues: doubles(size),
     zeroCounts: doubles(countSlots),
     verdicts: new Map(),
-    nodeIndex: new Map(ids.map((id, i) => [id, i])),
+    nodeIndex,
+    parent,
+    index,
   };
 }
 

@@ -10,6 +10,10 @@ const RATIO = 1;
 const DECREASE = 2;
 const SCALE = 3;
 const POINTS = 4;
+/** range_scaled: v = score / max, the score within [min, max] (RB 2023 spec §2). */
+const RANGE = 6;
+/** coefficient: signed points within [min, max]; v = points / group weight (the group value is the points). */
+const SIGNED = 7;
 /** A percent item without a formula (the validator rejects these): every answer is an issue. */
 const NO_FORMULA = 5;
 
@@ -41,6 +45,13 @@ export class ItemPlan {
     /** Input positions: RATIO numerator, denominators; DECREASE before, after (−1: not an input, counts 0). */
     readonly a: number,
     readonly b: readonly number[],
+    /** Node index of the group whose value / weight multiplies v (−1: none); its id for traces. */
+    readonly mult: number = -1,
+    readonly multId: string = "",
+    /** Whether "N/A" (not applicable) is a valid answer. */
+    readonly naAllowed: boolean = false,
+    /** RANGE / SIGNED: the group weight (v = points / weight for SIGNED). */
+    readonly weight: number = 1,
   ) {}
 }
 
@@ -51,7 +62,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** Code → value of a scaled or choice item against its scale (or the options' own values for `choice`). */
-function optionPlan(item: Item, scale: Record<string, string | number> | null): ItemPlan {
+function optionPlan(item: Item, scale: Record<string, string | number> | null, link: Link): ItemPlan {
   // A Map first: a repeated code keeps its first position and its last value, as a lookup table would.
   const byCode = new Map<string, { value: number; text: string; trace: string }>();
   for (const o of item.options ?? []) {
@@ -83,14 +94,25 @@ function optionPlan(item: Item, scale: Record<string, string | number> | null): 
     null,
     -1,
     NONE,
+    link.mult,
+    link.multId,
+    item.not_applicable,
   );
 }
 
-function numberPlan(item: Item, kind: number, lo: number, hi: number, expected: string): ItemPlan {
-  return new ItemPlan(item.id, kind, item.type, expected, NONE, NONE, NONE, NONE, lo, hi, NONE, NONE, NONE, 0, null, -1, NONE);
+function numberPlan(item: Item, kind: number, lo: number, hi: number, expected: string, link: Link, weight = 1): ItemPlan {
+  return new ItemPlan(item.id, kind, item.type, expected, NONE, NONE, NONE, NONE, lo, hi, NONE, NONE, NONE, 0, null, -1, NONE, link.mult, link.multId, item.not_applicable, weight);
 }
 
-function formulaPlan(item: Item, countOffset: number): ItemPlan {
+/** How an item refers to other nodes, resolved by the compiler. */
+export interface Link {
+  /** Node index of the multiplier group, −1 for none. */
+  mult: number;
+  multId: string;
+}
+const NO_LINK: Link = { mult: -1, multId: "" };
+
+function formulaPlan(item: Item, countOffset: number, link: Link): ItemPlan {
   const inputs = item.inputs ?? [];
   const names = inputs.map((i) => i.name);
   const f = item.formula ?? null;
@@ -100,31 +122,60 @@ function formulaPlan(item: Item, countOffset: number): ItemPlan {
   const b = f === null ? [] : f.kind === "ratio" ? f.denominator.map((n) => names.indexOf(n)) : [names.indexOf(f.after)];
   const labels = inputs.map((i) => i.label);
   const informational = inputs.map((i) => i.informational);
-  return new ItemPlan(item.id, kind, item.type, expected, NONE, NONE, NONE, NONE, 0, 0, names, labels, informational, countOffset, f, a, b);
+  return new ItemPlan(item.id, kind, item.type, expected, NONE, NONE, NONE, NONE, 0, 0, names, labels, informational, countOffset, f, a, b, link.mult, link.multId, item.not_applicable);
 }
 
 /**
  * Compiles an item. `scale` is the resolved value table of a scaled type (null for `choice`);
  * `groupWeight` the weight of its group; `countOffset` where a percent item keeps its counts.
  */
-export function compileItem(item: Item, scale: Record<string, string | number> | null, groupWeight: number, countOffset: number): ItemPlan {
+export function compileItem(
+  item: Item,
+  scale: Record<string, string | number> | null,
+  groupWeight: number,
+  countOffset: number,
+  link: Link = NO_LINK,
+): ItemPlan {
+  const { min: lo, max: hi } = numberRange(item, groupWeight) ?? { min: 0, max: 0 };
+  const range = `${fmt(lo)} to ${fmt(hi)}`;
   switch (item.type) {
     case "yes_no":
     case "abc":
     case "abcd":
     case "abcde":
     case "choice":
-      return optionPlan(item, scale);
+      return optionPlan(item, scale, link);
     case "percent":
-      return formulaPlan(item, countOffset);
+      return formulaPlan(item, countOffset, link);
     case "survey_0_4":
-    case "index_score": {
-      const lo = item.scale?.min ?? 0;
-      const hi = item.scale?.max ?? (item.type === "survey_0_4" ? 4 : 100);
-      return numberPlan(item, SCALE, lo, hi, `a number from ${fmt(lo)} to ${fmt(hi)}`);
-    }
+    case "index_score":
+      return numberPlan(item, SCALE, lo, hi, `a number from ${range}`, link);
     case "external_points":
-      return numberPlan(item, POINTS, 0, groupWeight, `points from 0 to ${fmt(groupWeight)}`);
+      return numberPlan(item, POINTS, lo, hi, `points from ${range}`, link);
+    case "range_scaled":
+      return numberPlan(item, RANGE, lo, hi, `a number from ${range}${item.not_applicable ? ` or "N/A"` : ""}`, link);
+    case "coefficient":
+      return numberPlan(item, SIGNED, lo, hi, `a number from ${range}`, link, groupWeight);
+  }
+}
+
+/**
+ * The range a number-answered item accepts, or null for option and count items: the declared
+ * scale; survey_0_4 0–4 and index_score 0–100 by default; external_points 0 … its group weight.
+ * One place for these defaults (the engine, the planner, the workbook and the forms read it).
+ */
+export function numberRange(item: Item, groupWeight: number): { min: number; max: number } | null {
+  switch (item.type) {
+    case "survey_0_4":
+    case "index_score":
+      return { min: item.scale?.min ?? 0, max: item.scale?.max ?? (item.type === "survey_0_4" ? 4 : 100) };
+    case "external_points":
+      return { min: 0, max: groupWeight };
+    case "range_scaled":
+    case "coefficient":
+      return item.scale ? { min: item.scale.min, max: item.scale.max } : { min: 0, max: 1 };
+    default:
+      return null;
   }
 }
 
@@ -246,6 +297,22 @@ function pointsValue(p: ItemPlan, answer: AnswerValue, f: Findings): number {
   return points / p.hi;
 }
 
+/** range_scaled (RB 2023 spec §2, checked on real 2023 rows): v = score / max, the score must be within [min, max]. */
+function rangeValue(p: ItemPlan, answer: AnswerValue, f: Findings): number {
+  const score = readNumber(p, answer, f);
+  if (score === null) return 0;
+  if (score < p.lo || score > p.hi) return issue(f, p, `${fmt(score)} is outside ${fmt(p.lo)}–${fmt(p.hi)}`);
+  return score / p.hi;
+}
+
+/** coefficient: signed points within [min, max]; v = points / group weight, so the group value is the points. */
+function signedValue(p: ItemPlan, answer: AnswerValue, f: Findings): number {
+  const points = readNumber(p, answer, f);
+  if (points === null) return 0;
+  if (points < p.lo || points > p.hi) return issue(f, p, `${fmt(points)} is outside ${fmt(p.lo)}…${fmt(p.hi)}`);
+  return points / p.weight;
+}
+
 /**
  * The value v ∈ [0, 1] of one given (non-null) answer (README §3: Ya 1 / Tidak 0; A 1 … per scale;
  * ratios §5; scores and points §0). An invalid answer is recorded as an issue naming the item and
@@ -260,6 +327,8 @@ export function itemValue(p: ItemPlan, answer: AnswerValue, counts: number[], f:
   }
   if (p.kind === SCALE) return scaleValue(p, answer, f);
   if (p.kind === POINTS) return pointsValue(p, answer, f);
+  if (p.kind === RANGE) return rangeValue(p, answer, f);
+  if (p.kind === SIGNED) return signedValue(p, answer, f);
   return formulaValue(p, answer, counts, f);
 }
 
@@ -275,6 +344,8 @@ export function itemTrace(p: ItemPlan, answer: AnswerValue, value: number, count
     return `${base} = ${fmt(value)}`;
   }
   if (p.kind === POINTS) return `${fmt(answer as number)} / ${fmt(p.hi)} = ${fmt(value)}`;
+  if (p.kind === RANGE) return `${fmt(answer as number)} / ${fmt(p.hi)} = ${fmt(value)}`;
+  if (p.kind === SIGNED) return `${fmt(answer as number)} poin`;
   const expr = formulaExpr(p, counts);
   const formula = p.formula as Formula;
   // Recomputed from the counts rather than stored: the zero-denominator case is rare and cheap to detect.

@@ -1,8 +1,9 @@
 import type { AnswerValue } from "./answers";
 import { GROUP, ITEM, type Compiled } from "./compile";
 import { fmt } from "./format";
-import { itemTrace, OPTION } from "./item-value";
-import type { ItemScore, NodeScore } from "./types";
+import { NOT_APPLICABLE } from "../instrument/schema";
+import { itemTrace, itemValue, OPTION, type ItemPlan } from "./item-value";
+import type { IndexResult, ItemScore, NodeScore } from "./types";
 
 /** Items have no children; one frozen array serves them all (results are not to be mutated). */
 const NO_CHILDREN = Object.freeze([]) as readonly string[] as string[];
@@ -20,6 +21,7 @@ export function materialize(
   values: readonly number[],
   given: ReadonlyArray<AnswerValue | undefined>,
   counts: readonly number[],
+  index: IndexResult | null = null,
 ): Record<string, NodeScore | ItemScore> {
   const n = c.size;
   const texts = new Array<string>(n);
@@ -38,8 +40,13 @@ export function materialize(
       }
       const p = c.items[k]!;
       answered[i] = 1;
+      if (a === NOT_APPLICABLE && p.naAllowed) {
+        texts[i] = "0";
+        traces[i] = "tidak berlaku (N/A): bobot keluar dari penyebut indeks";
+        continue;
+      }
       texts[i] = p.kind === OPTION ? (p.texts[p.codes.indexOf(a as string)] as string) : fmt(v);
-      traces[i] = itemTrace(p, a, v, counts);
+      traces[i] = p.mult < 0 ? itemTrace(p, a, v, counts) : multipliedTrace(c, p, a, v, values, counts);
       continue;
     }
     const group = c.kind[i] === GROUP;
@@ -57,6 +64,7 @@ export function materialize(
     const text = fmt(v);
     texts[i] = text;
     traces[i] = group ? `${text} = ${c.weightText[i]} × mean(${parts})` : `${text} = ${parts}`;
+    if (i === 0 && index) traces[i] = index.trace;
   }
 
   const nodes: Record<string, NodeScore | ItemScore> = {};
@@ -96,4 +104,11 @@ export function materialize(
     }
   }
   return nodes;
+}
+
+/** "83.87 / 100 = 0.8387 × X101 (2.08 / 3) = 0.5815": the row's own value times its multiplier group's share. */
+function multipliedTrace(c: Compiled, p: ItemPlan, a: AnswerValue, v: number, values: readonly number[], counts: readonly number[]): string {
+  const base = itemValue(p, a, counts.slice(), { issues: [], warnings: [] });
+  const m = p.mult;
+  return `${itemTrace(p, a, base, counts)} × ${p.multId} (${fmt(values[m] as number)} / ${fmt(c.max[m] as number)}) = ${fmt(v)}`;
 }

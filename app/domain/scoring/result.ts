@@ -1,8 +1,7 @@
-import type { Settings } from "../instrument/schema";
 import type { AnswerValue } from "./answers";
 import type { Compiled } from "./compile";
 import { materialize } from "./materialize";
-import type { ItemScore, NodeScore, PredicateResult, ScoreResult, ScoreWarning, VerdictResult } from "./types";
+import type { IndexResult, ItemScore, NodeScore, PredicateResult, ScoreResult, ScoreWarning, ScoringSettings, VerdictResult } from "./types";
 
 /**
  * A ScoreResult whose `nodes` is built on first access and then kept. `nodes` is an own enumerable
@@ -16,13 +15,14 @@ export class ScoredAssessment implements ScoreResult {
   declare engineVersion: string;
   declare instrument: string;
   declare version: string;
-  declare settings: Settings;
+  declare settings: ScoringSettings;
   declare total: number;
   declare max: number;
   declare nodes: Record<string, NodeScore | ItemScore>;
   declare warnings: ScoreWarning[];
   declare predicate: PredicateResult | null;
   declare zi: Record<string, VerdictResult> | null;
+  declare index?: IndexResult;
   readonly #compiled: Compiled;
   readonly #values: readonly number[];
   readonly #given: ReadonlyArray<AnswerValue | undefined>;
@@ -33,7 +33,7 @@ export class ScoredAssessment implements ScoreResult {
     enumerable: true,
     configurable: true,
     get(this: ScoredAssessment) {
-      return (this.#nodes ??= materialize(this.#compiled, this.#values, this.#given, this.#counts));
+      return (this.#nodes ??= materialize(this.#compiled, this.#values, this.#given, this.#counts, this.index ?? null));
     },
     set(this: ScoredAssessment, nodes: Record<string, NodeScore | ItemScore>) {
       this.#nodes = nodes;
@@ -44,12 +44,13 @@ export class ScoredAssessment implements ScoreResult {
     engineVersion: string,
     instrument: string,
     version: string,
-    settings: Settings,
+    settings: ScoringSettings,
     total: number,
     max: number,
     warnings: ScoreWarning[],
     predicate: PredicateResult | null,
     zi: Record<string, VerdictResult> | null,
+    index: IndexResult | null,
     stored: { compiled: Compiled; values: readonly number[]; given: ReadonlyArray<AnswerValue | undefined>; counts: readonly number[] },
   ) {
     // Assigned in the order of the plain result object, which is the key order of its JSON.
@@ -63,6 +64,8 @@ export class ScoredAssessment implements ScoreResult {
     this.warnings = warnings;
     this.predicate = predicate;
     this.zi = zi;
+    // Only where the instrument defines an index: results of the other instruments keep their JSON.
+    if (index) this.index = index;
     this.#compiled = stored.compiled;
     this.#values = stored.values;
     this.#given = stored.given;

@@ -1,4 +1,5 @@
-import type { AreaGroup, Criterion, PredicateBand, Settings, VerdictRule } from "../instrument/schema";
+import type { AreaGroup, Criterion, Portal2025, PredicateBand, Settings, VerdictRule } from "../instrument/schema";
+import type { Answers } from "./answers";
 import type { CriterionResult, PredicateResult, ScoreContext, VerdictResult } from "./types";
 
 /**
@@ -16,10 +17,29 @@ const atLeast = (actual: number, required: number) => actual >= required - COMPA
 export function indeksRbPredicate(score: number, bands: readonly PredicateBand[]): PredicateResult | null {
   for (const band of bands) {
     const aboveLower = score > band.above + COMPARISON_TOLERANCE;
-    const withinUpper = score <= band.up_to + COMPARISON_TOLERANCE;
+    const withinUpper = band.up_to === undefined || score <= band.up_to + COMPARISON_TOLERANCE;
     if (aboveLower && withinUpper) return { code: band.code, label: band.label, score };
   }
   return null;
+}
+
+/**
+ * The national portal's 2025 predicate logic (rb-2023 spec §3; seen only in the portal's code, so
+ * optional and off by default): `top` from `top_min` on; below it the published bands, except that
+ * the `conditional` band needs every item with a target to reach it (a number answer ≥ target),
+ * else `fallback` ("A-"). Items without a target are not checked.
+ */
+export function portalPredicate(score: number, bands: readonly PredicateBand[], portal: Portal2025, answers: Answers): PredicateResult | null {
+  const top = bands.find((b) => b.code === portal.top);
+  if (top && score >= portal.top_min - COMPARISON_TOLERANCE) return { code: top.code, label: top.label, score };
+  // Below top_min, everything above the conditional band's lower bound is the conditional band (A: > 80 and < 100).
+  const band = bands.find((b) => b.code === portal.conditional);
+  if (!band || !(score > band.above + COMPARISON_TOLERANCE)) return indeksRbPredicate(score, bands);
+  const met = Object.entries(portal.targets).every(([id, target]) => {
+    const a = answers[id];
+    return typeof a === "number" && a >= target - COMPARISON_TOLERANCE;
+  });
+  return met ? { code: band.code, label: band.label, score } : { code: portal.fallback.code, label: portal.fallback.label, score };
 }
 
 function decided(

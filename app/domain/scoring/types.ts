@@ -67,11 +67,40 @@ export interface VerdictResult {
   criteria: CriterionResult[];
 }
 
+/** The settings a result was scored under (the others do not change a number). */
+export type ScoringSettings = Pick<Settings, "abcd_values" | "zi_area_min_scope">;
+
+/**
+ * The total as an index (RB 2023 spec §3): general = (Σ general nodes + adjustment) /
+ * applicable weight × scale_to; value = general + Σ added. All unrounded.
+ */
+export interface IndexResult {
+  label: string;
+  general: {
+    label: string;
+    /** Σ of the general nodes as scored (not applicable rows count 0). */
+    value: number;
+    /** Σ of their weights, and of the weights of the rows that apply (penyesuaian bobot). */
+    max: number;
+    applicable: number;
+    /** (value + adjustment) / applicable × scale_to. */
+    adjusted: number;
+    scaleTo: number;
+  };
+  adjustment: { id: string; label: string; value: number } | null;
+  added: { id: string; label: string; value: number; max: number }[];
+  /** Groups answered not applicable, in content order. */
+  notApplicable: string[];
+  value: number;
+  /** How the value was computed, e.g. "(84.5 + −1) / 98 × 100 + 12.3 = 97.5". */
+  trace: string;
+}
+
 export interface ScoreResult {
   engineVersion: string;
   instrument: string;
   version: string;
-  settings: Settings;
+  settings: ScoringSettings;
   total: number;
   max: number;
   /** Every node by id ("total", then component, subcomponent, area, sub-area and item ids), parents before children in content order. */
@@ -81,6 +110,8 @@ export interface ScoreResult {
   predicate: PredicateResult | null;
   /** WBK/WBBM verdicts keyed by verdict id where the instrument defines them, else null. */
   zi: Record<string, VerdictResult> | null;
+  /** The index breakdown, present only where the instrument defines evaluation.index (RB 2023). */
+  index?: IndexResult;
 }
 
 /** Facts outside the answers that some criteria need, keyed as named in the instrument (e.g. holds_wbk). */

@@ -30,7 +30,18 @@ describe("cermin instruments check", () => {
     expect(text).toContain("Pengungkit 60 = 5 + 5 + 6 + 5 + 15 + 6 + 12 + 6");
     expect(text).toContain("Hasil 40 = 20 + 10 + 10");
     expect(text).toMatch(/sha256: [0-9a-f]{64}/);
-    expect(text).toContain("2 valid, 0 invalid");
+    // Acceptance 1 of issue #13: the three RB 2023 trees with the spec's block sums.
+    for (const [id, tematik, items] of [["rb-2023-kl", 10, 39], ["rb-2023-prov", 20, 42], ["rb-2023-kabkota", 20, 41]] as const) {
+      const block = text.slice(text.indexOf(`${id} 2023.1.0 [published]`)).split("\n  OK")[0]!;
+      expect(block).toContain(`butir: ${items} (`);
+      expect(block).toContain("Strategi Pelaksanaan RB General 10 = 3 + 7");
+      expect(block).toMatch(/Capaian Pelaksanaan Kebijakan RB 40 = .* 33 \+ .* 7/);
+      expect(block).toMatch(/Capaian Sasaran Strategis RB 50 = .* 28 \+ .* 22/);
+      expect(block).toContain("RB General 100 = A 10 + B 40 + C 50");
+      expect(block).toContain(`    RB Tematik ${tematik}\n`);
+      expect(block).toContain(`Total ${100 + tematik}`);
+    }
+    expect(text).toContain("5 valid, 0 invalid");
   });
 
   it("accepts a leading 'check' argument", async () => {

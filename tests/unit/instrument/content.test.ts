@@ -14,8 +14,8 @@ const weights = (id: "zi-2021" | "pmprb-2014") => {
 };
 
 describe("shipped instruments", () => {
-  it("are exactly zi-2021 and pmprb-2014", () => {
-    expect(readdirSync(CONTENT_DIR).sort()).toEqual(["pmprb-2014.yaml", "zi-2021.yaml"]);
+  it("are exactly zi-2021, pmprb-2014 and the three Evaluasi RB 2023 trees", () => {
+    expect(readdirSync(CONTENT_DIR).sort()).toEqual(["pmprb-2014.yaml", "rb-2023-kabkota.yaml", "rb-2023-kl.yaml", "rb-2023-prov.yaml", "zi-2021.yaml"]);
   });
 
   it("zi-2021: 113 items (87 Pemenuhan, 23 Reform, 3 Hasil), published, default settings", () => {
@@ -26,7 +26,7 @@ describe("shipped instruments", () => {
     expect(items.filter((e) => e.item.id.startsWith("A.II.")).length).toBe(23);
     expect(items.filter((e) => e.item.id.startsWith("B.")).length).toBe(3);
     expect(zi.status).toBe("published");
-    expect(zi.settings).toEqual({ abcd_values: "two_decimal", zi_area_min_scope: "combined" });
+    expect(zi.settings).toEqual({ abcd_values: "two_decimal", zi_area_min_scope: "combined", id_scheme: "lke", predicate_rule: "bands" });
   });
 
   it("zi-2021 weights: Pemenuhan 30 and Reform 30 (4/3.5/5/5/7.5/5 each), Hasil 40 (17.5 + 5 + 17.5)", () => {

@@ -22,7 +22,7 @@ const itemAt = (d: Doc, s: number, i: number) => sub(d, s).items[i];
 describe("parseInstrument accepts a valid instrument", () => {
   it("parses the mini instrument with defaults", () => {
     const inst = parseInstrument(toYaml(miniInstrument()), "mini.yaml");
-    expect(inst.settings).toEqual({ abcd_values: "two_decimal", zi_area_min_scope: "combined" });
+    expect(inst.settings).toEqual({ abcd_values: "two_decimal", zi_area_min_scope: "combined", id_scheme: "lke", predicate_rule: "bands" });
     expect(inst.tree[1]?.subcomponents?.[0]?.areas[0]?.items?.[0]?.id).toBe("B.I.1.a");
   });
 
