@@ -12,7 +12,7 @@ export const FIXTURE_DIR = path.join(REPO_ROOT, "tests/fixtures/answers");
 
 const cache = new Map<string, Instrument>();
 
-export function instrument(id: "zi-2021" | "pmprb-2014"): Instrument {
+export function instrument(id: "zi-2021" | "pmprb-2014" | "rb-2023-kl" | "rb-2023-prov" | "rb-2023-kabkota"): Instrument {
   let hit = cache.get(id);
   if (!hit) {
     hit = parseInstrument(readFileSync(path.join(CONTENT_DIR, `${id}.yaml`), "utf8"), `${id}.yaml`);
