@@ -145,6 +145,7 @@ export default function AreaPage() {
                   key={item.id}
                   assessmentId={d.assessment.id}
                   item={item}
+                  groupWeight={g.weight}
                   answer={(d.answers[item.id] as ItemAnswer | undefined) ?? null}
                   editable={d.editable.includes(item.id)}
                   canReview={d.can.review}
@@ -182,6 +183,7 @@ export default function AreaPage() {
           total={live.total}
           max={live.max}
           predicate={live.predicate ? `${live.predicate.code} (${live.predicate.label})` : null}
+          index={live.index ?? null}
           area={{ id: d.area.id, label: d.area.label, value: node(d.area.id)?.value ?? 0, weight: d.area.weight }}
           groups={d.area.groups.map((g) => ({ id: g.id, label: g.label, value: node(g.id)?.value ?? 0, weight: g.weight }))}
         />

@@ -49,6 +49,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       year: ctx.period.year,
       assessmentId: ctx.assessment.id,
       item,
+      groupWeight: outlineOf(ctx.instrument).groupWeight.get(item.id) ?? 1,
       self: { value: parseValue(self?.value_json ?? null), note: self?.note ?? null },
       mine: mine ? { value: parseValue(mine.value_json), note: mine.note } : null,
       risk: unit ? { ...unit.risk, explanation: riskWeight(unit, stored.params, meanWeight) } : null,
@@ -185,6 +186,7 @@ function Review() {
             </fieldset>
             <AnswerInputs
               item={c.item}
+              groupWeight={c.groupWeight}
               fields={fields}
               disabled={decision === "agree"}
               onChange={(name, value) => setFields({ ...fields, [name]: value })}

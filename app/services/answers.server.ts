@@ -5,6 +5,7 @@ import type { Actor } from "~/auth/permissions";
 import { forbidden } from "~/auth/require.server";
 import { outlineOf } from "~/domain/instrument/outline";
 import type { Answers, AnswerValue } from "~/domain/scoring/answers";
+import { NOT_APPLICABLE } from "~/domain/instrument/schema";
 import { validateAnswer } from "~/domain/scoring/score";
 import { newId } from "~/utils/ids";
 import { canOnUnit, type AssessmentContext } from "./assessments.server";
@@ -21,7 +22,8 @@ export class WorkbenchError extends Error {
       | "workbench.unknownItem"
       | "workbench.wrongStatus"
       | "workbench.reasonRequired"
-      | "workbench.returnedOpen",
+      | "workbench.returnedOpen"
+      | "workbench.naReasonRequired",
     public readonly detail?: string,
   ) {
     super(key);
@@ -177,6 +179,8 @@ export async function saveAnswerIn(trx: Db, actor: Actor, ctx: AssessmentContext
   await assertEditableNow(trx, actor, ctx, role, current?.review_status ?? null, input.overrideReason ?? null);
   const issues = validateAnswer(ctx.instrument, input.itemId, input.value);
   if (issues.length > 0) throw new WorkbenchError("workbench.invalidAnswer", issues[0]!.expected);
+  // A row marked not applicable leaves the index: the reason why is part of the answer.
+  if (input.value === NOT_APPLICABLE && !note) throw new WorkbenchError("workbench.naReasonRequired");
   const conflict = async (): Promise<SaveResult> => {
     const found = await currentConflict(trx, ctx, input.itemId);
     // As before: a stale base version on an item nobody answered is no conflict to report.

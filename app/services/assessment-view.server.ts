@@ -2,7 +2,7 @@ import type { Db } from "#db/client.server";
 import type { Answer } from "#db/schema";
 import { outlineOf } from "~/domain/instrument/outline";
 import { scoreAssessment } from "~/domain/scoring/score";
-import type { ScoreResult } from "~/domain/scoring/types";
+import type { IndexResult, ScoreResult } from "~/domain/scoring/types";
 import { answersObject } from "./answers.server";
 import type { AssessmentContext } from "./assessments.server";
 
@@ -31,6 +31,8 @@ export interface ScoreSummary {
   verdicts: VerdictSummary[];
   areas: AreaSummary[];
   warnings: { itemId: string; message: string }[];
+  /** The Indeks RB breakdown (RB 2023 instruments), else null. */
+  index: IndexResult | null;
 }
 
 /** The server's score of the current answers, reduced to what overview pages show. */
@@ -58,6 +60,7 @@ export function summarise(ctx: AssessmentContext, rows: Answer[]): ScoreSummary 
       return { id: a.id, label: a.label, path: a.path, weight: a.weight, value: n.value, answered: n.answered, confirmed: confirmed.get(a.id) ?? 0, items: n.items };
     }),
     warnings: result.warnings.map((w) => ({ itemId: w.itemId, message: w.message })),
+    index: result.index ?? null,
   };
 }
 

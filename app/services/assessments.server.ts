@@ -6,6 +6,7 @@ import { forbidden, notFound } from "~/auth/require.server";
 import type { Instrument } from "~/domain/instrument/schema";
 import { newId } from "~/utils/ids";
 import { writeAudit } from "./audit.server";
+import { fitOf } from "~/domain/instrument/applies";
 import { freezeInstrument, getFrozenInstrument } from "./frozen-instruments.server";
 import { assertOrganisationActive } from "./organisations.server";
 
@@ -16,7 +17,9 @@ export class AssessmentRuleError extends Error {
       | "assessments.unknownInstrument"
       | "assessments.periodClosed"
       | "assessments.noUnits"
-      | "assessments.wrongOrganisation",
+      | "assessments.wrongOrganisation"
+      | "assessments.instrumentWrongKind"
+      | "assessments.instrumentTooEarly",
   ) {
     super(key);
   }
@@ -235,6 +238,11 @@ export async function createAssessments(db: Db, actor: Actor, input: CreateInput
   await assertOrganisationActive(db, period.organisation_id);
   const frozen = await freezeInstrument(db, input.instrumentId);
   if (!frozen) throw new AssessmentRuleError("assessments.unknownInstrument");
+  // An agency-level tree is written for one kind of organisation and one regime (content applies_to).
+  const org = await db.selectFrom("organisation").select("kind").where("id", "=", period.organisation_id).executeTakeFirstOrThrow();
+  const fit = fitOf(frozen.instrument.applies_to, org.kind, period.year);
+  if (fit === "wrong_kind") throw new AssessmentRuleError("assessments.instrumentWrongKind");
+  if (fit === "too_early") throw new AssessmentRuleError("assessments.instrumentTooEarly");
   const itemIds = new Set(itemIdsOf(frozen.instrument));
   const created: string[] = [];
   const skipped: string[] = [];

@@ -16,7 +16,7 @@ function prng(seed: number) {
 }
 
 /** A plausible answer: `quality` in [0,1] shifts options towards the best ones and ratios towards 1. */
-export function demoAnswer(item: Item, quality: number, rnd: () => number): AnswerValue {
+export function demoAnswer(item: Item, quality: number, rnd: () => number, groupWeight = 1): AnswerValue {
   const bias = () => Math.min(0.999, Math.max(0, rnd() * (1.25 - quality)));
   if (item.options && item.options.length > 0) return item.options[Math.floor(bias() * item.options.length)]!.code;
   if (item.type === "percent") {
@@ -29,15 +29,24 @@ export function demoAnswer(item: Item, quality: number, rnd: () => number): Answ
   }
   if (item.type === "survey_0_4") return Math.round((2.6 + quality * 1.3 - rnd() * 0.4) * 100) / 100;
   if (item.type === "index_score") return Math.round(55 + quality * 35 - rnd() * 10);
+  if (item.type === "range_scaled" && item.scale) {
+    // A published value somewhere in the upper part of the row's range, better with quality.
+    const { min, max } = item.scale;
+    const share = Math.min(1, Math.max(0, 0.45 + quality * 0.45 - rnd() * 0.2));
+    return Math.round((min + (max - min) * share) * 100) / 100;
+  }
+  if (item.type === "external_points") return Math.round(groupWeight * Math.min(1, 0.6 + quality * 0.4) * 100) / 100;
+  // The koefisien is the national evaluator's to set; the demo team leaves it open.
   return null;
 }
 
 export function demoAnswers(instrument: Instrument, quality: number, seed: number, fraction = 1): Answers {
   const rnd = prng(seed);
   const answers: Answers = {};
-  for (const item of outlineOf(instrument).items.values()) {
+  const outline = outlineOf(instrument);
+  for (const item of outline.items.values()) {
     if (rnd() > fraction) continue;
-    const v = demoAnswer(item, quality, rnd);
+    const v = demoAnswer(item, quality, rnd, outline.groupWeight.get(item.id));
     if (v !== null) answers[item.id] = v;
   }
   return answers;
@@ -51,6 +60,8 @@ export interface DemoSpec {
   status: AssessmentStatus;
   quality: number;
   fraction: number;
+  /** The instrument (default zi-2021, the unit-level worksheet). */
+  instrumentId?: string;
 }
 
 /**
@@ -58,11 +69,16 @@ export interface DemoSpec {
  * carry-forward have data, and an open one being filled this period. Returns their ids in `specs` order.
  */
 export async function seedDemoAssessments(db: Db, specs: DemoSpec[], actorId: string): Promise<string[]> {
-  const frozen = await freezeInstrument(db, "zi-2021");
-  if (!frozen) return [];
+  const frozenById = new Map<string, NonNullable<Awaited<ReturnType<typeof freezeInstrument>>>>();
+  for (const instrumentId of new Set(specs.map((s) => s.instrumentId ?? "zi-2021"))) {
+    const frozen = await freezeInstrument(db, instrumentId);
+    if (frozen) frozenById.set(instrumentId, frozen);
+  }
   const now = new Date().toISOString();
   const ids: string[] = [];
   for (const [i, spec] of specs.entries()) {
+    const frozen = frozenById.get(spec.instrumentId ?? "zi-2021");
+    if (!frozen) continue;
     const id = newId();
     ids.push(id);
     const assessment = {
@@ -70,7 +86,7 @@ export async function seedDemoAssessments(db: Db, specs: DemoSpec[], actorId: st
       organisation_id: spec.organisationId,
       unit_id: spec.unitId,
       period_id: spec.periodId,
-      instrument_id: "zi-2021",
+      instrument_id: frozen.instrument.id,
       instrument_hash: frozen.hash,
       status: spec.status,
       carried_from_id: null,

@@ -58,6 +58,8 @@ const MINISTRY_UNITS: UnitSpec[] = [
 ];
 
 const REGENCY_UNITS: UnitSpec[] = [
+  // The agency-level Evaluasi RB is coordinated by the Setda's Bagian Organisasi.
+  { name: "Sekretariat Daerah", kind: "opd", code: "SETDA", children: [{ name: "Bagian Organisasi", kind: "bagian", code: "BAG-ORG" }] },
   { name: "Dinas Kesehatan", kind: "opd", code: "DINKES" },
   { name: "Dinas Pendidikan", kind: "opd", code: "DISDIK" },
   { name: "Dinas Kependudukan dan Pencatatan Sipil", kind: "opd", code: "DISDUKCAPIL" },
@@ -149,6 +151,7 @@ export async function seedDemo(db: Db): Promise<DemoLogin[]> {
       { email: "karo@kemendemo.test", name: "Agus Kepala Biro", role: "reviewer", org: ministry, scope: "Kementerian (seluruh)" },
       { email: "evaluator@kemendemo.test", name: "Dewi Evaluator", role: "evaluator", org: ministry, scope: "Kementerian (seluruh)" },
       { email: "pengelola@kabdemo.test", name: "Joko Pengelola Kabupaten", role: "org_admin", org: regency, scope: "Kabupaten (seluruh)" },
+      { email: "koordinator@kabdemo.test", name: "Wulan Koordinator RB Kabupaten", role: "coordinator", org: regency, unitCode: "SETDA", scope: "Sekretariat Daerah" },
     ];
     for (const p of people) {
       const password = generatePassword();
@@ -183,6 +186,15 @@ export async function seedDemo(db: Db): Promise<DemoLogin[]> {
       }
     }
     specs.push({ unitId: units.get("KLP-JKT")!.id, organisationId: ministry, periodId: ministryOrg.periods.get(2025)!, year: 2025, status: "draft", quality: 0.7, fraction: 0.4 });
+    // The agency-level Evaluasi RB of each organisation, of its kind: 2024 evaluated, 2025 being filled.
+    for (const [org, code, instrumentId] of [
+      [ministryOrg, "SETJEN", "rb-2023-kl"],
+      [regencyOrg, "SETDA", "rb-2023-kabkota"],
+    ] as const) {
+      const base = { unitId: units.get(code)!.id, organisationId: org.id, instrumentId };
+      specs.push({ ...base, periodId: org.periods.get(2024)!, year: 2024, status: "final", quality: 0.5, fraction: 1 });
+      specs.push({ ...base, periodId: org.periods.get(2025)!, year: 2025, status: "draft", quality: 0.65, fraction: 0.6 });
+    }
     const assessmentIds = await seedDemoAssessments(trx, specs, adminId);
     const final2024 = (code: string) => assessmentIds[specs.findIndex((s) => s.unitId === units.get(code)!.id && s.year === 2024)]!;
     // TPI reviewed two 2024 units by area; TPN, to whom the better one was proposed, checked it by risk.

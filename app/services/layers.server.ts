@@ -4,6 +4,7 @@ import type { Actor } from "~/auth/permissions";
 import { forbidden } from "~/auth/require.server";
 import { outlineOf } from "~/domain/instrument/outline";
 import type { Answers, AnswerValue } from "~/domain/scoring/answers";
+import { NOT_APPLICABLE } from "~/domain/instrument/schema";
 import { validateAnswer } from "~/domain/scoring/score";
 import { newId } from "~/utils/ids";
 import { answersObject, itemKey, parseValue, WorkbenchError } from "./answers.server";
@@ -99,6 +100,9 @@ export async function saveEvaluatorAnswerIn(
   if (input.decision === "send_back" && value === null) value = null;
   if (validateAnswer(ctx.instrument, input.itemId, value).length > 0) throw new WorkbenchError("workbench.invalidAnswer");
   if (input.decision === "adjust" && value === null) throw new WorkbenchError("workbench.invalidAnswer");
+  if (input.decision === "adjust" && value === NOT_APPLICABLE && !input.note?.trim() && !input.recommendation?.trim()) {
+    throw new WorkbenchError("workbench.naReasonRequired");
+  }
   if (input.decision === "send_back" && !input.recommendation?.trim()) throw new WorkbenchError("workbench.reasonRequired");
   const now = new Date().toISOString();
   const current = await db

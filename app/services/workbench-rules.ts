@@ -1,5 +1,5 @@
 import type { AssessmentStatus, ReviewStatus } from "#db/schema";
-import type { Item } from "~/domain/instrument/schema";
+import { NOT_APPLICABLE, NUMBER_TYPES, type Item } from "~/domain/instrument/schema";
 import type { AnswerValue } from "~/domain/scoring/answers";
 
 /** Pure rules of the workbench, shared by the server and the browser. */
@@ -72,7 +72,8 @@ export function answerFromFields(item: Item, fields: Record<string, string>): Fo
   }
   const v = (fields.value ?? "").trim();
   if (v === "") return { ok: true, value: null };
-  if (item.type === "survey_0_4" || item.type === "index_score" || item.type === "external_points") {
+  if ((NUMBER_TYPES as readonly string[]).includes(item.type)) {
+    if (item.not_applicable && v.toUpperCase() === NOT_APPLICABLE) return { ok: true, value: NOT_APPLICABLE };
     const n = parseDecimal(v);
     return n === null ? { ok: false, field: "value" } : { ok: true, value: n };
   }

@@ -1,4 +1,5 @@
-import type { Item } from "~/domain/instrument/schema";
+import { NOT_APPLICABLE, type Item } from "~/domain/instrument/schema";
+import { numberRange } from "~/domain/scoring/item-value";
 import { useT } from "~/i18n/use-t";
 
 interface Props {
@@ -9,10 +10,12 @@ interface Props {
   /** For percent items: the current value v in [0,1] computed by the engine, shown as the ratio. */
   ratio: number | null;
   formatRatio: (v: number) => string;
+  /** The weight of the item's group (the range of points items). */
+  groupWeight: number;
 }
 
 /** The answer controls of one item: options with their criteria, a score, or the named counts of a ratio. */
-export function AnswerInputs({ item, fields, disabled, onChange, ratio, formatRatio }: Props) {
+export function AnswerInputs({ item, fields, disabled, onChange, ratio, formatRatio, groupWeight }: Props) {
   const t = useT();
   const base = `a-${item.id}`;
   if (item.options && item.options.length > 0) {
@@ -55,21 +58,41 @@ export function AnswerInputs({ item, fields, disabled, onChange, ratio, formatRa
       </fieldset>
     );
   }
-  const range = item.type === "external_points" ? null : `${item.scale?.min ?? 0}–${item.scale?.max ?? (item.type === "survey_0_4" ? 4 : 100)}`;
+  const range = numberRange(item, groupWeight);
+  const na = item.not_applicable && fields.value === NOT_APPLICABLE;
   return (
-    <div>
-      <label htmlFor={`${base}-value`}>
-        {item.type} {range ? `(${range})` : ""}
-      </label>
+    <div className="number-answer">
+      <label htmlFor={`${base}-value`}>{range ? t("workbench.range", { min: fmtNumber(range.min), max: fmtNumber(range.max) }) : item.type}</label>
       <input
         id={`${base}-value`}
-        name="value"
+        name={na ? undefined : "value"}
         type="text"
         inputMode="decimal"
-        disabled={disabled}
-        value={fields.value ?? ""}
+        disabled={disabled || na}
+        value={na ? "" : (fields.value ?? "")}
         onChange={(e) => onChange("value", e.target.value)}
       />
+      {item.not_applicable ? (
+        <label className="option">
+          {/* Without JavaScript the checkbox posts value=N/A itself (the number field is then ignored by the server). */}
+          <input
+            type="checkbox"
+            name="value"
+            value={NOT_APPLICABLE}
+            checked={na}
+            disabled={disabled}
+            onChange={(e) => onChange("value", e.target.checked ? NOT_APPLICABLE : "")}
+          />{" "}
+          {t("workbench.notApplicable")}
+          {na ? <span className="hint"> — {t("workbench.notApplicableHint")}</span> : null}
+        </label>
+      ) : null}
+      {item.scorer ? <p className="hint">{t("workbench.scorer", { scorer: item.scorer })}</p> : null}
     </div>
   );
+}
+
+/** A range bound as typed in Indonesia (decimal comma). */
+function fmtNumber(x: number): string {
+  return String(x).replace(".", ",");
 }

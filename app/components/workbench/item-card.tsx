@@ -38,6 +38,8 @@ export function fieldsOf(item: Item, value: AnswerValue, note: string | null): R
 interface Props {
   assessmentId: string;
   item: Item;
+  /** The weight of the item's group (the range of points items). */
+  groupWeight: number;
   answer: ItemAnswer | null;
   editable: boolean;
   canReview: boolean;
@@ -58,7 +60,7 @@ interface Props {
   onLive: (itemId: string, value: AnswerValue | undefined) => void;
 }
 
-export function ItemCard({ assessmentId, item, answer, editable, canReview, canComment, comments, history, evidence, evaluator, followUps = [], serverConflict = null, justSaved = false, liveValue, onLive }: Props) {
+export function ItemCard({ assessmentId, item, groupWeight, answer, editable, canReview, canComment, comments, history, evidence, evaluator, followUps = [], serverConflict = null, justSaved = false, liveValue, onLive }: Props) {
   const t = useT();
   const locale = useLocale();
   const draftKey = `cermin:draft:${assessmentId}:${item.id}`;
@@ -191,6 +193,7 @@ export function ItemCard({ assessmentId, item, answer, editable, canReview, canC
           onChange={(name, value) => update({ ...fields, [name]: value })}
           ratio={item.type === "percent" ? liveValue : null}
           formatRatio={(v) => `${formatNumber(v * 100, locale, 2)} %`}
+          groupWeight={groupWeight}
         />
         <label htmlFor={`note-${item.id}`}>{t("workbench.note")}</label>
         <textarea id={`note-${item.id}`} name="note" value={fields.note ?? ""} disabled={!editable} maxLength={4000} onChange={(e) => update({ ...fields, note: e.target.value })} />

@@ -1,5 +1,7 @@
 import { formatNumber } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
+import type { IndexResult } from "~/domain/scoring/types";
+import { IndexBreakdown } from "./index-breakdown";
 
 interface Props {
   total: number;
@@ -7,10 +9,11 @@ interface Props {
   area: { id: string; label: string; value: number; weight: number };
   groups: { id: string; label: string; value: number; weight: number }[];
   predicate: string | null;
+  index?: IndexResult | null;
 }
 
 /** The score as the user types, from the same engine the server uses. */
-export function LiveScore({ total, max, area, groups, predicate }: Props) {
+export function LiveScore({ total, max, area, groups, predicate, index = null }: Props) {
   const t = useT();
   const locale = useLocale();
   const f = (v: number) => formatNumber(v, locale, 2);
@@ -20,7 +23,12 @@ export function LiveScore({ total, max, area, groups, predicate }: Props) {
       <p className="big-number">
         <span data-testid="live-total">{f(total)}</span> / {f(max)}
       </p>
-      {predicate ? <p>{t("workbench.predicate")}: {predicate}</p> : null}
+      {predicate ? (
+        <p>
+          {t("workbench.predicate")}: <span data-testid="live-predicate">{predicate}</span>
+        </p>
+      ) : null}
+      {index ? <IndexBreakdown index={index} /> : null}
       <p>
         <strong>{area.id}</strong> {area.label}: <span data-testid="live-area">{f(area.value)}</span> / {f(area.weight)}
       </p>

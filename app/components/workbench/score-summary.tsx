@@ -1,11 +1,14 @@
 import { formatNumber } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
+import type { IndexResult } from "~/domain/scoring/types";
+import { IndexBreakdown } from "./index-breakdown";
 
 interface Props {
   summary: {
     total: number;
     max: number;
     predicate: { code: string; label: string } | null;
+    index?: IndexResult | null;
     verdicts: { id: string; label: string; pass: boolean; criteria: { id: string; label: string; actual: number | boolean | null; required: number | boolean; pass: boolean | null; unit: string }[] }[];
   };
 }
@@ -31,6 +34,7 @@ export function ScoreSummaryCard({ summary }: Props) {
           </span>
         ) : null}
       </p>
+      {summary.index ? <IndexBreakdown index={summary.index} /> : null}
       {summary.verdicts.map((v) => (
         <details key={v.id}>
           <summary>

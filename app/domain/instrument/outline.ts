@@ -26,6 +26,8 @@ export interface Outline {
   areaOfItem: Map<string, string>;
   /** item id → item */
   items: Map<string, Item>;
+  /** item id → the weight of its group (the range of points items) */
+  groupWeight: Map<string, number>;
 }
 
 const outlines = new WeakMap<Instrument, Outline>();
@@ -37,6 +39,7 @@ export function outlineOf(instrument: Instrument): Outline {
   const areas: OutlineArea[] = [];
   const areaOfItem = new Map<string, string>();
   const items = new Map<string, Item>();
+  const groupWeight = new Map<string, number>();
   const labels = new Map<string, string>();
   const parents = new Map<string, TreeNode | null>();
   walkTree(treeNodes(instrument), (node, parent) => {
@@ -53,12 +56,13 @@ export function outlineOf(instrument: Instrument): Outline {
       for (const item of g.items) {
         areaOfItem.set(item.id, node.id);
         items.set(item.id, item);
+        groupWeight.set(item.id, g.weight);
         itemCount++;
       }
     }
     areas.push({ id: node.id, label: node.label, weight: node.weight, path, groups, itemCount });
   });
-  const outline = { areas, areaOfItem, items };
+  const outline = { areas, areaOfItem, items, groupWeight };
   outlines.set(instrument, outline);
   return outline;
 }

@@ -336,6 +336,21 @@ export const EvaluationSchema = z
   .strict();
 export type Evaluation = z.infer<typeof EvaluationSchema>;
 
+/**
+ * Where an instrument applies: organisation kinds (K/L, Provinsi, Kab/Kota; absent = any) and the
+ * period years (the year assessed). A roll-out outside `organisation_kinds` or before `from_year`
+ * is refused; after `until_year` the instrument is historical (labelled, not proposed).
+ */
+export const AppliesToSchema = z
+  .object({
+    organisation_kinds: z.array(z.string().min(1)).min(1).optional(),
+    from_year: z.number().int().optional(),
+    until_year: z.number().int().optional(),
+    note: z.string().optional(),
+  })
+  .strict();
+export type AppliesTo = z.infer<typeof AppliesToSchema>;
+
 export const InstrumentSchema = z
   .object({
     id: z.string().regex(/^[a-z][a-z0-9-]*$/, "instrument ids are kebab-case"),
@@ -344,6 +359,7 @@ export const InstrumentSchema = z
     title_en: z.string().optional(),
     regulation: z.object({ reference: z.string().min(1), note: z.string().optional() }).strict(),
     status: z.enum(["draft", "published"]),
+    applies_to: AppliesToSchema.optional(),
     settings: SettingsSchema.default({}),
     total_weight: z.number().positive(),
     answer_scales: AnswerScalesSchema,
