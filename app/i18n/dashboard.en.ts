@@ -140,6 +140,7 @@ export const dashboardEn: Record<keyof typeof dashboardId, string> = {
   "dash.move.summary":
     "Score {from}: {before}; score {to}: {after}; difference {delta}. The contributions add up exactly to the difference.",
   "dash.move.ruleStep": "Rule change",
+  "dash.move.instrumentNote": "{from} was scored with {before}, {to} with {after}: the instrument switch is reported as a rule change, not a change in performance.",
   "dash.move.ruleNote":
     "The instrument version changed: the {from} answers are re-scored under the {to} rules (matching items); the rest is real change.",
   "dash.move.ruleChange": "Change due to the rules (instrument)",

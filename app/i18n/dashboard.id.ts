@@ -138,6 +138,7 @@ export const dashboardId = {
   "dash.move.waterfall": "Dari {from} ke {to}: kontribusi per area",
   "dash.move.summary": "Nilai {from}: {before}; nilai {to}: {after}; selisih {delta}. Jumlah kontribusi sama persis dengan selisihnya.",
   "dash.move.ruleStep": "Perubahan aturan",
+  "dash.move.instrumentNote": "{from} dinilai dengan {before}, {to} dengan {after}: pergantian instrumen dilaporkan sebagai perubahan aturan, bukan perubahan kinerja.",
   "dash.move.ruleNote":
     "Versi instrumen berbeda: jawaban {from} dinilai ulang dengan aturan {to} (butir yang sama), sisanya perubahan nyata.",
   "dash.move.ruleChange": "Perubahan karena aturan (instrumen)",

@@ -13,6 +13,7 @@ import { canOnUnit } from "./assessments.server";
 import { answerText } from "./dashboard-drill.server";
 import type { ChartPayload } from "./dashboard.server";
 import { getFrozenInstrument } from "./frozen-instruments.server";
+import { loadInstruments } from "./instruments.server";
 
 /** A step of the waterfall: a total (start, end) or a change (an area, or the rule change as one step). */
 export interface WaterfallMeta {
@@ -57,6 +58,13 @@ function viewOf(part: ChangePart, before: Map<string, string>, after: Map<string
  * (their answers, under each period's frozen instrument), as a waterfall from the earlier total to the
  * later one by area — the rule change first when the instrument version changed — and the detail tree.
  */
+/** Instrument ids of the series `instrumentId` belongs to (itself alone when it has none). */
+function seriesOf(instrumentId: string): string[] {
+  const all = loadInstruments().map((l) => l.instrument);
+  const series = all.find((i) => i.id === instrumentId)?.series;
+  return series ? all.filter((i) => i.series === series).map((i) => i.id) : [instrumentId];
+}
+
 export async function unitMovement(db: Db, actor: Actor, unitId: string, url: URL, locale: Locale) {
   const t = dashTranslator(locale);
   const unit = await db.selectFrom("unit").selectAll().where("id", "=", unitId).executeTakeFirst();
@@ -65,7 +73,8 @@ export async function unitMovement(db: Db, actor: Actor, unitId: string, url: UR
   const wanted = readParam(url, "instrument");
   if (wanted && !instruments.includes(wanted)) throw notFound();
   const instrumentId = wanted ?? (instruments.includes("zi-2021") ? "zi-2021" : (instruments[0] ?? "zi-2021"));
-  const finals = (await unitAssessments(db, unit.id, instrumentId)).filter((r) => r.snapshotId);
+  // The instruments of the same series (PMPRB 2014 → Evaluasi RB 2023) run as one history.
+  const finals = (await unitAssessments(db, unit.id, seriesOf(instrumentId))).filter((r) => r.snapshotId);
   const pick = (key: string, fallback: UnitAssessmentRow | undefined) => {
     const id = readParam(url, key);
     if (!id) return fallback ?? null;
@@ -153,6 +162,10 @@ export async function unitMovement(db: Db, actor: Actor, unitId: string, url: UR
     }),
   ];
   if (explanation.ruleChange) notes.push(t("dash.move.ruleNote", { from: fromYear, to: toYear }));
+  if (explanation.before.instrument !== explanation.after.instrument) {
+    const name = (i: typeof a.instrument) => `${i.title} (${i.id} ${i.version})`;
+    notes.push(t("dash.move.instrumentNote", { from: fromYear, to: toYear, before: name(a.instrument), after: name(b.instrument) }));
+  }
   for (const [computed, stored] of [
     [explanation.before.total, a.stored],
     [explanation.after.total, b.stored],

@@ -15,13 +15,14 @@ export interface UnitAssessmentRow {
 }
 
 /** Every assessment of one unit and instrument family, oldest period first, with its latest self snapshot when final. */
-export async function unitAssessments(db: Db, unitId: string, instrumentId: string): Promise<UnitAssessmentRow[]> {
+export async function unitAssessments(db: Db, unitId: string, instrumentId: string | readonly string[]): Promise<UnitAssessmentRow[]> {
+  const ids = typeof instrumentId === "string" ? [instrumentId] : [...instrumentId];
   const rows = await db
     .selectFrom("assessment as a")
     .innerJoin("period as p", "p.id", "a.period_id")
     .leftJoin("score_snapshot as s", (j) => j.onRef("s.assessment_id", "=", "a.id").on("s.layer", "=", "self").on(isLatestSnapshot("s")))
     .where("a.unit_id", "=", unitId)
-    .where("a.instrument_id", "=", instrumentId)
+    .where("a.instrument_id", "in", ids)
     .select([
       "a.id as assessmentId",
       "p.id as periodId",

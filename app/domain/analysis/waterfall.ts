@@ -98,6 +98,8 @@ export interface ChangeExplanation {
 
 /** A scored side with what the decomposition reads: node values, answers, item shares. */
 interface Scored {
+  instrument: Instrument;
+  options: ScoreOptions | undefined;
   outline: ReturnType<typeof outlineOf>;
   result: ScoreResult;
   answers: Answers;
@@ -120,7 +122,7 @@ function sharesOf(instrument: Instrument): Map<string, number> {
 }
 
 function scored(instrument: Instrument, answers: Answers, options: ScoreOptions | undefined): Scored {
-  return { outline: outlineOf(instrument), result: scoreAssessment(instrument, answers, options), answers, share: sharesOf(instrument) };
+  return { instrument, options, outline: outlineOf(instrument), result: scoreAssessment(instrument, answers, options), answers, share: sharesOf(instrument) };
 }
 
 /** Union of two id-keyed lists: the `to` order first, then what only `from` has, in its order. */
@@ -140,7 +142,37 @@ function value(s: Scored, id: string): number {
   return s.result.nodes[id]?.value ?? 0;
 }
 
-function itemChange(id: string, label: string, from: Scored, to: Scored): ItemChange {
+/**
+ * Where the total is an index (RB 2023: multipliers, renormalisation, koefisien) it is not linear in
+ * the item values. There the contributions come from substituting the answers one item at a time in
+ * content order: item k's delta = T(first k items answered as after) − T(first k − 1). The deltas
+ * telescope to after.total − before.total (checked like the linear case); an item's before/after are
+ * its group's points on each side.
+ */
+function sequentialDeltas(from: Scored, to: Scored): Map<string, number> {
+  const ids = [...to.outline.items.keys()];
+  const current: Answers = { ...from.answers };
+  let previous = scoreAssessment(to.instrument, current, to.options).total;
+  const out = new Map<string, number>();
+  for (const id of ids) {
+    const after = to.answers[id];
+    if (after === undefined) delete current[id];
+    else current[id] = after;
+    const total = scoreAssessment(to.instrument, current, to.options).total;
+    out.set(id, total - previous);
+    previous = total;
+  }
+  return out;
+}
+
+function itemChange(id: string, label: string, from: Scored, to: Scored, sequential: Map<string, number> | null): ItemChange {
+  if (sequential) {
+    const group = (s: Scored) => {
+      const groupId = s.result.nodes[id] ? groupOf(s, id) : null;
+      return groupId === null ? 0 : value(s, groupId);
+    };
+    return { id, label, before: group(from), after: group(to), delta: sequential.get(id) ?? 0, answerBefore: from.answers[id] ?? null, answerAfter: to.answers[id] ?? null };
+  }
   const sFrom = from.share.get(id);
   const sTo = to.share.get(id);
   const vFrom = sFrom === undefined ? 0 : value(from, id);
@@ -152,10 +184,35 @@ function itemChange(id: string, label: string, from: Scored, to: Scored): ItemCh
   return { id, label, before, after, delta, answerBefore: from.answers[id] ?? null, answerAfter: to.answers[id] ?? null };
 }
 
-function areaChange(id: string, to: OutlineArea | undefined, from: OutlineArea | undefined, a: Scored, b: Scored): AreaChange {
+/**
+ * A rule change into or out of an index instrument (PMPRB 2014 → Evaluasi RB 2023, or a new RB
+ * version): item points of two different index rules do not add up to either total, so the change
+ * is shown as one step — what the earlier answers are worth under the new rules, minus the earlier total.
+ */
+function lumpPart(from: Scored, to: Scored): ChangePart {
+  const delta = to.result.total - from.result.total;
+  const label = `${from.result.instrument} ${from.result.version} → ${to.result.instrument} ${to.result.version}`;
+  const area: AreaChange = { id: "rules", label, path: [], before: from.result.total, after: to.result.total, delta, subareas: [] };
+  return { before: from.result.total, after: to.result.total, delta, areas: [area] };
+}
+
+/** The group id of an item (the node whose children hold it). */
+function groupOf(s: Scored, itemId: string): string | null {
+  for (const area of s.outline.areas) for (const g of area.groups) if (g.items.some((i) => i.id === itemId)) return g.id;
+  return null;
+}
+
+function areaChange(
+  id: string,
+  to: OutlineArea | undefined,
+  from: OutlineArea | undefined,
+  a: Scored,
+  b: Scored,
+  sequential: Map<string, number> | null,
+): AreaChange {
   const head = (to ?? from) as OutlineArea;
   const subareas = union(to?.groups ?? [], from?.groups ?? []).map((g): GroupChange => {
-    const items = union(g.to?.items ?? [], g.from?.items ?? []).map((i) => itemChange(i.id, (i.to ?? i.from)?.question ?? i.id, a, b));
+    const items = union(g.to?.items ?? [], g.from?.items ?? []).map((i) => itemChange(i.id, (i.to ?? i.from)?.question ?? i.id, a, b, sequential));
     let delta = 0;
     for (const it of items) delta += it.delta;
     return { id: g.id, label: (g.to ?? g.from)?.label ?? g.id, before: value(a, g.id), after: value(b, g.id), delta, items };
@@ -167,7 +224,11 @@ function areaChange(id: string, to: OutlineArea | undefined, from: OutlineArea |
 
 /** The movement from one scoring to another, by area → group → item. */
 function part(from: Scored, to: Scored): ChangePart {
-  const areas = union(to.outline.areas, from.outline.areas).map((u) => areaChange(u.id, u.to, u.from, from, to));
+  // Sequential only under one instrument with an index rule; a rule change re-scores first (carryOver).
+  const indexed = to.instrument.evaluation.index !== undefined || from.instrument.evaluation.index !== undefined;
+  if (indexed && from.instrument !== to.instrument) return lumpPart(from, to);
+  const sequential = indexed ? sequentialDeltas(from, to) : null;
+  const areas = union(to.outline.areas, from.outline.areas).map((u) => areaChange(u.id, u.to, u.from, from, to, sequential));
   let delta = 0;
   for (const a of areas) delta += a.delta;
   return { before: from.result.total, after: to.result.total, delta, areas };

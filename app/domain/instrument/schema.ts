@@ -360,6 +360,11 @@ export const InstrumentSchema = z
     regulation: z.object({ reference: z.string().min(1), note: z.string().optional() }).strict(),
     status: z.enum(["draft", "published"]),
     applies_to: AppliesToSchema.optional(),
+    /**
+     * Instruments that measure the same thing under successive regimes (PMPRB 2014 → Evaluasi RB 2023:
+     * both the Indeks RB). Trends and the waterfall run across a series, reporting the switch as a rule change.
+     */
+    series: z.string().regex(/^[a-z][a-z0-9-]*$/).optional(),
     settings: SettingsSchema.default({}),
     total_weight: z.number().positive(),
     answer_scales: AnswerScalesSchema,
