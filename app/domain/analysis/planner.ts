@@ -164,7 +164,10 @@ export function planToTarget(instrument: Instrument, answers: Answers, target: P
   return {
     target,
     reachable: cover.chosen !== null,
-    minimal: cover.minimal,
+    // An index instrument's gains (best-answer.ts: each the engine's own Δ total) are super-additive
+    // where a multiplier source and its row both improve: the set reaches the target, but a smaller
+    // one might too, so it is not claimed minimal there.
+    minimal: cover.minimal && instrument.evaluation.index === undefined,
     method: cover.method,
     steps,
     answers: applied,

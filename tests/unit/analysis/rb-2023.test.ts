@@ -63,3 +63,16 @@ describe("planner on an index instrument", () => {
     expect(rows.find((r) => r.id === "B102.a")!.gain).toBe(0);
   });
 });
+
+describe("plan to a target Indeks RB", () => {
+  it("reaches the target on re-scoring and does not claim minimality", async () => {
+    const { planToTarget } = await import("~/domain/analysis/planner");
+    const answers = demoAnswers(kab, 0.3, 21);
+    const now = scoreAssessment(kab, answers).total;
+    const plan = planToTarget(kab, answers, { kind: "total", value: now + 10 });
+    expect(plan.reachable).toBe(true);
+    expect(plan.after.reached).toBe(true);
+    expect(plan.after.total).toBeGreaterThanOrEqual(now + 10 - 1e-9);
+    expect(plan.minimal).toBe(false);
+  });
+});
