@@ -1,6 +1,6 @@
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
-import { SCALED_TYPES, type Instrument, type Item, type ScaledType } from "~/domain/instrument/schema";
+import { NOT_APPLICABLE, SCALED_TYPES, type Instrument, type Item, type ScaledType } from "~/domain/instrument/schema";
 import { scaleFor } from "~/domain/instrument/validate";
 import { weightValue } from "~/domain/instrument/weights";
 import { HEADERS, lkeRows, numberRange, TOTAL_CODE, type LkeRow } from "~/domain/lke/layout";
@@ -245,6 +245,45 @@ describe.each(INSTRUMENTS)("%s: the exported formulas recompute to the engine's 
       }),
     );
     expect(zeroDenominator).toBe(true);
+  });
+});
+
+/** RB 2023 answers: values inside each row's range (the engine refuses others), some rows N/A, a koefisien. */
+function rbAnswers(instrument: Instrument, seed: number): Answers {
+  const r = rng(seed);
+  const answers: Answers = {};
+  for (const { item, groupWeight } of itemRows(instrument)) {
+    const y = r();
+    if (y < 0.1) continue;
+    if (item.not_applicable && y < 0.2) {
+      answers[item.id] = NOT_APPLICABLE;
+      continue;
+    }
+    const { min, max } = numberRange(item, groupWeight)!;
+    answers[item.id] = y < 0.3 ? max : Math.round((min + r() * (max - min)) * 1000) / 1000;
+  }
+  return answers;
+}
+
+describe.each(["rb-2023-kl", "rb-2023-prov", "rb-2023-kabkota"] as const)("%s: the index formulas recompute to the engine's values", (id) => {
+  const instrument = getInstrument(id)!.instrument;
+  const nilaiRows = lkeRows(instrument).filter((r) => r.kind !== "input").length;
+
+  it.each([...SEEDS, 0])("random answers with N/A rows, multipliers and the koefisien, seed %i", async (seed) => {
+    const answers = seed === 0 ? {} : rbAnswers(instrument, seed);
+    const score = scoreAssessment(instrument, answers);
+    const wb = await exportAndReload(instrument, answers);
+    const ev = new FormulaEvaluator(wb);
+    const jawaban = checkJawaban(wb, ev, score);
+    expect(jawaban.mismatches).toEqual([]);
+    expect(jawaban.checked).toBe(nilaiRows);
+    expect(checkUtama(wb, ev).mismatches).toEqual([]);
+  });
+
+  it("the random sets reach N/A rows and a koefisien", () => {
+    const sets = SEEDS.map((s) => rbAnswers(instrument, s));
+    expect(sets.some((a) => Object.values(a).includes(NOT_APPLICABLE))).toBe(true);
+    expect(sets.some((a) => typeof a["KOEF.a"] === "number" && a["KOEF.a"] !== 0)).toBe(true);
   });
 });
 
