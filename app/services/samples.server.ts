@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import type { Db } from "#db/client.server";
 import type { Layer, SampleStrategy } from "#db/schema";
 import type { Actor } from "~/auth/permissions";
+import { adjustmentItems } from "~/domain/instrument/tree";
 import { forbidden, notFound } from "~/auth/require.server";
 import { estimateIndex, type IndexEstimate } from "~/domain/evaluation/estimate";
 import { assessmentFrame, itemWeights } from "~/domain/evaluation/frame";
@@ -137,6 +138,15 @@ export async function drawSampleAction(db: Db, actor: Actor, ctxs: AssessmentCon
   const seed = input.seed ?? crypto.randomBytes(4).toString("hex");
   const frame = await buildFrame(db, ctxs);
   const sample = drawSample(frame, { strategy: input.strategy, size: input.size, seed });
+  // The koefisien (an adjustment component's item) is the evaluator's to set: every sample takes it, with certainty.
+  for (const ctx of ctxs) {
+    for (const itemId of adjustmentItems(ctx.instrument)) {
+      if (!sample.items.some((it) => it.assessmentId === ctx.assessment.id && it.itemId === itemId)) {
+        const area = outlineOf(ctx.instrument).areaOfItem.get(itemId) ?? "";
+        sample.items.push({ key: `${ctx.assessment.id}:${itemId}`, assessmentId: ctx.assessment.id, itemId, area, drawWeight: 1, inclusionWeight: 1 });
+      }
+    }
+  }
   const id = newId();
   const now = new Date().toISOString();
   await db.transaction().execute(async (trx) => {

@@ -84,3 +84,15 @@ export function itemsWithGroups(instrument: Instrument): Array<{ item: Item; gro
   });
   return out;
 }
+
+/** Item ids of the adjustment components (RB 2023 koefisien), in content order. */
+export function adjustmentItems(instrument: Instrument): string[] {
+  const out: string[] = [];
+  for (const root of treeNodes(instrument)) {
+    if (!root.adjustment) continue;
+    walkTree([root], (node) => {
+      for (const item of node.items ?? []) out.push(item.id);
+    });
+  }
+  return out;
+}
