@@ -1,4 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { IndexBreakdown } from "~/components/workbench/index-breakdown";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/require.server";
 import { BarsChart } from "~/components/charts/bars-chart";
@@ -80,6 +81,7 @@ export default function Report() {
           </span>
         ) : null}
       </p>
+      {r.index ? <IndexBreakdown index={r.index} /> : null}
       <VerdictTables verdicts={r.verdicts} />
       <section className="card">
         <h2>{t("dash.report.recap")}</h2>

@@ -142,6 +142,8 @@ export async function assessmentReport(db: Db, actor: Actor, assessmentId: strin
         ? { code: result.predicate.code, label: result.predicate.label }
         : null,
     verdicts,
+    // The Indeks RB breakdown (RB 2023: RB General, applicable weight, koefisien, tematik), else null.
+    index: result.index ?? null,
     recap,
     areasChart,
     trend,
