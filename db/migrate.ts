@@ -7,6 +7,7 @@ import * as m0004 from "./migrations/2026_11_23_1200_dashboard_indexes";
 import * as m0005 from "./migrations/2026_11_23_1300_audit_append_only";
 import * as m0006 from "./migrations/2026_11_23_1400_pg_dashboard";
 import * as m0007 from "./migrations/2026_12_03_0900_lke_import";
+import * as m0008 from "./migrations/2026_12_03_1300_instrument_release";
 
 // An explicit list (not a folder scan) so the same migrations run from the CLI, the server bundle and tests.
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   "2026_11_23_1300_audit_append_only": m0005,
   "2026_11_23_1400_pg_dashboard": m0006,
   "2026_12_03_0900_lke_import": m0007,
+  "2026_12_03_1300_instrument_release": m0008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

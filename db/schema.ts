@@ -32,6 +32,7 @@ export interface Database {
   unit_predicate: UnitPredicateTable;
   lke_import: LkeImportTable;
   lke_export: LkeExportTable;
+  instrument_release: InstrumentReleaseTable;
 }
 
 export const ORGANISATION_KINDS = ["kementerian_lembaga", "pemda_provinsi", "pemda_kabkota"] as const;
@@ -402,3 +403,31 @@ export interface LkeExportTable {
   finished_at: string | null;
 }
 export type LkeExport = Selectable<LkeExportTable>;
+
+export const RELEASE_STATUSES = ["draft", "published"] as const;
+export type ReleaseStatus = (typeof RELEASE_STATUSES)[number];
+
+/**
+ * An instrument version uploaded in the app (issue #13): the YAML text as uploaded, a draft until a
+ * system administrator publishes it. instrument_id is the family (the content's `id`).
+ */
+export interface InstrumentReleaseTable {
+  id: string;
+  instrument_id: string;
+  version: string;
+  status: ReleaseStatus;
+  title: string;
+  file_name: string;
+  content: string;
+  /** sha256 (hex) of content: the key it is frozen under in instrument_version. */
+  content_hash: string;
+  /** Item-id mapping to the previous version, `{ from, items: { old: new | null } }`, or null. */
+  mapping_json: string | null;
+  /** Hash of the published version the release was compared with on upload; null for a new family. */
+  previous_hash: string | null;
+  uploaded_by: string;
+  uploaded_at: string;
+  published_by: string | null;
+  published_at: string | null;
+}
+export type InstrumentRelease = Selectable<InstrumentReleaseTable>;

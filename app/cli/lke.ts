@@ -14,6 +14,7 @@ import { changeKey, previewImport, type ImportPreview } from "~/services/excel/i
 import { issueText, LkeError } from "~/services/excel/read.server";
 import { readWorkbookAnswers } from "~/services/excel/score-workbook.server";
 import { WorkbenchError } from "~/services/answers.server";
+import { publishedInstrumentsIn } from "~/services/frozen-instruments.server";
 import { readInstrumentFiles } from "~/services/instruments.server";
 import { type CliIo, parseArgs, UsageError } from "./io";
 import { scoreJson, scoreTable } from "./score";
@@ -33,7 +34,7 @@ const normalise = (args: string[]) => args.map((a) => (a === "-o" ? "--output" :
 export async function lkeCommand(sub: string | undefined, rest: string[], io: CliIo): Promise<number> {
   switch (sub) {
     case "template":
-      return template(normalise(rest), io);
+      return withDb((db) => template(db, normalise(rest), io));
     case "export":
       return withDb((db) => exportOne(db, normalise(rest), io));
     case "score":
@@ -55,13 +56,13 @@ async function withDb(fn: (db: Db) => Promise<number>): Promise<number> {
   }
 }
 
-async function template(args: string[], io: CliIo): Promise<number> {
+async function template(db: Db, args: string[], io: CliIo): Promise<number> {
   const { positional, opts } = parseArgs(args, { output: "string" });
   const [instrumentId] = positional;
   if (!instrumentId || !opts.output || positional.length > 1) throw new UsageError(USAGE);
-  const buf = await templateWorkbook(instrumentId);
+  const buf = await templateWorkbook(db, instrumentId);
   if (!buf) {
-    const known = readInstrumentFiles().flatMap((f) => (f.ok ? [f.instrument.id] : []));
+    const known = (await publishedInstrumentsIn(db)).map((i) => i.id);
     io.err(`unknown instrument "${instrumentId}" (available: ${known.join(", ")})`);
     return 1;
   }

@@ -17,6 +17,9 @@ const HELP = `Cermin command line
                                        list evidence files no evidence row references (older than
                                        --min-age); --apply deletes them
   cermin instruments check             validate every instrument content file
+  cermin instruments import FILE [--mapping FILE] [--publish] [--as EMAIL|admin]
+                                       upload a new instrument version as a draft release, print the
+                                       issues or its diff against the published version; --publish publishes it
   cermin score <instrument> <answers.json> [--json]
                                        score an answers file with the engine
   cermin lke template <instrument> -o FILE
@@ -52,7 +55,11 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       case "backup":
         return await backup(sub === undefined ? rest : [sub, ...rest], io);
       case "instruments": {
-        if (sub !== "check") throw new UsageError(`unknown instruments command "${sub ?? ""}" (check)`);
+        if (sub === "import") {
+          const { instrumentsImport } = await import("./instrument-releases");
+          return await instrumentsImport(rest, io);
+        }
+        if (sub !== "check") throw new UsageError(`unknown instruments command "${sub ?? ""}" (check, import)`);
         const { instrumentsCheck } = await import("./instruments");
         return await instrumentsCheck(rest, io);
       }

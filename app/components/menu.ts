@@ -17,6 +17,7 @@ export function menuFor(actor: Actor): MenuItem[] {
     items.push({ to: "/admin/organisations", label: "nav.adminOrganisations" });
   if (actor.isAdmin || scopesFor(actor, "user.manage").length > 0) items.push({ to: "/admin/users", label: "nav.adminUsers" });
   if (actor.isAdmin || scopesFor(actor, "audit.read").length > 0) items.push({ to: "/admin/audit", label: "nav.adminAudit" });
+  if (actor.isAdmin) items.push({ to: "/admin/instruments", label: "nav.adminInstruments" });
   items.push({ to: "/account", label: "nav.account" });
   return items;
 }

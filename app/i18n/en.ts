@@ -2,6 +2,7 @@ import { dashboardEn } from "./dashboard.en";
 import { evaluationEn } from "./evaluation.en";
 import type { MessageKey } from "./id";
 import { evidenceEn } from "./evidence.en";
+import { instrumentsEn } from "./instruments.en";
 import { lkeEn } from "./lke.en";
 import { workbenchEn } from "./workbench.en";
 
@@ -12,6 +13,7 @@ export const en: Record<MessageKey, string> = {
   ...evaluationEn,
   ...evidenceEn,
   ...lkeEn,
+  ...instrumentsEn,
   "app.name": "Cermin",
   "app.tagline": "Workbench for bureaucratic-reform self-assessments",
   "nav.home": "Home",

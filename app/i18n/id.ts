@@ -1,6 +1,7 @@
 import { dashboardId } from "./dashboard.id";
 import { evaluationId } from "./evaluation.id";
 import { evidenceId } from "./evidence.id";
+import { instrumentsId } from "./instruments.id";
 import { lkeId } from "./lke.id";
 import { workbenchId } from "./workbench.id";
 
@@ -11,6 +12,7 @@ export const id = {
   ...evaluationId,
   ...evidenceId,
   ...lkeId,
+  ...instrumentsId,
   "app.name": "Cermin",
   "app.tagline": "Meja kerja penilaian mandiri reformasi birokrasi",
   "nav.home": "Beranda",

@@ -1,15 +1,17 @@
+import { useState } from "react";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { scopesFor } from "~/auth/permissions";
 import { forbidden, requireUser } from "~/auth/require.server";
-import { FormAlert, SelectField, feedbackFor } from "~/components/form";
+import { FormAlert, feedbackFor } from "~/components/form";
 import { ProgressBar } from "~/components/workbench/progress-bar";
 import { getDb } from "~/db.server";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 import { canOnUnit, createAssessments, listAssessments } from "~/services/assessments.server";
-import { publishedInstruments } from "~/services/frozen-instruments.server";
+import { fitOf, proposedInstrument } from "~/domain/instrument/applies";
+import { publishedInstrumentsIn } from "~/services/frozen-instruments.server";
 import { buildTree, flattenTree } from "~/services/units.server";
 import { badRequest, readFormData, ruleFailure } from "~/utils/forms";
 import { IdSchema } from "~/utils/schemas";
@@ -26,7 +28,7 @@ async function creationOptions(userId: string, user: Awaited<ReturnType<typeof r
   const periods = await db
     .selectFrom("period")
     .innerJoin("organisation", "organisation.id", "period.organisation_id")
-    .select(["period.id", "period.year", "organisation.name as organisationName"])
+    .select(["period.id", "period.year", "organisation.name as organisationName", "organisation.kind as organisationKind"])
     .where("period.organisation_id", "in", orgIds)
     .where("period.status", "=", "open")
     .orderBy("period.year", "desc")
@@ -39,11 +41,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   if (!user.isAdmin && scopesFor(user, "assessment.read").length === 0) throw forbidden();
   const db = getDb();
-  const [rows, options] = await Promise.all([listAssessments(db, user), creationOptions(user.id, user)]);
-  const instruments = publishedInstruments();
+  const [rows, options, instruments] = await Promise.all([listAssessments(db, user), creationOptions(user.id, user), publishedInstrumentsIn(db)]);
   const itemCounts: Record<string, number> = {};
   for (const i of instruments) itemCounts[i.id] = i.itemCount;
-  return { rows, ...options, instruments, itemCounts };
+  // Per open period: the instrument of the organisation's kind for that year, and which ones are historical there.
+  const proposals = options.periods.map((p) => ({
+    periodId: p.id,
+    proposed: proposedInstrument(instruments, p.organisationKind, p.year)?.id ?? null,
+    historical: instruments.filter((i) => fitOf(i.appliesTo, p.organisationKind, p.year) === "historical").map((i) => i.id),
+  }));
+  return { rows, ...options, instruments, itemCounts, proposals };
 }
 
 const CreateSchema = z.object({
@@ -131,20 +138,7 @@ export default function Assessments() {
           ) : null}
           <FormAlert feedback={feedback} />
           <Form method="post">
-            <SelectField name="periodId" label="assessments.period" feedback={feedback}>
-              {d.periods.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.year} — {p.organisationName}
-                </option>
-              ))}
-            </SelectField>
-            <SelectField name="instrumentId" label="assessments.instrument" feedback={feedback}>
-              {d.instruments.map((i) => (
-                <option key={i.id} value={i.id}>
-                  {i.title} ({i.id} v{i.version})
-                </option>
-              ))}
-            </SelectField>
+            <RolloutChoice periods={d.periods} instruments={d.instruments} proposals={d.proposals} feedback={feedback} />
             <fieldset>
               <legend>{t("assessments.units")}</legend>
               <p className="muted">{t("assessments.createHelp")}</p>
@@ -163,6 +157,64 @@ export default function Assessments() {
           </Form>
         </section>
       ) : null}
+    </>
+  );
+}
+
+/**
+ * Period and instrument of a roll-out. The instrument follows the period: the one proposed for the
+ * organisation's kind and year is preselected (again when the period changes, with JavaScript) and
+ * marked; historical ones are labelled. Without JavaScript the first period's proposal is preselected.
+ */
+function RolloutChoice({
+  periods,
+  instruments,
+  proposals,
+  feedback,
+}: {
+  periods: { id: string; year: number; organisationName: string }[];
+  instruments: { id: string; title: string; version: string }[];
+  proposals: { periodId: string; proposed: string | null; historical: string[] }[];
+  feedback: ReturnType<typeof feedbackFor> | undefined;
+}) {
+  const t = useT();
+  const [periodId, setPeriodId] = useState(feedback?.values?.periodId ?? periods[0]?.id ?? "");
+  const proposal = proposals.find((p) => p.periodId === periodId);
+  const [instrumentId, setInstrumentId] = useState(feedback?.values?.instrumentId ?? proposal?.proposed ?? instruments[0]?.id ?? "");
+  return (
+    <>
+      <div>
+        <label htmlFor="periodId">{t("assessments.period")}</label>
+        <select
+          id="periodId"
+          name="periodId"
+          value={periodId}
+          onChange={(e) => {
+            setPeriodId(e.target.value);
+            const next = proposals.find((p) => p.periodId === e.target.value)?.proposed;
+            if (next) setInstrumentId(next);
+          }}
+        >
+          {periods.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.year} — {p.organisationName}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div>
+        <label htmlFor="instrumentId">{t("assessments.instrument")}</label>
+        <select id="instrumentId" name="instrumentId" value={instrumentId} onChange={(e) => setInstrumentId(e.target.value)} data-testid="rollout-instrument">
+          {instruments.map((i) => (
+            <option key={i.id} value={i.id}>
+              {i.title} ({i.id} v{i.version})
+              {proposal?.proposed === i.id ? ` — ${t("assessments.proposed")}` : ""}
+              {proposal?.historical.includes(i.id) ? ` — ${t("assessments.historical")}` : ""}
+            </option>
+          ))}
+        </select>
+        {feedback?.fieldErrors?.instrumentId ? <p className="field-error">{t(feedback.fieldErrors.instrumentId)}</p> : null}
+      </div>
     </>
   );
 }

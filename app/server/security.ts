@@ -1,4 +1,5 @@
 /** HTTP hardening rules, pure so they can be unit-tested apart from the server. */
+import { INSTRUMENT_MAX_BYTES } from "~/utils/constants";
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -77,6 +78,8 @@ export function bodyLimitFor(path: string, defaults: { body: number; evidence: n
   if (/^\/assessments\/[^/]+\/lke(\.data)?\/?$/.test(path) || /^\/assessments\/lke-bulk(\.data)?\/?$/.test(path)) {
     return (defaults.workbook ?? DEFAULT_WORKBOOK_MAX_BYTES) + 1024 * 1024;
   }
+  // An instrument YAML and its item mapping, each up to INSTRUMENT_MAX_BYTES; the action answers a readable error above that.
+  if (/^\/admin\/instruments(\.data)?\/?$/.test(path)) return 2 * INSTRUMENT_MAX_BYTES + 1024 * 1024;
   return defaults.body;
 }
 

@@ -9,6 +9,9 @@ import { loginFor, startServer, type TestServer } from "../helpers/server";
 
 const ADMIN_MENU_ID = ["Beranda", "Penilaian", "Dasbor", "Evaluasi", "Struktur Organisasi", "Instansi", "Pengguna", "Log Audit", "Akun Saya"];
 const ADMIN_MENU_EN = ["Home", "Assessments", "Dashboard", "Evaluation", "Organisation structure", "Organisations", "Users", "Audit log", "My account"];
+/** Only the system administrator manages instrument versions. */
+const SYSTEM_MENU_ID = [...ADMIN_MENU_ID.slice(0, -1), "Instrumen", "Akun Saya"];
+const SYSTEM_MENU_EN = [...ADMIN_MENU_EN.slice(0, -1), "Instruments", "My account"];
 const BASIC_MENU_ID = ["Beranda", "Penilaian", "Dasbor", "Struktur Organisasi", "Akun Saya"];
 const BASIC_MENU_EN = ["Home", "Assessments", "Dashboard", "Organisation structure", "My account"];
 const EVALUATOR_MENU_ID = ["Beranda", "Penilaian", "Dasbor", "Evaluasi", "Struktur Organisasi", "Akun Saya"];
@@ -32,8 +35,8 @@ const CASES: RoleCase[] = [
     role: "admin",
     roleId: "Administrator Sistem",
     roleEn: "System administrator",
-    menuId: ADMIN_MENU_ID,
-    menuEn: ADMIN_MENU_EN,
+    menuId: SYSTEM_MENU_ID,
+    menuEn: SYSTEM_MENU_EN,
   },
   {
     title: "ministry org_admin",

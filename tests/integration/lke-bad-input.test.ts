@@ -426,7 +426,7 @@ describe("the workbook's shape", () => {
 
 describe("a workbook of something else", () => {
   test("a workbook of another instrument is refused, naming both instruments", async () => {
-    const other = await templateWorkbook("pmprb-2014");
+    const other = await templateWorkbook(db, "pmprb-2014");
     expect(other).not.toBeNull();
     const err = await refused(other!, "LKE pmprb.xlsx");
     const issue = expectIssue(err, "Utama", null, /pmprb-2014/);

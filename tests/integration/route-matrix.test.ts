@@ -2,8 +2,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import type { Db } from "#db/client.server";
+import { uploadRelease } from "~/services/instrument-releases.server";
 import { freshDb } from "../helpers/db";
 import { sessionCookie } from "../helpers/factories";
+import { pmprbNext } from "../helpers/instrument-edits";
 import { callAction, callLoader } from "../helpers/remix";
 import { buildWorld, withTempDataDir, PERSONAS, type Persona, type World } from "../helpers/world";
 
@@ -22,6 +24,8 @@ interface RouteCase {
 }
 
 let n = 0;
+/** A draft PMPRB release (uploaded in beforeAll) for the release page; the admin's POST publishes it. */
+let releaseId = "";
 /** Distinct never-answered items, so each persona's first save starts from version 0. */
 const ANSWER_ITEMS: Partial<Record<Persona, string>> = { admin: "A.I.1.i.a", coordinator: "A.I.1.i.b", assessor: "A.I.1.ii.a" };
 /** Every route module must be listed here; a new route without an entry fails the test below. */
@@ -58,6 +62,15 @@ const MATRIX: Record<string, RouteCase> = {
       form: (w) => ({ intent: "update-period", periodId: w.periodId, fillStart: "2025-02-01" }),
       expect: signedIn(403, { admin: 200, orgAdmin: 200 }),
     },
+  },
+  "admin.instruments._index": {
+    get: signedIn(403, { admin: 200 }),
+    post: { form: () => ({ intent: "upload" }), expect: signedIn(403, { admin: 400 }) },
+  },
+  "admin.instruments.$releaseId": {
+    params: () => ({ releaseId }),
+    get: signedIn(403, { admin: 200 }),
+    post: { form: () => ({ intent: "publish" }), expect: signedIn(403, { admin: 200 }) },
   },
   "admin.users._index": {
     get: adminsOnly(200),
@@ -172,6 +185,8 @@ beforeAll(async () => {
   withTempDataDir();
   db = await freshDb();
   world = await buildWorld(db);
+  const admin = { id: world.users.admin.id, isAdmin: true, memberships: [] };
+  releaseId = (await uploadRelease(db, admin, { text: pmprbNext(), fileName: "pmprb-2014-1.1.0.yaml" })).release.id;
 });
 
 test("every route module is in the role × route matrix", () => {

@@ -8,9 +8,9 @@ import ExcelJS from "exceljs";
 import type { Db } from "#db/client.server";
 import type { Layer } from "#db/schema";
 import type { Actor } from "~/auth/permissions";
-import { getInstrument } from "~/services/instruments.server";
 import { parseValue } from "~/services/answers.server";
 import type { AssessmentContext } from "~/services/assessments.server";
+import { currentInstrument } from "~/services/frozen-instruments.server";
 import { listEvidence } from "~/services/evidence-store.server";
 import { loadLayerRows, visibleLayers } from "~/services/layers.server";
 import { buildLkeWorkbook, type LkeExportData, type LkeLayerData } from "./workbook.server";
@@ -86,13 +86,16 @@ export async function streamAssessmentWorkbook(
   await writer.commit();
 }
 
-/** A blank workbook of the current content of an instrument (null when there is no such instrument). */
-export async function templateWorkbook(instrumentId: string, exportedBy: string | null = null): Promise<Buffer | null> {
-  const loaded = getInstrument(instrumentId);
-  if (!loaded) return null;
+/**
+ * A blank workbook of the version of an instrument new assessments get now (content file or published
+ * release; null when the family has no published version).
+ */
+export async function templateWorkbook(db: Db, instrumentId: string, exportedBy: string | null = null): Promise<Buffer | null> {
+  const current = await currentInstrument(db, instrumentId);
+  if (!current) return null;
   const wb = buildLkeWorkbook({
-    instrument: loaded.instrument,
-    instrumentHash: loaded.contentHash,
+    instrument: current.instrument,
+    instrumentHash: current.hash,
     assessment: null,
     exportedAt: new Date().toISOString(),
     exportedBy,

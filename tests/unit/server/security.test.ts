@@ -1,4 +1,5 @@
 import { expect, test } from "vitest";
+import { INSTRUMENT_MAX_BYTES } from "~/utils/constants";
 import { DEFAULT_WORKBOOK_MAX_BYTES, isFramableEvidence, bodyLimitFor, checkBodySize, contentSecurityPolicy, isCrossOriginWrite, securityHeaders } from "~/server/security";
 
 const own = ["http://localhost:3000"];
@@ -53,6 +54,14 @@ test("LKE workbook uploads (one, or a bulk zip) get the workbook limit; nothing 
   expect(bodyLimitFor("/assessments/abc/lke.xlsx", d)).toBe(1_000);
   expect(bodyLimitFor("/assessments/abc/lke/../answers", d)).toBe(1_000);
   expect(bodyLimitFor("/assessments/abc/lke", { body: 1_000, evidence: 50_000 })).toBe(DEFAULT_WORKBOOK_MAX_BYTES + 1024 * 1024);
+});
+
+test("instrument uploads (a YAML file and a mapping) get room for two files; the release pages do not", () => {
+  const d = { body: 1_000, evidence: 50_000, workbook: 200_000 };
+  expect(bodyLimitFor("/admin/instruments", d)).toBe(2 * INSTRUMENT_MAX_BYTES + 1024 * 1024);
+  expect(bodyLimitFor("/admin/instruments.data", d)).toBe(2 * INSTRUMENT_MAX_BYTES + 1024 * 1024);
+  expect(bodyLimitFor("/admin/instruments/abc", d)).toBe(1_000);
+  expect(bodyLimitFor("/admin/instruments/../users", d)).toBe(1_000);
 });
 
 test("only inline evidence may be framed, and only by Cermin itself", () => {

@@ -1,0 +1,248 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { z } from "zod";
+import { forbidden, notFound, requireUser } from "~/auth/require.server";
+import { FormAlert, feedbackFor } from "~/components/form";
+import { getDb } from "~/db.server";
+import { diffSize, type DiffLevel, type DiffSubject, type InstrumentDiff } from "~/domain/instrument/diff";
+import { formatDate, formatNumber } from "~/i18n";
+import { useLocale, useT } from "~/i18n/use-t";
+import { getReleaseView, publishRelease, ReleaseError } from "~/services/instrument-releases.server";
+import { formFailure, formValues, readFormData } from "~/utils/forms";
+import { IdSchema } from "~/utils/schemas";
+
+function releaseId(params: LoaderFunctionArgs["params"]): string {
+  const parsed = IdSchema.safeParse(params.releaseId);
+  if (!parsed.success) throw notFound();
+  return parsed.data;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  if (!user.isAdmin) throw forbidden();
+  return getReleaseView(getDb(), user, releaseId(params));
+}
+
+const PublishSchema = z.object({ intent: z.literal("publish") });
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  if (!user.isAdmin) throw forbidden();
+  const id = releaseId(params);
+  const form = await readFormData(request);
+  const values = formValues(form);
+  if (!PublishSchema.safeParse({ intent: form.get("intent") }).success) return formFailure("error.unknownIntent", values);
+  try {
+    await publishRelease(getDb(), user, id);
+    return data({ ok: true as const, message: "instruments.publishedOk" as const });
+  } catch (e) {
+    if (e instanceof ReleaseError) return data({ ok: false as const, formError: e.key, fieldErrors: {}, values }, { status: 409 });
+    throw e;
+  }
+}
+
+function DiffTable({ title, rows, head, testId }: { title: string; rows: ReactNode[]; head: string[]; testId: string }) {
+  if (rows.length === 0) return null;
+  return (
+    <section className="card" data-testid={testId}>
+      <h2>
+        {title} ({rows.length})
+      </h2>
+      <table>
+        <thead>
+          <tr>
+            {head.map((h) => (
+              <th key={h}>{h}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{rows}</tbody>
+      </table>
+    </section>
+  );
+}
+
+function DiffTables({ diff }: { diff: InstrumentDiff }) {
+  const t = useT();
+  const locale = useLocale();
+  const level = (l: DiffLevel) => t(`instruments.level.${l}`);
+  const c = {
+    id: t("instruments.col.id"),
+    level: t("instruments.col.level"),
+    label: t("instruments.col.label"),
+    field: t("instruments.col.field"),
+    from: t("instruments.col.from"),
+    to: t("instruments.col.to"),
+  };
+  const key = (s: DiffSubject, extra = "") => `${s.level}:${s.id}:${extra}`;
+  const subjectCells = (s: DiffSubject) => [
+    <td key="id">
+      <code>{s.id}</code>
+    </td>,
+    <td key="level">{level(s.level)}</td>,
+    <td key="label">{s.label}</td>,
+  ];
+  return (
+    <>
+      <DiffTable
+        testId="diff-added"
+        title={t("instruments.diff.added")}
+        head={[c.id, c.level, c.label]}
+        rows={diff.added.map((s) => (
+          <tr key={key(s)}>{subjectCells(s)}</tr>
+        ))}
+      />
+      <DiffTable
+        testId="diff-removed"
+        title={t("instruments.diff.removed")}
+        head={[c.id, c.level, c.label]}
+        rows={diff.removed.map((s) => (
+          <tr key={key(s)}>{subjectCells(s)}</tr>
+        ))}
+      />
+      <DiffTable
+        testId="diff-reweighted"
+        title={t("instruments.diff.reweighted")}
+        head={[c.id, c.level, c.label, c.from, c.to]}
+        rows={diff.reweighted.map((s) => (
+          <tr key={key(s)}>
+            {subjectCells(s)}
+            <td>{formatNumber(s.from, locale)}</td>
+            <td>{formatNumber(s.to, locale)}</td>
+          </tr>
+        ))}
+      />
+      <DiffTable
+        testId="diff-retyped"
+        title={t("instruments.diff.retyped")}
+        head={[c.id, c.label, c.from, c.to]}
+        rows={diff.retyped.map((s) => (
+          <tr key={key(s)}>
+            <td>
+              <code>{s.id}</code>
+            </td>
+            <td>{s.label}</td>
+            <td>
+              <code>{s.from}</code>
+            </td>
+            <td>
+              <code>{s.to}</code>
+            </td>
+          </tr>
+        ))}
+      />
+      <DiffTable
+        testId="diff-range"
+        title={t("instruments.diff.rangeChanged")}
+        head={[c.id, c.level, c.field, c.from, c.to]}
+        rows={diff.rangeChanged.map((s) => (
+          <tr key={key(s, s.field)}>
+            <td>
+              <code>{s.id}</code>
+            </td>
+            <td>{level(s.level)}</td>
+            <td>{s.field}</td>
+            <td>{s.from || "–"}</td>
+            <td>{s.to || "–"}</td>
+          </tr>
+        ))}
+      />
+      <DiffTable
+        testId="diff-renamed"
+        title={t("instruments.diff.renamed")}
+        head={[t("instruments.col.oldId"), t("instruments.col.newId"), c.label]}
+        rows={diff.renamed.map((s) => (
+          <tr key={key(s)}>
+            <td>
+              <code>{s.from}</code>
+            </td>
+            <td>
+              <code>{s.to}</code>
+            </td>
+            <td>{s.label}</td>
+          </tr>
+        ))}
+      />
+      <DiffTable
+        testId="diff-relabelled"
+        title={t("instruments.diff.relabelled")}
+        head={[c.id, c.level, c.field, c.from, c.to]}
+        rows={diff.relabelled.map((s) => (
+          <tr key={key(s, s.field)}>
+            <td>
+              <code>{s.id}</code>
+            </td>
+            <td>{level(s.level)}</td>
+            <td>{s.field}</td>
+            <td>{s.from}</td>
+            <td>{s.to}</td>
+          </tr>
+        ))}
+      />
+    </>
+  );
+}
+
+export default function InstrumentRelease() {
+  const view = useLoaderData<typeof loader>();
+  const feedback = feedbackFor(useActionData<typeof action>());
+  const busy = useNavigation().state !== "idle";
+  const t = useT();
+  const locale = useLocale();
+  const r = view.release;
+  return (
+    <>
+      <p>
+        <Link to="/admin/instruments">← {t("instruments.back")}</Link>
+      </p>
+      <h1>{t("instruments.releaseTitle", { instrument: r.instrumentId, version: r.version })}</h1>
+      <section className="card">
+        <p>
+          <span className="tag" data-testid="release-status">
+            {t(`instruments.status.${r.status}`)}
+          </span>{" "}
+          {r.title}
+        </p>
+        <p className="muted small">
+          {t("instruments.fileName")}: {r.fileName} · sha256 <code data-testid="release-hash">{r.contentHash.slice(0, 12)}</code> ·{" "}
+          {t("instruments.uploaded")} {formatDate(r.uploadedAt, locale)} ({r.uploadedBy ?? "–"})
+          {r.publishedAt ? ` · ${t("instruments.publishedAt")} ${formatDate(r.publishedAt, locale)} (${r.publishedBy ?? "–"})` : null}
+          {view.mapping ? ` · ${t("instruments.mapping")}: ${Object.keys(view.mapping.items).length}` : null}
+        </p>
+        {view.against ? (
+          <p data-testid="release-against">
+            {t("instruments.against", { version: view.against.version, hash: view.against.hash.slice(0, 12) })}
+          </p>
+        ) : r.previousHash ? (
+          <p className="alert alert-warn">{t("instruments.previousMissing", { hash: r.previousHash.slice(0, 12) })}</p>
+        ) : (
+          <p>{t("instruments.newFamily")}</p>
+        )}
+        {view.diff ? (
+          <p data-testid="release-change-count">
+            {diffSize(view.diff) === 0 ? t("instruments.noChanges") : t("instruments.changeCount", { count: diffSize(view.diff) })}
+          </p>
+        ) : null}
+        <FormAlert feedback={feedback} />
+        {r.status === "draft" && view.stale ? (
+          <p className="alert alert-warn" role="alert">
+            {t("instruments.stale")}
+          </p>
+        ) : null}
+        {r.status === "draft" && !view.stale ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="publish" />
+            <p className="muted small">{t("instruments.publishHelp")}</p>
+            <p>
+              <button type="submit" disabled={busy}>
+                {t("instruments.publish")}
+              </button>
+            </p>
+          </Form>
+        ) : null}
+      </section>
+      {view.diff ? <DiffTables diff={view.diff} /> : null}
+    </>
+  );
+}

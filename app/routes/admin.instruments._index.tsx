@@ -1,0 +1,222 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { forbidden, requireUser } from "~/auth/require.server";
+import { FormAlert, type ActionFeedback } from "~/components/form";
+import { getDb } from "~/db.server";
+import type { InstrumentIssue } from "~/domain/instrument/validate";
+import { formatDate, type MessageKey } from "~/i18n";
+import { useLocale, useT } from "~/i18n/use-t";
+import { listFamilies, listReleases, ReleaseError, uploadRelease } from "~/services/instrument-releases.server";
+import { INSTRUMENT_MAX_BYTES } from "~/utils/constants";
+import { badRequest, fieldErrorsOf, readFormData } from "~/utils/forms";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  if (!user.isAdmin) throw forbidden();
+  const db = getDb();
+  const [families, releases] = await Promise.all([listFamilies(db, user), listReleases(db, user)]);
+  return { families, releases, maxMb: INSTRUMENT_MAX_BYTES / 1048576 };
+}
+
+/** A browser sends an empty file input as a nameless, empty file: that means "not given". */
+const noFile = (v: unknown) => (v === null || (v instanceof File && v.size === 0 && v.name === "") ? undefined : v);
+
+const UploadFileSchema = z
+  .instanceof(File, { message: "instruments.fileRequired" })
+  .refine((f) => f.size > 0, "instruments.fileRequired")
+  .refine((f) => f.size <= INSTRUMENT_MAX_BYTES, "instruments.tooLarge");
+
+const UploadSchema = z.object({
+  intent: z.literal("upload", { errorMap: () => ({ message: "error.unknownIntent" }) }),
+  file: z.preprocess(noFile, UploadFileSchema),
+  mapping: z.preprocess(
+    noFile,
+    z
+      .instanceof(File, { message: "error.invalid" })
+      .refine((f) => f.size <= INSTRUMENT_MAX_BYTES, "instruments.tooLarge")
+      .optional(),
+  ),
+});
+
+type ActionData = ActionFeedback & { ok: false; issues?: InstrumentIssue[] };
+
+async function utf8(file: File): Promise<string | null> {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(await file.arrayBuffer());
+  } catch {
+    return null;
+  }
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  if (!user.isAdmin) throw forbidden();
+  const form = await readFormData(request);
+  const parsed = UploadSchema.safeParse({ intent: form.get("intent"), file: form.get("file"), mapping: form.get("mapping") });
+  if (!parsed.success) {
+    const fieldErrors = fieldErrorsOf(parsed.error);
+    return badRequest({ formError: fieldErrors.intent ?? "error.form", fieldErrors, values: {} });
+  }
+  const { file, mapping } = parsed.data;
+  const text = await utf8(file);
+  const mappingText = mapping ? await utf8(mapping) : null;
+  if (text === null || (mapping && mappingText === null)) {
+    return badRequest({
+      formError: "error.form",
+      fieldErrors: text === null ? { file: "instruments.notText" } : { mapping: "instruments.notText" },
+      values: {},
+    });
+  }
+  try {
+    const view = await uploadRelease(getDb(), user, { text, fileName: file.name, mappingText, mappingFileName: mapping?.name ?? null });
+    return redirect(`/admin/instruments/${encodeURIComponent(view.release.id)}`);
+  } catch (e) {
+    if (e instanceof ReleaseError)
+      return data<ActionData>({ ok: false, formError: e.key, issues: e.issues, fieldErrors: {}, values: {} }, { status: 400 });
+    throw e;
+  }
+}
+
+export default function InstrumentReleases() {
+  const { families, releases, maxMb } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as ActionData | undefined;
+  const busy = useNavigation().state !== "idle";
+  const t = useT();
+  const locale = useLocale();
+  const fieldError = (name: string) => result?.fieldErrors?.[name];
+  return (
+    <>
+      <h1>{t("instruments.title")}</h1>
+      <p>{t("instruments.intro")}</p>
+      <section className="card">
+        <h2>{t("instruments.current")}</h2>
+        <table data-testid="instrument-families">
+          <thead>
+            <tr>
+              <th>{t("instruments.family")}</th>
+              <th>{t("instruments.version")}</th>
+              <th>{t("instruments.source")}</th>
+              <th>sha256</th>
+            </tr>
+          </thead>
+          <tbody>
+            {families.map((f) => (
+              <tr key={f.id}>
+                <td>
+                  <code>{f.id}</code> {f.title}
+                </td>
+                <td>{f.version}</td>
+                <td>{t(`instruments.source.${f.source}` as MessageKey)}</td>
+                <td>
+                  <code>{f.hash.slice(0, 12)}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section className="card">
+        <h2>{t("instruments.releases")}</h2>
+        {releases.length === 0 ? (
+          <p>{t("instruments.noReleases")}</p>
+        ) : (
+          <table data-testid="instrument-releases">
+            <thead>
+              <tr>
+                <th>{t("instruments.family")}</th>
+                <th>{t("instruments.version")}</th>
+                <th>{t("common.status")}</th>
+                <th>{t("instruments.fileName")}</th>
+                <th>{t("instruments.uploaded")}</th>
+                <th>{t("instruments.publishedAt")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {releases.map((r) => (
+                <tr key={r.id}>
+                  <td>
+                    <code>{r.instrumentId}</code>
+                  </td>
+                  <td>
+                    <Link to={`/admin/instruments/${r.id}`}>{r.version}</Link>
+                  </td>
+                  <td>
+                    <span className="tag">{t(`instruments.status.${r.status}`)}</span>
+                  </td>
+                  <td>{r.fileName}</td>
+                  <td>
+                    {formatDate(r.uploadedAt, locale)} · {r.uploadedBy ?? "–"}
+                  </td>
+                  <td>{r.publishedAt ? `${formatDate(r.publishedAt, locale)} · ${r.publishedBy ?? "–"}` : "–"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section className="card">
+        <h2>{t("instruments.upload")}</h2>
+        {result?.issues?.length ? (
+          <div className="alert alert-error" role="alert" data-testid="instrument-issues">
+            <p>{t(result.formError ?? "instruments.invalid")}</p>
+            <ul>
+              {result.issues.map((i, k) => (
+                <li key={k}>
+                  <strong>{i.at}:</strong> {i.message}
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : (
+          <FormAlert feedback={result} />
+        )}
+        <Form method="post" encType="multipart/form-data">
+          <input type="hidden" name="intent" value="upload" />
+          <div>
+            <label htmlFor="instrument-file">{t("instruments.file")}</label>
+            <input
+              id="instrument-file"
+              name="file"
+              type="file"
+              accept=".yaml,.yml,application/yaml,text/yaml"
+              required
+              aria-invalid={fieldError("file") ? true : undefined}
+              aria-describedby={fieldError("file") ? "instrument-file-error" : undefined}
+            />
+            {fieldError("file") ? (
+              <p className="field-error" id="instrument-file-error">
+                {t(fieldError("file")!)}
+              </p>
+            ) : null}
+          </div>
+          <div>
+            <label htmlFor="mapping-file">{t("instruments.mappingFile")}</label>
+            <input
+              id="mapping-file"
+              name="mapping"
+              type="file"
+              accept=".yaml,.yml,.json,application/json,application/yaml,text/yaml"
+              aria-invalid={fieldError("mapping") ? true : undefined}
+              aria-describedby={fieldError("mapping") ? "mapping-file-error" : "mapping-help"}
+            />
+            {fieldError("mapping") ? (
+              <p className="field-error" id="mapping-file-error">
+                {t(fieldError("mapping")!)}
+              </p>
+            ) : null}
+            <p className="muted small" id="mapping-help">
+              {t("instruments.mappingHelp")}
+            </p>
+          </div>
+          <p className="muted small">{t("instruments.maxSize", { mb: maxMb })}</p>
+          <p>
+            <button type="submit" disabled={busy}>
+              {t("instruments.submitUpload")}
+            </button>
+          </p>
+        </Form>
+      </section>
+    </>
+  );
+}
