@@ -19,7 +19,7 @@ export interface DiffChange<T> extends DiffSubject {
   to: T;
 }
 
-export type RangeField = "scale" | "options" | "values" | "formula" | "answer_scale" | "setting";
+export type RangeField = "scale" | "options" | "values" | "formula" | "answer_scale" | "setting" | "rule" | "evaluation";
 
 export interface InstrumentDiff {
   added: DiffSubject[];
@@ -91,6 +91,8 @@ function compareItems(prev: PlacedItem, next: PlacedItem, diff: InstrumentDiff):
     ["options", optionCodes(p.options), optionCodes(n.options)],
     ["values", optionValues(p.options), optionValues(n.options)],
     ["formula", formulaText(p.formula), formulaText(n.formula)],
+    // RB 2023 row rules: the multiplier row and whether the row may be not applicable.
+    ["rule", ruleText(p), ruleText(n)],
   ];
   for (const [field, from, to] of ranges) if (from !== to) diff.rangeChanged.push({ ...subject, field, from, to });
   if (p.question !== n.question) diff.relabelled.push({ ...subject, field: "question", from: p.question, to: n.question });
@@ -99,6 +101,32 @@ function compareItems(prev: PlacedItem, next: PlacedItem, diff: InstrumentDiff):
     const old = before.get(o.code);
     if (old !== undefined && old !== o.criterion)
       diff.relabelled.push({ ...subject, field: `option ${o.code}`, from: old, to: o.criterion });
+  }
+}
+
+function ruleText(item: Item): string {
+  const parts: string[] = [];
+  if (item.multiplier !== undefined) parts.push(`× ${item.multiplier}`);
+  if (item.not_applicable) parts.push("N/A allowed");
+  return parts.join(", ");
+}
+
+/** Instrument-wide scoring rules: the index, the predicate bands, the WBK/WBBM rules, where it applies. */
+function compareEvaluation(prev: Instrument, next: Instrument, diff: InstrumentDiff): void {
+  const parts = (i: Instrument): Array<[string, unknown]> => [
+    ["evaluation.index", i.evaluation.index],
+    ["evaluation.predicate_bands", i.evaluation.predicate_bands],
+    ["evaluation.portal_2025", i.evaluation.portal_2025],
+    ["evaluation.zi_verdicts", i.evaluation.zi_verdicts],
+    ["evaluation.zi_area_groups", i.evaluation.zi_area_groups],
+    ["applies_to", i.applies_to],
+    ["total_weight", i.total_weight],
+  ];
+  const after = new Map(parts(next));
+  for (const [id, value] of parts(prev)) {
+    const from = JSON.stringify(value ?? null);
+    const to = JSON.stringify(after.get(id) ?? null);
+    if (from !== to) diff.rangeChanged.push({ level: "scale", id, label: id, field: "evaluation", from, to });
   }
 }
 
@@ -193,6 +221,7 @@ export function diffInstruments(prev: Instrument, next: Instrument, mapping: Rec
   for (const { item } of b.items) if (!claimed.has(item.id)) diff.added.push({ level: "item", id: item.id, label: item.question });
 
   compareScales(prev, next, diff);
+  compareEvaluation(prev, next, diff);
   return diff;
 }
 

@@ -214,3 +214,24 @@ test("versions compare numerically part by part, pre-releases first", () => {
   const sorted = ["1.10.0", "1.2.0", "1.1.0", "1.1.0-rc1", "0.9"].sort(compareVersions);
   expect(sorted).toEqual(["0.9", "1.1.0-rc1", "1.1.0", "1.2.0", "1.10.0"]);
 });
+
+describe("diff of RB 2023 rules", () => {
+  test("names a changed multiplier, a row that may no longer be N/A, a re-ranged row and new predicate bands", async () => {
+    const { getInstrument } = await import("~/services/instruments.server");
+    const prev = getInstrument("rb-2023-kl")!.instrument;
+    const next = structuredClone(prev);
+    const rows = next.tree[0]!.areas!;
+    rows[1]!.items![0]!.multiplier = undefined;
+    const b = next.tree[1]!.subcomponents![0]!.areas;
+    b[1]!.items![0]!.not_applicable = false;
+    b[2]!.items![0]!.scale = { min: 0, max: 5 };
+    next.evaluation.predicate_bands[0]!.above = 95;
+    const d = diffInstruments(prev, next);
+    const at = d.rangeChanged.map((c) => `${c.id} ${c.field}: ${c.from} → ${c.to}`);
+    expect(at).toContain("A102.a rule: × A101, N/A allowed → N/A allowed");
+    expect(at).toContain("B102.a rule: N/A allowed → ");
+    expect(at.some((x) => x.startsWith("B103.a scale:"))).toBe(true);
+    expect(at.some((x) => x.startsWith("evaluation.predicate_bands evaluation:"))).toBe(true);
+    expect(diffInstruments(prev, structuredClone(prev)).rangeChanged).toEqual([]);
+  });
+});
