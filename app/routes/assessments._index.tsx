@@ -164,7 +164,8 @@ export default function Assessments() {
 /**
  * Period and instrument of a roll-out. The instrument follows the period: the one proposed for the
  * organisation's kind and year is preselected (again when the period changes, with JavaScript) and
- * marked; historical ones are labelled. Without JavaScript the first period's proposal is preselected.
+ * marked (unless the user picked one); historical ones are labelled. Without JavaScript the first
+ * period's proposal is preselected.
  */
 function RolloutChoice({
   periods,
@@ -181,6 +182,8 @@ function RolloutChoice({
   const [periodId, setPeriodId] = useState(feedback?.values?.periodId ?? periods[0]?.id ?? "");
   const proposal = proposals.find((p) => p.periodId === periodId);
   const [instrumentId, setInstrumentId] = useState(feedback?.values?.instrumentId ?? proposal?.proposed ?? instruments[0]?.id ?? "");
+  // Once the user picked an instrument, a change of period no longer replaces it with the proposal.
+  const [picked, setPicked] = useState(feedback?.values?.instrumentId !== undefined);
   return (
     <>
       <div>
@@ -192,7 +195,7 @@ function RolloutChoice({
           onChange={(e) => {
             setPeriodId(e.target.value);
             const next = proposals.find((p) => p.periodId === e.target.value)?.proposed;
-            if (next) setInstrumentId(next);
+            if (next && !picked) setInstrumentId(next);
           }}
         >
           {periods.map((p) => (
@@ -204,7 +207,12 @@ function RolloutChoice({
       </div>
       <div>
         <label htmlFor="instrumentId">{t("assessments.instrument")}</label>
-        <select id="instrumentId" name="instrumentId" value={instrumentId} onChange={(e) => setInstrumentId(e.target.value)} data-testid="rollout-instrument">
+        <select id="instrumentId" name="instrumentId" value={instrumentId} onChange={(e) => {
+            setInstrumentId(e.target.value);
+            setPicked(true);
+          }}
+          data-testid="rollout-instrument"
+        >
           {instruments.map((i) => (
             <option key={i.id} value={i.id}>
               {i.title} ({i.id} v{i.version})

@@ -6,6 +6,8 @@ import { forbidden, notFound } from "~/auth/require.server";
 import type { Instrument } from "~/domain/instrument/schema";
 import { newId } from "~/utils/ids";
 import { writeAudit } from "./audit.server";
+import { validateAnswer } from "~/domain/scoring/score";
+import type { AnswerValue } from "~/domain/scoring/answers";
 import { fitOf } from "~/domain/instrument/applies";
 import { freezeInstrument, getFrozenInstrument } from "./frozen-instruments.server";
 import { assertOrganisationActive } from "./organisations.server";
@@ -281,7 +283,11 @@ export async function createAssessments(db: Db, actor: Actor, input: CreateInput
           finalised_by: null,
         })
         .execute();
-      if (prev) await carryForward(trx, prev.id, id, itemIds, actor.id, now);
+      if (prev) {
+        // A new version published with an item-id mapping from the previous one carries answers to the new ids.
+        const rename = prev.instrument_hash === frozen.hash ? null : await releaseMapping(trx, prev.instrument_hash, frozen.hash);
+        await carryForward(trx, prev.id, id, frozen.instrument, itemIds, actor.id, now, rename);
+      }
       await writeAudit(trx, {
         actorUserId: actor.id,
         organisationId: unit.organisation_id,
@@ -306,17 +312,48 @@ function itemIdsOf(instrument: Instrument): string[] {
   return ids;
 }
 
-async function carryForward(db: Db, fromId: string, toId: string, itemIds: Set<string>, actorId: string, now: string): Promise<void> {
+/**
+ * The item-id mapping of the published release that froze as `toHash` when it was diffed against
+ * `fromHash` (instrument_release.previous_hash), or null: then ids carry over as they are.
+ */
+async function releaseMapping(db: Db, fromHash: string, toHash: string): Promise<Map<string, string | null> | null> {
+  const row = await db
+    .selectFrom("instrument_release")
+    .select("mapping_json")
+    .where("content_hash", "=", toHash)
+    .where("previous_hash", "=", fromHash)
+    .where("status", "=", "published")
+    .executeTakeFirst();
+  if (!row?.mapping_json) return null;
+  const mapping = JSON.parse(row.mapping_json) as { items?: Record<string, string | null> };
+  return new Map(Object.entries(mapping.items ?? {}));
+}
+
+async function carryForward(
+  db: Db,
+  fromId: string,
+  toId: string,
+  instrument: Instrument,
+  itemIds: Set<string>,
+  actorId: string,
+  now: string,
+  rename: Map<string, string | null> | null = null,
+): Promise<void> {
+  // Old id → new id: a mapped id (null: dropped), else the same id.
+  const target = (itemId: string): string | null => (rename?.has(itemId) ? (rename.get(itemId) ?? null) : itemId);
   const answers = await db.selectFrom("answer").selectAll().where("assessment_id", "=", fromId).where("layer", "=", "self").execute();
   for (const a of answers) {
-    if (!itemIds.has(a.item_id) || a.value_json === null) continue;
+    const itemId = target(a.item_id);
+    if (itemId === null || !itemIds.has(itemId) || a.value_json === null) continue;
+    // An answer the new version's item rejects (another type, a range it left) is not carried.
+    if (validateAnswer(instrument, itemId, JSON.parse(a.value_json) as AnswerValue).length > 0) continue;
     await db
       .insertInto("answer")
       .values({
         id: newId(),
         assessment_id: toId,
         layer: "self",
-        item_id: a.item_id,
+        item_id: itemId,
         value_json: a.value_json,
         note: a.note,
         version: 1,
@@ -331,7 +368,10 @@ async function carryForward(db: Db, fromId: string, toId: string, itemIds: Set<s
   const evidence = await db.selectFrom("evidence").selectAll().where("assessment_id", "=", fromId).where("removed_at", "is", null).execute();
   for (const e of evidence) {
     const links = await db.selectFrom("evidence_item").select("item_id").where("evidence_id", "=", e.id).where("removed_at", "is", null).execute();
-    const kept = links.filter((l) => itemIds.has(l.item_id));
+    const kept = links.flatMap((l) => {
+      const itemId = target(l.item_id);
+      return itemId !== null && itemIds.has(itemId) ? [{ item_id: itemId }] : [];
+    });
     if (kept.length === 0) continue;
     const newEvidenceId = newId();
     await db.insertInto("evidence").values({ ...e, id: newEvidenceId, assessment_id: toId, created_at: now }).execute();

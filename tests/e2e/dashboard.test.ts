@@ -140,6 +140,8 @@ async function storedTotals(year: number) {
     .where("s.layer", "=", "self")
     .where("a.status", "=", "final")
     .where("p.year", "=", year)
+    // The dashboard opens on the ZI worksheet; the demo's Evaluasi RB assessments have their own view.
+    .where("a.instrument_id", "=", "zi-2021")
     .execute();
   return new Map(rows.map((r) => [r.name, r]));
 }
@@ -258,7 +260,7 @@ test("why the score moved (waterfall) and what would raise it (planner) draw the
   await page.getByTestId("movement-real").locator("details > summary").first().click();
   await screenshot(page, "e2e-dashboard-movement");
 
-  const draft = await db.selectFrom("assessment").select("id").where("status", "=", "draft").executeTakeFirstOrThrow();
+  const draft = await db.selectFrom("assessment").select("id").where("status", "=", "draft").where("unit_id", "=", unit.id).executeTakeFirstOrThrow();
   await page.goto(`/dashboard/plan/${draft.id}`);
   await waitForHydration(page);
   expect(await page.getByTestId("chart-plan").locator(".chart-box svg .recharts-bar-rectangle").count()).toBeGreaterThan(0);

@@ -36,9 +36,9 @@ test("db migrate, then the demo seed writes logins once and refuses a second tim
   expect(file).toMatch(/admin@cermin\.test\s+\S{20}/);
   expect((fs.statSync(path.join(dir, "demo-logins.txt")).mode & 0o777).toString(8)).toBe("600");
   const db = new SQLite(path.join(dir, "cermin.db"), { readonly: true });
-  expect(db.prepare("select count(*) n from unit").get()).toEqual({ n: 14 });
+  expect(db.prepare("select count(*) n from unit").get()).toEqual({ n: 16 }); // with the regency's Sekretariat Daerah and its Bagian Organisasi
   expect(db.prepare("select count(*) n from period").get()).toEqual({ n: 8 });
-  expect(db.prepare("select count(*) n from user").get()).toEqual({ n: 7 });
+  expect(db.prepare("select count(*) n from user").get()).toEqual({ n: 8 });
   db.close();
   const again = await run("db", "seed", "--demo");
   expect(again.code).toBe(1);
@@ -67,7 +67,7 @@ test("backup writes a copy that passes integrity_check and never overwrites", as
   expect(out.code).toBe(0);
   const copy = new SQLite(target, { readonly: true });
   expect(copy.pragma("integrity_check", { simple: true })).toBe("ok");
-  expect((copy.prepare("select count(*) n from user").get() as { n: number }).n).toBe(9);
+  expect((copy.prepare("select count(*) n from user").get() as { n: number }).n).toBe(10);
   copy.close();
   const again = await run("backup", target);
   expect(again.code).toBe(1);

@@ -276,6 +276,26 @@ describe("a new PMPRB version: upload, roll-outs, publish", () => {
     expect(score.total).toBeGreaterThan(0);
   });
 
+  test("carry-forward into the new version follows the release's item-id mapping", async () => {
+    const oldCtx = await requireAssessment(db, admin, before);
+    await saveAnswer(db, admin, oldCtx, { itemId: "A.1.i.b", baseVersion: 0, value: "B", note: "dari 2019" });
+    await saveAnswer(db, admin, oldCtx, { itemId: "A.1.i.a", baseVersion: 0, value: "A", note: null });
+    const next = newId();
+    const org = await db.selectFrom("unit").select("organisation_id").where("id", "=", units[0]!.id).executeTakeFirstOrThrow();
+    await db
+      .insertInto("period")
+      .values({ id: next, organisation_id: org.organisation_id, year: 2020, name: "2020", status: "open", fill_start: null, fill_end: null, review_end: null, evaluation_end: null, created_at: new Date().toISOString() })
+      .execute();
+    const { created } = await createAssessments(db, admin, { unitIds: [units[0]!.id], periodId: next, instrumentId: "pmprb-2014", carryForward: true });
+    const rows = await db.selectFrom("answer").select(["item_id", "value_json", "note", "carried_over"]).where("assessment_id", "=", created[0]!).execute();
+    const byId = Object.fromEntries(rows.map((r) => [r.item_id, r]));
+    // A.1.i.b became A.1.i.z; A.1.i.a kept its id; A.1.ii.e (answered in 1.0.0, dropped in 1.1.0) is not carried.
+    expect(byId["A.1.i.z"]).toMatchObject({ value_json: '"B"', note: "dari 2019", carried_over: 1 });
+    expect(byId["A.1.i.a"]).toMatchObject({ value_json: '"A"', carried_over: 1 });
+    expect(byId["A.1.i.b"]).toBeUndefined();
+    expect(byId["A.1.ii.e"]).toBeUndefined();
+  });
+
   test("the blank LKE template is of the published release", async () => {
     const out = await callLoader(templateRoute, {
       path: "/lke/template/pmprb-2014",
