@@ -66,6 +66,7 @@ export const workbenchEn: Record<keyof typeof workbenchId, string> = {
   "workbench.invalidAnswer": "The answer does not fit the item's type.",
   "workbench.unknownItem": "Unknown item for this assessment's instrument.",
   "workbench.wrongStatus": "This action does not fit the assessment's status.",
+  "workbench.koefReasonRequired": "A koefisien other than 0 needs a reason in the note.",
   "workbench.naReasonRequired": "A row marked not applicable needs a reason in the note.",
   "workbench.notApplicable": "Not applicable (N/A)",
   "workbench.notApplicableHint": "The row's weight leaves the RB General denominator; give the reason in the note.",

@@ -64,6 +64,7 @@ export const workbenchId = {
   "workbench.invalidAnswer": "Jawaban tidak sesuai jenis butir.",
   "workbench.unknownItem": "Butir tidak dikenal pada instrumen penilaian ini.",
   "workbench.wrongStatus": "Tindakan ini tidak sesuai dengan status penilaian.",
+  "workbench.koefReasonRequired": "Koefisien selain 0 wajib disertai alasan pada catatan.",
   "workbench.naReasonRequired": "Butir yang tidak berlaku wajib disertai alasan pada catatan.",
   "workbench.notApplicable": "Tidak berlaku (N/A)",
   "workbench.notApplicableHint": "Bobot butir ini keluar dari penyebut RB General; tulis alasannya pada catatan.",

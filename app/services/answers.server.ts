@@ -10,7 +10,7 @@ import { validateAnswer } from "~/domain/scoring/score";
 import { newId } from "~/utils/ids";
 import { canOnUnit, type AssessmentContext } from "./assessments.server";
 import { writeAudit } from "./audit.server";
-import { itemEditable, stageOpen, todayWib, type EditorRole, type Stage } from "./workbench-rules";
+import { itemEditable, needsCoefficientReason, stageOpen, todayWib, type EditorRole, type Stage } from "./workbench-rules";
 
 export class WorkbenchError extends Error {
   constructor(
@@ -23,7 +23,8 @@ export class WorkbenchError extends Error {
       | "workbench.wrongStatus"
       | "workbench.reasonRequired"
       | "workbench.returnedOpen"
-      | "workbench.naReasonRequired",
+      | "workbench.naReasonRequired"
+      | "workbench.koefReasonRequired",
     public readonly detail?: string,
   ) {
     super(key);
@@ -181,6 +182,7 @@ export async function saveAnswerIn(trx: Db, actor: Actor, ctx: AssessmentContext
   if (issues.length > 0) throw new WorkbenchError("workbench.invalidAnswer", issues[0]!.expected);
   // A row marked not applicable leaves the index: the reason why is part of the answer.
   if (input.value === NOT_APPLICABLE && !note) throw new WorkbenchError("workbench.naReasonRequired");
+  if (needsCoefficientReason(ctx.instrument, input.itemId, input.value) && !note) throw new WorkbenchError("workbench.koefReasonRequired");
   const conflict = async (): Promise<SaveResult> => {
     const found = await currentConflict(trx, ctx, input.itemId);
     // As before: a stale base version on an item nobody answered is no conflict to report.

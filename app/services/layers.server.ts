@@ -11,6 +11,7 @@ import { answersObject, itemKey, parseValue, WorkbenchError } from "./answers.se
 import { canOnUnit, type AssessmentContext } from "./assessments.server";
 import { writeAudit } from "./audit.server";
 import { writeLayerSnapshot } from "./dashboard-layers.server";
+import { needsCoefficientReason } from "./workbench-rules";
 
 /** Authority of the score layers, lowest first: where an evaluator answered, theirs prevails (README §9). */
 export const LAYER_ORDER: readonly Layer[] = ["self", "internal", "external"];
@@ -97,6 +98,9 @@ export async function saveEvaluatorAnswerIn(
     .where("item_id", "=", input.itemId)
     .executeTakeFirst();
   let value: AnswerValue = input.decision === "agree" ? parseValue(self?.value_json ?? null) : input.value;
+  if (input.decision === "adjust" && needsCoefficientReason(ctx.instrument, input.itemId, value) && !input.note?.trim() && !input.recommendation?.trim()) {
+    throw new WorkbenchError("workbench.koefReasonRequired");
+  }
   if (input.decision === "send_back" && value === null) value = null;
   if (validateAnswer(ctx.instrument, input.itemId, value).length > 0) throw new WorkbenchError("workbench.invalidAnswer");
   if (input.decision === "adjust" && value === null) throw new WorkbenchError("workbench.invalidAnswer");

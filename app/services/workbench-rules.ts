@@ -1,5 +1,6 @@
 import type { AssessmentStatus, ReviewStatus } from "#db/schema";
-import { NOT_APPLICABLE, NUMBER_TYPES, type Item } from "~/domain/instrument/schema";
+import { outlineOf } from "~/domain/instrument/outline";
+import { NOT_APPLICABLE, NUMBER_TYPES, type Instrument, type Item } from "~/domain/instrument/schema";
 import type { AnswerValue } from "~/domain/scoring/answers";
 
 /** Pure rules of the workbench, shared by the server and the browser. */
@@ -79,3 +80,9 @@ export function answerFromFields(item: Item, fields: Record<string, string>): Fo
   }
   return { ok: true, value: v };
 }
+
+/** A koefisien other than 0 adjusts the whole index: like an N/A row, it needs its reason (rb-2023 spec §3). */
+export function needsCoefficientReason(instrument: Instrument, itemId: string, value: AnswerValue): boolean {
+  return typeof value === "number" && value !== 0 && outlineOf(instrument).items.get(itemId)?.type === "coefficient";
+}
+

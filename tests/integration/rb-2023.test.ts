@@ -72,6 +72,9 @@ describe("filling an Evaluasi RB worksheet", () => {
     expect(notAllowed.status).toBe(400);
 
     expect((await save({ itemId: "B102.a", baseVersion: "0", value: "n/a", note: "Tidak ada penyederhanaan struktur tahun ini" })).status).toBe(200);
+    const koef = await save({ itemId: "KOEF.a", baseVersion: "0", value: "-1" });
+    expect(koef.data).toMatchObject({ formError: "workbench.koefReasonRequired" });
+    expect((await save({ itemId: "KOEF.a", baseVersion: "0", value: "0" })).status).toBe(200);
     expect((await save({ itemId: "B101.a", baseVersion: "0", value: "50" })).status).toBe(200);
     expect((await save({ itemId: "B103.a", baseVersion: "0", value: "3,06" })).status).toBe(200);
 
@@ -96,6 +99,9 @@ describe("evaluation", () => {
 
     const evaluator = await makeUser(db, { role: "evaluator", organisationId: kl.org.id });
     const actor = { id: evaluator.id, isAdmin: false, memberships: [{ organisationId: kl.org.id, unitId: null, unitPath: null, role: "evaluator" as const }] };
+    await expect(
+      saveEvaluatorAnswer(db, actor, ctx, { layer: "external", itemId: "KOEF.a", decision: "adjust", value: -2, note: null, recommendation: null }),
+    ).rejects.toMatchObject({ key: "workbench.koefReasonRequired" });
     await saveEvaluatorAnswer(db, actor, ctx, { layer: "external", itemId: "KOEF.a", decision: "adjust", value: -2, note: "Temuan tata kelola keuangan", recommendation: null });
     const row = await db.selectFrom("answer").selectAll().where("assessment_id", "=", id!).where("layer", "=", "external").where("item_id", "=", "KOEF.a").executeTakeFirstOrThrow();
     expect(JSON.parse(row.value_json!)).toBe(-2);

@@ -5,7 +5,7 @@
  * import can detect conflicts). Pure of the database: the caller gathers what the reader may see.
  */
 import ExcelJS from "exceljs";
-import type { Instrument } from "~/domain/instrument/schema";
+import { NOT_APPLICABLE, type Instrument } from "~/domain/instrument/schema";
 import type { AnswerValue, Answers } from "~/domain/scoring/answers";
 import { scoreAssessment } from "~/domain/scoring/score";
 import type { ScoreResult } from "~/domain/scoring/types";
@@ -97,7 +97,10 @@ function optionsText(row: Extract<LkeRow, { kind: "item" }>): string {
     return [`Isi jumlah pada baris di bawah: ${inputs.join("; ")}`, rule].filter(Boolean).join("\n");
   }
   const range = numberRange(item, row.groupWeight);
-  if (range) return item.type === "external_points" ? `Poin 0–${fmtId(range.max)}` : `Angka ${fmtId(range.min)}–${fmtId(range.max)}`;
+  if (range) {
+    const text = item.type === "external_points" ? `Poin 0–${fmtId(range.max)}` : item.type === "coefficient" ? `Koefisien ${fmtId(range.min)} s.d. ${fmtId(range.max)} (alasan di Catatan)` : `Angka ${fmtId(range.min)}–${fmtId(range.max)}`;
+    return item.not_applicable ? `${text}, atau ${NOT_APPLICABLE} bila tidak berlaku (alasan di Catatan)` : text;
+  }
   return (item.options ?? []).map((o) => `${o.code}: ${o.criterion}`).join("\n");
 }
 
@@ -231,7 +234,19 @@ export function buildLkeWorkbook(data: LkeExportData, wb: ExcelJS.Workbook = new
           answerCell.fill = ANSWER_FILL;
           const codes = optionCodes(r.item);
           const range = numberRange(r.item, r.groupWeight);
-          if (range) {
+          if (range && r.item.not_applicable) {
+            // A number in the range, or "N/A" for a row that does not apply.
+            const at = answerCell.address;
+            answerCell.dataValidation = {
+              type: "custom",
+              allowBlank: true,
+              showErrorMessage: true,
+              errorTitle: "Nilai di luar rentang",
+              error: `Isi angka ${fmtId(range.min)}–${fmtId(range.max)} atau ${NOT_APPLICABLE}`,
+              formulae: [`OR(AND(ISNUMBER(${at}),${at}>=${range.min},${at}<=${range.max}),UPPER(TRIM(${at}))="${NOT_APPLICABLE}")`],
+            };
+            answerCell.numFmt = NUM_FMT;
+          } else if (range) {
             answerCell.dataValidation = {
               type: "decimal",
               operator: "between",
