@@ -9,7 +9,7 @@ import { writeAudit } from "./audit.server";
 import { validateAnswer } from "~/domain/scoring/score";
 import type { AnswerValue } from "~/domain/scoring/answers";
 import { fitOf } from "~/domain/instrument/applies";
-import { freezeInstrument, getFrozenInstrument } from "./frozen-instruments.server";
+import { freezeInstrument, getFrozenInstrument, releaseMapping } from "./frozen-instruments.server";
 import { assertOrganisationActive } from "./organisations.server";
 
 export class AssessmentRuleError extends Error {
@@ -310,23 +310,6 @@ function itemIdsOf(instrument: Instrument): string[] {
   };
   for (const component of instrument.tree) visit(component as Parameters<typeof visit>[0]);
   return ids;
-}
-
-/**
- * The item-id mapping of the published release that froze as `toHash` when it was diffed against
- * `fromHash` (instrument_release.previous_hash), or null: then ids carry over as they are.
- */
-async function releaseMapping(db: Db, fromHash: string, toHash: string): Promise<Map<string, string | null> | null> {
-  const row = await db
-    .selectFrom("instrument_release")
-    .select("mapping_json")
-    .where("content_hash", "=", toHash)
-    .where("previous_hash", "=", fromHash)
-    .where("status", "=", "published")
-    .executeTakeFirst();
-  if (!row?.mapping_json) return null;
-  const mapping = JSON.parse(row.mapping_json) as { items?: Record<string, string | null> };
-  return new Map(Object.entries(mapping.items ?? {}));
 }
 
 async function carryForward(

@@ -12,7 +12,7 @@ import { formatNumber, type Locale } from "~/i18n";
 import { canOnUnit } from "./assessments.server";
 import { answerText } from "./dashboard-drill.server";
 import type { ChartPayload } from "./dashboard.server";
-import { getFrozenInstrument } from "./frozen-instruments.server";
+import { getFrozenInstrument, releaseMapping } from "./frozen-instruments.server";
 import { loadInstruments } from "./instruments.server";
 
 /** A step of the waterfall: a total (start, end) or a change (an area, or the rule change as one step). */
@@ -103,9 +103,11 @@ export async function unitMovement(db: Db, actor: Actor, unitId: string, url: UR
     };
   };
   const [a, b] = [await side(from), await side(to)];
+  const mapping = from.instrumentHash === to.instrumentHash ? null : await releaseMapping(db, from.instrumentHash, to.instrumentHash);
   const explanation: ChangeExplanation = explainChange(
     { instrument: a.instrument, answers: a.answers },
     { instrument: b.instrument, answers: b.answers },
+    mapping,
   );
   const text = (s: typeof a) => {
     const items = outlineOf(s.instrument).items;

@@ -171,3 +171,20 @@ export function getFrozenInstrument(db: Db, hash: string): Promise<Instrument> {
   }
   return hit;
 }
+
+/**
+ * The item-id mapping of the published release that froze as `toHash` when it was diffed against
+ * `fromHash` (instrument_release.previous_hash), or null: then ids carry over as they are.
+ */
+export async function releaseMapping(db: Db, fromHash: string, toHash: string): Promise<Map<string, string | null> | null> {
+  const row = await db
+    .selectFrom("instrument_release")
+    .select("mapping_json")
+    .where("content_hash", "=", toHash)
+    .where("previous_hash", "=", fromHash)
+    .where("status", "=", "published")
+    .executeTakeFirst();
+  if (!row?.mapping_json) return null;
+  const mapping = JSON.parse(row.mapping_json) as { items?: Record<string, string | null> };
+  return new Map(Object.entries(mapping.items ?? {}));
+}

@@ -255,10 +255,14 @@ function sameRules(a: Scored, b: Scored, ia: Instrument, ib: Instrument): boolea
  * Earlier answers re-scored under the new rules (issue #6 "rule change"): only item ids the new
  * instrument has; an answer the new item rejects (changed type or options) is left out and reported.
  */
-function carryOver(before: ScoredSide, after: ScoredSide): { answers: Answers; dropped: AnswerIssue[] } {
+function carryOver(before: ScoredSide, after: ScoredSide, mapping: ReadonlyMap<string, string | null> | null): { answers: Answers; dropped: AnswerIssue[] } {
   const ids = outlineOf(after.instrument).items;
   const answers: Answers = {};
-  for (const [id, answer] of Object.entries(before.answers)) if (ids.has(id)) answers[id] = answer;
+  for (const [oldId, answer] of Object.entries(before.answers)) {
+    // The new version's item-id mapping (a published release's) renames or drops; other ids stay.
+    const id = mapping?.has(oldId) ? mapping.get(oldId) : oldId;
+    if (id && ids.has(id)) answers[id] = answer;
+  }
   const dropped = validateAnswers(after.instrument, answers, after.options);
   for (const issue of dropped) delete answers[issue.itemId];
   return { answers, dropped };
@@ -268,12 +272,17 @@ function carryOver(before: ScoredSide, after: ScoredSide): { answers: Answers; d
  * Explains after.total − before.total (issue #6):
  *   item contribution = w_g × (v_after − v_before) / n_g;  group = Σ items;  area = Σ groups;  Δ = Σ areas.
  * Different instruments (content or abcd setting): Δ = rule change + real change, where
- *   rule change = score(after.instrument, before.answers ∩ after ids) − before.total,
+ *   rule change = score(after.instrument, before.answers ∩ after ids) − before.total (ids renamed
+ *   by `mapping`, the new version's item-id mapping, where one was published with it),
  *   real change = after.total − score(after.instrument, before.answers ∩ after ids),
  * each broken down the same way. |Δ − (after.total − before.total)| ≤ 1e-9 is checked.
  * @throws AnswerError when either side's answers do not fit its own instrument.
  */
-export function explainChange(before: ScoredSide, after: ScoredSide): ChangeExplanation {
+export function explainChange(
+  before: ScoredSide,
+  after: ScoredSide,
+  mapping: ReadonlyMap<string, string | null> | null = null,
+): ChangeExplanation {
   const b = scored(before.instrument, before.answers, before.options);
   const a = scored(after.instrument, after.answers, after.options);
   let ruleChange: ChangePart | null = null;
@@ -284,7 +293,7 @@ export function explainChange(before: ScoredSide, after: ScoredSide): ChangeExpl
   if (sameRules(b, a, before.instrument, after.instrument)) {
     realChange = part(b, a);
   } else {
-    const carried = carryOver(before, after);
+    const carried = carryOver(before, after, mapping);
     dropped = carried.dropped;
     const mid = scored(after.instrument, carried.answers, after.options);
     ruleChange = part(b, mid);

@@ -76,3 +76,31 @@ describe("plan to a target Indeks RB", () => {
     expect(plan.minimal).toBe(false);
   });
 });
+
+describe("waterfall with an item-id mapping", () => {
+  it("re-scores renamed items under the new version, so the rule change is what the rename costs", async () => {
+    const { parseInstrument } = await import("~/domain/instrument/parse");
+    const { stringify, parse } = await import("yaml");
+    const { readFileSync } = await import("node:fs");
+    const { CONTENT_DIR } = await import("../scoring/instruments");
+    const path = await import("node:path");
+    const raw = parse(readFileSync(path.join(CONTENT_DIR, "pmprb-2014.yaml"), "utf8"));
+    raw.version = "1.1.0";
+    raw.tree[0].areas[0].subareas[0].items[1].id = "A.1.i.z";
+    const next = parseInstrument(stringify(raw), "next.yaml");
+    const old = instrument("pmprb-2014");
+    const answers = { "A.1.i.a": "A", "A.1.i.b": "A" };
+    const without = explainChange({ instrument: old, answers }, { instrument: next, answers: { "A.1.i.a": "A", "A.1.i.z": "A" } });
+    const withMap = explainChange(
+      { instrument: old, answers },
+      { instrument: next, answers: { "A.1.i.a": "A", "A.1.i.z": "A" } },
+      new Map([["A.1.i.b", "A.1.i.z"]]),
+    );
+    // Without the mapping the renamed answer looks lost (rule change < 0) and found again (real change > 0).
+    expect(without.ruleChange!.delta).toBeLessThan(0);
+    expect(without.realChange.delta).toBeGreaterThan(0);
+    // With it, nothing changed: same answers, same weights.
+    expect(withMap.ruleChange!.delta).toBeCloseTo(0, 12);
+    expect(withMap.realChange.delta).toBeCloseTo(0, 12);
+  });
+});
