@@ -82,6 +82,7 @@ export function scoreJson(result: ScoreResult): Record<string, unknown> {
     nodes,
     warnings: result.warnings,
     ...(result.zi ? { zi: result.zi } : {}),
+    ...(result.index ? { index: result.index } : {}),
   };
 }
 
@@ -119,6 +120,16 @@ export function scoreTable(instrument: Instrument, result: ScoreResult): string 
     `${pad("TOTAL", 12)} ${pad("", 58)} ${lpad(fmtId(result.total), 7)} ${lpad(fmtId(result.max), 7)} ${lpad(fmtId(t?.percent ?? 0), 7)} ${lpad(`${t?.answered ?? 0}/${t?.items ?? 0}`, 9)}`,
   );
   lines.push("");
+  const ix = result.index;
+  if (ix) {
+    // Indeks RB (RB 2023): the renormalised RB General plus what is added on top, every part shown.
+    const koef = ix.adjustment ? ` + ${ix.adjustment.label.toLowerCase()} ${fmtId(ix.adjustment.value)}` : "";
+    lines.push(
+      `${ix.general.label} disesuaikan: (${fmtId(ix.general.value)}${koef}) / ${fmtId(ix.general.applicable)} × ${fmtId(ix.general.scaleTo)} = ${fmtId(ix.general.adjusted)}`,
+    );
+    if (ix.notApplicable.length > 0) lines.push(`  tidak berlaku: ${ix.notApplicable.join(", ")} (bobot yang berlaku ${fmtId(ix.general.applicable)} dari ${fmtId(ix.general.max)})`);
+    lines.push(`${ix.label} = ${[fmtId(ix.general.adjusted), ...ix.added.map((a) => `${a.label} ${fmtId(a.value)}`)].join(" + ")} = ${fmtId(ix.value)}`);
+  }
   if (instrument.evaluation.predicate_bands.length > 0) {
     lines.push(
       `Predikat Indeks RB: ${result.predicate ? `${result.predicate.code} (${result.predicate.label})` : "tidak ada (nilai di luar rentang predikat)"}`,

@@ -222,3 +222,17 @@ describe("validation of the new rules", () => {
     expect(messages(i).join("\n")).toMatch(/B1: children weights sum to 33.5/);
   });
 });
+
+describe("cermin score on an Evaluasi RB answers file", () => {
+  it("prints the index breakdown and puts it into --json", async () => {
+    const { scoreTable, scoreJson } = await import("~/cli/score");
+    const answers = { "A101.a": 2.08, "A102.a": 83.87, "B102.a": NOT_APPLICABLE, "B103.a": 3.06, "KOEF.a": -1 };
+    const r = scoreAssessment(prov, answers);
+    const text = scoreTable(prov, r);
+    expect(text).toContain("RB General disesuaikan: (8,60 + koefisien -1,00) / 98,00 × 100,00 = 7,75");
+    expect(text).toContain("tidak berlaku: B102");
+    expect(text).toContain("Indeks RB = 7,75 + RB Tematik 0,00 = 7,75");
+    expect(text).toContain("Predikat Indeks RB: D");
+    expect((scoreJson(r) as { index?: { value: number } }).index?.value).toBeCloseTo(r.total, 12);
+  });
+});
