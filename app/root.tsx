@@ -16,6 +16,8 @@ import {
 import { getOptionalUser } from "~/auth/require.server";
 import { rolesOf } from "~/auth/permissions";
 import { menuFor } from "~/components/menu";
+import { getDb } from "~/db.server";
+import { unreadCount } from "~/services/notifications/inbox.server";
 import { translateMaybe, translator, type MessageKey } from "~/i18n";
 import { getLocale } from "~/i18n/locale.server";
 import { useLocale, useT } from "~/i18n/use-t";
@@ -35,7 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     locale,
     user: user
-      ? { name: user.name, email: user.email, roles: rolesOf(user), menu: menuFor(user) }
+      ? { name: user.name, email: user.email, roles: rolesOf(user), menu: menuFor(user), unread: await unreadCount(getDb(), user.id) }
       : null,
   };
 }
@@ -105,6 +107,12 @@ function Header() {
           <span className="who" data-testid="current-user">
             {data.user.name} · {data.user.roles.map((r) => t(`role.${r}` as MessageKey)).join(", ")}
           </span>
+        ) : null}
+        {data.user ? (
+          <Link to="/inbox" className="bell" data-testid="inbox-bell" aria-label={t("notify.bellUnread", { count: data.user.unread })}>
+            <span aria-hidden="true">🔔</span>
+            {data.user.unread > 0 ? <span className="bell-count" data-testid="inbox-count">{data.user.unread > 99 ? "99+" : data.user.unread}</span> : null}
+          </Link>
         ) : null}
         <LanguageSwitch />
         {data.user ? (

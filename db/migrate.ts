@@ -8,6 +8,9 @@ import * as m0005 from "./migrations/2026_11_23_1300_audit_append_only";
 import * as m0006 from "./migrations/2026_11_23_1400_pg_dashboard";
 import * as m0007 from "./migrations/2026_12_03_0900_lke_import";
 import * as m0008 from "./migrations/2026_12_03_1300_instrument_release";
+import * as m0009 from "./migrations/2026_12_03_1420_blind_scoring";
+import * as m0011 from "./migrations/2026_12_03_1410_notifications";
+import * as m0010 from "./migrations/2026_12_03_1400_seal";
 
 // An explicit list (not a folder scan) so the same migrations run from the CLI, the server bundle and tests.
 const migrations: Record<string, Migration> = {
@@ -19,6 +22,9 @@ const migrations: Record<string, Migration> = {
   "2026_11_23_1400_pg_dashboard": m0006,
   "2026_12_03_0900_lke_import": m0007,
   "2026_12_03_1300_instrument_release": m0008,
+  "2026_12_03_1420_blind_scoring": m0009,
+  "2026_12_03_1410_notifications": m0011,
+  "2026_12_03_1400_seal": m0010,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

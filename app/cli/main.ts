@@ -20,6 +20,10 @@ const HELP = `Cermin command line
   cermin instruments import FILE [--mapping FILE] [--publish] [--as EMAIL|admin]
                                        upload a new instrument version as a draft release, print the
                                        issues or its diff against the published version; --publish publishes it
+  cermin verify <assessmentId> [--seal N] [--json]
+                                       recompute a sealed submission and name every change by item or file
+  cermin verify --receipt FILE --public-key KEY
+                                       check a receipt offline with the installation's public key
   cermin score <instrument> <answers.json> [--json]
                                        score an answers file with the engine
   cermin lke template <instrument> -o FILE
@@ -66,6 +70,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       case "lke": {
         const { lkeCommand } = await import("./lke");
         return await lkeCommand(sub, rest, io);
+      }
+      case "verify": {
+        const { verifyCommand } = await import("./verify");
+        return await verifyCommand(sub === undefined ? rest : [sub, ...rest], io);
       }
       case "score": {
         const { scoreCommand } = await import("./score");

@@ -8,6 +8,8 @@ import { type CliIo, parseArgs, UsageError } from "./io";
 import { z } from "zod";
 import crypto from "node:crypto";
 import { hashToken } from "~/auth/session.server";
+import { notificationConfig } from "~/services/notifications/config.server";
+import { mailPasswordLink } from "~/services/notifications/notify.server";
 
 /** The command line is trusted like a system administrator (it has the database file anyway). */
 const CLI_ACTOR: Actor = { id: "cli", isAdmin: true, memberships: [] };
@@ -55,6 +57,12 @@ export async function userCreate(args: string[], io: CliIo): Promise<number> {
       userId = created.user.id;
     }
     io.out(`Created user ${email.data} (${role}), id ${userId}.`);
+    // With SMTP configured the link goes by mail (the server's outbox loop delivers it) instead of the console.
+    const mailConfig = { ...notificationConfig(), ...(typeof opts["base-url"] === "string" ? { publicUrl: baseUrl.replace(/\/$/, "") } : {}) };
+    if (await mailPasswordLink(db, userId, token, mailConfig)) {
+      io.out(`The one-time set-password link (valid 72 hours) was queued for mailing to ${email.data}.`);
+      return 0;
+    }
     io.out(`One-time set-password link (valid 72 hours): ${baseUrl.replace(/\/$/, "")}/set-password/${token}`);
     return 0;
   } finally {

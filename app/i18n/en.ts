@@ -1,9 +1,12 @@
+import { blindEn } from "./blind.en";
 import { dashboardEn } from "./dashboard.en";
 import { evaluationEn } from "./evaluation.en";
 import type { MessageKey } from "./id";
 import { evidenceEn } from "./evidence.en";
 import { instrumentsEn } from "./instruments.en";
 import { lkeEn } from "./lke.en";
+import { sealEn } from "./seal.en";
+import { notificationsEn } from "./notifications.en";
 import { workbenchEn } from "./workbench.en";
 
 /** English: mirrors every key of id.ts (the compiler enforces it). */
@@ -13,7 +16,10 @@ export const en: Record<MessageKey, string> = {
   ...evaluationEn,
   ...evidenceEn,
   ...lkeEn,
+  ...sealEn,
+  ...notificationsEn,
   ...instrumentsEn,
+  ...blindEn,
   "app.name": "Cermin",
   "app.tagline": "Workbench for bureaucratic-reform self-assessments",
   "nav.home": "Home",

@@ -1,8 +1,11 @@
+import { blindId } from "./blind.id";
 import { dashboardId } from "./dashboard.id";
 import { evaluationId } from "./evaluation.id";
 import { evidenceId } from "./evidence.id";
 import { instrumentsId } from "./instruments.id";
 import { lkeId } from "./lke.id";
+import { sealId } from "./seal.id";
+import { notificationsId } from "./notifications.id";
 import { workbenchId } from "./workbench.id";
 
 /** Bahasa Indonesia: the default language. Every UI string lives here; en.ts mirrors the keys. */
@@ -12,7 +15,10 @@ export const id = {
   ...evaluationId,
   ...evidenceId,
   ...lkeId,
+  ...sealId,
+  ...notificationsId,
   ...instrumentsId,
+  ...blindId,
   "app.name": "Cermin",
   "app.tagline": "Meja kerja penilaian mandiri reformasi birokrasi",
   "nav.home": "Beranda",

@@ -8,13 +8,19 @@ import { Field, FormAlert, feedbackFor } from "~/components/form";
 import { getDb } from "~/db.server";
 import { useT } from "~/i18n/use-t";
 import { changeOwnPassword, countSessions } from "~/services/users.server";
+import { EMAIL_MODES } from "#db/schema";
+import { mailEnabled } from "~/services/notifications/config.server";
+import { getEmailMode, setEmailMode } from "~/services/notifications/inbox.server";
 import { badRequest, formFailure, parseForm, readFormData, ruleFailure } from "~/utils/forms";
 import { redirect } from "@remix-run/node";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  return { name: user.name, email: user.email, sessions: await countSessions(getDb(), user.id) };
+  const db = getDb();
+  return { name: user.name, email: user.email, sessions: await countSessions(db, user.id), emailMode: await getEmailMode(db, user.id), mailEnabled: mailEnabled() };
 }
+
+const EmailModeSchema = z.object({ emailMode: z.enum(EMAIL_MODES, { errorMap: () => ({ message: "error.invalid" }) }) });
 
 const PasswordChangeSchema = z
   .object({ current: z.string({ required_error: "error.required" }).min(1, "error.required").max(200, "password.tooLong") })
@@ -28,6 +34,12 @@ export async function action({ request }: ActionFunctionArgs) {
   if (intent === "logout-everywhere") {
     await destroyAllSessions(db, user.id);
     return redirect("/login", { headers: { "Set-Cookie": await clearSessionCookie(request) } });
+  }
+  if (intent === "notifications") {
+    const mode = parseForm(formData, EmailModeSchema);
+    if (!mode.ok) return badRequest({ ...mode, intent });
+    await setEmailMode(db, user.id, mode.value.emailMode);
+    return data({ ok: true as const, intent, message: "account.emailModeSaved" as const });
   }
   if (intent !== "password") return formFailure("error.unknownIntent", {});
   const parsed = parseForm(formData, PasswordChangeSchema);
@@ -45,7 +57,9 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function Account() {
   const data = useLoaderData<typeof loader>();
-  const feedback = feedbackFor(useActionData<typeof action>(), "password");
+  const actionData = useActionData<typeof action>();
+  const feedback = feedbackFor(actionData, "password");
+  const notifyFeedback = feedbackFor(actionData, "notifications");
   const t = useT();
   return (
     <>
@@ -67,6 +81,27 @@ export default function Account() {
           <Field name="confirm" type="password" label="account.confirmPassword" autoComplete="new-password" required feedback={feedback} />
           <p>
             <button type="submit">{t("account.save")}</button>
+          </p>
+        </Form>
+      </section>
+      <section className="card" id="notifications">
+        <h2>{t("account.notifications")}</h2>
+        <FormAlert feedback={notifyFeedback} />
+        {data.mailEnabled ? null : <p className="muted">{t("account.mailDisabled")}</p>}
+        <Form method="post">
+          <input type="hidden" name="intent" value="notifications" />
+          <fieldset>
+            <legend>{t("account.emailMode")}</legend>
+            {EMAIL_MODES.map((mode) => (
+              <label key={mode} className="radio">
+                <input type="radio" name="emailMode" value={mode} defaultChecked={data.emailMode === mode} /> {t(`account.emailMode.${mode}`)}
+              </label>
+            ))}
+          </fieldset>
+          <p>
+            <button type="submit" data-testid="save-email-mode">
+              {t("account.save")}
+            </button>
           </p>
         </Form>
       </section>

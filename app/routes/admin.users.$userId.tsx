@@ -22,6 +22,7 @@ import {
 import { badRequest, formFailure, type FormFailure, formValues, parseForm, readFormData, ruleFailure } from "~/utils/forms";
 import { IdSchema, ScopedRoleSchema } from "~/utils/schemas";
 import { PASSWORD_LINK_HOURS } from "~/utils/constants";
+import { mailPasswordLink } from "~/services/notifications/notify.server";
 
 async function load(request: Request, userId: string) {
   const actor = await requireUser(request);
@@ -61,6 +62,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
         break;
       case "password-link": {
         const token = await createPasswordLink(db, actor, target.id);
+        // With SMTP configured the link goes to the user's mailbox and is not shown here.
+        if (await mailPasswordLink(db, target.id, token)) return data({ ok: true as const, intent, message: "users.linkMailed" as const });
         return data({ ok: true as const, intent, link: `${new URL(request.url).origin}/set-password/${token}` });
       }
       case "add-membership": {

@@ -5,6 +5,7 @@ import { forbidden, requireUser } from "~/auth/require.server";
 import { Field, FormAlert, SelectField, feedbackFor } from "~/components/form";
 import { RoleOptions } from "~/components/options";
 import { PasswordLink } from "~/components/password-link";
+import { mailPasswordLink } from "~/services/notifications/notify.server";
 import { getDb } from "~/db.server";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/use-t";
@@ -35,6 +36,10 @@ export async function action({ request }: ActionFunctionArgs) {
   const { scope, ...rest } = parsed.value;
   try {
     const created = await createUser(getDb(), user, { ...rest, ...scope });
+    // With SMTP configured the link goes to the new user's mailbox and is not shown here.
+    if (await mailPasswordLink(getDb(), created.user.id, created.token)) {
+      return data({ ok: true as const, created: { id: created.user.id, email: created.user.email, link: null } });
+    }
     const origin = new URL(request.url).origin;
     return data({
       ok: true as const,
@@ -56,7 +61,12 @@ export default function Users() {
       <h1>{t("users.title")}</h1>
       <section className="card">
         <h2>{t("users.create")}</h2>
-        {created ? <PasswordLink email={created.email} link={created.link} hours={PASSWORD_LINK_HOURS} userId={created.id} /> : null}
+        {created?.link ? <PasswordLink email={created.email} link={created.link} hours={PASSWORD_LINK_HOURS} userId={created.id} /> : null}
+        {created && !created.link ? (
+          <p className="alert alert-ok" role="status" data-testid="link-mailed">
+            {t("users.linkMailed")} ({created.email})
+          </p>
+        ) : null}
         <FormAlert feedback={feedback} />
         <Form method="post">
           <Field name="name" label="common.name" required maxLength={200} feedback={feedback} />

@@ -17,6 +17,8 @@ import { canOnUnit, requireAssessment } from "~/services/assessments.server";
 import { layerComparison } from "~/services/evaluation-view.server";
 import { listFindings, openFollowUps, updateFollowUp } from "~/services/findings.server";
 import { readiness } from "~/services/readiness.server";
+import { AgreementFigure } from "~/components/blind/agreement-figure";
+import { blindSummary } from "~/services/blind.server";
 import { ComparisonTable } from "~/components/evaluation/comparison-table";
 import { FindingsCard } from "~/components/evaluation/findings-card";
 import { FOLLOW_UP_STATUSES } from "#db/schema";
@@ -86,6 +88,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     findings: await listFindings(db, user, ctx),
     followUps: await openFollowUps(db, ctx),
     canEvaluate: canOnUnit(user, "evaluation.read", ctx.unit),
+    blind: await blindSummary(db, ctx),
     timeline: await timeline(db, ctx.assessment.id, undefined, 60),
     can: {
       submit: role !== null && (status === "draft" || status === "returned"),
@@ -198,6 +201,14 @@ export default function AssessmentOverview() {
         <Link to={`/assessments/${a.id}/lke`} data-testid="lke-link">
           {t("lke.link")}
         </Link>
+        {a.status !== "draft" ? (
+          <>
+            {" · "}
+            <Link to={`/assessments/${a.id}/receipt`} data-testid="receipt-link">
+              {t("seal.receiptLink")}
+            </Link>
+          </>
+        ) : null}
       </p>
       {d.canEvaluate ? (
         <p>
@@ -205,6 +216,17 @@ export default function AssessmentOverview() {
         </p>
       ) : null}
       {d.evaluation ? <EvaluationCard evaluation={d.evaluation} /> : null}
+      {d.blind.rounds > 0 || d.can.assign ? (
+        <section className="card" data-testid="blind-card">
+          <h2>{t("blind.title")}</h2>
+          <p>
+            <Link to={`/assessments/${a.id}/blind`} data-testid="blind-link">
+              {d.blind.rounds > 0 ? `${t("blind.title")}: ${d.blind.rounds} (${d.blind.open} ${t("blind.status.open")})` : t("blind.start")}
+            </Link>
+          </p>
+          <AgreementFigure agreement={d.blind.agreement} />
+        </section>
+      ) : null}
       <FindingsCard findings={d.findings} canWrite={d.can.followUp} title="eval.findings" />
       <FindingsCard findings={d.followUps} canWrite={d.can.followUp} title="eval.openFollowUps" />
       <section className="card">

@@ -16,6 +16,7 @@ import { formatNumber, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 import { addComment, reviewItem, WorkbenchError } from "~/services/answers.server";
 import { getAreaView } from "~/services/area-view.server";
+import { BlindError, finishRating } from "~/services/blind.server";
 import { requireAssessment } from "~/services/assessments.server";
 import { saveFromForm } from "~/services/save-form.server";
 import { badRequest, formFailure, formValues, readFormData, ruleFailure } from "~/utils/forms";
@@ -64,11 +65,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
         await reviewItem(db, user, ctx, parsed.data.itemId, intent === "approve" ? "approved" : "returned", parsed.data.note ?? null, parsed.data.overrideReason ?? null);
         break;
       }
+      case "blind-finish": {
+        await finishRating(db, user, ctx, params.area!);
+        return data({ ok: true as const, intent, message: "blind.finishDone" as const });
+      }
       default:
         return formFailure("error.unknownIntent", values);
     }
   } catch (e) {
-    if (e instanceof WorkbenchError) return ruleFailure(e, values, intent);
+    if (e instanceof WorkbenchError || e instanceof BlindError) return ruleFailure(e, values, intent);
     throw e;
   }
   return data({ ok: true as const, intent, message: "common.saved" as const });
@@ -127,6 +132,17 @@ export default function AreaPage() {
           ))}
         </ul>
       </nav>
+      {d.blind ? (
+        <div className="alert alert-warn" data-testid="blind-banner">
+          <p>{t(d.blind.rater ? (d.blind.finished ? "blind.finishedBanner" : "blind.raterBanner") : "blind.waitBanner")}</p>
+          {d.blind.rater && !d.blind.finished ? (
+            <form method="post">
+              <input type="hidden" name="intent" value="blind-finish" />
+              <button type="submit">{t("blind.finishButton")}</button>
+            </form>
+          ) : null}
+        </div>
+      ) : null}
       <FormAlert feedback={feedback} />
       <div className="area-layout">
         <div>

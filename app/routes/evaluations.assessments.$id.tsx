@@ -15,6 +15,7 @@ import { ComparisonTable } from "~/components/evaluation/comparison-table";
 import { DrawSampleForm } from "~/components/evaluation/draw-sample-form";
 import { badRequest, formFailure, formValues, readFormData, ruleFailure } from "~/utils/forms";
 import { drawSampleAction } from "~/services/samples.server";
+import { revealedConsensusRows } from "~/services/blind.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -33,6 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     estimates: await Promise.all(writable.map((l) => estimateForAssessment(db, user, ctx, l))),
     writable,
     canRevoke: canOnUnit(user, "evaluation.unrelease", ctx.unit),
+    individuals: await revealedConsensusRows(db, ctx),
   };
 }
 
@@ -164,6 +166,38 @@ export default function EvaluatorAssessment() {
           <ComparisonTable comparisons={d.comparisons} testId="comparisons" formatValue={show} showLayer />
         )}
       </section>
+      {d.individuals.length > 0 ? (
+        <section className="card">
+          <h2>{t("blind.individuals")}</h2>
+          <table data-testid="individuals">
+            <thead>
+              <tr>
+                <th>{t("blind.item")}</th>
+                <th>{t("blind.consensusAnswer")}</th>
+                <th>{t("blind.title")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.individuals.map((row) => (
+                <tr key={row.itemId}>
+                  <td>
+                    <code>{row.itemId}</code>
+                  </td>
+                  <td>{show(row.consensus)}</td>
+                  <td>
+                    {row.raters.map((r) => (
+                      <div key={r.name}>
+                        {r.name}: <strong>{show(r.value)}</strong>
+                        {r.note ? ` — ${r.note}` : ""}
+                      </div>
+                    ))}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
       <section className="card">
         <h2>{t("eval.findings")}</h2>
         {d.findings.length === 0 ? (

@@ -10,6 +10,7 @@ import { validateAnswer } from "~/domain/scoring/score";
 import { newId } from "~/utils/ids";
 import { canOnUnit, type AssessmentContext } from "./assessments.server";
 import { writeAudit } from "./audit.server";
+import { notify } from "./notifications/notify.server";
 import { itemEditable, needsCoefficientReason, stageOpen, todayWib, type EditorRole, type Stage } from "./workbench-rules";
 
 export class WorkbenchError extends Error {
@@ -24,7 +25,8 @@ export class WorkbenchError extends Error {
       | "workbench.reasonRequired"
       | "workbench.returnedOpen"
       | "workbench.naReasonRequired"
-      | "workbench.koefReasonRequired",
+      | "workbench.koefReasonRequired"
+      | "workbench.blindRoundOpen",
     public readonly detail?: string,
   ) {
     super(key);
@@ -176,6 +178,7 @@ export async function saveAnswerIn(trx: Db, actor: Actor, ctx: AssessmentContext
   const valueJson = input.value === null ? null : JSON.stringify(input.value);
   const note = input.note?.trim() ? input.note.trim() : null;
   const current = (await selfAnswer(trx, ctx.assessment.id, input.itemId)).rows[0];
+  await assertNotBlind(trx, ctx, input.itemId);
   // Editability is judged on the row this transaction read (one lookup per save, no gap between check and write).
   await assertEditableNow(trx, actor, ctx, role, current?.review_status ?? null, input.overrideReason ?? null);
   const issues = validateAnswer(ctx.instrument, input.itemId, input.value);
@@ -227,6 +230,20 @@ export async function saveAnswerIn(trx: Db, actor: Actor, ctx: AssessmentContext
     after: { value: input.value, note, version, ...(source ? { source } : {}) },
   });
   return { ok: true, version, answer: { value: input.value, note, carriedOver: false } };
+}
+
+/** While an area's blind round is open (issue #14) its self answers wait for the consensus: no save, no import. */
+async function assertNotBlind(db: Db, ctx: AssessmentContext, itemId: string): Promise<void> {
+  const areaId = outlineOf(ctx.instrument).areaOfItem.get(itemId);
+  if (!areaId) return;
+  const open = await db
+    .selectFrom("blind_round")
+    .select("id")
+    .where("assessment_id", "=", ctx.assessment.id)
+    .where("area_id", "=", areaId)
+    .where("status", "=", "open")
+    .executeTakeFirst();
+  if (open) throw new WorkbenchError("workbench.blindRoundOpen");
 }
 
 export async function addComment(db: Db, actor: Actor, ctx: AssessmentContext, itemId: string, body: string): Promise<void> {
@@ -291,6 +308,7 @@ export async function reviewItem(
       before: { reviewStatus: row?.review_status ?? "pending" },
       after: { reviewStatus: decision, note: note?.trim() || null },
     });
+    if (decision === "returned") await notify(trx, { kind: "item_returned", ctx, actorId: actor.id, itemId, note });
   });
 }
 

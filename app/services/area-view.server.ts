@@ -10,6 +10,7 @@ import { evidenceMaxBytes, listEvidence } from "./evidence.server";
 import { openFollowUps } from "./findings.server";
 import { loadLayerRows, visibleLayers } from "./layers.server";
 import { timeline, type TimelineEntry } from "./workflow.server";
+import { itemInOpenRound, ownIndividualAnswers, raterRound } from "./blind.server";
 
 /** Everything the filling page of one area needs, checked against the actor's rights. */
 export async function getAreaView(db: Db, actor: Actor, ctx: AssessmentContext, areaId: string) {
@@ -66,14 +67,27 @@ export async function getAreaView(db: Db, actor: Actor, ctx: AssessmentContext, 
     .select(["assignment.node_id", "user.name"])
     .where("assignment.assessment_id", "=", ctx.assessment.id)
     .execute();
+  // Penilaian bersama (issue #14): a named rater sees and edits only their own individual answers;
+  // everybody else sees the self layer of a blind area read-only until the consensus.
+  const rater = await raterRound(db, actor, ctx, area.id);
+  const blindOpen = rater !== null || (itemIds.length > 0 && (await itemInOpenRound(db, ctx, itemIds[0]!)));
+  const blind = blindOpen ? { rater: rater !== null, finished: rater?.finishedAt != null } : null;
+  if (rater) {
+    for (const key of Object.keys(answers)) delete answers[key];
+    Object.assign(answers, await ownIndividualAnswers(db, actor, rater.roundId));
+    for (const key of Object.keys(history)) delete history[key];
+    for (const key of Object.keys(evaluator)) delete evaluator[key];
+  }
+  const editableNow = !blind ? editable : rater && !rater.finishedAt && ctx.assessment.status !== "final" ? itemIds : [];
   return {
+    blind,
     area: { id: area.id, label: area.label, weight: area.weight, path: area.path, groups: area.groups },
     prev: outline.areas[index - 1]?.id ?? null,
     next: outline.areas[index + 1]?.id ?? null,
     areas: summary.areas,
     summary: { total: summary.total, max: summary.max },
     answers,
-    editable,
+    editable: editableNow,
     comments: itemIds.reduce<Record<string, { id: string; author: string | null; body: string; at: string }[]>>((acc, id) => {
       acc[id] = comments.filter((c) => c.item_id === id).map((c) => ({ id: c.id, author: c.name, body: c.body, at: c.created_at }));
       return acc;

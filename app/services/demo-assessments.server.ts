@@ -5,6 +5,7 @@ import type { Instrument, Item } from "~/domain/instrument/schema";
 import type { Answers, AnswerValue } from "~/domain/scoring/answers";
 import { newId } from "~/utils/ids";
 import { freezeInstrument } from "./frozen-instruments.server";
+import { sealAssessment } from "./seal.server";
 import { writeSnapshot } from "./workflow.server";
 
 /** Deterministic pseudo-random numbers, so a demo database looks the same every time. */
@@ -115,6 +116,9 @@ export async function seedDemoAssessments(db: Db, specs: DemoSpec[], actorId: st
     }));
     for (let k = 0; k < rows.length; k += 50) await db.insertInto("answer").values(rows.slice(k, k + 50)).execute();
     if (spec.status === "final") await writeSnapshot(db, { assessment, instrument: frozen.instrument }, answers, actorId, now);
+    // Sealed through the workflow's own code path, so `cermin verify` works on a fresh demo database.
+    if (spec.status !== "draft") await sealAssessment(db, { id: actorId }, id, "submit", now);
+    if (spec.status === "final") await sealAssessment(db, { id: actorId }, id, "finalise", now);
   }
   return ids;
 }

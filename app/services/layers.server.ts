@@ -10,6 +10,7 @@ import { newId } from "~/utils/ids";
 import { answersObject, itemKey, parseValue, WorkbenchError } from "./answers.server";
 import { canOnUnit, type AssessmentContext } from "./assessments.server";
 import { writeAudit } from "./audit.server";
+import { notify, notifyReleasedSendBacks } from "./notifications/notify.server";
 import { writeLayerSnapshot } from "./dashboard-layers.server";
 import { needsCoefficientReason } from "./workbench-rules";
 
@@ -144,10 +145,11 @@ export async function saveEvaluatorAnswerIn(
   }
   const recommendation = input.recommendation?.trim();
   if (recommendation && input.decision !== "agree") {
+    const findingId = newId();
     await db
       .insertInto("finding")
       .values({
-        id: newId(),
+        id: findingId,
         assessment_id: ctx.assessment.id,
         unit_id: ctx.unit.id,
         item_id: input.itemId,
@@ -163,6 +165,10 @@ export async function saveEvaluatorAnswerIn(
         follow_up_updated_at: null,
       })
       .execute();
+    // The unit hears of a send-back only once the layer is released (before that it is hidden from them).
+    if (input.decision === "send_back" && (await releasedLayers(db, ctx.assessment.id)).has(input.layer)) {
+      await notify(db, { kind: "evaluator_returned", ctx, actorId: actor.id, itemId: input.itemId, note: recommendation, layer: input.layer, findingId });
+    }
   }
   if (input.sampleItemId) {
     await db
@@ -193,6 +199,8 @@ export async function releaseLayer(db: Db, actor: Actor, ctx: AssessmentContext,
     // Dashboards compare self and evaluator scores from stored snapshots, taken at release.
     await writeLayerSnapshot(trx, ctx.assessment.id, layer, actor.id);
     await writeAudit(trx, { actorUserId: actor.id, organisationId: ctx.assessment.organisation_id, action: "evaluation.release", entityType: "assessment", entityId: ctx.assessment.id, after: { layer } });
+    await notify(trx, { kind: "results_released", ctx, actorId: actor.id, layer });
+    await notifyReleasedSendBacks(trx, ctx, layer);
   });
 }
 

@@ -5,6 +5,7 @@ import { outlineOf } from "~/domain/instrument/outline";
 import type { FieldErrors } from "~/utils/forms";
 import { saveAnswer, WorkbenchError, type SaveResult } from "./answers.server";
 import type { AssessmentContext } from "./assessments.server";
+import { BlindError, raterRound, saveIndividualAnswer } from "./blind.server";
 import { answerFromFields } from "./workbench-rules";
 
 const SaveFieldsSchema = z.object({
@@ -31,16 +32,14 @@ export async function saveFromForm(db: Db, actor: Actor, ctx: AssessmentContext,
   if (!item) return { status: 400, body: { ok: false, formError: "workbench.unknownItem", fieldErrors: {}, itemId } };
   const answer = answerFromFields(item, values);
   if (!answer.ok) return { status: 400, body: { ok: false, formError: "workbench.invalidAnswer", fieldErrors: { [answer.field]: "error.invalid" }, itemId } };
-  const result = await saveAnswer(db, actor, ctx, {
-    itemId: item.id,
-    baseVersion: parsed.data.baseVersion,
-    value: answer.value,
-    note: parsed.data.note ?? null,
-    overrideReason: parsed.data.overrideReason ?? null,
-  }).catch((e: unknown) => {
-    if (e instanceof WorkbenchError) return e;
+  const input = { itemId: item.id, baseVersion: parsed.data.baseVersion, value: answer.value, note: parsed.data.note ?? null, overrideReason: parsed.data.overrideReason ?? null };
+  // A named rater of the item's open blind round (issue #14) writes their own individual answer, never the self layer.
+  const areaId = outlineOf(ctx.instrument).areaOfItem.get(item.id)!;
+  const blind = await raterRound(db, actor, ctx, areaId);
+  const result = await (blind ? saveIndividualAnswer(db, actor, ctx, input) : saveAnswer(db, actor, ctx, input)).catch((e: unknown) => {
+    if (e instanceof WorkbenchError || e instanceof BlindError) return e;
     throw e;
   });
-  if (result instanceof WorkbenchError) return { status: 400, body: { ok: false, formError: result.key, fieldErrors: {}, itemId } };
+  if (result instanceof WorkbenchError || result instanceof BlindError) return { status: 400, body: { ok: false, formError: result.key, fieldErrors: {}, itemId } };
   return result.ok ? { status: 200, body: result } : { status: 409, body: result };
 }

@@ -9,6 +9,8 @@ import { answersObject, assertWindow, editorRole, itemKey, loadAnswers, Workbenc
 import { storeSnapshot } from "./snapshots.server";
 import { canOnUnit, type AssessmentContext } from "./assessments.server";
 import { writeAudit } from "./audit.server";
+import { notify } from "./notifications/notify.server";
+import { sealAssessment } from "./seal.server";
 
 async function transition(db: Db, actor: Actor, ctx: AssessmentContext, to: AssessmentStatus, extra: Record<string, string | null> = {}, reason: string | null = null) {
   const now = new Date().toISOString();
@@ -33,7 +35,11 @@ export async function submitAssessment(db: Db, actor: Actor, ctx: AssessmentCont
   await db.transaction().execute(async (trx) => {
     // Items sent back and now resubmitted go back to review.
     await trx.updateTable("answer").set({ review_status: "pending" }).where("assessment_id", "=", ctx.assessment.id).where("review_status", "=", "returned").execute();
-    await transition(trx, actor, ctx, "submitted", { submitted_at: new Date().toISOString() });
+    const at = new Date().toISOString();
+    await transition(trx, actor, ctx, "submitted", { submitted_at: at });
+    // What was submitted, provable later: sealed in the same transaction (issue #14).
+    await sealAssessment(trx, actor, ctx.assessment.id, "submit", at);
+    await notify(trx, { kind: "submitted", ctx, actorId: actor.id });
   });
 }
 
@@ -51,6 +57,8 @@ export async function finaliseAssessment(db: Db, actor: Actor, ctx: AssessmentCo
   await db.transaction().execute(async (trx) => {
     snapshotId = await writeSnapshot(trx, ctx, answers, actor.id, now);
     await transition(trx, actor, ctx, "final", { finalised_at: now, finalised_by: actor.id });
+    await sealAssessment(trx, actor, ctx.assessment.id, "finalise", now);
+    await notify(trx, { kind: "finalised", ctx, actorId: actor.id });
   });
   return snapshotId;
 }
@@ -104,6 +112,7 @@ export async function setAssignment(db: Db, actor: Actor, ctx: AssessmentContext
     entityId: ctx.assessment.id,
     after: { nodeId, userId },
   });
+  if (assign) await notify(db, { kind: "assigned", ctx, actorId: actor.id, userId, nodeId });
 }
 
 /** Assessors and coordinators whose scope covers the assessment's unit. */

@@ -82,3 +82,39 @@ test("unknown commands exit non-zero with usage help", async () => {
   expect((await run("db", "drop")).code).toBe(2);
   expect((await run("help")).out).toMatch(/cermin start/);
 });
+
+test("cermin verify: the demo's sealed assessments verify; a changed answer is named; a receipt checks offline", async () => {
+  const { clearKeyCache } = await import("~/services/seal-keys.server");
+  clearKeyCache(); // DATA_DIR is this test's directory: the key the demo seed generated there
+  const db = new SQLite(path.join(dir, "cermin.db"));
+  const finals = db.prepare("select id from assessment where status = 'final'").pluck().all() as string[];
+  expect(finals.length).toBeGreaterThan(0);
+  for (const id of finals) {
+    const ok = await run("verify", id);
+    expect(ok.code, ok.out).toBe(0);
+    expect(ok.out).toMatch(/OK — unchanged since the seal/);
+  }
+  const id = finals[0]!;
+  const row = db.prepare("select item_id, value_json from answer where assessment_id = ? and layer = 'self' and value_json is not null limit 1").get(id) as { item_id: string; value_json: string };
+  db.prepare("update answer set note = 'diubah di basis data' where assessment_id = ? and layer = 'self' and item_id = ?").run(id, row.item_id);
+  const changed = await run("verify", id);
+  expect(changed.code).toBe(1);
+  expect(changed.out).toContain(`✗ answer ${row.item_id}: note changed: null → "diubah di basis data"`);
+  db.prepare("update answer set note = null where assessment_id = ? and layer = 'self' and item_id = ?").run(id, row.item_id);
+  expect((await run("verify", id)).code).toBe(0);
+
+  const receipt = db.prepare("select receipt_json from seal where assessment_id = ? order by seq desc limit 1").pluck().get(id) as string;
+  db.close();
+  const file = path.join(dir, "receipt.json");
+  fs.writeFileSync(file, receipt);
+  const key = path.join(dir, "seal", "ed25519-public.pem");
+  const offline = await run("verify", "--receipt", file, "--public-key", key);
+  expect(offline.code, offline.out).toBe(0);
+  expect(offline.out).toMatch(/^OK: receipt of assessment/);
+  fs.writeFileSync(file, receipt.replace(/"seq":(\d+)/, (_m, n: string) => `"seq":${Number(n) + 1}`));
+  const forged = await run("verify", "--receipt", file, "--public-key", key);
+  expect(forged.code).toBe(1);
+  expect(forged.out).toContain("signature does not match");
+  expect((await run("verify")).code).toBe(2);
+  expect((await run("verify", "no-such-id")).code).toBe(1);
+});

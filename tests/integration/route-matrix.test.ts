@@ -167,6 +167,25 @@ const MATRIX: Record<string, RouteCase> = {
   "dashboard.movement.$unitId": { params: (w) => ({ unitId: w.service.id }), get: signedIn(200, { otherOrgAdmin: 404 }) },
   "dashboard.plan.$id": { params: (w) => ({ id: w.assessmentId }), get: signedIn(200, { otherOrgAdmin: 404 }) },
   "reports.$id": { params: (w) => ({ id: w.assessmentId }), get: signedIn(200, { otherOrgAdmin: 404 }) },
+  "assessments.$id.blind": {
+    params: (w) => ({ id: w.assessmentId }),
+    get: signedIn(200, { otherOrgAdmin: 404 }),
+    // The world has no blind round: a coordinator's reveal is a readable 400.
+    post: { form: () => ({ intent: "reveal", areaId: "A.I.1" }), expect: signedIn(403, { admin: 400, orgAdmin: 400, coordinator: 400, otherOrgAdmin: 404 }) },
+  },
+  "assessments.$id.consensus.$area": {
+    params: (w) => ({ id: w.assessmentId, area: "A.I.1" }),
+    get: signedIn(404),
+    post: {
+      form: () => ({ intent: "consensus", itemId: "A.I.1.i.a", baseVersion: "0", value: "Ya" }),
+      expect: signedIn(403, { admin: 400, coordinator: 400, assessor: 400, otherOrgAdmin: 404 }),
+    },
+  },
+  about: { get: all(200) },
+  "assessments.$id.receipt": { params: (w) => ({ id: w.assessmentId }), get: signedIn(200, { otherOrgAdmin: 404 }) },
+  // The world's assessments were never submitted through the workflow: no seal, so no receipt file.
+  "assessments.$id.receipt[.]json": { params: (w) => ({ id: w.assessmentId }), get: signedIn(404) },
+  "assessments.$id.verify": { params: (w) => ({ id: w.assessmentId }), get: signedIn(200, { otherOrgAdmin: 404 }) },
   "admin.users.$userId": {
     params: (w) => ({ userId: w.users.assessor.id }),
     get: signedIn(403, { admin: 200, orgAdmin: 200, reviewer: 200 }),

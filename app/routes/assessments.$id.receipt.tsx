@@ -1,0 +1,102 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import QRCode from "qrcode";
+import { requireUser } from "~/auth/require.server";
+import { getDb } from "~/db.server";
+import type { Receipt } from "~/domain/seal/document";
+import { formatDate, type MessageKey } from "~/i18n";
+import { useLocale, useT } from "~/i18n/use-t";
+import { requireAssessment } from "~/services/assessments.server";
+import { listSeals } from "~/services/seal.server";
+
+/** The receipt of a sealed submission (the latest seal, or ?seal=N): printable, with a QR code to verify it. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const db = getDb();
+  const ctx = await requireAssessment(db, user, params.id!);
+  const seals = await listSeals(db, ctx.assessment.id);
+  const wanted = Number(new URL(request.url).searchParams.get("seal") ?? NaN);
+  const seal = Number.isInteger(wanted) ? seals.find((s) => s.seq === wanted) : seals[seals.length - 1];
+  if (Number.isInteger(wanted) && !seal) throw new Response("error.notFound", { status: 404 });
+  const receipt = seal ? (JSON.parse(seal.receipt_json) as Receipt) : null;
+  // The QR code carries the verify link and the document hash, so a printed receipt can be checked from a phone.
+  const qr = receipt ? await QRCode.toString(`${receipt.verifyUrl}#sha256=${receipt.documentHash}`, { type: "svg", errorCorrectionLevel: "M", margin: 1 }) : null;
+  return {
+    assessment: { id: ctx.assessment.id, unit: ctx.unit.name, organisation: ctx.organisationName, year: ctx.period.year, instrument: ctx.instrument.title },
+    receipt,
+    sealHash: seal?.seal_hash ?? null,
+    qr,
+    seals: seals.map((s) => ({ seq: s.seq, event: s.event, at: s.created_at })),
+  };
+}
+
+export default function ReceiptPage() {
+  const d = useLoaderData<typeof loader>();
+  const t = useT();
+  const locale = useLocale();
+  const r = d.receipt;
+  return (
+    <article className="report" data-testid="receipt">
+      <h1>{t("seal.receiptTitle")}</h1>
+      <p>
+        {d.assessment.organisation} — {d.assessment.unit} — {d.assessment.year} — {d.assessment.instrument}
+      </p>
+      {!r ? (
+        <p className="alert">{t("seal.none")}</p>
+      ) : (
+        <>
+          <p>{t("seal.receiptIntro")}</p>
+          <dl className="receipt">
+            <dt>{t("seal.seq", { seq: r.seq })}</dt>
+            <dd>{t(`seal.event.${r.event}` as MessageKey)}</dd>
+            <dt>{t("seal.documentHash")}</dt>
+            <dd>
+              <code data-testid="receipt-hash">{r.documentHash}</code>
+            </dd>
+            <dt>{t("seal.sealHash")}</dt>
+            <dd>
+              <code>{d.sealHash}</code>
+            </dd>
+            <dt>{t("seal.previous")}</dt>
+            <dd>
+              <code>{r.previousAssessmentSeal ?? "—"}</code>
+            </dd>
+            <dt>{t("seal.previousOrg")}</dt>
+            <dd>
+              <code>{r.previousOrganisationSeal ?? "—"}</code>
+            </dd>
+            <dt>{t("seal.signer")}</dt>
+            <dd>
+              {r.signer.name} ({r.signer.email})
+            </dd>
+            <dt>{t("seal.signedAt")}</dt>
+            <dd>{formatDate(r.signedAt, locale)}</dd>
+            <dt>{t("seal.keyId")}</dt>
+            <dd>
+              <code>{r.keyId}</code>
+            </dd>
+          </dl>
+          {d.qr ? <figure aria-label={t("seal.qr")} className="qr" data-testid="receipt-qr" dangerouslySetInnerHTML={{ __html: d.qr }} /> : null}
+          <p className="no-print">
+            <a href={`/assessments/${d.assessment.id}/receipt.json?seal=${r.seq}`} download data-testid="receipt-download">
+              {t("seal.download")}
+            </a>{" "}
+            · <Link to={`/assessments/${d.assessment.id}/verify?seal=${r.seq}`}>{t("seal.verifyLink")}</Link>
+          </p>
+        </>
+      )}
+      {d.seals.length > 1 ? (
+        <section>
+          <h2>{t("seal.history")}</h2>
+          <ol>
+            {d.seals.map((s) => (
+              <li key={s.seq}>
+                <Link to={`?seal=${s.seq}`}>{t("seal.seq", { seq: s.seq })}</Link> — {t(`seal.event.${s.event}` as MessageKey)}, {formatDate(s.at, locale)}
+              </li>
+            ))}
+          </ol>
+        </section>
+      ) : null}
+    </article>
+  );
+}
