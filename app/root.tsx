@@ -127,6 +127,16 @@ function Header() {
   );
 }
 
+/** The footer: where the installation's public signing key is published (receipts are checked against it). */
+function SiteFooter() {
+  const t = useT();
+  return (
+    <footer className="site-footer no-print">
+      <Link to="/about">{t("seal.aboutTitle")}</Link>
+    </footer>
+  );
+}
+
 export default function App() {
   return (
     <Shell>
@@ -134,6 +144,7 @@ export default function App() {
       <main id="main" className="main">
         <Outlet />
       </main>
+      <SiteFooter />
     </Shell>
   );
 }
