@@ -110,7 +110,10 @@ function Header() {
         ) : null}
         {data.user ? (
           <Link to="/inbox" className="bell" data-testid="inbox-bell" aria-label={t("notify.bellUnread", { count: data.user.unread })}>
-            <span aria-hidden="true">🔔</span>
+            <svg aria-hidden="true" width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+              <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9" />
+              <path d="M13.73 21a2 2 0 0 1-3.46 0" />
+            </svg>
             {data.user.unread > 0 ? <span className="bell-count" data-testid="inbox-count">{data.user.unread > 99 ? "99+" : data.user.unread}</span> : null}
           </Link>
         ) : null}

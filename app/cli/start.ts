@@ -8,6 +8,8 @@ import { getSessionSecret } from "~/auth/secret.server";
 import { seedDemoIfEmpty } from "./db-commands";
 import type { CliIo } from "./io";
 import { createServer } from "./server";
+import { getDb } from "~/db.server";
+import { startNotificationWorker } from "~/services/notifications/worker.server";
 
 const ROOT = process.env.CERMIN_ROOT ?? process.cwd();
 const BUILD_DIR = path.join(ROOT, "build");
@@ -94,7 +96,12 @@ async function serve(onListening?: () => void): Promise<number> {
   const app = await createServer({ buildDir: BUILD_DIR });
   const { port, host } = listenAddress();
   const server = app.listen(port, host, onListening);
-  const stop = () => server.close(() => process.exit(0));
+  // Every server process drains the mail outbox and runs the daily jobs; claims keep them from doubling up.
+  const notifications = startNotificationWorker(getDb());
+  const stop = () => {
+    notifications.stop();
+    server.close(() => process.exit(0));
+  };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   if (cluster.isWorker) process.once("disconnect", () => process.exit(0));

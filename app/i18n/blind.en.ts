@@ -48,6 +48,8 @@ export const blindEn: Record<keyof typeof blindId, string> = {
   "blind.conflict": "The team's answer to this item has just changed; reload the page and save again.",
   "blind.recorded": "Consensus answer saved.",
   "blind.individuals": "Individual answers (joint scoring)",
+  "blind.year": "Year",
+  "blind.alphaColumn": "Krippendorff's alpha",
   "blind.agreementColumn": "Agreement",
   "blind.tooFewRaters": "Choose at least two assessors.",
   "blind.notEligible": "That assessor cannot fill this unit's assessment.",

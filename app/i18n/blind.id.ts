@@ -46,6 +46,8 @@ export const blindId = {
   "blind.conflict": "Jawaban tim untuk butir ini baru saja berubah; muat ulang halaman lalu simpan lagi.",
   "blind.recorded": "Jawaban konsensus tersimpan.",
   "blind.individuals": "Jawaban individual (penilaian bersama)",
+  "blind.year": "Tahun",
+  "blind.alphaColumn": "Alpha Krippendorff",
   "blind.agreementColumn": "Kesepakatan",
   "blind.tooFewRaters": "Pilih minimal dua asesor.",
   "blind.notEligible": "Asesor itu tidak dapat mengisi penilaian unit ini.",

@@ -19,7 +19,8 @@ export const notificationsEn: Record<keyof typeof notificationsId, string> = {
   "notify.kind.submitted": "The assessment of {unit} ({period}) was submitted by {by} and awaits review.",
   "notify.kind.finalised": "The assessment of {unit} ({period}) was finalised by {by}.",
   "notify.kind.results_released": "The {layer} evaluation results for the assessment of {unit} ({period}) were released.",
-  "notify.kind.window_fill": "Filling the assessment of {unit} ({period}) closes in {days} days ({date}); {open} items are still unanswered.",
+  "notify.kind.window_fill":
+    "Filling the assessment of {unit} ({period}) closes in {days} days ({date}); {open} items are still unanswered.",
   "notify.kind.window_review": "Reviewing the assessment of {unit} ({period}) closes in {days} days ({date}).",
   "notify.layer.internal": "TPI (internal)",
   "notify.layer.external": "TPN (external)",
@@ -29,7 +30,8 @@ export const notificationsEn: Record<keyof typeof notificationsId, string> = {
   "notify.mail.digestSubject": "Daily summary: {count} unread notifications",
   "notify.mail.digestIntro": "Your unread notifications:",
   "notify.mail.setPasswordSubject": "Set the password of your Cermin account",
-  "notify.mail.setPasswordText": "Hello {name},\n\nYour Cermin account ({email}) is ready. Set your password with this one-time link (valid for 72 hours):\n\n{link}\n\nIgnore this email if you did not expect it.",
+  "notify.mail.setPasswordText":
+    "Hello {name},\n\nYour Cermin account ({email}) is ready. Set your password with this one-time link (valid for 72 hours):\n\n{link}\n\nIgnore this email if you did not expect it.",
   "account.notifications": "Email notifications",
   "account.emailMode": "Send notifications to my email",
   "account.emailMode.instant": "At once, one email per notification",

@@ -17,7 +17,8 @@ export const notificationsId = {
   "notify.kind.submitted": "Penilaian {unit} ({period}) telah diajukan oleh {by} dan menunggu reviu.",
   "notify.kind.finalised": "Penilaian {unit} ({period}) telah difinalkan oleh {by}.",
   "notify.kind.results_released": "Hasil evaluasi {layer} untuk penilaian {unit} ({period}) telah dirilis.",
-  "notify.kind.window_fill": "Jadwal pengisian penilaian {unit} ({period}) berakhir dalam {days} hari ({date}); {open} butir belum dijawab.",
+  "notify.kind.window_fill":
+    "Jadwal pengisian penilaian {unit} ({period}) berakhir dalam {days} hari ({date}); {open} butir belum dijawab.",
   "notify.kind.window_review": "Jadwal reviu penilaian {unit} ({period}) berakhir dalam {days} hari ({date}).",
   "notify.layer.internal": "TPI",
   "notify.layer.external": "TPN",
@@ -27,7 +28,8 @@ export const notificationsId = {
   "notify.mail.digestSubject": "Ringkasan harian: {count} notifikasi belum dibaca",
   "notify.mail.digestIntro": "Notifikasi Anda yang belum dibaca:",
   "notify.mail.setPasswordSubject": "Atur kata sandi akun Cermin Anda",
-  "notify.mail.setPasswordText": "Halo {name},\n\nAkun Cermin Anda ({email}) siap. Atur kata sandi Anda melalui tautan sekali pakai ini (berlaku 72 jam):\n\n{link}\n\nAbaikan email ini bila Anda tidak mengharapkannya.",
+  "notify.mail.setPasswordText":
+    "Halo {name},\n\nAkun Cermin Anda ({email}) siap. Atur kata sandi Anda melalui tautan sekali pakai ini (berlaku 72 jam):\n\n{link}\n\nAbaikan email ini bila Anda tidak mengharapkannya.",
   "account.notifications": "Notifikasi email",
   "account.emailMode": "Kirim notifikasi ke email saya",
   "account.emailMode.instant": "Segera, satu email per notifikasi",

@@ -12,6 +12,8 @@ import { ReadinessBlockers } from "~/components/dashboard/readiness-blockers";
 import { getDb } from "~/db.server";
 import { getLocale } from "~/i18n/locale.server";
 import { organisationDashboard } from "~/services/dashboard-org.server";
+import { listAgreement } from "~/services/blind.server";
+import { AgreementTable } from "~/components/blind/agreement-table";
 import dashboardStyles from "~/components/dashboard/dashboard.css?url";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: dashboardStyles }];
@@ -23,6 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const locale = await getLocale(request, user);
   const { scope, periods, charts } = await organisationDashboard(getDb(), user, readQuery(new URL(request.url)), locale);
   return {
+    agreement: await listAgreement(getDb(), scope.filter),
     organisation: scope.organisation,
     subtree: scope.subtree ? { id: scope.subtree.id, name: scope.subtree.name } : null,
     period: periods.current,
@@ -109,6 +112,7 @@ export default function Dashboard() {
           />
         </ChartFigure>
       ) : null}
+      <AgreementTable rows={data.agreement} />
     </div>
   );
 }

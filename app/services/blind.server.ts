@@ -9,6 +9,7 @@
  * the value or note (the audit log is readable by reviewers and admins while the round is still blind).
  */
 import type { Db } from "#db/client.server";
+import { inSubtrees, type SnapshotFilter } from "#db/queries/dashboard";
 import type { BlindRound } from "#db/schema";
 import type { Actor } from "~/auth/permissions";
 import { forbidden, notFound } from "~/auth/require.server";
@@ -535,4 +536,31 @@ export async function revealedConsensusRows(db: Db, ctx: AssessmentContext) {
   return ids
     .sort((a, b) => order.indexOf(a) - order.indexOf(b))
     .map((itemId) => ({ itemId, consensus: self.get(itemId) ?? null, raters: byItem[itemId]! }));
+}
+
+/**
+ * The organisation dashboard's agreement table: every assessment in the dashboard's scope (organisation,
+ * instrument, readable subtrees) with a revealed blind round, and its agreement figure.
+ */
+export async function listAgreement(db: Db, filter: SnapshotFilter) {
+  const rows = await db
+    .selectFrom("blind_round as r")
+    .innerJoin("assessment as a", "a.id", "r.assessment_id")
+    .innerJoin("unit as u", "u.id", "a.unit_id")
+    .innerJoin("period as p", "p.id", "a.period_id")
+    .select(["a.id", "u.name", "p.year"])
+    .distinct()
+    .where("r.status", "=", "revealed")
+    .where("a.organisation_id", "=", filter.organisationId)
+    .where("a.instrument_id", "=", filter.instrumentId)
+    .where(inSubtrees(filter.unitPaths))
+    .orderBy("p.year", "desc")
+    .orderBy("u.name")
+    .limit(100)
+    .execute();
+  const figures = await unsafeAssessmentAgreement(
+    db,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => ({ assessmentId: r.id, unitName: r.name, year: r.year, ...figures.get(r.id)! }));
 }

@@ -46,7 +46,7 @@ const SEND_BACK_RECOMMENDATION =
  * again. The evaluator services open transactions of their own, which Kysely does not nest: here they
  * run as part of the seed's transaction.
  */
-function nestable(trx: Transaction<Database>): Db {
+export function nestable(trx: Transaction<Database>): Db {
   const db: Db = new Proxy(trx, {
     get(target, prop) {
       if (prop === "transaction") return () => ({ execute: <T>(fn: (t: Db) => Promise<T>) => fn(db) });

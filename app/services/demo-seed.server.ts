@@ -7,6 +7,7 @@ import { hashPassword } from "~/auth/password.server";
 import { newId } from "~/utils/ids";
 import { writeAudit } from "./audit.server";
 import { type DemoSpec, seedDemoAssessments } from "./demo-assessments.server";
+import { seedDemoBlindRound } from "./demo-blind.server";
 import { seedDemoEvaluation } from "./demo-evaluation.server";
 import type { UnitKind } from "./unit-kinds";
 
@@ -209,6 +210,9 @@ export async function seedDemo(db: Db): Promise<DemoLogin[]> {
       ],
       followUp: { assessmentId: final2024("KLP-SBY"), byEmail: "koordinator@kemendemo.test", due: "2025-12-31" },
     });
+    // Penilaian bersama: one finished blind round with its consensus on the Jakarta 2025 draft (issue #14).
+    const jakarta2025 = assessmentIds[specs.findIndex((s) => s.unitId === units.get("KLP-JKT")!.id && s.year === 2025)]!;
+    await seedDemoBlindRound(trx, { assessmentId: jakarta2025, coordinatorEmail: "koordinator@kemendemo.test", assessorEmail: "asesor@kemendemo.test" });
     await writeAudit(trx, { actorUserId: null, organisationId: null, action: "demo.seed", entityType: "system", entityId: null });
   });
   return logins;

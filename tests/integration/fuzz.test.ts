@@ -17,8 +17,8 @@ function mulberry32(seed: number) {
   };
 }
 
-const FIELDS = ["intent", "name", "kind", "code", "email", "password", "confirm", "current", "scope", "role", "unitId", "parentId", "periodId", "membershipId", "year", "fillStart", "fillEnd", "reviewEnd", "evaluationEnd", "locale", "redirectTo"];
-const INTENTS = ["update-org", "add-unit", "rename-unit", "move-unit", "archive-unit", "restore-unit", "add-period", "update-period", "close-period", "reopen-period", "rename", "disable", "enable", "password-link", "add-membership", "remove-membership", "password"];
+const FIELDS = ["intent", "name", "kind", "code", "email", "password", "confirm", "current", "scope", "role", "unitId", "parentId", "periodId", "membershipId", "year", "fillStart", "fillEnd", "reviewEnd", "evaluationEnd", "locale", "redirectTo", "id", "emailMode"];
+const INTENTS = ["update-org", "add-unit", "rename-unit", "move-unit", "archive-unit", "restore-unit", "add-period", "update-period", "close-period", "reopen-period", "rename", "disable", "enable", "password-link", "add-membership", "remove-membership", "password", "read", "open", "read-all", "notifications"];
 const NASTY = ["", " ", "\u0000", "null", "undefined", "-1", "1e309", "NaN", "0x10", "9".repeat(400), "x".repeat(5000), "<script>alert(1)</script>", "' OR 1=1 --", "../../etc/passwd", "a/b/c", "/", "2025-13-45", "2025-02-30", "💥🇮🇩", "%ZZ", "{\"a\":1}", "[]", "true"];
 
 type Body = { form?: Record<string, string> | FormData; body?: BodyInit; contentType?: string };

@@ -41,6 +41,7 @@ const MATRIX: Record<string, RouteCase> = {
     post: { form: () => ({ password: "sebuah-kata-sandi", confirm: "sebuah-kata-sandi" }), expect: all(410) },
   },
   account: { get: signedIn(200), post: { form: () => ({ intent: "nothing" }), expect: signedIn(400) } },
+  inbox: { get: signedIn(200), post: { form: () => ({ intent: "read-all" }), expect: all(302) } },
   units: { get: signedIn(200) },
   "admin.audit": { get: adminsOnly(200, { reviewer: 200 }) },
   "admin.organisations._index": {

@@ -29,10 +29,16 @@ export async function claimJobRun(db: Db, job: string, day: string, now = new Da
 }
 
 async function finishJobRun(db: Db, job: string, day: string, result: unknown): Promise<void> {
-  await db.updateTable("job_run").set({ finished_at: new Date().toISOString(), result_json: JSON.stringify(result) }).where("job", "=", job).where("day", "=", day).execute();
+  await db
+    .updateTable("job_run")
+    .set({ finished_at: new Date().toISOString(), result_json: JSON.stringify(result) })
+    .where("job", "=", job)
+    .where("day", "=", day)
+    .execute();
 }
 
-const addDays = (isoDate: string, days: number) => new Date(Date.parse(`${isoDate}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const addDays = (isoDate: string, days: number) =>
+  new Date(Date.parse(`${isoDate}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 export interface DailyReport {
   day: string;
@@ -73,7 +79,12 @@ async function unsafeAssessmentContext(db: Db, assessmentId: string): Promise<As
  * assigned user with unanswered items in their part (everyone's count to the coordinators; the unit's
  * assessors when nobody is assigned); for review, the coordinators of assessments still under review.
  */
-export async function sendWindowReminders(db: Db, day: string, config: NotificationConfig = notificationConfig(), now = new Date()): Promise<number> {
+export async function sendWindowReminders(
+  db: Db,
+  day: string,
+  config: NotificationConfig = notificationConfig(),
+  now = new Date(),
+): Promise<number> {
   const target = addDays(day, config.windowDays);
   const periods = await db
     .selectFrom("period")
@@ -88,7 +99,12 @@ export async function sendWindowReminders(db: Db, day: string, config: Notificat
     if (period.review_end === target) stages.push("review");
     for (const stage of stages) {
       const statuses = stage === "fill" ? (["draft", "returned"] as const) : (["submitted", "returned"] as const);
-      const assessments = await db.selectFrom("assessment").select("id").where("period_id", "=", period.id).where("status", "in", statuses).execute();
+      const assessments = await db
+        .selectFrom("assessment")
+        .select("id")
+        .where("period_id", "=", period.id)
+        .where("status", "in", statuses)
+        .execute();
       for (const { id } of assessments) {
         const ctx = await unsafeAssessmentContext(db, id);
         if (!ctx) continue;
@@ -96,11 +112,23 @@ export async function sendWindowReminders(db: Db, day: string, config: Notificat
         const dedupe = `window:${stage}:${id}:${day}`;
         if (stage === "review") {
           const coordinators = await membersCovering(db, ctx.unit, ["coordinator"]);
-          created += await deliver(db, coordinators, { kind: "window_review", assessmentId: id, itemId: null, params: base, link: assessmentLink(id), dedupeKey: dedupe }, config, now);
+          created += await deliver(
+            db,
+            coordinators,
+            { kind: "window_review", assessmentId: id, itemId: null, params: base, link: assessmentLink(id), dedupeKey: dedupe },
+            config,
+            now,
+          );
           continue;
         }
         for (const [recipients, open] of await openItemsByUser(db, ctx)) {
-          created += await deliver(db, recipients, { kind: "window_fill", assessmentId: id, itemId: null, params: { ...base, open }, link: assessmentLink(id), dedupeKey: dedupe }, config, now);
+          created += await deliver(
+            db,
+            recipients,
+            { kind: "window_fill", assessmentId: id, itemId: null, params: { ...base, open }, link: assessmentLink(id), dedupeKey: dedupe },
+            config,
+            now,
+          );
         }
       }
     }
@@ -112,7 +140,15 @@ export async function sendWindowReminders(db: Db, day: string, config: Notificat
 async function openItemsByUser(db: Db, ctx: AssessmentContext): Promise<[Recipient[], number][]> {
   const outline = outlineOf(ctx.instrument);
   const answered = new Set(
-    (await db.selectFrom("answer").select("item_id").where("assessment_id", "=", ctx.assessment.id).where("layer", "=", "self").where("value_json", "is not", null).execute()).map((r) => r.item_id),
+    (
+      await db
+        .selectFrom("answer")
+        .select("item_id")
+        .where("assessment_id", "=", ctx.assessment.id)
+        .where("layer", "=", "self")
+        .where("value_json", "is not", null)
+        .execute()
+    ).map((r) => r.item_id),
   );
   const openIn = (nodeId: string) => {
     let n = 0;
@@ -124,7 +160,11 @@ async function openItemsByUser(db: Db, ctx: AssessmentContext): Promise<[Recipie
   const total = [...outline.items.keys()].filter((id) => !answered.has(id)).length;
   if (total === 0) return [];
   const out: [Recipient[], number][] = [];
-  const assignments = await db.selectFrom("assignment").select(["user_id", "node_id"]).where("assessment_id", "=", ctx.assessment.id).execute();
+  const assignments = await db
+    .selectFrom("assignment")
+    .select(["user_id", "node_id"])
+    .where("assessment_id", "=", ctx.assessment.id)
+    .execute();
   const perUser = new Map<string, number>();
   for (const a of assignments) perUser.set(a.user_id, (perUser.get(a.user_id) ?? 0) + openIn(a.node_id));
   const coordinators = await membersCovering(db, ctx.unit, ["coordinator"]);
@@ -133,7 +173,10 @@ async function openItemsByUser(db: Db, ctx: AssessmentContext): Promise<[Recipie
     const assessors = (await membersCovering(db, ctx.unit, ["assessor"])).filter((u) => !coordinatorIds.has(u.id));
     if (assessors.length > 0) out.push([assessors, total]);
   } else {
-    const users = await usersByIds(db, [...perUser.keys()].filter((id) => !coordinatorIds.has(id)));
+    const users = await usersByIds(
+      db,
+      [...perUser.keys()].filter((id) => !coordinatorIds.has(id)),
+    );
     for (const u of users) if ((perUser.get(u.id) ?? 0) > 0) out.push([[u], perUser.get(u.id)!]);
   }
   if (coordinators.length > 0) out.push([coordinators, total]);
@@ -141,7 +184,12 @@ async function openItemsByUser(db: Db, ctx: AssessmentContext): Promise<[Recipie
 }
 
 /** One mail per digest user with their unread notifications not mailed before; marks them mailed. */
-export async function sendDigests(db: Db, day: string, config: NotificationConfig = notificationConfig(), now = new Date()): Promise<number> {
+export async function sendDigests(
+  db: Db,
+  day: string,
+  config: NotificationConfig = notificationConfig(),
+  now = new Date(),
+): Promise<number> {
   const users = await db
     .selectFrom("notification_pref")
     .innerJoin("user", "user.id", "notification_pref.user_id")
@@ -164,13 +212,23 @@ export async function sendDigests(db: Db, day: string, config: NotificationConfi
     const locale = localeOf(user.locale);
     const t = translator(locale);
     const entries = rows.map((r) => ({ message: renderNotification(locale, r.kind, parseParams(r.params_json)), link: r.link }));
-    const composed = composeMail(config, locale, t("notify.mail.digestSubject", { count: rows.length }), entries, t("notify.mail.digestIntro"));
+    const composed = composeMail(
+      config,
+      locale,
+      t("notify.mail.digestSubject", { count: rows.length }),
+      entries,
+      t("notify.mail.digestIntro"),
+    );
     await db.transaction().execute(async (trx) => {
       if (await enqueueMail(trx, { dedupeKey: `digest:${user.id}:${day}`, to: user.email, ...composed, userId: user.id, now })) mails++;
       await trx
         .updateTable("notification")
         .set({ mailed_at: now.toISOString() })
-        .where("id", "in", rows.map((r) => r.id))
+        .where(
+          "id",
+          "in",
+          rows.map((r) => r.id),
+        )
         .execute();
     });
   }

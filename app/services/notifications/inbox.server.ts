@@ -40,20 +40,41 @@ export async function listInbox(db: Db, userId: string, locale: Locale, limit = 
 }
 
 export async function unreadCount(db: Db, userId: string): Promise<number> {
-  const row = await db.selectFrom("notification").select((eb) => eb.fn.countAll<string | number>().as("n")).where("user_id", "=", userId).where("read_at", "is", null).executeTakeFirst();
+  const row = await db
+    .selectFrom("notification")
+    .select((eb) => eb.fn.countAll<string | number>().as("n"))
+    .where("user_id", "=", userId)
+    .where("read_at", "is", null)
+    .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 
 /** Marks one of the user's notifications read (idempotent); 404 when it is not theirs. Returns its link. */
 export async function markRead(db: Db, userId: string, notificationId: string, now = new Date()): Promise<string> {
-  const row = await db.selectFrom("notification").select(["id", "link", "read_at"]).where("id", "=", notificationId).where("user_id", "=", userId).executeTakeFirst();
+  const row = await db
+    .selectFrom("notification")
+    .select(["id", "link", "read_at"])
+    .where("id", "=", notificationId)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
   if (!row) throw notFound();
-  if (!row.read_at) await db.updateTable("notification").set({ read_at: now.toISOString() }).where("id", "=", row.id).where("read_at", "is", null).execute();
+  if (!row.read_at)
+    await db
+      .updateTable("notification")
+      .set({ read_at: now.toISOString() })
+      .where("id", "=", row.id)
+      .where("read_at", "is", null)
+      .execute();
   return row.link;
 }
 
 export async function markAllRead(db: Db, userId: string, now = new Date()): Promise<number> {
-  const r = await db.updateTable("notification").set({ read_at: now.toISOString() }).where("user_id", "=", userId).where("read_at", "is", null).executeTakeFirst();
+  const r = await db
+    .updateTable("notification")
+    .set({ read_at: now.toISOString() })
+    .where("user_id", "=", userId)
+    .where("read_at", "is", null)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
 

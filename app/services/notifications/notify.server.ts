@@ -20,7 +20,15 @@ export type NotificationEvent =
   | { kind: "assigned"; ctx: AssessmentContext; actorId: string; userId: string; nodeId: string }
   | { kind: "item_returned"; ctx: AssessmentContext; actorId: string; itemId: string; note: string | null }
   /** An evaluator sent an item back; only reported once the layer is released to the unit. */
-  | { kind: "evaluator_returned"; ctx: AssessmentContext; actorId: string | null; itemId: string; note: string | null; layer: Exclude<Layer, "self">; findingId: string }
+  | {
+      kind: "evaluator_returned";
+      ctx: AssessmentContext;
+      actorId: string | null;
+      itemId: string;
+      note: string | null;
+      layer: Exclude<Layer, "self">;
+      findingId: string;
+    }
   | { kind: "submitted"; ctx: AssessmentContext; actorId: string }
   | { kind: "finalised"; ctx: AssessmentContext; actorId: string }
   | { kind: "results_released"; ctx: AssessmentContext; actorId: string; layer: Exclude<Layer, "self"> };
@@ -51,7 +59,13 @@ export async function notify(db: Db, event: NotificationEvent, config: Notificat
 }
 
 /** Writes the inbox rows and instant mail of one delivery; returns how many inbox rows were new. */
-export async function deliver(db: Db, recipients: Recipient[], d: Delivery, config: NotificationConfig = notificationConfig(), now = new Date()): Promise<number> {
+export async function deliver(
+  db: Db,
+  recipients: Recipient[],
+  d: Delivery,
+  config: NotificationConfig = notificationConfig(),
+  now = new Date(),
+): Promise<number> {
   let created = 0;
   const at = now.toISOString();
   const mail = mailEnabled(config);
@@ -154,9 +168,23 @@ async function describe(db: Db, e: NotificationEvent): Promise<Delivery> {
         dedupeKey: `returned:${e.layer}:${e.findingId}`,
       };
     case "submitted":
-      return { kind: "submitted", assessmentId: a, itemId: null, params: { ...baseParams(e.ctx), by }, link: assessmentLink(a), dedupeKey: `submitted:${a}:${now}` };
+      return {
+        kind: "submitted",
+        assessmentId: a,
+        itemId: null,
+        params: { ...baseParams(e.ctx), by },
+        link: assessmentLink(a),
+        dedupeKey: `submitted:${a}:${now}`,
+      };
     case "finalised":
-      return { kind: "finalised", assessmentId: a, itemId: null, params: { ...baseParams(e.ctx), by }, link: assessmentLink(a), dedupeKey: `finalised:${a}:${now}` };
+      return {
+        kind: "finalised",
+        assessmentId: a,
+        itemId: null,
+        params: { ...baseParams(e.ctx), by },
+        link: assessmentLink(a),
+        dedupeKey: `finalised:${a}:${now}`,
+      };
     case "results_released":
       return {
         kind: "results_released",
@@ -201,7 +229,13 @@ function merge(...lists: Recipient[][]): Recipient[] {
 const recipientColumns = ["user.id", "user.email", "user.name", "user.locale", "notification_pref.email_mode"] as const;
 
 type RecipientRow = { id: string; email: string; name: string; locale: string | null; email_mode: EmailMode | null };
-const toRecipient = (r: RecipientRow): Recipient => ({ id: r.id, email: r.email, name: r.name, locale: r.locale, emailMode: r.email_mode ?? "instant" });
+const toRecipient = (r: RecipientRow): Recipient => ({
+  id: r.id,
+  email: r.email,
+  name: r.name,
+  locale: r.locale,
+  emailMode: r.email_mode ?? "instant",
+});
 
 export async function usersByIds(db: Db, ids: string[]): Promise<Recipient[]> {
   if (ids.length === 0) return [];
@@ -238,7 +272,12 @@ export async function itemOwners(db: Db, ctx: AssessmentContext, itemId: string)
   const group = area?.groups.find((g) => g.items.some((i) => i.id === itemId));
   const nodes = [areaId, group?.id].filter((x): x is string => !!x);
   if (nodes.length > 0) {
-    const assigned = await db.selectFrom("assignment").select("user_id").where("assessment_id", "=", ctx.assessment.id).where("node_id", "in", nodes).execute();
+    const assigned = await db
+      .selectFrom("assignment")
+      .select("user_id")
+      .where("assessment_id", "=", ctx.assessment.id)
+      .where("node_id", "in", nodes)
+      .execute();
     if (assigned.length > 0) return usersByIds(db, [...new Set(assigned.map((r) => r.user_id))]);
   }
   return membersCovering(db, ctx.unit, ["assessor"]);
@@ -247,7 +286,11 @@ export async function itemOwners(db: Db, ctx: AssessmentContext, itemId: string)
 /** The assessment's team: everyone assigned to a part of it, or every assessor covering the unit when nobody is. */
 async function teamOf(db: Db, ctx: AssessmentContext): Promise<Recipient[]> {
   const assigned = await db.selectFrom("assignment").select("user_id").distinct().where("assessment_id", "=", ctx.assessment.id).execute();
-  if (assigned.length > 0) return usersByIds(db, assigned.map((r) => r.user_id));
+  if (assigned.length > 0)
+    return usersByIds(
+      db,
+      assigned.map((r) => r.user_id),
+    );
   return membersCovering(db, ctx.unit, ["assessor"]);
 }
 
@@ -255,7 +298,12 @@ async function teamOf(db: Db, ctx: AssessmentContext): Promise<Recipient[]> {
  * Sends a one-time set-password link by mail (not an inbox entry: the user cannot log in yet); false when
  * SMTP is not configured, and the caller shows the link instead.
  */
-export async function mailPasswordLink(db: Db, userId: string, token: string, config: NotificationConfig = notificationConfig()): Promise<boolean> {
+export async function mailPasswordLink(
+  db: Db,
+  userId: string,
+  token: string,
+  config: NotificationConfig = notificationConfig(),
+): Promise<boolean> {
   if (!mailEnabled(config)) return false;
   const user = await db.selectFrom("user").select(["id", "email", "name", "locale"]).where("id", "=", userId).executeTakeFirst();
   if (!user) return false;
@@ -277,7 +325,12 @@ export async function mailPasswordLink(db: Db, userId: string, token: string, co
  * At release, the layer's send-backs reach the unit: one notification per send-back finding (deduplicated
  * by finding, so releasing again after a withdrawal repeats none).
  */
-export async function notifyReleasedSendBacks(db: Db, ctx: AssessmentContext, layer: Exclude<Layer, "self">, config: NotificationConfig = notificationConfig()): Promise<number> {
+export async function notifyReleasedSendBacks(
+  db: Db,
+  ctx: AssessmentContext,
+  layer: Exclude<Layer, "self">,
+  config: NotificationConfig = notificationConfig(),
+): Promise<number> {
   const findings = await db
     .selectFrom("finding")
     .select(["id", "item_id", "recommendation", "created_by"])
@@ -288,7 +341,11 @@ export async function notifyReleasedSendBacks(db: Db, ctx: AssessmentContext, la
     .execute();
   let created = 0;
   for (const f of findings) {
-    created += await notify(db, { kind: "evaluator_returned", ctx, actorId: f.created_by, itemId: f.item_id, note: f.recommendation, layer, findingId: f.id }, config);
+    created += await notify(
+      db,
+      { kind: "evaluator_returned", ctx, actorId: f.created_by, itemId: f.item_id, note: f.recommendation, layer, findingId: f.id },
+      config,
+    );
   }
   return created;
 }

@@ -105,10 +105,17 @@ export async function enqueueMail(db: Db, input: EnqueueInput): Promise<boolean>
   return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 /** Subject, text and HTML of a mail holding one or more messages, each with its absolute link. */
-export function composeMail(config: NotificationConfig, locale: Locale, subject: string, entries: { message: string; link: string }[], intro?: string) {
+export function composeMail(
+  config: NotificationConfig,
+  locale: Locale,
+  subject: string,
+  entries: { message: string; link: string }[],
+  intro?: string,
+) {
   const t = translator(locale);
   const account = absoluteUrl(config, "/account");
   const footer = t("notify.mail.footer", { url: account });
@@ -128,7 +135,8 @@ export interface SendReport {
   failed: number;
 }
 
-const leaseFree = (now: string) => (eb: ExpressionBuilder<Database, "mail_outbox">) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", now)]);
+const leaseFree = (now: string) => (eb: ExpressionBuilder<Database, "mail_outbox">) =>
+  eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", now)]);
 
 /** Is this SMTP error about the recipient itself (mailbox unknown or refused), so a retry cannot help? */
 function isPermanent(error: unknown): boolean {
@@ -141,7 +149,11 @@ function isPermanent(error: unknown): boolean {
  * sent; on failure counts the attempt and schedules the next one (backoffMs), or marks it failed when the
  * recipient is refused or after MAX_ATTEMPTS. Safe to run in several processes at once.
  */
-export async function sendDueMail(db: Db, transport: MailTransport, opts: { from: string; now?: () => Date; limit?: number }): Promise<SendReport> {
+export async function sendDueMail(
+  db: Db,
+  transport: MailTransport,
+  opts: { from: string; now?: () => Date; limit?: number },
+): Promise<SendReport> {
   const clock = opts.now ?? (() => new Date());
   const report: SendReport = { sent: 0, retried: 0, failed: 0 };
   const startedAt = clock().toISOString();
@@ -160,7 +172,14 @@ export async function sendDueMail(db: Db, transport: MailTransport, opts: { from
     if (!row) continue;
     const token = row.claim_token!;
     try {
-      await transport.send({ from: opts.from, to: row.to_address, subject: row.subject, text: row.text, html: row.html, messageId: `<${row.id}@cermin>` });
+      await transport.send({
+        from: opts.from,
+        to: row.to_address,
+        subject: row.subject,
+        text: row.text,
+        html: row.html,
+        messageId: `<${row.id}@cermin>`,
+      });
     } catch (error) {
       const attempts = row.attempts + 1;
       const failed = isPermanent(error) || attempts >= MAX_ATTEMPTS;

@@ -17,7 +17,11 @@ export interface NotificationWorker {
   stop(): void;
 }
 
-export function startNotificationWorker(db: Db, config: NotificationConfig = notificationConfig(), log: (msg: string) => void = console.error): NotificationWorker {
+export function startNotificationWorker(
+  db: Db,
+  config: NotificationConfig = notificationConfig(),
+  log: (msg: string) => void = console.error,
+): NotificationWorker {
   let transport: MailTransport | null = null;
   let sending = false;
   let daily = false;
