@@ -18,6 +18,7 @@ export const notificationsEn: Record<keyof typeof notificationsId, string> = {
   "notify.kind.evaluator_returned": "The {layer} evaluator returned item {item} in the assessment of {unit} ({period}): {note}",
   "notify.kind.submitted": "The assessment of {unit} ({period}) was submitted by {by} and awaits review.",
   "notify.kind.finalised": "The assessment of {unit} ({period}) was finalised by {by}.",
+  "notify.kind.consensus_revealed": "The blind round of area {area} in the assessment of {unit} ({period}) was revealed by {by}: see every answer and agree on the consensus.",
   "notify.kind.results_released": "The {layer} evaluation results for the assessment of {unit} ({period}) were released.",
   "notify.kind.window_fill":
     "Filling the assessment of {unit} ({period}) closes in {days} days ({date}); {open} items are still unanswered.",

@@ -16,6 +16,7 @@ export const notificationsId = {
   "notify.kind.evaluator_returned": "Evaluator {layer} mengembalikan butir {item} pada penilaian {unit} ({period}): {note}",
   "notify.kind.submitted": "Penilaian {unit} ({period}) telah diajukan oleh {by} dan menunggu reviu.",
   "notify.kind.finalised": "Penilaian {unit} ({period}) telah difinalkan oleh {by}.",
+  "notify.kind.consensus_revealed": "Penilaian bersama area {area} pada penilaian {unit} ({period}) telah dibuka oleh {by}: lihat semua jawaban dan sepakati jawaban bersama.",
   "notify.kind.results_released": "Hasil evaluasi {layer} untuk penilaian {unit} ({period}) telah dirilis.",
   "notify.kind.window_fill":
     "Jadwal pengisian penilaian {unit} ({period}) berakhir dalam {days} hari ({date}); {open} butir belum dijawab.",

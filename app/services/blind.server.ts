@@ -23,6 +23,7 @@ import { newId } from "~/utils/ids";
 import { itemKey, loadAnswers, parseValue, saveAnswerIn, WorkbenchError, type SaveInput, type SaveResult } from "./answers.server";
 import { canOnUnit, type AssessmentContext } from "./assessments.server";
 import { writeAudit } from "./audit.server";
+import { notify } from "./notifications/notify.server";
 import { assignableUsers } from "./workflow.server";
 
 export class BlindError extends Error {
@@ -305,6 +306,7 @@ export async function revealRound(db: Db, actor: Actor, ctx: AssessmentContext, 
       after: { roundId: round.id, areaId, unfinished },
       reason: unfinished > 0 ? why : null,
     });
+    await notify(trx, { kind: "consensus_revealed", ctx, actorId: actor.id, areaId, raterIds: raters.map((r) => r.user_id) });
   });
 }
 

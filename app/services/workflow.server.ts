@@ -32,6 +32,9 @@ export async function submitAssessment(db: Db, actor: Actor, ctx: AssessmentCont
   if (!editorRole(actor, ctx)) throw forbidden();
   if (ctx.assessment.status !== "draft" && ctx.assessment.status !== "returned") throw new WorkbenchError("workbench.wrongStatus");
   await assertWindow(db, actor, ctx, "fill", overrideReason);
+  // A blind round still open means the team has not agreed yet: its area has no consensus answers to submit.
+  const open = await db.selectFrom("blind_round").select("id").where("assessment_id", "=", ctx.assessment.id).where("status", "=", "open").executeTakeFirst();
+  if (open) throw new WorkbenchError("workbench.blindRoundOpen");
   await db.transaction().execute(async (trx) => {
     // Items sent back and now resubmitted go back to review.
     await trx.updateTable("answer").set({ review_status: "pending" }).where("assessment_id", "=", ctx.assessment.id).where("review_status", "=", "returned").execute();

@@ -165,5 +165,29 @@ test("two assessors score A.I.1 blind, the coordinator reveals and records the c
   await c.goto(`/assessments/${assessmentId}`);
   expect((await c.getByTestId("server-total").textContent())!.trim()).toBe(idNumber(scored.total));
   expect(await c.getByTestId("agreement").textContent()).toContain("Alpha Krippendorff");
+
+  // Submit: the consensus is sealed; the receipt verifies on the verify page and offline with the public key.
+  await waitForHydration(c);
+  await c.getByRole("button", { name: "Ajukan ke koordinator", exact: true }).click();
+  await c.getByTestId("assessment-status").filter({ hasText: "Diajukan ke koordinator" }).waitFor();
+  await c.getByTestId("receipt-link").click();
+  const hash = (await c.getByTestId("receipt-hash").textContent())!.trim();
+  expect(hash).toMatch(/^[0-9a-f]{64}$/);
+  expect(await c.getByTestId("receipt-qr").locator("svg").count()).toBe(1);
+  const receipt = await c.request.get((await c.getByTestId("receipt-download").getAttribute("href"))!);
+  const receiptDir = tempDir("cermin-e2e-receipt-");
+  fs.writeFileSync(path.join(receiptDir, "receipt.json"), await receipt.text());
+  const offline = await runCli(
+    ["verify", "--receipt", path.join(receiptDir, "receipt.json"), "--public-key", path.join(server.dataDir, "seal", "ed25519-public.pem")],
+    path.join(receiptDir, "no-data"),
+  );
+  fs.rmSync(receiptDir, { recursive: true, force: true });
+  expect(offline.code, offline.stdout + offline.stderr).toBe(0);
+  await c.getByRole("link", { name: "Periksa keutuhan sekarang" }).click();
+  expect(await c.getByTestId("verify-result").textContent()).toContain("Utuh");
+  // The sealed document holds the consensus (the self layer), which is what the score and exports read.
+  const sealed = withDb((db) => db.prepare(`SELECT document_json FROM seal WHERE assessment_id = ? ORDER BY seq DESC LIMIT 1`).pluck().get(assessmentId) as string);
+  const selfLayer = (JSON.parse(sealed) as { state: { layers: { self: { item: string; value: unknown }[] } } }).state.layers.self;
+  for (const id of ITEMS) expect(selfLayer.find((x) => x.item === id)?.value).toEqual(answers[id]);
   expect(server.errors()).toBe("");
 }, 240_000);

@@ -201,6 +201,10 @@ test("blind round: nobody sees another rater's answers before the reveal; consen
   const late = await post("assessments.$id.answers", `${base()}/answers`, cookies.assessorA!, ids(), { itemId: items[0]!.id, baseVersion: "1", value: items[0]!.options[0]! });
   expect((late.data as { formError: string }).formError).toBe("blind.finished");
   expect((await post("assessments.$id.blind", `${base()}/blind`, cookies.coordinator!, ids(), reveal)).status).toBe(200);
+  // Both raters learn of the reveal in their inbox, with a link to the consensus view.
+  const told = await db.selectFrom("notification").select(["user_id", "link"]).where("kind", "=", "consensus_revealed").where("assessment_id", "=", w.assessmentId).execute();
+  expect(told.map((n) => n.user_id).sort()).toEqual([w.users.assessor.id, raterB.id].sort());
+  expect(told[0]!.link).toBe(`/assessments/${w.assessmentId}/consensus/${AREA}`);
 
   // The consensus view: every rater's answers, values, totals, the heat map.
   const view = await load("assessments.$id.consensus.$area", `${base()}/consensus/${AREA}`, cookies.coordinator!, { id: w.assessmentId, area: AREA });

@@ -11,6 +11,7 @@ export const NOTIFICATION_KINDS = [
   "submitted",
   "finalised",
   "results_released",
+  "consensus_revealed",
   "window_fill",
   "window_review",
 ] as const;

@@ -31,7 +31,9 @@ export type NotificationEvent =
     }
   | { kind: "submitted"; ctx: AssessmentContext; actorId: string }
   | { kind: "finalised"; ctx: AssessmentContext; actorId: string }
-  | { kind: "results_released"; ctx: AssessmentContext; actorId: string; layer: Exclude<Layer, "self"> };
+  | { kind: "results_released"; ctx: AssessmentContext; actorId: string; layer: Exclude<Layer, "self"> }
+  /** A blind round was revealed: its raters can see each other's answers and agree in the consensus view. */
+  | { kind: "consensus_revealed"; ctx: AssessmentContext; actorId: string; areaId: string; raterIds: string[] };
 
 export interface Recipient {
   id: string;
@@ -194,6 +196,15 @@ async function describe(db: Db, e: NotificationEvent): Promise<Delivery> {
         link: assessmentLink(a),
         dedupeKey: `released:${a}:${e.layer}:${now}`,
       };
+    case "consensus_revealed":
+      return {
+        kind: "consensus_revealed",
+        assessmentId: a,
+        itemId: null,
+        params: { ...baseParams(e.ctx), area: nodeLabel(e.ctx, e.areaId), by },
+        link: `/assessments/${a}/consensus/${encodeURIComponent(e.areaId)}`,
+        dedupeKey: `revealed:${a}:${e.areaId}:${now}`,
+      };
   }
 }
 
@@ -215,6 +226,9 @@ async function recipientsOf(db: Db, e: NotificationEvent): Promise<Recipient[]> 
     case "finalised":
     case "results_released":
       users = merge(await teamOf(db, e.ctx), await membersCovering(db, e.ctx.unit, ["coordinator"]));
+      break;
+    case "consensus_revealed":
+      users = await usersByIds(db, e.raterIds);
       break;
   }
   return users.filter((u) => u.id !== e.actorId);
