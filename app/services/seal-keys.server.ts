@@ -6,8 +6,8 @@ import { dataDir } from "#db/client.server";
 /*
  * The installation's Ed25519 signing key (issue #14): generated into DATA_DIR/seal/ on first use
  * (private key readable by the owner only), the public key shown on the about page and printed on
- * receipts by its fingerprint. Every app server of one installation must share DATA_DIR/seal (or the
- * same key files): a seal signed by one is verified by all.
+ * receipts by its fingerprint. Every app server of one installation must share the key directory
+ * (SEAL_KEY_DIR, default DATA_DIR/seal): a seal signed by one is verified by all.
  */
 
 export interface SealKey {
@@ -19,8 +19,9 @@ export interface SealKey {
   keyId: string;
 }
 
+/** SEAL_KEY_DIR (a directory every app server of the installation mounts), else DATA_DIR/seal. */
 function keyDir(): string {
-  return path.join(dataDir(), "seal");
+  return path.resolve(process.env.SEAL_KEY_DIR || path.join(dataDir(), "seal"));
 }
 
 const cache = new Map<string, SealKey>();

@@ -142,13 +142,21 @@ export async function waitForHealth(baseUrl: string, child: ChildProcess, output
 }
 
 /** Fresh DATA_DIR → `db seed --demo` → `serve` on a free port → wait for /healthz. */
-export async function startServer(opts: { env?: Record<string, string> } = {}): Promise<TestServer> {
+/**
+ * Seeds a demo database into a fresh DATA_DIR and starts `cermin serve` on it. With `seed: false`
+ * the server joins a database that is already seeded (another app server of the same installation,
+ * DATABASE_URL in `env`) and reuses its logins.
+ */
+export async function startServer(opts: { env?: Record<string, string>; seed?: false; logins?: DemoLogin[] } = {}): Promise<TestServer> {
   ensureBuild();
   const dataDir = tempDir("cermin-e2e-");
-  const seeded = await runCli(["db", "seed", "--demo"], dataDir, opts.env);
-  if (seeded.code !== 0) throw new Error(`cermin db seed --demo failed (exit ${seeded.code}):\n${seeded.stdout}\n${seeded.stderr}`);
-  const logins = parseDemoLogins(fs.readFileSync(path.join(dataDir, "demo-logins.txt"), "utf8"));
-  if (logins.length < 7) throw new Error(`expected 7 demo logins, parsed ${logins.length}:\n${seeded.stdout}`);
+  let logins = opts.logins ?? [];
+  if (opts.seed !== false) {
+    const seeded = await runCli(["db", "seed", "--demo"], dataDir, opts.env);
+    if (seeded.code !== 0) throw new Error(`cermin db seed --demo failed (exit ${seeded.code}):\n${seeded.stdout}\n${seeded.stderr}`);
+    logins = parseDemoLogins(fs.readFileSync(path.join(dataDir, "demo-logins.txt"), "utf8"));
+    if (logins.length < 7) throw new Error(`expected 7 demo logins, parsed ${logins.length}:\n${seeded.stdout}`);
+  }
 
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -1,0 +1,123 @@
+/**
+ * Issue #15 (part): two Cermin app servers — separate processes on separate ports and separate
+ * DATA_DIRs, as separate hosts would be — on one PostgreSQL. A session started on one continues on
+ * the other; a stale save on B after a save on A is refused; log-in throttling counts failures on
+ * both; a submission sealed on A verifies on B (the installation key is shared through SEAL_KEY_DIR).
+ *
+ * Runs where PostgreSQL is (TEST_DATABASE_URL: the DB suite under .ci/pg.sh); skipped on SQLite,
+ * which one machine's processes share through a file and is covered by tests/e2e/cluster.test.ts.
+ */
+import crypto from "node:crypto";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb, type Db } from "#db/client.server";
+import { itemsWithGroups } from "~/domain/instrument/tree";
+import { demoDraftAssessment } from "../helpers/demo";
+import { loginFor, startServer, tempDir, type TestServer } from "../helpers/server";
+
+const pgUrl = process.env.TEST_DATABASE_URL;
+
+describe.skipIf(!pgUrl)("two app servers on one PostgreSQL", () => {
+  let a: TestServer;
+  let b: TestServer;
+  let db: Db;
+  let admin: Db;
+  let name: string;
+
+  beforeAll(async () => {
+    name = `cermin_multi_${crypto.randomBytes(5).toString("hex")}`;
+    admin = createDb(pgUrl!);
+    await sql.raw(`CREATE DATABASE ${name}`).execute(admin);
+    const url = new URL(pgUrl!);
+    url.pathname = `/${name}`;
+    // What every app server of one installation shares: the database, the session secret, the signing key.
+    const env = { DATABASE_URL: url.toString(), SESSION_SECRET: crypto.randomBytes(32).toString("hex"), SEAL_KEY_DIR: tempDir("cermin-seal-key-") };
+    a = await startServer({ env });
+    b = await startServer({ env, seed: false, logins: a.logins });
+    db = createDb(url.toString());
+  }, 120_000);
+
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+    await db?.destroy();
+    if (admin) {
+      await sql.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).execute(admin);
+      await admin.destroy();
+    }
+  });
+
+  async function logIn(server: TestServer, password?: string): Promise<Response> {
+    const assessor = loginFor(a.logins, "assessor");
+    return fetch(`${server.baseUrl}/login`, {
+      method: "POST",
+      body: new URLSearchParams({ email: assessor.email, password: password ?? assessor.password, redirectTo: "/" }),
+      redirect: "manual",
+    });
+  }
+  const cookieOf = (res: Response) => /^cermin_session=[^;]+/.exec(res.headers.get("set-cookie") ?? "")![0];
+
+  it("a session from server A works on server B; a stale save on B after A's save is refused", async () => {
+    const res = await logIn(a);
+    expect(res.status).toBe(302);
+    const cookie = cookieOf(res);
+    const page = await fetch(`${b.baseUrl}/assessments`, { headers: { Cookie: cookie }, redirect: "manual" });
+    expect(page.status).toBe(200);
+
+    const assessment = await demoDraftAssessment(db);
+    const answered = new Set((await db.selectFrom("answer").select("item_id").where("assessment_id", "=", assessment.id).execute()).map((r) => r.item_id));
+    const item = itemsWithGroups(assessment.instrument).find(({ item }) => (item.options?.length ?? 0) >= 2 && !answered.has(item.id))!.item;
+    const save = (server: TestServer, value: string, baseVersion: number) =>
+      fetch(`${server.baseUrl}/assessments/${assessment.id}/answers`, {
+        method: "POST",
+        headers: { Cookie: cookie },
+        body: new URLSearchParams({ itemId: item.id, baseVersion: String(baseVersion), value }),
+      });
+    const first = await save(a, item.options![0]!.code, 0);
+    expect(first.status).toBe(200);
+    const stale = await save(b, item.options![1]!.code, 0);
+    expect(stale.status).toBe(409);
+    expect(((await stale.json()) as { conflict: { value: string; version: number } }).conflict).toMatchObject({ value: item.options![0]!.code, version: 1 });
+    const next = await save(b, item.options![1]!.code, 1);
+    expect(next.status).toBe(200);
+  });
+
+  it("log-in throttling counts failures made on both servers", async () => {
+    for (let i = 0; i < 5; i++) {
+      const res = await logIn(i % 2 === 0 ? a : b, "salah-sekali");
+      expect(res.status).toBe(401);
+    }
+    // The account is now locked on both, even with the right password.
+    for (const server of [a, b]) {
+      const res = await logIn(server);
+      expect(res.status).toBe(429);
+      expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    }
+  });
+
+  it("a submission sealed on A verifies on B with the shared installation key", async () => {
+    const coordinator = loginFor(a.logins, "coordinator");
+    const res = await fetch(`${a.baseUrl}/login`, {
+      method: "POST",
+      body: new URLSearchParams({ email: coordinator.email, password: coordinator.password, redirectTo: "/" }),
+      redirect: "manual",
+    });
+    const cookie = cookieOf(res);
+    const assessment = await demoDraftAssessment(db);
+    const submit = await fetch(`${a.baseUrl}/assessments/${assessment.id}`, {
+      method: "POST",
+      headers: { Cookie: cookie },
+      body: new URLSearchParams({ intent: "submit" }),
+      redirect: "manual",
+    });
+    expect(submit.status).toBeLessThan(400);
+    const keyOf = async (server: TestServer) => /data-testid="key-id">([0-9a-f]+)</.exec(await (await fetch(`${server.baseUrl}/about`)).text())?.[1];
+    expect(await keyOf(b)).toBe(await keyOf(a));
+    const seal = await db.selectFrom("seal").select("seq").where("assessment_id", "=", assessment.id).executeTakeFirst();
+    expect(seal?.seq).toBe(1);
+    const verify = await fetch(`${b.baseUrl}/assessments/${assessment.id}/verify`, { headers: { Cookie: cookie } });
+    expect(verify.status).toBe(200);
+    const text = await verify.text();
+    expect(text, text.slice(text.indexOf("<main"), text.indexOf("</main>"))).toContain("Utuh");
+  });
+});
