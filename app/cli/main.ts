@@ -15,7 +15,10 @@ const HELP = `Cermin command line
   cermin backup <file>                 consistent copy of the SQLite database (pg_dump command for PostgreSQL)
   cermin evidence gc [--apply] [--min-age 1h]
                                        list evidence files no evidence row references (older than
-                                       --min-age); --apply deletes them
+                                       --min-age); --apply deletes them (local disk or object store)
+  cermin evidence migrate --to s3://bucket/prefix|file [--from …]
+                                       copy every referenced evidence file between stores (from
+                                       EVIDENCE_STORE by default), resumable, each hash verified
   cermin instruments check             validate every instrument content file
   cermin instruments import FILE [--mapping FILE] [--publish] [--as EMAIL|admin]
                                        upload a new instrument version as a draft release, print the
@@ -34,7 +37,8 @@ const HELP = `Cermin command line
   cermin lke import <assessmentId> FILE [--apply] [--take-conflicts] [--as EMAIL]
                                        preview a filled workbook's changes; --apply applies them
 
-Environment: DATABASE_URL, DATA_DIR, PORT, HOST, SESSION_SECRET`;
+Environment: DATABASE_URL, DATA_DIR, PORT, HOST, SESSION_SECRET,
+  EVIDENCE_STORE (file | s3://bucket/prefix), S3_ENDPOINT, S3_REGION, S3_FORCE_PATH_STYLE, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY`;
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [cmd, sub, ...rest] = argv;
@@ -52,9 +56,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         if (sub === "create") return await userCreate(rest, io);
         throw new UsageError(`unknown user command "${sub ?? ""}" (create)`);
       case "evidence": {
-        if (sub !== "gc") throw new UsageError(`unknown evidence command "${sub ?? ""}" (gc)`);
-        const { evidenceGc } = await import("./evidence-commands");
-        return await evidenceGc(rest, io);
+        if (sub !== "gc" && sub !== "migrate") throw new UsageError(`unknown evidence command "${sub ?? ""}" (gc, migrate)`);
+        const { evidenceGc, evidenceMigrate } = await import("./evidence-commands");
+        return await (sub === "gc" ? evidenceGc : evidenceMigrate)(rest, io);
       }
       case "backup":
         return await backup(sub === undefined ? rest : [sub, ...rest], io);

@@ -1,4 +1,3 @@
-import { createReadStream } from "node:fs";
 import { createReadableStreamFromReadable, type LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/auth/require.server";
 import { getDb } from "~/db.server";
@@ -11,6 +10,9 @@ import { getEvidenceFile } from "~/services/evidence.server";
  * its sniffed type, `nosniff` and a sandboxing CSP, so even a file that slipped past the sniffer
  * cannot run script in Cermin's origin. `?inline=1` shows PDFs and images in the browser (same CSP).
  * Links are never served here (no redirect to an external address: that would be an open redirect).
+ * With an object store (EVIDENCE_STORE=s3://…) the bytes are streamed through this route too, never
+ * a presigned URL: so the permission check, Content-Disposition, nosniff and the CSP stay in this one
+ * place, the bucket never needs to be reachable from browsers, and a link cannot be passed on.
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -29,6 +31,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     "Cross-Origin-Resource-Policy": "same-origin",
     "Referrer-Policy": "no-referrer",
   });
-  if (request.method === "HEAD") return new Response(null, { headers });
-  return new Response(createReadableStreamFromReadable(createReadStream(file.path)), { headers });
+  if (request.method === "HEAD") {
+    file.stream.destroy();
+    return new Response(null, { headers });
+  }
+  return new Response(createReadableStreamFromReadable(file.stream), { headers });
 }

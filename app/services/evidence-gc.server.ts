@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { Db } from "#db/client.server";
 import { writeAudit } from "./audit.server";
-import { evidenceDir } from "./evidence-store.server";
+import { type EvidenceStore, evidenceStore, LocalEvidenceStore } from "./evidence-stores.server";
 
 /**
  * Garbage collection of evidence blobs (`cermin evidence gc`). A blob is referenced while any evidence
@@ -18,6 +18,12 @@ import { evidenceDir } from "./evidence-store.server";
  * and moves it back if either changed: an upload that touched the blob just before is seen, one just
  * after finds no blob and writes it afresh. A run that dies in between leaves `.gc-<sha256>`, which
  * the next run (a dry run too) moves back first.
+ *
+ * On an object store (EVIDENCE_STORE=s3://…) there is no rename: each deletion first checks the
+ * database again and the object's last-modified time (HeadObject; an upload re-puts an object it
+ * finds stored, which refreshes it), then deletes. What an upload racing that last check may still
+ * lose, addFileEvidences writes again after its commit, when it checks that every blob it references
+ * is stored.
  */
 
 const BLOB_NAME = /^[0-9a-f]{64}$/;
@@ -32,7 +38,9 @@ export interface GcBlob {
 }
 
 export interface GcPlan {
+  /** The store's location: a directory or s3://bucket/prefix. */
   dir: string;
+  store: EvidenceStore;
   minAgeMs: number;
   /** Blob files found (sha256 names only). */
   blobs: number;
@@ -85,13 +93,15 @@ async function recoverQuarantined(dir: string, names: string[]): Promise<void> {
 }
 
 /** What a collection would delete now; changes nothing (beyond restoring a crashed run's quarantine). */
-export async function planEvidenceGc(db: Db, opts: { minAgeMs: number }): Promise<GcPlan> {
-  const dir = evidenceDir();
+export async function planEvidenceGc(db: Db, opts: { minAgeMs: number; store?: EvidenceStore }): Promise<GcPlan> {
+  const store = opts.store ?? evidenceStore();
+  const dir = store.location;
   const now = Date.now();
   const databaseHasFiles =
     (await db.selectFrom("evidence").select("id").where("blob_sha256", "is not", null).limit(1).executeTakeFirst()) !== undefined;
   const plan: GcPlan = {
     dir,
+    store,
     minAgeMs: opts.minAgeMs,
     blobs: 0,
     referenced: 0,
@@ -100,19 +110,24 @@ export async function planEvidenceGc(db: Db, opts: { minAgeMs: number }): Promis
     unreferencedBytes: 0,
     databaseHasFiles,
   };
-  let names: string[];
-  try {
-    names = await fs.readdir(dir);
-  } catch (e) {
-    if (isMissing(e)) return plan;
-    throw e;
+  if (store instanceof LocalEvidenceStore) {
+    let names: string[];
+    try {
+      names = await fs.readdir(dir);
+    } catch (e) {
+      if (isMissing(e)) return plan;
+      throw e;
+    }
+    await recoverQuarantined(dir, names);
   }
-  await recoverQuarantined(dir, names);
   const blobs: GcBlob[] = [];
-  for (const name of (await fs.readdir(dir)).filter((n) => BLOB_NAME.test(n)).sort()) {
-    const stat = await lstatOrNull(path.join(dir, name));
-    if (stat?.isFile()) blobs.push({ sha256: name, size: stat.size, mtimeMs: stat.mtimeMs });
-  }
+  if (store instanceof LocalEvidenceStore) {
+    // Sub-millisecond mtimes, compared exactly again in collect().
+    for (const name of (await fs.readdir(dir)).filter((n) => BLOB_NAME.test(n)).sort()) {
+      const stat = await lstatOrNull(path.join(dir, name));
+      if (stat?.isFile()) blobs.push({ sha256: name, size: stat.size, mtimeMs: stat.mtimeMs });
+    }
+  } else for await (const b of store.list()) blobs.push({ sha256: b.sha256, size: b.size, mtimeMs: b.lastModified.getTime() });
   plan.blobs = blobs.length;
   const referenced = await referencedAmong(
     db,
@@ -130,6 +145,7 @@ export async function planEvidenceGc(db: Db, opts: { minAgeMs: number }): Promis
 
 /** Deletes one planned blob unless it came into use since the plan (see the comment at the top). */
 async function collect(db: Db, plan: GcPlan, blob: GcBlob, result: GcResult): Promise<void> {
+  if (!(plan.store instanceof LocalEvidenceStore)) return collectObject(db, plan, blob, result);
   const file = path.join(plan.dir, blob.sha256);
   const quarantine = path.join(plan.dir, QUARANTINE_PREFIX + blob.sha256);
   if (!(await fs.rename(file, quarantine).then(() => true, unlessMissing))) return;
@@ -143,6 +159,25 @@ async function collect(db: Db, plan: GcPlan, blob: GcBlob, result: GcResult): Pr
     return;
   }
   if (!(await fs.unlink(quarantine).then(() => true, unlessMissing))) return;
+  result.deleted.push(blob);
+  result.deletedBytes += blob.size;
+}
+
+/** collect() on an object store: database and last-modified time checked again, then deleted. */
+async function collectObject(db: Db, plan: GcPlan, blob: GcBlob, result: GcResult): Promise<void> {
+  if ((await referencedAmong(db, [blob.sha256])).size > 0) {
+    result.spared.push(blob.sha256);
+    return;
+  }
+  const now = await plan.store.head(blob.sha256);
+  if (!now) return;
+  // Object stores keep last-modified to the second in HeadObject (ListObjectsV2 may give milliseconds).
+  const modified = now.lastModified.getTime();
+  if (Math.floor(modified / 1000) > Math.floor(blob.mtimeMs / 1000) || Date.now() - modified < plan.minAgeMs) {
+    result.spared.push(blob.sha256);
+    return;
+  }
+  await plan.store.delete(blob.sha256);
   result.deleted.push(blob);
   result.deletedBytes += blob.size;
 }

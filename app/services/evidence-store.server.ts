@@ -1,13 +1,13 @@
-import { createHash, randomUUID } from "node:crypto";
-import fs from "node:fs/promises";
+import { createHash } from "node:crypto";
 import path from "node:path";
 import { dataDir, type Db } from "#db/client.server";
 import { decideName, EvidenceError, plainSize, type EvidenceView } from "./evidence-rules";
 import { EVIDENCE_TYPES, sniff } from "./evidence-sniff";
+import { evidenceStore } from "./evidence-stores.server";
 
 /**
- * Where evidence lives: files once per sha256 under DATA_DIR/evidence, and the evidence rows read
- * back as views. No permission checks here; evidence.server.ts is the entry point.
+ * Where evidence lives: bytes once per sha256 in the evidence store (DATA_DIR/evidence or
+ * EVIDENCE_STORE=s3://…, see evidence-stores.server.ts), and the evidence rows read back as views. No permission checks here; evidence.server.ts is the entry point.
  */
 
 export const DEFAULT_EVIDENCE_MAX_BYTES = 25 * 1024 * 1024;
@@ -19,11 +19,12 @@ export function evidenceMaxBytes(): number {
   return Number.isSafeInteger(n) && n > 0 ? n : DEFAULT_EVIDENCE_MAX_BYTES;
 }
 
+/** The local store's directory (also when EVIDENCE_STORE names an object store: the migration's source or target). */
 export function evidenceDir(): string {
   return path.join(dataDir(), "evidence");
 }
 
-/** The blob's path; the hash is checked so a bad database value can never point outside the directory. */
+/** The blob's path in the local store; the hash is checked so a bad database value can never point outside the directory. */
 export function blobPath(sha256: string): string {
   if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error("evidence: not a sha256");
   return path.join(evidenceDir(), sha256);
@@ -63,35 +64,13 @@ export async function prepareFile(file: File, maxBytes = evidenceMaxBytes()): Pr
   return { bytes, sha256: createHash("sha256").update(bytes).digest("hex"), name: decided.name, mime: EVIDENCE_TYPES[decided.type].mime };
 }
 
-const touch = (file: string) =>
-  fs.utimes(file, new Date(), new Date()).then(
-    () => true,
-    () => false,
-  );
-
-/** Stores the bytes once under their hash: temp file in the same directory, fsync, atomic rename. */
+/**
+ * Stores the bytes once under their hash in the installation's evidence store (evidence-stores.server.ts):
+ * on disk a temp file, fsync and atomic rename; an object already stored is refreshed, so
+ * `cermin evidence gc` (evidence-gc.server.ts) sees it in use.
+ */
 export async function writeBlob(file: PreparedFile): Promise<void> {
-  const dir = evidenceDir();
-  await fs.mkdir(dir, { recursive: true });
-  const target = blobPath(file.sha256);
-  const existing = await fs.stat(target).catch(() => null);
-  // An existing blob is touched, so `cermin evidence gc` (evidence-gc.server.ts) sees it in use; if the
-  // collector moved it away meanwhile, the touch fails and the bytes are written afresh.
-  if (existing?.size === file.bytes.length && (await touch(target))) return;
-  const tmp = path.join(dir, `.tmp-${randomUUID()}`);
-  const handle = await fs.open(tmp, "wx", 0o640);
-  try {
-    await handle.writeFile(file.bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await fs.rename(tmp, target);
-  } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
+  await evidenceStore().put(file.sha256, file.bytes, { size: file.bytes.length, mime: file.mime });
 }
 
 export async function loadViews(db: Db, assessmentId: string, ids: string[] | null, liveOnly = true): Promise<EvidenceView[]> {

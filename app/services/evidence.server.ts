@@ -1,4 +1,4 @@
-import fs from "node:fs/promises";
+import type { Readable } from "node:stream";
 import type { Db } from "#db/client.server";
 import type { Evidence, EvidenceTable } from "#db/schema";
 import type { Actor } from "~/auth/permissions";
@@ -9,7 +9,8 @@ import { assertItemEditable, WorkbenchError } from "./answers.server";
 import { canOnUnit, requireAssessment, type AssessmentContext } from "./assessments.server";
 import { writeAudit } from "./audit.server";
 import { EvidenceError, linkName, parseEvidenceDate, parseEvidenceUrl, type EvidenceView } from "./evidence-rules";
-import { blobPath, loadViews, MAX_FILES_PER_UPLOAD, prepareFile, writeBlob, type PreparedFile } from "./evidence-store.server";
+import { loadViews, MAX_FILES_PER_UPLOAD, prepareFile, writeBlob, type PreparedFile } from "./evidence-store.server";
+import { evidenceStore } from "./evidence-stores.server";
 
 export { EvidenceError, type EvidenceView };
 export { DEFAULT_EVIDENCE_MAX_BYTES, evidenceMaxBytes, listEvidence, MAX_FILES_PER_UPLOAD } from "./evidence-store.server";
@@ -174,6 +175,9 @@ export async function addFileEvidences(
       ids.push(id);
     }
   });
+  // Now referenced: an object store has no atomic quarantine like the local one, so a blob that a
+  // concurrent `evidence gc` deleted between writeBlob and the commit is written again.
+  for (const p of prepared) if (!(await evidenceStore().has(p.sha256))) await writeBlob(p);
   return loadViews(db, ctx.assessment.id, ids);
 }
 
@@ -360,18 +364,18 @@ export interface EvidenceFile {
   name: string;
   mime: string;
   size: number;
-  path: string;
+  /** The bytes, streamed from the evidence store; the caller must consume or destroy it. */
+  stream: Readable;
 }
 
-/** A downloadable file: 404 when missing, removed, a link, in an assessment the actor cannot read, or absent from disk. */
+/** A downloadable file: 404 when missing, removed, a link, in an assessment the actor cannot read, or absent from the store. */
 export async function getEvidenceFile(db: Db, actor: Actor, evidenceId: string): Promise<EvidenceFile> {
   if (evidenceId.length > 64) throw notFound();
   const row = await db.selectFrom("evidence").selectAll().where("id", "=", evidenceId).executeTakeFirst();
   if (!row) throw notFound();
   await requireAssessment(db, actor, row.assessment_id, "assessment.read");
   if (row.removed_at !== null || row.kind !== "file" || !row.blob_sha256) throw notFound();
-  const file = blobPath(row.blob_sha256);
-  const stat = await fs.stat(file).catch(() => null);
-  if (!stat?.isFile()) throw notFound();
-  return { name: row.name, mime: row.mime ?? "application/octet-stream", size: stat.size, path: file };
+  const blob = await evidenceStore().get(row.blob_sha256);
+  if (!blob) throw notFound();
+  return { name: row.name, mime: row.mime ?? "application/octet-stream", size: blob.size, stream: blob.stream };
 }

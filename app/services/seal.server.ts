@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import fs from "node:fs";
 import type { Db } from "#db/client.server";
 import type { Seal } from "#db/schema";
 import type { Actor } from "~/auth/permissions";
@@ -20,8 +19,9 @@ import type { AnswerValue } from "~/domain/scoring/answers";
 import { scoreAssessment } from "~/domain/scoring/score";
 import { newId } from "~/utils/ids";
 import { writeAudit } from "./audit.server";
-import { blobPath } from "./evidence-store.server";
+import { evidenceStore, sha256Of } from "./evidence-stores.server";
 import { getFrozenInstrument } from "./frozen-instruments.server";
+import { notificationConfig } from "./notifications/config.server";
 import { installationKey, keyIdOf, signText, verifyText, type SealKey } from "./seal-keys.server";
 import type { KeyObject } from "node:crypto";
 
@@ -39,8 +39,9 @@ import type { KeyObject } from "node:crypto";
 
 const sha256 = (text: string | Uint8Array) => createHash("sha256").update(text).digest("hex");
 
+/** The public base URL receipts' verify links point at: the same setting as mail links (PUBLIC_URL). */
 export function publicUrl(): string {
-  return (process.env.PUBLIC_URL || "http://localhost:3000").replace(/\/+$/, "");
+  return notificationConfig().publicUrl;
 }
 
 /**
@@ -111,13 +112,10 @@ export async function buildState(db: Db, assessmentId: string, opts: { hashFiles
   };
 }
 
-/** SHA-256 of a stored evidence file's bytes, streamed; null when the file is not in the store. */
+/** SHA-256 of a stored evidence file's bytes, streamed from the evidence store; null when it is not stored. */
 async function fileSha256(sha: string): Promise<string | null> {
-  const file = blobPath(sha);
-  if (!fs.existsSync(file)) return null;
-  const hash = createHash("sha256");
-  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
+  const blob = await evidenceStore().get(sha);
+  return blob ? sha256Of(blob.stream) : null;
 }
 
 /** The hash that identifies a seal in the chain: SHA-256 of the canonical receipt core. */
