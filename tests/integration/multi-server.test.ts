@@ -2,20 +2,26 @@
  * Issue #15 (part): two Cermin app servers — separate processes on separate ports and separate
  * DATA_DIRs, as separate hosts would be — on one PostgreSQL. A session started on one continues on
  * the other; a stale save on B after a save on A is refused; log-in throttling counts failures on
- * both; a submission sealed on A verifies on B (the installation key is shared through SEAL_KEY_DIR).
+ * both; a file uploaded on A downloads from B (one S3 object store); a submission sealed on A
+ * verifies on B (the installation key is shared through SEAL_KEY_DIR, the evidence bytes through the store).
  *
  * Runs where PostgreSQL is (TEST_DATABASE_URL: the DB suite under .ci/pg.sh); skipped on SQLite,
  * which one machine's processes share through a file and is covered by tests/e2e/cluster.test.ts.
  */
 import crypto from "node:crypto";
+import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "#db/client.server";
 import { itemsWithGroups } from "~/domain/instrument/tree";
+import { pdf } from "../fixtures/evidence/files";
 import { demoDraftAssessment } from "../helpers/demo";
 import { loginFor, startServer, tempDir, type TestServer } from "../helpers/server";
 
 const pgUrl = process.env.TEST_DATABASE_URL;
+type S3rverInstance = { run(): Promise<AddressInfo>; close(): Promise<void> };
+const S3rver = createRequire(import.meta.url)("s3rver") as new (opts: Record<string, unknown>) => S3rverInstance;
 
 describe.skipIf(!pgUrl)("two app servers on one PostgreSQL", () => {
   let a: TestServer;
@@ -23,6 +29,8 @@ describe.skipIf(!pgUrl)("two app servers on one PostgreSQL", () => {
   let db: Db;
   let admin: Db;
   let name: string;
+  let s3: S3rverInstance;
+  let assessorCookie = "";
 
   beforeAll(async () => {
     name = `cermin_multi_${crypto.randomBytes(5).toString("hex")}`;
@@ -30,8 +38,21 @@ describe.skipIf(!pgUrl)("two app servers on one PostgreSQL", () => {
     await sql.raw(`CREATE DATABASE ${name}`).execute(admin);
     const url = new URL(pgUrl!);
     url.pathname = `/${name}`;
-    // What every app server of one installation shares: the database, the session secret, the signing key.
-    const env = { DATABASE_URL: url.toString(), SESSION_SECRET: crypto.randomBytes(32).toString("hex"), SEAL_KEY_DIR: tempDir("cermin-seal-key-") };
+    // The object store: a real S3 HTTP API server (s3rver; MinIO and SeaweedFS are not available here).
+    s3 = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory: tempDir("cermin-s3rver-"), configureBuckets: [{ name: "cermin" }] });
+    const { port } = await s3.run();
+    // What every app server of one installation shares: the database, the session secret, the signing key, the evidence store.
+    const env = {
+      DATABASE_URL: url.toString(),
+      SESSION_SECRET: crypto.randomBytes(32).toString("hex"),
+      SEAL_KEY_DIR: tempDir("cermin-seal-key-"),
+      EVIDENCE_STORE: "s3://cermin/evidence",
+      S3_ENDPOINT: `http://127.0.0.1:${port}`,
+      S3_REGION: "us-east-1",
+      S3_FORCE_PATH_STYLE: "true",
+      AWS_ACCESS_KEY_ID: "S3RVER",
+      AWS_SECRET_ACCESS_KEY: "S3RVER",
+    };
     a = await startServer({ env });
     b = await startServer({ env, seed: false, logins: a.logins });
     db = createDb(url.toString());
@@ -41,6 +62,7 @@ describe.skipIf(!pgUrl)("two app servers on one PostgreSQL", () => {
     await a?.stop();
     await b?.stop();
     await db?.destroy();
+    await s3?.close();
     if (admin) {
       await sql.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).execute(admin);
       await admin.destroy();
@@ -61,6 +83,7 @@ describe.skipIf(!pgUrl)("two app servers on one PostgreSQL", () => {
     const res = await logIn(a);
     expect(res.status).toBe(302);
     const cookie = cookieOf(res);
+    assessorCookie = cookie;
     const page = await fetch(`${b.baseUrl}/assessments`, { headers: { Cookie: cookie }, redirect: "manual" });
     expect(page.status).toBe(200);
 
@@ -80,6 +103,22 @@ describe.skipIf(!pgUrl)("two app servers on one PostgreSQL", () => {
     expect(((await stale.json()) as { conflict: { value: string; version: number } }).conflict).toMatchObject({ value: item.options![0]!.code, version: 1 });
     const next = await save(b, item.options![1]!.code, 1);
     expect(next.status).toBe(200);
+  });
+
+  it("a file uploaded on server A downloads from server B, byte for byte (one object store)", async () => {
+    const assessment = await demoDraftAssessment(db);
+    const item = itemsWithGroups(assessment.instrument)[0]!.item;
+    const bytes = Buffer.from(pdf("Dokumen lintas server"));
+    const form = new FormData();
+    form.set("intent", "upload");
+    form.set("itemId", item.id);
+    form.append("file", new File([bytes], "lintas-server.pdf", { type: "application/pdf" }));
+    const up = await fetch(`${a.baseUrl}/assessments/${assessment.id}/evidence`, { method: "POST", headers: { Cookie: assessorCookie }, body: form, redirect: "manual" });
+    expect(up.status).toBeLessThan(400);
+    const row = await db.selectFrom("evidence").select("id").where("assessment_id", "=", assessment.id).where("name", "=", "lintas-server.pdf").executeTakeFirstOrThrow();
+    const down = await fetch(`${b.baseUrl}/evidence/${row.id}/download`, { headers: { Cookie: assessorCookie } });
+    expect(down.status).toBe(200);
+    expect(Buffer.from(await down.arrayBuffer()).equals(bytes)).toBe(true);
   });
 
   it("log-in throttling counts failures made on both servers", async () => {
