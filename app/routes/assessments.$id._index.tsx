@@ -18,7 +18,7 @@ import { layerComparison } from "~/services/evaluation-view.server";
 import { listFindings, openFollowUps, updateFollowUp } from "~/services/findings.server";
 import { readiness } from "~/services/readiness.server";
 import { AgreementFigure } from "~/components/blind/agreement-figure";
-import { blindSummary } from "~/services/blind.server";
+import { blindSummary } from "~/services/blind-results.server";
 import { ComparisonTable } from "~/components/evaluation/comparison-table";
 import { FindingsCard } from "~/components/evaluation/findings-card";
 import { FOLLOW_UP_STATUSES } from "#db/schema";

@@ -9,7 +9,8 @@ import { getDb } from "~/db.server";
 import { formatDate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 import { requireAssessment } from "~/services/assessments.server";
-import { getBlindPanel, revealRound, startRounds } from "~/services/blind.server";
+import { getBlindPanel } from "~/services/blind-results.server";
+import { revealRound, startRounds } from "~/services/blind.server";
 import { badRequest, formFailure, readFormData, ruleFailure } from "~/utils/forms";
 import { IdSchema } from "~/utils/schemas";
 

@@ -15,7 +15,8 @@ import { formatDate, formatNumber } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 import { WorkbenchError } from "~/services/answers.server";
 import { requireAssessment } from "~/services/assessments.server";
-import { BlindError, getConsensusView, recordConsensus } from "~/services/blind.server";
+import { getConsensusView, recordConsensus } from "~/services/blind-results.server";
+import { BlindError } from "~/services/blind.server";
 import { answerFromFields } from "~/services/workbench-rules";
 import { badRequest, formValues, readFormData, ruleFailure } from "~/utils/forms";
 

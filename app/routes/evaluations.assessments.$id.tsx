@@ -15,7 +15,7 @@ import { ComparisonTable } from "~/components/evaluation/comparison-table";
 import { DrawSampleForm } from "~/components/evaluation/draw-sample-form";
 import { badRequest, formFailure, formValues, readFormData, ruleFailure } from "~/utils/forms";
 import { drawSampleAction } from "~/services/samples.server";
-import { revealedConsensusRows } from "~/services/blind.server";
+import { revealedConsensusRows } from "~/services/blind-results.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

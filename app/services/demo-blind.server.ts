@@ -9,7 +9,8 @@ import { loadActor } from "~/auth/require.server";
 import { outlineOf } from "~/domain/instrument/outline";
 import { loadAnswers } from "./answers.server";
 import { requireAssessment } from "./assessments.server";
-import { finishRating, recordConsensus, revealRound, saveIndividualAnswer, startRounds } from "./blind.server";
+import { recordConsensus } from "./blind-results.server";
+import { finishRating, revealRound, saveIndividualAnswer, startRounds } from "./blind.server";
 import { demoAnswer } from "./demo-assessments.server";
 import { nestable } from "./demo-evaluation.server";
 

@@ -7,11 +7,11 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import SQLite from "better-sqlite3";
+import type SQLite from "better-sqlite3";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
 import { closeSessions, launchBrowser, loginViaForm, newSession, waitForHydration } from "../helpers/browser";
-import { loginFor, runCli, startServer, tempDir, type TestServer } from "../helpers/server";
+import { loginFor, runCli, startServer, tempDir, type TestServer, withServerDb } from "../helpers/server";
 
 const AREA = "A.I.1";
 const ITEMS = ["A.I.1.i.a", "A.I.1.i.b", "A.I.1.ii.a", "A.I.1.ii.b", "A.I.1.ii.c", "A.I.1.iii.a", "A.I.1.iii.b", "A.I.1.iii.c", "A.I.1.iv.a", "A.I.1.iv.b", "A.I.1.iv.c", "A.I.1.iv.d"];
@@ -23,14 +23,7 @@ let server: TestServer;
 let browser: Browser;
 let assessmentId: string;
 
-function withDb<T>(fn: (db: SQLite.Database) => T): T {
-  const db = new SQLite(path.join(server.dataDir, "cermin.db"), { readonly: true, fileMustExist: true });
-  try {
-    return fn(db);
-  } finally {
-    db.close();
-  }
-}
+const withDb = <T>(fn: (db: SQLite.Database) => T): T => withServerDb(server, fn);
 
 beforeAll(async () => {
   server = await startServer();

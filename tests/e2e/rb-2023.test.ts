@@ -6,14 +6,14 @@
  */
 import path from "node:path";
 import { readFileSync } from "node:fs";
-import SQLite from "better-sqlite3";
+import type SQLite from "better-sqlite3";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
 import { parseInstrument } from "~/domain/instrument/parse";
 import { outlineOf } from "~/domain/instrument/outline";
 import { pdf } from "../fixtures/evidence/files";
 import { closeSessions, launchBrowser, loginViaForm, newSession, screenshot, waitForHydration } from "../helpers/browser";
-import { loginFor, ROOT, startServer, type TestServer } from "../helpers/server";
+import { loginFor, ROOT, startServer, type TestServer, withServerDb } from "../helpers/server";
 
 const instrument = parseInstrument(readFileSync(path.join(ROOT, "content/instruments/rb-2023-kabkota.yaml"), "utf8"), "rb-2023-kabkota.yaml");
 const outline = outlineOf(instrument);
@@ -25,14 +25,7 @@ const NA_REASON = "Belum ada penyederhanaan struktur organisasi pada tahun 2026.
 let server: TestServer;
 let browser: Browser;
 
-function withDb<T>(fn: (db: SQLite.Database) => T): T {
-  const db = new SQLite(path.join(server.dataDir, "cermin.db"), { readonly: true, fileMustExist: true });
-  try {
-    return fn(db);
-  } finally {
-    db.close();
-  }
-}
+const withDb = <T>(fn: (db: SQLite.Database) => T): T => withServerDb(server, fn);
 
 beforeAll(async () => {
   server = await startServer();

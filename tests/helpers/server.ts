@@ -2,6 +2,7 @@
  * Starts the real production server (`cermin serve` on `build/`) for one end-to-end test file:
  * a fresh DATA_DIR with the demo seeded, a free loopback port, and a stop() that kills it.
  */
+import SQLite from "better-sqlite3";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -199,4 +200,14 @@ export async function startServer(opts: { env?: Record<string, string>; seed?: f
     throw e;
   }
   return { baseUrl, dataDir, pid: child.pid!, logins, output, errors: () => err, stop };
+}
+
+/** Runs `fn` on a read-only connection to a test server's SQLite database (what a browser test checks against). */
+export function withServerDb<T>(server: Pick<TestServer, "dataDir">, fn: (db: SQLite.Database) => T): T {
+  const db = new SQLite(path.join(server.dataDir, "cermin.db"), { readonly: true, fileMustExist: true });
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
 }

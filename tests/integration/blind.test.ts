@@ -6,7 +6,7 @@ import { outlineOf } from "~/domain/instrument/outline";
 import { scoreAssessment } from "~/domain/scoring/score";
 import { answersObject, loadAnswers } from "~/services/answers.server";
 import { requireAssessment } from "~/services/assessments.server";
-import { assessmentAgreement } from "~/services/blind.server";
+import { assessmentAgreement } from "~/services/blind-results.server";
 import { DEMO_BLIND_AREA } from "~/services/demo-blind.server";
 import { seedDemo } from "~/services/demo-seed.server";
 import { freshDb } from "../helpers/db";
