@@ -19,7 +19,7 @@ import { listFindings, openFollowUps, updateFollowUp } from "~/services/findings
 import { readiness } from "~/services/readiness.server";
 import { AgreementFigure } from "~/components/blind/agreement-figure";
 import { blindSummary } from "~/services/blind-results.server";
-import { ComparisonTable } from "~/components/evaluation/comparison-table";
+import { EvaluationCard, WorkflowActions } from "~/components/workbench/overview-cards";
 import { FindingsCard } from "~/components/evaluation/findings-card";
 import { FOLLOW_UP_STATUSES } from "#db/schema";
 import { stageOpen, todayWib } from "~/services/workbench-rules";
@@ -266,82 +266,13 @@ export default function AssessmentOverview() {
           {findings.length === 0 ? <p>{t("workbench.ready")}</p> : <ul>{findings.map((f) => <li key={f}>{f}</li>)}</ul>}
         </section>
       ) : null}
-      <WorkflowActions windowClosed={windowClosed} />
+      <WorkflowActions can={d.can} windowClosed={windowClosed} />
       <TeamCard />
       <section className="card">
         <h2>{t("workbench.timeline")}</h2>
         <Timeline entries={d.timeline} />
       </section>
     </>
-  );
-}
-
-const showJson = (v: unknown) => (v === null || v === undefined ? "–" : JSON.stringify(v));
-
-function EvaluationCard({ evaluation }: { evaluation: NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["evaluation"]> }) {
-  const t = useT();
-  const locale = useLocale();
-  const f = (n: number) => formatNumber(n, locale, 2);
-  return (
-    <section className="card" data-testid="evaluation">
-      <h2>{t("eval.layers")}</h2>
-      <p>
-        {t("eval.effectiveTotal")}: <strong data-testid="unit-effective-total">{f(evaluation.effective.total)}</strong>
-      </p>
-      <ul>
-        {evaluation.layers.map((l) => (
-          <li key={l.layer}>
-            {t(`eval.layer.${l.layer}` as MessageKey)}: {f(l.total)} · {t("eval.answeredItems", { count: l.answered })}
-          </li>
-        ))}
-      </ul>
-      {evaluation.comparisons.length > 0 ? (
-        <ComparisonTable comparisons={evaluation.comparisons} testId="unit-comparisons" formatValue={showJson} />
-      ) : null}
-    </section>
-  );
-}
-
-function WorkflowActions({ windowClosed }: { windowClosed: boolean }) {
-  const d = useLoaderData<typeof loader>();
-  const t = useT();
-  if (!d.can.submit && !d.can.finalise && !d.can.reopen) return null;
-  const override = windowClosed ? (
-    <div>
-      <label htmlFor="overrideReason">{t("workbench.overrideReason")}</label>
-      <input id="overrideReason" name="overrideReason" type="text" maxLength={1000} />
-    </div>
-  ) : null;
-  return (
-    <section className="card">
-      <h2>{t("workbench.status")}</h2>
-      {d.can.submit ? (
-        <Form method="post">
-          <input type="hidden" name="intent" value="submit" />
-          {override}
-          <button type="submit">{t("workbench.submit")}</button>
-        </Form>
-      ) : null}
-      {d.can.finalise ? (
-        <Form method="post">
-          <input type="hidden" name="intent" value="finalise" />
-          {override}
-          <button type="submit">{t("workbench.finalise")}</button>
-        </Form>
-      ) : null}
-      {d.can.reopen ? (
-        <Form method="post" className="row">
-          <input type="hidden" name="intent" value="reopen" />
-          <div>
-            <label htmlFor="reason">{t("workbench.reason")}</label>
-            <input id="reason" name="reason" type="text" required maxLength={1000} />
-          </div>
-          <button type="submit" className="danger">
-            {t("workbench.reopen")}
-          </button>
-        </Form>
-      ) : null}
-    </section>
   );
 }
 

@@ -78,7 +78,12 @@ export async function getConsensusView(db: Db, actor: Actor, ctx: AssessmentCont
       const perRater = raters.map((r, i) => {
         const value = r.answers[item.id] ?? null;
         const node = scored[i]!.nodes[item.id];
-        return { userId: r.userId, value, note: r.notes[item.id] ?? null, itemValue: value !== null && node && node.answered > 0 ? node.value : null };
+        return {
+          userId: r.userId,
+          value,
+          note: r.notes[item.id] ?? null,
+          itemValue: value !== null && node && node.answered > 0 ? node.value : null,
+        };
       });
       const selfRow = selfByItem.get(item.id);
       return {
@@ -94,7 +99,9 @@ export async function getConsensusView(db: Db, actor: Actor, ctx: AssessmentCont
     return { id: g.id, label: g.label, weight: g.weight, items, disagreementShare: items.length ? disagreements / items.length : 0 };
   });
   const units = groups.flatMap((g) => g.items.map((i) => i.raters.map((r) => (r.value === null ? null : canonicalAnswer(r.value)))));
-  const optionUnits = groups.flatMap((g) => g.items.filter((i) => i.options.length > 0).map((i) => i.raters.map((r) => (r.value === null ? null : canonicalAnswer(r.value)))));
+  const optionUnits = groups.flatMap((g) =>
+    g.items.filter((i) => i.options.length > 0).map((i) => i.raters.map((r) => (r.value === null ? null : canonicalAnswer(r.value)))),
+  );
   return {
     round: { id: round.id, status: round.status, revealedAt: round.revealed_at, revealReason: round.reveal_reason },
     area: { id: area.id, label: area.label, weight: area.weight },
@@ -115,7 +122,13 @@ export interface ConsensusInput extends SaveInput {
  * through saveAnswerIn (same checks, version, audit and score), plus a `blind.consensus` audit entry
  * naming the majority and the reason.
  */
-export async function recordConsensus(db: Db, actor: Actor, ctx: AssessmentContext, areaId: string, input: ConsensusInput): Promise<SaveResult> {
+export async function recordConsensus(
+  db: Db,
+  actor: Actor,
+  ctx: AssessmentContext,
+  areaId: string,
+  input: ConsensusInput,
+): Promise<SaveResult> {
   const area = areaOf(ctx, areaId);
   const item = itemsOf(area).find((i) => i.id === input.itemId);
   if (!item) throw new BlindError("workbench.unknownItem");
@@ -148,12 +161,16 @@ export async function recordConsensus(db: Db, actor: Actor, ctx: AssessmentConte
 }
 
 /** Individual answers of every revealed round, per item, for the evaluator's view beside the consensus. */
-export async function revealedIndividualsByItem(db: Db, ctx: AssessmentContext): Promise<Record<string, { name: string; value: AnswerValue; note: string | null }[]>> {
+export async function revealedIndividualsByItem(
+  db: Db,
+  ctx: AssessmentContext,
+): Promise<Record<string, { name: string; value: AnswerValue; note: string | null }[]>> {
   const out: Record<string, { name: string; value: AnswerValue; note: string | null }[]> = {};
   for (const round of await listRounds(db, ctx.assessment.id)) {
     if (round.status !== "revealed") continue;
     for (const r of await unsafeRevealedRaters(db, round)) {
-      for (const [itemId, value] of Object.entries(r.answers)) (out[itemId] ??= []).push({ name: r.name, value, note: r.notes[itemId] ?? null });
+      for (const [itemId, value] of Object.entries(r.answers))
+        (out[itemId] ??= []).push({ name: r.name, value, note: r.notes[itemId] ?? null });
     }
   }
   return out;
@@ -177,7 +194,13 @@ export async function unsafeAssessmentAgreement(db: Db, assessmentIds: readonly 
   const rows = await db
     .selectFrom("individual_answer")
     .innerJoin("blind_round", "blind_round.id", "individual_answer.round_id")
-    .select(["individual_answer.assessment_id", "individual_answer.round_id", "individual_answer.item_id", "individual_answer.user_id", "individual_answer.value_json"])
+    .select([
+      "individual_answer.assessment_id",
+      "individual_answer.round_id",
+      "individual_answer.item_id",
+      "individual_answer.user_id",
+      "individual_answer.value_json",
+    ])
     .where("blind_round.status", "=", "revealed")
     .where("individual_answer.assessment_id", "in", [...assessmentIds])
     .execute();
@@ -206,7 +229,12 @@ export async function unsafeAssessmentAgreement(db: Db, assessmentIds: readonly 
       }
     }
     const share = computeAgreementShare(all);
-    out.set(id, { rounds: roundIds.length, items: share.pairable, share: share.share, alpha: computeKrippendorffAlphaNominal(options).alpha });
+    out.set(id, {
+      rounds: roundIds.length,
+      items: share.pairable,
+      share: share.share,
+      alpha: computeKrippendorffAlphaNominal(options).alpha,
+    });
   }
   return out;
 }
@@ -224,7 +252,11 @@ export async function getBlindPanel(db: Db, actor: Actor, ctx: AssessmentContext
   return {
     rounds,
     agreement: await assessmentAgreement(db, ctx),
-    freeAreas: run ? outlineOf(ctx.instrument).areas.filter((a) => !taken.has(a.id)).map((a) => ({ id: a.id, label: a.label })) : [],
+    freeAreas: run
+      ? outlineOf(ctx.instrument)
+          .areas.filter((a) => !taken.has(a.id))
+          .map((a) => ({ id: a.id, label: a.label }))
+      : [],
     people: run ? await assignableUsers(db, ctx) : [],
     can: { run },
   };
@@ -233,7 +265,11 @@ export async function getBlindPanel(db: Db, actor: Actor, ctx: AssessmentContext
 /** For the assessment overview: how many rounds (open / revealed) and the agreement figure. */
 export async function blindSummary(db: Db, ctx: AssessmentContext) {
   const rounds = await listRounds(db, ctx.assessment.id);
-  return { rounds: rounds.length, open: rounds.filter((r) => r.status === "open").length, agreement: rounds.length ? await assessmentAgreement(db, ctx) : null };
+  return {
+    rounds: rounds.length,
+    open: rounds.filter((r) => r.status === "open").length,
+    agreement: rounds.length ? await assessmentAgreement(db, ctx) : null,
+  };
 }
 
 /** Rows for the evaluator's view: per item of a revealed round, the consensus (self) answer beside each rater's. */
