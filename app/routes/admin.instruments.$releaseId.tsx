@@ -83,6 +83,18 @@ function DiffTables({ diff }: { diff: InstrumentDiff }) {
     <td key="level">{level(s.level)}</td>,
     <td key="label">{s.label}</td>,
   ];
+  // A changed field of a node or item (range, rule, wording): the same row in both tables; "–" for an empty side.
+  const fieldRow = (s: DiffSubject & { field: string; from: string; to: string }) => (
+    <tr key={key(s, s.field)}>
+      <td>
+        <code>{s.id}</code>
+      </td>
+      <td>{level(s.level)}</td>
+      <td>{s.field}</td>
+      <td>{s.from || "–"}</td>
+      <td>{s.to || "–"}</td>
+    </tr>
+  );
   return (
     <>
       <DiffTable
@@ -136,17 +148,7 @@ function DiffTables({ diff }: { diff: InstrumentDiff }) {
         testId="diff-range"
         title={t("instruments.diff.rangeChanged")}
         head={[c.id, c.level, c.field, c.from, c.to]}
-        rows={diff.rangeChanged.map((s) => (
-          <tr key={key(s, s.field)}>
-            <td>
-              <code>{s.id}</code>
-            </td>
-            <td>{level(s.level)}</td>
-            <td>{s.field}</td>
-            <td>{s.from || "–"}</td>
-            <td>{s.to || "–"}</td>
-          </tr>
-        ))}
+        rows={diff.rangeChanged.map(fieldRow)}
       />
       <DiffTable
         testId="diff-renamed"
@@ -168,17 +170,7 @@ function DiffTables({ diff }: { diff: InstrumentDiff }) {
         testId="diff-relabelled"
         title={t("instruments.diff.relabelled")}
         head={[c.id, c.level, c.field, c.from, c.to]}
-        rows={diff.relabelled.map((s) => (
-          <tr key={key(s, s.field)}>
-            <td>
-              <code>{s.id}</code>
-            </td>
-            <td>{level(s.level)}</td>
-            <td>{s.field}</td>
-            <td>{s.from}</td>
-            <td>{s.to}</td>
-          </tr>
-        ))}
+        rows={diff.relabelled.map(fieldRow)}
       />
     </>
   );
