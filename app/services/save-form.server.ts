@@ -3,6 +3,7 @@ import type { Db } from "#db/client.server";
 import type { Actor } from "~/auth/permissions";
 import { outlineOf } from "~/domain/instrument/outline";
 import type { FieldErrors } from "~/utils/forms";
+import { leanSaveAnswer } from "./answer-save-lean.server";
 import { saveAnswer, WorkbenchError, type SaveResult } from "./answers.server";
 import type { AssessmentContext } from "./assessments.server";
 import { BlindError, raterRound, saveIndividualAnswer } from "./blind.server";
@@ -33,6 +34,9 @@ export async function saveFromForm(db: Db, actor: Actor, ctx: AssessmentContext,
   const answer = answerFromFields(item, values);
   if (!answer.ok) return { status: 400, body: { ok: false, formError: "workbench.invalidAnswer", fieldErrors: { [answer.field]: "error.invalid" }, itemId } };
   const input = { itemId: item.id, baseVersion: parsed.data.baseVersion, value: answer.value, note: parsed.data.note ?? null, overrideReason: parsed.data.overrideReason ?? null };
+  // PostgreSQL: the common case in one statement; anything else (and SQLite) takes the path below.
+  const fast = await leanSaveAnswer(db, actor, ctx, input);
+  if (fast) return { status: 200, body: fast };
   // A named rater of the item's open blind round (issue #14) writes their own individual answer, never the self layer.
   const areaId = outlineOf(ctx.instrument).areaOfItem.get(item.id)!;
   const blind = await raterRound(db, actor, ctx, areaId);
