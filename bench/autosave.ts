@@ -37,7 +37,7 @@ import { itemsWithGroups } from "~/domain/instrument/tree";
 import { demoDraftAssessment } from "../tests/helpers/demo";
 import { loginFor } from "../tests/helpers/server";
 import { Client, percentile, runPhase, type PhaseResult } from "./lib/load";
-import { childrenOf, treeCpuMsOf } from "../tests/helpers/proc";
+import { childrenOf, localPostmaster, treeCpuMsOf } from "../tests/helpers/proc";
 import { build, buildState, startBenchServer } from "./lib/server";
 
 const { values: args } = parseArgs({
@@ -89,6 +89,11 @@ if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new Error("--
 const workersArg = args.workers ? Number(args.workers) : undefined;
 if (workersArg !== undefined && !(Number.isInteger(workersArg) && workersArg >= 1)) throw new Error("--workers must be a whole number ≥ 1");
 const server = await startBenchServer({ nodeArgs: cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`] : [], databaseUrl, workers: workersArg });
+/** A PostgreSQL on this machine: its CPU is counted beside the server's ("db CPU", "db ms/req"). */
+const dbUrl = databaseUrl ? new URL(databaseUrl) : null;
+const postmaster = dbUrl && ["127.0.0.1", "localhost"].includes(dbUrl.hostname) ? localPostmaster(Number(dbUrl.port || 5432)) : null;
+const postmasters = postmaster === null ? [] : [postmaster];
+const dbCpuMs = () => (postmaster === null ? NaN : (treeCpuMsOf(postmaster) ?? NaN));
 /** Cluster workers of the server (0: it serves in its one process). */
 const serverWorkers = childrenOf(server.pid).length;
 const http = new Client(new URL(server.baseUrl), CLIENTS);
@@ -186,18 +191,20 @@ type Step = Parameters<typeof runPhase>[4];
  * the machine), share of one core used by this load generator ("gen CPU").
  */
 async function phase(name: string, step: Step, paceMs = 0) {
-  const [cpu0, own0, t0] = [treeCpuMsOf(server.pid), process.cpuUsage(), performance.now()];
+  const [cpu0, own0, t0, db0] = [treeCpuMsOf(server.pid), process.cpuUsage(), performance.now(), dbCpuMs()];
   const lag = monitorEventLoopDelay({ resolution: 5 });
   lag.enable();
   const result = await runPhase(CLIENTS, WARMUP, DURATION, MAX_REQUESTS, step, paceMs);
   lag.disable();
-  const [cpu1, own, wall] = [treeCpuMsOf(server.pid), process.cpuUsage(own0), performance.now() - t0];
+  const [cpu1, own, wall, db1] = [treeCpuMsOf(server.pid), process.cpuUsage(own0), performance.now() - t0, dbCpuMs()];
   const serverMs = cpu0 === null || cpu1 === null ? NaN : cpu1 - cpu0;
   return {
     name,
     result,
     serverCpu: serverMs / wall,
     msPerReq: serverMs / result.completed,
+    dbCpu: (db1 - db0) / wall,
+    dbMsPerReq: (db1 - db0) / result.completed,
     clientCpu: (own.user + own.system) / 1000 / wall,
     /** The load generator's own event-loop delay: large values would mean the generator, not the server, was late. */
     genLagMs: lag.max / 1e6,
@@ -298,7 +305,7 @@ console.log(
     `one item per client; warm-up ${WARMUP} s, measured ${DURATION} s per phase`,
 );
 console.log("");
-const head = ["requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "srv CPU", "ms/req", "gen CPU", "gen lag"];
+const head = ["requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "srv CPU", "ms/req", ...(postmasters.length ? ["db CPU", "db ms/req"] : []), "gen CPU", "gen lag"];
 console.log(`${"".padEnd(48)}${head.map((h) => h.padStart(9)).join("")}  errors`);
 for (const p of phases) {
   const r = p.result;
@@ -310,13 +317,14 @@ for (const p of phases) {
     fmt(r.latencies.at(-1) ?? NaN),
     `${fmt(p.serverCpu * 100, 0)} %`,
     fmt(p.msPerReq, 2),
+    ...(postmasters.length ? [`${fmt(p.dbCpu * 100, 0)} %`, fmt(p.dbMsPerReq, 2)] : []),
     `${fmt(p.clientCpu * 100, 0)} %`,
     fmt(p.genLagMs, 0),
   ];
   console.log(`${p.name.padEnd(48)}${cols.map((c) => String(c).padStart(9)).join("")}  ${errorText(r)}`);
 }
 console.log(
-  `(srv CPU: share of one core used by the server, all its processes (100 % = one core); ms/req: server CPU per answered request; gen CPU / gen lag: the load generator's CPU and its worst event-loop delay in ms)`,
+  `(srv CPU: share of one core used by the server, all its processes (100 % = one core); ms/req: server CPU per answered request; ${postmasters.length ? "db CPU / db ms/req: the same for the local PostgreSQL, all its processes; " : ""}gen CPU / gen lag: the load generator's CPU and its worst event-loop delay in ms)`,
 );
 const paced = phases[2];
 const p95 = paced ? percentile(paced.result.latencies, 95) : NaN;
@@ -329,7 +337,9 @@ console.log(
     ? `target  save p95 < 25 ms (paced phase)    ${mark(p95 < 25)}  (${fmt(p95)} ms; ${CLIENTS} clients, ${fmt(rps(paced.result), 0)} saves/s)`
     : "target  save p95 < 25 ms                  not measured (--pace 0)",
 );
-console.log(`target  save req/s ≥ 50 % of bare action  ${mark(ratio >= 0.5)}  (${fmt(ratio * 100, 0)} %)`);
+// SQLite's target dates from issue #5; PostgreSQL's (a network round trip per statement) from issue #15.
+const ratioTarget = databaseUrl ? 0.4 : 0.5;
+console.log(`target  save req/s ≥ ${ratioTarget * 100} % of bare action  ${mark(ratio >= ratioTarget)}  (${fmt(ratio * 100, 0)} %)`);
 console.log(`target  0 errors                          ${mark(phases.every((p) => errorCount(p.result) === 0))}`);
 console.log(
   `info    closed-loop p95: save ${fmt(closedP95)} ms, bare action ${fmt(percentile(bare.result.latencies, 95))} ms ` +

@@ -1,4 +1,5 @@
-import type { CompiledQuery, Compilable, Kysely, QueryResult } from "kysely";
+import { PostgresAdapter, type CompiledQuery, type Compilable, type Kysely, type QueryResult } from "kysely";
+import { preferNamed } from "./pg-named";
 
 /** Stands for argument `index` while a prepared query is built; becomes its value when it runs. */
 class Slot {
@@ -35,6 +36,8 @@ export function prepared<DB, A extends unknown[], R>(
       if (counts.includes(0)) {
         throw new Error(`prepared query: every argument must become a query parameter (uses per argument: ${counts.join(", ")}): ${query.sql}`);
       }
+      // On PostgreSQL the same text also becomes a server-side prepared statement (see pg-named.ts).
+      if (adapter instanceof PostgresAdapter) preferNamed(query.sql);
       compiled.set(adapter, query);
     }
     const parameters = query.parameters.map((p) => (p instanceof Slot ? args[p.index] : p));

@@ -18,8 +18,9 @@
  * one extra round trip. SQLite has no data-modifying CTEs and no round trips to save: it always uses
  * the transactional path.
  */
-import { PostgresAdapter, sql } from "kysely";
+import { PostgresAdapter, sql, type RawBuilder } from "kysely";
 import type { Db } from "#db/client.server";
+import { preferNamed } from "#db/pg-named";
 import type { ReviewStatus } from "#db/schema";
 import type { Actor } from "~/auth/permissions";
 import { outlineOf } from "~/domain/instrument/outline";
@@ -90,9 +91,16 @@ const stillOpenFor = (g: Guard) => sql`
   EXISTS (SELECT 1 FROM assessment WHERE id = ${g.assessmentId} AND status = ${g.status})
   AND NOT EXISTS (SELECT 1 FROM blind_round WHERE assessment_id = ${g.assessmentId} AND area_id = ${g.areaId} AND status = 'open')`;
 
+/** Runs one of the statements below as a named statement: its text is the same on every call. */
+async function run<R>(db: Db, query: RawBuilder<R>): Promise<R[]> {
+  const compiled = query.compile(db);
+  preferNamed(compiled.sql);
+  return (await db.executeQuery(compiled)).rows;
+}
+
 /** First save of an item: insert the row (a concurrent first save wins the unique key; this one then does nothing). */
 async function insertFirst(db: Db, actor: Actor, itemId: string, valueJson: string | null, note: string | null, now: string, g: Guard, a: AuditValues) {
-  const { rows } = await sql<{ version: number }>`
+  const rows = await run(db, sql<{ version: number }>`
     WITH ins AS (
       INSERT INTO answer (id, assessment_id, layer, item_id, value_json, note, version, carried_over, review_status, review_note, updated_by, updated_at)
       SELECT ${newId()}, ${g.assessmentId}, 'self', ${itemId}, ${valueJson}, ${note}, 1, 0, 'pending', NULL, ${actor.id}, ${now}
@@ -105,7 +113,7 @@ async function insertFirst(db: Db, actor: Actor, itemId: string, valueJson: stri
       INSERT INTO audit_log (id, at, actor_user_id, organisation_id, action, entity_type, entity_id, before_json, after_json, reason, ip)
       SELECT ${a.id}, ${now}, ${actor.id}, ${a.organisationId}, 'answer.save', 'answer', ${a.entityId}, NULL, ${a.afterJson}, NULL, NULL FROM ins
     )
-    SELECT version FROM ins`.execute(db);
+    SELECT version FROM ins`);
   return rows.length === 1;
 }
 
@@ -125,7 +133,7 @@ async function updateAt(
   g: Guard,
   a: AuditValues,
 ) {
-  const { rows } = await sql<{ version: number }>`
+  const rows = await run(db, sql<{ version: number }>`
     WITH old AS (
       SELECT id, value_json, note, version, carried_over FROM answer
       WHERE assessment_id = ${g.assessmentId} AND layer = 'self' AND item_id = ${input.itemId} AND version = ${input.baseVersion}
@@ -147,6 +155,6 @@ async function updateAt(
         ${a.afterJson}, NULL, NULL
       FROM old, upd
     )
-    SELECT version FROM upd`.execute(db);
+    SELECT version FROM upd`);
   return rows.length === 1;
 }

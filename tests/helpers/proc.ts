@@ -37,3 +37,38 @@ export function treeCpuMsOf(pid: number): number | null {
   if (own === null) return null;
   return childrenOf(pid).reduce((sum, child) => sum + (cpuMsOf(child) ?? 0), own);
 }
+
+const commOf = (pid: number) => {
+  try {
+    return fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * The PostgreSQL postmaster on this machine listening on `port` (a `postgres` process whose parent is
+ * not one, whose data directory's postmaster.pid names the port), for counting the database's CPU
+ * next to the server's in benchmarks; null where /proc is missing or none matches.
+ */
+export function localPostmaster(port: number): number | null {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e));
+  } catch {
+    return null;
+  }
+  for (const pid of entries.map(Number)) {
+    if (commOf(pid) !== "postgres" || commOf(Number(statFields(pid)?.[1])) === "postgres") continue;
+    try {
+      const args = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      const dir = args[args.indexOf("-D") + 1];
+      if (!dir || !args.includes("-D")) continue;
+      const lines = fs.readFileSync(`${dir}/postmaster.pid`, "utf8").split("\n");
+      if (Number(lines[3]) === port) return pid;
+    } catch {
+      continue;
+    }
+  }
+  return null;
+}

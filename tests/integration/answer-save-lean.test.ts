@@ -70,7 +70,7 @@ test("the common save takes one statement on PostgreSQL (none on SQLite) and wri
 test("the audit row's before is the same JSON text JSON.stringify gives, for any note and value", async () => {
   const f = await fixture("Unit Lean Teks");
   const notes = ['kutip " dan \\ garis miring', "baris\nbaru\ttab\r", "kontrol \u0001\u001f", "ünïcødé — 😀 日本", "", "x".repeat(3000)];
-  const values: SaveInput["value"][] = ["A", "B", null, "C"];
+  const values: (string | null)[] = ["A", "B", null, "C"];
   let version = 0;
   let prev: { value: SaveInput["value"]; note: string | null } | null = null;
   for (let i = 0; i < notes.length; i++) {
