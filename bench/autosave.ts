@@ -6,13 +6,17 @@
  * A fresh DATA_DIR with the demo seeded; the production build served by `node bin/cermin.js serve`
  * as its own process(es): as deployed, one worker process per CPU (up to 4) unless --workers says. Each client has its own session (the demo assessor), its own keep-alive
  * connection and its own option item, and saves alternate values and new notes with the version
- * the previous reply returned, so no save conflicts. Three phases:
+ * the previous reply returned, so no save conflicts. Four phases:
  *   1. bare action, closed loop (each client sends its next request as soon as the last answered):
  *      the server's saturation throughput for a request that does nothing;
- *   2. answer save, closed loop: saturation throughput of saves → the ≥ 50 % throughput target;
+ *   2. answer save, closed loop: saturation throughput of saves → the throughput target: ≥ 50 % of
+ *      the bare action on SQLite (issue #5), ≥ 40 % on PostgreSQL (issue #15);
  *   3. answer save, paced: each client starts one save every --pace ms (default 100: ten saves a
  *      second per client, 500/s for 50 clients, seven times what the editor's 700 ms debounce lets
- *      one person send), latency counted from the scheduled start → the p95 < 25 ms target.
+ *      one person send; issue #15 judges PostgreSQL at --pace 250, 200 saves/s), latency counted
+ *      from the scheduled start → the p95 < 25 ms target;
+ *   4. area page, closed loop: GET of the area page the bench items are on (the full document with
+ *      the root loader), the other hot path; printed, not judged.
  * In a closed loop the mean latency is clients ÷ throughput (Little's law), so its p95 measures
  * throughput again; it is printed, with the bare action's for comparison, but not judged.
  * Afterwards the server is stopped and the database checked: every item holds its last acknowledged
@@ -33,6 +37,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createDb, type Db } from "#db/client.server";
+import { outlineOf } from "~/domain/instrument/outline";
 import { itemsWithGroups } from "~/domain/instrument/tree";
 import { demoDraftAssessment } from "../tests/helpers/demo";
 import { loginFor } from "../tests/helpers/server";
@@ -85,10 +90,15 @@ if (state === "missing" || (state === "stale" && !args["no-build"])) {
 }
 const cpuProfDir = args["cpu-prof"] ? path.resolve(args["cpu-prof"]) : null;
 const databaseUrl = args["database-url"] || undefined;
-if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new Error("--database-url must be a postgres:// URL (SQLite is the default)");
+if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
+  throw new Error("--database-url must be a postgres:// URL (SQLite is the default)");
 const workersArg = args.workers ? Number(args.workers) : undefined;
 if (workersArg !== undefined && !(Number.isInteger(workersArg) && workersArg >= 1)) throw new Error("--workers must be a whole number ≥ 1");
-const server = await startBenchServer({ nodeArgs: cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`] : [], databaseUrl, workers: workersArg });
+const server = await startBenchServer({
+  nodeArgs: cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`] : [],
+  databaseUrl,
+  workers: workersArg,
+});
 /** A PostgreSQL on this machine: its CPU is counted beside the server's ("db CPU", "db ms/req"). */
 const dbUrl = databaseUrl ? new URL(databaseUrl) : null;
 const postmaster = dbUrl && ["127.0.0.1", "localhost"].includes(dbUrl.hostname) ? localPostmaster(Number(dbUrl.port || 5432)) : null;
@@ -241,7 +251,16 @@ const saveStep: Step = async (c) => {
 };
 const save = await phase("answer save, closed loop  POST …/answers", saveStep);
 const phases = [bare, save];
-if (PACE > 0) phases.push(await phase(`answer save, paced: 1 per ${PACE} ms per client`, saveStep, PACE));
+const paced = PACE > 0 ? await phase(`answer save, paced: 1 per ${PACE} ms per client`, saveStep, PACE) : undefined;
+if (paced) phases.push(paced);
+// The page the saves come from (issue #15's other hot path): the whole document, root loader included.
+const areaOfBenchItems = outlineOf(assessment.instrument).areaOfItem.get(items[0]!.itemId)!;
+const areaPath = `/assessments/${assessment.id}/areas/${encodeURIComponent(areaOfBenchItems)}`;
+const areaPage = await phase("area page, closed loop  GET …/areas/:area", async (c) => {
+  const r = await http.get(areaPath, { Cookie: cookies[c]! });
+  return r.status === 200 && r.body.includes("</html>") ? "ok" : `HTTP ${r.status}`;
+});
+phases.push(areaPage);
 const connections = http.sockets.size;
 http.close();
 const loadAfter = load();
@@ -305,7 +324,19 @@ console.log(
     `one item per client; warm-up ${WARMUP} s, measured ${DURATION} s per phase`,
 );
 console.log("");
-const head = ["requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "srv CPU", "ms/req", ...(postmasters.length ? ["db CPU", "db ms/req"] : []), "gen CPU", "gen lag"];
+const head = [
+  "requests",
+  "req/s",
+  "p50 ms",
+  "p95 ms",
+  "p99 ms",
+  "max ms",
+  "srv CPU",
+  "ms/req",
+  ...(postmasters.length ? ["db CPU", "db ms/req"] : []),
+  "gen CPU",
+  "gen lag",
+];
 console.log(`${"".padEnd(48)}${head.map((h) => h.padStart(9)).join("")}  errors`);
 for (const p of phases) {
   const r = p.result;
@@ -326,7 +357,6 @@ for (const p of phases) {
 console.log(
   `(srv CPU: share of one core used by the server, all its processes (100 % = one core); ms/req: server CPU per answered request; ${postmasters.length ? "db CPU / db ms/req: the same for the local PostgreSQL, all its processes; " : ""}gen CPU / gen lag: the load generator's CPU and its worst event-loop delay in ms)`,
 );
-const paced = phases[2];
 const p95 = paced ? percentile(paced.result.latencies, 95) : NaN;
 const closedP95 = percentile(save.result.latencies, 95);
 const ratio = rps(save.result) / rps(bare.result);

@@ -99,8 +99,19 @@ async function run<R>(db: Db, query: RawBuilder<R>): Promise<R[]> {
 }
 
 /** First save of an item: insert the row (a concurrent first save wins the unique key; this one then does nothing). */
-async function insertFirst(db: Db, actor: Actor, itemId: string, valueJson: string | null, note: string | null, now: string, g: Guard, a: AuditValues) {
-  const rows = await run(db, sql<{ version: number }>`
+async function insertFirst(
+  db: Db,
+  actor: Actor,
+  itemId: string,
+  valueJson: string | null,
+  note: string | null,
+  now: string,
+  g: Guard,
+  a: AuditValues,
+) {
+  const rows = await run(
+    db,
+    sql<{ version: number }>`
     WITH ins AS (
       INSERT INTO answer (id, assessment_id, layer, item_id, value_json, note, version, carried_over, review_status, review_note, updated_by, updated_at)
       SELECT ${newId()}, ${g.assessmentId}, 'self', ${itemId}, ${valueJson}, ${note}, 1, 0, 'pending', NULL, ${actor.id}, ${now}
@@ -113,7 +124,8 @@ async function insertFirst(db: Db, actor: Actor, itemId: string, valueJson: stri
       INSERT INTO audit_log (id, at, actor_user_id, organisation_id, action, entity_type, entity_id, before_json, after_json, reason, ip)
       SELECT ${a.id}, ${now}, ${actor.id}, ${a.organisationId}, 'answer.save', 'answer', ${a.entityId}, NULL, ${a.afterJson}, NULL, NULL FROM ins
     )
-    SELECT version FROM ins`);
+    SELECT version FROM ins`,
+  );
   return rows.length === 1;
 }
 
@@ -133,7 +145,9 @@ async function updateAt(
   g: Guard,
   a: AuditValues,
 ) {
-  const rows = await run(db, sql<{ version: number }>`
+  const rows = await run(
+    db,
+    sql<{ version: number }>`
     WITH old AS (
       SELECT id, value_json, note, version, carried_over FROM answer
       WHERE assessment_id = ${g.assessmentId} AND layer = 'self' AND item_id = ${input.itemId} AND version = ${input.baseVersion}
@@ -155,6 +169,7 @@ async function updateAt(
         ${a.afterJson}, NULL, NULL
       FROM old, upd
     )
-    SELECT version FROM upd`);
+    SELECT version FROM upd`,
+  );
   return rows.length === 1;
 }

@@ -23,10 +23,25 @@ export class Client {
     // socket is closed here after 4 s, before the server's 5 s keep-alive timeout. Otherwise a request
     // can go out on a socket the server is closing at that moment (ECONNRESET: a client-side race,
     // seen once in a paced phase with idle sockets, not a server failure).
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections, scheduling: "fifo", timeout: 4000 });
+    this.agent = new http.Agent({
+      keepAlive: true,
+      maxSockets: connections,
+      maxFreeSockets: connections,
+      scheduling: "fifo",
+      timeout: 4000,
+    });
   }
 
   post(path: string, body: string, headers: Record<string, string> = {}): Promise<Reply> {
+    return this.request("POST", path, body, headers);
+  }
+
+  /** A page load: the document request, no body. */
+  get(path: string, headers: Record<string, string> = {}): Promise<Reply> {
+    return this.request("GET", path, null, headers);
+  }
+
+  private request(method: "GET" | "POST", path: string, body: string | null, headers: Record<string, string>): Promise<Reply> {
     return new Promise((resolve, reject) => {
       const req = http.request(
         {
@@ -34,11 +49,12 @@ export class Client {
           host: this.baseUrl.hostname,
           port: this.baseUrl.port,
           path,
-          method: "POST",
+          method,
           headers: {
             Origin: this.baseUrl.origin,
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Content-Length": String(Buffer.byteLength(body)),
+            ...(body === null
+              ? {}
+              : { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": String(Buffer.byteLength(body)) }),
             ...headers,
           },
         },
@@ -53,7 +69,7 @@ export class Client {
       req.on("socket", (s) => this.sockets.add(s));
       req.setTimeout(this.timeoutMs, () => req.destroy(new Error(`timeout after ${this.timeoutMs} ms`)));
       req.on("error", reject);
-      req.end(body);
+      req.end(body ?? undefined);
     });
   }
 

@@ -26,7 +26,12 @@ beforeAll(async () => {
 
 async function fixture(name: string) {
   const unit = await makeUnit(db, w.ministry.id, w.eselon1, name);
-  const { created } = await createAssessments(db, system(), { unitIds: [unit.id], periodId: w.periodId, instrumentId: "zi-2021", carryForward: false });
+  const { created } = await createAssessments(db, system(), {
+    unitIds: [unit.id],
+    periodId: w.periodId,
+    instrumentId: "zi-2021",
+    carryForward: false,
+  });
   const u = await makeUser(db, { role: "assessor", organisationId: w.ministry.id, unitId: unit.id });
   const u2 = await makeUser(db, { role: "assessor", organisationId: w.ministry.id, unitId: unit.id });
   const actor = await loadActor(db, await userRow(u.id));
@@ -36,12 +41,21 @@ async function fixture(name: string) {
   return { id, actor, actor2, ctx };
 }
 
-const input = (itemId: string, baseVersion: number, value: SaveInput["value"], note: string | null = null): SaveInput => ({ itemId, baseVersion, value, note });
+const input = (itemId: string, baseVersion: number, value: SaveInput["value"], note: string | null = null): SaveInput => ({
+  itemId,
+  baseVersion,
+  value,
+  note,
+});
 // In save order: by the version each row records (rows of one millisecond share `at`).
 const auditOf = async (assessmentId: string, itemId: string) =>
-  (await db.selectFrom("audit_log").select(["action", "before_json", "after_json", "actor_user_id"]).where("entity_id", "=", `${assessmentId}:${itemId}`).execute()).sort(
-    (a, b) => (JSON.parse(a.after_json!) as { version: number }).version - (JSON.parse(b.after_json!) as { version: number }).version,
-  );
+  (
+    await db
+      .selectFrom("audit_log")
+      .select(["action", "before_json", "after_json", "actor_user_id"])
+      .where("entity_id", "=", `${assessmentId}:${itemId}`)
+      .execute()
+  ).sort((a, b) => (JSON.parse(a.after_json!) as { version: number }).version - (JSON.parse(b.after_json!) as { version: number }).version);
 
 test("the common save takes one statement on PostgreSQL (none on SQLite) and writes answer, touch and audit together", async () => {
   const f = await fixture("Unit Lean Satu");
@@ -55,15 +69,38 @@ test("the common save takes one statement on PostgreSQL (none on SQLite) and wri
   expect(first).toEqual({ ok: true, version: 1, answer: { value: "A", note: "catatan", carriedOver: false } });
   const second = await leanSaveAnswer(db, f.actor, await f.ctx(), input("A.I.1.i.b", 1, "B", "  kedua  "));
   expect(second).toMatchObject({ ok: true, version: 2, answer: { note: "kedua" } });
-  const row = await db.selectFrom("answer").selectAll().where("assessment_id", "=", f.id).where("item_id", "=", "A.I.1.i.b").executeTakeFirstOrThrow();
-  expect(row).toMatchObject({ layer: "self", value_json: '"B"', note: "kedua", version: 2, carried_over: 0, review_status: "pending", updated_by: f.actor.id });
+  const row = await db
+    .selectFrom("answer")
+    .selectAll()
+    .where("assessment_id", "=", f.id)
+    .where("item_id", "=", "A.I.1.i.b")
+    .executeTakeFirstOrThrow();
+  expect(row).toMatchObject({
+    layer: "self",
+    value_json: '"B"',
+    note: "kedua",
+    version: 2,
+    carried_over: 0,
+    review_status: "pending",
+    updated_by: f.actor.id,
+  });
   const after = (await db.selectFrom("assessment").select("updated_at").where("id", "=", f.id).executeTakeFirstOrThrow()).updated_at;
   expect(after > before).toBe(true);
   expect(after).toBe(row.updated_at);
   const audit = await auditOf(f.id, "A.I.1.i.b");
   expect(audit).toEqual([
-    { action: "answer.save", before_json: null, after_json: JSON.stringify({ value: "A", note: "catatan", version: 1 }), actor_user_id: f.actor.id },
-    { action: "answer.save", before_json: JSON.stringify({ value: "A", note: "catatan", version: 1 }), after_json: JSON.stringify({ value: "B", note: "kedua", version: 2 }), actor_user_id: f.actor.id },
+    {
+      action: "answer.save",
+      before_json: null,
+      after_json: JSON.stringify({ value: "A", note: "catatan", version: 1 }),
+      actor_user_id: f.actor.id,
+    },
+    {
+      action: "answer.save",
+      before_json: JSON.stringify({ value: "A", note: "catatan", version: 1 }),
+      after_json: JSON.stringify({ value: "B", note: "kedua", version: 2 }),
+      actor_user_id: f.actor.id,
+    },
   ]);
 });
 
@@ -75,7 +112,12 @@ test("the audit row's before is the same JSON text JSON.stringify gives, for any
   let prev: { value: SaveInput["value"]; note: string | null } | null = null;
   for (let i = 0; i < notes.length; i++) {
     const value = values[i % values.length]!;
-    const out = await saveFromForm(db, f.actor, await f.ctx(), { itemId: "A.I.1.i.b", baseVersion: String(version), ...(value === null ? {} : { value }), note: notes[i]! });
+    const out = await saveFromForm(db, f.actor, await f.ctx(), {
+      itemId: "A.I.1.i.b",
+      baseVersion: String(version),
+      ...(value === null ? {} : { value }),
+      note: notes[i]!,
+    });
     expect(out.status).toBe(200);
     const audit = (await auditOf(f.id, "A.I.1.i.b")).at(-1)!;
     const note = notes[i]!.trim() || null;
@@ -95,7 +137,12 @@ test("keeping a carried-over value logs answer.confirm, changing it logs answer.
   expect((await saveFromForm(db, f.actor, await f.ctx(), { itemId: "A.I.1.ii.b", baseVersion: "1", value: "A" })).status).toBe(200);
   expect((await auditOf(f.id, "A.I.1.i.b")).map((a) => a.action)).toEqual(["answer.save", "answer.confirm"]);
   expect((await auditOf(f.id, "A.I.1.ii.b")).map((a) => a.action)).toEqual(["answer.save", "answer.save"]);
-  const rows = await db.selectFrom("answer").select(["item_id", "carried_over"]).where("assessment_id", "=", f.id).orderBy("item_id").execute();
+  const rows = await db
+    .selectFrom("answer")
+    .select(["item_id", "carried_over"])
+    .where("assessment_id", "=", f.id)
+    .orderBy("item_id")
+    .execute();
   expect(rows).toEqual([
     { item_id: "A.I.1.i.b", carried_over: 0 },
     { item_id: "A.I.1.ii.b", carried_over: 0 },
@@ -117,11 +164,24 @@ describe("every refusal falls back to the transactional path and answers as befo
     const f = await fixture("Unit Lean Balapan");
     expect((await saveFromForm(db, f.actor, await f.ctx(), { itemId: "A.I.1.i.b", baseVersion: "0", value: "A" })).status).toBe(200);
     const ctx = await f.ctx();
-    const outs = await Promise.all(Array.from({ length: 12 }, (_, i) => saveFromForm(db, i % 2 ? f.actor : f.actor2, ctx, { itemId: "A.I.1.i.b", baseVersion: "1", value: i % 2 ? "B" : "C", note: `n${i}` })));
+    const outs = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        saveFromForm(db, i % 2 ? f.actor : f.actor2, ctx, {
+          itemId: "A.I.1.i.b",
+          baseVersion: "1",
+          value: i % 2 ? "B" : "C",
+          note: `n${i}`,
+        }),
+      ),
+    );
     expect(outs.filter((o) => o.status === 200)).toHaveLength(1);
     expect(outs.filter((o) => o.status === 409)).toHaveLength(11);
     expect((await auditOf(f.id, "A.I.1.i.b")).length).toBe(2);
-    const firsts = await Promise.all(Array.from({ length: 8 }, (_, i) => saveFromForm(db, f.actor, ctx, { itemId: "A.I.1.ii.b", baseVersion: "0", value: "A", note: `n${i}` })));
+    const firsts = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        saveFromForm(db, f.actor, ctx, { itemId: "A.I.1.ii.b", baseVersion: "0", value: "A", note: `n${i}` }),
+      ),
+    );
     expect(firsts.filter((o) => o.status === 200)).toHaveLength(1);
     expect((await auditOf(f.id, "A.I.1.ii.b")).length).toBe(1);
   });
@@ -132,16 +192,33 @@ describe("every refusal falls back to the transactional path and answers as befo
     await saveFromForm(db, f.actor, await f.ctx(), { itemId: "A.I.1.ii.b", baseVersion: "0", value: "A" });
     await db.updateTable("assessment").set({ status: "submitted" }).where("id", "=", f.id).execute();
     expect(await leanSaveAnswer(db, f.actor, await f.ctx(), input("A.I.1.i.b", 1, "B"))).toBeNull();
-    expect(await saveFromForm(db, f.actor, await f.ctx(), { itemId: "A.I.1.i.b", baseVersion: "1", value: "B" })).toMatchObject({ status: 400, body: { formError: "workbench.locked" } });
+    expect(await saveFromForm(db, f.actor, await f.ctx(), { itemId: "A.I.1.i.b", baseVersion: "1", value: "B" })).toMatchObject({
+      status: 400,
+      body: { formError: "workbench.locked" },
+    });
     await db.updateTable("assessment").set({ status: "returned" }).where("id", "=", f.id).execute();
-    await db.updateTable("answer").set({ review_status: "returned" }).where("assessment_id", "=", f.id).where("item_id", "=", "A.I.1.i.b").execute();
-    expect(await saveFromForm(db, f.actor, await f.ctx(), { itemId: "A.I.1.ii.b", baseVersion: "1", value: "B" })).toMatchObject({ status: 400, body: { formError: "workbench.notReturned" } });
-    expect(await saveFromForm(db, f.actor, await f.ctx(), { itemId: "A.I.1.i.b", baseVersion: "1", value: "B" })).toMatchObject({ status: 200, body: { version: 2 } });
+    await db
+      .updateTable("answer")
+      .set({ review_status: "returned" })
+      .where("assessment_id", "=", f.id)
+      .where("item_id", "=", "A.I.1.i.b")
+      .execute();
+    expect(await saveFromForm(db, f.actor, await f.ctx(), { itemId: "A.I.1.ii.b", baseVersion: "1", value: "B" })).toMatchObject({
+      status: 400,
+      body: { formError: "workbench.notReturned" },
+    });
+    expect(await saveFromForm(db, f.actor, await f.ctx(), { itemId: "A.I.1.i.b", baseVersion: "1", value: "B" })).toMatchObject({
+      status: 200,
+      body: { version: 2 },
+    });
     // The status changed after the context was read: the statement's own check refuses.
     const stale = await f.ctx();
     await db.updateTable("assessment").set({ status: "final" }).where("id", "=", f.id).execute();
     expect(await leanSaveAnswer(db, f.actor, stale, input("A.I.1.i.b", 2, "C"))).toBeNull();
-    expect(await saveFromForm(db, f.actor, await f.ctx(), { itemId: "A.I.1.i.b", baseVersion: "2", value: "C" })).toMatchObject({ status: 400, body: { formError: "workbench.locked" } });
+    expect(await saveFromForm(db, f.actor, await f.ctx(), { itemId: "A.I.1.i.b", baseVersion: "2", value: "C" })).toMatchObject({
+      status: 400,
+      body: { formError: "workbench.locked" },
+    });
     expect((await auditOf(f.id, "A.I.1.i.b")).length).toBe(2);
   });
 
@@ -154,16 +231,25 @@ describe("every refusal falls back to the transactional path and answers as befo
     expect(await leanSaveAnswer(db, coord, ctxCoord, input("A.I.1.i.b", 0, "A"))).toBeNull();
     expect((await saveFromForm(db, f.actor, await f.ctx(), { itemId: "A.I.1.i.b", baseVersion: "0", value: "A" })).status).toBe(200);
     expect(await db.selectFrom("answer").select("id").where("assessment_id", "=", f.id).where("layer", "=", "self").execute()).toEqual([]);
-    expect(await saveFromForm(db, coord, ctxCoord, { itemId: "A.I.1.i.b", baseVersion: "0", value: "A" })).toMatchObject({ status: 400, body: { formError: "workbench.blindRoundOpen" } });
+    expect(await saveFromForm(db, coord, ctxCoord, { itemId: "A.I.1.i.b", baseVersion: "0", value: "A" })).toMatchObject({
+      status: 400,
+      body: { formError: "workbench.blindRoundOpen" },
+    });
   });
 
   test("a closed window and invalid answers: the fast path declines, the messages are the transactional path's", async () => {
     const f = await fixture("Unit Lean Jendela");
     expect(await leanSaveAnswer(db, f.actor, await f.ctx(), input("A.I.1.i.a", 0, "B"))).toBeNull();
-    expect(await saveFromForm(db, f.actor, await f.ctx(), { itemId: "A.I.1.i.a", baseVersion: "0", value: "B" })).toMatchObject({ status: 400, body: { formError: "workbench.invalidAnswer" } });
+    expect(await saveFromForm(db, f.actor, await f.ctx(), { itemId: "A.I.1.i.a", baseVersion: "0", value: "B" })).toMatchObject({
+      status: 400,
+      body: { formError: "workbench.invalidAnswer" },
+    });
     const closed = await f.ctx();
     closed.period = { ...closed.period, fill_start: "2000-01-01", fill_end: "2000-01-02", review_end: "2000-01-03" };
     expect(await leanSaveAnswer(db, f.actor, closed, input("A.I.1.i.b", 0, "A"))).toBeNull();
-    expect(await saveFromForm(db, f.actor, closed, { itemId: "A.I.1.i.b", baseVersion: "0", value: "A" })).toMatchObject({ status: 400, body: { formError: "workbench.windowClosed" } });
+    expect(await saveFromForm(db, f.actor, closed, { itemId: "A.I.1.i.b", baseVersion: "0", value: "A" })).toMatchObject({
+      status: 400,
+      body: { formError: "workbench.windowClosed" },
+    });
   });
 });
