@@ -17,6 +17,8 @@ import { createDb, type Db } from "#db/client.server";
 import { itemsWithGroups } from "~/domain/instrument/tree";
 import { pdf } from "../fixtures/evidence/files";
 import { demoDraftAssessment } from "../helpers/demo";
+import { WINDOW_REMINDER_JOB } from "~/services/notifications/daily.server";
+import { todayWib } from "~/services/workbench-rules";
 import { loginFor, startServer, tempDir, type TestServer } from "../helpers/server";
 
 const pgUrl = process.env.TEST_DATABASE_URL;
@@ -39,7 +41,13 @@ describe.skipIf(!pgUrl)("two app servers on one PostgreSQL", () => {
     const url = new URL(pgUrl!);
     url.pathname = `/${name}`;
     // The object store: a real S3 HTTP API server (s3rver; MinIO and SeaweedFS are not available here).
-    s3 = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory: tempDir("cermin-s3rver-"), configureBuckets: [{ name: "cermin" }] });
+    s3 = new S3rver({
+      address: "127.0.0.1",
+      port: 0,
+      silent: true,
+      directory: tempDir("cermin-s3rver-"),
+      configureBuckets: [{ name: "cermin" }],
+    });
     const { port } = await s3.run();
     // What every app server of one installation shares: the database, the session secret, the signing key, the evidence store.
     const env = {
@@ -52,6 +60,8 @@ describe.skipIf(!pgUrl)("two app servers on one PostgreSQL", () => {
       S3_FORCE_PATH_STYLE: "true",
       AWS_ACCESS_KEY_ID: "S3RVER",
       AWS_SECRET_ACCESS_KEY: "S3RVER",
+      // Every server's notification worker tries the day's jobs 2 s after it starts, whatever the hour.
+      NOTIFY_DAILY_HOUR_WIB: "0",
     };
     a = await startServer({ env });
     b = await startServer({ env, seed: false, logins: a.logins });
@@ -88,8 +98,12 @@ describe.skipIf(!pgUrl)("two app servers on one PostgreSQL", () => {
     expect(page.status).toBe(200);
 
     const assessment = await demoDraftAssessment(db);
-    const answered = new Set((await db.selectFrom("answer").select("item_id").where("assessment_id", "=", assessment.id).execute()).map((r) => r.item_id));
-    const item = itemsWithGroups(assessment.instrument).find(({ item }) => (item.options?.length ?? 0) >= 2 && !answered.has(item.id))!.item;
+    const answered = new Set(
+      (await db.selectFrom("answer").select("item_id").where("assessment_id", "=", assessment.id).execute()).map((r) => r.item_id),
+    );
+    const item = itemsWithGroups(assessment.instrument).find(
+      ({ item }) => (item.options?.length ?? 0) >= 2 && !answered.has(item.id),
+    )!.item;
     const save = (server: TestServer, value: string, baseVersion: number) =>
       fetch(`${server.baseUrl}/assessments/${assessment.id}/answers`, {
         method: "POST",
@@ -100,7 +114,10 @@ describe.skipIf(!pgUrl)("two app servers on one PostgreSQL", () => {
     expect(first.status).toBe(200);
     const stale = await save(b, item.options![1]!.code, 0);
     expect(stale.status).toBe(409);
-    expect(((await stale.json()) as { conflict: { value: string; version: number } }).conflict).toMatchObject({ value: item.options![0]!.code, version: 1 });
+    expect(((await stale.json()) as { conflict: { value: string; version: number } }).conflict).toMatchObject({
+      value: item.options![0]!.code,
+      version: 1,
+    });
     const next = await save(b, item.options![1]!.code, 1);
     expect(next.status).toBe(200);
   });
@@ -113,9 +130,19 @@ describe.skipIf(!pgUrl)("two app servers on one PostgreSQL", () => {
     form.set("intent", "upload");
     form.set("itemId", item.id);
     form.append("file", new File([bytes], "lintas-server.pdf", { type: "application/pdf" }));
-    const up = await fetch(`${a.baseUrl}/assessments/${assessment.id}/evidence`, { method: "POST", headers: { Cookie: assessorCookie }, body: form, redirect: "manual" });
+    const up = await fetch(`${a.baseUrl}/assessments/${assessment.id}/evidence`, {
+      method: "POST",
+      headers: { Cookie: assessorCookie },
+      body: form,
+      redirect: "manual",
+    });
     expect(up.status).toBeLessThan(400);
-    const row = await db.selectFrom("evidence").select("id").where("assessment_id", "=", assessment.id).where("name", "=", "lintas-server.pdf").executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom("evidence")
+      .select("id")
+      .where("assessment_id", "=", assessment.id)
+      .where("name", "=", "lintas-server.pdf")
+      .executeTakeFirstOrThrow();
     const down = await fetch(`${b.baseUrl}/evidence/${row.id}/download`, { headers: { Cookie: assessorCookie } });
     expect(down.status).toBe(200);
     expect(Buffer.from(await down.arrayBuffer()).equals(bytes)).toBe(true);
@@ -150,7 +177,8 @@ describe.skipIf(!pgUrl)("two app servers on one PostgreSQL", () => {
       redirect: "manual",
     });
     expect(submit.status).toBeLessThan(400);
-    const keyOf = async (server: TestServer) => /data-testid="key-id">([0-9a-f]+)</.exec(await (await fetch(`${server.baseUrl}/about`)).text())?.[1];
+    const keyOf = async (server: TestServer) =>
+      /data-testid="key-id">([0-9a-f]+)</.exec(await (await fetch(`${server.baseUrl}/about`)).text())?.[1];
     expect(await keyOf(b)).toBe(await keyOf(a));
     const seal = await db.selectFrom("seal").select("seq").where("assessment_id", "=", assessment.id).executeTakeFirst();
     expect(seal?.seq).toBe(1);
@@ -158,5 +186,20 @@ describe.skipIf(!pgUrl)("two app servers on one PostgreSQL", () => {
     expect(verify.status).toBe(200);
     const text = await verify.text();
     expect(text, text.slice(text.indexOf("<main"), text.indexOf("</main>"))).toContain("Utuh");
+  });
+
+  it("the day's jobs run once for the installation, not once per server", async () => {
+    // Both servers' workers have tried by now (2 s after each start); one job_run row per job and day
+    // is the claim, and the row is finished: the job ran to its end on exactly one of them.
+    await expect
+      .poll(
+        async () =>
+          (await db.selectFrom("job_run").select(["job", "day", "finished_at"]).execute()).filter((r) => r.finished_at !== null).length,
+        { timeout: 15_000 },
+      )
+      .toBeGreaterThan(0);
+    const rows = await db.selectFrom("job_run").select(["job", "day", "finished_at"]).execute();
+    expect(rows.map((r) => r.job)).toEqual([WINDOW_REMINDER_JOB]);
+    expect(rows[0]!.day).toBe(todayWib());
   });
 });

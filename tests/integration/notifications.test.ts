@@ -121,6 +121,7 @@ beforeAll(async () => {
     from: "Cermin <cermin@test.local>",
     publicUrl: "https://cermin.test",
     windowDays: 3,
+    dailyHourWib: 7,
   };
   for (const k of ["SMTP_URL", "MAIL_FROM", "PUBLIC_URL", "NOTIFY_WINDOW_DAYS"]) savedEnv[k] = process.env[k];
   // The services' own notify calls read the environment, like the server does.

@@ -1,6 +1,6 @@
 /**
  * The notification background loop of a server process: drains the mail outbox every few seconds and,
- * from 07:00 WIB, runs the day's jobs. Every worker of every server runs it; the outbox claims and the
+ * from 07:00 WIB (NOTIFY_DAILY_HOUR_WIB), runs the day's jobs. Every worker of every server runs it; the outbox claims and the
  * job_run row make sure each mail is sent once and each daily job runs once.
  */
 import type { Db } from "#db/client.server";
@@ -10,8 +10,6 @@ import { sendDueMail, smtpTransport, type MailTransport } from "./outbox.server"
 
 export const SEND_INTERVAL_MS = 15_000;
 export const DAILY_CHECK_INTERVAL_MS = 5 * 60_000;
-/** Daily jobs start at this hour (WIB), so reminders and digests arrive in the morning. */
-export const DAILY_HOUR_WIB = 7;
 
 export interface NotificationWorker {
   stop(): void;
@@ -39,7 +37,8 @@ export function startNotificationWorker(
   };
   const dailyTick = async () => {
     const wibHour = (new Date().getUTCHours() + 7) % 24;
-    if (daily || wibHour < DAILY_HOUR_WIB) return;
+    // Daily jobs start at this hour (WIB), so reminders and digests arrive in the morning.
+    if (daily || wibHour < config.dailyHourWib) return;
     daily = true;
     try {
       await runDailyJobs(db, { config });
