@@ -42,7 +42,7 @@ import { itemsWithGroups } from "~/domain/instrument/tree";
 import { demoDraftAssessment } from "../tests/helpers/demo";
 import { loginFor } from "../tests/helpers/server";
 import { Client, percentile, runPhase, type PhaseResult } from "./lib/load";
-import { childrenOf, localPostmaster, treeCpuMsOf } from "../tests/helpers/proc";
+import { childrenOf, clusterCpuMsOf, localPostmaster, treeCpuMsOf } from "../tests/helpers/proc";
 import { build, buildState, startBenchServer } from "./lib/server";
 
 const { values: args } = parseArgs({
@@ -103,7 +103,7 @@ const server = await startBenchServer({
 const dbUrl = databaseUrl ? new URL(databaseUrl) : null;
 const postmaster = dbUrl && ["127.0.0.1", "localhost"].includes(dbUrl.hostname) ? localPostmaster(Number(dbUrl.port || 5432)) : null;
 const postmasters = postmaster === null ? [] : [postmaster];
-const dbCpuMs = () => (postmaster === null ? NaN : (treeCpuMsOf(postmaster) ?? NaN));
+const dbCpuMs = () => (postmaster === null ? NaN : (clusterCpuMsOf(postmaster) ?? NaN));
 /** Cluster workers of the server (0: it serves in its one process). */
 const serverWorkers = childrenOf(server.pid).length;
 const http = new Client(new URL(server.baseUrl), CLIENTS);

@@ -84,6 +84,8 @@ export const workbenchEn: Record<keyof typeof workbenchId, string> = {
   "workbench.addComment": "Send comment",
   "workbench.commentPlaceholder": "Write a comment…",
   "workbench.history": "History",
+  "workbench.historyOlder": "{n} older entries are not shown here.",
+  "workbench.historyOlderAtLeast": "At least {n} older entries are not shown here.",
   "workbench.noHistory": "No history yet.",
   "workbench.approve": "Approve",
   "workbench.return": "Send back to assessor",

@@ -82,6 +82,8 @@ export const workbenchId = {
   "workbench.addComment": "Kirim komentar",
   "workbench.commentPlaceholder": "Tulis komentar…",
   "workbench.history": "Riwayat",
+  "workbench.historyOlder": "{n} entri lebih lama tidak ditampilkan di sini.",
+  "workbench.historyOlderAtLeast": "Sedikitnya {n} entri lebih lama tidak ditampilkan di sini.",
   "workbench.noHistory": "Belum ada riwayat.",
   "workbench.approve": "Setujui",
   "workbench.return": "Kembalikan ke asesor",

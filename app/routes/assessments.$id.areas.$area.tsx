@@ -168,6 +168,7 @@ export default function AreaPage() {
                   canComment={d.can.comment}
                   comments={d.comments[item.id] ?? []}
                   history={d.history[item.id] ?? []}
+                  olderHistory={d.olderHistory.counts[item.id] ? { count: d.olderHistory.counts[item.id]!, atLeast: d.olderHistory.atLeast } : null}
                   evidence={
                     <EvidencePanel
                       assessmentId={d.assessment.id}

@@ -9,7 +9,11 @@ import { canOnUnit, type AssessmentContext } from "./assessments.server";
 import { evidenceMaxBytes, listEvidence } from "./evidence.server";
 import { openFollowUps } from "./findings.server";
 import { loadLayerRows, visibleLayers } from "./layers.server";
-import { timeline, type TimelineEntry } from "./workflow.server";
+import { itemsTimeline, type TimelineEntry } from "./workflow.server";
+
+/** Each item card shows its newest entries; the rest is counted ("N older entries"), not sent to the page. */
+export const HISTORY_PER_ITEM = 20;
+const HISTORY_FETCH = 2000;
 import { itemInOpenRound, ownIndividualAnswers, raterRound } from "./blind.server";
 
 /** Everything the filling page of one area needs, checked against the actor's rights. */
@@ -31,7 +35,7 @@ export async function getAreaView(db: Db, actor: Actor, ctx: AssessmentContext, 
       .where("comment.item_id", "in", itemIds)
       .orderBy("comment.created_at")
       .execute(),
-    timeline(db, ctx.assessment.id, undefined, 2000),
+    itemsTimeline(db, ctx.assessment.id, itemIds, HISTORY_FETCH),
     listEvidence(db, ctx.assessment.id),
     visibleLayers(db, actor, ctx).then(async (all) => {
       const layers = all.filter((l) => l !== "self");
@@ -75,10 +79,16 @@ export async function getAreaView(db: Db, actor: Actor, ctx: AssessmentContext, 
   const editable = itemIds.filter((id) => role !== null && itemEditable(ctx.assessment.status, role, answers[id]?.reviewStatus ?? null));
   // Item history: answer, review and comment rows carry the item key; evidence rows name their items in before/after.
   const history: Record<string, TimelineEntry[]> = {};
+  const olderHistory: Record<string, number> = {};
   const inArea = new Set(itemIds);
   for (const e of entries) {
     const targets = e.itemId ? [e.itemId] : evidenceItems(e.before).concat(evidenceItems(e.after));
-    for (const id of new Set(targets)) if (inArea.has(id)) (history[id] ??= []).push(e);
+    for (const id of new Set(targets)) {
+      if (!inArea.has(id)) continue;
+      const list = (history[id] ??= []);
+      if (list.length < HISTORY_PER_ITEM) list.push(e);
+      else olderHistory[id] = (olderHistory[id] ?? 0) + 1;
+    }
   }
   // Released evaluator answers and earlier periods' open follow-ups, shown on the items they concern.
   const { layers, layerRows } = layerView;
@@ -104,6 +114,7 @@ export async function getAreaView(db: Db, actor: Actor, ctx: AssessmentContext, 
     for (const key of Object.keys(answers)) delete answers[key];
     Object.assign(answers, await ownIndividualAnswers(db, actor, rater.roundId));
     for (const key of Object.keys(history)) delete history[key];
+    for (const key of Object.keys(olderHistory)) delete olderHistory[key];
     for (const key of Object.keys(evaluator)) delete evaluator[key];
   }
   const editableNow = !blind ? editable : rater && !rater.finishedAt && ctx.assessment.status !== "final" ? itemIds : [];
@@ -121,6 +132,8 @@ export async function getAreaView(db: Db, actor: Actor, ctx: AssessmentContext, 
       return acc;
     }, {}),
     history,
+    /** Per item: entries beyond the newest HISTORY_PER_ITEM (of the newest HISTORY_FETCH of the area; `atLeast` when that cap was hit). */
+    olderHistory: { counts: olderHistory, atLeast: entries.length === HISTORY_FETCH },
     evidence: {
       byItem: Object.fromEntries(itemIds.map((id) => [id, evidence.byItem[id] ?? []])),
       all: evidence.all,

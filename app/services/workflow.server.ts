@@ -1,5 +1,6 @@
+import type { ExpressionBuilder } from "kysely";
 import type { Db } from "#db/client.server";
-import type { AssessmentStatus } from "#db/schema";
+import type { AssessmentStatus, Database } from "#db/schema";
 import type { Actor } from "~/auth/permissions";
 import { forbidden } from "~/auth/require.server";
 import { outlineOf } from "~/domain/instrument/outline";
@@ -147,21 +148,33 @@ export interface TimelineEntry {
 
 /** Audit rows of the assessment (status, assignments, windows) and of its items, newest first. */
 export async function timeline(db: Db, assessmentId: string, itemId?: string, limit = 300): Promise<TimelineEntry[]> {
+  return timelineOf(db, assessmentId, itemId === undefined ? { all: true } : { item: itemId }, limit);
+}
+
+/**
+ * The newest `limit` entries about the given items (their answer, review and comment rows) and the
+ * assessment's evidence rows (which name their items in before/after): what an area page shows,
+ * without reading the rest of a long assessment history.
+ */
+export async function itemsTimeline(db: Db, assessmentId: string, itemIds: string[], limit: number): Promise<TimelineEntry[]> {
+  return itemIds.length === 0 ? [] : timelineOf(db, assessmentId, { items: itemIds }, limit);
+}
+
+type TimelineScope = { all: true } | { item: string } | { items: string[] };
+
+async function timelineOf(db: Db, assessmentId: string, scope: TimelineScope, limit: number): Promise<TimelineEntry[]> {
   let q = db
     .selectFrom("audit_log")
     .leftJoin("user", "user.id", "audit_log.actor_user_id")
     .select(["audit_log.id", "audit_log.at", "user.name", "audit_log.action", "audit_log.entity_id", "audit_log.before_json", "audit_log.after_json", "audit_log.reason"])
     .orderBy("audit_log.at", "desc")
     .limit(limit);
-  if (itemId) q = q.where("audit_log.entity_id", "=", itemKey(assessmentId, itemId));
-  else
-    q = q.where((eb) =>
-      eb.or([
-        eb("audit_log.entity_id", "=", assessmentId),
-        eb("audit_log.entity_id", "like", `${assessmentId}:%`),
-        eb("audit_log.entity_id", "in", eb.selectFrom("evidence").select("id").where("assessment_id", "=", assessmentId)),
-      ]),
-    );
+  const evidenceRows = (eb: ExpressionBuilder<Database, "audit_log" | "user">) =>
+    eb("audit_log.entity_id", "in", eb.selectFrom("evidence").select("id").where("assessment_id", "=", assessmentId));
+  if ("all" in scope)
+    q = q.where((eb) => eb.or([eb("audit_log.entity_id", "=", assessmentId), eb("audit_log.entity_id", "like", `${assessmentId}:%`), evidenceRows(eb)]));
+  else if ("item" in scope) q = q.where("audit_log.entity_id", "=", itemKey(assessmentId, scope.item));
+  else q = q.where((eb) => eb.or([eb("audit_log.entity_id", "in", scope.items.map((id) => itemKey(assessmentId, id))), evidenceRows(eb)]));
   const rows = await q.execute();
   return rows.map((r) => ({
     id: r.id,

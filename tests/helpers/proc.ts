@@ -72,3 +72,15 @@ export function localPostmaster(port: number): number | null {
   }
   return null;
 }
+
+/**
+ * CPU time (ms) of a PostgreSQL cluster so far: the postmaster, its live backends, and the backends
+ * that already exited (the postmaster reaps them, so their time is in its cutime/cstime); a pool that
+ * closes idle connections mid-measurement would otherwise make the figure go down.
+ */
+export function clusterCpuMsOf(postmaster: number): number | null {
+  const fields = statFields(postmaster);
+  if (!fields) return null;
+  const reaped = ((Number(fields[13]) + Number(fields[14])) * 1000) / 100; // cutime, cstime
+  return (treeCpuMsOf(postmaster) ?? 0) + reaped;
+}

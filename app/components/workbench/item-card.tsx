@@ -46,6 +46,8 @@ interface Props {
   canComment: boolean;
   comments: { id: string; author: string | null; body: string; at: string }[];
   history: Parameters<typeof Timeline>[0]["entries"];
+  /** Entries older than those shown (the page shows each item's newest ones). */
+  olderHistory?: { count: number; atLeast: boolean } | null;
   evidence: ReactNode;
   /** A released evaluator answer on this item, if any. */
   evaluator?: { layer: string; value: unknown; note: string | null } | null;
@@ -60,7 +62,7 @@ interface Props {
   onLive: (itemId: string, value: AnswerValue | undefined) => void;
 }
 
-export function ItemCard({ assessmentId, item, groupWeight, answer, editable, canReview, canComment, comments, history, evidence, evaluator, followUps = [], serverConflict = null, justSaved = false, liveValue, onLive }: Props) {
+export function ItemCard({ assessmentId, item, groupWeight, answer, editable, canReview, canComment, comments, history, olderHistory = null, evidence, evaluator, followUps = [], serverConflict = null, justSaved = false, liveValue, onLive }: Props) {
   const t = useT();
   const locale = useLocale();
   const draftKey = `cermin:draft:${assessmentId}:${item.id}`;
@@ -255,6 +257,7 @@ export function ItemCard({ assessmentId, item, groupWeight, answer, editable, ca
       <details>
         <summary>{t("workbench.history")}</summary>
         <Timeline entries={history} />
+        {olderHistory ? <p className="muted">{t(olderHistory.atLeast ? "workbench.historyOlderAtLeast" : "workbench.historyOlder", { n: olderHistory.count })}</p> : null}
       </details>
     </article>
   );
