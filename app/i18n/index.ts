@@ -40,12 +40,21 @@ export function translateMaybe(t: Translate, message: string): string {
 
 const intlLocale: Record<Locale, string> = { id: "id-ID", en: "en-GB" };
 
+// Building an Intl formatter costs far more than formatting with one (a page of item histories
+// formats a thousand dates): one per locale and option set, built on first use.
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function cached<F extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => F): F {
+  let f = formatters.get(key) as F | undefined;
+  if (!f) formatters.set(key, (f = make()));
+  return f;
+}
+
 /** Indonesian uses a decimal comma and dot grouping: 1.234,56. */
 export function formatNumber(value: number, locale: Locale, fractionDigits?: number): string {
-  return new Intl.NumberFormat(intlLocale[locale], {
-    minimumFractionDigits: fractionDigits,
-    maximumFractionDigits: fractionDigits ?? 2,
-  }).format(value);
+  return cached(
+    `n:${locale}:${fractionDigits ?? ""}`,
+    () => new Intl.NumberFormat(intlLocale[locale], { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits ?? 2 }),
+  ).format(value);
 }
 
 export function formatDate(iso: string | null | undefined, locale: Locale): string {
@@ -53,8 +62,12 @@ export function formatDate(iso: string | null | undefined, locale: Locale): stri
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(iso);
-  return new Intl.DateTimeFormat(intlLocale[locale], {
-    dateStyle: "medium",
-    ...(dateOnly ? { timeZone: "UTC" } : { timeStyle: "short", timeZone: "Asia/Jakarta" }),
-  }).format(d);
+  return cached(
+    `d:${locale}:${dateOnly ? "date" : "time"}`,
+    () =>
+      new Intl.DateTimeFormat(intlLocale[locale], {
+        dateStyle: "medium",
+        ...(dateOnly ? { timeZone: "UTC" } : { timeStyle: "short", timeZone: "Asia/Jakarta" }),
+      }),
+  ).format(d);
 }
