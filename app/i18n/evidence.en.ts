@@ -26,6 +26,7 @@ export const evidenceEn: Record<EvidenceKey, string> = {
   "evidence.tooMany": "At most {max} files per upload.",
   "evidence.empty": 'File "{name}" is empty (0 bytes) and was not saved.',
   "evidence.tooLarge": 'File "{name}" exceeds the size limit of {max}.',
+  "evidence.storageFull": 'File "{name}" was not stored: the evidence storage is full. Your answers are still saved; try the upload again later or contact the administrator.',
   "evidence.requestTooLarge": "The upload is too large. The limit is {max} per file; upload large files one at a time.",
   "evidence.markup":
     'File "{name}" was refused: HTML, SVG and XML documents can carry scripts and are not accepted as evidence. Save it as PDF and upload again.',

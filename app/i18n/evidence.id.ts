@@ -24,6 +24,7 @@ export const evidenceId = {
   "evidence.tooMany": "Paling banyak {max} berkas sekali unggah.",
   "evidence.empty": 'Berkas "{name}" kosong (0 bita) dan tidak disimpan.',
   "evidence.tooLarge": 'Berkas "{name}" melebihi batas ukuran {max}.',
+  "evidence.storageFull": 'Berkas "{name}" tidak tersimpan: ruang penyimpanan bukti sedang penuh. Jawaban Anda tetap tersimpan; coba unggah lagi nanti atau hubungi pengelola aplikasi.',
   "evidence.requestTooLarge": "Kiriman terlalu besar. Batas ukuran per berkas adalah {max}; unggah berkas besar satu per satu.",
   "evidence.markup":
     'Berkas "{name}" ditolak: dokumen HTML, SVG atau XML dapat memuat skrip dan tidak diterima sebagai bukti. Simpan sebagai PDF lalu unggah ulang.',

@@ -27,7 +27,7 @@ export class EvidenceError extends Error {
     public readonly key: ErrorKey,
     public readonly field: string | null = null,
     public readonly params: Record<string, string | number> = {},
-    public readonly status: 400 | 403 | 413 = 400,
+    public readonly status: 400 | 403 | 413 | 507 = 400,
   ) {
     super(key);
   }

@@ -133,7 +133,7 @@ export async function addFileEvidences(
   if (chosen.length > MAX_FILES_PER_UPLOAD) throw new EvidenceError("evidence.tooMany", "file", { max: MAX_FILES_PER_UPLOAD });
   const prepared: PreparedFile[] = [];
   for (const f of chosen) prepared.push(await prepareFile(f));
-  for (const p of prepared) await writeBlob(p);
+  for (const p of prepared) await storing(p, writeBlob);
   const ids: string[] = [];
   await db.transaction().execute(async (trx) => {
     const now = new Date().toISOString();
@@ -177,8 +177,27 @@ export async function addFileEvidences(
   });
   // Now referenced: an object store has no atomic quarantine like the local one, so a blob that a
   // concurrent `evidence gc` deleted between writeBlob and the commit is written again.
-  for (const p of prepared) if (!(await evidenceStore().has(p.sha256))) await writeBlob(p);
+  for (const p of prepared) if (!(await evidenceStore().has(p.sha256))) await storing(p, writeBlob);
   return loadViews(db, ctx.assessment.id, ids);
+}
+
+/** Error codes of a full disk or quota: the user learns the store is full (507), not "server error". */
+const STORAGE_FULL = new Set(["ENOSPC", "EDQUOT", "EFBIG"]);
+
+/**
+ * Writes one blob; a full evidence store becomes a readable refusal. The stores write to a temporary
+ * name and rename (or upload whole objects), so a failed write leaves no half-written file, and no
+ * evidence row is inserted because the rows come after every blob is stored.
+ */
+async function storing(p: PreparedFile, write: (p: PreparedFile) => Promise<void>): Promise<void> {
+  try {
+    await write(p);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException | null)?.code;
+    if (!code || !STORAGE_FULL.has(code)) throw e;
+    console.error(`Evidence store full (${code}): ${(e as Error).message}`);
+    throw new EvidenceError("evidence.storageFull", "file", { name: p.name }, 507);
+  }
 }
 
 export async function addFileEvidence(
