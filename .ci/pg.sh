@@ -72,6 +72,8 @@ if [ -z "$PG_PORT" ]; then
 fi
 
 export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
+# For commands that restart the cluster (bench/reliability.ts): pg_ctl -D "$TEST_PG_DATA", as TEST_PG_USER when root.
+export TEST_PG_DATA="$PG_DIR/data" TEST_PG_BIN="$PG_BIN" TEST_PG_USER=postgres
 echo "pg.sh: PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT (data in $PG_DIR)"
 
 # In the background so a TERM/INT to this script is handled at once (bash defers traps until a

@@ -162,6 +162,8 @@ export function ErrorBoundary() {
     const raw = typeof error.data === "string" ? error.data : "";
     if (status === 404) message = t("error.notFound");
     else if (status === 403) message = t("error.forbidden");
+    // The database is unreachable or restarting (db/unavailable.ts): the answer carries Retry-After.
+    else if (status === 503) message = t("error.dbUnavailable");
     else message = raw ? translateMaybe(t, raw) : t("error.badRequest");
   }
   return (

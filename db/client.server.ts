@@ -1,9 +1,25 @@
 import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase, type SqliteDialectConfig } from "kysely";
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type QueryCompiler,
+  type QueryResult,
+  type SqliteDatabase,
+  type SqliteDialectConfig,
+  type TransactionSettings,
+} from "kysely";
 import pg from "pg";
+import { useNamedStatements } from "./pg-named";
 import { checkpointInBackground } from "./checkpoint.server";
+import { asDbUnavailable, logDbUnavailable } from "./unavailable";
 import type { Database } from "./schema";
 
 export type Db = Kysely<Database>;
@@ -33,14 +49,84 @@ export interface CreateDbOptions {
    * db/checkpoint.server.ts). For the long-running server; short CLI runs and tests keep SQLite's default.
    */
   backgroundCheckpoints?: boolean;
+  /**
+   * The HTTP server's database. A query error meaning the database is unreachable, dropped the
+   * connection, is restarting or stayed locked past BUSY_TIMEOUT_MS (db/unavailable.ts) leaves every
+   * query, connect and transaction as a thrown 503 Response with Retry-After, never a 500. On
+   * PostgreSQL, connecting (or waiting for a pooled connection) gives up after PG_CONNECT_TIMEOUT_MS
+   * and a statement after PG_STATEMENT_TIMEOUT_MS, so no request hangs. CLI commands keep the plain
+   * errors and no statement limit (a migration or a seed may run long).
+   */
+  serving?: boolean;
+}
+
+/** Defaults of the PostgreSQL limits for the server (`serving`), in ms; the env variables override them (0: no limit). */
+export const PG_CONNECT_TIMEOUT_MS = 3000;
+export const PG_STATEMENT_TIMEOUT_MS = 15_000;
+
+function msFromEnv(name: string, fallback: number, env: Record<string, string | undefined>): number {
+  const raw = (env[name] ?? "").trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number of milliseconds (got "${raw}")`);
+  return n;
+}
+
+/**
+ * The pool's settings: PG_POOL_MAX connections (10), TCP keep-alive; for the server also a connect
+ * timeout and a statement timeout (PostgreSQL cancels the statement), with node-postgres's read
+ * timeout 2 s later as a backstop for a server that does not answer at all.
+ */
+export function pgPoolConfig(url: string, serving = false, env: Record<string, string | undefined> = process.env): pg.PoolConfig {
+  const config: pg.PoolConfig = { connectionString: url, max: Number(env.PG_POOL_MAX || 10), keepAlive: true };
+  if (!serving) return config;
+  const connect = msFromEnv("PG_CONNECT_TIMEOUT_MS", PG_CONNECT_TIMEOUT_MS, env);
+  const statement = msFromEnv("PG_STATEMENT_TIMEOUT_MS", PG_STATEMENT_TIMEOUT_MS, env);
+  if (connect > 0) config.connectionTimeoutMillis = connect;
+  if (statement > 0) Object.assign(config, { statement_timeout: statement, query_timeout: statement + 2000 });
+  return config;
+}
+
+/**
+ * node-postgres emits "error" on the pool when an idle connection drops (a restart, pg_terminate_backend),
+ * and on a checked-out client whose connection drops between two queries; an "error" event nobody
+ * listens to would end the process. Both are logged (once per outage); the pool replaces an idle
+ * connection, and the next query on a dropped checked-out one fails (→ 503) and the pool drops it.
+ */
+function survivesConnectionLoss(pool: pg.Pool, serving: boolean): void {
+  pool.on("error", (e) => logDbUnavailable(e));
+  pool.on("connect", (client) => {
+    client.on("error", (e) => logDbUnavailable(e));
+    if (serving) endOnReadTimeout(client);
+  });
+}
+
+/**
+ * After node-postgres's read timeout the connection still waits for the answer to the abandoned
+ * query, and every later query on it would queue behind it: end it, so the pool drops it on release.
+ */
+function endOnReadTimeout(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as unknown as { query: typeof query }).query = (...args: unknown[]) => {
+    const result = query(...args);
+    if (result instanceof Promise) {
+      result.catch((e: unknown) => {
+        // Not release(true): Kysely releases the client itself; an ended client is dropped then.
+        if ((e as Error | null)?.message === "Query read timeout") (client as unknown as pg.Client).end().catch(() => {});
+      });
+    }
+    return result;
+  };
 }
 
 /** The only place that knows the SQL dialect. */
 export function createDb(url: string | undefined = process.env.DATABASE_URL, opts: CreateDbOptions = {}): Db {
   const target = resolveDbTarget(url);
   if (target.kind === "postgres") {
-    const pool = new pg.Pool({ connectionString: target.url, max: Number(process.env.PG_POOL_MAX || 10) });
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const pool = new pg.Pool(pgPoolConfig(target.url, opts.serving));
+    pool.on("connect", useNamedStatements);
+    survivesConnectionLoss(pool, opts.serving ?? false);
+    return kysely(new PostgresDialect({ pool }), opts);
   }
   if (target.file !== ":memory:") fs.mkdirSync(path.dirname(target.file), { recursive: true });
   const sqlite = new SQLite(target.file);
@@ -56,7 +142,90 @@ export function createDb(url: string | undefined = process.env.DATABASE_URL, opt
     void checkpoints?.stop();
     close();
   };
-  return new Kysely<Database>({ dialect: new ConcurrentSqliteDialect({ database }) });
+  return kysely(new ConcurrentSqliteDialect({ database }), opts);
+}
+
+function kysely(dialect: Dialect, opts: CreateDbOptions): Db {
+  return new Kysely<Database>({ dialect: opts.serving ? unavailableAs503(dialect) : dialect });
+}
+
+/** The server's dialect: the same, with every connection's errors of the "unavailable" class thrown as a 503 Response. */
+function unavailableAs503(dialect: Dialect): Dialect {
+  return {
+    createAdapter: () => dialect.createAdapter(),
+    createDriver: () => new UnavailableAs503Driver(dialect.createDriver()),
+    createIntrospector: (db) => dialect.createIntrospector(db),
+    createQueryCompiler: () => dialect.createQueryCompiler(),
+  };
+}
+
+/**
+ * Delegates to the dialect's own driver. Connecting and every statement (transactions' BEGIN, COMMIT
+ * and ROLLBACK included: the drivers send them through the connection) pass their errors through
+ * asDbUnavailable. Connections are the driver's own objects, guarded once, so it can release them.
+ */
+class UnavailableAs503Driver implements Driver {
+  readonly #inner: Driver;
+  readonly #guarded = new WeakSet<DatabaseConnection>();
+  constructor(inner: Driver) {
+    this.#inner = inner;
+  }
+  init(): Promise<void> {
+    return this.#inner.init();
+  }
+  async acquireConnection(): Promise<DatabaseConnection> {
+    let connection: DatabaseConnection;
+    try {
+      connection = await this.#inner.acquireConnection();
+    } catch (e) {
+      throw asDbUnavailable(e);
+    }
+    if (!this.#guarded.has(connection)) {
+      const executeQuery = connection.executeQuery.bind(connection);
+      const streamQuery = connection.streamQuery.bind(connection);
+      connection.executeQuery = async <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
+        try {
+          return await executeQuery<R>(query);
+        } catch (e) {
+          throw asDbUnavailable(e);
+        }
+      };
+      connection.streamQuery = async function* <R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+        try {
+          yield* streamQuery<R>(query, chunkSize);
+        } catch (e) {
+          throw asDbUnavailable(e);
+        }
+      };
+      this.#guarded.add(connection);
+    }
+    return connection;
+  }
+  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    return this.#inner.beginTransaction(connection, settings);
+  }
+  commitTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.#inner.commitTransaction(connection);
+  }
+  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.#inner.rollbackTransaction(connection);
+  }
+  // Both dialects' drivers implement savepoints.
+  savepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler["compileQuery"]): Promise<void> {
+    return this.#inner.savepoint!(connection, name, compile);
+  }
+  rollbackToSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler["compileQuery"]): Promise<void> {
+    return this.#inner.rollbackToSavepoint!(connection, name, compile);
+  }
+  releaseSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler["compileQuery"]): Promise<void> {
+    return this.#inner.releaseSavepoint!(connection, name, compile);
+  }
+  releaseConnection(connection: DatabaseConnection): Promise<void> {
+    return this.#inner.releaseConnection(connection);
+  }
+  destroy(): Promise<void> {
+    return this.#inner.destroy();
+  }
 }
 
 /** How long a statement keeps trying to get SQLite's write lock before it fails with SQLITE_BUSY. */

@@ -12,7 +12,7 @@ const HELP = `Cermin command line
   cermin db seed --scale 1000x5        a large generated organisation (units x closed periods) for benchmarks
   cermin user create --email E --role R (--unit ID|CODE | --org ID|CODE) [--name N]
                                        create a user and print a one-time set-password link
-  cermin backup <file>                 consistent copy of the SQLite database (pg_dump command for PostgreSQL)
+  cermin backup <file>                 consistent copy while serving (SQLite VACUUM INTO; PostgreSQL pg_dump -Fc)
   cermin evidence gc [--apply] [--min-age 1h]
                                        list evidence files no evidence row references (older than
                                        --min-age); --apply deletes them (local disk or object store)

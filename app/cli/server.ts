@@ -4,6 +4,7 @@ import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
+import { dbUnavailableHeaders, isDbUnavailable, logDbUnavailable } from "#db/unavailable";
 import {
   bodyLimitFor,
   checkBodySize,
@@ -18,6 +19,13 @@ export interface ServerOptions {
   buildDir: string;
   maxBodyBytes?: number;
 }
+
+/**
+ * The methods Remix serves. Others never reach it: fetch's Request refuses TRACE and CONNECT (a 500),
+ * and an OPTIONS `.data` request of a signed-in user failed inside Remix's single fetch (a 500); the
+ * app answers no CORS preflight (every form posts to its own origin).
+ */
+const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]);
 
 function allowedOrigins(req: express.Request): string[] {
   const own = `${req.protocol}://${req.get("host") ?? ""}`.toLowerCase();
@@ -41,6 +49,11 @@ export async function createServer(opts: ServerOptions): Promise<express.Express
     const nonce = crypto.randomBytes(16).toString("base64");
     res.locals.nonce = nonce;
     for (const [k, v] of Object.entries(securityHeaders(nonce, req.protocol === "https", isFramableEvidence(req.path, req.query.inline === "1")))) res.setHeader(k, v);
+    if (!METHODS.has(req.method)) {
+      req.resume();
+      res.status(405).set("Allow", "GET, HEAD, POST").type("text/plain; charset=utf-8").send("Metode tidak diizinkan. / Method not allowed.");
+      return;
+    }
     if (
       isCrossOriginWrite({
         method: req.method,
@@ -82,6 +95,24 @@ export async function createServer(opts: ServerOptions): Promise<express.Express
     }),
   );
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    // Past Remix (a database error outside a loader or action): still a 503 to retry, not a 500.
+    if (isDbUnavailable(err)) {
+      logDbUnavailable(err);
+      if (!res.headersSent) {
+        res
+          .status(503)
+          .set(dbUnavailableHeaders())
+          .type("text/plain; charset=utf-8")
+          .send("Basis data sedang tidak dapat dihubungi; coba lagi sebentar lagi. / The database cannot be reached; try again shortly.");
+      }
+      return;
+    }
+    // Express's own client errors (a path that is not valid percent-encoded UTF-8: decode_param) carry a 4xx status.
+    const status = (err as { status?: unknown; statusCode?: unknown } | null)?.status ?? (err as { statusCode?: unknown } | null)?.statusCode;
+    if (typeof status === "number" && status >= 400 && status < 500) {
+      if (!res.headersSent) res.status(status).type("text/plain; charset=utf-8").send("Permintaan tidak valid. / Bad request.");
+      return;
+    }
     console.error(err);
     if (!res.headersSent) res.status(500).type("text/plain; charset=utf-8").send("Terjadi kesalahan pada server. / Server error.");
   });

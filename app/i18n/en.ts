@@ -96,6 +96,7 @@ export const en: Record<MessageKey, string> = {
   "error.crossOrigin": "Requests from other sites are refused.",
   "error.tooLarge": "The data sent is too large.",
   "error.server": "A server error occurred. Please try again.",
+  "error.dbUnavailable": "The database cannot be reached at the moment. Wait a moment, then try again.",
   "error.backHome": "Back to home",
   "common.save": "Save",
   "common.cancel": "Cancel",

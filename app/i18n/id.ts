@@ -95,6 +95,7 @@ export const id = {
   "error.crossOrigin": "Permintaan dari situs lain ditolak.",
   "error.tooLarge": "Data yang dikirim terlalu besar.",
   "error.server": "Terjadi kesalahan pada server. Silakan coba lagi.",
+  "error.dbUnavailable": "Basis data sedang tidak dapat dihubungi. Tunggu sebentar, lalu coba lagi.",
   "error.backHome": "Kembali ke beranda",
   "common.save": "Simpan",
   "common.cancel": "Batal",

@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { dbUnavailableHeaders } from "#db/unavailable";
 import { getDb } from "~/db.server";
 
 /** Liveness and database reachability, for load balancers. No data, no auth. */
@@ -7,7 +8,7 @@ export async function loader() {
     await sql`select 1`.execute(getDb());
     return Response.json({ status: "ok" }, { headers: { "Cache-Control": "no-store" } });
   } catch {
-    return Response.json({ status: "error", db: "unreachable" }, { status: 503, headers: { "Cache-Control": "no-store" } });
+    return Response.json({ status: "error", db: "unreachable" }, { status: 503, headers: dbUnavailableHeaders() });
   }
 }
 

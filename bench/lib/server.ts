@@ -25,46 +25,80 @@ export function build(): void {
 
 export interface BenchServer {
   baseUrl: string;
+  port: number;
   dataDir: string;
   /** Where the benchmark reads the database afterwards: `sqlite:<file>` or the postgres:// URL. */
   dbUrl: string;
+  /** The `cermin serve` process (with several workers: the cluster's primary). */
   pid: number;
   logins: DemoLogin[];
   /** Server stderr so far (the app logs errors there). */
   errors(): string;
   /** SIGTERM (graceful: profiles get written), SIGKILL after 10 s. Leaves DATA_DIR in place. */
   stop(): Promise<void>;
+  /** Sends `signal` (default SIGKILL: the whole server at once, as a crash) and waits until the process is gone. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** `databaseUrl`: a postgres:// URL (an empty database) instead of SQLite in DATA_DIR. */
-export async function startBenchServer(opts: { nodeArgs?: string[]; databaseUrl?: string; workers?: number } = {}): Promise<BenchServer> {
-  const dataDir = tempDir("cermin-bench-");
+export interface BenchServerOptions {
+  nodeArgs?: string[];
+  /** A postgres:// URL (an empty database, or with `seed: false` one already seeded) instead of SQLite in DATA_DIR. */
+  databaseUrl?: string;
+  workers?: number;
+  /** Serve this DATA_DIR (default: a fresh temporary one). */
+  dataDir?: string;
+  /** `false`: the database is seeded already (a restart); the logins come from DATA_DIR/demo-logins.txt. */
+  seed?: boolean;
+  /** Listen here (default: a free port); a restart keeps its port so clients reconnect to the same address. */
+  port?: number;
+  /** More environment for the server process. */
+  env?: Record<string, string>;
+}
+
+/** Seeds the demo (unless `seed: false`) and runs `node bin/cermin.js serve` until /healthz answers. */
+export async function startBenchServer(opts: BenchServerOptions = {}): Promise<BenchServer> {
+  const dataDir = opts.dataDir ?? tempDir("cermin-bench-");
   const dbEnv: Record<string, string> = opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {};
-  const seeded = await runCli(["db", "seed", "--demo"], dataDir, dbEnv);
-  if (seeded.code !== 0) throw new Error(`cermin db seed --demo failed (exit ${seeded.code}):\n${seeded.stdout}\n${seeded.stderr}`);
-  const logins = parseDemoLogins(fs.readFileSync(path.join(dataDir, "demo-logins.txt"), "utf8"));
-  const port = await freePort();
+  if (opts.seed !== false) {
+    const seeded = await runCli(["db", "seed", "--demo"], dataDir, dbEnv);
+    if (seeded.code !== 0) throw new Error(`cermin db seed --demo failed (exit ${seeded.code}):\n${seeded.stdout}\n${seeded.stderr}`);
+  }
+  const loginsFile = path.join(dataDir, "demo-logins.txt");
+  const logins = fs.existsSync(loginsFile) ? parseDemoLogins(fs.readFileSync(loginsFile, "utf8")) : [];
+  const port = opts.port ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), CLI, "serve"], {
     cwd: ROOT,
-    env: cliEnv(dataDir, { PORT: String(port), HOST: "127.0.0.1", ...dbEnv, ...(opts.workers ? { CERMIN_WORKERS: String(opts.workers) } : {}) }),
+    env: cliEnv(dataDir, {
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      ...dbEnv,
+      ...(opts.workers ? { CERMIN_WORKERS: String(opts.workers) } : {}),
+      ...opts.env,
+    }),
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const kill = () => child.kill("SIGKILL");
-  process.on("exit", kill);
+  const killHard = () => child.kill("SIGKILL");
+  process.on("exit", killHard);
   let out = "";
   let err = "";
   child.stdout.on("data", (b: Buffer) => (out += b.toString()));
   child.stderr.on("data", (b: Buffer) => ((out += b.toString()), (err += b.toString())));
   const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  const running = () => child.exitCode === null && child.signalCode === null;
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
+    if (running()) {
       child.kill("SIGTERM");
-      const timer = setTimeout(kill, 10_000);
+      const timer = setTimeout(killHard, 10_000);
       await exited;
       clearTimeout(timer);
     }
-    process.off("exit", kill);
+    process.off("exit", killHard);
+  };
+  const kill = async (signal: NodeJS.Signals = "SIGKILL") => {
+    if (running()) child.kill(signal);
+    await exited;
+    process.off("exit", killHard);
   };
   try {
     await waitForHealth(baseUrl, child, () => out, 30_000);
@@ -72,5 +106,15 @@ export async function startBenchServer(opts: { nodeArgs?: string[]; databaseUrl?
     await stop();
     throw e;
   }
-  return { baseUrl, dataDir, dbUrl: opts.databaseUrl ?? `sqlite:${path.join(dataDir, "cermin.db")}`, pid: child.pid!, logins, errors: () => err, stop };
+  return {
+    baseUrl,
+    port,
+    dataDir,
+    dbUrl: opts.databaseUrl ?? `sqlite:${path.join(dataDir, "cermin.db")}`,
+    pid: child.pid!,
+    logins,
+    errors: () => err,
+    stop,
+    kill,
+  };
 }
