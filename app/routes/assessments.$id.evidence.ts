@@ -7,15 +7,17 @@ import type { MessageKey } from "~/i18n";
 import { requireAssessment } from "~/services/assessments.server";
 import { EvidenceError, withEvidenceError, plainSize, type EvidenceView } from "~/services/evidence-rules";
 import {
-  addFileEvidences,
   addLinkEvidence,
+  addStagedEvidences,
   attachEvidence,
   detachEvidence,
   evidenceMaxBytes,
+  readEvidencePost,
   removeEvidence,
   type EvidenceOptions,
+  type EvidenceUpload,
 } from "~/services/evidence.server";
-import { formValues, readFormData, type FieldErrors } from "~/utils/forms";
+import { formValues, type FieldErrors } from "~/utils/forms";
 
 /** Resource route: evidence is changed here and shown on the assessment pages. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -46,9 +48,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const db = getDb();
   const ctx = await requireAssessment(db, user, params.id!, "assessment.fill");
   const maxBytes = evidenceMaxBytes();
-  // The HTTP server caps bodies at the same figure; checked here too so no other entry point parses more.
-  if (Number(request.headers.get("content-length") ?? 0) > maxBytes + 1024 * 1024) {
-    return data(
+  const tooLarge = () =>
+    data(
       {
         ok: false as const,
         formError: "evidence.requestTooLarge" as MessageKey,
@@ -58,59 +59,71 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       },
       { status: 413 },
     );
-  }
-  const formData = await readFormData(request);
-  const values = formValues(formData);
-  const redirectTo = formData.get("redirectTo");
-  const back = typeof redirectTo === "string" && redirectTo ? safeRedirect(redirectTo, `/assessments/${ctx.assessment.id}`) : null;
-  const parsedIntent = IntentSchema.safeParse(formData.get("intent"));
-  const intent: Intent | undefined = parsedIntent.success ? parsedIntent.data : undefined;
-  const opts: EvidenceOptions = {
-    ip: context.ip ?? null,
-    overrideReason: typeof values.overrideReason === "string" ? values.overrideReason : null,
-  };
-
-  let evidence: EvidenceView[];
+  // The HTTP server caps bodies at the same figure; checked here too so no other entry point parses more.
+  if (Number(request.headers.get("content-length") ?? 0) > maxBytes + 1024 * 1024) return tooLarge();
+  // Streamed: the files go to temporary files as they arrive (evidence-upload.server.ts), deleted in the finally below.
+  let formData: FormData;
+  let upload: EvidenceUpload;
   try {
-    if (!intent) throw new EvidenceError("error.unknownIntent", "intent");
-    if (intent === "upload") {
-      const itemId = field(formData, "itemId");
-      const files = formData.getAll("file").filter((f): f is File => typeof f !== "string");
-      evidence = await addFileEvidences(db, user, ctx, itemId, files, field(formData, "evidenceDate", 10, false), opts);
-    } else if (intent === "link") {
-      const itemId = field(formData, "itemId");
-      const input = {
-        url: field(formData, "url", 4000),
-        name: field(formData, "name", 500, false),
-        evidenceDate: field(formData, "evidenceDate", 10, false),
-      };
-      evidence = [await addLinkEvidence(db, user, ctx, itemId, input, opts)];
-    } else if (intent === "remove") {
-      evidence = [await removeEvidence(db, user, ctx, field(formData, "evidenceId"), opts)];
-    } else {
-      const evidenceId = field(formData, "evidenceId");
-      const itemId = field(formData, "itemId");
-      const op = intent === "attach" ? attachEvidence : detachEvidence;
-      evidence = [await op(db, user, ctx, evidenceId, itemId, opts)];
-    }
+    ({ formData, upload } = await readEvidencePost(request, { maxBytes }));
   } catch (e) {
-    if (!(e instanceof EvidenceError)) throw e;
-    if (back && isDocumentPost(request)) {
-      throw redirect(withEvidenceError(back, { key: e.key, itemId: values.itemId ?? null, params: e.params }));
-    }
-    const fieldErrors: FieldErrors = e.field ? { [e.field]: e.key as MessageKey } : {};
-    return data(
-      {
-        ok: false as const,
-        intent,
-        formError: (e.key === "error.required" || e.key === "error.tooLong" ? "error.form" : e.key) as MessageKey,
-        formParams: e.params,
-        fieldErrors,
-        values,
-      },
-      { status: e.status },
-    );
+    if (e instanceof EvidenceError && e.status === 413) return tooLarge();
+    throw e;
   }
-  if (back) throw redirect(back);
-  return { ok: true as const, intent, evidence };
+  try {
+    const values = formValues(formData);
+    const redirectTo = formData.get("redirectTo");
+    const back = typeof redirectTo === "string" && redirectTo ? safeRedirect(redirectTo, `/assessments/${ctx.assessment.id}`) : null;
+    const parsedIntent = IntentSchema.safeParse(formData.get("intent"));
+    const intent: Intent | undefined = parsedIntent.success ? parsedIntent.data : undefined;
+    const opts: EvidenceOptions = {
+      ip: context.ip ?? null,
+      overrideReason: typeof values.overrideReason === "string" ? values.overrideReason : null,
+    };
+
+    let evidence: EvidenceView[];
+    try {
+      if (!intent) throw new EvidenceError("error.unknownIntent", "intent");
+      if (intent === "upload") {
+        const itemId = field(formData, "itemId");
+        evidence = await addStagedEvidences(db, user, ctx, itemId, upload, field(formData, "evidenceDate", 10, false), opts);
+      } else if (intent === "link") {
+        const itemId = field(formData, "itemId");
+        const input = {
+          url: field(formData, "url", 4000),
+          name: field(formData, "name", 500, false),
+          evidenceDate: field(formData, "evidenceDate", 10, false),
+        };
+        evidence = [await addLinkEvidence(db, user, ctx, itemId, input, opts)];
+      } else if (intent === "remove") {
+        evidence = [await removeEvidence(db, user, ctx, field(formData, "evidenceId"), opts)];
+      } else {
+        const evidenceId = field(formData, "evidenceId");
+        const itemId = field(formData, "itemId");
+        const op = intent === "attach" ? attachEvidence : detachEvidence;
+        evidence = [await op(db, user, ctx, evidenceId, itemId, opts)];
+      }
+    } catch (e) {
+      if (!(e instanceof EvidenceError)) throw e;
+      if (back && isDocumentPost(request)) {
+        throw redirect(withEvidenceError(back, { key: e.key, itemId: values.itemId ?? null, params: e.params }));
+      }
+      const fieldErrors: FieldErrors = e.field ? { [e.field]: e.key as MessageKey } : {};
+      return data(
+        {
+          ok: false as const,
+          intent,
+          formError: (e.key === "error.required" || e.key === "error.tooLong" ? "error.form" : e.key) as MessageKey,
+          formParams: e.params,
+          fieldErrors,
+          values,
+        },
+        { status: e.status },
+      );
+    }
+    if (back) throw redirect(back);
+    return { ok: true as const, intent, evidence };
+  } finally {
+    await upload.dispose();
+  }
 }

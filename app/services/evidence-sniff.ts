@@ -1,6 +1,7 @@
 /**
  * What an uploaded file really is, decided from its bytes alone: the browser's Content-Type and
- * the file name are never trusted. Pure (Uint8Array in, verdict out) so it runs anywhere.
+ * the file name are never trusted. Pure (bytes in, verdict out) so it runs anywhere; an upload is
+ * judged chunk by chunk as it streams (StreamSniffer), never held in memory whole.
  */
 
 export const EVIDENCE_TYPES = {
@@ -74,50 +75,166 @@ const EXECUTABLES: number[][] = [
   [0x00, 0x61, 0x73, 0x6d], // WebAssembly
 ];
 
+/**
+ * Random access to a file's bytes: a Uint8Array, or on the server an upload's temporary file read in
+ * pages (evidence-upload.server.ts). ZIP and OLE containers are judged by structures anywhere in the
+ * file (the central directory at the end, the sector chains), never by their first bytes alone.
+ */
+export interface ByteSource {
+  readonly length: number;
+  /** The byte at index i, undefined outside 0..length-1. */
+  at(i: number): number | undefined;
+}
+
+/** The verdict on a whole file in memory. */
 export function sniff(bytes: Uint8Array): Sniffed {
-  if (bytes.length === 0) return { ok: false, reason: "empty" };
-  if (startsWith(bytes, PDF)) return { ok: true, type: "pdf" };
-  if (startsWith(bytes, PNG)) return { ok: true, type: "png" };
-  if (startsWith(bytes, JPEG)) return { ok: true, type: "jpeg" };
-  if (startsWith(bytes, GIF87) || startsWith(bytes, GIF89)) return { ok: true, type: "gif" };
-  if (startsWith(bytes, RIFF) && startsWith(bytes, WEBP, 8)) return { ok: true, type: "webp" };
-  if (startsWith(bytes, ZIP)) return sniffZip(bytes);
-  if (startsWith(bytes, CFB)) return sniffCompoundFile(bytes);
-  const text = sniffText(bytes);
-  if (text) return text;
-  if (EXECUTABLES.some((sig) => startsWith(bytes, sig))) return { ok: false, reason: "executable" };
-  return { ok: false, reason: "unknown" };
+  const s = new StreamSniffer();
+  s.push(bytes);
+  return s.finish(bytes);
+}
+
+/** Enough of the start for every signature (WebP's is at offset 8). */
+const HEAD_BYTES = 16;
+/** The start of a text file that is searched for markup. */
+const TEXT_HEAD_CHARS = 4096;
+
+/**
+ * sniff() fed chunk by chunk while an upload streams, holding at most HEAD_BYTES bytes and the first
+ * TEXT_HEAD_CHARS characters of a text: the signatures are checked on the first bytes, plain text
+ * (valid UTF-8, no control bytes, no markup or script at its start) on every byte as it passes, and
+ * ZIP and compound files at the end through random access to the stored bytes. The same verdicts as
+ * before for every input: sniff() itself is this class fed one chunk.
+ */
+export class StreamSniffer {
+  private readonly head = new Uint8Array(HEAD_BYTES);
+  private headLength = 0;
+  private size = 0;
+  /** undefined until the start is known; null when the signature settles the type without the text check. */
+  private text: TextScan | null | undefined;
+
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    this.size += chunk.length;
+    if (this.text === undefined) {
+      const take = Math.min(HEAD_BYTES - this.headLength, chunk.length);
+      this.head.set(chunk.subarray(0, take), this.headLength);
+      this.headLength += take;
+      if (this.headLength < HEAD_BYTES) return;
+      this.decide();
+      chunk = chunk.subarray(take);
+    }
+    this.text?.push(chunk);
+  }
+
+  /** True once the verdict needs more than the start and the text check: a ZIP or compound file. */
+  get needsWholeFile(): boolean {
+    const b = this.start();
+    return startsWith(b, ZIP) || startsWith(b, CFB);
+  }
+
+  /** The verdict, after every byte was pushed; `all` gives random access to the same bytes (read only for containers). */
+  finish(all: ByteSource): Sniffed {
+    if (this.size === 0) return { ok: false, reason: "empty" };
+    if (this.text === undefined) this.decide();
+    const b = this.start();
+    const signature = signatureOf(b);
+    if (signature) return { ok: true, type: signature };
+    if (startsWith(b, ZIP)) return sniffZip(all);
+    if (startsWith(b, CFB)) return sniffCompoundFile(all);
+    const text = this.text?.verdict() ?? null;
+    if (text) return text;
+    if (EXECUTABLES.some((sig) => startsWith(b, sig))) return { ok: false, reason: "executable" };
+    return { ok: false, reason: "unknown" };
+  }
+
+  private start(): Uint8Array {
+    return this.head.subarray(0, this.headLength);
+  }
+
+  private decide(): void {
+    const b = this.start();
+    const settled = signatureOf(b) !== null || startsWith(b, ZIP) || startsWith(b, CFB);
+    this.text = settled ? null : new TextScan();
+    this.text?.push(b);
+  }
+}
+
+function signatureOf(b: Uint8Array): "pdf" | "png" | "jpeg" | "gif" | "webp" | null {
+  if (startsWith(b, PDF)) return "pdf";
+  if (startsWith(b, PNG)) return "png";
+  if (startsWith(b, JPEG)) return "jpeg";
+  if (startsWith(b, GIF87) || startsWith(b, GIF89)) return "gif";
+  if (startsWith(b, RIFF) && startsWith(b, WEBP, 8)) return "webp";
+  return null;
 }
 
 const MARKUP = /<\s*(script|html|svg|!doctype|\?xml|iframe|body|head|object|embed|meta|link|style|math|xsl)/i;
 
-/** Plain text: valid UTF-8, no NUL or other control bytes except tab, line breaks and form feed; never markup or a script. */
-function sniffText(bytes: Uint8Array): Sniffed | null {
-  for (const b of bytes) if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c) return null;
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    return null;
+/**
+ * Plain text, checked as it streams: valid UTF-8, no NUL or other control bytes except tab, line
+ * breaks and form feed; never markup or a script at its start (after a BOM and leading white space).
+ */
+class TextScan {
+  private ok = true;
+  private readonly decoder = new TextDecoder("utf-8", { fatal: true });
+  private started = false;
+  private head = "";
+
+  push(b: Uint8Array): void {
+    if (!this.ok) return;
+    for (let i = 0; i < b.length; i++) {
+      const x = b[i]!;
+      if (x < 0x20 && x !== 0x09 && x !== 0x0a && x !== 0x0d && x !== 0x0c) {
+        this.ok = false;
+        return;
+      }
+    }
+    try {
+      this.keep(this.decoder.decode(b, { stream: true }));
+    } catch {
+      this.ok = false;
+    }
   }
-  const head = text.replace(/^\uFEFF/, "").trimStart();
-  if (head.startsWith("<") || MARKUP.test(head.slice(0, 4096))) return { ok: false, reason: "markup" };
-  if (head.startsWith("#!")) return { ok: false, reason: "executable" };
-  if (/^(@echo|<%|<\?php)/i.test(head)) return { ok: false, reason: "executable" };
-  return { ok: true, type: "text" };
+
+  /** The first TEXT_HEAD_CHARS characters after leading white space (trimStart also drops U+FEFF, a BOM). */
+  private keep(s: string): void {
+    if (this.head.length >= TEXT_HEAD_CHARS) return;
+    if (!this.started) {
+      s = s.trimStart();
+      if (!s) return;
+      this.started = true;
+    }
+    this.head = (this.head + s.slice(0, TEXT_HEAD_CHARS)).slice(0, TEXT_HEAD_CHARS);
+  }
+
+  verdict(): Sniffed | null {
+    if (!this.ok) return null;
+    try {
+      this.keep(this.decoder.decode());
+    } catch {
+      return null;
+    }
+    const head = this.head;
+    if (head.startsWith("<") || MARKUP.test(head)) return { ok: false, reason: "markup" };
+    if (head.startsWith("#!")) return { ok: false, reason: "executable" };
+    if (/^(@echo|<%|<\?php)/i.test(head)) return { ok: false, reason: "executable" };
+    return { ok: true, type: "text" };
+  }
 }
 
-const u16 = (b: Uint8Array, at: number) => {
+const u16 = (b: ByteSource, at: number) => {
   if (at < 0 || at + 2 > b.length) throw new RangeError("out of bounds");
-  return b[at]! | (b[at + 1]! << 8);
+  return b.at(at)! | (b.at(at + 1)! << 8);
 };
-const u32 = (b: Uint8Array, at: number) => {
+const u32 = (b: ByteSource, at: number) => {
   if (at < 0 || at + 4 > b.length) throw new RangeError("out of bounds");
-  return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
+  return (b.at(at)! | (b.at(at + 1)! << 8) | (b.at(at + 2)! << 16) | (b.at(at + 3)! << 24)) >>> 0;
 };
-const latin1 = (b: Uint8Array, from: number, len: number) => {
+const latin1 = (b: ByteSource, from: number, len: number) => {
   if (from < 0 || from + len > b.length) throw new RangeError("out of bounds");
-  return String.fromCharCode(...b.subarray(from, from + len));
+  let s = "";
+  for (let i = from; i < from + len; i++) s += String.fromCharCode(b.at(i)!);
+  return s;
 };
 
 interface ZipEntry {
@@ -128,7 +245,7 @@ interface ZipEntry {
 }
 
 /** The central directory's entry list (no decompression needed: the names tell the format). */
-function zipEntries(b: Uint8Array): ZipEntry[] {
+function zipEntries(b: ByteSource): ZipEntry[] {
   let eocd = -1;
   for (let i = b.length - 22; i >= Math.max(0, b.length - 22 - 0xffff); i--) {
     if (u32(b, i) === 0x06054b50) {
@@ -156,7 +273,7 @@ const ODF_TYPES: Record<string, EvidenceType> = {
 };
 
 /** OOXML (Word, Excel, PowerPoint) and OpenDocument are zips; any other zip (archives, jar, apk) is refused. */
-function sniffZip(b: Uint8Array): Sniffed {
+function sniffZip(b: ByteSource): Sniffed {
   let entries: ZipEntry[];
   try {
     entries = zipEntries(b);
@@ -193,7 +310,7 @@ const ENDOFCHAIN = 0xfffffffe;
 const FREESECT = 0xffffffff;
 
 /** Names of all directory entries of an OLE compound file (MS-CFB), following the FAT and DIFAT. */
-function compoundFileNames(b: Uint8Array): string[] {
+function compoundFileNames(b: ByteSource): string[] {
   const shift = u16(b, 0x1e);
   if (shift !== 9 && shift !== 12) throw new RangeError("bad sector size");
   const size = 1 << shift;
@@ -227,7 +344,7 @@ function compoundFileNames(b: Uint8Array): string[] {
     for (let e = 0; e < size / 128; e++) {
       const at = offset(dir) + e * 128;
       const len = u16(b, at + 0x40);
-      const type = b[at + 0x42];
+      const type = b.at(at + 0x42);
       if (type === 0 || len < 2 || len > 64) continue;
       let name = "";
       for (let i = 0; i < len / 2 - 1; i++) name += String.fromCharCode(u16(b, at + i * 2));
@@ -243,7 +360,7 @@ function compoundFileNames(b: Uint8Array): string[] {
  * (MSI installers, Outlook messages, encrypted OOXML) are refused, as are Word and Excel files
  * whose VBA storage shows macros.
  */
-function sniffCompoundFile(b: Uint8Array): Sniffed {
+function sniffCompoundFile(b: ByteSource): Sniffed {
   let names: Set<string>;
   try {
     names = new Set(compoundFileNames(b));

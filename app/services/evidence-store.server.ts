@@ -1,9 +1,9 @@
-import { createHash } from "node:crypto";
 import path from "node:path";
 import { dataDir, type Db } from "#db/client.server";
-import { decideName, EvidenceError, plainSize, type EvidenceView } from "./evidence-rules";
-import { EVIDENCE_TYPES, sniff } from "./evidence-sniff";
-import { evidenceStore } from "./evidence-stores.server";
+import { decideName, EvidenceError, type EvidenceView } from "./evidence-rules";
+import { EVIDENCE_TYPES } from "./evidence-sniff";
+import type { StagedFile } from "./evidence-upload.server";
+import { type EvidenceStore, evidenceStore } from "./evidence-stores.server";
 
 /**
  * Where evidence lives: bytes once per sha256 in the evidence store (DATA_DIR/evidence or
@@ -30,20 +30,22 @@ export function blobPath(sha256: string): string {
   return path.join(evidenceDir(), sha256);
 }
 
+/** A staged upload that passed every check, ready to be stored. */
 export interface PreparedFile {
-  bytes: Uint8Array;
+  /** Its finished temporary file (evidence-upload.server.ts). */
+  path: string;
+  size: number;
   sha256: string;
   name: string;
   mime: string;
 }
 
-/** Reads, size-checks and sniffs one upload; throws EvidenceError naming the file. Nothing is stored. */
-export async function prepareFile(file: File, maxBytes = evidenceMaxBytes()): Promise<PreparedFile> {
+/** Checks one staged upload (size, type by its bytes, name); throws EvidenceError naming the file. Nothing is stored. */
+export function prepareStaged(file: StagedFile): PreparedFile {
   const shown = file.name.slice(0, 200);
-  if (file.size > maxBytes) throw new EvidenceError("evidence.tooLarge", "file", { name: shown, max: plainSize(maxBytes) });
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  if (bytes.length > maxBytes) throw new EvidenceError("evidence.tooLarge", "file", { name: shown, max: plainSize(maxBytes) });
-  const sniffed = sniff(bytes);
+  if (file.error) throw file.error;
+  const sniffed = file.sniffed;
+  if (!sniffed) throw new Error("evidence: an unchecked upload");
   if (!sniffed.ok) {
     const key = (
       {
@@ -61,16 +63,21 @@ export async function prepareFile(file: File, maxBytes = evidenceMaxBytes()): Pr
     const label = sniffed.type === "text" ? "TXT" : EVIDENCE_TYPES[sniffed.type].label;
     throw new EvidenceError("evidence.extensionMismatch", "file", { name: shown, type: label, ext: decided.ext });
   }
-  return { bytes, sha256: createHash("sha256").update(bytes).digest("hex"), name: decided.name, mime: EVIDENCE_TYPES[decided.type].mime };
+  if (!file.path) throw new Error("evidence: an upload without its file");
+  return { path: file.path, size: file.size, sha256: file.sha256, name: decided.name, mime: EVIDENCE_TYPES[decided.type].mime };
 }
 
 /**
  * Stores the bytes once under their hash in the installation's evidence store (evidence-stores.server.ts):
  * on disk a temp file, fsync and atomic rename; an object already stored is refreshed, so
- * `cermin evidence gc` (evidence-gc.server.ts) sees it in use.
+ * `cermin evidence gc` (evidence-gc.server.ts) sees it in use. Takes bytes in memory or a staged file.
  */
-export async function writeBlob(file: PreparedFile): Promise<void> {
-  await evidenceStore().put(file.sha256, file.bytes, { size: file.bytes.length, mime: file.mime });
+export async function writeBlob(
+  file: { sha256: string; mime: string; name?: string } & ({ bytes: Uint8Array } | { path: string; size: number }),
+  store: EvidenceStore = evidenceStore(),
+): Promise<void> {
+  if ("bytes" in file) await store.put(file.sha256, file.bytes, { size: file.bytes.length, mime: file.mime });
+  else await store.putFile(file.sha256, file.path, { size: file.size, mime: file.mime });
 }
 
 export async function loadViews(db: Db, assessmentId: string, ids: string[] | null, liveOnly = true): Promise<EvidenceView[]> {

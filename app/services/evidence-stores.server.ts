@@ -2,28 +2,22 @@ import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-} from "@aws-sdk/client-s3";
 import { dataDir } from "#db/client.server";
+import { parseS3Url, S3EvidenceStore } from "./evidence-store-s3.server";
+
+export { parseS3Url, S3EvidenceStore, type S3Location } from "./evidence-store-s3.server";
 
 /**
  * Where evidence bytes live, behind one interface: content-addressed objects named by their sha256.
  * Local disk (DATA_DIR/evidence) is the default; EVIDENCE_STORE=s3://bucket/prefix stores the same
- * objects in an S3-compatible object store, so several app servers can serve one installation's
- * evidence. The S3 store uses only PutObject, GetObject, HeadObject, DeleteObject and ListObjectsV2
- * (the subset MinIO, SeaweedFS, Ceph RGW and AWS S3 all implement) and turns the SDK's newer
- * default checksum headers off (WHEN_REQUIRED), which not every implementation accepts.
+ * objects in an S3-compatible object store (evidence-store-s3.server.ts, which loads the AWS SDK
+ * only then), so several app servers can serve one installation's evidence.
  *
- * Configuration: S3_ENDPOINT (e.g. http://minio:9000; unset for AWS), S3_REGION (default
- * us-east-1), S3_FORCE_PATH_STYLE=true for most self-hosted servers; credentials come from the AWS
- * SDK's standard chain (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_PROFILE…).
+ * Uploads stream into a temporary file of the store's temp area first (tempDir: the evidence
+ * directory itself for local disk, so that storing is a link and rename on one file system;
+ * DATA_DIR/tmp for S3), hashed and sniffed on the way (evidence-upload.server.ts); putFile then
+ * stores that file under its hash. Temporary files are named `.tmp-…`: never a blob name, so
+ * listing and garbage collection pass them by.
  */
 
 export const BLOB_NAME = /^[0-9a-f]{64}$/;
@@ -39,6 +33,17 @@ export interface StoredBlob {
   size: number;
 }
 
+/** An upload's temporary file, being written. */
+export interface TempFile {
+  readonly path: string;
+  /** Writes all of the chunk (a full disk rejects with ENOSPC, EDQUOT or EFBIG). */
+  write(chunk: Uint8Array): Promise<void>;
+  /** Flushes it to disk (fsync) and closes it. */
+  finish(): Promise<void>;
+  /** Closes and deletes it; no error when it is already gone. */
+  discard(): Promise<void>;
+}
+
 export interface EvidenceStore {
   readonly kind: "file" | "s3";
   /** Where the objects are, for messages: a directory or s3://bucket/prefix. */
@@ -49,6 +54,14 @@ export interface EvidenceStore {
    * "in use" (see evidence-gc.server.ts).
    */
   put(sha256: string, body: Uint8Array | Readable, meta: { size: number; mime?: string }): Promise<void>;
+  /** The directory of upload temporary files (see the comment at the top). */
+  tempDir(): string;
+  createTempFile(): Promise<TempFile>;
+  /**
+   * Stores a complete local file (an upload's finished temporary file) under its hash, like put;
+   * the file itself is left where it is, for the caller to delete.
+   */
+  putFile(sha256: string, file: string, meta: { size: number; mime?: string }): Promise<void>;
   /** The object's bytes as a stream, or null when it is not stored. */
   get(sha256: string): Promise<StoredBlob | null>;
   head(sha256: string): Promise<BlobInfo | null>;
@@ -59,12 +72,65 @@ export interface EvidenceStore {
   list(): AsyncIterable<BlobInfo>;
 }
 
-function checkSha(sha256: string): string {
+export function checkSha(sha256: string): string {
   if (!BLOB_NAME.test(sha256)) throw new Error("evidence: not a sha256");
   return sha256;
 }
 
 const isMissing = (e: unknown) => (e as NodeJS.ErrnoException | null)?.code === "ENOENT";
+const errorCode = (e: unknown) => (e as NodeJS.ErrnoException | null)?.code;
+
+export const TEMP_PREFIX = ".tmp-";
+/** Temporary files older than this are a crashed process's leftovers, deleted when the directory is next used. */
+const STALE_TEMP_MS = 24 * 3_600_000;
+const swept = new Set<string>();
+
+/** Once per process and directory: deletes temporary files a crashed process left behind. */
+async function sweepStaleTemps(dir: string): Promise<void> {
+  if (swept.has(dir)) return;
+  swept.add(dir);
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.startsWith(TEMP_PREFIX))) {
+    const file = path.join(dir, name);
+    const stat = await fs.lstat(file).catch(() => null);
+    if (stat?.isFile() && Date.now() - stat.mtimeMs > STALE_TEMP_MS) await fs.rm(file, { force: true });
+  }
+}
+
+/** A new temporary file `.tmp-<uuid>` in dir (created if need be), mode 0640. */
+export async function openTempFile(dir: string): Promise<TempFile> {
+  await fs.mkdir(dir, { recursive: true });
+  await sweepStaleTemps(dir);
+  const file = path.join(dir, `${TEMP_PREFIX}${randomUUID()}`);
+  const handle = await fs.open(file, "wx", 0o640);
+  let open = true;
+  const close = async () => {
+    if (!open) return;
+    open = false;
+    await handle.close();
+  };
+  return {
+    path: file,
+    async write(chunk) {
+      // A write may store fewer bytes than asked (a nearly full disk): the rest goes in the next one.
+      for (let at = 0; at < chunk.length; ) at += (await handle.write(chunk, at, chunk.length - at)).bytesWritten;
+    },
+    async finish() {
+      try {
+        await handle.sync();
+      } finally {
+        await close();
+      }
+    },
+    async discard() {
+      await close().catch(() => {});
+      await fs.rm(file, { force: true });
+    },
+  };
+}
+
+/** Hard links may be unsupported (some network and FAT file systems): storing copies instead. */
+const NO_LINK = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EXDEV", "EMLINK"]);
 
 export class LocalEvidenceStore implements EvidenceStore {
   readonly kind = "file" as const;
@@ -83,37 +149,72 @@ export class LocalEvidenceStore implements EvidenceStore {
     return path.join(this.dir(), checkSha(sha256));
   }
 
-  /** Temp file in the same directory, fsync, atomic rename; an existing blob of the same size is only touched. */
-  async put(sha256: string, body: Uint8Array | Readable, meta: { size: number }): Promise<void> {
-    const dir = this.dir();
-    await fs.mkdir(dir, { recursive: true });
-    const target = this.path(sha256);
+  tempDir(): string {
+    return this.dir();
+  }
+
+  createTempFile(): Promise<TempFile> {
+    return openTempFile(this.tempDir());
+  }
+
+  /**
+   * An existing blob of the same size is only touched, so `cermin evidence gc` sees it in use; if
+   * the collector moved it away meanwhile (evidence-gc.server.ts), the touch fails and the bytes are
+   * written afresh.
+   */
+  private async touchIfStored(target: string, size: number): Promise<boolean> {
     const existing = await fs.stat(target).catch(() => null);
-    // An existing blob is touched, so `cermin evidence gc` sees it in use; if the collector moved it
-    // away meanwhile (evidence-gc.server.ts), the touch fails and the bytes are written afresh.
-    if (
-      existing?.size === meta.size &&
-      (await fs.utimes(target, new Date(), new Date()).then(
+    return (
+      existing?.size === size &&
+      fs.utimes(target, new Date(), new Date()).then(
         () => true,
         () => false,
-      ))
-    ) {
+      )
+    );
+  }
+
+  /** Temp file in the same directory, fsync, atomic rename; an existing blob of the same size is only touched. */
+  async put(sha256: string, body: Uint8Array | Readable, meta: { size: number }): Promise<void> {
+    const target = this.path(sha256);
+    if (await this.touchIfStored(target, meta.size)) {
       if (body instanceof Readable) body.destroy();
       return;
     }
-    const tmp = path.join(dir, `.tmp-${randomUUID()}`);
-    const handle = await fs.open(tmp, "wx", 0o640);
+    const tmp = await this.createTempFile();
+    try {
+      if (body instanceof Readable) for await (const chunk of body) await tmp.write(chunk as Buffer);
+      else await tmp.write(body);
+      await tmp.finish();
+      await fs.rename(tmp.path, target);
+    } catch (e) {
+      await tmp.discard();
+      throw e;
+    }
+  }
+
+  /**
+   * The staged file (in this directory, already fsynced) becomes the blob by a hard link under a
+   * second temporary name and an atomic rename, so the staged file stays for the caller (who may
+   * need to store it again, see addStagedEvidences) and no reader ever sees a partial blob. Where
+   * hard links are not supported it is copied instead.
+   */
+  async putFile(sha256: string, file: string, meta: { size: number }): Promise<void> {
+    const target = this.path(sha256);
+    if (await this.touchIfStored(target, meta.size)) return;
+    await fs.mkdir(this.dir(), { recursive: true });
+    const linked = path.join(this.dir(), `${TEMP_PREFIX}${randomUUID()}`);
     try {
       try {
-        if (body instanceof Readable) for await (const chunk of body) await handle.write(chunk as Buffer);
-        else await handle.writeFile(body);
-        await handle.sync();
-      } finally {
-        await handle.close();
+        await fs.link(file, linked);
+      } catch (e) {
+        if (!NO_LINK.has(errorCode(e) ?? "")) throw e;
+        await fs.copyFile(file, linked);
+        const handle = await fs.open(linked, "r+");
+        await handle.sync().finally(() => handle.close());
       }
-      await fs.rename(tmp, target);
+      await fs.rename(linked, target);
     } catch (e) {
-      await fs.rm(tmp, { force: true });
+      await fs.rm(linked, { force: true });
       throw e;
     }
   }
@@ -164,109 +265,6 @@ export class LocalEvidenceStore implements EvidenceStore {
   }
 }
 
-export interface S3Location {
-  bucket: string;
-  prefix: string;
-}
-
-/** "s3://bucket/some/prefix" → { bucket, prefix: "some/prefix" }; null when malformed. */
-export function parseS3Url(url: string): S3Location | null {
-  const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url.trim());
-  if (!m) return null;
-  const prefix = (m[2] ?? "").replace(/^\/+|\/+$/g, "");
-  return { bucket: m[1]!, prefix };
-}
-
-const notFoundError = (e: unknown) =>
-  e instanceof S3ServiceException && (e.name === "NoSuchKey" || e.name === "NotFound" || e.$metadata.httpStatusCode === 404);
-
-function s3ClientFromEnv(): S3Client {
-  const pathStyle = (process.env.S3_FORCE_PATH_STYLE ?? "").toLowerCase();
-  return new S3Client({
-    endpoint: process.env.S3_ENDPOINT || undefined,
-    region: process.env.S3_REGION || process.env.AWS_REGION || "us-east-1",
-    forcePathStyle: pathStyle === "true" || pathStyle === "1",
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED",
-  });
-}
-
-export class S3EvidenceStore implements EvidenceStore {
-  readonly kind = "s3" as const;
-  readonly location: string;
-
-  constructor(
-    private readonly where: S3Location,
-    private readonly client: S3Client = s3ClientFromEnv(),
-  ) {
-    this.location = `s3://${where.bucket}${where.prefix ? `/${where.prefix}` : ""}`;
-  }
-
-  private key(sha256: string): string {
-    return this.where.prefix ? `${this.where.prefix}/${checkSha(sha256)}` : checkSha(sha256);
-  }
-
-  async put(sha256: string, body: Uint8Array | Readable, meta: { size: number; mime?: string }): Promise<void> {
-    // A plain PutObject with a known length (evidence is at most EVIDENCE_MAX_BYTES, 25 MB by
-    // default); no multipart upload, which not every S3 implementation handles alike.
-    await this.client.send(
-      new PutObjectCommand({
-        Bucket: this.where.bucket,
-        Key: this.key(sha256),
-        Body: body,
-        ContentLength: meta.size,
-        // Never served from the bucket directly: the download route sets the real type.
-        ContentType: "application/octet-stream",
-        Metadata: { sha256 },
-      }),
-    );
-  }
-
-  async get(sha256: string): Promise<StoredBlob | null> {
-    try {
-      const r = await this.client.send(new GetObjectCommand({ Bucket: this.where.bucket, Key: this.key(sha256) }));
-      if (!(r.Body instanceof Readable)) throw new Error("evidence store: unexpected S3 response body");
-      return { stream: r.Body, size: Number(r.ContentLength ?? 0) };
-    } catch (e) {
-      if (notFoundError(e)) return null;
-      throw e;
-    }
-  }
-
-  async head(sha256: string): Promise<BlobInfo | null> {
-    try {
-      const r = await this.client.send(new HeadObjectCommand({ Bucket: this.where.bucket, Key: this.key(sha256) }));
-      return { sha256, size: Number(r.ContentLength ?? 0), lastModified: r.LastModified ?? new Date(0) };
-    } catch (e) {
-      if (notFoundError(e)) return null;
-      throw e;
-    }
-  }
-
-  async has(sha256: string): Promise<boolean> {
-    return (await this.head(sha256)) !== null;
-  }
-
-  async delete(sha256: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.where.bucket, Key: this.key(sha256) }));
-  }
-
-  async *list(): AsyncIterable<BlobInfo> {
-    const prefix = this.where.prefix ? `${this.where.prefix}/` : "";
-    let token: string | undefined;
-    do {
-      const r = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.where.bucket, Prefix: prefix || undefined, ContinuationToken: token }),
-      );
-      for (const o of r.Contents ?? []) {
-        const name = (o.Key ?? "").slice(prefix.length);
-        if (BLOB_NAME.test(name)) yield { sha256: name, size: Number(o.Size ?? 0), lastModified: o.LastModified ?? new Date(0) };
-      }
-      token = r.IsTruncated ? r.NextContinuationToken : undefined;
-    } while (token);
-  }
-}
-
 /** One client per store URL and S3 settings, so connections are reused across requests. */
 const s3Stores = new Map<string, S3EvidenceStore>();
 
@@ -282,9 +280,16 @@ export function storeFor(spec: string): EvidenceStore {
   return store;
 }
 
+let override: EvidenceStore | null = null;
+
+/** Replaces the configured store (tests: a store whose writes fail); null restores EVIDENCE_STORE. */
+export function setEvidenceStore(store: EvidenceStore | null): void {
+  override = store;
+}
+
 /** The installation's store, from EVIDENCE_STORE (read at each call; unset means local disk). */
 export function evidenceStore(): EvidenceStore {
-  return storeFor(process.env.EVIDENCE_STORE ?? "file");
+  return override ?? storeFor(process.env.EVIDENCE_STORE ?? "file");
 }
 
 /** SHA-256 of a stream's bytes, consuming it. */

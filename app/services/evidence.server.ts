@@ -9,11 +9,13 @@ import { assertItemEditable, WorkbenchError } from "./answers.server";
 import { canOnUnit, requireAssessment, type AssessmentContext } from "./assessments.server";
 import { writeAudit } from "./audit.server";
 import { EvidenceError, linkName, parseEvidenceDate, parseEvidenceUrl, type EvidenceView } from "./evidence-rules";
-import { loadViews, MAX_FILES_PER_UPLOAD, prepareFile, writeBlob, type PreparedFile } from "./evidence-store.server";
+import { loadViews, MAX_FILES_PER_UPLOAD, prepareStaged, type PreparedFile } from "./evidence-store.server";
 import { evidenceStore } from "./evidence-stores.server";
+import { type EvidenceUpload, stageFiles, storeStaged } from "./evidence-upload.server";
 
 export { EvidenceError, type EvidenceView };
 export { DEFAULT_EVIDENCE_MAX_BYTES, evidenceMaxBytes, listEvidence, MAX_FILES_PER_UPLOAD } from "./evidence-store.server";
+export { type EvidenceUpload, readEvidencePost } from "./evidence-upload.server";
 
 export interface EvidenceOptions {
   ip?: string | null;
@@ -114,13 +116,15 @@ async function insertEvidence(
  * Uploads files as evidence of one item, all or nothing: every file is checked before any is stored.
  * Identical bytes are stored once (one blob); each upload gets its own evidence row (own name, date,
  * uploader), except that re-uploading a file already attached to this item returns the existing row.
+ * The files were staged (streamed to temporary files, hashed and sniffed) by readEvidencePost or
+ * stageFiles; the caller disposes the upload afterwards.
  */
-export async function addFileEvidences(
+export async function addStagedEvidences(
   db: Db,
   actor: Actor,
   assessment: Target,
   itemId: string,
-  files: File[],
+  upload: EvidenceUpload,
   evidenceDate: string | null,
   opts: EvidenceOptions = {},
 ): Promise<EvidenceView[]> {
@@ -128,12 +132,11 @@ export async function addFileEvidences(
   await assertEditable(db, actor, ctx, itemId, opts);
   const date = parseEvidenceDate(evidenceDate);
   if (!date.ok) throw new EvidenceError("evidence.invalidDate", "evidenceDate");
-  const chosen = files.filter((f) => f.size > 0 || f.name !== "");
+  const chosen = upload.files;
   if (chosen.length === 0) throw new EvidenceError("evidence.fileRequired", "file");
   if (chosen.length > MAX_FILES_PER_UPLOAD) throw new EvidenceError("evidence.tooMany", "file", { max: MAX_FILES_PER_UPLOAD });
-  const prepared: PreparedFile[] = [];
-  for (const f of chosen) prepared.push(await prepareFile(f));
-  for (const p of prepared) await storing(p, writeBlob);
+  const prepared: PreparedFile[] = chosen.map((f) => prepareStaged(f));
+  for (const p of prepared) await storeStaged(upload.store, p);
   const ids: string[] = [];
   await db.transaction().execute(async (trx) => {
     const now = new Date().toISOString();
@@ -154,49 +157,41 @@ export async function addFileEvidences(
       }
       await trx
         .insertInto("evidence_blob")
-        .values({ sha256: p.sha256, size: p.bytes.length, mime: p.mime, created_at: now })
+        .values({ sha256: p.sha256, size: p.size, mime: p.mime, created_at: now })
         .onConflict((oc) => oc.column("sha256").doNothing())
         .execute();
       const id = await insertEvidence(trx, actor, ctx, opts, {
         itemId,
         now,
-        row: {
-          kind: "file",
-          blob_sha256: p.sha256,
-          url: null,
-          name: p.name,
-          mime: p.mime,
-          size: p.bytes.length,
-          evidence_date: date.value,
-        },
+        row: { kind: "file", blob_sha256: p.sha256, url: null, name: p.name, mime: p.mime, size: p.size, evidence_date: date.value },
         action: "evidence.upload",
-        audited: { name: p.name, mime: p.mime, size: p.bytes.length, sha256: p.sha256 },
+        audited: { name: p.name, mime: p.mime, size: p.size, sha256: p.sha256 },
       });
       ids.push(id);
     }
   });
   // Now referenced: an object store has no atomic quarantine like the local one, so a blob that a
-  // concurrent `evidence gc` deleted between writeBlob and the commit is written again.
-  for (const p of prepared) if (!(await evidenceStore().has(p.sha256))) await storing(p, writeBlob);
+  // concurrent `evidence gc` deleted between writeBlob and the commit is written again (from the
+  // staged file, which the upload keeps until it is disposed).
+  for (const p of prepared) if (!(await upload.store.has(p.sha256))) await storeStaged(upload.store, p);
   return loadViews(db, ctx.assessment.id, ids);
 }
 
-/** Error codes of a full disk or quota: the user learns the store is full (507), not "server error". */
-const STORAGE_FULL = new Set(["ENOSPC", "EDQUOT", "EFBIG"]);
-
-/**
- * Writes one blob; a full evidence store becomes a readable refusal. The stores write to a temporary
- * name and rename (or upload whole objects), so a failed write leaves no half-written file, and no
- * evidence row is inserted because the rows come after every blob is stored.
- */
-async function storing(p: PreparedFile, write: (p: PreparedFile) => Promise<void>): Promise<void> {
+/** addStagedEvidences for File objects (the service API, imports, tests): staged through the same stream. */
+export async function addFileEvidences(
+  db: Db,
+  actor: Actor,
+  assessment: Target,
+  itemId: string,
+  files: File[],
+  evidenceDate: string | null,
+  opts: EvidenceOptions = {},
+): Promise<EvidenceView[]> {
+  const upload = await stageFiles(files);
   try {
-    await write(p);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException | null)?.code;
-    if (!code || !STORAGE_FULL.has(code)) throw e;
-    console.error(`Evidence store full (${code}): ${(e as Error).message}`);
-    throw new EvidenceError("evidence.storageFull", "file", { name: p.name }, 507);
+    return await addStagedEvidences(db, actor, assessment, itemId, upload, evidenceDate, opts);
+  } finally {
+    await upload.dispose();
   }
 }
 

@@ -56,14 +56,21 @@ const upload = (bytes: Uint8Array, name: string) => {
 
 test.skipIf(!mounted)("a full evidence store: a readable 507, nothing half-written, no row, and answers still save", async () => {
   const before = await db.selectFrom("evidence").select("id").execute();
-  // The server logs a full store once per failed write (for the operator): expected here.
+  // The upload streams into DATA_DIR/evidence/.tmp-… and runs out of space part-way; the server logs
+  // the full store once (for the operator): expected here.
   const log = vi.spyOn(console, "error").mockImplementation(() => {});
   const big = f.pdf("x".repeat(1_400_000));
   const res = await upload(big, "laporan-besar.pdf");
   expect(res.status).toBe(507);
   expect(log.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringContaining("Evidence store full (ENOSPC)")]);
   log.mockRestore();
-  expect(res.data).toMatchObject({ ok: false, formError: "evidence.storageFull", formParams: { name: "laporan-besar.pdf" } });
+  expect(res.data).toMatchObject({
+    ok: false,
+    formError: "evidence.storageFull",
+    formParams: { name: "laporan-besar.pdf" },
+    fieldErrors: { file: "evidence.storageFull" },
+    values: { intent: "upload", itemId: "A.I.1.i.b" },
+  });
   expect(fs.readdirSync(evidenceDir).filter((n) => n !== "lost+found" && !/^[0-9a-f]{64}$/.test(n))).toEqual([]);
   expect((await db.selectFrom("evidence").select("id").execute()).length).toBe(before.length);
   const save = await callAction(answersRoute, {

@@ -24,7 +24,7 @@ import { setDb } from "~/db.server";
 import * as download from "~/routes/evidence.$id.download";
 import { requireAssessment } from "~/services/assessments.server";
 import { applyEvidenceGc, planEvidenceGc } from "~/services/evidence-gc.server";
-import { LocalEvidenceStore, type S3EvidenceStore, sha256Of, storeFor } from "~/services/evidence-stores.server";
+import { LocalEvidenceStore, type S3EvidenceStore, setEvidenceStore, sha256Of, storeFor } from "~/services/evidence-stores.server";
 import { addFileEvidences } from "~/services/evidence.server";
 import { verifyAssessment } from "~/services/seal.server";
 import { submitAssessment } from "~/services/workflow.server";
@@ -52,6 +52,10 @@ const s3Dir = fs.mkdtempSync(path.join(dataDir, "..", "cermin-s3rver-"));
 const BUCKET = "cermin-evidence";
 const S3_URL = `s3://${BUCKET}/installations/uji`;
 const localDir = path.join(dataDir, "evidence");
+// Uploads are staged here before they are sent to the bucket.
+const tmpDir = path.join(dataDir, "tmp");
+const sdkLoaded = () => Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes("@aws-sdk/client-s3"));
+const sdkLoadedAt: Record<string, boolean> = {};
 
 let server: S3rverInstance;
 let db: Db;
@@ -99,11 +103,14 @@ beforeAll(async () => {
     AWS_ACCESS_KEY_ID: "S3RVER",
     AWS_SECRET_ACCESS_KEY: "S3RVER",
   });
+  sdkLoadedAt.start = sdkLoaded();
   s3 = storeFor(S3_URL) as S3EvidenceStore;
+  sdkLoadedAt.storeMade = sdkLoaded();
   db = createDb();
   await migrateToLatest(db);
   setDb(db);
   w = await buildWorld(db);
+  sdkLoadedAt.firstUpload = sdkLoaded();
 });
 
 afterAll(async () => {
@@ -117,6 +124,10 @@ afterAll(async () => {
 });
 
 describe("evidence in an S3-compatible store", () => {
+  it("loads the AWS SDK only when the S3 store is first used", () => {
+    expect(sdkLoadedAt).toEqual({ start: false, storeMade: false, firstUpload: true });
+  });
+
   it("uploads through the evidence service land in the bucket under the prefix, nothing on local disk", async () => {
     const bytes = pdf("Laporan di object store");
     const [e] = await addFileEvidences(
@@ -132,8 +143,25 @@ describe("evidence in an S3-compatible store", () => {
     expect((await s3.head(sha(bytes)))?.size).toBe(bytes.length);
     expect(await listed(s3)).toEqual(await referenced());
     expect(fs.existsSync(localDir)).toBe(false);
+    // Streamed through a temporary file in DATA_DIR/tmp, deleted once stored.
+    expect(fs.readdirSync(tmpDir)).toEqual([]);
     // The objects are files of s3rver's own directory, keyed by bucket and prefix: it really went over HTTP.
     expect(fs.readdirSync(s3Dir)).toContain(BUCKET);
+  });
+
+  it("an object store that refuses the upload: the error propagates, no row, no temporary file left", async () => {
+    const before = (await db.selectFrom("evidence").select("id").execute()).length;
+    setEvidenceStore(storeFor("s3://no-such-bucket/uji"));
+    try {
+      const bytes = pdf("ke bucket yang tidak ada");
+      const upload = addFileEvidences(db, system(), w.assessmentId, "A.I.1.i.a", [new File([bytes], "hilang.pdf")], null);
+      await expect(upload).rejects.toMatchObject({ name: "NoSuchBucket" });
+      expect(await s3.has(sha(bytes))).toBe(false);
+    } finally {
+      setEvidenceStore(null);
+    }
+    expect((await db.selectFrom("evidence").select("id").execute()).length).toBe(before);
+    expect(fs.readdirSync(tmpDir)).toEqual([]);
   });
 
   it("the download route streams the object's bytes with the same headers; HEAD sends none; others get 404", async () => {
