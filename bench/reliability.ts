@@ -31,7 +31,7 @@
  */
 import os from "node:os";
 import { parseArgs } from "node:util";
-import { build, buildState } from "./lib/server";
+import { build, buildState, snapshotBuild } from "./lib/server";
 import { baseline, dropPgDatabase, Savers, setUp } from "./lib/reliability-env";
 import {
   backupScenario,
@@ -86,11 +86,14 @@ if (state === "missing" || (state === "stale" && !args["no-build"])) {
   build();
 }
 
+// The servers of this run serve a copy: a rebuild elsewhere during the run must not change or remove it.
+const snapshot = snapshotBuild();
+process.on("exit", () => snapshot.remove());
 const startedAt = new Date();
 const t0 = performance.now();
 const log = (line: string) => console.error(`[${((performance.now() - t0) / 1000).toFixed(1)} s] ${line}`);
 log(`setting up: ${pgAdminUrl ? "PostgreSQL" : "SQLite"}, ${clients} clients, ${WORKERS} workers, seed ${seed}`);
-const inst = await setUp({ clients, workers: WORKERS, pgAdminUrl });
+const inst = await setUp({ clients, workers: WORKERS, pgAdminUrl, root: snapshot.root });
 await baseline(inst);
 const savers = new Savers(inst);
 const ctx: Ctx = {

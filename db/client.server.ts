@@ -19,7 +19,7 @@ import {
 import pg from "pg";
 import { useNamedStatements } from "./pg-named";
 import { checkpointInBackground } from "./checkpoint.server";
-import { asDbUnavailable, logDbUnavailable } from "./unavailable";
+import { asRequestError, logDbUnavailable } from "./unavailable";
 import type { Database } from "./schema";
 
 export type Db = Kysely<Database>;
@@ -52,7 +52,8 @@ export interface CreateDbOptions {
   /**
    * The HTTP server's database. A query error meaning the database is unreachable, dropped the
    * connection, is restarting or stayed locked past BUSY_TIMEOUT_MS (db/unavailable.ts) leaves every
-   * query, connect and transaction as a thrown 503 Response with Retry-After, never a 500. On
+   * query, connect and transaction as a thrown 503 Response with Retry-After, never a 500 (and text
+   * PostgreSQL cannot store, a NUL from a request, as a 400). On
    * PostgreSQL, connecting (or waiting for a pooled connection) gives up after PG_CONNECT_TIMEOUT_MS
    * and a statement after PG_STATEMENT_TIMEOUT_MS, so no request hangs. CLI commands keep the plain
    * errors and no statement limit (a migration or a seed may run long).
@@ -146,14 +147,14 @@ export function createDb(url: string | undefined = process.env.DATABASE_URL, opt
 }
 
 function kysely(dialect: Dialect, opts: CreateDbOptions): Db {
-  return new Kysely<Database>({ dialect: opts.serving ? unavailableAs503(dialect) : dialect });
+  return new Kysely<Database>({ dialect: opts.serving ? responseErrors(dialect) : dialect });
 }
 
-/** The server's dialect: the same, with every connection's errors of the "unavailable" class thrown as a 503 Response. */
-function unavailableAs503(dialect: Dialect): Dialect {
+/** The server's dialect: the same, with a query error of the "unavailable" class thrown as a 503 Response and one of text PostgreSQL cannot store as a 400 (db/unavailable.ts). */
+function responseErrors(dialect: Dialect): Dialect {
   return {
     createAdapter: () => dialect.createAdapter(),
-    createDriver: () => new UnavailableAs503Driver(dialect.createDriver()),
+    createDriver: () => new ResponseErrorsDriver(dialect.createDriver()),
     createIntrospector: (db) => dialect.createIntrospector(db),
     createQueryCompiler: () => dialect.createQueryCompiler(),
   };
@@ -162,9 +163,10 @@ function unavailableAs503(dialect: Dialect): Dialect {
 /**
  * Delegates to the dialect's own driver. Connecting and every statement (transactions' BEGIN, COMMIT
  * and ROLLBACK included: the drivers send them through the connection) pass their errors through
- * asDbUnavailable. Connections are the driver's own objects, guarded once, so it can release them.
+ * asRequestError (503 when the database is unavailable, 400 for text PostgreSQL cannot store).
+ * Connections are the driver's own objects, guarded once, so it can release them.
  */
-class UnavailableAs503Driver implements Driver {
+class ResponseErrorsDriver implements Driver {
   readonly #inner: Driver;
   readonly #guarded = new WeakSet<DatabaseConnection>();
   constructor(inner: Driver) {
@@ -178,7 +180,7 @@ class UnavailableAs503Driver implements Driver {
     try {
       connection = await this.#inner.acquireConnection();
     } catch (e) {
-      throw asDbUnavailable(e);
+      throw asRequestError(e);
     }
     if (!this.#guarded.has(connection)) {
       const executeQuery = connection.executeQuery.bind(connection);
@@ -187,14 +189,14 @@ class UnavailableAs503Driver implements Driver {
         try {
           return await executeQuery<R>(query);
         } catch (e) {
-          throw asDbUnavailable(e);
+          throw asRequestError(e);
         }
       };
       connection.streamQuery = async function* <R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
         try {
           yield* streamQuery<R>(query, chunkSize);
         } catch (e) {
-          throw asDbUnavailable(e);
+          throw asRequestError(e);
         }
       };
       this.#guarded.add(connection);

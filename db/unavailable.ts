@@ -92,6 +92,27 @@ export function asDbUnavailable(error: unknown): unknown {
   return new DbUnavailableResponse(error);
 }
 
+/**
+ * PostgreSQL refuses text it cannot store: a NUL character (SQLSTATE 22021, e.g. `%00` in a path or
+ * a form field) or an unsupported \u escape in JSON (22P05). Such a value can only come from the
+ * request, so it is the client's error: 400, like the app's other malformed-input answers.
+ */
+export function isInvalidText(error: unknown): boolean {
+  const code = error !== null && typeof error === "object" ? codeOf(error) : undefined;
+  return code === "22021" || code === "22P05";
+}
+
+/** What the server's database driver throws instead of a query error: a 503 or a 400 Response for these two classes, else the error. */
+export function asRequestError(error: unknown): unknown {
+  if (isInvalidText(error))
+    return new Response("error.badRequest", {
+      status: 400,
+      statusText: "Bad Request",
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
+  return asDbUnavailable(error);
+}
+
 const LOG_EVERY_MS = 30_000;
 let lastLogged = 0;
 let suppressed = 0;

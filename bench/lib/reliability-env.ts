@@ -105,6 +105,8 @@ export interface Installation {
   pgName: string | null;
   dataDir: string;
   workers: number;
+  /** CERMIN_ROOT of every server started: the build they serve (bench/lib/server.ts snapshotBuild). */
+  root?: string;
   server: BenchServer;
   logins: DemoLogin[];
   items: Tracked[];
@@ -137,9 +139,9 @@ export async function logIn(http: Client, who: DemoLogin): Promise<string | null
  * one per client, never shared, so no save conflicts), and logs each client in: the coordinator for the
  * Ditjen Pelayanan Perizinan's two units, the administrator for the two Balai.
  */
-export async function setUp(opts: { clients: number; workers: number; pgAdminUrl?: string }): Promise<Installation> {
+export async function setUp(opts: { clients: number; workers: number; pgAdminUrl?: string; root?: string }): Promise<Installation> {
   const pg = opts.pgAdminUrl ? await createPgDatabase(opts.pgAdminUrl, "cermin_rel") : null;
-  let server = await startBenchServer({ databaseUrl: pg?.url, workers: opts.workers });
+  let server = await startBenchServer({ databaseUrl: pg?.url, workers: opts.workers, root: opts.root });
   let stderrBefore = "";
   const dataDir = server.dataDir;
   const dbUrl = server.dbUrl;
@@ -235,6 +237,7 @@ export async function setUp(opts: { clients: number; workers: number; pgAdminUrl
       pgName: pg?.name ?? null,
       dataDir,
       workers: opts.workers,
+      root: opts.root,
       get server() {
         return server;
       },
@@ -245,7 +248,14 @@ export async function setUp(opts: { clients: number; workers: number; pgAdminUrl
       async restart() {
         await server.stop();
         stderrBefore += server.errors();
-        server = await startBenchServer({ databaseUrl: pg?.url, workers: opts.workers, dataDir, seed: false, port: server.port });
+        server = await startBenchServer({
+          databaseUrl: pg?.url,
+          workers: opts.workers,
+          dataDir,
+          seed: false,
+          port: server.port,
+          root: opts.root,
+        });
       },
       async crashAndRestart(between) {
         const pids = [server.pid, ...childrenOf(server.pid)];
@@ -264,7 +274,14 @@ export async function setUp(opts: { clients: number; workers: number; pgAdminUrl
         await between?.();
         // The check in between is the harness's work, not the server's: left out of the time.
         const checkMs = performance.now() - c0;
-        server = await startBenchServer({ databaseUrl: pg?.url, workers: opts.workers, dataDir, seed: false, port: server.port });
+        server = await startBenchServer({
+          databaseUrl: pg?.url,
+          workers: opts.workers,
+          dataDir,
+          seed: false,
+          port: server.port,
+          root: opts.root,
+        });
         return performance.now() - t0 - checkMs;
       },
     };

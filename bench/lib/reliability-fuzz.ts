@@ -41,8 +41,8 @@ export interface FuzzRoute {
 }
 
 /** Every route module of the build with an action or a loader, with its full path. */
-export async function buildRoutes(): Promise<FuzzRoute[]> {
-  const build = (await import(pathToFileURL(path.join(ROOT, "build", "server", "index.js")).href)) as {
+export async function buildRoutes(root = ROOT): Promise<FuzzRoute[]> {
+  const build = (await import(pathToFileURL(path.join(root, "build", "server", "index.js")).href)) as {
     routes: Record<string, { id: string; parentId?: string; path?: string; index?: boolean; module: Record<string, unknown> }>;
   };
   const full = (id: string | undefined): string => {

@@ -359,6 +359,7 @@ export async function backupScenario(ctx: Ctx): Promise<Row> {
       seed: false,
       databaseUrl: inst.dialect === "postgres" ? restoredB.url : undefined,
       workers: 1,
+      root: inst.root,
     });
     try {
       const { Client } = await import("./load");
@@ -429,31 +430,60 @@ export async function diskFullScenario(ctx: Ctx): Promise<Row> {
     const started = new Date(Date.now() - 1000).toISOString();
     const running = savers.run(ctx.paceMs);
     const statuses: Counts = new Map();
-    const messages = new Set<string>();
+    /** Outcome per upload: "200 stored", "507 evidence.storageFull", "200 refused: …" (a refusal with a success status), or the network error. */
     const upload = async (bytes: Uint8Array, name: string) => {
       const form = new FormData();
       form.set("intent", "upload");
       form.set("itemId", target.itemId);
       form.append("file", new File([new Uint8Array(bytes)], name, { type: "application/pdf" }));
-      const res = await fetch(`${inst.server.baseUrl}/assessments/${target.assessmentId}/evidence`, {
-        method: "POST",
-        headers: { Cookie: cookie, Accept: "application/json" },
-        body: form,
-        redirect: "manual",
-        signal: AbortSignal.timeout(HANG_MS),
-      }).catch((e: Error) => ({ status: e.name, text: async () => "" }) as unknown as Response);
-      const body = await res.text();
-      bump(statuses, String(res.status));
-      if (typeof res.status === "number" && res.status >= 400) {
-        let key: unknown = body;
+      // Serialised by fetch's own multipart encoder, sent over a fresh connection (no keep-alive reuse to blame).
+      const encoded = new Response(form);
+      const body = Buffer.from(await encoded.arrayBuffer());
+      let outcome: string;
+      try {
+        const res = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+          const url = new URL(`${inst.server.baseUrl}/assessments/${target.assessmentId}/evidence`);
+          const req = http.request(
+            {
+              host: url.hostname,
+              port: url.port,
+              path: url.pathname,
+              method: "POST",
+              agent: false,
+              headers: {
+                Cookie: cookie,
+                Accept: "application/json",
+                Origin: url.origin,
+                "Content-Type": encoded.headers.get("content-type")!,
+                "Content-Length": String(body.length),
+              },
+            },
+            (r) => {
+              let text = "";
+              r.setEncoding("utf8");
+              r.on("data", (c: string) => (text += c));
+              r.on("end", () => resolve({ status: r.statusCode ?? 0, text }));
+              r.on("error", reject);
+            },
+          );
+          req.setTimeout(HANG_MS, () => req.destroy(Object.assign(new Error("timeout"), { code: "timeout" })));
+          req.on("error", reject);
+          req.end(body);
+        });
+        let reply: { ok?: boolean; formError?: unknown } = {};
         try {
-          key = (JSON.parse(body) as { formError?: unknown }).formError ?? body;
+          reply = JSON.parse(res.text) as typeof reply;
         } catch {
           // plain text
         }
-        messages.add(`${res.status} ${isMessageKey(key) ? `${key}` : JSON.stringify(String(key).slice(0, 80))}`);
+        const message = isMessageKey(reply.formError) ? reply.formError : JSON.stringify(res.text.slice(0, 60));
+        if (res.status === 200 && reply.ok) outcome = "200 stored";
+        else if (res.status < 400) outcome = `${res.status} refused (${message}) with a success status`;
+        else outcome = `${res.status} ${message}`;
+      } catch (e) {
+        outcome = `no reply (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
       }
-      return res.status;
+      bump(statuses, outcome);
     };
     // Unique ~450 KB PDFs until the 2 MiB are gone, then one larger than the whole file system.
     const files = 8;
@@ -476,13 +506,14 @@ export async function diskFullScenario(ctx: Ctx): Promise<Row> {
     );
     const withoutFile = rows.filter((r) => !r.sha || !names.includes(r.sha) || fs.statSync(path.join(dir, r.sha)).size !== Number(r.size));
     const blobsWithoutRow = names.filter((n) => /^[0-9a-f]{64}$/.test(n) && !rows.some((r) => r.sha === n));
-    const accepted = statuses.get("200") ?? 0;
-    const refused = [...statuses].filter(([s]) => s !== "200").reduce((n, [, v]) => n + v, 0);
-    const serverErrors = [...statuses].filter(([s]) => !/^(200|4\d\d|507)$/.test(s));
+    const accepted = statuses.get("200 stored") ?? 0;
+    const refused = [...statuses].filter(([s]) => s !== "200 stored").reduce((n, [, v]) => n + v, 0);
+    // A full disk must be answered with a 4xx/507 and a message key; a 5xx, a success status or no reply at all is not that.
+    const unclear = [...statuses].filter(([s]) => s !== "200 stored" && !/^(4\d\d|507) /.test(s));
     const saveBad = unexpected(savers.statuses, (s) => s === "200" || s === "409");
-    if (serverErrors.length)
+    if (unclear.length)
       problems.push(
-        `uploads answered ${serverErrors.map(([s, n]) => `${s} ×${n}`).join(", ")} (a full disk must be a 4xx/507 with a message)`,
+        `uploads past the space: ${unclear.map(([s, n]) => `${s} ×${n}`).join(", ")} (a full disk must be a 4xx/507 with a message)`,
       );
     if (refused === 0) problems.push("the disk never filled: no upload was refused");
     if (temps.length) problems.push(`${temps.length} temporary files left: ${temps.slice(0, 3).join(", ")}`);
@@ -493,7 +524,7 @@ export async function diskFullScenario(ctx: Ctx): Promise<Row> {
       scenario: "disk full",
       done: `DATA_DIR/evidence on a 2 MiB tmpfs: ${files} unique ~450 KB PDF uploads and one of 3.2 MB through POST /assessments/:id/evidence, while ${inst.items.length} clients save every ${ctx.paceMs} ms`,
       figures:
-        `uploads: ${countsText(statuses)}; refusals said: ${[...messages].join("; ") || "–"}; left in the evidence dir: ${names.length} files, ${temps.length} temporary; ` +
+        `uploads: ${countsText(statuses)}; left in the evidence dir: ${names.length} files, ${temps.length} temporary; ` +
         `${rows.length} new evidence rows, ${withoutFile.length} without their file, ${blobsWithoutRow.length} stored files without a row; ` +
         `answer saves meanwhile: ${countsText(savers.statuses)}`,
       verdict: problems.length === 0 && accepted > 0 ? "OK" : "FAIL",
@@ -518,7 +549,7 @@ export async function fuzzScenario(ctx: Ctx): Promise<Row> {
   const { inst } = ctx;
   const total = ctx.short ? 1000 : 10_000;
   const concurrency = 6;
-  const routes = await buildRoutes();
+  const routes = await buildRoutes(inst.root);
   const ids = await withDb(inst.dbUrl, realIds);
   const base = new URL(inst.server.baseUrl);
   const loginClient = new (await import("./load")).Client(base, 2);

@@ -23,6 +23,19 @@ export function build(): void {
   if (r.status !== 0) throw new Error(`remix vite:build failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
 }
 
+/**
+ * A private copy of the production build for a long run: `remix vite:build` elsewhere (another
+ * terminal, a test run) replaces build/ in place, and a server restarted meanwhile would find it
+ * missing or changed. Under node_modules/.cache, so the build's imports still resolve from the
+ * project's node_modules; `content` links to the project's instruments. Serve it with `root`.
+ */
+export function snapshotBuild(): { root: string; remove(): void } {
+  const root = fs.mkdtempSync(path.join(ROOT, "node_modules", ".cache", "cermin-build-"));
+  fs.cpSync(path.join(ROOT, "build"), path.join(root, "build"), { recursive: true });
+  fs.symlinkSync(path.join(ROOT, "content"), path.join(root, "content"));
+  return { root, remove: () => fs.rmSync(root, { recursive: true, force: true }) };
+}
+
 export interface BenchServer {
   baseUrl: string;
   port: number;
@@ -53,6 +66,8 @@ export interface BenchServerOptions {
   port?: number;
   /** More environment for the server process. */
   env?: Record<string, string>;
+  /** Serve the build (and content) under this directory (CERMIN_ROOT; see snapshotBuild) instead of the project's. */
+  root?: string;
 }
 
 /** Seeds the demo (unless `seed: false`) and runs `node bin/cermin.js serve` until /healthz answers. */
@@ -74,6 +89,7 @@ export async function startBenchServer(opts: BenchServerOptions = {}): Promise<B
       HOST: "127.0.0.1",
       ...dbEnv,
       ...(opts.workers ? { CERMIN_WORKERS: String(opts.workers) } : {}),
+      ...(opts.root ? { CERMIN_ROOT: opts.root } : {}),
       ...opts.env,
     }),
     stdio: ["ignore", "pipe", "pipe"],

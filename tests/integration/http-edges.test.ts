@@ -1,7 +1,8 @@
 /**
  * Requests the reliability fuzzer (bench/reliability.ts, issue #15) found answered 500 by the
  * production server: a path that is not valid percent-encoded UTF-8, and methods Remix does not
- * serve (TRACE; OPTIONS on a `.data` request of a signed-in user). Client errors: 400 and 405.
+ * serve (TRACE; OPTIONS on a `.data` request of a signed-in user), and on PostgreSQL a NUL (`%00`)
+ * in an id, which PostgreSQL cannot store in text. Client errors: 400, 404 and 405.
  */
 import http from "node:http";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -12,7 +13,7 @@ let cookie = "";
 
 beforeAll(async () => {
   server = await startServer();
-  const who = loginFor(server.logins, "coordinator");
+  const who = loginFor(server.logins, "admin");
   const res = await fetch(`${server.baseUrl}/login`, {
     method: "POST",
     body: new URLSearchParams({ email: who.email, password: who.password, redirectTo: "/" }),
@@ -57,4 +58,26 @@ it("methods Remix does not serve are 405 with Allow, signed in or not, pages and
   }
   expect((await send("GET", "/healthz")).status).toBe(200);
   expect(server.errors()).not.toMatch(/Invalid request method|TRACE/);
+});
+
+it("a NUL in an id or a form field is a client error (PostgreSQL refuses such text), never 500", async () => {
+  const paths = [
+    "/assessments/%00",
+    "/admin/users/%00",
+    "/evaluations/samples/%00",
+    "/assessments/%00/lke.xlsx",
+    "/assessments.data?x=%00",
+  ];
+  for (const path of paths) {
+    const res = await fetch(`${server.baseUrl}${path}`, { headers: { Cookie: cookie }, redirect: "manual" });
+    expect(res.status, path).toBeLessThan(500);
+  }
+  const post = await fetch(`${server.baseUrl}/admin/users/%00`, {
+    method: "POST",
+    headers: { Cookie: cookie, Origin: server.baseUrl },
+    body: new URLSearchParams({ intent: "rename", name: "a\u0000b" }),
+    redirect: "manual",
+  });
+  expect(post.status).toBeGreaterThanOrEqual(400);
+  expect(post.status).toBeLessThan(500);
 });

@@ -1,6 +1,14 @@
 import { describe, expect, it, vi } from "vitest";
 import { pgPoolConfig } from "#db/client.server";
-import { asDbUnavailable, DbUnavailableResponse, isDbUnavailable, logDbUnavailable, RETRY_AFTER_SECONDS } from "#db/unavailable";
+import {
+  asDbUnavailable,
+  asRequestError,
+  DbUnavailableResponse,
+  isDbUnavailable,
+  isInvalidText,
+  logDbUnavailable,
+  RETRY_AFTER_SECONDS,
+} from "#db/unavailable";
 import { isMessageKey } from "~/i18n";
 
 const withCode = (code: string, message = "x") => Object.assign(new Error(message), { code });
@@ -92,6 +100,26 @@ describe("asDbUnavailable", () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe("asRequestError", () => {
+  it("text PostgreSQL cannot store (a NUL from the request: 22021; a \\u0000 in JSON: 22P05) is the client's 400", async () => {
+    for (const code of ["22021", "22P05"]) {
+      const e = withCode(code, 'invalid byte sequence for encoding "UTF8": 0x00');
+      expect(isInvalidText(e)).toBe(true);
+      expect(isDbUnavailable(e)).toBe(false);
+      const out = asRequestError(e) as Response;
+      expect(out).toBeInstanceOf(Response);
+      expect(out.status).toBe(400);
+      expect(await out.text()).toBe("error.badRequest");
+    }
+  });
+  it("an unavailable database is still the 503; anything else is left as it is", () => {
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    expect((asRequestError(withCode("ECONNREFUSED")) as Response).status).toBe(503);
+    const bug = withCode("23505");
+    expect(asRequestError(bug)).toBe(bug);
   });
 });
 
