@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { requireUser } from "~/auth/require.server";
 import { safeRedirect } from "~/auth/session.server";
@@ -49,7 +49,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const ctx = await requireAssessment(db, user, params.id!, "assessment.fill");
   const maxBytes = evidenceMaxBytes();
   const tooLarge = () =>
-    data(
+    refusal(
       {
         ok: false as const,
         formError: "evidence.requestTooLarge" as MessageKey,
@@ -109,7 +109,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         throw redirect(withEvidenceError(back, { key: e.key, itemId: values.itemId ?? null, params: e.params }));
       }
       const fieldErrors: FieldErrors = e.field ? { [e.field]: e.key as MessageKey } : {};
-      return data(
+      return refusal(
         {
           ok: false as const,
           intent,
@@ -126,4 +126,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   } finally {
     await upload.dispose();
   }
+}
+
+/**
+ * A refusal as JSON with its status. This is a resource route: Remix keeps the status of `data()`
+ * only for its own `.data` requests (the panel's fetchers), and answers a plain HTTP client 200; a
+ * Response carries the status to both.
+ */
+function refusal<T>(body: T, init: { status: number }): Response & { json(): Promise<T> } {
+  return Response.json(body, init);
 }
