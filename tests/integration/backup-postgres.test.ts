@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "#db/client.server";
 import { migrateToLatest } from "#db/migrate";
 import { findPgTool } from "~/cli/db-commands";
-import { main } from "~/cli/main";
+import { runMain as run } from "../helpers/cli";
 
 const pgUrl = process.env.TEST_DATABASE_URL;
 
@@ -43,12 +43,6 @@ describe.skipIf(!pgUrl)("cermin backup on PostgreSQL", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  async function run(...args: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(args, { out: (s) => out.push(s), err: (s) => err.push(s) });
-    return { code, out: out.join("\n"), err: err.join("\n") };
-  }
 
   it("writes a pg_dump custom archive that pg_restore restores, and never overwrites", async () => {
     const file = path.join(dir, "nested", "cermin.dump");

@@ -4,9 +4,9 @@ import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createDb, type Db } from "#db/client.server";
 import { migrateToLatest } from "#db/migrate";
-import { main } from "~/cli/main";
 import { pdf } from "../fixtures/evidence/files";
 import { buildWorld, withTempDataDir } from "../helpers/world";
+import { runMain as run } from "../helpers/cli";
 
 // `cermin evidence gc` on the default SQLite database of a throwaway DATA_DIR (like cli.test.ts);
 // the collector itself runs on both engines in evidence-gc.test.ts.
@@ -31,12 +31,6 @@ function plant(body: string, ageMs: number): Planted {
   return { hash, size: bytes.length };
 }
 
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (s) => out.push(s), err: (s) => err.push(s) });
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
 
 beforeAll(async () => {
   db = createDb();

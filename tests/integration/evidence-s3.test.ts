@@ -19,7 +19,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "#db/client.server";
 import { migrateToLatest } from "#db/migrate";
 import type { Actor } from "~/auth/permissions";
-import { main } from "~/cli/main";
 import { setDb } from "~/db.server";
 import * as download from "~/routes/evidence.$id.download";
 import { requireAssessment } from "~/services/assessments.server";
@@ -31,6 +30,7 @@ import { submitAssessment } from "~/services/workflow.server";
 import { pdf } from "../fixtures/evidence/files";
 import { makeRequest } from "../helpers/remix";
 import { buildWorld, withTempDataDir, type World } from "../helpers/world";
+import { runMain as run } from "../helpers/cli";
 
 type S3rverInstance = { run(): Promise<AddressInfo>; close(): Promise<void> };
 const S3rver = createRequire(import.meta.url)("s3rver") as new (opts: Record<string, unknown>) => S3rverInstance;
@@ -65,12 +65,6 @@ const local = new LocalEvidenceStore();
 const system = (): Actor => ({ id: w.users.admin.id, isAdmin: true, memberships: [] });
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (s) => out.push(s), err: (s) => err.push(s) });
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
 
 async function objectBytes(store: { get: S3EvidenceStore["get"] }, hash: string): Promise<Buffer | null> {
   const blob = await store.get(hash);

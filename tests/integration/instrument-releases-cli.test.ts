@@ -4,8 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import SQLite from "better-sqlite3";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { main } from "~/cli/main";
 import { editYaml, locate, PMPRB_NEXT_MAPPING, pmprbNext } from "../helpers/instrument-edits";
+import { runMain as run } from "../helpers/cli";
 
 let dir: string;
 const saved = { DATA_DIR: process.env.DATA_DIR, DATABASE_URL: process.env.DATABASE_URL };
@@ -22,12 +22,6 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (s) => out.push(s), err: (s) => err.push(s) });
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
 
 const write = (name: string, text: string) => {
   const file = path.join(dir, name);
