@@ -322,6 +322,26 @@ describe("evidence in an S3-compatible store", () => {
     await s3.put(refs[0]!, kept, { size: kept.length });
   });
 
+  it("gc finds the same orphans on both stores holding the same objects", async () => {
+    // Both stores hold every referenced object (the previous test left one only in the bucket).
+    expect((await run("evidence", "migrate", "--from", S3_URL, "--to", "file")).code).toBe(0);
+    const orphans = [pdf("yatim bersama satu"), pdf("yatim bersama dua")];
+    for (const store of [local, s3]) for (const o of orphans) await store.put(sha(o), o, { size: o.length });
+    const onDisk = await planEvidenceGc(db, { minAgeMs: 0, store: local });
+    const inBucket = await planEvidenceGc(db, { minAgeMs: 0, store: s3 });
+    const shas = (plan: typeof onDisk) => plan.unreferenced.map((b) => b.sha256).sort();
+    expect(shas(onDisk)).toEqual(orphans.map(sha).sort());
+    expect(shas(inBucket)).toEqual(shas(onDisk));
+    expect({ blobs: inBucket.blobs, referenced: inBucket.referenced, bytes: inBucket.unreferencedBytes }).toEqual({
+      blobs: onDisk.blobs,
+      referenced: onDisk.referenced,
+      bytes: onDisk.unreferencedBytes,
+    });
+    expect((await applyEvidenceGc(db, onDisk)).deleted.map((b) => b.sha256).sort()).toEqual(shas(onDisk));
+    expect((await applyEvidenceGc(db, inBucket)).deleted.map((b) => b.sha256).sort()).toEqual(shas(onDisk));
+    expect(await listed(local)).toEqual(await listed(s3));
+  });
+
   it("seal verification hashes the S3 object and names the file whose bytes changed there", async () => {
     const assessor: Actor = {
       id: w.users.assessor.id,
