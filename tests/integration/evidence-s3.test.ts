@@ -65,7 +65,6 @@ const local = new LocalEvidenceStore();
 const system = (): Actor => ({ id: w.users.admin.id, isAdmin: true, memberships: [] });
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
-
 async function objectBytes(store: { get: S3EvidenceStore["get"] }, hash: string): Promise<Buffer | null> {
   const blob = await store.get(hash);
   if (!blob) return null;
