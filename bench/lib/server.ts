@@ -30,7 +30,10 @@ export function build(): void {
  * project's node_modules; `content` links to the project's instruments. Serve it with `root`.
  */
 export function snapshotBuild(): { root: string; remove(): void } {
-  const root = fs.mkdtempSync(path.join(ROOT, "node_modules", ".cache", "cermin-build-"));
+  const cache = path.join(ROOT, "node_modules", ".cache");
+  // A fresh `npm ci` has no node_modules/.cache yet.
+  fs.mkdirSync(cache, { recursive: true });
+  const root = fs.mkdtempSync(path.join(cache, "cermin-build-"));
   fs.cpSync(path.join(ROOT, "build"), path.join(root, "build"), { recursive: true });
   fs.symlinkSync(path.join(ROOT, "content"), path.join(root, "content"));
   return { root, remove: () => fs.rmSync(root, { recursive: true, force: true }) };
