@@ -23,7 +23,7 @@ import { createDb, type Db } from "#db/client.server";
 import { migrateToLatest } from "#db/migrate";
 import { createSession } from "~/auth/session.server";
 import { setDb } from "~/db.server";
-import { parseScale, seedScale } from "~/services/scale-seed.server";
+import { parseScale, seedScale } from "#db/seed/scale.server";
 import { newId } from "~/utils/ids";
 import { percentile } from "./lib/load";
 

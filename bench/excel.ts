@@ -19,12 +19,12 @@ import { createDb, type Db } from "#db/client.server";
 import { migrateToLatest } from "#db/migrate";
 import type { Actor } from "~/auth/permissions";
 import { lkeRows } from "~/domain/lke/layout";
-import { requireAssessment } from "~/services/assessments.server";
-import { seedDemo } from "~/services/demo-seed.server";
+import { requireAssessment } from "~/services/workbench/assessments.server";
+import { seedDemo } from "#db/seed/demo.server";
 import { listRollout, writeRolloutZip } from "~/services/excel/bulk.server";
 import { exportAssessmentWorkbook } from "~/services/excel/export.server";
 import { previewImport } from "~/services/excel/import.server";
-import { parseScale, seedScale } from "~/services/scale-seed.server";
+import { parseScale, seedScale } from "#db/seed/scale.server";
 import { percentile } from "./lib/load";
 
 const { values: args } = parseArgs({

@@ -14,7 +14,7 @@ import { NOT_APPLICABLE, type Instrument } from "~/domain/instrument/schema";
 import type { Answers } from "~/domain/scoring/answers";
 import { scoreAssessment } from "~/domain/scoring/score";
 import type { ScoreResult } from "~/domain/scoring/types";
-import { getInstrument } from "~/services/instruments.server";
+import { getInstrument } from "~/services/instruments/catalog.server";
 
 const loaded = getInstrument("zi-2021");
 if (!loaded) throw new Error("zi-2021 not found in content/instruments");

@@ -4,8 +4,8 @@ import path from "node:path";
 import { sql } from "kysely";
 import { createDb, dataDir, resolveDbTarget } from "#db/client.server";
 import { migrateToLatest } from "#db/migrate";
-import { parseScale, seedScale } from "~/services/scale-seed.server";
-import { demoLoginsText, isDatabaseEmpty, seedDemo, writeDemoLogins } from "~/services/demo-seed.server";
+import { parseScale, seedScale } from "#db/seed/scale.server";
+import { demoLoginsText, isDatabaseEmpty, seedDemo, writeDemoLogins } from "#db/seed/demo.server";
 import { type CliIo, parseArgs, UsageError } from "./io";
 
 export async function dbMigrate(io: CliIo): Promise<number> {

@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import { createDb, resolveDbTarget } from "#db/client.server";
-import { applyEvidenceGc, formatDuration, parseDuration, planEvidenceGc } from "~/services/evidence-gc.server";
-import { migrateEvidence } from "~/services/evidence-migrate.server";
-import { plainSize } from "~/services/evidence-rules";
-import { storeFor } from "~/services/evidence-stores.server";
+import { applyEvidenceGc, formatDuration, parseDuration, planEvidenceGc } from "~/services/evidence/gc.server";
+import { migrateEvidence } from "~/services/evidence/migrate.server";
+import { plainSize } from "~/services/evidence/rules";
+import { storeFor } from "~/services/evidence/stores.server";
 import { type CliIo, parseArgs, UsageError } from "./io";
 
 export const DEFAULT_GC_MIN_AGE = "1h";

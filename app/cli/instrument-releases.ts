@@ -6,7 +6,7 @@ import type { Actor } from "~/auth/permissions";
 import { loadActor } from "~/auth/require.server";
 import { diffSize, type InstrumentDiff } from "~/domain/instrument/diff";
 import { fmt } from "~/domain/scoring/format";
-import { publishRelease, ReleaseError, uploadRelease, type ReleaseView } from "~/services/instrument-releases.server";
+import { publishRelease, ReleaseError, uploadRelease, type ReleaseView } from "~/services/instruments/releases.server";
 import { type CliIo, parseArgs, UsageError } from "./io";
 
 const USAGE = "usage: cermin instruments import FILE [--mapping FILE] [--publish] [--as EMAIL|admin]";

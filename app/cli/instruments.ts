@@ -2,7 +2,7 @@ import path from "node:path";
 import type { Instrument } from "~/domain/instrument/schema";
 import { itemsWithGroups, treeNodes, type TreeNode } from "~/domain/instrument/tree";
 import { fmt } from "~/domain/scoring/format";
-import { readInstrumentFiles } from "~/services/instruments.server";
+import { readInstrumentFiles } from "~/services/instruments/catalog.server";
 import type { CliIo } from "./io";
 
 /** Compact number with the Indonesian decimal comma (7,5). */

@@ -4,7 +4,7 @@ import { AnswerError, AnswersSchema, type Answers } from "~/domain/scoring/answe
 import { fmtId } from "~/domain/scoring/format";
 import { scoreAssessment } from "~/domain/scoring/score";
 import type { CriterionResult, ScoreContext, ScoreResult } from "~/domain/scoring/types";
-import { readInstrumentFiles } from "~/services/instruments.server";
+import { readInstrumentFiles } from "~/services/instruments/catalog.server";
 import type { CliIo } from "./io";
 
 const USAGE =

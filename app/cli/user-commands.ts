@@ -2,7 +2,7 @@ import { createDb } from "#db/client.server";
 import { type MembershipRole, ROLES } from "#db/schema";
 import { migrateToLatest } from "#db/migrate";
 import type { Actor } from "~/auth/permissions";
-import { createUser } from "~/services/users.server";
+import { createUser } from "~/services/admin/users.server";
 import { newId } from "~/utils/ids";
 import { type CliIo, parseArgs, UsageError } from "./io";
 import { z } from "zod";

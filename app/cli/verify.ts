@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import { createDb } from "#db/client.server";
 import { migrateToLatest } from "#db/migrate";
-import { parsePublicKey } from "~/services/seal-keys.server";
-import { verifyAssessment, verifyReceipt, type VerifyReport } from "~/services/seal.server";
+import { parsePublicKey } from "~/services/seal/keys.server";
+import { verifyAssessment, verifyReceipt, type VerifyReport } from "~/services/seal/seal.server";
 import { type CliIo, UsageError } from "./io";
 
 /*

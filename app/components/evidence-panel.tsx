@@ -3,8 +3,8 @@ import { useEffect, useRef } from "react";
 import { formatDate, formatNumber, type Locale, type MessageKey, type Translate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 import type { EvidenceKey } from "~/i18n/evidence.id";
-import { evidenceErrorFrom, plainSize, type EvidenceView } from "~/services/evidence-rules";
-import { ACCEPT_ATTRIBUTE, EVIDENCE_TYPES, typeOfMime } from "~/services/evidence-sniff";
+import { evidenceErrorFrom, plainSize, type EvidenceView } from "~/services/evidence/rules";
+import { ACCEPT_ATTRIBUTE, EVIDENCE_TYPES, typeOfMime } from "~/services/evidence/sniff";
 
 export interface EvidencePanelProps {
   assessmentId: string;

@@ -1,7 +1,7 @@
 import { Form } from "@remix-run/react";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/use-t";
-import { UNIT_KINDS } from "~/services/unit-kinds";
+import { UNIT_KINDS } from "~/services/admin/unit-kinds";
 
 export interface TreeUnit {
   id: string;

@@ -1,6 +1,6 @@
 import { useLoaderData } from "@remix-run/react";
 import { useT } from "~/i18n/use-t";
-import { installationKey } from "~/services/seal-keys.server";
+import { installationKey } from "~/services/seal/keys.server";
 
 /** The installation's public signing key, for checking receipts offline. Public on purpose: it is a public key. */
 export async function loader() {

@@ -7,7 +7,7 @@ import { clearSessionCookie, destroyAllSessions } from "~/auth/session.server";
 import { Field, FormAlert, feedbackFor } from "~/components/form";
 import { getDb } from "~/db.server";
 import { useT } from "~/i18n/use-t";
-import { changeOwnPassword, countSessions } from "~/services/users.server";
+import { changeOwnPassword, countSessions } from "~/services/admin/users.server";
 import { EMAIL_MODES } from "#db/schema";
 import { mailEnabled } from "~/services/notifications/config.server";
 import { getEmailMode, setEmailMode } from "~/services/notifications/inbox.server";

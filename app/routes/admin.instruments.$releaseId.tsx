@@ -8,7 +8,7 @@ import { getDb } from "~/db.server";
 import { diffSize, type DiffLevel, type DiffSubject, type InstrumentDiff } from "~/domain/instrument/diff";
 import { formatDate, formatNumber } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
-import { getReleaseView, publishRelease, ReleaseError } from "~/services/instrument-releases.server";
+import { getReleaseView, publishRelease, ReleaseError } from "~/services/instruments/releases.server";
 import { formFailure, formValues, readFormData } from "~/utils/forms";
 import { IdSchema } from "~/utils/schemas";
 

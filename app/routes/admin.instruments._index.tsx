@@ -7,7 +7,7 @@ import { getDb } from "~/db.server";
 import type { InstrumentIssue } from "~/domain/instrument/validate";
 import { formatDate, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
-import { listFamilies, listReleases, ReleaseError, uploadRelease } from "~/services/instrument-releases.server";
+import { listFamilies, listReleases, ReleaseError, uploadRelease } from "~/services/instruments/releases.server";
 import { INSTRUMENT_MAX_BYTES } from "~/utils/constants";
 import { badRequest, fieldErrorsOf, readFormData } from "~/utils/forms";
 

@@ -9,8 +9,8 @@ import { UnitKindOptions, UnitTree } from "~/components/unit-tree";
 import { getDb } from "~/db.server";
 import { formatDate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
-import { archiveInfo, countMembers, getOrganisation, setOrganisationArchived, updateOrganisation } from "~/services/organisations.server";
-import { buildTree, createUnit, flattenTree, listUnits, moveUnit, renameUnit, setUnitArchived } from "~/services/units.server";
+import { archiveInfo, countMembers, getOrganisation, setOrganisationArchived, updateOrganisation } from "~/services/admin/organisations.server";
+import { buildTree, createUnit, flattenTree, listUnits, moveUnit, renameUnit, setUnitArchived } from "~/services/admin/units.server";
 import { badRequest, formFailure, type FormFailure, formValues, parseForm, readFormData, ruleFailure } from "~/utils/forms";
 import { IdSchema, OptionalIdSchema, OrganisationArchiveSchema, OrganisationRestoreSchema, OrganisationSchema, UnitFieldsSchema } from "~/utils/schemas";
 

@@ -7,8 +7,8 @@ import { Field, FormAlert, feedbackFor } from "~/components/form";
 import { getDb } from "~/db.server";
 import { formatDate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
-import { getOrganisation } from "~/services/organisations.server";
-import { createPeriod, listPeriods, setPeriodStatus, updatePeriodWindows } from "~/services/periods.server";
+import { getOrganisation } from "~/services/admin/organisations.server";
+import { createPeriod, listPeriods, setPeriodStatus, updatePeriodWindows } from "~/services/admin/periods.server";
 import { badRequest, formFailure, type FormFailure, formValues, parseForm, readFormData, ruleFailure } from "~/utils/forms";
 import { IdSchema, PeriodSchema, PeriodWindowsSchema } from "~/utils/schemas";
 

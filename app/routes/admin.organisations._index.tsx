@@ -7,7 +7,7 @@ import { getDb } from "~/db.server";
 import type { MessageKey } from "~/i18n";
 import { OrganisationKindOptions } from "~/components/options";
 import { useT } from "~/i18n/use-t";
-import { countArchivedOrganisations, createOrganisation, listOrganisations } from "~/services/organisations.server";
+import { countArchivedOrganisations, createOrganisation, listOrganisations } from "~/services/admin/organisations.server";
 import { badRequest, parseForm, readFormData } from "~/utils/forms";
 import { OrganisationSchema } from "~/utils/schemas";
 

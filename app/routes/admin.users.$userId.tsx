@@ -9,7 +9,7 @@ import { PasswordLink } from "~/components/password-link";
 import { getDb } from "~/db.server";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/use-t";
-import { listGrantableScopes } from "~/services/scope-options.server";
+import { listGrantableScopes } from "~/services/admin/scope-options.server";
 import {
   addMembership,
   createPasswordLink,
@@ -18,7 +18,7 @@ import {
   setUserDisabled,
   updateUserName,
   userResource,
-} from "~/services/users.server";
+} from "~/services/admin/users.server";
 import { badRequest, formFailure, type FormFailure, formValues, parseForm, readFormData, ruleFailure } from "~/utils/forms";
 import { IdSchema, ScopedRoleSchema } from "~/utils/schemas";
 import { PASSWORD_LINK_HOURS } from "~/utils/constants";

@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/auth/require.server";
 import { getDb } from "~/db.server";
-import { requireAssessment } from "~/services/assessments.server";
-import { saveFromForm } from "~/services/save-form.server";
+import { requireAssessment } from "~/services/workbench/assessments.server";
+import { saveFromForm } from "~/services/workbench/save-form.server";
 import { formValues, readFormData } from "~/utils/forms";
 
 /** GET has nothing to show: the answers live on the area pages. */

@@ -14,11 +14,11 @@ import type { Answers, AnswerValue } from "~/domain/scoring/answers";
 import { scoreAssessment } from "~/domain/scoring/score";
 import { formatNumber, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
-import { addComment, reviewItem, WorkbenchError } from "~/services/answers.server";
-import { getAreaView } from "~/services/area-view.server";
-import { BlindError, finishRating } from "~/services/blind.server";
-import { requireAssessment } from "~/services/assessments.server";
-import { saveFromForm } from "~/services/save-form.server";
+import { addComment, reviewItem, WorkbenchError } from "~/services/workbench/answers.server";
+import { getAreaView } from "~/services/workbench/area-view.server";
+import { BlindError, finishRating } from "~/services/blind/rounds.server";
+import { requireAssessment } from "~/services/workbench/assessments.server";
+import { saveFromForm } from "~/services/workbench/save-form.server";
 import { badRequest, formFailure, formValues, readFormData, ruleFailure } from "~/utils/forms";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -8,9 +8,9 @@ import { ProgressBar } from "~/components/workbench/progress-bar";
 import { getDb } from "~/db.server";
 import { formatDate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
-import { requireAssessment } from "~/services/assessments.server";
-import { getBlindPanel } from "~/services/blind-results.server";
-import { revealRound, startRounds } from "~/services/blind.server";
+import { requireAssessment } from "~/services/workbench/assessments.server";
+import { getBlindPanel } from "~/services/blind/results.server";
+import { revealRound, startRounds } from "~/services/blind/rounds.server";
 import { badRequest, formFailure, readFormData, ruleFailure } from "~/utils/forms";
 import { IdSchema } from "~/utils/schemas";
 

@@ -13,11 +13,11 @@ import type { Item } from "~/domain/instrument/schema";
 import type { AnswerValue } from "~/domain/scoring/answers";
 import { formatDate, formatNumber } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
-import { WorkbenchError } from "~/services/answers.server";
-import { requireAssessment } from "~/services/assessments.server";
-import { getConsensusView, recordConsensus } from "~/services/blind-results.server";
-import { BlindError } from "~/services/blind.server";
-import { answerFromFields } from "~/services/workbench-rules";
+import { WorkbenchError } from "~/services/workbench/answers.server";
+import { requireAssessment } from "~/services/workbench/assessments.server";
+import { getConsensusView, recordConsensus } from "~/services/blind/results.server";
+import { BlindError } from "~/services/blind/rounds.server";
+import { answerFromFields } from "~/services/workbench/rules";
 import { badRequest, formValues, readFormData, ruleFailure } from "~/utils/forms";
 
 /**

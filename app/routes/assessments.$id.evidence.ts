@@ -4,8 +4,8 @@ import { requireUser } from "~/auth/require.server";
 import { safeRedirect } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import type { MessageKey } from "~/i18n";
-import { requireAssessment } from "~/services/assessments.server";
-import { EvidenceError, withEvidenceError, plainSize, type EvidenceView } from "~/services/evidence-rules";
+import { requireAssessment } from "~/services/workbench/assessments.server";
+import { EvidenceError, withEvidenceError, plainSize, type EvidenceView } from "~/services/evidence/rules";
 import {
   addLinkEvidence,
   addStagedEvidences,
@@ -16,7 +16,7 @@ import {
   removeEvidence,
   type EvidenceOptions,
   type EvidenceUpload,
-} from "~/services/evidence.server";
+} from "~/services/evidence/evidence.server";
 import { formValues, type FieldErrors } from "~/utils/forms";
 
 /** Resource route: evidence is changed here and shown on the assessment pages. */
@@ -61,7 +61,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     );
   // The HTTP server caps bodies at the same figure; checked here too so no other entry point parses more.
   if (Number(request.headers.get("content-length") ?? 0) > maxBytes + 1024 * 1024) return tooLarge();
-  // Streamed: the files go to temporary files as they arrive (evidence-upload.server.ts), deleted in the finally below.
+  // Streamed: the files go to temporary files as they arrive (evidence/upload.server.ts), deleted in the finally below.
   let formData: FormData;
   let upload: EvidenceUpload;
   try {

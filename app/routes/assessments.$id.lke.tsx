@@ -6,14 +6,14 @@ import { ImportPreviewView } from "~/components/lke/import-preview";
 import { getDb } from "~/db.server";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/use-t";
-import { editorRole, WorkbenchError } from "~/services/answers.server";
+import { editorRole, WorkbenchError } from "~/services/workbench/answers.server";
 import type { Actor } from "~/auth/permissions";
-import { canOnUnit, requireAssessment, type AssessmentContext } from "~/services/assessments.server";
+import { canOnUnit, requireAssessment, type AssessmentContext } from "~/services/workbench/assessments.server";
 import { MAX_WORKBOOK_BYTES, previewImport, type ImportPreview } from "~/services/excel/import.server";
 import { applyImport, getImportPreview, ImportApplyError } from "~/services/excel/apply.server";
 import { LkeError, type LkeIssue } from "~/services/excel/read.server";
-import { canWriteLayer } from "~/services/layers.server";
-import { stageOpen, todayWib } from "~/services/workbench-rules";
+import { canWriteLayer } from "~/services/evaluation/layer-rows.server";
+import { stageOpen, todayWib } from "~/services/workbench/rules";
 import { readFormData } from "~/utils/forms";
 import { IdSchema } from "~/utils/schemas";
 

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/auth/require.server";
 import { getDb } from "~/db.server";
-import { requireAssessment } from "~/services/assessments.server";
-import { contentDisposition } from "~/services/evidence-rules";
+import { requireAssessment } from "~/services/workbench/assessments.server";
+import { contentDisposition } from "~/services/evidence/rules";
 import { exportAssessmentWorkbook, workbookFileName } from "~/services/excel/export.server";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

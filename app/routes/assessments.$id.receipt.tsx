@@ -6,8 +6,8 @@ import { getDb } from "~/db.server";
 import type { Receipt } from "~/domain/seal/document";
 import { formatDate, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
-import { requireAssessment } from "~/services/assessments.server";
-import { listSeals } from "~/services/seal.server";
+import { requireAssessment } from "~/services/workbench/assessments.server";
+import { listSeals } from "~/services/seal/seal.server";
 
 /** The receipt of a sealed submission (the latest seal, or ?seal=N): printable, with a QR code to verify it. */
 export async function loader({ request, params }: LoaderFunctionArgs) {

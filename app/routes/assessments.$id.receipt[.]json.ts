@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/auth/require.server";
 import { getDb } from "~/db.server";
-import { requireAssessment } from "~/services/assessments.server";
-import { contentDisposition } from "~/services/evidence-rules";
-import { listSeals } from "~/services/seal.server";
+import { requireAssessment } from "~/services/workbench/assessments.server";
+import { contentDisposition } from "~/services/evidence/rules";
+import { listSeals } from "~/services/seal/seal.server";
 
 /** The receipt as a JSON file (what `cermin verify --receipt` checks offline): the latest seal, or ?seal=N. */
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -4,8 +4,8 @@ import { requireUser } from "~/auth/require.server";
 import { getDb } from "~/db.server";
 import { formatDate, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
-import { requireAssessment } from "~/services/assessments.server";
-import { verifyAssessment } from "~/services/seal.server";
+import { requireAssessment } from "~/services/workbench/assessments.server";
+import { verifyAssessment } from "~/services/seal/seal.server";
 
 /** Recomputes the sealed submission from the database and the evidence store; every difference by item or file. */
 export async function loader({ request, params }: LoaderFunctionArgs) {

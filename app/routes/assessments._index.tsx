@@ -9,10 +9,10 @@ import { ProgressBar } from "~/components/workbench/progress-bar";
 import { getDb } from "~/db.server";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/use-t";
-import { canOnUnit, createAssessments, listAssessments } from "~/services/assessments.server";
+import { canOnUnit, createAssessments, listAssessments } from "~/services/workbench/assessments.server";
 import { fitOf, proposedInstrument } from "~/domain/instrument/applies";
-import { publishedInstrumentsIn } from "~/services/frozen-instruments.server";
-import { buildTree, flattenTree } from "~/services/units.server";
+import { publishedInstrumentsIn } from "~/services/instruments/frozen.server";
+import { buildTree, flattenTree } from "~/services/admin/units.server";
 import { badRequest, readFormData, ruleFailure } from "~/utils/forms";
 import { IdSchema } from "~/utils/schemas";
 

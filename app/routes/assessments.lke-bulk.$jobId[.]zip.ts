@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { createReadableStreamFromReadable, type LoaderFunctionArgs } from "@remix-run/node";
 import { notFound, requireUser } from "~/auth/require.server";
 import { getDb } from "~/db.server";
-import { contentDisposition } from "~/services/evidence-rules";
+import { contentDisposition } from "~/services/evidence/rules";
 import { getExportFile } from "~/services/excel/bulk.server";
 import { IdSchema } from "~/utils/schemas";
 

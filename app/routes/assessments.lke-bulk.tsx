@@ -8,10 +8,10 @@ import { getDb } from "~/db.server";
 import type { MessageKey } from "~/i18n";
 import { formatNumber } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
-import { listAssessments } from "~/services/assessments.server";
+import { listAssessments } from "~/services/workbench/assessments.server";
 import { listExports, previewBulkImport, startRolloutExport, type BulkPreviewRow } from "~/services/excel/bulk.server";
 import { LkeError, type LkeIssue } from "~/services/excel/read.server";
-import { plainSize } from "~/services/evidence-rules";
+import { plainSize } from "~/services/evidence/rules";
 import { readFormData } from "~/utils/forms";
 import { IdSchema } from "~/utils/schemas";
 

@@ -11,8 +11,8 @@ import { readQuery } from "~/components/dashboard/query";
 import { ReadinessBlockers } from "~/components/dashboard/readiness-blockers";
 import { getDb } from "~/db.server";
 import { getLocale } from "~/i18n/locale.server";
-import { organisationDashboard } from "~/services/dashboard-org.server";
-import { listAgreement } from "~/services/blind-results.server";
+import { organisationDashboard } from "~/services/dashboard/org.server";
+import { listAgreement } from "~/services/blind/results.server";
 import { AgreementTable } from "~/components/blind/agreement-table";
 import dashboardStyles from "~/components/dashboard/dashboard.css?url";
 

@@ -4,7 +4,7 @@ import { toCsv } from "~/components/charts/table-data";
 import { readQuery } from "~/components/dashboard/query";
 import { getDb } from "~/db.server";
 import { getLocale } from "~/i18n/locale.server";
-import { chartForCsv } from "~/services/dashboard-csv.server";
+import { chartForCsv } from "~/services/dashboard/csv.server";
 
 /**
  * CSV of exactly the data one chart draws, for the same scope and filters as the page it sits on. The

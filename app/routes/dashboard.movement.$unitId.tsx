@@ -9,7 +9,7 @@ import { MovementTree } from "~/components/dashboard/movement-tree";
 import { UnitPageCrumbs } from "~/components/dashboard/unit-page-crumbs";
 import { getDb } from "~/db.server";
 import { getLocale } from "~/i18n/locale.server";
-import { unitMovement } from "~/services/dashboard-movement.server";
+import { unitMovement } from "~/services/dashboard/movement.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: dashboardStyles }];
 

@@ -10,7 +10,7 @@ import { getDb } from "~/db.server";
 import { formatNumber } from "~/i18n";
 import { getLocale } from "~/i18n/locale.server";
 import { useLocale } from "~/i18n/use-t";
-import { assessmentPlan } from "~/services/dashboard-plan.server";
+import { assessmentPlan } from "~/services/dashboard/plan.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: dashboardStyles }];
 

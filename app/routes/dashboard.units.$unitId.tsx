@@ -11,7 +11,7 @@ import { getDb } from "~/db.server";
 import { formatDate, formatNumber } from "~/i18n";
 import { getLocale } from "~/i18n/locale.server";
 import { useLocale } from "~/i18n/use-t";
-import { unitDrill } from "~/services/dashboard-drill.server";
+import { unitDrill } from "~/services/dashboard/drill.server";
 import dashboardStyles from "~/components/dashboard/dashboard.css?url";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: dashboardStyles }];

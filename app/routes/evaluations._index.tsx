@@ -5,8 +5,8 @@ import { forbidden, requireUser } from "~/auth/require.server";
 import { getDb } from "~/db.server";
 import { formatNumber, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
-import { canOnUnit, listAssessments, requireAssessment } from "~/services/assessments.server";
-import { layerComparison } from "~/services/evaluation-view.server";
+import { canOnUnit, listAssessments, requireAssessment } from "~/services/workbench/assessments.server";
+import { layerComparison } from "~/services/evaluation/view.server";
 
 /** Submitted and final assessments in the evaluator's scope, with self and effective scores. */
 export async function loader({ request }: LoaderFunctionArgs) {

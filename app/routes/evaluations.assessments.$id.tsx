@@ -6,16 +6,17 @@ import { FormAlert, feedbackFor } from "~/components/form";
 import { getDb } from "~/db.server";
 import { formatNumber, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
-import { canOnUnit, requireAssessment } from "~/services/assessments.server";
-import { layerComparison } from "~/services/evaluation-view.server";
-import { listFindings } from "~/services/findings.server";
-import { canWriteLayer, releaseLayer, revokeRelease } from "~/services/layers.server";
-import { listSamples, estimateForAssessment } from "~/services/samples.server";
+import { canOnUnit, requireAssessment } from "~/services/workbench/assessments.server";
+import { layerComparison } from "~/services/evaluation/view.server";
+import { listFindings } from "~/services/evaluation/findings.server";
+import { releaseLayer, revokeRelease } from "~/services/evaluation/layers.server";
+import { canWriteLayer } from "~/services/evaluation/layer-rows.server";
+import { listSamples, estimateForAssessment } from "~/services/evaluation/samples.server";
 import { ComparisonTable } from "~/components/evaluation/comparison-table";
 import { DrawSampleForm } from "~/components/evaluation/draw-sample-form";
 import { badRequest, formFailure, formValues, readFormData, ruleFailure } from "~/utils/forms";
-import { drawSampleAction } from "~/services/samples.server";
-import { revealedConsensusRows } from "~/services/blind-results.server";
+import { drawSampleAction } from "~/services/evaluation/samples.server";
+import { revealedConsensusRows } from "~/services/blind/results.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

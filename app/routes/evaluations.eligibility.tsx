@@ -8,8 +8,8 @@ import { getDb } from "~/db.server";
 import { BPK_OPINIONS, PREDICATES } from "~/domain/evaluation/prerequisites";
 import { formatNumber } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
-import { parseDecimal } from "~/services/workbench-rules";
-import { getPrerequisites, listEligibility, recordWbk, savePrerequisites } from "~/services/eligibility.server";
+import { parseDecimal } from "~/services/workbench/rules";
+import { getPrerequisites, listEligibility, recordWbk, savePrerequisites } from "~/services/evaluation/eligibility.server";
 import { badRequest, emptyToNull, formValues, readFormData, ruleFailure } from "~/utils/forms";
 import { IdSchema } from "~/utils/schemas";
 

@@ -5,7 +5,7 @@ import { forbidden, requireUser } from "~/auth/require.server";
 import { getDb } from "~/db.server";
 import { formatNumber } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
-import { listGaps, rankUnitsByGap } from "~/services/gaps.server";
+import { listGaps, rankUnitsByGap } from "~/services/evaluation/gaps.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -14,12 +14,13 @@ import { outlineOf } from "~/domain/instrument/outline";
 import type { AnswerValue } from "~/domain/scoring/answers";
 import { formatNumber, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
-import { parseValue, WorkbenchError } from "~/services/answers.server";
-import { listEvidence } from "~/services/evidence.server";
-import { saveEvaluatorAnswer, type EvaluatorLayer } from "~/services/layers.server";
-import { getSample } from "~/services/samples.server";
-import { answerFromFields } from "~/services/workbench-rules";
-import { timeline } from "~/services/workflow.server";
+import { parseValue, WorkbenchError } from "~/services/workbench/answers.server";
+import { listEvidence } from "~/services/evidence/evidence.server";
+import { saveEvaluatorAnswer } from "~/services/evaluation/layers.server";
+import { type EvaluatorLayer } from "~/services/evaluation/layer-rows.server";
+import { getSample } from "~/services/evaluation/samples.server";
+import { answerFromFields } from "~/services/workbench/rules";
+import { timeline } from "~/services/workbench/workflow.server";
 import { formFailure, formValues, readFormData, ruleFailure } from "~/utils/forms";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -1,9 +1,9 @@
 import { createReadableStreamFromReadable, type LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/auth/require.server";
 import { getDb } from "~/db.server";
-import { contentDisposition } from "~/services/evidence-rules";
-import { isInlineMime } from "~/services/evidence-sniff";
-import { getEvidenceFile } from "~/services/evidence.server";
+import { contentDisposition } from "~/services/evidence/rules";
+import { isInlineMime } from "~/services/evidence/sniff";
+import { getEvidenceFile } from "~/services/evidence/evidence.server";
 
 /**
  * An evidence file, only through here: authorised like its assessment, served as an attachment with

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { notFound, requireUser } from "~/auth/require.server";
 import { getDb } from "~/db.server";
-import { contentDisposition } from "~/services/evidence-rules";
+import { contentDisposition } from "~/services/evidence/rules";
 import { templateWorkbook } from "~/services/excel/export.server";
 
 /** A blank LKE workbook of a published instrument (signed-in users only; it holds no assessment data). */

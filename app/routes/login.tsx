@@ -6,7 +6,7 @@ import { createSession, safeRedirect } from "~/auth/session.server";
 import { Field, FormAlert, feedbackFor } from "~/components/form";
 import { getDb } from "~/db.server";
 import { useT } from "~/i18n/use-t";
-import { attemptLogin } from "~/services/login.server";
+import { attemptLogin } from "~/auth/login.server";
 import { parseForm, readFormData } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Masuk · Cermin" }];

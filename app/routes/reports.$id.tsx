@@ -13,7 +13,7 @@ import { getDb } from "~/db.server";
 import { formatDate, formatNumber } from "~/i18n";
 import { getLocale } from "~/i18n/locale.server";
 import { useLocale, useT } from "~/i18n/use-t";
-import { assessmentReport } from "~/services/dashboard-report.server";
+import { assessmentReport } from "~/services/dashboard/report.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: dashboardStyles }];
 

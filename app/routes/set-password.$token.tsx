@@ -4,7 +4,7 @@ import { NewPasswordSchema } from "~/auth/password.server";
 import { Field, FormAlert, feedbackFor } from "~/components/form";
 import { getDb } from "~/db.server";
 import { useT } from "~/i18n/use-t";
-import { getPasswordTokenUser, setPasswordWithToken } from "~/services/users.server";
+import { getPasswordTokenUser, setPasswordWithToken } from "~/services/admin/users.server";
 import { badRequest, parseForm, readFormData } from "~/utils/forms";
 
 export async function loader({ params }: LoaderFunctionArgs) {

@@ -4,8 +4,8 @@ import { requireUser } from "~/auth/require.server";
 import { UnitTree } from "~/components/unit-tree";
 import { getDb } from "~/db.server";
 import { useT } from "~/i18n/use-t";
-import { listOrganisations } from "~/services/organisations.server";
-import { buildTree, listUnits } from "~/services/units.server";
+import { listOrganisations } from "~/services/admin/organisations.server";
+import { buildTree, listUnits } from "~/services/admin/units.server";
 
 /** Read-only structure of every organisation in the user's scope, for all roles. */
 export async function loader({ request }: LoaderFunctionArgs) {

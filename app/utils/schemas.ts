@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MEMBERSHIP_ROLES, ORGANISATION_KINDS } from "#db/schema";
-import { UNIT_KINDS } from "~/services/unit-kinds";
+import { UNIT_KINDS } from "~/services/admin/unit-kinds";
 import { emptyToNull } from "./forms";
 
 const name = z.string({ required_error: "error.required" }).trim().min(2, "error.required").max(200, "error.tooLong");

@@ -8,8 +8,8 @@ import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
 import { createDb, type Db } from "#db/client.server";
 import { outlineOf } from "~/domain/instrument/outline";
-import { requireAssessment } from "~/services/assessments.server";
-import { setAssignment } from "~/services/workflow.server";
+import { requireAssessment } from "~/services/workbench/assessments.server";
+import { setAssignment } from "~/services/workbench/workflow.server";
 import { closeSessions, launchBrowser, loginViaForm, newSession, screenshot, waitForHydration } from "../helpers/browser";
 import { loginFor, startServer, type TestServer } from "../helpers/server";
 

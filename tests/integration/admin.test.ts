@@ -11,7 +11,7 @@ import * as login from "~/routes/login";
 import * as setPassword from "~/routes/set-password.$token";
 import * as unitsPage from "~/routes/units";
 import { loadActor } from "~/auth/require.server";
-import { createPeriod } from "~/services/periods.server";
+import { createPeriod } from "~/services/admin/periods.server";
 import { freshDb } from "../helpers/db";
 import { callAction, callLoader } from "../helpers/remix";
 import { buildWorld, withTempDataDir, type World } from "../helpers/world";

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import type { Db } from "#db/client.server";
 import { loadActor } from "~/auth/require.server";
-import { leanSaveAnswer } from "~/services/answer-save-lean.server";
-import type { SaveInput } from "~/services/answers.server";
-import { createAssessments, requireAssessment } from "~/services/assessments.server";
-import { startRounds } from "~/services/blind.server";
-import { saveFromForm } from "~/services/save-form.server";
+import { leanSaveAnswer } from "~/services/workbench/answer-save-lean.server";
+import type { SaveInput } from "~/services/workbench/answers.server";
+import { createAssessments, requireAssessment } from "~/services/workbench/assessments.server";
+import { startRounds } from "~/services/blind/rounds.server";
+import { saveFromForm } from "~/services/workbench/save-form.server";
 import { dialectName, freshDb } from "../helpers/db";
 import { makeUnit, makeUser } from "../helpers/factories";
 import { buildWorld, withTempDataDir, type World } from "../helpers/world";

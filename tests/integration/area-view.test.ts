@@ -1,9 +1,9 @@
 import { beforeAll, expect, test } from "vitest";
 import type { Db } from "#db/client.server";
 import { loadActor } from "~/auth/require.server";
-import { getAreaView, HISTORY_PER_ITEM } from "~/services/area-view.server";
-import { requireAssessment } from "~/services/assessments.server";
-import { saveFromForm } from "~/services/save-form.server";
+import { getAreaView, HISTORY_PER_ITEM } from "~/services/workbench/area-view.server";
+import { requireAssessment } from "~/services/workbench/assessments.server";
+import { saveFromForm } from "~/services/workbench/save-form.server";
 import { freshDb } from "../helpers/db";
 import { buildWorld, withTempDataDir, type World } from "../helpers/world";
 

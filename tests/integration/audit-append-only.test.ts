@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { beforeAll, expect, test } from "vitest";
 import type { Db } from "#db/client.server";
 import * as appendOnly from "#db/migrations/2026_11_23_1300_audit_append_only";
-import { writeAudit } from "~/services/audit.server";
+import { writeAudit } from "~/services/admin/audit.server";
 import { dialectName, freshDb } from "../helpers/db";
 
 // Runs on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set: both refuse with the same message.

@@ -78,7 +78,7 @@ test("unknown commands exit non-zero with usage help", async () => {
 });
 
 test("cermin verify: the demo's sealed assessments verify; a changed answer is named; a receipt checks offline", async () => {
-  const { clearKeyCache } = await import("~/services/seal-keys.server");
+  const { clearKeyCache } = await import("~/services/seal/keys.server");
   clearKeyCache(); // DATA_DIR is this test's directory: the key the demo seed generated there
   const db = new SQLite(path.join(dir, "cermin.db"));
   const finals = db.prepare("select id from assessment where status = 'final'").pluck().all() as string[];

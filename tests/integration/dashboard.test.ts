@@ -6,7 +6,7 @@ import type { VerdictResult } from "~/domain/scoring/types";
 import * as dashboardRoute from "~/routes/dashboard._index";
 import * as csvRoute from "~/routes/dashboard.csv.$chart";
 import * as unitRoute from "~/routes/dashboard.units.$unitId";
-import { seedScale, type ScaleResult } from "~/services/scale-seed.server";
+import { seedScale, type ScaleResult } from "#db/seed/scale.server";
 import { newId } from "~/utils/ids";
 import { freshDb } from "../helpers/db";
 import { makeUser, sessionCookie } from "../helpers/factories";

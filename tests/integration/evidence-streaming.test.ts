@@ -16,9 +16,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vite
 import type { Db } from "#db/client.server";
 import * as answersRoute from "~/routes/assessments.$id.answers";
 import * as evidenceRoute from "~/routes/assessments.$id.evidence";
-import { DEFAULT_EVIDENCE_MAX_BYTES } from "~/services/evidence-store.server";
-import { LocalEvidenceStore, setEvidenceStore, type TempFile } from "~/services/evidence-stores.server";
-import { readEvidencePost } from "~/services/evidence-upload.server";
+import { DEFAULT_EVIDENCE_MAX_BYTES } from "~/services/evidence/store.server";
+import type { TempFile } from "~/services/evidence/blob-store.server";
+import { LocalEvidenceStore, setEvidenceStore } from "~/services/evidence/stores.server";
+import { readEvidencePost } from "~/services/evidence/upload.server";
 import * as f from "../fixtures/evidence/files";
 import { freshDb } from "../helpers/db";
 import { BASE, callAction, type Outcome } from "../helpers/remix";

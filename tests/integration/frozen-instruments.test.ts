@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Db } from "#db/client.server";
-import { freezeInstrument, getFrozenInstrument } from "~/services/frozen-instruments.server";
+import { freezeInstrument, getFrozenInstrument } from "~/services/instruments/frozen.server";
 import { freshDb } from "../helpers/db";
 
 /** Counts the instrument_version queries a Kysely instance runs (by query id: Kysely may transform one query twice). */

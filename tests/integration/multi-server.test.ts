@@ -18,7 +18,7 @@ import { itemsWithGroups } from "~/domain/instrument/tree";
 import { pdf } from "../fixtures/evidence/files";
 import { demoDraftAssessment } from "../helpers/demo";
 import { WINDOW_REMINDER_JOB } from "~/services/notifications/daily.server";
-import { todayWib } from "~/services/workbench-rules";
+import { todayWib } from "~/services/workbench/rules";
 import { loginFor, startServer, tempDir, type TestServer } from "../helpers/server";
 
 const pgUrl = process.env.TEST_DATABASE_URL;

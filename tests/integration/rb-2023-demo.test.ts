@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "#db/client.server";
-import { seedDemo } from "~/services/demo-seed.server";
+import { seedDemo } from "#db/seed/demo.server";
 import { freshDb } from "../helpers/db";
 import { sessionCookie } from "../helpers/factories";
 import { callLoader } from "../helpers/remix";

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import type { Db } from "#db/client.server";
-import { uploadRelease } from "~/services/instrument-releases.server";
+import { uploadRelease } from "~/services/instruments/releases.server";
 import { freshDb } from "../helpers/db";
 import { sessionCookie } from "../helpers/factories";
 import { pmprbNext } from "../helpers/instrument-edits";

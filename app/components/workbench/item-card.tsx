@@ -4,7 +4,7 @@ import type { Item } from "~/domain/instrument/schema";
 import type { AnswerValue } from "~/domain/scoring/answers";
 import { formatDate, formatNumber, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
-import { answerFromFields } from "~/services/workbench-rules";
+import { answerFromFields } from "~/services/workbench/rules";
 import { AnswerInputs } from "./answer-inputs";
 import { Timeline } from "./timeline";
 import { readDraft, useAutosave } from "./use-autosave";

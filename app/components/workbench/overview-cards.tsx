@@ -1,15 +1,15 @@
-import { Form, type useLoaderData } from "@remix-run/react";
+import { Form } from "@remix-run/react";
 import { ComparisonTable } from "~/components/evaluation/comparison-table";
 import { formatNumber, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
-import type { loader } from "~/routes/assessments.$id._index";
+import type { AssessmentOverview } from "~/services/workbench/assessment-view.server";
 
 /* Cards of the assessment overview page that read nothing but their props. */
 
 const showJson = (v: unknown) => (v === null || v === undefined ? "–" : JSON.stringify(v));
 
 /** The released evaluator layers beside the team's: totals and per-item comparison. */
-export function EvaluationCard({ evaluation }: { evaluation: NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["evaluation"]> }) {
+export function EvaluationCard({ evaluation }: { evaluation: NonNullable<AssessmentOverview["evaluation"]> }) {
   const t = useT();
   const locale = useLocale();
   const f = (n: number) => formatNumber(n, locale, 2);

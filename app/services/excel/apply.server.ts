@@ -7,11 +7,11 @@ import type { Db } from "#db/client.server";
 import type { Actor } from "~/auth/permissions";
 import { forbidden, notFound } from "~/auth/require.server";
 import { sameAnswer } from "~/domain/lke/cells";
-import { assertItemEditable, parseValue, saveAnswerIn } from "~/services/answers.server";
-import type { AssessmentContext } from "~/services/assessments.server";
-import { writeAudit } from "~/services/audit.server";
-import { addLinkEvidenceIn } from "~/services/evidence.server";
-import { saveEvaluatorAnswerIn } from "~/services/layers.server";
+import { assertItemEditable, parseValue, saveAnswerIn } from "~/services/workbench/answers.server";
+import type { AssessmentContext } from "~/services/workbench/assessments.server";
+import { writeAudit } from "~/services/admin/audit.server";
+import { addLinkEvidenceIn } from "~/services/evidence/evidence.server";
+import { saveEvaluatorAnswerIn } from "~/services/evaluation/layers.server";
 import { changeKey, type ImportPreview } from "./import.server";
 
 export class ImportApplyError extends Error {

@@ -14,7 +14,7 @@ import type { LkeExport } from "#db/schema";
 import type { Actor } from "~/auth/permissions";
 import { forbidden, notFound } from "~/auth/require.server";
 import { newId } from "~/utils/ids";
-import { listAssessments, requireAssessment, type AssessmentRow } from "~/services/assessments.server";
+import { listAssessments, requireAssessment, type AssessmentRow } from "~/services/workbench/assessments.server";
 import { streamAssessmentWorkbook, workbookFileName } from "./export.server";
 import { previewImport, type ImportPreview } from "./import.server";
 import { issueText, LkeError, openWorkbook } from "./read.server";

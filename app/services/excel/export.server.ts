@@ -8,12 +8,13 @@ import ExcelJS from "exceljs";
 import type { Db } from "#db/client.server";
 import type { Layer } from "#db/schema";
 import type { Actor } from "~/auth/permissions";
-import { parseValue } from "~/services/answers.server";
-import type { AssessmentContext } from "~/services/assessments.server";
-import { currentInstrument } from "~/services/frozen-instruments.server";
-import { listEvidence } from "~/services/evidence-store.server";
-import { loadLayerRows, visibleLayers } from "~/services/layers.server";
-import { buildLkeWorkbook, type LkeExportData, type LkeLayerData } from "./workbook.server";
+import { parseValue } from "~/services/workbench/answers.server";
+import type { AssessmentContext } from "~/services/workbench/assessments.server";
+import { currentInstrument } from "~/services/instruments/frozen.server";
+import { listEvidence } from "~/services/evidence/store.server";
+import { loadLayerRows, visibleLayers } from "~/services/evaluation/layer-rows.server";
+import type { LkeExportData, LkeLayerData } from "./export-data";
+import { buildLkeWorkbook } from "./workbook.server";
 
 export interface ExportOptions {
   /** Origin for evidence download links (e.g. https://cermin.example.go.id); relative paths without it. */

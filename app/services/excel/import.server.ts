@@ -12,10 +12,10 @@ import { sameAnswer } from "~/domain/lke/cells";
 import type { Answers, AnswerValue } from "~/domain/scoring/answers";
 import { scoreAssessment } from "~/domain/scoring/score";
 import { newId } from "~/utils/ids";
-import { editorRole, parseValue, WorkbenchError } from "~/services/answers.server";
-import { canOnUnit, type AssessmentContext } from "~/services/assessments.server";
-import { canWriteLayer, loadLayerRows, mergeLayers, type EvaluatorLayer } from "~/services/layers.server";
-import { itemEditable, stageOpen, todayWib } from "~/services/workbench-rules";
+import { editorRole, parseValue, WorkbenchError } from "~/services/workbench/answers.server";
+import { canOnUnit, type AssessmentContext } from "~/services/workbench/assessments.server";
+import { canWriteLayer, loadLayerRows, mergeLayers, type EvaluatorLayer } from "~/services/evaluation/layer-rows.server";
+import { itemEditable, stageOpen, todayWib } from "~/services/workbench/rules";
 import { LkeError, openWorkbook, parseWorkbook, type UnmatchedRow } from "./read.server";
 
 export interface ImportChange {

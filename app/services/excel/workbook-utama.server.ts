@@ -8,7 +8,7 @@ import type { Instrument } from "~/domain/instrument/schema";
 import { lkeRows, TOTAL_CODE } from "~/domain/lke/layout";
 import { fmtId } from "~/domain/scoring/format";
 import type { ScoreResult } from "~/domain/scoring/types";
-import type { LkeExportData } from "./workbook.server";
+import type { LkeExportData } from "./export-data";
 
 export const NUM_FMT = "#,##0.00";
 export const LOCKED_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFF2F2F2" } };

@@ -6,7 +6,7 @@
  */
 import ExcelJS from "exceljs";
 import { NOT_APPLICABLE, type Instrument } from "~/domain/instrument/schema";
-import type { AnswerValue, Answers } from "~/domain/scoring/answers";
+import type { Answers } from "~/domain/scoring/answers";
 import { scoreAssessment } from "~/domain/scoring/score";
 import type { ScoreResult } from "~/domain/scoring/types";
 import {
@@ -23,40 +23,8 @@ import {
   type LkeRow,
 } from "~/domain/lke/layout";
 import { fmtId } from "~/domain/scoring/format";
+import type { LkeExportData, LkeLayerData } from "./export-data";
 import { LOCKED_FILL, NUM_FMT, writeUtama } from "./workbook-utama.server";
-
-export interface LkeAnswer {
-  value: AnswerValue;
-  note: string | null;
-  version: number;
-  updatedAt?: string | null;
-}
-
-export interface LkeLayerData {
-  layer: LkeLayer;
-  answers: Record<string, LkeAnswer>;
-}
-
-export interface LkeExportData {
-  instrument: Instrument;
-  /** sha256 of the frozen content (null for a template of the current content file, when unknown). */
-  instrumentHash: string | null;
-  assessment: {
-    id: string;
-    unitName: string;
-    unitCode: string | null;
-    organisationName: string;
-    year: number;
-    periodName: string;
-    status: string;
-  } | null;
-  exportedAt: string;
-  exportedBy: string | null;
-  /** The unit's own layer first, then the evaluator layers the reader may see. */
-  layers: LkeLayerData[];
-  /** Evidence per item: file names with their authorised download link, and links. */
-  evidence: Record<string, Array<{ name: string; url: string }>>;
-}
 
 const VALUE_FMT = "0.00##";
 const ANSWER_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFFFF9DB" } };

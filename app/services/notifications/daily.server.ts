@@ -7,9 +7,9 @@
 import type { Db } from "#db/client.server";
 import { outlineOf } from "~/domain/instrument/outline";
 import { translator } from "~/i18n";
-import type { AssessmentContext } from "../assessments.server";
-import { getFrozenInstrument } from "../frozen-instruments.server";
-import { todayWib } from "../workbench-rules";
+import type { AssessmentContext } from "~/services/workbench/assessments.server";
+import { getFrozenInstrument } from "~/services/instruments/frozen.server";
+import { todayWib } from "~/services/workbench/rules";
 import { mailEnabled, notificationConfig, type NotificationConfig } from "./config.server";
 import { localeOf, parseParams, renderNotification } from "./messages";
 import { assessmentLink, deliver, membersCovering, usersByIds, type Recipient } from "./notify.server";

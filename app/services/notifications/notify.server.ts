@@ -11,7 +11,7 @@ import type { EmailMode, Layer, MembershipRole, Unit } from "#db/schema";
 import { outlineOf } from "~/domain/instrument/outline";
 import { translator } from "~/i18n";
 import { newId } from "~/utils/ids";
-import type { AssessmentContext } from "../assessments.server";
+import type { AssessmentContext } from "~/services/workbench/assessments.server";
 import { absoluteUrl, mailEnabled, notificationConfig, type NotificationConfig } from "./config.server";
 import { localeOf, renderNotification, type NotificationKind, type NotificationParams } from "./messages";
 import { composeMail, enqueueMail, SET_PASSWORD_MAIL } from "./outbox.server";

@@ -3,7 +3,7 @@ import { stringify } from "yaml";
 import { parseInstrument } from "~/domain/instrument/parse";
 import type { Instrument } from "~/domain/instrument/schema";
 import type { Answers, AnswerValue } from "~/domain/scoring/answers";
-import { getInstrument } from "~/services/instruments.server";
+import { getInstrument } from "~/services/instruments/catalog.server";
 
 /** Fixed seed: CI runs the same cases every time; a failure prints its counterexample. */
 export const SEED = 20260601;

@@ -8,7 +8,7 @@ import { explainChange, WATERFALL_TOLERANCE } from "~/domain/analysis/waterfall"
 import { NOT_APPLICABLE } from "~/domain/instrument/schema";
 import type { Answers } from "~/domain/scoring/answers";
 import { scoreAssessment } from "~/domain/scoring/score";
-import { demoAnswers } from "~/services/demo-assessments.server";
+import { demoAnswers } from "#db/seed/demo-assessments.server";
 import { instrument } from "../scoring/instruments";
 
 const kab = instrument("rb-2023-kabkota");

@@ -4,7 +4,7 @@ import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 import * as evaluation from "~/domain/evaluation";
 import { scoreAssessment } from "~/domain/scoring";
-import { getInstrument } from "~/services/instruments.server";
+import { getInstrument } from "~/services/instruments/catalog.server";
 import { REPO_ROOT } from "../scoring/instruments";
 import { syntheticReview } from "./synthetic";
 

@@ -3,7 +3,7 @@ import { ziEligibility, type EligibilityInput, type UnitFacts } from "~/domain/e
 import { INDEKS_RB_BANDS, indeksRbBand, type InstitutionPrerequisites, type OrganisationKind } from "~/domain/evaluation/prerequisites";
 import { scoreAssessment, ziVerdicts } from "~/domain/scoring";
 import type { NodeScore, ScoreContext } from "~/domain/scoring/types";
-import { getInstrument } from "~/services/instruments.server";
+import { getInstrument } from "~/services/instruments/catalog.server";
 import { fixture } from "../scoring/instruments";
 
 /*

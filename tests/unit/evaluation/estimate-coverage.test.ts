@@ -4,7 +4,7 @@ import { assessmentFrame, itemWeights } from "~/domain/evaluation/frame";
 import { createRng } from "~/domain/evaluation/prng";
 import { drawSample, type RiskFactors, type SampleStrategy } from "~/domain/evaluation/sampling";
 import { scoreAssessment } from "~/domain/scoring";
-import { getInstrument } from "~/services/instruments.server";
+import { getInstrument } from "~/services/instruments/catalog.server";
 import { syntheticReview } from "./synthetic";
 
 /*

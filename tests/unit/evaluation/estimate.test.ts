@@ -4,7 +4,7 @@ import { itemWeights } from "~/domain/evaluation/frame";
 import { drawSample } from "~/domain/evaluation/sampling";
 import { assessmentFrame } from "~/domain/evaluation/frame";
 import { scoreAssessment } from "~/domain/scoring";
-import { getInstrument } from "~/services/instruments.server";
+import { getInstrument } from "~/services/instruments/catalog.server";
 import { syntheticReview } from "./synthetic";
 
 const zi = getInstrument("zi-2021")!.instrument;

@@ -12,7 +12,7 @@ import {
   type FrameUnit,
   type SampleStrategy,
 } from "~/domain/evaluation/sampling";
-import { getInstrument } from "~/services/instruments.server";
+import { getInstrument } from "~/services/instruments/catalog.server";
 
 const zi = getInstrument("zi-2021")!.instrument;
 const STRATEGIES: SampleStrategy[] = ["simple", "stratified", "risk"];

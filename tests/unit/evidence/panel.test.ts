@@ -3,7 +3,7 @@ import { renderToString } from "react-dom/server";
 import { createStaticHandler, createStaticRouter, StaticRouterProvider } from "react-router-dom/server";
 import { expect, test } from "vitest";
 import { EvidencePanel, type EvidencePanelProps } from "~/components/evidence-panel";
-import type { EvidenceView } from "~/services/evidence-rules";
+import type { EvidenceView } from "~/services/evidence/rules";
 
 const view = (over: Partial<EvidenceView>): EvidenceView => ({
   id: "e1",

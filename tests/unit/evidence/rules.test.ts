@@ -10,7 +10,7 @@ import {
   parseEvidenceUrl,
   sanitiseFileName,
   withEvidenceError,
-} from "~/services/evidence-rules";
+} from "~/services/evidence/rules";
 
 test.each([
   ["../../etc/passwd.pdf", "passwd.pdf"],

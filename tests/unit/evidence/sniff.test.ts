@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { expect, test } from "vitest";
-import { isInlineMime, sniff, StreamSniffer, typeOfMime } from "~/services/evidence-sniff";
+import { isInlineMime, sniff, StreamSniffer, typeOfMime } from "~/services/evidence/sniff";
 import * as f from "../../fixtures/evidence/files";
 
 const enc = new TextEncoder();

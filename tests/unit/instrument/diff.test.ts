@@ -217,7 +217,7 @@ test("versions compare numerically part by part, pre-releases first", () => {
 
 describe("diff of RB 2023 rules", () => {
   test("names a changed multiplier, a row that may no longer be N/A, a re-ranged row and new predicate bands", async () => {
-    const { getInstrument } = await import("~/services/instruments.server");
+    const { getInstrument } = await import("~/services/instruments/catalog.server");
     const prev = getInstrument("rb-2023-kl")!.instrument;
     const next = structuredClone(prev);
     const rows = next.tree[0]!.areas!;

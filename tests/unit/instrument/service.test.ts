@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { clearInstrumentCache, getInstrument, loadInstruments, readInstrumentFiles } from "~/services/instruments.server";
+import { clearInstrumentCache, getInstrument, loadInstruments, readInstrumentFiles } from "~/services/instruments/catalog.server";
 import { CONTENT_DIR } from "../scoring/instruments";
 import { miniInstrument, toYaml } from "./mini";
 

@@ -2,7 +2,7 @@
 import { expect, test } from "vitest";
 import { countsAnswer, linksIn, parseAnswerCell, parseCountCell, parseNoteCell, parseNumberText, sameAnswer } from "~/domain/lke/cells";
 import { lkeRows } from "~/domain/lke/layout";
-import { getInstrument } from "~/services/instruments.server";
+import { getInstrument } from "~/services/instruments/catalog.server";
 
 const zi = getInstrument("zi-2021")!.instrument;
 const rows = lkeRows(zi).flatMap((r) => (r.kind === "item" ? [r] : []));

@@ -8,7 +8,7 @@ import type { Answers, AnswerValue } from "~/domain/scoring/answers";
 import { scoreAssessment } from "~/domain/scoring/score";
 import type { ScoreResult } from "~/domain/scoring/types";
 import { buildLkeWorkbook } from "~/services/excel/workbook.server";
-import { getInstrument } from "~/services/instruments.server";
+import { getInstrument } from "~/services/instruments/catalog.server";
 import { ExcelError, FormulaEvaluator, type Scalar } from "../../helpers/formula-eval";
 import { rng } from "../scoring/random-answers";
 

@@ -13,7 +13,7 @@ import { treeNodes, type TreeNode } from "~/domain/instrument/tree";
 import type { Answers } from "~/domain/scoring/answers";
 import { scoreAssessment } from "~/domain/scoring/score";
 import { readWorkbookAnswers } from "~/services/excel/score-workbook.server";
-import { loadInstruments } from "~/services/instruments.server";
+import { loadInstruments } from "~/services/instruments/catalog.server";
 import { randomAnswers } from "../scoring/random-answers";
 
 const instruments = loadInstruments().map((l) => l.instrument);

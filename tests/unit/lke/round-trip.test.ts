@@ -10,10 +10,11 @@ import { NOT_APPLICABLE, type Instrument } from "~/domain/instrument/schema";
 import { lkeRows, numberRange } from "~/domain/lke/layout";
 import type { Answers, AnswerValue } from "~/domain/scoring/answers";
 import { scoreAssessment } from "~/domain/scoring/score";
-import { buildLkeWorkbook, type LkeAnswer } from "~/services/excel/workbook.server";
+import type { LkeAnswer } from "~/services/excel/export-data";
+import { buildLkeWorkbook } from "~/services/excel/workbook.server";
 import { openWorkbook, parseWorkbook } from "~/services/excel/read.server";
 import { answersOfLayer, readWorkbookAnswers } from "~/services/excel/score-workbook.server";
-import { loadInstruments } from "~/services/instruments.server";
+import { loadInstruments } from "~/services/instruments/catalog.server";
 
 const instruments = loadInstruments().map((l) => l.instrument);
 

@@ -11,7 +11,7 @@ import { validateInstrument } from "~/domain/instrument/validate";
 import { AnswerError, type Answers } from "~/domain/scoring/answers";
 import { scoreAssessment, validateAnswer } from "~/domain/scoring/score";
 import { indeksRbPredicate } from "~/domain/scoring/thresholds";
-import { getInstrument } from "~/services/instruments.server";
+import { getInstrument } from "~/services/instruments/catalog.server";
 
 const load = (id: string): Instrument => getInstrument(id)!.instrument;
 const kl = load("rb-2023-kl");

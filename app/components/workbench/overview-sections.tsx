@@ -1,0 +1,171 @@
+import { Form, Link } from "@remix-run/react";
+import { AgreementFigure } from "~/components/blind/agreement-figure";
+import { ProgressBar } from "~/components/workbench/progress-bar";
+import { formatNumber } from "~/i18n";
+import { useLocale, useT } from "~/i18n/use-t";
+import type { AssessmentOverview } from "~/services/workbench/assessment-view.server";
+
+/* Sections of the assessment overview page (routes/assessments.$id._index.tsx), each drawn from the page's data. */
+
+/** Blind scoring rounds: how many, how many open, and the agreement of the last closed one. */
+export function BlindCard({ d }: { d: Pick<AssessmentOverview, "assessment" | "blind" | "can"> }) {
+  const t = useT();
+  const a = d.assessment;
+  if (!(d.blind.rounds > 0 || d.can.assign)) return null;
+  return (
+    <section className="card" data-testid="blind-card">
+      <h2>{t("blind.title")}</h2>
+      <p>
+        <Link to={`/assessments/${a.id}/blind`} data-testid="blind-link">
+          {d.blind.rounds > 0 ? `${t("blind.title")}: ${d.blind.rounds} (${d.blind.open} ${t("blind.status.open")})` : t("blind.start")}
+        </Link>
+      </p>
+      <AgreementFigure agreement={d.blind.agreement} />
+    </section>
+  );
+}
+
+/** The areas with their score against their weight and the confirmed items; the actor's own areas marked. */
+export function AreasCard({ d }: { d: Pick<AssessmentOverview, "assessment" | "summary" | "myNodes"> }) {
+  const t = useT();
+  const locale = useLocale();
+  const a = d.assessment;
+  return (
+    <section className="card">
+      <h2>{t("workbench.areas")}</h2>
+      <table data-testid="areas">
+        <thead>
+          <tr>
+            <th>{t("workbench.areas")}</th>
+            <th>{t("assessments.score")}</th>
+            <th>{t("assessments.progress")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {d.summary.areas.map((area) => (
+            <tr key={area.id} className={d.myNodes.some((n) => n === area.id || n.startsWith(area.id + ".")) ? "mine" : undefined}>
+              <td>
+                <span className="muted">{area.path.join(" › ")}</span>
+                <br />
+                <Link to={`/assessments/${a.id}/areas/${area.id}`}>
+                  {area.id} {area.label}
+                </Link>
+              </td>
+              <td>
+                {formatNumber(area.value, locale, 2)} / {formatNumber(area.weight, locale, 2)}
+              </td>
+              <td>
+                <ProgressBar
+                  done={area.confirmed}
+                  total={area.items}
+                  label={t("workbench.answered", { answered: area.confirmed, total: area.items })}
+                />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+/** What still stands between the assessment and a clean submission. */
+export function ReadinessCard({ readiness: r }: { readiness: AssessmentOverview["readiness"] }) {
+  const t = useT();
+  if (!r) return null;
+  const findings = [
+    r.unanswered.length ? t("workbench.unanswered", { count: r.unanswered.length }) : null,
+    r.answeredWithoutEvidence.length ? t("workbench.noEvidence", { count: r.answeredWithoutEvidence.length }) : null,
+    r.unconfirmed.length ? t("workbench.unconfirmed", { count: r.unconfirmed.length }) : null,
+    r.outsidePeriod.length ? t("workbench.outsidePeriod", { count: r.outsidePeriod.length }) : null,
+    r.spreadFiles.length ? t("workbench.manyItems", { count: r.spreadFiles.length }) : null,
+  ].filter((x): x is string => x !== null);
+  return (
+    <section className="card" data-testid="readiness">
+      <h2>{t("workbench.readiness")}</h2>
+      {findings.length === 0 ? (
+        <p>{t("workbench.ready")}</p>
+      ) : (
+        <ul>
+          {findings.map((f) => (
+            <li key={f}>{f}</li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/** Who works on which area, their progress, and (for whom may assign) the assignment form. */
+export function TeamCard({ d }: { d: Pick<AssessmentOverview, "can" | "assignments" | "progress" | "people" | "nodes"> }) {
+  const t = useT();
+  if (!d.can.assign && d.assignments.length === 0) return null;
+  return (
+    <section className="card">
+      <h2>{t("workbench.team")}</h2>
+      {d.assignments.length === 0 ? <p className="muted">{t("workbench.noAssignments")}</p> : null}
+      {d.progress.length > 0 ? (
+        <table data-testid="progress-per-person">
+          <caption>{t("workbench.byPerson")}</caption>
+          <tbody>
+            {d.progress.map((p) => (
+              <tr key={p.name}>
+                <td>{p.name}</td>
+                <td>
+                  <ProgressBar
+                    done={p.confirmed}
+                    total={p.total}
+                    label={t("workbench.answered", { answered: p.confirmed, total: p.total })}
+                  />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <ul>
+        {d.assignments.map((x) => (
+          <li key={`${x.node_id}-${x.user_id}`}>
+            {x.name} — {x.node_id}
+            {d.can.assign ? (
+              <Form method="post" className="inline-form">
+                <input type="hidden" name="intent" value="unassign" />
+                <input type="hidden" name="nodeId" value={x.node_id} />
+                <input type="hidden" name="userId" value={x.user_id} />{" "}
+                <button type="submit" className="link-button">
+                  {t("workbench.unassign")}
+                </button>
+              </Form>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+      {d.can.assign ? (
+        <Form method="post" className="row">
+          <input type="hidden" name="intent" value="assign" />
+          <div>
+            <label htmlFor="assign-user">{t("workbench.assignee")}</label>
+            <select id="assign-user" name="userId">
+              {d.people.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div>
+            <label htmlFor="assign-node">{t("workbench.areaOrSubarea")}</label>
+            <select id="assign-node" name="nodeId">
+              {d.nodes.map((n) => (
+                <option key={n.id} value={n.id}>
+                  {n.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="submit">{t("workbench.assign")}</button>
+        </Form>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,136 @@
+import type { Db } from "#db/client.server";
+import type { Actor } from "~/auth/permissions";
+import type { DataTable } from "~/components/charts/table-data";
+import { dashTranslator, type DashT } from "~/components/dashboard/dash-t";
+import { queryString, readParam } from "~/components/dashboard/query";
+import { planToTarget, topImprovements, type ItemImprovement, type PlanTarget } from "~/domain/analysis";
+import { outlineOf } from "~/domain/instrument/outline";
+import type { Instrument } from "~/domain/instrument/schema";
+import { scoreAssessment } from "~/domain/scoring/score";
+import { formatNumber, type Locale } from "~/i18n";
+import { answersObject, loadAnswers } from "~/services/workbench/answers.server";
+import { requireAssessment } from "~/services/workbench/assessments.server";
+import { answerText } from "./drill.server";
+import type { ChartPayload } from "./charts.server";
+
+export const TOP_IMPROVEMENTS = 15;
+
+/** The target from the query string: target=total&value=…, target=wbk or target=wbbm (default: WBK where the instrument has it). */
+export function readTarget(url: URL, instrument: Instrument, currentTotal: number): PlanTarget {
+  const verdicts = instrument.evaluation.zi_verdicts.map((v) => v.id);
+  const kind = readParam(url, "target");
+  if ((kind === "wbk" || kind === "wbbm") && verdicts.includes(kind)) return { kind };
+  const raw = Number((readParam(url, "value") ?? "").replace(",", "."));
+  if (kind === "total" && Number.isFinite(raw) && raw > 0) return { kind: "total", value: Math.min(raw, instrument.total_weight) };
+  if (kind === null && verdicts.includes("wbk")) return { kind: "wbk" };
+  return { kind: "total", value: Math.min(instrument.total_weight, Math.ceil(currentTotal / 5) * 5 + 5) };
+}
+
+function improvementTable(rows: ItemImprovement[], instrument: Instrument, t: DashT): DataTable {
+  const items = outlineOf(instrument).items;
+  return {
+    columns: [
+      { key: "item", label: t("dash.plan.col.item") },
+      { key: "question", label: t("dash.col.question") },
+      { key: "area", label: t("dash.plan.col.area") },
+      { key: "current", label: t("dash.plan.col.current") },
+      { key: "best", label: t("dash.plan.col.best") },
+      { key: "gain", label: t("dash.plan.col.gain"), format: "number" },
+    ],
+    rows: rows.map((r) => {
+      const item = items.get(r.id)!;
+      return {
+        item: r.id,
+        question: item.question,
+        area: `${r.areaId} ${r.areaLabel}`,
+        current: answerText(item, r.current ?? undefined) ?? t("dash.notAnswered"),
+        best: answerText(item, r.best) ?? "–",
+        gain: r.gain,
+        _label: r.id,
+      };
+    }),
+  };
+}
+
+/**
+ * What would raise an assessment's total: the items whose best feasible answer adds the most points,
+ * and the smallest set of improvements that reaches a target (a total, or the WBK/WBBM score
+ * criteria), re-scored by the engine (domain/analysis). Scope: reading the assessment.
+ */
+export async function assessmentPlan(db: Db, actor: Actor, assessmentId: string, url: URL, locale: Locale) {
+  const t = dashTranslator(locale);
+  const ctx = await requireAssessment(db, actor, assessmentId);
+  const { instrument } = ctx;
+  const answers = answersObject(await loadAnswers(db, assessmentId));
+  const top = topImprovements(instrument, answers, TOP_IMPROVEMENTS).filter((r) => r.gain > 0);
+  const resolvedTarget = readTarget(url, instrument, scoreAssessment(instrument, answers).total);
+  const finalPlan = planToTarget(instrument, answers, resolvedTarget);
+  const q = { target: resolvedTarget.kind, value: resolvedTarget.kind === "total" ? String(resolvedTarget.value) : null };
+  const topChart: ChartPayload = {
+    id: "plan",
+    title: t("dash.plan.top"),
+    table: improvementTable(top, instrument, t),
+    notes: top.length ? [] : [t("dash.plan.noImprovements")],
+    csvHref: `/dashboard/csv/plan${queryString({ assessment: assessmentId })}`,
+    meta: {},
+  };
+  const steps: ChartPayload = {
+    id: "plan-steps",
+    title: t("dash.plan.steps"),
+    table: improvementTable(finalPlan.steps, instrument, t),
+    notes: [],
+    csvHref: `/dashboard/csv/plan-steps${queryString({ assessment: assessmentId, ...q })}`,
+    meta: {},
+  };
+  const verdictOf = (id: string) => finalPlan.after.zi?.[id];
+  const fmt = (v: number) => formatNumber(v, locale, 2);
+  const summary: string[] = [];
+  if (finalPlan.before.reached) summary.push(t("dash.plan.reached"));
+  else if (!finalPlan.reachable) summary.push(t("dash.plan.unreachable"));
+  if (!finalPlan.before.reached)
+    summary.push(
+      t("dash.plan.result", { count: finalPlan.steps.length, before: fmt(finalPlan.before.total), after: fmt(finalPlan.after.total) }),
+    );
+  if (resolvedTarget.kind !== "total") {
+    const v = verdictOf(resolvedTarget.kind);
+    if (v)
+      summary.push(
+        t("dash.plan.verdictAfter", {
+          verdict: resolvedTarget.kind.toUpperCase(),
+          result: v.scorePass ? t("dash.report.verdictPass") : t("dash.report.verdictFail"),
+        }),
+      );
+  }
+  if (!finalPlan.before.reached && finalPlan.reachable)
+    summary.push(finalPlan.minimal ? t("dash.plan.minimal") : t("dash.plan.notMinimal"));
+  return {
+    assessment: { id: assessmentId, status: ctx.assessment.status, final: ctx.assessment.status === "final" },
+    unit: { id: ctx.unit.id, name: ctx.unit.name, organisationId: ctx.unit.organisation_id },
+    period: { id: ctx.period.id, year: ctx.period.year, name: ctx.period.name },
+    instrumentId: instrument.id,
+    title: t("dash.plan.title", { unit: ctx.unit.name, period: ctx.period.name }),
+    total: finalPlan.before.total,
+    max: instrument.total_weight,
+    targets: ["total", ...instrument.evaluation.zi_verdicts.map((v) => v.id)],
+    target: resolvedTarget,
+    reachable: finalPlan.reachable,
+    reached: finalPlan.before.reached,
+    after: finalPlan.after.total,
+    summary,
+    top: topChart,
+    steps,
+  };
+}
+
+/** The planner's tables, for their CSV downloads. */
+export async function planChart(
+  db: Db,
+  actor: Actor,
+  chart: "plan" | "plan-steps",
+  assessmentId: string,
+  url: URL,
+  locale: Locale,
+): Promise<ChartPayload<unknown>> {
+  const p = await assessmentPlan(db, actor, assessmentId, url, locale);
+  return chart === "plan" ? p.top : p.steps;
+}

@@ -1,0 +1,79 @@
+import type { Db } from "#db/client.server";
+import type { Layer } from "#db/schema";
+import type { Actor } from "~/auth/permissions";
+import { outlineOf } from "~/domain/instrument/outline";
+import { scoreAssessment } from "~/domain/scoring/score";
+import { answersObject } from "~/services/workbench/answers.server";
+import type { AssessmentContext } from "~/services/workbench/assessments.server";
+import { loadLayerRows, mergeLayers, releasedLayers, visibleLayers } from "./layer-rows.server";
+
+export interface LayerSummary {
+  layer: Layer;
+  answered: number;
+  total: number;
+  released: boolean;
+}
+
+export interface ItemComparison {
+  itemId: string;
+  areaId: string;
+  self: unknown;
+  selfNote: string | null;
+  evaluator: { layer: Layer; value: unknown; note: string | null } | null;
+  /** Points the effective answer moves the total by, relative to the team's answer. */
+  delta: number;
+}
+
+/**
+ * Scores of each visible layer and the effective score (per item the highest-authority layer that
+ * answered), plus the items where an evaluator's answer differs from the team's.
+ */
+export async function layerComparison(db: Db, actor: Actor, ctx: AssessmentContext) {
+  const layers = await visibleLayers(db, actor, ctx);
+  const released = await releasedLayers(db, ctx.assessment.id);
+  const rows = await loadLayerRows(db, ctx.assessment.id, layers);
+  const selfAnswers = answersObject(rows.self);
+  const selfResult = scoreAssessment(ctx.instrument, selfAnswers);
+  const merged = mergeLayers(rows, layers);
+  const effective = scoreAssessment(ctx.instrument, merged.answers);
+  const outline = outlineOf(ctx.instrument);
+  const summaries: LayerSummary[] = layers.map((layer) => ({
+    layer,
+    answered: rows[layer].filter((r) => r.value_json !== null).length,
+    total: layer === "self" ? selfResult.total : scoreAssessment(ctx.instrument, { ...selfAnswers, ...answersObject(rows[layer]) }).total,
+    released: layer === "self" || released.has(layer),
+  }));
+  const selfRow = new Map(rows.self.map((r) => [r.item_id, r]));
+  const comparisons: ItemComparison[] = [];
+  for (const layer of ["external", "internal"] as const) {
+    for (const r of rows[layer]) {
+      if (comparisons.some((c) => c.itemId === r.item_id)) continue;
+      const s = selfRow.get(r.item_id);
+      // Only real adjustments: agreement copies the team's answer, a send-back without a score is a finding.
+      if (r.value_json === null || r.value_json === (s?.value_json ?? null)) continue;
+      const selfValue = selfResult.nodes[r.item_id]?.value ?? 0;
+      const effValue = effective.nodes[r.item_id]?.value ?? 0;
+      const group = outline.areas.flatMap((a) => a.groups).find((g) => g.items.some((i) => i.id === r.item_id));
+      comparisons.push({
+        itemId: r.item_id,
+        areaId: outline.areaOfItem.get(r.item_id) ?? "",
+        self: s?.value_json ? JSON.parse(s.value_json) : null,
+        selfNote: s?.note ?? null,
+        evaluator: { layer, value: r.value_json ? JSON.parse(r.value_json) : null, note: r.note },
+        delta: group ? (group.weight / group.items.length) * (effValue - selfValue) : 0,
+      });
+    }
+  }
+  return {
+    layers: summaries,
+    self: { total: selfResult.total, predicate: selfResult.predicate?.code ?? null },
+    effective: {
+      total: effective.total,
+      predicate: effective.predicate?.code ?? null,
+      verdicts: Object.values(effective.zi ?? {}).map((v) => ({ id: v.id, label: v.label, pass: v.pass })),
+      answers: merged.answers,
+      source: merged.source,
+    },
+    comparisons: comparisons.sort((a, b) => a.itemId.localeCompare(b.itemId)),
+  };
+}

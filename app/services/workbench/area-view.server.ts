@@ -1,0 +1,163 @@
+import type { Db } from "#db/client.server";
+import type { Actor } from "~/auth/permissions";
+import { notFound } from "~/auth/require.server";
+import { outlineOf } from "~/domain/instrument/outline";
+import { itemEditable } from "./rules";
+import { editorRole, itemKey, loadAnswers, parseValue } from "./answers.server";
+import { summarise } from "./assessment-view.server";
+import { canOnUnit, type AssessmentContext } from "./assessments.server";
+import { evidenceMaxBytes, listEvidence } from "~/services/evidence/evidence.server";
+import { openFollowUps } from "~/services/evaluation/findings.server";
+import { loadLayerRows, visibleLayers } from "~/services/evaluation/layer-rows.server";
+import { itemsTimeline, type TimelineEntry } from "./workflow.server";
+
+/** Each item card shows its newest entries; the rest is counted ("N older entries"), not sent to the page. */
+export const HISTORY_PER_ITEM = 20;
+const HISTORY_FETCH = 2000;
+import { itemInOpenRound, ownIndividualAnswers, raterRound } from "~/services/blind/rounds.server";
+
+/** Everything the filling page of one area needs, checked against the actor's rights. */
+export async function getAreaView(db: Db, actor: Actor, ctx: AssessmentContext, areaId: string) {
+  const outline = outlineOf(ctx.instrument);
+  const index = outline.areas.findIndex((a) => a.id === areaId);
+  const area = outline.areas[index];
+  if (!area) throw notFound();
+  const itemIds = area.groups.flatMap((g) => g.items.map((i) => i.id));
+  // The reads are independent: on PostgreSQL they go out together over the pool's connections
+  // (one wait instead of ten round trips in a row); on SQLite they queue on the one connection.
+  const [rows, comments, entries, evidence, layerView, openFindings, assignments, rater, roundOpen] = await Promise.all([
+    loadAnswers(db, ctx.assessment.id),
+    db
+      .selectFrom("comment")
+      .leftJoin("user", "user.id", "comment.author_id")
+      .select(["comment.id", "comment.item_id", "comment.body", "comment.created_at", "user.name"])
+      .where("comment.assessment_id", "=", ctx.assessment.id)
+      .where("comment.item_id", "in", itemIds)
+      .orderBy("comment.created_at")
+      .execute(),
+    itemsTimeline(db, ctx.assessment.id, itemIds, HISTORY_FETCH),
+    listEvidence(db, ctx.assessment.id),
+    visibleLayers(db, actor, ctx).then(async (all) => {
+      const layers = all.filter((l) => l !== "self");
+      return { layers, layerRows: await loadLayerRows(db, ctx.assessment.id, layers) };
+    }),
+    openFollowUps(db, ctx),
+    db
+      .selectFrom("assignment")
+      .innerJoin("user", "user.id", "assignment.user_id")
+      .select(["assignment.node_id", "user.name"])
+      .where("assignment.assessment_id", "=", ctx.assessment.id)
+      .execute(),
+    // Penilaian bersama (issue #14): a named rater sees and edits only their own individual answers;
+    // everybody else sees the self layer of a blind area read-only until the consensus.
+    raterRound(db, actor, ctx, area.id),
+    itemIds.length > 0 ? itemInOpenRound(db, ctx, itemIds[0]!) : Promise.resolve(false),
+  ]);
+  const summary = summarise(ctx, rows);
+  const role = editorRole(actor, ctx);
+  const answers: Record<
+    string,
+    {
+      value: unknown;
+      note: string | null;
+      version: number;
+      carriedOver: boolean;
+      reviewStatus: "pending" | "approved" | "returned";
+      reviewNote: string | null;
+    }
+  > = {};
+  for (const r of rows) {
+    answers[r.item_id] = {
+      value: parseValue(r.value_json),
+      note: r.note,
+      version: r.version,
+      carriedOver: r.carried_over === 1,
+      reviewStatus: r.review_status,
+      reviewNote: r.review_note,
+    };
+  }
+  const editable = itemIds.filter((id) => role !== null && itemEditable(ctx.assessment.status, role, answers[id]?.reviewStatus ?? null));
+  // Item history: answer, review and comment rows carry the item key; evidence rows name their items in before/after.
+  const history: Record<string, TimelineEntry[]> = {};
+  const olderHistory: Record<string, number> = {};
+  const inArea = new Set(itemIds);
+  for (const e of entries) {
+    const targets = e.itemId ? [e.itemId] : evidenceItems(e.before).concat(evidenceItems(e.after));
+    for (const id of new Set(targets)) {
+      if (!inArea.has(id)) continue;
+      const list = (history[id] ??= []);
+      if (list.length < HISTORY_PER_ITEM) list.push(e);
+      else olderHistory[id] = (olderHistory[id] ?? 0) + 1;
+    }
+  }
+  // Released evaluator answers and earlier periods' open follow-ups, shown on the items they concern.
+  const { layers, layerRows } = layerView;
+  const evaluator: Record<string, { layer: string; value: unknown; note: string | null }> = {};
+  for (const layer of layers) {
+    for (const r of layerRows[layer])
+      if (inArea.has(r.item_id)) evaluator[r.item_id] = { layer, value: parseValue(r.value_json), note: r.note };
+  }
+  const followUps: Record<string, { id: string; year: number; recommendation: string; status: string; action: string | null }[]> = {};
+  for (const f of openFindings) {
+    if (inArea.has(f.itemId))
+      (followUps[f.itemId] ??= []).push({
+        id: f.id,
+        year: f.year,
+        recommendation: f.recommendation,
+        status: f.followUp.status,
+        action: f.followUp.action,
+      });
+  }
+  const blindOpen = rater !== null || roundOpen;
+  const blind = blindOpen ? { rater: rater !== null, finished: rater?.finishedAt != null } : null;
+  if (rater) {
+    for (const key of Object.keys(answers)) delete answers[key];
+    Object.assign(answers, await ownIndividualAnswers(db, actor, rater.roundId));
+    for (const key of Object.keys(history)) delete history[key];
+    for (const key of Object.keys(olderHistory)) delete olderHistory[key];
+    for (const key of Object.keys(evaluator)) delete evaluator[key];
+  }
+  const editableNow = !blind ? editable : rater && !rater.finishedAt && ctx.assessment.status !== "final" ? itemIds : [];
+  return {
+    blind,
+    area: { id: area.id, label: area.label, weight: area.weight, path: area.path, groups: area.groups },
+    prev: outline.areas[index - 1]?.id ?? null,
+    next: outline.areas[index + 1]?.id ?? null,
+    areas: summary.areas,
+    summary: { total: summary.total, max: summary.max },
+    answers,
+    editable: editableNow,
+    comments: itemIds.reduce<Record<string, { id: string; author: string | null; body: string; at: string }[]>>((acc, id) => {
+      acc[id] = comments.filter((c) => c.item_id === id).map((c) => ({ id: c.id, author: c.name, body: c.body, at: c.created_at }));
+      return acc;
+    }, {}),
+    history,
+    /** Per item: entries beyond the newest HISTORY_PER_ITEM (of the newest HISTORY_FETCH of the area; `atLeast` when that cap was hit). */
+    olderHistory: { counts: olderHistory, atLeast: entries.length === HISTORY_FETCH },
+    evidence: {
+      byItem: Object.fromEntries(itemIds.map((id) => [id, evidence.byItem[id] ?? []])),
+      all: evidence.all,
+      maxBytes: evidenceMaxBytes(),
+    },
+    evaluator,
+    followUps,
+    assignees: assignments
+      .filter((a) => a.node_id === area.id || a.node_id.startsWith(`${area.id}.`))
+      .map((a) => `${a.name} (${a.node_id})`),
+    can: {
+      review:
+        canOnUnit(actor, "assessment.review", ctx.unit) && (ctx.assessment.status === "submitted" || ctx.assessment.status === "returned"),
+      comment: canOnUnit(actor, "assessment.comment", ctx.unit),
+      fill: role !== null,
+    },
+  };
+}
+
+function evidenceItems(v: unknown): string[] {
+  if (!v || typeof v !== "object") return [];
+  const ids = (v as { itemIds?: unknown; itemId?: unknown }).itemIds ?? (v as { itemId?: unknown }).itemId;
+  if (Array.isArray(ids)) return ids.filter((x): x is string => typeof x === "string");
+  return typeof ids === "string" ? [ids] : [];
+}
+
+export { itemKey };
