@@ -9,9 +9,10 @@ import fs from "node:fs";
 import path from "node:path";
 import type SQLite from "better-sqlite3";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
-import { closeSessions, launchBrowser, loginViaForm, newSession, waitForHydration } from "../helpers/browser";
-import { loginFor, runCli, startServer, tempDir, type TestServer, withServerDb } from "../helpers/server";
+import { expect, test } from "vitest";
+import { loginViaForm, newSession, waitForHydration } from "../helpers/browser";
+import { loginFor, runCli, tempDir, type TestServer, withServerDb } from "../helpers/server";
+import { withServerAndBrowser, demoDraftAssessment } from "../helpers/e2e";
 
 const AREA = "A.I.1";
 const ITEMS = ["A.I.1.i.a", "A.I.1.i.b", "A.I.1.ii.a", "A.I.1.ii.b", "A.I.1.ii.c", "A.I.1.iii.a", "A.I.1.iii.b", "A.I.1.iii.c", "A.I.1.iv.a", "A.I.1.iv.b", "A.I.1.iv.c", "A.I.1.iv.d"];
@@ -25,26 +26,9 @@ let assessmentId: string;
 
 const withDb = <T>(fn: (db: SQLite.Database) => T): T => withServerDb(server, fn);
 
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  assessmentId = withDb(
-    (db) =>
-      db
-        .prepare(
-          `SELECT a.id FROM assessment a JOIN unit u ON u.id = a.unit_id JOIN period p ON p.id = a.period_id
-           WHERE u.code = 'KLP-JKT' AND p.year = 2025 AND a.status = 'draft'`,
-        )
-        .pluck()
-        .get() as string,
-  );
-});
-
-afterEach(closeSessions);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+withServerAndBrowser((started) => {
+  ({ server, browser } = started);
+  assessmentId = demoDraftAssessment(server);
 });
 
 const idNumber = (n: number) => new Intl.NumberFormat("id-ID", { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);

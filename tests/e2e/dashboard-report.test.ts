@@ -7,11 +7,12 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
-import { createDb, type Db } from "#db/client.server";
+import { expect, test } from "vitest";
+import { type Db } from "#db/client.server";
 import { formatNumber } from "~/i18n";
-import { closeSessions, launchBrowser, loginViaForm, newSession } from "../helpers/browser";
-import { loginFor, RESULTS_DIR, startServer, type TestServer } from "../helpers/server";
+import { loginViaForm, newSession } from "../helpers/browser";
+import { loginFor, RESULTS_DIR, type TestServer } from "../helpers/server";
+import { withServerAndBrowser } from "../helpers/e2e";
 
 let server: TestServer;
 let browser: Browser;
@@ -27,19 +28,7 @@ function poppler(tool: "pdftotext" | "pdfinfo", args: string[]): string {
   }
 }
 
-beforeAll(async () => {
-  server = await startServer();
-  db = createDb(`sqlite:${path.join(server.dataDir, "cermin.db")}`);
-  browser = await launchBrowser();
-});
-
-afterEach(closeSessions);
-
-afterAll(async () => {
-  await db?.destroy();
-  await browser?.close();
-  await server?.stop();
-});
+withServerAndBrowser((started) => ({ server, browser, db } = started));
 
 test("the report of a final assessment prints to A4 PDF with the stored totals and no clipped table", async () => {
   const target = await db

@@ -3,17 +3,18 @@
  * every chart draws data, the numbers equal the stored snapshots, and the drill-down reaches an item.
  * Screenshots land in test-results/.
  */
-import path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
-import { createDb, type Db } from "#db/client.server";
+import { beforeAll, expect, test } from "vitest";
+import { type Db } from "#db/client.server";
 import { outlineOf } from "~/domain/instrument/outline";
 import { formatNumber } from "~/i18n";
 import { writeLayerSnapshot } from "~/services/dashboard/layers.server";
 import { getFrozenInstrument } from "~/services/instruments/frozen.server";
 import { newId } from "~/utils/ids";
-import { closeSessions, launchBrowser, loginViaForm, newSession, screenshot, waitForHydration } from "../helpers/browser";
-import { loginFor, startServer, type TestServer } from "../helpers/server";
+import { loginViaForm, newSession, screenshot, waitForHydration } from "../helpers/browser";
+import { loginFor, type TestServer } from "../helpers/server";
+import { withServerAndBrowser } from "../helpers/e2e";
+import { insertLinkEvidence } from "../helpers/factories";
 
 let server: TestServer;
 let browser: Browser;
@@ -69,54 +70,13 @@ async function addEvaluatorLayerAndEvidence() {
   await writeLayerSnapshot(db, target.id, "internal", null, now);
   const finals = await db.selectFrom("assessment").select("id").where("status", "=", "final").execute();
   for (const r of finals) {
-    const evidenceId = newId();
-    await db
-      .insertInto("evidence")
-      .values({
-        id: evidenceId,
-        assessment_id: r.id,
-        kind: "link",
-        blob_sha256: null,
-        url: "https://example.go.id/sk-tim",
-        name: "SK Tim ZI",
-        mime: null,
-        size: null,
-        evidence_date: null,
-        uploaded_by: null,
-        created_at: now,
-        removed_at: null,
-        removed_by: null,
-      })
-      .execute();
-    await db
-      .insertInto("evidence_item")
-      .values({
-        id: newId(),
-        evidence_id: evidenceId,
-        assessment_id: r.id,
-        item_id: "A.I.1.ii.b",
-        created_at: now,
-        created_by: null,
-        removed_at: null,
-      })
-      .execute();
+    await insertLinkEvidence(db, { assessmentId: r.id, itemId: "A.I.1.ii.b", url: "https://example.go.id/sk-tim", name: "SK Tim ZI", at: now });
   }
 }
 
-beforeAll(async () => {
-  server = await startServer();
-  db = createDb(`sqlite:${path.join(server.dataDir, "cermin.db")}`);
-  await addEvaluatorLayerAndEvidence();
-  browser = await launchBrowser();
-});
+withServerAndBrowser((started) => ({ server, browser, db } = started));
 
-afterEach(closeSessions);
-
-afterAll(async () => {
-  await db?.destroy();
-  await browser?.close();
-  await server?.stop();
-});
+beforeAll(addEvaluatorLayerAndEvidence);
 
 async function signIn(): Promise<Page> {
   const { page } = await newSession(browser, server.baseUrl);

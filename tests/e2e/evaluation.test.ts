@@ -10,10 +10,11 @@ import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
+import { beforeAll, expect, test } from "vitest";
 import { pdf } from "../fixtures/evidence/files";
-import { closeSessions, launchBrowser, loginViaForm, newSession, screenshot, waitForHydration } from "../helpers/browser";
-import { loginFor, runCli, startServer, tempDir, type TestServer } from "../helpers/server";
+import { loginViaForm, newSession, screenshot, waitForHydration } from "../helpers/browser";
+import { loginFor, runCli, tempDir, type TestServer } from "../helpers/server";
+import { withServerAndBrowser, demoDraftAssessment } from "../helpers/e2e";
 
 /** One PDF backs these items in two areas: ≥ 4 items in > 1 area makes it "duplicated" evidence for the sampler. */
 const EVIDENCED: Record<string, string[]> = {
@@ -76,14 +77,10 @@ async function cliTotal(answers: Record<string, unknown>): Promise<number> {
   }
 }
 
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  [{ id: assessmentId }] = all<{ id: string }>(
-    `SELECT a.id FROM assessment a JOIN unit u ON u.id = a.unit_id JOIN period p ON p.id = a.period_id
-     WHERE u.code = 'KLP-JKT' AND p.year = 2025 AND a.status = 'draft'`,
-  ) as [{ id: string }];
-  expect(assessmentId, "the demo seeds a draft 2025 assessment for KLP-JKT").toBeTruthy();
+withServerAndBrowser((started) => ({ server, browser } = started));
+
+beforeAll(() => {
+  assessmentId = demoDraftAssessment(server);
   // The demo has no regency assessments: add a submitted one for DINKES, as its own team would leave it.
   regencyUnitName = withDb((db) => {
     const r = db
@@ -99,13 +96,6 @@ beforeAll(async () => {
     ).run(REGENCY_ASSESSMENT, r.org, r.id, r.period, now, now, now, assessmentId);
     return r.name;
   }, false);
-});
-
-afterEach(closeSessions);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
 });
 
 /** The Indonesian display of a number with two decimals (1.234,56). */

@@ -2,39 +2,19 @@
  * A refused upload, end to end: in the browser the refusal shows in the evidence panel (not the error
  * page), and over plain HTTP the same refusal carries its status (400 here; 507 for a full store).
  */
-import path from "node:path";
-import SQLite from "better-sqlite3";
 import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
-import { closeSessions, launchBrowser, loginViaForm, newSession, waitForHydration } from "../helpers/browser";
-import { loginFor, startServer, type TestServer } from "../helpers/server";
+import { expect, test } from "vitest";
+import { loginViaForm, newSession, waitForHydration } from "../helpers/browser";
+import { loginFor, type TestServer } from "../helpers/server";
+import { withServerAndBrowser, demoDraftAssessment } from "../helpers/e2e";
 
 let server: TestServer;
 let browser: Browser;
 let assessmentId: string;
 
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  const db = new SQLite(path.join(server.dataDir, "cermin.db"), { readonly: true, fileMustExist: true });
-  try {
-    assessmentId = db
-      .prepare(
-        `SELECT a.id FROM assessment a JOIN unit u ON u.id = a.unit_id JOIN period p ON p.id = a.period_id
-         WHERE u.code = 'KLP-JKT' AND p.year = 2025 AND a.status = 'draft'`,
-      )
-      .pluck()
-      .get() as string;
-  } finally {
-    db.close();
-  }
-});
-
-afterEach(closeSessions);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+withServerAndBrowser((started) => {
+  ({ server, browser } = started);
+  assessmentId = demoDraftAssessment(server);
 });
 
 test("an empty file is refused: the panel says why, and plain HTTP gets a 400 with the message key", async () => {

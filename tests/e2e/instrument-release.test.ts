@@ -4,10 +4,11 @@
  * its diff shown, it is published, and a roll-out made afterwards uses the new version.
  */
 import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
-import { closeSessions, launchBrowser, loginViaForm, newSession, screenshot, waitForHydration } from "../helpers/browser";
+import { expect, test } from "vitest";
+import { loginViaForm, newSession, screenshot, waitForHydration } from "../helpers/browser";
 import { contentText, editYaml, locate, removeItem } from "../helpers/instrument-edits";
-import { loginFor, startServer, type TestServer } from "../helpers/server";
+import { loginFor, type TestServer } from "../helpers/server";
+import { withServerAndBrowser } from "../helpers/e2e";
 
 const NEW_TITLE = "Lembar Kerja Evaluasi Zona Integritas (revisi uji E2E)";
 const UNIT = "Balai Pengawasan Makassar";
@@ -25,17 +26,7 @@ const ziNext = () =>
 let server: TestServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterEach(closeSessions);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+withServerAndBrowser((started) => ({ server, browser } = started));
 
 test("admin uploads a new ZI version, sees the diff, publishes it, and a new roll-out uses it", async () => {
   const admin = loginFor(server.logins, "admin");

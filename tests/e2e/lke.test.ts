@@ -7,12 +7,13 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import SQLite from "better-sqlite3";
+import type SQLite from "better-sqlite3";
 import ExcelJS from "exceljs";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
-import { closeSessions, launchBrowser, loginViaForm, newSession, screenshot, waitForHydration } from "../helpers/browser";
-import { loginFor, runCli, startServer, tempDir, type TestServer } from "../helpers/server";
+import { expect, test } from "vitest";
+import { loginViaForm, newSession, screenshot, waitForHydration } from "../helpers/browser";
+import { loginFor, runCli, tempDir, type TestServer, withServerDb } from "../helpers/server";
+import { withServerAndBrowser, demoDraftAssessment } from "../helpers/e2e";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -20,36 +21,11 @@ let server: TestServer;
 let browser: Browser;
 let assessmentId: string;
 
-function withDb<T>(fn: (db: SQLite.Database) => T): T {
-  const db = new SQLite(path.join(server.dataDir, "cermin.db"), { readonly: true, fileMustExist: true });
-  try {
-    return fn(db);
-  } finally {
-    db.close();
-  }
-}
+const withDb = <T>(fn: (db: SQLite.Database) => T): T => withServerDb(server, fn);
 
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  assessmentId = withDb(
-    (db) =>
-      db
-        .prepare(
-          `SELECT a.id FROM assessment a JOIN unit u ON u.id = a.unit_id JOIN period p ON p.id = a.period_id
-           WHERE u.code = 'KLP-JKT' AND p.year = 2025 AND a.status = 'draft'`,
-        )
-        .pluck()
-        .get() as string,
-  );
-  expect(assessmentId, "the demo seeds a draft 2025 assessment for KLP-JKT").toBeTruthy();
-});
-
-afterEach(closeSessions);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+withServerAndBrowser((started) => {
+  ({ server, browser } = started);
+  assessmentId = demoDraftAssessment(server);
 });
 
 /** The Indonesian display of a number with two decimals (1.234,56). */

@@ -3,33 +3,21 @@
  * unread count for the assessor, the inbox lists it, "Open" goes to the area, and "mark all read"
  * clears the count.
  */
-import path from "node:path";
 import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
-import { createDb, type Db } from "#db/client.server";
+import { expect, test } from "vitest";
+import { type Db } from "#db/client.server";
 import { outlineOf } from "~/domain/instrument/outline";
 import { requireAssessment } from "~/services/workbench/assessments.server";
 import { setAssignment } from "~/services/workbench/workflow.server";
-import { closeSessions, launchBrowser, loginViaForm, newSession, screenshot, waitForHydration } from "../helpers/browser";
-import { loginFor, startServer, type TestServer } from "../helpers/server";
+import { loginViaForm, newSession, screenshot, waitForHydration } from "../helpers/browser";
+import { loginFor, type TestServer } from "../helpers/server";
+import { withServerAndBrowser } from "../helpers/e2e";
 
 let server: TestServer;
 let browser: Browser;
 let db: Db;
 
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  db = createDb(`sqlite:${path.join(server.dataDir, "cermin.db")}`);
-});
-
-afterEach(closeSessions);
-
-afterAll(async () => {
-  await db?.destroy();
-  await browser?.close();
-  await server?.stop();
-});
+withServerAndBrowser((started) => ({ server, browser, db } = started));
 
 test("the bell counts unread notifications; the inbox opens the item and marks everything read", async () => {
   const login = loginFor(server.logins, "assessor");

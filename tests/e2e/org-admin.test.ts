@@ -4,9 +4,10 @@
  * sets a password and signs in.
  */
 import type { Browser, Locator, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
-import { closeSessions, launchBrowser, loginViaForm, menuLabels, newSession, screenshot, waitForHydration } from "../helpers/browser";
-import { loginFor, startServer, type TestServer } from "../helpers/server";
+import { expect, test } from "vitest";
+import { loginViaForm, menuLabels, newSession, screenshot, waitForHydration } from "../helpers/browser";
+import { loginFor, type TestServer } from "../helpers/server";
+import { withServerAndBrowser } from "../helpers/e2e";
 
 const MINISTRY = "Kementerian Pelayanan Publik (Demo)";
 const TOP_UNIT = "Inspektorat Jenderal E2E";
@@ -16,17 +17,7 @@ const NEW_USER = { name: "Nina Asesor Baru", email: "nina.asesor@kemendemo.test"
 let server: TestServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterEach(closeSessions);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+withServerAndBrowser((started) => ({ server, browser } = started));
 
 /** The value of the option whose text contains `text` (labels are indented with no-break spaces). */
 async function optionValue(select: Locator, text: string): Promise<string> {

@@ -8,12 +8,13 @@ import path from "node:path";
 import { readFileSync } from "node:fs";
 import type SQLite from "better-sqlite3";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { parseInstrument } from "~/domain/instrument/parse";
 import { outlineOf } from "~/domain/instrument/outline";
 import { pdf } from "../fixtures/evidence/files";
-import { closeSessions, launchBrowser, loginViaForm, newSession, screenshot, waitForHydration } from "../helpers/browser";
-import { loginFor, ROOT, startServer, type TestServer, withServerDb } from "../helpers/server";
+import { loginViaForm, newSession, screenshot, waitForHydration } from "../helpers/browser";
+import { loginFor, ROOT, type TestServer, withServerDb } from "../helpers/server";
+import { withServerAndBrowser } from "../helpers/e2e";
 
 const instrument = parseInstrument(readFileSync(path.join(ROOT, "content/instruments/rb-2023-kabkota.yaml"), "utf8"), "rb-2023-kabkota.yaml");
 const outline = outlineOf(instrument);
@@ -27,17 +28,7 @@ let browser: Browser;
 
 const withDb = <T>(fn: (db: SQLite.Database) => T): T => withServerDb(server, fn);
 
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterEach(closeSessions);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+withServerAndBrowser((started) => ({ server, browser } = started));
 
 const idNumber = (n: number) => new Intl.NumberFormat("id-ID", { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
 const idInput = (n: number) => String(n).replace(".", ",");

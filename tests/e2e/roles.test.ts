@@ -3,9 +3,10 @@
  * back, and signs out. Runs against the production build served by `cermin serve`.
  */
 import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
-import { closeSessions, launchBrowser, loginViaForm, menuLabels, newSession, screenshot, waitForHydration } from "../helpers/browser";
-import { loginFor, startServer, type TestServer } from "../helpers/server";
+import { expect, test } from "vitest";
+import { loginViaForm, menuLabels, newSession, screenshot, waitForHydration } from "../helpers/browser";
+import { loginFor, type TestServer } from "../helpers/server";
+import { withServerAndBrowser } from "../helpers/e2e";
 
 const ADMIN_MENU_ID = ["Beranda", "Penilaian", "Dasbor", "Evaluasi", "Struktur Organisasi", "Instansi", "Pengguna", "Log Audit", "Akun Saya"];
 const ADMIN_MENU_EN = ["Home", "Assessments", "Dashboard", "Evaluation", "Organisation structure", "Organisations", "Users", "Audit log", "My account"];
@@ -86,17 +87,7 @@ const CASES: RoleCase[] = [
 let server: TestServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterEach(closeSessions);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+withServerAndBrowser((started) => ({ server, browser } = started));
 
 async function htmlLang(page: Page): Promise<string> {
   return page.evaluate(() => document.documentElement.lang);

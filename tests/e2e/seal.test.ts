@@ -9,24 +9,15 @@ import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
 import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
-import { closeSessions, launchBrowser, loginViaForm, newSession, screenshot, waitForHydration } from "../helpers/browser";
-import { loginFor, runCli, startServer, type TestServer } from "../helpers/server";
+import { expect, test } from "vitest";
+import { loginViaForm, newSession, screenshot, waitForHydration } from "../helpers/browser";
+import { loginFor, runCli, type TestServer } from "../helpers/server";
+import { withServerAndBrowser } from "../helpers/e2e";
 
 let server: TestServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterEach(closeSessions);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+withServerAndBrowser((started) => ({ server, browser } = started));
 
 test("submit seals the assessment; the receipt verifies online and offline; a change behind the app's back is named", async () => {
   const db = new SQLite(path.join(server.dataDir, "cermin.db"));

@@ -4,9 +4,10 @@
  * server so no other test file can be locked out.
  */
 import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
-import { closeSessions, launchBrowser, newSession, waitForHydration } from "../helpers/browser";
-import { loginFor, startServer, type TestServer } from "../helpers/server";
+import { expect, test } from "vitest";
+import { newSession, waitForHydration } from "../helpers/browser";
+import { loginFor, type TestServer } from "../helpers/server";
+import { withServerAndBrowser } from "../helpers/e2e";
 
 // Chromium logs every non-2xx fetch as a console error; these statuses are the point of this test.
 const EXPECTED_STATUS_LOGS = [/Failed to load resource: the server responded with a status of (401|429)/];
@@ -14,17 +15,7 @@ const EXPECTED_STATUS_LOGS = [/Failed to load resource: the server responded wit
 let server: TestServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterEach(closeSessions);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+withServerAndBrowser((started) => ({ server, browser } = started));
 
 /** Submits the login form once and returns the HTTP status of the POST it caused. */
 async function submitLogin(page: Page, email: string, password: string): Promise<number> {

@@ -4,27 +4,20 @@
  * saving without JavaScript, two people saving the same item (conflict, nothing lost), and an
  * assessor of KLP-JKT refused everything of KLP-SBY.
  */
-import path from "node:path";
-import SQLite from "better-sqlite3";
+import type SQLite from "better-sqlite3";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
+import { beforeAll, expect, test } from "vitest";
 import { pdf } from "../fixtures/evidence/files";
-import { closeSessions, launchBrowser, loginViaForm, newSession, waitForHydration } from "../helpers/browser";
-import { loginFor, startServer, type TestServer } from "../helpers/server";
+import { loginViaForm, newSession, waitForHydration } from "../helpers/browser";
+import { loginFor, type TestServer, withServerDb } from "../helpers/server";
+import { withServerAndBrowser } from "../helpers/e2e";
 
 let server: TestServer;
 let browser: Browser;
 /** The demo's draft 2025 assessment of KLP-JKT. */
 let jktDraft: string;
 
-function withDb<T>(fn: (db: SQLite.Database) => T): T {
-  const db = new SQLite(path.join(server.dataDir, "cermin.db"), { readonly: true, fileMustExist: true });
-  try {
-    return fn(db);
-  } finally {
-    db.close();
-  }
-}
+const withDb = <T>(fn: (db: SQLite.Database) => T): T => withServerDb(server, fn);
 
 function assessmentOf(unitCode: string, year: number): { id: string; status: string } | undefined {
   return withDb(
@@ -47,19 +40,12 @@ function answerRow(assessmentId: string, itemId: string): { value_json: string |
   );
 }
 
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
+withServerAndBrowser((started) => ({ server, browser } = started));
+
+beforeAll(() => {
   const draft = assessmentOf("KLP-JKT", 2025);
   expect(draft?.status, "the demo seeds a draft 2025 assessment for KLP-JKT").toBe("draft");
   jktDraft = draft!.id;
-});
-
-afterEach(closeSessions);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
 });
 
 async function openArea(page: Page, assessmentId: string, area: string): Promise<void> {

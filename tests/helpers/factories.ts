@@ -24,6 +24,32 @@ export async function makeUnit(db: Db, organisationId: string, parent: { id: str
   return { id, path, name };
 }
 
+/** An open assessment period of `organisationId` for `year` (named "Periode <year>", no stage windows unless given). */
+export async function makePeriod(
+  db: Db,
+  organisationId: string,
+  year: number,
+  opts: { id?: string; name?: string; fill_end?: string | null; review_end?: string | null } = {},
+): Promise<string> {
+  const id = opts.id ?? newId();
+  await db
+    .insertInto("period")
+    .values({
+      id,
+      organisation_id: organisationId,
+      year,
+      name: opts.name ?? `Periode ${year}`,
+      status: "open",
+      fill_start: null,
+      fill_end: opts.fill_end ?? null,
+      review_end: opts.review_end ?? null,
+      evaluation_end: null,
+      created_at: new Date().toISOString(),
+    })
+    .execute();
+  return id;
+}
+
 export async function makeUser(
   db: Db,
   opts: { role?: MembershipRole | "admin"; organisationId?: string; unitId?: string | null; email?: string; password?: string | null } = {},
@@ -53,4 +79,35 @@ export async function makeUser(
 export async function sessionCookie(db: Db, userId: string): Promise<string> {
   const setCookie = await createSession(db, userId, makeRequest({ path: "/" }), "127.0.0.1");
   return cookieFrom(setCookie)!;
+}
+
+/** A link evidence row attached to one item, written straight to the tables (no permission checks): the state the workbench leaves. */
+export async function insertLinkEvidence(
+  db: Db,
+  opts: { id?: string; assessmentId: string; itemId: string; url: string; name: string; at: string },
+): Promise<string> {
+  const id = opts.id ?? newId();
+  await db
+    .insertInto("evidence")
+    .values({
+      id,
+      assessment_id: opts.assessmentId,
+      kind: "link",
+      blob_sha256: null,
+      url: opts.url,
+      name: opts.name,
+      mime: null,
+      size: null,
+      evidence_date: null,
+      uploaded_by: null,
+      created_at: opts.at,
+      removed_at: null,
+      removed_by: null,
+    })
+    .execute();
+  await db
+    .insertInto("evidence_item")
+    .values({ id: newId(), evidence_id: id, assessment_id: opts.assessmentId, item_id: opts.itemId, created_at: opts.at, created_by: null, removed_at: null })
+    .execute();
+  return id;
 }

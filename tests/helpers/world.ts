@@ -6,8 +6,8 @@ import { createAssessments, requireAssessment } from "~/services/workbench/asses
 import { drawSampleAction } from "~/services/evaluation/samples.server";
 import { addFileEvidences } from "~/services/evidence/evidence.server";
 import { pdf } from "../fixtures/evidence/files";
-import { newId } from "~/utils/ids";
-import { makeOrg, makeUnit, makeUser, sessionCookie } from "./factories";
+import { freshDb } from "./db";
+import { makeOrg, makeUnit, makeUser, sessionCookie, makePeriod } from "./factories";
 
 export const PERSONAS = ["anon", "admin", "orgAdmin", "coordinator", "assessor", "reviewer", "evaluator", "otherOrgAdmin"] as const;
 export type Persona = (typeof PERSONAS)[number];
@@ -33,16 +33,8 @@ export async function buildWorld(db: Db) {
   };
   const cookies: Record<Persona, string | null> = { anon: null } as Record<Persona, string | null>;
   for (const [k, u] of Object.entries(users)) cookies[k as Persona] = await sessionCookie(db, u.id);
-  const periodId = newId();
-  await db
-    .insertInto("period")
-    .values({ id: periodId, organisation_id: ministry.id, year: 2025, name: "Periode 2025", status: "open", fill_start: null, fill_end: null, review_end: null, evaluation_end: null, created_at: new Date().toISOString() })
-    .execute();
-  const otherPeriodId = newId();
-  await db
-    .insertInto("period")
-    .values({ id: otherPeriodId, organisation_id: other.id, year: 2025, name: "Periode 2025", status: "open", fill_start: null, fill_end: null, review_end: null, evaluation_end: null, created_at: new Date().toISOString() })
-    .execute();
+  const periodId = await makePeriod(db, ministry.id, 2025);
+  const otherPeriodId = await makePeriod(db, other.id, 2025);
   const system = { id: users.admin.id, isAdmin: true, memberships: [] };
   const [assessmentId] = (await createAssessments(db, system, { unitIds: [service.id], periodId, instrumentId: "zi-2021", carryForward: false })).created;
   const [otherAssessmentId] = (await createAssessments(db, system, { unitIds: [otherUnit.id], periodId: otherPeriodId, instrumentId: "zi-2021", carryForward: false })).created;
@@ -81,4 +73,11 @@ export function withTempDataDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cermin-data-"));
   process.env.DATA_DIR = dir;
   return dir;
+}
+
+/** A throwaway DATA_DIR, a fresh migrated database, and the standard world built in it: most integration files start so. */
+export async function freshWorld(): Promise<{ db: Db; w: World }> {
+  withTempDataDir();
+  const db = await freshDb();
+  return { db, w: await buildWorld(db) };
 }

@@ -12,16 +12,13 @@ import * as setPassword from "~/routes/set-password.$token";
 import * as unitsPage from "~/routes/units";
 import { loadActor } from "~/auth/require.server";
 import { createPeriod } from "~/services/admin/periods.server";
-import { freshDb } from "../helpers/db";
 import { callAction, callLoader } from "../helpers/remix";
-import { buildWorld, withTempDataDir, type World } from "../helpers/world";
+import { type World, freshWorld } from "../helpers/world";
 
 let db: Db;
 let w: World;
 beforeAll(async () => {
-  withTempDataDir();
-  db = await freshDb();
-  w = await buildWorld(db);
+  ({ db, w } = await freshWorld());
 });
 
 const postOrg = (cookie: string | null, form: Record<string, string>) =>

@@ -6,9 +6,9 @@ import type { SaveInput } from "~/services/workbench/answers.server";
 import { createAssessments, requireAssessment } from "~/services/workbench/assessments.server";
 import { startRounds } from "~/services/blind/rounds.server";
 import { saveFromForm } from "~/services/workbench/save-form.server";
-import { dialectName, freshDb } from "../helpers/db";
+import { dialectName } from "../helpers/db";
 import { makeUnit, makeUser } from "../helpers/factories";
-import { buildWorld, withTempDataDir, type World } from "../helpers/world";
+import { type World, freshWorld } from "../helpers/world";
 
 // The one-statement save (issue #15) runs on PostgreSQL only; on SQLite the transactional path runs.
 // Every test here runs on both: the outcomes must be the same, only the path differs.
@@ -19,9 +19,7 @@ const system = () => ({ id: w.users.admin.id, isAdmin: true, memberships: [] });
 const userRow = (id: string) => db.selectFrom("user").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
 
 beforeAll(async () => {
-  withTempDataDir();
-  db = await freshDb();
-  w = await buildWorld(db);
+  ({ db, w } = await freshWorld());
 });
 
 async function fixture(name: string) {

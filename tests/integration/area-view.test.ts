@@ -4,16 +4,13 @@ import { loadActor } from "~/auth/require.server";
 import { getAreaView, HISTORY_PER_ITEM } from "~/services/workbench/area-view.server";
 import { requireAssessment } from "~/services/workbench/assessments.server";
 import { saveFromForm } from "~/services/workbench/save-form.server";
-import { freshDb } from "../helpers/db";
-import { buildWorld, withTempDataDir, type World } from "../helpers/world";
+import { type World, freshWorld } from "../helpers/world";
 
 let db: Db;
 let w: World;
 
 beforeAll(async () => {
-  withTempDataDir();
-  db = await freshDb();
-  w = await buildWorld(db);
+  ({ db, w } = await freshWorld());
 });
 
 test("an area page reads only its own items' history and sends each item's newest entries, counting the rest", async () => {

@@ -9,9 +9,8 @@ import { loadActor } from "~/auth/require.server";
 import { createAssessments, requireAssessment, type AssessmentContext } from "~/services/workbench/assessments.server";
 import { outlineOf } from "~/domain/instrument/outline";
 import { setAssignment } from "~/services/workbench/workflow.server";
-import { newId } from "~/utils/ids";
 import { freshDb } from "../helpers/db";
-import { makeOrg, makeUnit, makeUser } from "../helpers/factories";
+import { makeOrg, makeUnit, makeUser, makePeriod } from "../helpers/factories";
 
 let db: Db;
 let coordinator: Actor;
@@ -25,22 +24,7 @@ beforeAll(async () => {
   const coord = await makeUser(db, { role: "coordinator", organisationId: org.id, unitId: unit.id });
   assessorId = (await makeUser(db, { role: "assessor", organisationId: org.id, unitId: unit.id })).id;
   coordinator = await loadActor(db, await db.selectFrom("user").selectAll().where("id", "=", coord.id).executeTakeFirstOrThrow());
-  const periodId = newId();
-  await db
-    .insertInto("period")
-    .values({
-      id: periodId,
-      organisation_id: org.id,
-      year: 2025,
-      name: "Periode 2025",
-      status: "open",
-      fill_start: null,
-      fill_end: null,
-      review_end: null,
-      evaluation_end: null,
-      created_at: new Date().toISOString(),
-    })
-    .execute();
+  const periodId = await makePeriod(db, org.id, 2025);
   const system = { id: coord.id, isAdmin: true, memberships: [] };
   const [assessmentId] = (
     await createAssessments(db, system, { unitIds: [unit.id], periodId, instrumentId: "zi-2021", carryForward: false })

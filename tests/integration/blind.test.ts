@@ -12,7 +12,7 @@ import { seedDemo } from "#db/seed/demo.server";
 import { freshDb } from "../helpers/db";
 import { makeUser, sessionCookie } from "../helpers/factories";
 import { callAction, callLoader, makeRequest } from "../helpers/remix";
-import { buildWorld, withTempDataDir, type World } from "../helpers/world";
+import { type World, freshWorld } from "../helpers/world";
 
 /**
  * Blind scoring (issue #14): before the reveal no route, CSV, report or export returns one rater's
@@ -34,9 +34,7 @@ const route = (id: string) => import(`../../app/routes/${id}.${fs.existsSync(`ap
 const load = async (id: string, path: string, cookie: string, params: Record<string, string>) => callLoader(await route(id), { path, cookie, params });
 
 beforeAll(async () => {
-  withTempDataDir();
-  db = await freshDb();
-  w = await buildWorld(db);
+  ({ db, w } = await freshWorld());
   raterB = await makeUser(db, { role: "assessor", organisationId: w.ministry.id, unitId: w.service.id });
   cookies = {
     assessorA: w.cookies.assessor!,

@@ -1,24 +1,10 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { runMain as run } from "../helpers/cli";
+import { expect, test } from "vitest";
+import { cliDataDir, runMain as run } from "../helpers/cli";
 
-let dir: string;
-const saved = { DATA_DIR: process.env.DATA_DIR, DATABASE_URL: process.env.DATABASE_URL };
-
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "cermin-cli-"));
-  process.env.DATA_DIR = dir;
-  delete process.env.DATABASE_URL;
-});
-afterAll(() => {
-  process.env.DATA_DIR = saved.DATA_DIR;
-  if (saved.DATABASE_URL) process.env.DATABASE_URL = saved.DATABASE_URL;
-  if (!saved.DATA_DIR) delete process.env.DATA_DIR;
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const dataDir = cliDataDir("cermin-cli-");
 
 
 test("db migrate, then the demo seed writes logins once and refuses a second time", async () => {
@@ -26,10 +12,10 @@ test("db migrate, then the demo seed writes logins once and refuses a second tim
   expect((await run("db", "migrate")).out).toMatch(/up to date/);
   const seeded = await run("db", "seed", "--demo");
   expect(seeded.code).toBe(0);
-  const file = fs.readFileSync(path.join(dir, "demo-logins.txt"), "utf8");
+  const file = fs.readFileSync(path.join(dataDir(), "demo-logins.txt"), "utf8");
   expect(file).toMatch(/admin@cermin\.test\s+\S{20}/);
-  expect((fs.statSync(path.join(dir, "demo-logins.txt")).mode & 0o777).toString(8)).toBe("600");
-  const db = new SQLite(path.join(dir, "cermin.db"), { readonly: true });
+  expect((fs.statSync(path.join(dataDir(), "demo-logins.txt")).mode & 0o777).toString(8)).toBe("600");
+  const db = new SQLite(path.join(dataDir(), "cermin.db"), { readonly: true });
   expect(db.prepare("select count(*) n from unit").get()).toEqual({ n: 16 }); // with the regency's Sekretariat Daerah and its Bagian Organisasi
   expect(db.prepare("select count(*) n from period").get()).toEqual({ n: 8 });
   expect(db.prepare("select count(*) n from user").get()).toEqual({ n: 8 });
@@ -56,7 +42,7 @@ test("user create prints a one-time link and validates its arguments", async () 
 });
 
 test("backup writes a copy that passes integrity_check and never overwrites", async () => {
-  const target = path.join(dir, "backups", "cermin-backup.db");
+  const target = path.join(dataDir(), "backups", "cermin-backup.db");
   const out = await run("backup", target);
   expect(out.code).toBe(0);
   const copy = new SQLite(target, { readonly: true });
@@ -80,7 +66,7 @@ test("unknown commands exit non-zero with usage help", async () => {
 test("cermin verify: the demo's sealed assessments verify; a changed answer is named; a receipt checks offline", async () => {
   const { clearKeyCache } = await import("~/services/seal/keys.server");
   clearKeyCache(); // DATA_DIR is this test's directory: the key the demo seed generated there
-  const db = new SQLite(path.join(dir, "cermin.db"));
+  const db = new SQLite(path.join(dataDir(), "cermin.db"));
   const finals = db.prepare("select id from assessment where status = 'final'").pluck().all() as string[];
   expect(finals.length).toBeGreaterThan(0);
   for (const id of finals) {
@@ -99,9 +85,9 @@ test("cermin verify: the demo's sealed assessments verify; a changed answer is n
 
   const receipt = db.prepare("select receipt_json from seal where assessment_id = ? order by seq desc limit 1").pluck().get(id) as string;
   db.close();
-  const file = path.join(dir, "receipt.json");
+  const file = path.join(dataDir(), "receipt.json");
   fs.writeFileSync(file, receipt);
-  const key = path.join(dir, "seal", "ed25519-public.pem");
+  const key = path.join(dataDir(), "seal", "ed25519-public.pem");
   const offline = await run("verify", "--receipt", file, "--public-key", key);
   expect(offline.code, offline.out).toBe(0);
   expect(offline.out).toMatch(/^OK: receipt of assessment/);

@@ -7,9 +7,8 @@ import * as dashboardRoute from "~/routes/dashboard._index";
 import * as csvRoute from "~/routes/dashboard.csv.$chart";
 import * as unitRoute from "~/routes/dashboard.units.$unitId";
 import { seedScale, type ScaleResult } from "#db/seed/scale.server";
-import { newId } from "~/utils/ids";
 import { freshDb } from "../helpers/db";
-import { makeUser, sessionCookie } from "../helpers/factories";
+import { makeUser, sessionCookie, insertLinkEvidence } from "../helpers/factories";
 import { callLoader } from "../helpers/remix";
 
 let db: Db;
@@ -298,36 +297,7 @@ test("drill-down: unit → area → sub-area → items with answers and evidence
     .where("node_id", "=", "A.I.1.ii")
     .executeTakeFirstOrThrow();
   expect(areaData.nodes.table.rows[1]!.value).toBe(stored.value);
-  await db
-    .insertInto("evidence")
-    .values({
-      id: "ev-1",
-      assessment_id: data.chosen.assessmentId,
-      kind: "link",
-      blob_sha256: null,
-      url: "https://example.go.id/sk",
-      name: "SK",
-      mime: null,
-      size: null,
-      evidence_date: null,
-      uploaded_by: null,
-      created_at: "2025-01-01",
-      removed_at: null,
-      removed_by: null,
-    })
-    .execute();
-  await db
-    .insertInto("evidence_item")
-    .values({
-      id: newId(),
-      evidence_id: "ev-1",
-      assessment_id: data.chosen.assessmentId,
-      item_id: "A.I.1.ii.b",
-      created_at: "2025-01-01",
-      created_by: null,
-      removed_at: null,
-    })
-    .execute();
+  await insertLinkEvidence(db, { id: "ev-1", assessmentId: data.chosen.assessmentId, itemId: "A.I.1.ii.b", url: "https://example.go.id/sk", name: "SK", at: "2025-01-01" });
   const sub = await callLoader(unitRoute, {
     path: `/dashboard/units/${unitId}?period=${data.chosen.periodId}&node=A.I.1.ii`,
     cookie: cookies.reviewerA,

@@ -9,19 +9,16 @@ import { openFollowUps } from "~/services/evaluation/findings.server";
 import { saveEvaluatorAnswer } from "~/services/evaluation/layers.server";
 import { loadLayerRows, mergeLayers } from "~/services/evaluation/layer-rows.server";
 import { drawSampleAction } from "~/services/evaluation/samples.server";
-import { freshDb } from "../helpers/db";
-import { makeUnit, makeUser, sessionCookie } from "../helpers/factories";
+import { makeUnit, makeUser, sessionCookie, makePeriod } from "../helpers/factories";
 import { callAction, callLoader } from "../helpers/remix";
-import { buildWorld, withTempDataDir, type World } from "../helpers/world";
+import { type World, freshWorld } from "../helpers/world";
 
 let db: Db;
 let w: World;
 const system = () => ({ id: w.users.admin.id, isAdmin: true, memberships: [] });
 
 beforeAll(async () => {
-  withTempDataDir();
-  db = await freshDb();
-  w = await buildWorld(db);
+  ({ db, w } = await freshWorld());
 });
 
 async function submittedAssessment(name: string, answers: Record<string, string>) {
@@ -119,7 +116,7 @@ test("follow-ups: the unit records its action on a released finding; the next pe
   await callAction(evalPage, { path: "/x", params: { id: a.id }, cookie: w.cookies.evaluator, form: { intent: "release", layer: "internal" } });
   expect((await follow(a.assessorCookie)).status).toBe(200);
   const nextPeriod = "p2026-" + a.id;
-  await db.insertInto("period").values({ id: nextPeriod, organisation_id: w.ministry.id, year: 2026, name: "Periode 2026", status: "open", fill_start: null, fill_end: null, review_end: null, evaluation_end: null, created_at: new Date().toISOString() }).execute();
+  await makePeriod(db, w.ministry.id, 2026, { id: nextPeriod });
   const [next] = (await createAssessments(db, system(), { unitIds: [a.unit.id], periodId: nextPeriod, instrumentId: "zi-2021", carryForward: true })).created;
   const open = await openFollowUps(db, await requireAssessment(db, system(), next!));
   expect(open.map((f) => [f.itemId, f.followUp.status, f.followUp.action])).toEqual([["A.I.1.i.a", "in_progress", "Revisi SK"]]);

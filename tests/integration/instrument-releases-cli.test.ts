@@ -1,36 +1,22 @@
 /** `cermin instruments import`: the admin page's upload and publish from the command line. */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { editYaml, locate, PMPRB_NEXT_MAPPING, pmprbNext } from "../helpers/instrument-edits";
-import { runMain as run } from "../helpers/cli";
+import { cliDataDir, runMain as run } from "../helpers/cli";
 
-let dir: string;
-const saved = { DATA_DIR: process.env.DATA_DIR, DATABASE_URL: process.env.DATABASE_URL };
-
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "cermin-instruments-cli-"));
-  process.env.DATA_DIR = dir;
-  delete process.env.DATABASE_URL;
-});
-afterAll(() => {
-  process.env.DATA_DIR = saved.DATA_DIR;
-  if (saved.DATABASE_URL) process.env.DATABASE_URL = saved.DATABASE_URL;
-  if (!saved.DATA_DIR) delete process.env.DATA_DIR;
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const dataDir = cliDataDir("cermin-instruments-cli-");
 
 
 const write = (name: string, text: string) => {
-  const file = path.join(dir, name);
+  const file = path.join(dataDir(), name);
   fs.writeFileSync(file, text);
   return file;
 };
 
 const releases = () => {
-  const conn = new SQLite(path.join(dir, "cermin.db"), { readonly: true });
+  const conn = new SQLite(path.join(dataDir(), "cermin.db"), { readonly: true });
   try {
     return conn.prepare("select version, status from instrument_release order by uploaded_at").all();
   } finally {
@@ -82,5 +68,5 @@ test("import: issues (exit 1), a draft with its diff, then --publish as a named 
     /no active user/,
   );
   expect((await run("instruments", "import")).code).toBe(2);
-  expect((await run("instruments", "import", path.join(dir, "missing.yaml"))).err).toMatch(/cannot read/);
+  expect((await run("instruments", "import", path.join(dataDir(), "missing.yaml"))).err).toMatch(/cannot read/);
 });

@@ -21,7 +21,7 @@ import { contentHash, getInstrument } from "~/services/instruments/catalog.serve
 import { INSTRUMENT_MAX_BYTES } from "~/utils/constants";
 import { newId } from "~/utils/ids";
 import { freshDb } from "../helpers/db";
-import { makeOrg, makeUnit, makeUser, sessionCookie } from "../helpers/factories";
+import { makeOrg, makeUnit, makeUser, sessionCookie, makePeriod } from "../helpers/factories";
 import { contentText, editYaml, locate, PMPRB_NEXT_MAPPING, pmprbNext } from "../helpers/instrument-edits";
 import { callAction, callLoader } from "../helpers/remix";
 
@@ -41,22 +41,7 @@ beforeAll(async () => {
   const co = await makeUser(db, { role: "coordinator", organisationId: org.id, unitId: top.id });
   admin = { id: a.id, isAdmin: true, memberships: [] };
   cookies = { admin: await sessionCookie(db, a.id), orgAdmin: await sessionCookie(db, oa.id), coordinator: await sessionCookie(db, co.id) };
-  periodId = newId();
-  await db
-    .insertInto("period")
-    .values({
-      id: periodId,
-      organisation_id: org.id,
-      year: 2019,
-      name: "2019",
-      status: "open",
-      fill_start: null,
-      fill_end: null,
-      review_end: null,
-      evaluation_end: null,
-      created_at: new Date().toISOString(),
-    })
-    .execute();
+  periodId = await makePeriod(db, org.id, 2019, { name: "2019" });
 });
 
 function uploadForm(files: { file?: [string, string | Uint8Array<ArrayBuffer>]; mapping?: [string, string] }, intent = "upload"): FormData {
@@ -282,10 +267,7 @@ describe("a new PMPRB version: upload, roll-outs, publish", () => {
     await saveAnswer(db, admin, oldCtx, { itemId: "A.1.i.a", baseVersion: 0, value: "A", note: null });
     const next = newId();
     const org = await db.selectFrom("unit").select("organisation_id").where("id", "=", units[0]!.id).executeTakeFirstOrThrow();
-    await db
-      .insertInto("period")
-      .values({ id: next, organisation_id: org.organisation_id, year: 2020, name: "2020", status: "open", fill_start: null, fill_end: null, review_end: null, evaluation_end: null, created_at: new Date().toISOString() })
-      .execute();
+    await makePeriod(db, org.organisation_id, 2020, { id: next, name: "2020" });
     const { created } = await createAssessments(db, admin, { unitIds: [units[0]!.id], periodId: next, instrumentId: "pmprb-2014", carryForward: true });
     const rows = await db.selectFrom("answer").select(["item_id", "value_json", "note", "carried_over"]).where("assessment_id", "=", created[0]!).execute();
     const byId = Object.fromEntries(rows.map((r) => [r.item_id, r]));

@@ -18,8 +18,7 @@ import { exportAssessmentWorkbook, templateWorkbook } from "~/services/excel/exp
 import { previewImport } from "~/services/excel/import.server";
 import { issueText, LkeError, WORKBOOK_LIMITS, type LkeIssue } from "~/services/excel/read.server";
 import { readZip } from "~/services/excel/zip.server";
-import { freshDb } from "../helpers/db";
-import { buildWorld, withTempDataDir, type World } from "../helpers/world";
+import { type World, freshWorld } from "../helpers/world";
 
 let db: Db;
 let w: World;
@@ -46,9 +45,7 @@ function first(type: Item["type"]): ItemRow {
 }
 
 beforeAll(async () => {
-  withTempDataDir();
-  db = await freshDb();
-  w = await buildWorld(db);
+  ({ db, w } = await freshWorld());
   system = { id: w.users.admin.id, isAdmin: true, memberships: [] };
   ctx = await requireAssessment(db, system, w.assessmentId);
   yesNo = first("yes_no");

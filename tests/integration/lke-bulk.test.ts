@@ -15,9 +15,8 @@ import { createAssessments } from "~/services/workbench/assessments.server";
 import { getExportFile, listRollout, previewBulkImport, startRolloutExport } from "~/services/excel/bulk.server";
 import { openWorkbook } from "~/services/excel/read.server";
 import { readZip } from "~/services/excel/zip.server";
-import { freshDb } from "../helpers/db";
 import { makeUnit } from "../helpers/factories";
-import { buildWorld, withTempDataDir, type World } from "../helpers/world";
+import { type World, freshWorld } from "../helpers/world";
 
 let db: Db;
 let w: World;
@@ -25,9 +24,7 @@ let coordinator: Actor;
 let assessor: Actor;
 
 beforeAll(async () => {
-  withTempDataDir();
-  db = await freshDb();
-  w = await buildWorld(db);
+  ({ db, w } = await freshWorld());
   const system = { id: w.users.admin.id, isAdmin: true, memberships: [] };
   // Two more units under the coordinator's echelon I, so the roll-out has four assessments.
   const units = [

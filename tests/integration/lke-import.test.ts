@@ -19,9 +19,8 @@ import { exportAssessmentWorkbook } from "~/services/excel/export.server";
 import { applyImport, ImportApplyError } from "~/services/excel/apply.server";
 import { changeKey, previewImport } from "~/services/excel/import.server";
 import { setAssignment } from "~/services/workbench/workflow.server";
-import { freshDb } from "../helpers/db";
 import { makeUnit } from "../helpers/factories";
-import { buildWorld, withTempDataDir, type World } from "../helpers/world";
+import { type World, freshWorld } from "../helpers/world";
 
 let db: Db;
 let w: World;
@@ -34,9 +33,7 @@ const actorOf = async (id: string) => loadActor(db, await db.selectFrom("user").
 const ctxOf = (actor: Actor, id = w.assessmentId) => requireAssessment(db, actor, id);
 
 beforeAll(async () => {
-  withTempDataDir();
-  db = await freshDb();
-  w = await buildWorld(db);
+  ({ db, w } = await freshWorld());
   system = { id: w.users.admin.id, isAdmin: true, memberships: [] };
   coordinator = await actorOf(w.users.coordinator.id);
   assessor = await actorOf(w.users.assessor.id);

@@ -26,7 +26,7 @@ import { newId } from "~/utils/ids";
 import * as accountRoute from "~/routes/account";
 import * as inboxRoute from "~/routes/inbox";
 import { freshDb } from "../helpers/db";
-import { makeOrg, makeUnit, makeUser, sessionCookie } from "../helpers/factories";
+import { makeOrg, makeUnit, makeUser, sessionCookie, makePeriod } from "../helpers/factories";
 import { callAction, callLoader } from "../helpers/remix";
 import { withTempDataDir } from "../helpers/world";
 
@@ -145,22 +145,7 @@ beforeAll(async () => {
   coordinator = await actorOf(coord.id);
   evaluator = await actorOf(ev.id);
   const today = todayWib();
-  const periodId = newId();
-  await db
-    .insertInto("period")
-    .values({
-      id: periodId,
-      organisation_id: org.id,
-      year: 2025,
-      name: "Periode 2025",
-      status: "open",
-      fill_start: null,
-      fill_end: addDays(today, 3),
-      review_end: addDays(today, 10),
-      evaluation_end: null,
-      created_at: new Date().toISOString(),
-    })
-    .execute();
+  const periodId = await makePeriod(db, org.id, 2025, { fill_end: addDays(today, 3), review_end: addDays(today, 10) });
   const [assessmentId] = (
     await createAssessments(
       db,

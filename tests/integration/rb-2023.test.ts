@@ -12,10 +12,9 @@ import { AssessmentRuleError, createAssessments, requireAssessment } from "~/ser
 import { saveEvaluatorAnswer } from "~/services/evaluation/layers.server";
 import { drawSampleAction } from "~/services/evaluation/samples.server";
 import { freshDb } from "../helpers/db";
-import { makeOrg, makeUnit, makeUser, sessionCookie } from "../helpers/factories";
+import { makeOrg, makeUnit, makeUser, sessionCookie, makePeriod } from "../helpers/factories";
 import { callAction, callLoader } from "../helpers/remix";
 import { withTempDataDir } from "../helpers/world";
-import { newId } from "~/utils/ids";
 
 let db: Db;
 let admin: { id: string };
@@ -24,11 +23,7 @@ const system = () => ({ id: admin.id, isAdmin: true, memberships: [] });
 async function org(kind: "kementerian_lembaga" | "pemda_kabkota", year = 2025) {
   const o = await makeOrg(db, `Instansi ${kind}`, kind);
   const unit = await makeUnit(db, o.id, null, "Sekretariat");
-  const periodId = newId();
-  await db
-    .insertInto("period")
-    .values({ id: periodId, organisation_id: o.id, year, name: `Periode ${year}`, status: "open", fill_start: null, fill_end: null, review_end: null, evaluation_end: null, created_at: new Date().toISOString() })
-    .execute();
+  const periodId = await makePeriod(db, o.id, year);
   return { org: o, unit, periodId };
 }
 

@@ -16,8 +16,7 @@ import { blobPath } from "~/services/evidence/store.server";
 import { installationKey, parsePublicKey } from "~/services/seal/keys.server";
 import { listSeals, verifyAssessment, verifyReceipt } from "~/services/seal/seal.server";
 import { finaliseAssessment, reopenAssessment, submitAssessment } from "~/services/workbench/workflow.server";
-import { freshDb } from "../helpers/db";
-import { buildWorld, withTempDataDir, type World } from "../helpers/world";
+import { type World, freshWorld } from "../helpers/world";
 
 let db: Db;
 let w: World;
@@ -26,9 +25,7 @@ let coordinator: Actor;
 const system = (): Actor => ({ id: w.users.admin.id, isAdmin: true, memberships: [] });
 
 beforeAll(async () => {
-  withTempDataDir();
-  db = await freshDb();
-  w = await buildWorld(db);
+  ({ db, w } = await freshWorld());
   assessor = { id: w.users.assessor.id, isAdmin: false, memberships: [{ organisationId: w.ministry.id, unitId: w.service.id, unitPath: w.service.path, role: "assessor" }] };
   coordinator = { id: w.users.coordinator.id, isAdmin: false, memberships: [{ organisationId: w.ministry.id, unitId: w.eselon1.id, unitPath: w.eselon1.path, role: "coordinator" }] };
   const ctx = await requireAssessment(db, system(), w.assessmentId);

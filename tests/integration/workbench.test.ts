@@ -8,19 +8,16 @@ import * as list from "~/routes/assessments._index";
 import { answersObject, loadAnswers } from "~/services/workbench/answers.server";
 import { createAssessments, requireAssessment } from "~/services/workbench/assessments.server";
 import { readiness } from "~/services/workbench/readiness.server";
-import { freshDb } from "../helpers/db";
-import { makeUnit, makeUser, sessionCookie } from "../helpers/factories";
+import { makeUnit, makeUser, sessionCookie, makePeriod } from "../helpers/factories";
 import { callAction, callLoader } from "../helpers/remix";
-import { buildWorld, withTempDataDir, type World } from "../helpers/world";
+import { type World, freshWorld } from "../helpers/world";
 
 let db: Db;
 let w: World;
 const system = () => ({ id: w.users.admin.id, isAdmin: true, memberships: [] });
 
 beforeAll(async () => {
-  withTempDataDir();
-  db = await freshDb();
-  w = await buildWorld(db);
+  ({ db, w } = await freshWorld());
 });
 
 async function newAssessment(unitName: string) {
@@ -135,7 +132,7 @@ test("an assessor of one unit gets 404 for a sibling unit's assessment, pages an
 test("carry-forward copies answers marked for confirmation; progress counts only confirmed ones", async () => {
   const unit = await makeUnit(db, w.ministry.id, w.eselon1, "Unit Lanjutan");
   const prevPeriod = "prev-" + w.periodId;
-  await db.insertInto("period").values({ id: prevPeriod, organisation_id: w.ministry.id, year: 2024, name: "Periode 2024", status: "open", fill_start: null, fill_end: null, review_end: null, evaluation_end: null, created_at: new Date().toISOString() }).execute();
+  await makePeriod(db, w.ministry.id, 2024, { id: prevPeriod });
   const [prev] = (await createAssessments(db, system(), { unitIds: [unit.id], periodId: prevPeriod, instrumentId: "zi-2021", carryForward: false })).created;
   const assessor = await makeUser(db, { role: "assessor", organisationId: w.ministry.id, unitId: unit.id });
   const cookie = await sessionCookie(db, assessor.id);

@@ -5,6 +5,7 @@ import { scoreAssessment, ziVerdicts } from "~/domain/scoring";
 import type { NodeScore, ScoreContext } from "~/domain/scoring/types";
 import { getInstrument } from "~/services/instruments/catalog.server";
 import { fixture } from "../scoring/instruments";
+import { ZI_THRESHOLD_CASES } from "../scoring/zi-threshold-cases";
 
 /*
  * Acceptance 4: eligibility verdicts at the thresholds (75.00, 40.00, per-area 60 %/75 %,
@@ -56,14 +57,7 @@ describe("score thresholds on both sides (acceptance 4)", () => {
     ]);
   });
 
-  it.each<[string, string, number, number]>([
-    ["total", "total", 75, 85],
-    ["pengungkit", "A", 40, 48],
-    ["bersih_akuntabel", "B.I", 18.25, 19.5],
-    ["ipak", "B.I.1", 15.75, 15.75],
-    ["capaian_kinerja", "B.I.2", 2.5, 3.75],
-    ["ipkp", "B.II.1", 14, 15.75],
-  ])("%s (node %s): WBK ≥ %s, WBBM ≥ %s — exactly on passes, 0.01 below fails", (id, node, wbk, wbbm) => {
+  it.each(ZI_THRESHOLD_CASES)("%s (node %s): WBK ≥ %s, WBBM ≥ %s — exactly on passes, 0.01 below fails", (id, node, wbk, wbbm) => {
     const onWbk = eligibility({ overrides: { [node]: wbk } });
     expect(find(onWbk, "wbk", id)).toMatchObject({ actual: wbk, required: wbk, pass: true, status: "pass", missing: null });
     expect(onWbk.wbk.eligible).toBe(true);

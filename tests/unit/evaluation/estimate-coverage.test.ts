@@ -5,7 +5,7 @@ import { createRng } from "~/domain/evaluation/prng";
 import { drawSample, type RiskFactors, type SampleStrategy } from "~/domain/evaluation/sampling";
 import { scoreAssessment } from "~/domain/scoring";
 import { getInstrument } from "~/services/instruments/catalog.server";
-import { syntheticReview } from "./synthetic";
+import { reviewedItems, syntheticReview } from "./synthetic";
 
 /*
  * Acceptance 3: the interval of the adjusted index estimate covers the true full-review index at
@@ -40,14 +40,7 @@ function simulate(strategy: SampleStrategy, sims: number): Outcome {
     const truth = scoreAssessment(zi, review.evaluator);
     const riskOf = (id: string): Partial<RiskFactors> => (strategy === "risk" && risky.has(id) ? { evidence: "none", jump: 0.5 } : {});
     const sample = drawSample(assessmentFrame(zi, "u", riskOf), { strategy, size: 20 + (s % 11), seed: `draw-${strategy}-${s}` });
-    const items = sample.items.map((i) => ({
-      itemId: i.itemId,
-      weight: weights.get(i.itemId)!.points,
-      self: self.nodes[i.itemId]!.value,
-      evaluator: truth.nodes[i.itemId]!.value,
-      inclusionProbability: i.inclusionWeight,
-      stratum: i.area,
-    }));
+    const items = reviewedItems(sample, weights, self, truth);
     const input = { selfTotal: self.total, max: 100, populationSize: N, design: strategy, items, seed: `boot-${strategy}-${s}` };
     const e = estimateIndex(input);
     if (truth.total >= e.lower - 1e-9 && truth.total <= e.upper + 1e-9) covered++;

@@ -5,7 +5,7 @@ import { drawSample } from "~/domain/evaluation/sampling";
 import { assessmentFrame } from "~/domain/evaluation/frame";
 import { scoreAssessment } from "~/domain/scoring";
 import { getInstrument } from "~/services/instruments/catalog.server";
-import { syntheticReview } from "./synthetic";
+import { reviewedItems, syntheticReview } from "./synthetic";
 
 const zi = getInstrument("zi-2021")!.instrument;
 const weights = itemWeights(zi);
@@ -169,14 +169,7 @@ describe("estimateIndex", () => {
     const S = scoreAssessment(zi, self);
     const E = scoreAssessment(zi, evaluator);
     const s = drawSample(assessmentFrame(zi, "x"), { strategy: "stratified", size: 25, seed: "e2e" });
-    const items = s.items.map((i) => ({
-      itemId: i.itemId,
-      weight: weights.get(i.itemId)!.points,
-      self: S.nodes[i.itemId]!.value,
-      evaluator: E.nodes[i.itemId]!.value,
-      inclusionProbability: i.inclusionWeight,
-      stratum: i.area,
-    }));
+    const items = reviewedItems(s, weights, S, E);
     const e = estimateIndex({ selfTotal: S.total, max: 100, populationSize: 113, design: "stratified", items, seed: "e2e" });
     expect(e.n).toBe(25);
     expect(e.lower).toBeLessThanOrEqual(e.point);

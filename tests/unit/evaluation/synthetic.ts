@@ -2,6 +2,7 @@
 // true full-review total is known (score the evaluator's answers with the engine).
 import type { Instrument, Item } from "~/domain/instrument/schema";
 import { itemsWithGroups } from "~/domain/instrument/tree";
+import type { ReviewedItem } from "~/domain/evaluation/estimate";
 import { createRng, type Rng } from "~/domain/evaluation/prng";
 import type { Answers, AnswerValue } from "~/domain/scoring/answers";
 
@@ -82,4 +83,24 @@ export function syntheticReview(
     evaluator[item.id] = r() < Math.min(1, p * changeFactor(item.id)) ? adjust(item, a, r) : a;
   }
   return { self, evaluator, rate: p };
+}
+
+/**
+ * The estimator's input rows for a drawn sample: each sampled item's weight (points), the self and
+ * evaluator values the engine gave it, its inclusion probability and its area as stratum.
+ */
+export function reviewedItems(
+  sample: { items: ReadonlyArray<{ itemId: string; inclusionWeight: number; area: string }> },
+  weights: ReadonlyMap<string, { points: number }>,
+  self: { nodes: Record<string, { value: number } | undefined> },
+  evaluator: { nodes: Record<string, { value: number } | undefined> },
+): ReviewedItem[] {
+  return sample.items.map((i) => ({
+    itemId: i.itemId,
+    weight: weights.get(i.itemId)!.points,
+    self: self.nodes[i.itemId]!.value,
+    evaluator: evaluator.nodes[i.itemId]!.value,
+    inclusionProbability: i.inclusionWeight,
+    stratum: i.area,
+  }));
 }

@@ -3,6 +3,7 @@ import { scoreAssessment } from "~/domain/scoring/score";
 import { indeksRbPredicate, ziVerdicts } from "~/domain/scoring/thresholds";
 import type { NodeScore } from "~/domain/scoring/types";
 import { fixture, instrument } from "./instruments";
+import { ZI_THRESHOLD_CASES } from "./zi-threshold-cases";
 
 const zi = instrument("zi-2021");
 const pmprb = instrument("pmprb-2014");
@@ -56,14 +57,7 @@ const verdict = (overrides: Record<string, number>, scope: "combined" | "per_hal
 const criterion = (v: ReturnType<typeof verdict>, which: "wbk" | "wbbm", id: string) => v[which]?.criteria.find((c) => c.id === id);
 
 describe("WBK / WBBM score thresholds at the exact values (README §7)", () => {
-  it.each<[string, string, number, number]>([
-    ["total", "total", 75, 85],
-    ["pengungkit", "A", 40, 48],
-    ["bersih_akuntabel", "B.I", 18.25, 19.5],
-    ["ipak", "B.I.1", 15.75, 15.75],
-    ["capaian_kinerja", "B.I.2", 2.5, 3.75],
-    ["ipkp", "B.II.1", 14, 15.75],
-  ])("%s (node %s): WBK ≥ %s, WBBM ≥ %s", (id, node, wbk, wbbm) => {
+  it.each(ZI_THRESHOLD_CASES)("%s (node %s): WBK ≥ %s, WBBM ≥ %s", (id, node, wbk, wbbm) => {
     const atWbk = verdict({ [node]: wbk });
     expect(criterion(atWbk, "wbk", id)).toMatchObject({ actual: wbk, required: wbk, pass: true, status: "pass" });
     expect(criterion(verdict({ [node]: wbk - 0.001 }), "wbk", id)?.pass).toBe(false);

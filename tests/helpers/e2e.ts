@@ -1,0 +1,60 @@
+/**
+ * The lifecycle every browser test file shares: one production server on demo data and one Chromium
+ * per file, browser sessions closed after each test, both stopped after the last test.
+ */
+import path from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, afterEach, beforeAll } from "vitest";
+import { createDb, type Db } from "#db/client.server";
+import { closeSessions, launchBrowser } from "./browser";
+import { startServer, withServerDb, type TestServer } from "./server";
+
+export interface E2eWorld {
+  server: TestServer;
+  browser: Browser;
+  /** A Kysely handle on the server's SQLite file, opened on first use and closed after the last test. */
+  readonly db: Db;
+}
+
+/**
+ * Registers the server-and-browser hooks of an e2e file. `started` receives both once they run (so
+ * the file can keep its own `server` and `browser` variables); later `beforeAll` hooks of the file run
+ * after it.
+ */
+export function withServerAndBrowser(started: (world: E2eWorld) => void, opts: Parameters<typeof startServer>[0] = {}): void {
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  let db: Db | undefined;
+  beforeAll(async () => {
+    const s = (server = await startServer(opts));
+    const b = (browser = await launchBrowser());
+    started({
+      server: s,
+      browser: b,
+      get db() {
+        return (db ??= createDb(`sqlite:${path.join(s.dataDir, "cermin.db")}`));
+      },
+    });
+  });
+  afterEach(closeSessions);
+  afterAll(async () => {
+    await db?.destroy();
+    await browser?.close();
+    await server?.stop();
+  });
+}
+
+/** The id of the demo's draft 2025 assessment of KLP-JKT, the one most browser tests fill in. */
+export function demoDraftAssessment(server: Pick<TestServer, "dataDir">): string {
+  const id = withServerDb(server, (db) =>
+    db
+      .prepare(
+        `SELECT a.id FROM assessment a JOIN unit u ON u.id = a.unit_id JOIN period p ON p.id = a.period_id
+         WHERE u.code = 'KLP-JKT' AND p.year = 2025 AND a.status = 'draft'`,
+      )
+      .pluck()
+      .get(),
+  );
+  if (typeof id !== "string") throw new Error("the demo seeds a draft 2025 assessment for KLP-JKT, but none was found");
+  return id;
+}
