@@ -5,6 +5,7 @@ import { forbidden, requireUser } from "~/auth/require.server";
 import { getDb } from "~/db.server";
 import { formatDate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
+import { TableCard } from "~/components/list";
 
 const PAGE = 200;
 
@@ -30,37 +31,21 @@ export default function Audit() {
   return (
     <>
       <h1>{t("audit.title")}</h1>
-      <section className="card">
-        {entries.length === 0 ? (
-          <p>{t("audit.empty")}</p>
-        ) : (
-          <table data-testid="audit">
-            <thead>
-              <tr>
-                <th>{t("audit.at")}</th>
-                <th>{t("audit.actor")}</th>
-                <th>{t("audit.action")}</th>
-                <th>{t("audit.entity")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((e) => (
-                <tr key={e.id}>
-                  <td>{formatDate(e.at, locale)}</td>
-                  <td>{e.actorName ?? "–"}</td>
-                  <td>
-                    <code>{e.action}</code>
-                    {e.reason ? ` — ${e.reason}` : null}
-                  </td>
-                  <td>
-                    {e.entity_type} <span className="muted">{e.entity_id?.slice(0, 8)}</span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+      <TableCard empty={t("audit.empty")} testId="audit" isEmpty={entries.length === 0} headers={[t("audit.at"), t("audit.actor"), t("audit.action"), t("audit.entity")]}>
+        {entries.map((e) => (
+          <tr key={e.id}>
+            <td>{formatDate(e.at, locale)}</td>
+            <td>{e.actorName ?? "–"}</td>
+            <td>
+              <code>{e.action}</code>
+              {e.reason ? ` — ${e.reason}` : null}
+            </td>
+            <td>
+              {e.entity_type} <span className="muted">{e.entity_id?.slice(0, 8)}</span>
+            </td>
+          </tr>
+        ))}
+      </TableCard>
     </>
   );
 }

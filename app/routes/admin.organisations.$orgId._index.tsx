@@ -11,7 +11,7 @@ import { formatDate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 import { archiveInfo, countMembers, getOrganisation, setOrganisationArchived, updateOrganisation } from "~/services/admin/organisations.server";
 import { buildTree, createUnit, flattenTree, listUnits, moveUnit, renameUnit, setUnitArchived } from "~/services/admin/units.server";
-import { badRequest, formFailure, type FormFailure, formValues, parseForm, readFormData, ruleFailure } from "~/utils/forms";
+import { parseForm, ruleFailure, readIntentForm } from "~/utils/forms";
 import { IdSchema, OptionalIdSchema, OrganisationArchiveSchema, OrganisationRestoreSchema, OrganisationSchema, UnitFieldsSchema } from "~/utils/schemas";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -47,12 +47,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
   const org = await getOrganisation(db, user, params.orgId!);
-  const formData = await readFormData(request);
-  const values = formValues(formData);
-  const intentResult = IntentSchema.safeParse(formData.get("intent"));
-  if (!intentResult.success) return formFailure("error.unknownIntent", values);
-  const intent = intentResult.data;
-  const fail = (p: FormFailure) => badRequest({ ...p, intent });
+  const form = await readIntentForm(request, IntentSchema);
+  if ("rejected" in form) return form.rejected;
+  const { formData, values, intent, fail } = form;
   try {
     switch (intent) {
       case "update-org": {

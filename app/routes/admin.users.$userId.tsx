@@ -19,7 +19,7 @@ import {
   updateUserName,
   userResource,
 } from "~/services/admin/users.server";
-import { badRequest, formFailure, type FormFailure, formValues, parseForm, readFormData, ruleFailure } from "~/utils/forms";
+import { parseForm, ruleFailure, readIntentForm } from "~/utils/forms";
 import { IdSchema, ScopedRoleSchema } from "~/utils/schemas";
 import { PASSWORD_LINK_HOURS } from "~/utils/constants";
 import { mailPasswordLink } from "~/services/notifications/notify.server";
@@ -42,12 +42,9 @@ const IntentSchema = z.enum(["rename", "disable", "enable", "password-link", "ad
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor, db, target } = await load(request, params.userId!);
-  const formData = await readFormData(request);
-  const values = formValues(formData);
-  const intentResult = IntentSchema.safeParse(formData.get("intent"));
-  if (!intentResult.success) return formFailure("error.unknownIntent", values);
-  const intent = intentResult.data;
-  const fail = (p: FormFailure) => badRequest({ ...p, intent });
+  const form = await readIntentForm(request, IntentSchema);
+  if ("rejected" in form) return form.rejected;
+  const { formData, values, intent, fail } = form;
   try {
     switch (intent) {
       case "rename": {

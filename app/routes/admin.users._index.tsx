@@ -14,6 +14,7 @@ import { createUser, listUsers } from "~/services/admin/users.server";
 import { PASSWORD_LINK_HOURS } from "~/utils/constants";
 import { badRequest, parseForm, readFormData, ruleFailure } from "~/utils/forms";
 import { CreateUserFormSchema } from "~/utils/schemas";
+import { TableCard } from "~/components/list";
 
 async function requireUserManager(request: Request) {
   const user = await requireUser(request);
@@ -87,41 +88,30 @@ export default function Users() {
           </p>
         </Form>
       </section>
-      <section className="card">
-        {users.length === 0 ? (
-          <p>{t("users.empty")}</p>
-        ) : (
-          <table data-testid="users">
-            <thead>
-              <tr>
-                <th>{t("common.name")}</th>
-                <th>{t("common.email")}</th>
-                <th>{t("users.memberships")}</th>
-                <th>{t("common.status")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((u) => (
-                <tr key={u.id}>
-                  <td>
-                    <Link to={`/admin/users/${u.id}`}>{u.name}</Link>
-                  </td>
-                  <td>{u.email}</td>
-                  <td>
-                    {u.isAdmin ? <div>{t("role.admin")}</div> : null}
-                    {u.memberships.map((m) => (
-                      <div key={m.id}>
-                        {t(`role.${m.role}` as MessageKey)} — {m.unitName ?? m.organisationName}
-                      </div>
-                    ))}
-                  </td>
-                  <td>{u.disabled ? t("users.disabled") : u.hasPassword ? t("common.active") : t("users.noPassword")}</td>
-                </tr>
+      <TableCard
+        empty={t("users.empty")}
+        testId="users"
+        isEmpty={users.length === 0}
+        headers={[t("common.name"), t("common.email"), t("users.memberships"), t("common.status")]}
+      >
+        {users.map((u) => (
+          <tr key={u.id}>
+            <td>
+              <Link to={`/admin/users/${u.id}`}>{u.name}</Link>
+            </td>
+            <td>{u.email}</td>
+            <td>
+              {u.isAdmin ? <div>{t("role.admin")}</div> : null}
+              {u.memberships.map((m) => (
+                <div key={m.id}>
+                  {t(`role.${m.role}` as MessageKey)} — {m.unitName ?? m.organisationName}
+                </div>
               ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+            </td>
+            <td>{u.disabled ? t("users.disabled") : u.hasPassword ? t("common.active") : t("users.noPassword")}</td>
+          </tr>
+        ))}
+      </TableCard>
     </>
   );
 }

@@ -15,6 +15,7 @@ import { publishedInstrumentsIn } from "~/services/instruments/frozen.server";
 import { buildTree, flattenTree } from "~/services/admin/units.server";
 import { badRequest, readFormData, ruleFailure } from "~/utils/forms";
 import { IdSchema } from "~/utils/schemas";
+import { TableCard } from "~/components/list";
 
 /** Units and open periods where the actor may create assessments. */
 async function creationOptions(userId: string, user: Awaited<ReturnType<typeof requireUser>>) {
@@ -95,39 +96,22 @@ export default function Assessments() {
       <p>
         <Link to="/assessments/lke-bulk">{t("lke.bulk")}</Link>
       </p>
-      <section className="card">
-        {d.rows.length === 0 ? (
-          <p>{t("assessments.empty")}</p>
-        ) : (
-          <table data-testid="assessments">
-            <thead>
-              <tr>
-                <th>{t("common.unit")}</th>
-                <th>{t("periods.year")}</th>
-                <th>{t("assessments.instrument")}</th>
-                <th>{t("common.status")}</th>
-                <th>{t("assessments.progress")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.rows.map((r) => (
-                <tr key={r.id}>
-                  <td>
-                    <Link to={`/assessments/${r.id}`}>{r.unitName}</Link>
-                    <div className="muted">{r.organisationName}</div>
-                  </td>
-                  <td>{r.year}</td>
-                  <td>{r.instrumentId}</td>
-                  <td>{t(`status.${r.status}` as MessageKey)}</td>
-                  <td>
-                    <ProgressBar done={r.confirmed} total={d.itemCounts[r.instrumentId] ?? 0} label={t("workbench.answered", { answered: r.confirmed, total: d.itemCounts[r.instrumentId] ?? 0 })} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+      <TableCard empty={t("assessments.empty")} testId="assessments" isEmpty={d.rows.length === 0} headers={[t("common.unit"), t("periods.year"), t("assessments.instrument"), t("common.status"), t("assessments.progress")]}>
+        {d.rows.map((r) => (
+          <tr key={r.id}>
+            <td>
+              <Link to={`/assessments/${r.id}`}>{r.unitName}</Link>
+              <div className="muted">{r.organisationName}</div>
+            </td>
+            <td>{r.year}</td>
+            <td>{r.instrumentId}</td>
+            <td>{t(`status.${r.status}` as MessageKey)}</td>
+            <td>
+              <ProgressBar done={r.confirmed} total={d.itemCounts[r.instrumentId] ?? 0} label={t("workbench.answered", { answered: r.confirmed, total: d.itemCounts[r.instrumentId] ?? 0 })} />
+            </td>
+          </tr>
+        ))}
+      </TableCard>
       {d.units.length > 0 && d.periods.length > 0 ? (
         <section className="card">
           <h2>{t("assessments.create")}</h2>

@@ -7,6 +7,7 @@ import { formatNumber, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 import { canOnUnit, listAssessments, requireAssessment } from "~/services/workbench/assessments.server";
 import { layerComparison } from "~/services/evaluation/view.server";
+import { TableCard } from "~/components/list";
 
 /** Submitted and final assessments in the evaluator's scope, with self and effective scores. */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -34,45 +35,27 @@ export default function Evaluations() {
       <p>
         <Link to="/evaluations/gaps">{t("eval.gaps")}</Link> · <Link to="/evaluations/eligibility">{t("eval.eligibility")}</Link>
       </p>
-      <section className="card">
-        {rows.length === 0 ? (
-          <p>{t("eval.empty")}</p>
-        ) : (
-          <table data-testid="evaluations">
-            <thead>
-              <tr>
-                <th>{t("common.unit")}</th>
-                <th>{t("periods.year")}</th>
-                <th>{t("common.status")}</th>
-                <th>{t("eval.selfTotal")}</th>
-                <th>{t("eval.effectiveTotal")}</th>
-                <th>{t("eval.layers")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.id}>
-                  <td>
-                    <Link to={`/evaluations/assessments/${r.id}`}>{r.unitName}</Link>
-                    <div className="muted">{r.organisationName}</div>
-                  </td>
-                  <td>{r.year}</td>
-                  <td>{t(`status.${r.status}` as MessageKey)}</td>
-                  <td>{formatNumber(r.self, locale, 2)}</td>
-                  <td>{formatNumber(r.effective, locale, 2)}</td>
-                  <td>
-                    {r.layers.map((l) => (
-                      <div key={l.layer}>
-                        {t(`eval.layer.${l.layer}` as MessageKey)}: {t("eval.answeredItems", { count: l.answered })} · {l.released ? t("eval.released") : t("eval.notReleased")}
-                      </div>
-                    ))}
-                  </td>
-                </tr>
+      <TableCard empty={t("eval.empty")} testId="evaluations" isEmpty={rows.length === 0} headers={[t("common.unit"), t("periods.year"), t("common.status"), t("eval.selfTotal"), t("eval.effectiveTotal"), t("eval.layers")]}>
+        {rows.map((r) => (
+          <tr key={r.id}>
+            <td>
+              <Link to={`/evaluations/assessments/${r.id}`}>{r.unitName}</Link>
+              <div className="muted">{r.organisationName}</div>
+            </td>
+            <td>{r.year}</td>
+            <td>{t(`status.${r.status}` as MessageKey)}</td>
+            <td>{formatNumber(r.self, locale, 2)}</td>
+            <td>{formatNumber(r.effective, locale, 2)}</td>
+            <td>
+              {r.layers.map((l) => (
+                <div key={l.layer}>
+                  {t(`eval.layer.${l.layer}` as MessageKey)}: {t("eval.answeredItems", { count: l.answered })} · {l.released ? t("eval.released") : t("eval.notReleased")}
+                </div>
               ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+            </td>
+          </tr>
+        ))}
+      </TableCard>
     </>
   );
 }

@@ -74,3 +74,27 @@ export async function readFormData(request: Request): Promise<FormData> {
     throw new Response("error.badRequest", { status: 400, statusText: "Bad Request" });
   }
 }
+
+/** A posted form whose `intent` is one the route knows: its fields, their values for re-display, and `fail` (a 400 that keeps the intent). */
+export interface IntentForm<T extends string> {
+  formData: FormData;
+  values: Record<string, string>;
+  intent: T;
+  fail: (failure: FormFailure) => ReturnType<typeof badRequest>;
+}
+
+/**
+ * Reads a posted form with several intents (one action, many buttons). An intent outside `intents`
+ * comes back as `{ rejected }`, a 400 "unknown intent" with the values kept, for the action to return.
+ */
+export async function readIntentForm<T extends string>(
+  request: Request,
+  intents: z.ZodEnum<[T, ...T[]]>,
+): Promise<IntentForm<T> | { rejected: ReturnType<typeof formFailure> }> {
+  const formData = await readFormData(request);
+  const values = formValues(formData);
+  const parsed = intents.safeParse(formData.get("intent"));
+  if (!parsed.success) return { rejected: formFailure("error.unknownIntent", values) };
+  const intent = parsed.data as T;
+  return { formData, values, intent, fail: (failure) => badRequest({ ...failure, intent }) };
+}

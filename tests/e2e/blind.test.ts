@@ -7,12 +7,11 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type SQLite from "better-sqlite3";
 import type { Browser, Page } from "playwright-core";
 import { expect, test } from "vitest";
 import { loginViaForm, newSession, waitForHydration } from "../helpers/browser";
-import { loginFor, runCli, tempDir, type TestServer, withServerDb } from "../helpers/server";
-import { withServerAndBrowser, demoDraftAssessment } from "../helpers/e2e";
+import { loginFor, runCli, tempDir, type TestServer } from "../helpers/server";
+import { withServerAndBrowser, idNumber, type E2eWorld } from "../helpers/e2e";
 
 const AREA = "A.I.1";
 const ITEMS = ["A.I.1.i.a", "A.I.1.i.b", "A.I.1.ii.a", "A.I.1.ii.b", "A.I.1.ii.c", "A.I.1.iii.a", "A.I.1.iii.b", "A.I.1.iii.c", "A.I.1.iv.a", "A.I.1.iv.b", "A.I.1.iv.c", "A.I.1.iv.d"];
@@ -20,18 +19,9 @@ const SECOND = { email: "asesor2@kemendemo.test", name: "Rudi Asesor Dua", passw
 const NOTE_A = "Catatan rahasia Sari";
 const NOTE_B = "Catatan rahasia Rudi";
 
-let server: TestServer;
-let browser: Browser;
-let assessmentId: string;
+let server: TestServer, browser: Browser, assessmentId: string, withDb: E2eWorld["withDb"];
+withServerAndBrowser((started) => ({ server, browser, withDb, demoDraftId: assessmentId } = started));
 
-const withDb = <T>(fn: (db: SQLite.Database) => T): T => withServerDb(server, fn);
-
-withServerAndBrowser((started) => {
-  ({ server, browser } = started);
-  assessmentId = demoDraftAssessment(server);
-});
-
-const idNumber = (n: number) => new Intl.NumberFormat("id-ID", { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
 const radio = (page: Page, itemId: string, index: number) => page.locator(`[data-testid="item-${itemId}"] input[type="radio"]`).nth(index);
 
 /** Rater A takes the first option everywhere; rater B the second, except on the first item. */

@@ -14,7 +14,7 @@ import { beforeAll, expect, test } from "vitest";
 import { pdf } from "../fixtures/evidence/files";
 import { loginViaForm, newSession, screenshot, waitForHydration } from "../helpers/browser";
 import { loginFor, runCli, tempDir, type TestServer } from "../helpers/server";
-import { withServerAndBrowser, demoDraftAssessment } from "../helpers/e2e";
+import { withServerAndBrowser, idNumber } from "../helpers/e2e";
 
 /** One PDF backs these items in two areas: ≥ 4 items in > 1 area makes it "duplicated" evidence for the sampler. */
 const EVIDENCED: Record<string, string[]> = {
@@ -77,10 +77,9 @@ async function cliTotal(answers: Record<string, unknown>): Promise<number> {
   }
 }
 
-withServerAndBrowser((started) => ({ server, browser } = started));
+withServerAndBrowser((started) => ({ server, browser, demoDraftId: assessmentId } = started));
 
 beforeAll(() => {
-  assessmentId = demoDraftAssessment(server);
   // The demo has no regency assessments: add a submitted one for DINKES, as its own team would leave it.
   regencyUnitName = withDb((db) => {
     const r = db
@@ -98,8 +97,6 @@ beforeAll(() => {
   }, false);
 });
 
-/** The Indonesian display of a number with two decimals (1.234,56). */
-const idNumber = (n: number) => new Intl.NumberFormat("id-ID", { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
 const text = async (page: Page, testId: string) => ((await page.getByTestId(testId).textContent()) ?? "").trim();
 
 /** A fresh browser context signed in as the demo user of `role`. */

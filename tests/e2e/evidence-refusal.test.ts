@@ -6,16 +6,13 @@ import type { Browser } from "playwright-core";
 import { expect, test } from "vitest";
 import { loginViaForm, newSession, waitForHydration } from "../helpers/browser";
 import { loginFor, type TestServer } from "../helpers/server";
-import { withServerAndBrowser, demoDraftAssessment } from "../helpers/e2e";
+import { withServerAndBrowser } from "../helpers/e2e";
 
 let server: TestServer;
 let browser: Browser;
 let assessmentId: string;
 
-withServerAndBrowser((started) => {
-  ({ server, browser } = started);
-  assessmentId = demoDraftAssessment(server);
-});
+withServerAndBrowser((started) => ({ server, browser, demoDraftId: assessmentId } = started));
 
 test("an empty file is refused: the panel says why, and plain HTTP gets a 400 with the message key", async () => {
   const login = loginFor(server.logins, "assessor");

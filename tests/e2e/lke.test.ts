@@ -7,29 +7,18 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type SQLite from "better-sqlite3";
 import ExcelJS from "exceljs";
 import type { Browser, Page } from "playwright-core";
 import { expect, test } from "vitest";
 import { loginViaForm, newSession, screenshot, waitForHydration } from "../helpers/browser";
-import { loginFor, runCli, tempDir, type TestServer, withServerDb } from "../helpers/server";
-import { withServerAndBrowser, demoDraftAssessment } from "../helpers/e2e";
+import { loginFor, runCli, tempDir, type TestServer } from "../helpers/server";
+import { withServerAndBrowser, idNumber, type E2eWorld } from "../helpers/e2e";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-let server: TestServer;
-let browser: Browser;
-let assessmentId: string;
+let server: TestServer, browser: Browser, assessmentId: string, withDb: E2eWorld["withDb"];
+withServerAndBrowser((started) => ({ server, browser, withDb, demoDraftId: assessmentId } = started));
 
-const withDb = <T>(fn: (db: SQLite.Database) => T): T => withServerDb(server, fn);
-
-withServerAndBrowser((started) => {
-  ({ server, browser } = started);
-  assessmentId = demoDraftAssessment(server);
-});
-
-/** The Indonesian display of a number with two decimals (1.234,56). */
-const idNumber = (n: number) => new Intl.NumberFormat("id-ID", { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
 const ID_NUMBER = /^-?\d{1,3}(\.\d{3})*,\d{2}$/;
 
 interface SelfAnswer {

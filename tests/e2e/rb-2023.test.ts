@@ -6,15 +6,14 @@
  */
 import path from "node:path";
 import { readFileSync } from "node:fs";
-import type SQLite from "better-sqlite3";
 import type { Browser, Page } from "playwright-core";
 import { expect, test } from "vitest";
 import { parseInstrument } from "~/domain/instrument/parse";
 import { outlineOf } from "~/domain/instrument/outline";
 import { pdf } from "../fixtures/evidence/files";
 import { loginViaForm, newSession, screenshot, waitForHydration } from "../helpers/browser";
-import { loginFor, ROOT, type TestServer, withServerDb } from "../helpers/server";
-import { withServerAndBrowser } from "../helpers/e2e";
+import { loginFor, ROOT, type TestServer } from "../helpers/server";
+import { withServerAndBrowser, idNumber, type E2eWorld } from "../helpers/e2e";
 
 const instrument = parseInstrument(readFileSync(path.join(ROOT, "content/instruments/rb-2023-kabkota.yaml"), "utf8"), "rb-2023-kabkota.yaml");
 const outline = outlineOf(instrument);
@@ -26,11 +25,10 @@ const NA_REASON = "Belum ada penyederhanaan struktur organisasi pada tahun 2026.
 let server: TestServer;
 let browser: Browser;
 
-const withDb = <T>(fn: (db: SQLite.Database) => T): T => withServerDb(server, fn);
+let withDb: E2eWorld["withDb"];
 
-withServerAndBrowser((started) => ({ server, browser } = started));
+withServerAndBrowser((started) => ({ server, browser, withDb } = started));
 
-const idNumber = (n: number) => new Intl.NumberFormat("id-ID", { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
 const idInput = (n: number) => String(n).replace(".", ",");
 
 async function waitSaved(page: Page, itemId: string): Promise<void> {

@@ -4,20 +4,19 @@
  * saving without JavaScript, two people saving the same item (conflict, nothing lost), and an
  * assessor of KLP-JKT refused everything of KLP-SBY.
  */
-import type SQLite from "better-sqlite3";
 import type { Browser, Page } from "playwright-core";
 import { beforeAll, expect, test } from "vitest";
 import { pdf } from "../fixtures/evidence/files";
 import { loginViaForm, newSession, waitForHydration } from "../helpers/browser";
-import { loginFor, type TestServer, withServerDb } from "../helpers/server";
-import { withServerAndBrowser } from "../helpers/e2e";
+import { loginFor, type TestServer } from "../helpers/server";
+import { withServerAndBrowser, type E2eWorld } from "../helpers/e2e";
 
 let server: TestServer;
 let browser: Browser;
 /** The demo's draft 2025 assessment of KLP-JKT. */
 let jktDraft: string;
 
-const withDb = <T>(fn: (db: SQLite.Database) => T): T => withServerDb(server, fn);
+let withDb: E2eWorld["withDb"];
 
 function assessmentOf(unitCode: string, year: number): { id: string; status: string } | undefined {
   return withDb(
@@ -40,7 +39,7 @@ function answerRow(assessmentId: string, itemId: string): { value_json: string |
   );
 }
 
-withServerAndBrowser((started) => ({ server, browser } = started));
+withServerAndBrowser((started) => ({ server, browser, withDb } = started));
 
 beforeAll(() => {
   const draft = assessmentOf("KLP-JKT", 2025);

@@ -6,13 +6,12 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type SQLite from "better-sqlite3";
 import type { Browser, Page } from "playwright-core";
 import { expect, test } from "vitest";
 import { pdf } from "../fixtures/evidence/files";
 import { loginViaForm, newSession, screenshot, waitForHydration } from "../helpers/browser";
-import { loginFor, runCli, tempDir, type TestServer, withServerDb } from "../helpers/server";
-import { withServerAndBrowser, demoDraftAssessment } from "../helpers/e2e";
+import { loginFor, runCli, tempDir, type TestServer } from "../helpers/server";
+import { withServerAndBrowser, idNumber, type E2eWorld } from "../helpers/e2e";
 
 const AREA = "A.I.1";
 /** Every item of A.I.1 (all option items) and the option index chosen for it by keyboard. */
@@ -33,19 +32,9 @@ const PLAN: Array<[string, number]> = [
 const RETURNED_ITEM = "A.I.1.ii.b";
 const RETURN_NOTE = "Target prioritas belum dilampiri SK; mohon dinilai ulang.";
 
-let server: TestServer;
-let browser: Browser;
-let assessmentId: string;
+let server: TestServer, browser: Browser, assessmentId: string, withDb: E2eWorld["withDb"];
+withServerAndBrowser((started) => ({ server, browser, withDb, demoDraftId: assessmentId } = started));
 
-const withDb = <T>(fn: (db: SQLite.Database) => T): T => withServerDb(server, fn);
-
-withServerAndBrowser((started) => {
-  ({ server, browser } = started);
-  assessmentId = demoDraftAssessment(server);
-});
-
-/** The Indonesian display of a number with two decimals (1.234,56). */
-const idNumber = (n: number) => new Intl.NumberFormat("id-ID", { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
 
 /** Presses Tab (or Shift+Tab) until the focused element matches `selector`; fails after `max` presses. */
 async function tabTo(page: Page, selector: string, opts: { back?: boolean; max?: number } = {}): Promise<void> {

@@ -3,6 +3,7 @@
  * per file, browser sessions closed after each test, both stopped after the last test.
  */
 import path from "node:path";
+import type SQLite from "better-sqlite3";
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { createDb, type Db } from "#db/client.server";
@@ -14,6 +15,10 @@ export interface E2eWorld {
   browser: Browser;
   /** A Kysely handle on the server's SQLite file, opened on first use and closed after the last test. */
   readonly db: Db;
+  /** Runs `fn` on a read-only better-sqlite3 handle of the server's database. */
+  withDb<T>(fn: (db: SQLite.Database) => T): T;
+  /** The id of the demo's draft 2025 assessment of KLP-JKT (looked up on first use). */
+  readonly demoDraftId: string;
 }
 
 /**
@@ -31,6 +36,10 @@ export function withServerAndBrowser(started: (world: E2eWorld) => void, opts: P
     started({
       server: s,
       browser: b,
+      withDb: (fn) => withServerDb(s, fn),
+      get demoDraftId() {
+        return demoDraftId(s);
+      },
       get db() {
         return (db ??= createDb(`sqlite:${path.join(s.dataDir, "cermin.db")}`));
       },
@@ -45,7 +54,7 @@ export function withServerAndBrowser(started: (world: E2eWorld) => void, opts: P
 }
 
 /** The id of the demo's draft 2025 assessment of KLP-JKT, the one most browser tests fill in. */
-export function demoDraftAssessment(server: Pick<TestServer, "dataDir">): string {
+function demoDraftId(server: Pick<TestServer, "dataDir">): string {
   const id = withServerDb(server, (db) =>
     db
       .prepare(
@@ -58,3 +67,6 @@ export function demoDraftAssessment(server: Pick<TestServer, "dataDir">): string
   if (typeof id !== "string") throw new Error("the demo seeds a draft 2025 assessment for KLP-JKT, but none was found");
   return id;
 }
+
+/** The Indonesian display of a number with two decimals (1.234,56), as the pages show scores. */
+export const idNumber = (n: number) => new Intl.NumberFormat("id-ID", { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
