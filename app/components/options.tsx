@@ -27,3 +27,16 @@ export function RoleOptions() {
     </>
   );
 }
+
+/** One `<option>` per row, valued by its id and labelled by its name (units, periods, people, …). */
+export function NamedOptions({ items }: { items: ReadonlyArray<{ id: string; name: string }> }) {
+  return (
+    <>
+      {items.map((i) => (
+        <option key={i.id} value={i.id}>
+          {i.name}
+        </option>
+      ))}
+    </>
+  );
+}

@@ -97,22 +97,17 @@ function DiffTables({ diff }: { diff: InstrumentDiff }) {
   );
   return (
     <>
-      <DiffTable
-        testId="diff-added"
-        title={t("instruments.diff.added")}
-        head={[c.id, c.level, c.label]}
-        rows={diff.added.map((s) => (
-          <tr key={key(s)}>{subjectCells(s)}</tr>
-        ))}
-      />
-      <DiffTable
-        testId="diff-removed"
-        title={t("instruments.diff.removed")}
-        head={[c.id, c.level, c.label]}
-        rows={diff.removed.map((s) => (
-          <tr key={key(s)}>{subjectCells(s)}</tr>
-        ))}
-      />
+      {(["added", "removed"] as const).map((kind) => (
+        <DiffTable
+          key={kind}
+          testId={`diff-${kind}`}
+          title={t(`instruments.diff.${kind}`)}
+          head={[c.id, c.level, c.label]}
+          rows={diff[kind].map((s) => (
+            <tr key={key(s)}>{subjectCells(s)}</tr>
+          ))}
+        />
+      ))}
       <DiffTable
         testId="diff-reweighted"
         title={t("instruments.diff.reweighted")}

@@ -1,5 +1,6 @@
 import { Form } from "@remix-run/react";
 import { useDashT } from "./dash-t";
+import { NamedOptions } from "~/components/options";
 
 export interface FilterOptions {
   organisations: { id: string; name: string }[];
@@ -21,11 +22,7 @@ export function DashboardFilters({ options }: { options: FilterOptions }) {
           <div>
             <label htmlFor="f-org">{t("dash.filter.org")}</label>
             <select id="f-org" name="org" defaultValue={v.org}>
-              {options.organisations.map((o) => (
-                <option key={o.id} value={o.id}>
-                  {o.name}
-                </option>
-              ))}
+              <NamedOptions items={options.organisations} />
             </select>
           </div>
           <div>
@@ -64,11 +61,7 @@ export function DashboardFilters({ options }: { options: FilterOptions }) {
             <label htmlFor="f-period">{t("dash.filter.period")}</label>
             <select id="f-period" name="period" defaultValue={v.period ?? ""}>
               <option value="">{t("dash.filter.latest")}</option>
-              {options.periods.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}
-                </option>
-              ))}
+              <NamedOptions items={options.periods} />
             </select>
           </div>
           <div>

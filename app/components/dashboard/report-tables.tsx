@@ -1,15 +1,7 @@
 import { formatNumber, type Locale } from "~/i18n";
 import { useLocale } from "~/i18n/use-t";
+import type { RecapRow } from "~/services/dashboard/report.server";
 import { useDashT, type DashKey } from "./dash-t";
-
-interface RecapRow {
-  id: string;
-  level: string;
-  label: string;
-  weight: number;
-  value: number;
-  percent: number | null;
-}
 
 const num = (v: number, locale: Locale) => formatNumber(v, locale, 2);
 

@@ -1,15 +1,9 @@
 import { useState } from "react";
 import { formatNumber } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
+import type { EvidenceView } from "~/services/evidence/rules";
 
-interface Evidence {
-  id: string;
-  kind: "file" | "link";
-  name: string;
-  mime: string | null;
-  size: number | null;
-  url: string | null;
-}
+type Evidence = Pick<EvidenceView, "id" | "kind" | "name" | "mime" | "size" | "url">;
 
 const INLINE = new Set(["application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"]);
 

@@ -4,6 +4,7 @@ import { ProgressBar } from "~/components/workbench/progress-bar";
 import { formatNumber } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 import type { AssessmentOverview } from "~/services/workbench/assessment-view.server";
+import { NamedOptions } from "~/components/options";
 
 /* Sections of the assessment overview page (routes/assessments.$id._index.tsx), each drawn from the page's data. */
 
@@ -146,11 +147,7 @@ export function TeamCard({ d }: { d: Pick<AssessmentOverview, "can" | "assignmen
           <div>
             <label htmlFor="assign-user">{t("workbench.assignee")}</label>
             <select id="assign-user" name="userId">
-              {d.people.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}
-                </option>
-              ))}
+              <NamedOptions items={d.people} />
             </select>
           </div>
           <div>

@@ -1,16 +1,6 @@
 import { formatDate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
-
-interface Entry {
-  id: string;
-  at: string;
-  actor: string | null;
-  action: string;
-  itemId: string | null;
-  before: unknown;
-  after: unknown;
-  reason: string | null;
-}
+import type { TimelineEntry } from "~/services/workbench/workflow.server";
 
 /** A compact "old → new" rendering of an audit JSON value. */
 function brief(v: unknown): string {
@@ -19,7 +9,7 @@ function brief(v: unknown): string {
   return s.length > 120 ? s.slice(0, 117) + "…" : s;
 }
 
-export function Timeline({ entries }: { entries: Entry[] }) {
+export function Timeline({ entries }: { entries: TimelineEntry[] }) {
   const t = useT();
   const locale = useLocale();
   if (entries.length === 0) return <p className="muted">{t("workbench.noHistory")}</p>;
