@@ -1,3 +1,4 @@
+import { Form } from "@remix-run/react";
 import type { InputHTMLAttributes, ReactNode } from "react";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/use-t";
@@ -40,6 +41,53 @@ export function FormAlert({ feedback }: { feedback?: ActionFeedback }) {
   return null;
 }
 
+/** The aria attributes of a control that may carry an error; `describedBy` is used when there is none. */
+export function errorAria(id: string, error: MessageKey | undefined, describedBy?: string) {
+  return { "aria-invalid": error ? true : undefined, "aria-describedby": error ? `${id}-error` : describedBy };
+}
+
+/** The error line under a control (`${id}-error`, which errorAria points at); nothing without an error. */
+export function FieldError({ id, error }: { id: string; error: MessageKey | undefined }) {
+  const t = useT();
+  if (!error) return null;
+  return (
+    <p className="field-error" id={`${id}-error`}>
+      {t(error)}
+    </p>
+  );
+}
+
+/** A POST form of one button: the intent, the hidden fields that name its target, and the submit button. */
+export function PostButton({
+  intent,
+  fields = {},
+  className,
+  formClassName,
+  disabled,
+  testId,
+  children,
+}: {
+  intent: string;
+  fields?: Record<string, string>;
+  className?: string;
+  formClassName?: string;
+  disabled?: boolean;
+  testId?: string;
+  children: ReactNode;
+}) {
+  return (
+    <Form method="post" className={formClassName}>
+      <input type="hidden" name="intent" value={intent} />
+      {Object.entries(fields).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      <button type="submit" className={className} disabled={disabled} data-testid={testId}>
+        {children}
+      </button>
+    </Form>
+  );
+}
+
 interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "name"> {
   name: string;
   label: MessageKey;
@@ -55,20 +103,8 @@ export function Field({ name, label, feedback, idPrefix = "", defaultValue, type
   return (
     <div>
       <label htmlFor={id}>{t(label)}</label>
-      <input
-        id={id}
-        name={name}
-        type={type}
-        defaultValue={kept ?? defaultValue}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-        {...rest}
-      />
-      {error ? (
-        <p className="field-error" id={`${id}-error`}>
-          {t(error)}
-        </p>
-      ) : null}
+      <input id={id} name={name} type={type} defaultValue={kept ?? defaultValue} {...errorAria(id, error)} {...rest} />
+      <FieldError id={id} error={error} />
     </div>
   );
 }
@@ -90,21 +126,39 @@ export function SelectField({ name, label, feedback, idPrefix = "", defaultValue
   return (
     <div>
       <label htmlFor={id}>{t(label)}</label>
-      <select
-        id={id}
-        name={name}
-        defaultValue={feedback?.values?.[name] ?? defaultValue}
-        required={required}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-      >
+      <select id={id} name={name} defaultValue={feedback?.values?.[name] ?? defaultValue} required={required} {...errorAria(id, error)}>
         {children}
       </select>
-      {error ? (
-        <p className="field-error" id={`${id}-error`}>
-          {t(error)}
-        </p>
-      ) : null}
+      <FieldError id={id} error={error} />
     </div>
+  );
+}
+
+/** A form's submit button on its own line. */
+export function SubmitRow({ testId, disabled, children }: { testId?: string; disabled?: boolean; children: ReactNode }) {
+  return (
+    <p>
+      <button type="submit" disabled={disabled} data-testid={testId}>
+        {children}
+      </button>
+    </p>
+  );
+}
+
+/** A new password and its confirmation, as account and set-password forms ask for them. */
+export function NewPasswordFields({ feedback }: { feedback?: ActionFeedback }) {
+  return (
+    <>
+      <Field
+        name="password"
+        type="password"
+        label="account.newPassword"
+        autoComplete="new-password"
+        required
+        minLength={10}
+        feedback={feedback}
+      />
+      <Field name="confirm" type="password" label="account.confirmPassword" autoComplete="new-password" required feedback={feedback} />
+    </>
   );
 }

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { NewPasswordSchema } from "~/auth/password.server";
 import { requireUser } from "~/auth/require.server";
 import { clearSessionCookie, destroyAllSessions } from "~/auth/session.server";
-import { Field, FormAlert, feedbackFor } from "~/components/form";
+import { Field, FormAlert, NewPasswordFields, PostButton, SubmitRow, feedbackFor } from "~/components/form";
 import { getDb } from "~/db.server";
 import { useT } from "~/i18n/use-t";
 import { changeOwnPassword, countSessions } from "~/services/admin/users.server";
@@ -17,7 +17,13 @@ import { redirect } from "@remix-run/node";
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
-  return { name: user.name, email: user.email, sessions: await countSessions(db, user.id), emailMode: await getEmailMode(db, user.id), mailEnabled: mailEnabled() };
+  return {
+    name: user.name,
+    email: user.email,
+    sessions: await countSessions(db, user.id),
+    emailMode: await getEmailMode(db, user.id),
+    mailEnabled: mailEnabled(),
+  };
 }
 
 const EmailModeSchema = z.object({ emailMode: z.enum(EMAIL_MODES, { errorMap: () => ({ message: "error.invalid" }) }) });
@@ -76,12 +82,16 @@ export default function Account() {
         <FormAlert feedback={feedback} />
         <Form method="post">
           <input type="hidden" name="intent" value="password" />
-          <Field name="current" type="password" label="account.currentPassword" autoComplete="current-password" required feedback={feedback} />
-          <Field name="password" type="password" label="account.newPassword" autoComplete="new-password" required minLength={10} feedback={feedback} />
-          <Field name="confirm" type="password" label="account.confirmPassword" autoComplete="new-password" required feedback={feedback} />
-          <p>
-            <button type="submit">{t("account.save")}</button>
-          </p>
+          <Field
+            name="current"
+            type="password"
+            label="account.currentPassword"
+            autoComplete="current-password"
+            required
+            feedback={feedback}
+          />
+          <NewPasswordFields feedback={feedback} />
+          <SubmitRow>{t("account.save")}</SubmitRow>
         </Form>
       </section>
       <section className="card" id="notifications">
@@ -94,26 +104,20 @@ export default function Account() {
             <legend>{t("account.emailMode")}</legend>
             {EMAIL_MODES.map((mode) => (
               <label key={mode} className="radio">
-                <input type="radio" name="emailMode" value={mode} defaultChecked={data.emailMode === mode} /> {t(`account.emailMode.${mode}`)}
+                <input type="radio" name="emailMode" value={mode} defaultChecked={data.emailMode === mode} />{" "}
+                {t(`account.emailMode.${mode}`)}
               </label>
             ))}
           </fieldset>
-          <p>
-            <button type="submit" data-testid="save-email-mode">
-              {t("account.save")}
-            </button>
-          </p>
+          <SubmitRow testId="save-email-mode">{t("account.save")}</SubmitRow>
         </Form>
       </section>
       <section className="card">
         <h2>{t("account.logoutEverywhere")}</h2>
         <p className="muted">{t("account.logoutEverywhereHelp")}</p>
-        <Form method="post">
-          <input type="hidden" name="intent" value="logout-everywhere" />
-          <button type="submit" className="danger">
-            {t("account.logoutEverywhere")}
-          </button>
-        </Form>
+        <PostButton intent="logout-everywhere" className="danger">
+          {t("account.logoutEverywhere")}
+        </PostButton>
       </section>
     </>
   );

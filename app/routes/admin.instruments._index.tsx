@@ -2,7 +2,8 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { forbidden, requireUser } from "~/auth/require.server";
-import { FormAlert, type ActionFeedback } from "~/components/form";
+import { errorAria, FieldError, FormAlert, type ActionFeedback } from "~/components/form";
+import { TableCard } from "~/components/list";
 import { getDb } from "~/db.server";
 import type { InstrumentIssue } from "~/domain/instrument/validate";
 import { formatDate, type MessageKey } from "~/i18n";
@@ -89,72 +90,57 @@ export default function InstrumentReleases() {
     <>
       <h1>{t("instruments.title")}</h1>
       <p>{t("instruments.intro")}</p>
-      <section className="card">
-        <h2>{t("instruments.current")}</h2>
-        <table data-testid="instrument-families">
-          <thead>
-            <tr>
-              <th>{t("instruments.family")}</th>
-              <th>{t("instruments.version")}</th>
-              <th>{t("instruments.source")}</th>
-              <th>sha256</th>
-            </tr>
-          </thead>
-          <tbody>
-            {families.map((f) => (
-              <tr key={f.id}>
-                <td>
-                  <code>{f.id}</code> {f.title}
-                </td>
-                <td>{f.version}</td>
-                <td>{t(`instruments.source.${f.source}` as MessageKey)}</td>
-                <td>
-                  <code>{f.hash.slice(0, 12)}</code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
-      <section className="card">
-        <h2>{t("instruments.releases")}</h2>
-        {releases.length === 0 ? (
-          <p>{t("instruments.noReleases")}</p>
-        ) : (
-          <table data-testid="instrument-releases">
-            <thead>
-              <tr>
-                <th>{t("instruments.family")}</th>
-                <th>{t("instruments.version")}</th>
-                <th>{t("common.status")}</th>
-                <th>{t("instruments.fileName")}</th>
-                <th>{t("instruments.uploaded")}</th>
-                <th>{t("instruments.publishedAt")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {releases.map((r) => (
-                <tr key={r.id}>
-                  <td>
-                    <code>{r.instrumentId}</code>
-                  </td>
-                  <td>
-                    <Link to={`/admin/instruments/${r.id}`}>{r.version}</Link>
-                  </td>
-                  <td>
-                    <span className="tag">{t(`instruments.status.${r.status}`)}</span>
-                  </td>
-                  <td>{r.fileName}</td>
-                  <td>
-                    {formatDate(r.uploadedAt, locale)} · {r.uploadedBy ?? "–"}
-                  </td>
-                  <td>{r.publishedAt ? `${formatDate(r.publishedAt, locale)} · ${r.publishedBy ?? "–"}` : "–"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+      <TableCard
+        title={t("instruments.current")}
+        testId="instrument-families"
+        headers={[t("instruments.family"), t("instruments.version"), t("instruments.source"), "sha256"]}
+      >
+        {families.map((f) => (
+          <tr key={f.id}>
+            <td>
+              <code>{f.id}</code> {f.title}
+            </td>
+            <td>{f.version}</td>
+            <td>{t(`instruments.source.${f.source}` as MessageKey)}</td>
+            <td>
+              <code>{f.hash.slice(0, 12)}</code>
+            </td>
+          </tr>
+        ))}
+      </TableCard>
+      <TableCard
+        title={t("instruments.releases")}
+        isEmpty={releases.length === 0}
+        empty={t("instruments.noReleases")}
+        testId="instrument-releases"
+        headers={[
+          t("instruments.family"),
+          t("instruments.version"),
+          t("common.status"),
+          t("instruments.fileName"),
+          t("instruments.uploaded"),
+          t("instruments.publishedAt"),
+        ]}
+      >
+        {releases.map((r) => (
+          <tr key={r.id}>
+            <td>
+              <code>{r.instrumentId}</code>
+            </td>
+            <td>
+              <Link to={`/admin/instruments/${r.id}`}>{r.version}</Link>
+            </td>
+            <td>
+              <span className="tag">{t(`instruments.status.${r.status}`)}</span>
+            </td>
+            <td>{r.fileName}</td>
+            <td>
+              {formatDate(r.uploadedAt, locale)} · {r.uploadedBy ?? "–"}
+            </td>
+            <td>{r.publishedAt ? `${formatDate(r.publishedAt, locale)} · ${r.publishedBy ?? "–"}` : "–"}</td>
+          </tr>
+        ))}
+      </TableCard>
       <section className="card">
         <h2>{t("instruments.upload")}</h2>
         {result?.issues?.length ? (
@@ -181,14 +167,9 @@ export default function InstrumentReleases() {
               type="file"
               accept=".yaml,.yml,application/yaml,text/yaml"
               required
-              aria-invalid={fieldError("file") ? true : undefined}
-              aria-describedby={fieldError("file") ? "instrument-file-error" : undefined}
+              {...errorAria("instrument-file", fieldError("file"))}
             />
-            {fieldError("file") ? (
-              <p className="field-error" id="instrument-file-error">
-                {t(fieldError("file")!)}
-              </p>
-            ) : null}
+            <FieldError id="instrument-file" error={fieldError("file")} />
           </div>
           <div>
             <label htmlFor="mapping-file">{t("instruments.mappingFile")}</label>
@@ -197,14 +178,9 @@ export default function InstrumentReleases() {
               name="mapping"
               type="file"
               accept=".yaml,.yml,.json,application/json,application/yaml,text/yaml"
-              aria-invalid={fieldError("mapping") ? true : undefined}
-              aria-describedby={fieldError("mapping") ? "mapping-file-error" : "mapping-help"}
+              {...errorAria("mapping-file", fieldError("mapping"), "mapping-help")}
             />
-            {fieldError("mapping") ? (
-              <p className="field-error" id="mapping-file-error">
-                {t(fieldError("mapping")!)}
-              </p>
-            ) : null}
+            <FieldError id="mapping-file" error={fieldError("mapping")} />
             <p className="muted small" id="mapping-help">
               {t("instruments.mappingHelp")}
             </p>

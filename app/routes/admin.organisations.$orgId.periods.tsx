@@ -3,7 +3,8 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { can } from "~/auth/permissions";
 import { forbidden, requireUser } from "~/auth/require.server";
-import { Field, FormAlert, feedbackFor } from "~/components/form";
+import { Field, FormAlert, feedbackFor, PostButton } from "~/components/form";
+import { TableCard } from "~/components/list";
 import { getDb } from "~/db.server";
 import { formatDate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
@@ -70,56 +71,39 @@ export default function Periods() {
         <Link to={`/admin/organisations/${org.id}`}>← {org.name}</Link>
       </p>
       <h1>{t("org.periods")}</h1>
-      <section className="card">
-        <FormAlert feedback={rowFeedback} />
-        {periods.length === 0 ? (
-          <p className="muted">{t("periods.empty")}</p>
-        ) : (
-          <table data-testid="periods">
-            <thead>
-              <tr>
-                <th>{t("periods.year")}</th>
-                <th>{t("common.status")}</th>
-                {WINDOW_FIELDS.map(([, , label]) => (
-                  <th key={label}>{t(label)}</th>
-                ))}
-                <th>{t("common.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {periods.map((p) => (
-                <tr key={p.id}>
-                  <td>{p.year}</td>
-                  <td>{p.status === "open" ? t("periods.open") : t("periods.closed")}</td>
-                  {WINDOW_FIELDS.map(([, col]) => (
-                    <td key={col}>{formatDate(p[col], locale)}</td>
+      <TableCard
+        intro={<FormAlert feedback={rowFeedback} />}
+        isEmpty={periods.length === 0}
+        empty={t("periods.empty")}
+        testId="periods"
+        headers={[t("periods.year"), t("common.status"), ...WINDOW_FIELDS.map(([, , label]) => t(label)), t("common.actions")]}
+      >
+        {periods.map((p) => (
+          <tr key={p.id}>
+            <td>{p.year}</td>
+            <td>{p.status === "open" ? t("periods.open") : t("periods.closed")}</td>
+            {WINDOW_FIELDS.map(([, col]) => (
+              <td key={col}>{formatDate(p[col], locale)}</td>
+            ))}
+            <td>
+              <details>
+                <summary>{t("common.edit")}</summary>
+                <Form method="post">
+                  <input type="hidden" name="intent" value="update-period" />
+                  <input type="hidden" name="periodId" value={p.id} />
+                  {WINDOW_FIELDS.map(([name, col, label]) => (
+                    <Field key={name} name={name} type="date" label={label} defaultValue={p[col] ?? ""} idPrefix={`${p.id}-`} />
                   ))}
-                  <td>
-                    <details>
-                      <summary>{t("common.edit")}</summary>
-                      <Form method="post">
-                        <input type="hidden" name="intent" value="update-period" />
-                        <input type="hidden" name="periodId" value={p.id} />
-                        {WINDOW_FIELDS.map(([name, col, label]) => (
-                          <Field key={name} name={name} type="date" label={label} defaultValue={p[col] ?? ""} idPrefix={`${p.id}-`} />
-                        ))}
-                        <button type="submit">{t("common.save")}</button>
-                      </Form>
-                    </details>
-                    <Form method="post">
-                      <input type="hidden" name="intent" value={p.status === "open" ? "close-period" : "reopen-period"} />
-                      <input type="hidden" name="periodId" value={p.id} />
-                      <button type="submit" className="secondary">
-                        {p.status === "open" ? t("periods.close") : t("periods.reopen")}
-                      </button>
-                    </Form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+                  <button type="submit">{t("common.save")}</button>
+                </Form>
+              </details>
+              <PostButton intent={p.status === "open" ? "close-period" : "reopen-period"} fields={{ periodId: p.id }} className="secondary">
+                {p.status === "open" ? t("periods.close") : t("periods.reopen")}
+              </PostButton>
+            </td>
+          </tr>
+        ))}
+      </TableCard>
       <section className="card">
         <h2>{t("periods.add")}</h2>
         <FormAlert feedback={addFeedback} />

@@ -3,8 +3,8 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { can } from "~/auth/permissions";
 import { forbidden, requireUser } from "~/auth/require.server";
-import { Field, FormAlert, SelectField, feedbackFor } from "~/components/form";
-import { RoleOptions } from "~/components/options";
+import { Field, FormAlert, PostButton, SelectField, feedbackFor } from "~/components/form";
+import { RoleOptions, ScopeOptions } from "~/components/options";
 import { PasswordLink } from "~/components/password-link";
 import { getDb } from "~/db.server";
 import type { MessageKey } from "~/i18n";
@@ -111,19 +111,13 @@ export default function UserDetail() {
               <button type="submit">{t("common.save")}</button>
             </Form>
             <p className="row">
-              <Form method="post">
-                <input type="hidden" name="intent" value="password-link" />
-                <button type="submit" className="secondary">
-                  {t("users.newLink")}
-                </button>
-              </Form>
+              <PostButton intent="password-link" className="secondary">
+                {t("users.newLink")}
+              </PostButton>
               {isSelf ? null : (
-                <Form method="post">
-                  <input type="hidden" name="intent" value={target.disabled ? "enable" : "disable"} />
-                  <button type="submit" className={target.disabled ? "secondary" : "danger"}>
-                    {target.disabled ? t("users.enable") : t("users.disable")}
-                  </button>
-                </Form>
+                <PostButton intent={target.disabled ? "enable" : "disable"} className={target.disabled ? "secondary" : "danger"}>
+                  {target.disabled ? t("users.enable") : t("users.disable")}
+                </PostButton>
               )}
             </p>
           </>
@@ -142,13 +136,9 @@ export default function UserDetail() {
                 </td>
                 <td>
                   {canManage ? (
-                    <Form method="post">
-                      <input type="hidden" name="intent" value="remove-membership" />
-                      <input type="hidden" name="membershipId" value={m.id} />
-                      <button type="submit" className="danger">
-                        {t("users.removeMembership")}
-                      </button>
-                    </Form>
+                    <PostButton intent="remove-membership" fields={{ membershipId: m.id }} className="danger">
+                      {t("users.removeMembership")}
+                    </PostButton>
                   ) : null}
                 </td>
               </tr>
@@ -159,12 +149,7 @@ export default function UserDetail() {
           <Form method="post" className="row">
             <input type="hidden" name="intent" value="add-membership" />
             <SelectField name="scope" label="common.unit" idPrefix="m-">
-              {scopes.map((s) => (
-                <option key={s.value} value={s.value}>
-                  {"\u00a0\u00a0".repeat(s.depth)}
-                  {s.depth === 0 ? `${s.label} — ${t("users.scopeWholeOrg")}` : s.label}
-                </option>
-              ))}
+              <ScopeOptions scopes={scopes} />
             </SelectField>
             <SelectField name="role" label="common.role" idPrefix="m-">
               <RoleOptions />

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { scopesFor } from "~/auth/permissions";
 import { forbidden, requireUser } from "~/auth/require.server";
 import { Field, FormAlert, SelectField, feedbackFor } from "~/components/form";
-import { RoleOptions } from "~/components/options";
+import { RoleOptions, ScopeOptions } from "~/components/options";
 import { PasswordLink } from "~/components/password-link";
 import { mailPasswordLink } from "~/services/notifications/notify.server";
 import { getDb } from "~/db.server";
@@ -73,12 +73,7 @@ export default function Users() {
           <Field name="name" label="common.name" required maxLength={200} feedback={feedback} />
           <Field name="email" type="email" label="common.email" required maxLength={254} feedback={feedback} />
           <SelectField name="scope" label="common.unit" feedback={feedback} required>
-            {scopes.map((s) => (
-              <option key={s.value} value={s.value}>
-                {"\u00a0\u00a0".repeat(s.depth)}
-                {s.depth === 0 ? `${s.label} — ${t("users.scopeWholeOrg")}` : s.label}
-              </option>
-            ))}
+            <ScopeOptions scopes={scopes} />
           </SelectField>
           <SelectField name="role" label="common.role" feedback={feedback}>
             <RoleOptions />

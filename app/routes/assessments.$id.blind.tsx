@@ -1,5 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { BackLink } from "~/components/back-link";
 import { z } from "zod";
 import { requireUser } from "~/auth/require.server";
 import { AgreementFigure } from "~/components/blind/agreement-figure";
@@ -28,7 +29,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 const AreaId = z.string().min(1, "error.required").max(64, "error.invalid");
 const ActionSchema = z.discriminatedUnion("intent", [
   // "*" = every area that has no round yet.
-  z.object({ intent: z.literal("start"), areaIds: z.array(z.union([z.literal("*"), AreaId])).min(1, "error.required").max(200), raterIds: z.array(IdSchema).max(50) }),
+  z.object({
+    intent: z.literal("start"),
+    areaIds: z
+      .array(z.union([z.literal("*"), AreaId]))
+      .min(1, "error.required")
+      .max(200),
+    raterIds: z.array(IdSchema).max(50),
+  }),
   z.object({ intent: z.literal("reveal"), areaId: AreaId, reason: z.string().trim().max(1000, "error.tooLong").optional() }),
 ]);
 
@@ -48,7 +56,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     if (issue?.path[0] === "intent") return formFailure("error.unknownIntent", values);
-    return badRequest({ formError: issue?.path[0] === "raterIds" ? "blind.tooFewRaters" : "error.form", fieldErrors: {}, values, intent: values.intent });
+    return badRequest({
+      formError: issue?.path[0] === "raterIds" ? "blind.tooFewRaters" : "error.form",
+      fieldErrors: {},
+      values,
+      intent: values.intent,
+    });
   }
   const v = parsed.data;
   try {
@@ -71,11 +84,9 @@ export default function BlindPage() {
   const a = d.assessment;
   return (
     <>
-      <p>
-        <Link to={`/assessments/${a.id}`}>
-          ← {a.unitName} · {a.year}
-        </Link>
-      </p>
+      <BackLink to={`/assessments/${a.id}`}>
+        {a.unitName} · {a.year}
+      </BackLink>
       <h1>{t("blind.title")}</h1>
       <p className="muted">{t("blind.intro")}</p>
       <FormAlert feedback={feedback} />

@@ -1,5 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { BackLink } from "~/components/back-link";
 import { z } from "zod";
 import { forbidden, requireUser } from "~/auth/require.server";
 import { ImportPreviewView } from "~/components/lke/import-preview";
@@ -116,11 +117,9 @@ export default function LkePage() {
   const preview = result?.ok ? result.preview : d.stored;
   return (
     <>
-      <p>
-        <Link to={`/assessments/${a.id}`}>
-          ← {a.unitName} · {a.year}
-        </Link>
-      </p>
+      <BackLink to={`/assessments/${a.id}`}>
+        {a.unitName} · {a.year}
+      </BackLink>
       <h1>{t("lke.title")}</h1>
       <p>{t("lke.intro")}</p>
       <section className="card">

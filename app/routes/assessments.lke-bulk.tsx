@@ -3,6 +3,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator
 import { useEffect } from "react";
 import { z } from "zod";
 import { requireUser } from "~/auth/require.server";
+import { PostButton } from "~/components/form";
+import { TableCard } from "~/components/list";
 import { ProgressBar } from "~/components/workbench/progress-bar";
 import { getDb } from "~/db.server";
 import type { MessageKey } from "~/i18n";
@@ -100,58 +102,42 @@ export default function LkeBulkPage() {
       </p>
       <h1>{t("lke.bulkTitle")}</h1>
       <p>{t("lke.bulkIntro")}</p>
-      <section className="card">
-        <h2>{t("lke.rollouts")}</h2>
-        {d.rollouts.length === 0 ? <p className="muted">{t("lke.noRollouts")}</p> : null}
-        <table>
-          <tbody>
-            {d.rollouts.map((r) => (
-              <tr key={`${r.periodId}:${r.instrumentId}`}>
-                <td>
-                  {r.year} · {r.instrumentId}
-                </td>
-                <td>{t("lke.assessmentsCount", { count: r.count })}</td>
-                <td>
-                  <Form method="post">
-                    <input type="hidden" name="intent" value="export" />
-                    <input type="hidden" name="periodId" value={r.periodId} />
-                    <input type="hidden" name="instrumentId" value={r.instrumentId} />
-                    <button type="submit" disabled={busy}>
-                      {t("lke.exportZip")}
-                    </button>
-                  </Form>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
+      <TableCard title={t("lke.rollouts")} isEmpty={d.rollouts.length === 0} empty={t("lke.noRollouts")}>
+        {d.rollouts.map((r) => (
+          <tr key={`${r.periodId}:${r.instrumentId}`}>
+            <td>
+              {r.year} · {r.instrumentId}
+            </td>
+            <td>{t("lke.assessmentsCount", { count: r.count })}</td>
+            <td>
+              <PostButton intent="export" fields={{ periodId: r.periodId, instrumentId: r.instrumentId }} disabled={busy}>
+                {t("lke.exportZip")}
+              </PostButton>
+            </td>
+          </tr>
+        ))}
+      </TableCard>
       {d.jobs.length ? (
-        <section className="card" data-testid="lke-jobs">
-          <h2>{t("lke.jobs")}</h2>
-          <table>
-            <tbody>
-              {d.jobs.map((j) => (
-                <tr key={j.id} className={j.id === d.highlight ? "mine" : undefined} data-status={j.status}>
-                  <td>{j.instrumentId}</td>
-                  <td>
-                    <ProgressBar done={j.done} total={j.total} label={t("lke.jobProgress", { done: j.done, total: j.total })} />
-                  </td>
-                  <td>{t(`lke.job.${j.status}` as MessageKey)}</td>
-                  <td>
-                    {j.status === "done" ? (
-                      <a href={`/assessments/lke-bulk/${j.id}.zip`} download>
-                        {t("lke.downloadZip", { size: plainSize(j.bytes ?? 0) })}
-                      </a>
-                    ) : (
-                      (j.error ?? "")
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
+        <TableCard title={t("lke.jobs")} cardTestId="lke-jobs">
+          {d.jobs.map((j) => (
+            <tr key={j.id} className={j.id === d.highlight ? "mine" : undefined} data-status={j.status}>
+              <td>{j.instrumentId}</td>
+              <td>
+                <ProgressBar done={j.done} total={j.total} label={t("lke.jobProgress", { done: j.done, total: j.total })} />
+              </td>
+              <td>{t(`lke.job.${j.status}` as MessageKey)}</td>
+              <td>
+                {j.status === "done" ? (
+                  <a href={`/assessments/lke-bulk/${j.id}.zip`} download>
+                    {t("lke.downloadZip", { size: plainSize(j.bytes ?? 0) })}
+                  </a>
+                ) : (
+                  (j.error ?? "")
+                )}
+              </td>
+            </tr>
+          ))}
+        </TableCard>
       ) : null}
       <section className="card">
         <h2>{t("lke.bulkUpload")}</h2>
@@ -179,50 +165,39 @@ export default function LkeBulkPage() {
         </Form>
       </section>
       {result?.ok ? (
-        <section className="card" data-testid="lke-bulk-results">
-          <h2>{t("lke.bulkResults")}</h2>
-          <table>
-            <thead>
-              <tr>
-                <th>{t("lke.file.name")}</th>
-                <th>{t("lke.unit")}</th>
-                <th>{t("lke.total")}</th>
-                <th>{t("lke.state")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.rows.map((r) => (
-                <tr key={r.file}>
-                  <td>{r.file}</td>
-                  <td>{r.unitName ?? "–"}</td>
-                  <td>
-                    {r.preview
-                      ? `${formatNumber(r.preview.before.total, locale, 2)} → ${formatNumber(r.preview.after.total, locale, 2)}`
-                      : "–"}
-                  </td>
-                  <td>
-                    {r.error ??
-                      (r.preview
-                        ? t("lke.counts", {
-                            changes: r.preview.changes.length,
-                            conflicts: r.preview.changes.filter((c) => c.conflict && !c.blocked).length,
-                            blocked: r.preview.changes.filter((c) => c.blocked).length,
-                            unchanged: 0,
-                            unmatched: r.preview.unmatched.length,
-                          })
-                        : "")}
-                    {r.preview?.importId && r.assessmentId ? (
-                      <>
-                        {" · "}
-                        <Link to={`/assessments/${r.assessmentId}/lke?import=${r.preview.importId}`}>{t("lke.openPreview")}</Link>
-                      </>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
+        <TableCard
+          title={t("lke.bulkResults")}
+          cardTestId="lke-bulk-results"
+          headers={[t("lke.file.name"), t("lke.unit"), t("lke.total"), t("lke.state")]}
+        >
+          {result.rows.map((r) => (
+            <tr key={r.file}>
+              <td>{r.file}</td>
+              <td>{r.unitName ?? "–"}</td>
+              <td>
+                {r.preview ? `${formatNumber(r.preview.before.total, locale, 2)} → ${formatNumber(r.preview.after.total, locale, 2)}` : "–"}
+              </td>
+              <td>
+                {r.error ??
+                  (r.preview
+                    ? t("lke.counts", {
+                        changes: r.preview.changes.length,
+                        conflicts: r.preview.changes.filter((c) => c.conflict && !c.blocked).length,
+                        blocked: r.preview.changes.filter((c) => c.blocked).length,
+                        unchanged: 0,
+                        unmatched: r.preview.unmatched.length,
+                      })
+                    : "")}
+                {r.preview?.importId && r.assessmentId ? (
+                  <>
+                    {" · "}
+                    <Link to={`/assessments/${r.assessmentId}/lke?import=${r.preview.importId}`}>{t("lke.openPreview")}</Link>
+                  </>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </TableCard>
       ) : null}
     </>
   );

@@ -2,7 +2,8 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/auth/require.server";
-import { FormAlert, feedbackFor } from "~/components/form";
+import { FormAlert, feedbackFor, PostButton } from "~/components/form";
+import { TableCard } from "~/components/list";
 import { getDb } from "~/db.server";
 import { formatNumber, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
@@ -25,7 +26,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const cmp = await layerComparison(db, user, ctx);
   const writable = (["internal", "external"] as const).filter((l) => canWriteLayer(user, ctx, l));
   return {
-    assessment: { id: ctx.assessment.id, status: ctx.assessment.status, unitName: ctx.unit.name, year: ctx.period.year, organisationName: ctx.organisationName },
+    assessment: {
+      id: ctx.assessment.id,
+      status: ctx.assessment.status,
+      unitName: ctx.unit.name,
+      year: ctx.period.year,
+      organisationName: ctx.organisationName,
+    },
     layers: cmp.layers,
     self: cmp.self,
     effective: { total: cmp.effective.total, predicate: cmp.effective.predicate, verdicts: cmp.effective.verdicts },
@@ -42,8 +49,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 const LayerSchema = z.enum(["internal", "external"]);
 const ActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("release"), layer: LayerSchema }),
-  z.object({ intent: z.literal("revoke"), layer: LayerSchema, reason: z.string().trim().min(1, "workbench.reasonRequired").max(1000, "error.tooLong") }),
-  z.object({ intent: z.literal("draw"), layer: LayerSchema, strategy: z.enum(["simple", "stratified", "risk"]), size: z.coerce.number().int().min(1).max(500), seed: z.string().trim().max(64).optional() }),
+  z.object({
+    intent: z.literal("revoke"),
+    layer: LayerSchema,
+    reason: z.string().trim().min(1, "workbench.reasonRequired").max(1000, "error.tooLong"),
+  }),
+  z.object({
+    intent: z.literal("draw"),
+    layer: LayerSchema,
+    strategy: z.enum(["simple", "stratified", "risk"]),
+    size: z.coerce.number().int().min(1).max(500),
+    seed: z.string().trim().max(64).optional(),
+  }),
 ]);
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -54,14 +71,24 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const parsed = ActionSchema.safeParse(values);
   if (!parsed.success) {
     if (parsed.error.issues[0]?.path[0] === "intent") return formFailure("error.unknownIntent", values);
-    return badRequest({ formError: parsed.error.issues[0]?.message === "workbench.reasonRequired" ? "workbench.reasonRequired" : "error.form", fieldErrors: {}, values, intent: values.intent });
+    return badRequest({
+      formError: parsed.error.issues[0]?.message === "workbench.reasonRequired" ? "workbench.reasonRequired" : "error.form",
+      fieldErrors: {},
+      values,
+      intent: values.intent,
+    });
   }
   const v = parsed.data;
   try {
     if (v.intent === "release") await releaseLayer(db, user, ctx, v.layer);
     else if (v.intent === "revoke") await revokeRelease(db, user, ctx, v.layer, v.reason);
     else {
-      const sampleId = await drawSampleAction(db, user, [ctx], { layer: v.layer, strategy: v.strategy, size: v.size, seed: v.seed || null });
+      const sampleId = await drawSampleAction(db, user, [ctx], {
+        layer: v.layer,
+        strategy: v.strategy,
+        size: v.size,
+        seed: v.seed || null,
+      });
       return data({ ok: true as const, intent: v.intent, sampleId });
     }
   } catch (e) {
@@ -72,7 +99,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 function show(v: unknown): string {
   if (v === null || v === undefined) return "–";
-  return typeof v === "object" ? Object.entries(v as Record<string, number>).map(([k, n]) => `${k} ${n}`).join(", ") : String(v);
+  return typeof v === "object"
+    ? Object.entries(v as Record<string, number>)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(", ")
+    : String(v);
 }
 
 export default function EvaluatorAssessment() {
@@ -97,7 +128,8 @@ export default function EvaluatorAssessment() {
       <section className="card">
         <h2>{t("eval.layers")}</h2>
         <p className="big-number">
-          {t("eval.selfTotal")}: <span data-testid="self-total">{f(d.self.total)}</span> · {t("eval.effectiveTotal")}: <span data-testid="effective-total">{f(d.effective.total)}</span>
+          {t("eval.selfTotal")}: <span data-testid="self-total">{f(d.self.total)}</span> · {t("eval.effectiveTotal")}:{" "}
+          <span data-testid="effective-total">{f(d.effective.total)}</span>
         </p>
         <table>
           <tbody>
@@ -109,13 +141,9 @@ export default function EvaluatorAssessment() {
                 <td>
                   {l.layer === "self" ? null : l.released ? t("eval.released") : t("eval.notReleased")}
                   {l.layer !== "self" && !l.released && d.writable.includes(l.layer as "internal" | "external") ? (
-                    <Form method="post" className="inline-form">
-                      <input type="hidden" name="intent" value="release" />
-                      <input type="hidden" name="layer" value={l.layer} />{" "}
-                      <button type="submit" data-testid={`release-${l.layer}`}>
-                        {t("eval.release")}
-                      </button>
-                    </Form>
+                    <PostButton intent="release" fields={{ layer: l.layer }} formClassName="inline-form" testId={`release-${l.layer}`}>
+                      {t("eval.release")}
+                    </PostButton>
                   ) : null}
                   {l.layer !== "self" && l.released && d.canRevoke ? (
                     <Form method="post" className="row">
@@ -140,7 +168,9 @@ export default function EvaluatorAssessment() {
             <h2>
               {t("eval.estimate")} — {t(`eval.layer.${e.layer}` as MessageKey)}
             </h2>
-            <p className="big-number">{t("eval.estimateValue", { point: f(e.point), level: e.level, lower: f(e.lower), upper: f(e.upper) })}</p>
+            <p className="big-number">
+              {t("eval.estimateValue", { point: f(e.point), level: e.level, lower: f(e.lower), upper: f(e.upper) })}
+            </p>
             <p className="muted">{locale === "en" ? e.methodEn : e.method}</p>
           </section>
         ) : null,
@@ -168,36 +198,28 @@ export default function EvaluatorAssessment() {
         )}
       </section>
       {d.individuals.length > 0 ? (
-        <section className="card">
-          <h2>{t("blind.individuals")}</h2>
-          <table data-testid="individuals">
-            <thead>
-              <tr>
-                <th>{t("blind.item")}</th>
-                <th>{t("blind.consensusAnswer")}</th>
-                <th>{t("blind.title")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.individuals.map((row) => (
-                <tr key={row.itemId}>
-                  <td>
-                    <code>{row.itemId}</code>
-                  </td>
-                  <td>{show(row.consensus)}</td>
-                  <td>
-                    {row.raters.map((r) => (
-                      <div key={r.name}>
-                        {r.name}: <strong>{show(r.value)}</strong>
-                        {r.note ? ` — ${r.note}` : ""}
-                      </div>
-                    ))}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
+        <TableCard
+          title={t("blind.individuals")}
+          testId="individuals"
+          headers={[t("blind.item"), t("blind.consensusAnswer"), t("blind.title")]}
+        >
+          {d.individuals.map((row) => (
+            <tr key={row.itemId}>
+              <td>
+                <code>{row.itemId}</code>
+              </td>
+              <td>{show(row.consensus)}</td>
+              <td>
+                {row.raters.map((r) => (
+                  <div key={r.name}>
+                    {r.name}: <strong>{show(r.value)}</strong>
+                    {r.note ? ` — ${r.note}` : ""}
+                  </div>
+                ))}
+              </td>
+            </tr>
+          ))}
+        </TableCard>
       ) : null}
       <section className="card">
         <h2>{t("eval.findings")}</h2>
@@ -207,8 +229,8 @@ export default function EvaluatorAssessment() {
           <ul>
             {d.findings.map((fd) => (
               <li key={fd.id}>
-                <strong>{fd.itemId}</strong> ({t(`eval.decision.${fd.kind === "adjusted" ? "adjust" : "send_back"}` as MessageKey)}): {fd.recommendation} —{" "}
-                {t(`followup.${fd.followUp.status}` as MessageKey)}
+                <strong>{fd.itemId}</strong> ({t(`eval.decision.${fd.kind === "adjusted" ? "adjust" : "send_back"}` as MessageKey)}):{" "}
+                {fd.recommendation} — {t(`followup.${fd.followUp.status}` as MessageKey)}
                 {fd.followUp.action ? ` · ${fd.followUp.action}` : null}
               </li>
             ))}

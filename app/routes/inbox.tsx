@@ -2,6 +2,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@rem
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/auth/require.server";
+import { PostButton } from "~/components/form";
 import { getDb } from "~/db.server";
 import { formatDate } from "~/i18n";
 import { getLocale } from "~/i18n/locale.server";
@@ -70,19 +71,13 @@ export default function Inbox() {
                 <time dateTime={e.createdAt}>{formatDate(e.createdAt, locale)}</time>
               </p>
               <div className="inline-actions">
-                <Form method="post" className="inline-form">
-                  <input type="hidden" name="intent" value="open" />
-                  <input type="hidden" name="id" value={e.id} />
-                  <button type="submit">{t("inbox.open")}</button>
-                </Form>
+                <PostButton intent="open" fields={{ id: e.id }} formClassName="inline-form">
+                  {t("inbox.open")}
+                </PostButton>
                 {e.read ? null : (
-                  <Form method="post" className="inline-form">
-                    <input type="hidden" name="intent" value="read" />
-                    <input type="hidden" name="id" value={e.id} />
-                    <button type="submit" className="link-button">
-                      {t("inbox.markRead")}
-                    </button>
-                  </Form>
+                  <PostButton intent="read" fields={{ id: e.id }} formClassName="inline-form" className="link-button">
+                    {t("inbox.markRead")}
+                  </PostButton>
                 )}
               </div>
             </li>

@@ -3,7 +3,7 @@ import { Form, useActionData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { getOptionalUser } from "~/auth/require.server";
 import { createSession, safeRedirect } from "~/auth/session.server";
-import { Field, FormAlert, feedbackFor } from "~/components/form";
+import { Field, FormAlert, SubmitRow, feedbackFor } from "~/components/form";
 import { getDb } from "~/db.server";
 import { useT } from "~/i18n/use-t";
 import { attemptLogin } from "~/auth/login.server";
@@ -44,7 +44,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
         { status: 429, headers: { "Retry-After": String(result.seconds) } },
       );
     }
-    const formError = result.reason === "disabled" ? "login.disabled" : result.reason === "no_password" ? "login.noPassword" : "login.invalid";
+    const formError =
+      result.reason === "disabled" ? "login.disabled" : result.reason === "no_password" ? "login.noPassword" : "login.invalid";
     return data({ ok: false as const, formError, fieldErrors: {}, values }, { status: 401 });
   }
   const cookie = await createSession(db, result.user.id, request, context?.ip ?? null);
@@ -76,9 +77,7 @@ export default function Login() {
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
         <Field name="email" type="email" label="login.email" autoComplete="username" required autoFocus feedback={feedback} />
         <Field name="password" type="password" label="login.password" autoComplete="current-password" required feedback={feedback} />
-        <p>
-          <button type="submit">{t("login.submit")}</button>
-        </p>
+        <SubmitRow>{t("login.submit")}</SubmitRow>
       </Form>
     </div>
   );

@@ -1,7 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { NewPasswordSchema } from "~/auth/password.server";
-import { Field, FormAlert, feedbackFor } from "~/components/form";
+import { FormAlert, NewPasswordFields, SubmitRow, feedbackFor } from "~/components/form";
 import { getDb } from "~/db.server";
 import { useT } from "~/i18n/use-t";
 import { getPasswordTokenUser, setPasswordWithToken } from "~/services/admin/users.server";
@@ -17,7 +17,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!parsed.ok) return badRequest({ ...parsed, values: {} });
   const db = getDb();
   const user = await getPasswordTokenUser(db, params.token ?? "");
-  if (!user) return data({ ok: false as const, formError: "setPassword.invalidLink" as const, fieldErrors: {}, values: {} }, { status: 410 });
+  if (!user)
+    return data({ ok: false as const, formError: "setPassword.invalidLink" as const, fieldErrors: {}, values: {} }, { status: 410 });
   if (parsed.value.password.toLowerCase() === user.email) {
     return badRequest({ formError: "error.form", fieldErrors: { password: "password.sameAsEmail" }, values: {} });
   }
@@ -37,11 +38,8 @@ export default function SetPassword() {
           <p>{t("setPassword.intro", { email })}</p>
           <FormAlert feedback={feedback} />
           <Form method="post">
-            <Field name="password" type="password" label="account.newPassword" autoComplete="new-password" required minLength={10} feedback={feedback} />
-            <Field name="confirm" type="password" label="account.confirmPassword" autoComplete="new-password" required feedback={feedback} />
-            <p>
-              <button type="submit">{t("setPassword.submit")}</button>
-            </p>
+            <NewPasswordFields feedback={feedback} />
+            <SubmitRow>{t("setPassword.submit")}</SubmitRow>
           </Form>
         </>
       ) : (
