@@ -88,23 +88,40 @@ export function PostButton({
   );
 }
 
-interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "name"> {
+interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "name" | "id"> {
   name: string;
   label: MessageKey;
   feedback?: ActionFeedback;
   idPrefix?: string;
+  /** The control's id when it is not `${idPrefix}${name}`. */
+  id?: string;
+  /** A hint under the control (`${id}-help`), announced when there is no error. */
+  help?: ReactNode;
 }
 
-export function Field({ name, label, feedback, idPrefix = "", defaultValue, type = "text", ...rest }: FieldProps) {
+export function Field({ name, label, feedback, idPrefix = "", id: ownId, help, defaultValue, type = "text", ...rest }: FieldProps) {
   const t = useT();
-  const id = `${idPrefix}${name}`;
+  const id = ownId ?? `${idPrefix}${name}`;
   const error = feedback?.fieldErrors?.[name];
-  const kept = type === "password" ? undefined : feedback?.values?.[name];
+  // Neither a password nor a file can be put back into an input.
+  const kept = type === "password" || type === "file" ? undefined : feedback?.values?.[name];
   return (
     <div>
       <label htmlFor={id}>{t(label)}</label>
-      <input id={id} name={name} type={type} defaultValue={kept ?? defaultValue} {...errorAria(id, error)} {...rest} />
+      <input
+        id={id}
+        name={name}
+        type={type}
+        defaultValue={type === "file" ? undefined : (kept ?? defaultValue)}
+        {...errorAria(id, error, help ? `${id}-help` : undefined)}
+        {...rest}
+      />
       <FieldError id={id} error={error} />
+      {help && (
+        <p className="muted small" id={`${id}-help`}>
+          {help}
+        </p>
+      )}
     </div>
   );
 }
@@ -142,6 +159,33 @@ export function SubmitRow({ testId, disabled, children }: { testId?: string; dis
         {children}
       </button>
     </p>
+  );
+}
+
+/** A card holding one POST form: its title, the form's feedback, the intent (when the action has several) and the submit row. */
+export function FormCard({
+  title,
+  feedback,
+  intent,
+  submit,
+  children,
+}: {
+  title: ReactNode;
+  feedback?: ActionFeedback;
+  intent?: string;
+  submit: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <section className="card">
+      <h2>{title}</h2>
+      <FormAlert feedback={feedback} />
+      <Form method="post">
+        {intent ? <input type="hidden" name="intent" value={intent} /> : null}
+        {children}
+        <SubmitRow>{submit}</SubmitRow>
+      </Form>
+    </section>
   );
 }
 

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { NewPasswordSchema } from "~/auth/password.server";
 import { requireUser } from "~/auth/require.server";
 import { clearSessionCookie, destroyAllSessions } from "~/auth/session.server";
-import { Field, FormAlert, NewPasswordFields, PostButton, SubmitRow, feedbackFor } from "~/components/form";
+import { Field, FormAlert, FormCard, NewPasswordFields, PostButton, SubmitRow, feedbackFor } from "~/components/form";
 import { getDb } from "~/db.server";
 import { useT } from "~/i18n/use-t";
 import { changeOwnPassword, countSessions } from "~/services/admin/users.server";
@@ -77,23 +77,17 @@ export default function Account() {
         </p>
         <p className="muted">{t("account.sessions", { count: data.sessions })}</p>
       </section>
-      <section className="card">
-        <h2>{t("account.changePassword")}</h2>
-        <FormAlert feedback={feedback} />
-        <Form method="post">
-          <input type="hidden" name="intent" value="password" />
-          <Field
-            name="current"
-            type="password"
-            label="account.currentPassword"
-            autoComplete="current-password"
-            required
-            feedback={feedback}
-          />
-          <NewPasswordFields feedback={feedback} />
-          <SubmitRow>{t("account.save")}</SubmitRow>
-        </Form>
-      </section>
+      <FormCard title={t("account.changePassword")} feedback={feedback} intent="password" submit={t("account.save")}>
+        <Field
+          name="current"
+          type="password"
+          label="account.currentPassword"
+          autoComplete="current-password"
+          required
+          feedback={feedback}
+        />
+        <NewPasswordFields feedback={feedback} />
+      </FormCard>
       <section className="card" id="notifications">
         <h2>{t("account.notifications")}</h2>
         <FormAlert feedback={notifyFeedback} />

@@ -2,7 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { forbidden, requireUser } from "~/auth/require.server";
-import { errorAria, FieldError, FormAlert, type ActionFeedback } from "~/components/form";
+import { Field, FormAlert, type ActionFeedback } from "~/components/form";
 import { TableCard } from "~/components/list";
 import { getDb } from "~/db.server";
 import type { InstrumentIssue } from "~/domain/instrument/validate";
@@ -85,7 +85,6 @@ export default function InstrumentReleases() {
   const busy = useNavigation().state !== "idle";
   const t = useT();
   const locale = useLocale();
-  const fieldError = (name: string) => result?.fieldErrors?.[name];
   return (
     <>
       <h1>{t("instruments.title")}</h1>
@@ -159,32 +158,24 @@ export default function InstrumentReleases() {
         )}
         <Form method="post" encType="multipart/form-data">
           <input type="hidden" name="intent" value="upload" />
-          <div>
-            <label htmlFor="instrument-file">{t("instruments.file")}</label>
-            <input
-              id="instrument-file"
-              name="file"
-              type="file"
-              accept=".yaml,.yml,application/yaml,text/yaml"
-              required
-              {...errorAria("instrument-file", fieldError("file"))}
-            />
-            <FieldError id="instrument-file" error={fieldError("file")} />
-          </div>
-          <div>
-            <label htmlFor="mapping-file">{t("instruments.mappingFile")}</label>
-            <input
-              id="mapping-file"
-              name="mapping"
-              type="file"
-              accept=".yaml,.yml,.json,application/json,application/yaml,text/yaml"
-              {...errorAria("mapping-file", fieldError("mapping"), "mapping-help")}
-            />
-            <FieldError id="mapping-file" error={fieldError("mapping")} />
-            <p className="muted small" id="mapping-help">
-              {t("instruments.mappingHelp")}
-            </p>
-          </div>
+          <Field
+            id="instrument-file"
+            name="file"
+            type="file"
+            label="instruments.file"
+            accept=".yaml,.yml,application/yaml,text/yaml"
+            required
+            feedback={result}
+          />
+          <Field
+            id="mapping-file"
+            name="mapping"
+            type="file"
+            label="instruments.mappingFile"
+            accept=".yaml,.yml,.json,application/json,application/yaml,text/yaml"
+            feedback={result}
+            help={t("instruments.mappingHelp")}
+          />
           <p className="muted small">{t("instruments.maxSize", { mb: maxMb })}</p>
           <p>
             <button type="submit" disabled={busy}>

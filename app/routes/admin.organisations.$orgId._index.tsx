@@ -2,22 +2,20 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { can } from "~/auth/permissions";
-import { forbidden, requireUser } from "~/auth/require.server";
-import { type ActionFeedback, Field, FormAlert, SelectField, feedbackFor } from "~/components/form";
+import { requireOrganisationRoute } from "~/auth/organisation.server";
+import { forbidden } from "~/auth/require.server";
+import { type ActionFeedback, Field, FormAlert, FormCard, SelectField, feedbackFor } from "~/components/form";
 import { OrganisationKindOptions } from "~/components/options";
 import { UnitKindOptions, UnitTree } from "~/components/unit-tree";
-import { getDb } from "~/db.server";
 import { formatDate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
-import { archiveInfo, countMembers, getOrganisation, setOrganisationArchived, updateOrganisation } from "~/services/admin/organisations.server";
+import { archiveInfo, countMembers, setOrganisationArchived, updateOrganisation } from "~/services/admin/organisations.server";
 import { buildTree, createUnit, flattenTree, listUnits, moveUnit, renameUnit, setUnitArchived } from "~/services/admin/units.server";
 import { parseForm, ruleFailure, readIntentForm } from "~/utils/forms";
 import { IdSchema, OptionalIdSchema, OrganisationArchiveSchema, OrganisationRestoreSchema, OrganisationSchema, UnitFieldsSchema } from "~/utils/schemas";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
-  const db = getDb();
-  const org = await getOrganisation(db, user, params.orgId!);
+  const { user, db, org } = await requireOrganisationRoute(request, params.orgId);
   const scope = { type: "scope" as const, scope: { organisationId: org.id, unitPath: null } };
   const showArchived = new URL(request.url).searchParams.get("archived") === "1";
   const units = await listUnits(db, user, org.id, { action: "unit.manage", includeArchived: showArchived });
@@ -44,9 +42,7 @@ const IntentSchema = z.enum(["update-org", "archive-org", "restore-org", "add-un
 const UnitRefSchema = z.object({ unitId: IdSchema });
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireUser(request);
-  const db = getDb();
-  const org = await getOrganisation(db, user, params.orgId!);
+  const { user, db, org } = await requireOrganisationRoute(request, params.orgId);
   const form = await readIntentForm(request, IntentSchema);
   if ("rejected" in form) return form.rejected;
   const { formData, values, intent, fail } = form;
@@ -141,21 +137,13 @@ export default function OrganisationDetail() {
         <Link to={`/admin/users?org=${d.org.id}`}>{t("org.users")}</Link>
       </p>
       {d.canUpdateOrg ? (
-        <section className="card">
-          <h2>{t("org.details")}</h2>
-          <FormAlert feedback={orgFeedback} />
-          <Form method="post">
-            <input type="hidden" name="intent" value="update-org" />
-            <Field name="name" label="common.name" defaultValue={d.org.name} required idPrefix="org-" feedback={orgFeedback} />
-            <SelectField name="kind" label="common.kind" defaultValue={d.org.kind} idPrefix="org-" feedback={orgFeedback}>
-              <OrganisationKindOptions />
-            </SelectField>
-            <Field name="code" label="common.code" defaultValue={d.org.code ?? ""} idPrefix="org-" feedback={orgFeedback} />
-            <p>
-              <button type="submit">{t("common.save")}</button>
-            </p>
-          </Form>
-        </section>
+        <FormCard title={t("org.details")} feedback={orgFeedback} intent="update-org" submit={t("common.save")}>
+          <Field name="name" label="common.name" defaultValue={d.org.name} required idPrefix="org-" feedback={orgFeedback} />
+          <SelectField name="kind" label="common.kind" defaultValue={d.org.kind} idPrefix="org-" feedback={orgFeedback}>
+            <OrganisationKindOptions />
+          </SelectField>
+          <Field name="code" label="common.code" defaultValue={d.org.code ?? ""} idPrefix="org-" feedback={orgFeedback} />
+        </FormCard>
       ) : null}
       {d.canArchive ? <ArchiveOrganisation archived={d.archived !== null} memberCount={d.memberCount} intent={archiveIntent} feedback={archiveFeedback} /> : null}
       <section className="card">
@@ -166,30 +154,22 @@ export default function OrganisationDetail() {
           <Link to={params.get("archived") === "1" ? "?" : "?archived=1"}>{t("units.showArchived")}</Link>
         </p>
       </section>
-      <section className="card">
-        <h2>{t("units.add")}</h2>
-        <FormAlert feedback={addFeedback} />
-        <Form method="post">
-          <input type="hidden" name="intent" value="add-unit" />
-          <SelectField name="parentId" label="units.parent" idPrefix="add-" feedback={addFeedback}>
-            {d.canAddRoot ? <option value="">{t("units.rootLevel")}</option> : null}
-            {d.moveTargets.map((u) => (
-              <option key={u.id} value={u.id}>
-                {"\u00a0\u00a0".repeat(u.depth)}
-                {u.name}
-              </option>
-            ))}
-          </SelectField>
-          <Field name="name" label="common.name" required maxLength={200} idPrefix="add-" feedback={addFeedback} />
-          <SelectField name="kind" label="common.kind" idPrefix="add-" feedback={addFeedback}>
-            <UnitKindOptions />
-          </SelectField>
-          <Field name="code" label="common.code" maxLength={50} idPrefix="add-" feedback={addFeedback} />
-          <p>
-            <button type="submit">{t("units.add")}</button>
-          </p>
-        </Form>
-      </section>
+      <FormCard title={t("units.add")} feedback={addFeedback} intent="add-unit" submit={t("units.add")}>
+        <SelectField name="parentId" label="units.parent" idPrefix="add-" feedback={addFeedback}>
+          {d.canAddRoot ? <option value="">{t("units.rootLevel")}</option> : null}
+          {d.moveTargets.map((u) => (
+            <option key={u.id} value={u.id}>
+              {"\u00a0\u00a0".repeat(u.depth)}
+              {u.name}
+            </option>
+          ))}
+        </SelectField>
+        <Field name="name" label="common.name" required maxLength={200} idPrefix="add-" feedback={addFeedback} />
+        <SelectField name="kind" label="common.kind" idPrefix="add-" feedback={addFeedback}>
+          <UnitKindOptions />
+        </SelectField>
+        <Field name="code" label="common.code" maxLength={50} idPrefix="add-" feedback={addFeedback} />
+      </FormCard>
     </>
   );
 }

@@ -2,21 +2,18 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { can } from "~/auth/permissions";
-import { forbidden, requireUser } from "~/auth/require.server";
-import { Field, FormAlert, feedbackFor, PostButton } from "~/components/form";
+import { requireOrganisationRoute } from "~/auth/organisation.server";
+import { forbidden } from "~/auth/require.server";
+import { Field, FormAlert, FormCard, feedbackFor, PostButton } from "~/components/form";
 import { TableCard } from "~/components/list";
-import { getDb } from "~/db.server";
 import { formatDate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
-import { getOrganisation } from "~/services/admin/organisations.server";
 import { createPeriod, listPeriods, setPeriodStatus, updatePeriodWindows } from "~/services/admin/periods.server";
 import { parseForm, ruleFailure, readIntentForm } from "~/utils/forms";
 import { IdSchema, PeriodSchema, PeriodWindowsSchema } from "~/utils/schemas";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
-  const db = getDb();
-  const org = await getOrganisation(db, user, params.orgId!);
+  const { user, db, org } = await requireOrganisationRoute(request, params.orgId);
   if (!can(user, "period.manage", { type: "scope", scope: { organisationId: org.id, unitPath: null } })) throw forbidden();
   return { org: { id: org.id, name: org.name }, periods: await listPeriods(db, user, org.id) };
 }
@@ -24,9 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 const IntentSchema = z.enum(["add-period", "update-period", "close-period", "reopen-period"]);
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireUser(request);
-  const db = getDb();
-  const org = await getOrganisation(db, user, params.orgId!);
+  const { user, db, org } = await requireOrganisationRoute(request, params.orgId);
   const form = await readIntentForm(request, IntentSchema);
   if ("rejected" in form) return form.rejected;
   const { formData, values, intent, fail } = form;
@@ -104,20 +99,12 @@ export default function Periods() {
           </tr>
         ))}
       </TableCard>
-      <section className="card">
-        <h2>{t("periods.add")}</h2>
-        <FormAlert feedback={addFeedback} />
-        <Form method="post">
-          <input type="hidden" name="intent" value="add-period" />
-          <Field name="year" type="number" label="periods.year" required min={2000} max={2100} feedback={addFeedback} idPrefix="add-" />
-          {WINDOW_FIELDS.map(([name, , label]) => (
-            <Field key={name} name={name} type="date" label={label} feedback={addFeedback} idPrefix="add-" />
-          ))}
-          <p>
-            <button type="submit">{t("periods.add")}</button>
-          </p>
-        </Form>
-      </section>
+      <FormCard title={t("periods.add")} feedback={addFeedback} intent="add-period" submit={t("periods.add")}>
+        <Field name="year" type="number" label="periods.year" required min={2000} max={2100} feedback={addFeedback} idPrefix="add-" />
+        {WINDOW_FIELDS.map(([name, , label]) => (
+          <Field key={name} name={name} type="date" label={label} feedback={addFeedback} idPrefix="add-" />
+        ))}
+      </FormCard>
     </>
   );
 }

@@ -1,8 +1,8 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { can, scopesFor } from "~/auth/permissions";
 import { forbidden, requireUser } from "~/auth/require.server";
-import { Field, FormAlert, SelectField, feedbackFor } from "~/components/form";
+import { Field, FormCard, SelectField, feedbackFor } from "~/components/form";
 import { getDb } from "~/db.server";
 import type { MessageKey } from "~/i18n";
 import { OrganisationKindOptions } from "~/components/options";
@@ -81,20 +81,13 @@ export default function Organisations() {
         ) : null}
       </section>
       {canCreate ? (
-        <section className="card">
-          <h2>{t("orgs.create")}</h2>
-          <FormAlert feedback={feedback} />
-          <Form method="post">
-            <Field name="name" label="common.name" required maxLength={200} feedback={feedback} />
-            <SelectField name="kind" label="common.kind" feedback={feedback}>
-              <OrganisationKindOptions />
-            </SelectField>
-            <Field name="code" label="common.code" maxLength={50} feedback={feedback} />
-            <p>
-              <button type="submit">{t("common.add")}</button>
-            </p>
-          </Form>
-        </section>
+        <FormCard title={t("orgs.create")} feedback={feedback} submit={t("common.add")}>
+          <Field name="name" label="common.name" required maxLength={200} feedback={feedback} />
+          <SelectField name="kind" label="common.kind" feedback={feedback}>
+            <OrganisationKindOptions />
+          </SelectField>
+          <Field name="code" label="common.code" maxLength={50} feedback={feedback} />
+        </FormCard>
       ) : null}
     </>
   );

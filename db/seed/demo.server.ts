@@ -28,34 +28,27 @@ interface UnitSpec {
   children?: UnitSpec[];
 }
 
+/** An eselon I with its service units, each given as [name, code]. */
+const eselon1 = (name: string, code: string, units: [string, string][]): UnitSpec => ({
+  name,
+  kind: "eselon1",
+  code,
+  children: units.map(([unitName, unitCode]) => ({ name: unitName, kind: "unit_layanan", code: unitCode })),
+});
+
 const MINISTRY_UNITS: UnitSpec[] = [
-  {
-    name: "Sekretariat Jenderal",
-    kind: "eselon1",
-    code: "SETJEN",
-    children: [
-      { name: "Biro Organisasi dan Tata Laksana", kind: "unit_layanan", code: "ORTALA" },
-      { name: "Pusat Data dan Informasi", kind: "unit_layanan", code: "PUSDATIN" },
-    ],
-  },
-  {
-    name: "Direktorat Jenderal Pelayanan Perizinan",
-    kind: "eselon1",
-    code: "DJPP",
-    children: [
-      { name: "Kantor Layanan Perizinan Jakarta", kind: "unit_layanan", code: "KLP-JKT" },
-      { name: "Kantor Layanan Perizinan Surabaya", kind: "unit_layanan", code: "KLP-SBY" },
-    ],
-  },
-  {
-    name: "Direktorat Jenderal Pengawasan",
-    kind: "eselon1",
-    code: "DJPW",
-    children: [
-      { name: "Balai Pengawasan Medan", kind: "unit_layanan", code: "BP-MDN" },
-      { name: "Balai Pengawasan Makassar", kind: "unit_layanan", code: "BP-MKS" },
-    ],
-  },
+  eselon1("Sekretariat Jenderal", "SETJEN", [
+    ["Biro Organisasi dan Tata Laksana", "ORTALA"],
+    ["Pusat Data dan Informasi", "PUSDATIN"],
+  ]),
+  eselon1("Direktorat Jenderal Pelayanan Perizinan", "DJPP", [
+    ["Kantor Layanan Perizinan Jakarta", "KLP-JKT"],
+    ["Kantor Layanan Perizinan Surabaya", "KLP-SBY"],
+  ]),
+  eselon1("Direktorat Jenderal Pengawasan", "DJPW", [
+    ["Balai Pengawasan Medan", "BP-MDN"],
+    ["Balai Pengawasan Makassar", "BP-MKS"],
+  ]),
 ];
 
 const REGENCY_UNITS: UnitSpec[] = [

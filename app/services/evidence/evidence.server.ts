@@ -93,6 +93,26 @@ async function linkItem(db: Db, actor: Actor, ctx: AssessmentContext, evidenceId
 
 type NewEvidence = Pick<EvidenceTable, "kind" | "blob_sha256" | "url" | "name" | "mime" | "size" | "evidence_date">;
 
+/** The live evidence already supporting `itemId` with this file hash or url, if any (uploads and imports do not add it twice). */
+async function liveEvidenceOfItem(
+  db: Db,
+  ctx: AssessmentContext,
+  itemId: string,
+  column: "blob_sha256" | "url",
+  value: string,
+): Promise<{ id: string } | undefined> {
+  return db
+    .selectFrom("evidence")
+    .innerJoin("evidence_item", "evidence_item.evidence_id", "evidence.id")
+    .select("evidence.id")
+    .where("evidence.assessment_id", "=", ctx.assessment.id)
+    .where(`evidence.${column}`, "=", value)
+    .where("evidence.removed_at", "is", null)
+    .where("evidence_item.item_id", "=", itemId)
+    .where("evidence_item.removed_at", "is", null)
+    .executeTakeFirst();
+}
+
 /** One new evidence row supporting one item, with its audit entry; runs in the caller's transaction. */
 async function insertEvidence(
   trx: Db,
@@ -141,16 +161,7 @@ export async function addStagedEvidences(
   await db.transaction().execute(async (trx) => {
     const now = new Date().toISOString();
     for (const p of prepared) {
-      const same = await trx
-        .selectFrom("evidence")
-        .innerJoin("evidence_item", "evidence_item.evidence_id", "evidence.id")
-        .select("evidence.id")
-        .where("evidence.assessment_id", "=", ctx.assessment.id)
-        .where("evidence.blob_sha256", "=", p.sha256)
-        .where("evidence.removed_at", "is", null)
-        .where("evidence_item.item_id", "=", itemId)
-        .where("evidence_item.removed_at", "is", null)
-        .executeTakeFirst();
+      const same = await liveEvidenceOfItem(trx, ctx, itemId, "blob_sha256", p.sha256);
       if (same) {
         if (!ids.includes(same.id)) ids.push(same.id);
         continue;
@@ -240,28 +251,32 @@ export async function addLinkEvidence(
  * A link as evidence of one item inside the caller's transaction (an Excel import); the caller has
  * checked that the item is editable. Returns null when the item already has this link.
  */
-export async function addLinkEvidenceIn(trx: Db, actor: Actor, ctx: AssessmentContext, itemId: string, url: string, source: Record<string, unknown>): Promise<string | null> {
+export async function addLinkEvidenceIn(
+  trx: Db,
+  actor: Actor,
+  ctx: AssessmentContext,
+  itemId: string,
+  url: string,
+  source: Record<string, unknown>,
+): Promise<string | null> {
   const parsed = parseEvidenceUrl(url);
   if (!parsed.ok) throw new EvidenceError(parsed.key, "url");
-  const existing = await trx
-    .selectFrom("evidence")
-    .innerJoin("evidence_item", "evidence_item.evidence_id", "evidence.id")
-    .select("evidence.id")
-    .where("evidence.assessment_id", "=", ctx.assessment.id)
-    .where("evidence.url", "=", parsed.url)
-    .where("evidence.removed_at", "is", null)
-    .where("evidence_item.item_id", "=", itemId)
-    .where("evidence_item.removed_at", "is", null)
-    .executeTakeFirst();
+  const existing = await liveEvidenceOfItem(trx, ctx, itemId, "url", parsed.url);
   if (existing) return null;
   const name = linkName(null, parsed.url);
-  return insertEvidence(trx, actor, ctx, {}, {
-    itemId,
-    now: new Date().toISOString(),
-    row: { kind: "link", blob_sha256: null, url: parsed.url, name, mime: null, size: null, evidence_date: null },
-    action: "evidence.link",
-    audited: { name, url: parsed.url, source },
-  });
+  return insertEvidence(
+    trx,
+    actor,
+    ctx,
+    {},
+    {
+      itemId,
+      now: new Date().toISOString(),
+      row: { kind: "link", blob_sha256: null, url: parsed.url, name, mime: null, size: null, evidence_date: null },
+      action: "evidence.link",
+      audited: { name, url: parsed.url, source },
+    },
+  );
 }
 
 async function liveEvidence(db: Db, ctx: AssessmentContext, evidenceId: string): Promise<Evidence> {
@@ -278,70 +293,76 @@ async function liveEvidence(db: Db, ctx: AssessmentContext, evidenceId: string):
 
 const summary = (row: Evidence, itemIds: string[]) => ({ name: row.name, sha256: row.blob_sha256, url: row.url, itemIds });
 
-/** Lets one evidence row support another item of the same assessment ("attach existing"). Idempotent. */
-export async function attachEvidence(
-  db: Db,
-  actor: Actor,
-  assessment: Target,
-  evidenceId: string,
-  itemId: string,
-  opts: EvidenceOptions = {},
-): Promise<EvidenceView> {
-  const ctx = await fillContext(db, actor, assessment);
-  await assertEditable(db, actor, ctx, itemId, opts);
-  await db.transaction().execute(async (trx) => {
-    const row = await liveEvidence(trx, ctx, evidenceId);
-    const before = await liveItemIds(trx, evidenceId);
-    if (before.includes(itemId)) return;
-    await linkItem(trx, actor, ctx, evidenceId, itemId, new Date().toISOString());
-    await audit(trx, actor, ctx, "evidence.attach", evidenceId, summary(row, before), summary(row, [...before, itemId].sort()), opts);
-  });
-  return (await loadViews(db, ctx.assessment.id, [evidenceId]))[0]!;
+/** The view of one evidence row after a change; removed rows are included so the caller sees the removal. */
+async function viewAfterChange(db: Db, ctx: AssessmentContext, evidenceId: string): Promise<EvidenceView> {
+  return (await loadViews(db, ctx.assessment.id, [evidenceId], false))[0]!;
 }
+
+/** What a link change did, for the audit log; null when it changed nothing. */
+type LinkChange = { action: string; after: Record<string, unknown> } | null;
+
+interface LinkChangeInput {
+  trx: Db;
+  actor: Actor;
+  ctx: AssessmentContext;
+  row: Evidence;
+  before: string[];
+  evidenceId: string;
+  itemId: string;
+}
+
+/**
+ * Builds attach and detach on one frame: the item must be editable, then one transaction reads the
+ * live row and its links, applies `change` and audits the before/after summaries.
+ */
+function itemLinkChange(change: (input: LinkChangeInput) => Promise<LinkChange>) {
+  return async (
+    db: Db,
+    actor: Actor,
+    assessment: Target,
+    evidenceId: string,
+    itemId: string,
+    opts: EvidenceOptions = {},
+  ): Promise<EvidenceView> => {
+    const ctx = await fillContext(db, actor, assessment);
+    await assertEditable(db, actor, ctx, itemId, opts);
+    await db.transaction().execute(async (trx) => {
+      const row = await liveEvidence(trx, ctx, evidenceId);
+      const before = await liveItemIds(trx, evidenceId);
+      const done = await change({ trx, actor, ctx, row, before, evidenceId, itemId });
+      if (done) await audit(trx, actor, ctx, done.action, evidenceId, summary(row, before), done.after, opts);
+    });
+    return viewAfterChange(db, ctx, evidenceId);
+  };
+}
+
+/** Lets one evidence row support another item of the same assessment ("attach existing"). Idempotent. */
+export const attachEvidence = itemLinkChange(async ({ trx, actor, ctx, row, before, evidenceId, itemId }) => {
+  if (before.includes(itemId)) return null;
+  await linkItem(trx, actor, ctx, evidenceId, itemId, new Date().toISOString());
+  return { action: "evidence.attach", after: summary(row, [...before, itemId].sort()) };
+});
 
 /**
  * Unlinks evidence from one item (soft: removed_at). When no item is left the evidence row itself
  * is marked removed. Files are never deleted: a blob stays on disk even when nothing references it,
  * so no removal can ever destroy a file another row (or a carried-over assessment) still uses.
  */
-export async function detachEvidence(
-  db: Db,
-  actor: Actor,
-  assessment: Target,
-  evidenceId: string,
-  itemId: string,
-  opts: EvidenceOptions = {},
-): Promise<EvidenceView> {
-  const ctx = await fillContext(db, actor, assessment);
-  await assertEditable(db, actor, ctx, itemId, opts);
-  await db.transaction().execute(async (trx) => {
-    const row = await liveEvidence(trx, ctx, evidenceId);
-    const before = await liveItemIds(trx, evidenceId);
-    if (!before.includes(itemId)) throw new EvidenceError("evidence.notFound", "evidenceId");
-    const now = new Date().toISOString();
-    await trx
-      .updateTable("evidence_item")
-      .set({ removed_at: now })
-      .where("evidence_id", "=", evidenceId)
-      .where("item_id", "=", itemId)
-      .where("removed_at", "is", null)
-      .execute();
-    const after = before.filter((i) => i !== itemId);
-    if (after.length === 0)
-      await trx.updateTable("evidence").set({ removed_at: now, removed_by: actor.id }).where("id", "=", evidenceId).execute();
-    await audit(
-      trx,
-      actor,
-      ctx,
-      "evidence.detach",
-      evidenceId,
-      summary(row, before),
-      { ...summary(row, after), removed: after.length === 0 },
-      opts,
-    );
-  });
-  return (await loadViews(db, ctx.assessment.id, [evidenceId], false))[0]!;
-}
+export const detachEvidence = itemLinkChange(async ({ trx, actor, row, before, evidenceId, itemId }) => {
+  if (!before.includes(itemId)) throw new EvidenceError("evidence.notFound", "evidenceId");
+  const now = new Date().toISOString();
+  await trx
+    .updateTable("evidence_item")
+    .set({ removed_at: now })
+    .where("evidence_id", "=", evidenceId)
+    .where("item_id", "=", itemId)
+    .where("removed_at", "is", null)
+    .execute();
+  const after = before.filter((i) => i !== itemId);
+  if (after.length === 0)
+    await trx.updateTable("evidence").set({ removed_at: now, removed_by: actor.id }).where("id", "=", evidenceId).execute();
+  return { action: "evidence.detach", after: { ...summary(row, after), removed: after.length === 0 } };
+});
 
 /** Removes evidence from every item at once; each of those items must be editable. */
 export async function removeEvidence(
@@ -371,7 +392,7 @@ export async function removeEvidence(
       .execute();
     await audit(trx, actor, ctx, "evidence.remove", evidenceId, summary(row, before), { ...summary(row, []), removed: true }, opts);
   });
-  return (await loadViews(db, ctx.assessment.id, [evidenceId], false))[0]!;
+  return viewAfterChange(db, ctx, evidenceId);
 }
 
 export interface EvidenceFile {
