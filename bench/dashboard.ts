@@ -21,10 +21,9 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { sql } from "kysely";
 import { createDb, type Db } from "#db/client.server";
 import { migrateToLatest } from "#db/migrate";
-import { createSession } from "~/auth/session.server";
 import { setDb } from "~/db.server";
 import { parseScale, seedScale } from "#db/seed/scale.server";
-import { newId } from "~/utils/ids";
+import { makeUser, sessionCookie } from "../tests/helpers/factories";
 import { percentile } from "./lib/load";
 
 // Route modules import their stylesheet as `…css?url` (a Vite feature): outside Vite it becomes a plain string.
@@ -99,45 +98,22 @@ async function prepare(): Promise<{ db: Db; file: string; dir: string; orgId: st
 async function main() {
   const { db, file, dir, orgId, seededMs } = await prepare();
   setDb(db);
-  const userId = newId();
-  const now = new Date().toISOString();
-  await db
-    .insertInto("user")
-    .values({
-      id: userId,
-      email: `karo-${userId.slice(0, 8)}@bench.local`,
-      name: "Kepala Biro (bench)",
-      password_hash: null,
-      is_admin: 0,
-      locale: null,
-      disabled_at: null,
-      password_changed_at: null,
-      created_at: now,
-    })
-    .execute();
-  await db
-    .insertInto("membership")
-    .values({ id: newId(), user_id: userId, organisation_id: orgId, unit_id: null, role: "reviewer", created_at: now })
-    .execute();
-  const setCookie = await createSession(db, userId, new Request("http://bench.local/"), "127.0.0.1");
-  const cookie = setCookie.split(";")[0]!;
+  // The head of the organisation bureau: a reviewer of the whole organisation, signed in.
+  const reviewer = await makeUser(db, { role: "reviewer", organisationId: orgId, unitId: null, password: null });
+  const cookie = await sessionCookie(db, reviewer.id);
 
   const periods = await db.selectFrom("period").select(["id", "year"]).where("organisation_id", "=", orgId).orderBy("year").execute();
   const firstPeriod = periods[0]!.id;
-  const directorate = await db
-    .selectFrom("unit")
-    .select("id")
-    .where("organisation_id", "=", orgId)
-    .where("kind", "=", "eselon1")
-    .orderBy("name")
-    .executeTakeFirstOrThrow();
-  const unit = await db
-    .selectFrom("unit")
-    .select("id")
-    .where("organisation_id", "=", orgId)
-    .where("kind", "=", "unit_layanan")
-    .orderBy("name")
-    .executeTakeFirstOrThrow();
+  const firstUnit = (kind: "eselon1" | "unit_layanan") =>
+    db
+      .selectFrom("unit")
+      .select("id")
+      .where("organisation_id", "=", orgId)
+      .where("kind", "=", kind)
+      .orderBy("name")
+      .executeTakeFirstOrThrow();
+  const directorate = await firstUnit("eselon1");
+  const unit = await firstUnit("unit_layanan");
   const lastClosed = periods[periods.length - 2]!.id;
   const assessmentOf = async (periodId: string) =>
     (

@@ -57,6 +57,29 @@ export function FieldError({ id, error }: { id: string; error: MessageKey | unde
   );
 }
 
+/** A POST form for one intent of a multi-intent action, with the hidden fields that name its target. */
+export function IntentForm({
+  intent,
+  fields = {},
+  className,
+  children,
+}: {
+  intent: string;
+  fields?: Record<string, string>;
+  className?: string;
+  children: ReactNode;
+}) {
+  return (
+    <Form method="post" className={className}>
+      <input type="hidden" name="intent" value={intent} />
+      {Object.entries(fields).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      {children}
+    </Form>
+  );
+}
+
 /** A POST form of one button: the intent, the hidden fields that name its target, and the submit button. */
 export function PostButton({
   intent,
@@ -76,15 +99,11 @@ export function PostButton({
   children: ReactNode;
 }) {
   return (
-    <Form method="post" className={formClassName}>
-      <input type="hidden" name="intent" value={intent} />
-      {Object.entries(fields).map(([name, value]) => (
-        <input key={name} type="hidden" name={name} value={value} />
-      ))}
+    <IntentForm intent={intent} fields={fields} className={formClassName}>
       <button type="submit" className={className} disabled={disabled} data-testid={testId}>
         {children}
       </button>
-    </Form>
+    </IntentForm>
   );
 }
 

@@ -1,4 +1,4 @@
-import { Form } from "@remix-run/react";
+import { IntentForm, PostButton } from "~/components/form";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 import { UNIT_KINDS } from "~/services/admin/unit-kinds";
@@ -70,9 +70,7 @@ function UnitActions({ node, moveTargets }: { node: TreeUnit; moveTargets: NonNu
   return (
     <details>
       <summary>{t("common.edit")}</summary>
-      <Form method="post" className="row">
-        <input type="hidden" name="intent" value="rename-unit" />
-        <input type="hidden" name="unitId" value={node.id} />
+      <IntentForm intent="rename-unit" fields={{ unitId: node.id }} className="row">
         <div>
           <label htmlFor={`rename-${node.id}`}>{t("common.name")}</label>
           <input id={`rename-${node.id}`} name="name" type="text" defaultValue={node.name} required maxLength={200} />
@@ -88,10 +86,8 @@ function UnitActions({ node, moveTargets }: { node: TreeUnit; moveTargets: NonNu
           <input id={`code-${node.id}`} name="code" type="text" defaultValue={node.code ?? ""} maxLength={50} />
         </div>
         <button type="submit">{t("units.rename")}</button>
-      </Form>
-      <Form method="post" className="row">
-        <input type="hidden" name="intent" value="move-unit" />
-        <input type="hidden" name="unitId" value={node.id} />
+      </IntentForm>
+      <IntentForm intent="move-unit" fields={{ unitId: node.id }} className="row">
         <div>
           <label htmlFor={`move-${node.id}`}>{t("units.moveTo")}</label>
           <select id={`move-${node.id}`} name="parentId" defaultValue="">
@@ -109,14 +105,14 @@ function UnitActions({ node, moveTargets }: { node: TreeUnit; moveTargets: NonNu
         <button type="submit" className="secondary">
           {t("units.move")}
         </button>
-      </Form>
-      <Form method="post">
-        <input type="hidden" name="intent" value={node.archived_at ? "restore-unit" : "archive-unit"} />
-        <input type="hidden" name="unitId" value={node.id} />
-        <button type="submit" className={node.archived_at ? "secondary" : "danger"}>
-          {node.archived_at ? t("units.restore") : t("units.archive")}
-        </button>
-      </Form>
+      </IntentForm>
+      <PostButton
+        intent={node.archived_at ? "restore-unit" : "archive-unit"}
+        fields={{ unitId: node.id }}
+        className={node.archived_at ? "secondary" : "danger"}
+      >
+        {node.archived_at ? t("units.restore") : t("units.archive")}
+      </PostButton>
     </details>
   );
 }

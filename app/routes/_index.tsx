@@ -4,18 +4,12 @@ import { requireUser } from "~/auth/require.server";
 import { getDb } from "~/db.server";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/use-t";
+import { ownMemberships } from "~/services/admin/users.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
-  const memberships = await db
-    .selectFrom("membership")
-    .innerJoin("organisation", "organisation.id", "membership.organisation_id")
-    .leftJoin("unit", "unit.id", "membership.unit_id")
-    .select(["membership.id", "membership.role", "organisation.name as organisationName", "unit.name as unitName"])
-    .where("membership.user_id", "=", user.id)
-    .orderBy("organisation.name")
-    .execute();
+  const memberships = await ownMemberships(db, user);
   return { name: user.name, isAdmin: user.isAdmin, memberships };
 }
 

@@ -63,6 +63,15 @@ function DiffTable({ title, rows, head, testId }: { title: string; rows: ReactNo
   );
 }
 
+/** A table cell holding an id or a code value. */
+function CodeCell({ children }: { children: ReactNode }) {
+  return (
+    <td>
+      <code>{children}</code>
+    </td>
+  );
+}
+
 function DiffTables({ diff }: { diff: InstrumentDiff }) {
   const t = useT();
   const locale = useLocale();
@@ -77,18 +86,14 @@ function DiffTables({ diff }: { diff: InstrumentDiff }) {
   };
   const key = (s: DiffSubject, extra = "") => `${s.level}:${s.id}:${extra}`;
   const subjectCells = (s: DiffSubject) => [
-    <td key="id">
-      <code>{s.id}</code>
-    </td>,
+    <CodeCell key="id">{s.id}</CodeCell>,
     <td key="level">{level(s.level)}</td>,
     <td key="label">{s.label}</td>,
   ];
   // A changed field of a node or item (range, rule, wording): the same row in both tables; "–" for an empty side.
   const fieldRow = (s: DiffSubject & { field: string; from: string; to: string }) => (
     <tr key={key(s, s.field)}>
-      <td>
-        <code>{s.id}</code>
-      </td>
+      <CodeCell>{s.id}</CodeCell>
       <td>{level(s.level)}</td>
       <td>{s.field}</td>
       <td>{s.from || "–"}</td>
@@ -126,16 +131,10 @@ function DiffTables({ diff }: { diff: InstrumentDiff }) {
         head={[c.id, c.label, c.from, c.to]}
         rows={diff.retyped.map((s) => (
           <tr key={key(s)}>
-            <td>
-              <code>{s.id}</code>
-            </td>
+            <CodeCell>{s.id}</CodeCell>
             <td>{s.label}</td>
-            <td>
-              <code>{s.from}</code>
-            </td>
-            <td>
-              <code>{s.to}</code>
-            </td>
+            <CodeCell>{s.from}</CodeCell>
+            <CodeCell>{s.to}</CodeCell>
           </tr>
         ))}
       />
@@ -151,12 +150,8 @@ function DiffTables({ diff }: { diff: InstrumentDiff }) {
         head={[t("instruments.col.oldId"), t("instruments.col.newId"), c.label]}
         rows={diff.renamed.map((s) => (
           <tr key={key(s)}>
-            <td>
-              <code>{s.from}</code>
-            </td>
-            <td>
-              <code>{s.to}</code>
-            </td>
+            <CodeCell>{s.from}</CodeCell>
+            <CodeCell>{s.to}</CodeCell>
             <td>{s.label}</td>
           </tr>
         ))}

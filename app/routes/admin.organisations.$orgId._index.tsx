@@ -2,7 +2,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { can } from "~/auth/permissions";
-import { requireOrganisationRoute } from "~/auth/organisation.server";
+import { readOrganisationAction, requireOrganisationRoute } from "~/auth/organisation.server";
 import { forbidden } from "~/auth/require.server";
 import { type ActionFeedback, Field, FormAlert, FormCard, SelectField, feedbackFor } from "~/components/form";
 import { OrganisationKindOptions } from "~/components/options";
@@ -11,7 +11,7 @@ import { formatDate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 import { archiveInfo, countMembers, setOrganisationArchived, updateOrganisation } from "~/services/admin/organisations.server";
 import { buildTree, createUnit, flattenTree, listUnits, moveUnit, renameUnit, setUnitArchived } from "~/services/admin/units.server";
-import { parseForm, ruleFailure, readIntentForm } from "~/utils/forms";
+import { parseForm, ruleFailure } from "~/utils/forms";
 import { IdSchema, OptionalIdSchema, OrganisationArchiveSchema, OrganisationRestoreSchema, OrganisationSchema, UnitFieldsSchema } from "~/utils/schemas";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -42,10 +42,9 @@ const IntentSchema = z.enum(["update-org", "archive-org", "restore-org", "add-un
 const UnitRefSchema = z.object({ unitId: IdSchema });
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { user, db, org } = await requireOrganisationRoute(request, params.orgId);
-  const form = await readIntentForm(request, IntentSchema);
+  const form = await readOrganisationAction(request, params.orgId, IntentSchema);
   if ("rejected" in form) return form.rejected;
-  const { formData, values, intent, fail } = form;
+  const { user, db, org, formData, values, intent, fail } = form;
   try {
     switch (intent) {
       case "update-org": {

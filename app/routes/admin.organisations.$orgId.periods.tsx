@@ -1,15 +1,15 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { can } from "~/auth/permissions";
-import { requireOrganisationRoute } from "~/auth/organisation.server";
+import { readOrganisationAction, requireOrganisationRoute } from "~/auth/organisation.server";
 import { forbidden } from "~/auth/require.server";
-import { Field, FormAlert, FormCard, feedbackFor, PostButton } from "~/components/form";
+import { Field, FormAlert, FormCard, feedbackFor, IntentForm, PostButton } from "~/components/form";
 import { TableCard } from "~/components/list";
 import { formatDate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 import { createPeriod, listPeriods, setPeriodStatus, updatePeriodWindows } from "~/services/admin/periods.server";
-import { parseForm, ruleFailure, readIntentForm } from "~/utils/forms";
+import { parseForm, ruleFailure } from "~/utils/forms";
 import { IdSchema, PeriodSchema, PeriodWindowsSchema } from "~/utils/schemas";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -21,10 +21,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 const IntentSchema = z.enum(["add-period", "update-period", "close-period", "reopen-period"]);
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { user, db, org } = await requireOrganisationRoute(request, params.orgId);
-  const form = await readIntentForm(request, IntentSchema);
+  const form = await readOrganisationAction(request, params.orgId, IntentSchema);
   if ("rejected" in form) return form.rejected;
-  const { formData, values, intent, fail } = form;
+  const { user, db, org, formData, values, intent, fail } = form;
   try {
     if (intent === "add-period") {
       const parsed = parseForm(formData, PeriodSchema);
@@ -83,14 +82,12 @@ export default function Periods() {
             <td>
               <details>
                 <summary>{t("common.edit")}</summary>
-                <Form method="post">
-                  <input type="hidden" name="intent" value="update-period" />
-                  <input type="hidden" name="periodId" value={p.id} />
+                <IntentForm intent="update-period" fields={{ periodId: p.id }}>
                   {WINDOW_FIELDS.map(([name, col, label]) => (
                     <Field key={name} name={name} type="date" label={label} defaultValue={p[col] ?? ""} idPrefix={`${p.id}-`} />
                   ))}
                   <button type="submit">{t("common.save")}</button>
-                </Form>
+                </IntentForm>
               </details>
               <PostButton intent={p.status === "open" ? "close-period" : "reopen-period"} fields={{ periodId: p.id }} className="secondary">
                 {p.status === "open" ? t("periods.close") : t("periods.reopen")}

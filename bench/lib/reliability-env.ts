@@ -231,6 +231,9 @@ export async function setUp(opts: { clients: number; workers: number; pgAdminUrl
         cookies.push(cookie);
       }
     }
+    // The same installation again: its data directory and port, without seeding.
+    const restartServer = () =>
+      startBenchServer({ databaseUrl: pg?.url, workers: opts.workers, dataDir, seed: false, port: server.port, root: opts.root });
     const installation: Installation = {
       dialect: pg ? "postgres" : "sqlite",
       dbUrl,
@@ -248,14 +251,7 @@ export async function setUp(opts: { clients: number; workers: number; pgAdminUrl
       async restart() {
         await server.stop();
         stderrBefore += server.errors();
-        server = await startBenchServer({
-          databaseUrl: pg?.url,
-          workers: opts.workers,
-          dataDir,
-          seed: false,
-          port: server.port,
-          root: opts.root,
-        });
+        server = await restartServer();
       },
       async crashAndRestart(between) {
         const pids = [server.pid, ...childrenOf(server.pid)];
@@ -274,14 +270,7 @@ export async function setUp(opts: { clients: number; workers: number; pgAdminUrl
         await between?.();
         // The check in between is the harness's work, not the server's: left out of the time.
         const checkMs = performance.now() - c0;
-        server = await startBenchServer({
-          databaseUrl: pg?.url,
-          workers: opts.workers,
-          dataDir,
-          seed: false,
-          port: server.port,
-          root: opts.root,
-        });
+        server = await restartServer();
         return performance.now() - t0 - checkMs;
       },
     };

@@ -7,18 +7,13 @@ import http from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Db } from "#db/client.server";
+import { mulberry32 } from "~/utils/random";
 import type { DemoLogin } from "../../tests/helpers/server";
 import { ROOT } from "../../tests/helpers/server";
 
 /** Deterministic PRNG (mulberry32), so a failure reproduces from the printed seed. */
 export function rng(seed: number) {
-  let s = seed | 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (n: number) => Math.floor(next() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
   const bytes = (n: number) => {

@@ -9,7 +9,7 @@ import { sealAssessment } from "~/services/seal/seal.server";
 import { writeSnapshot } from "~/services/workbench/workflow.server";
 
 /** Deterministic pseudo-random numbers, so a demo database looks the same every time. */
-function prng(seed: number) {
+export function demoRandom(seed: number) {
   return () => {
     seed = (seed * 1103515245 + 12345) % 2147483648;
     return seed / 2147483648;
@@ -42,7 +42,7 @@ export function demoAnswer(item: Item, quality: number, rnd: () => number, group
 }
 
 export function demoAnswers(instrument: Instrument, quality: number, seed: number, fraction = 1): Answers {
-  const rnd = prng(seed);
+  const rnd = demoRandom(seed);
   const answers: Answers = {};
   const outline = outlineOf(instrument);
   for (const item of outline.items.values()) {

@@ -11,18 +11,11 @@ import { loadAnswers } from "~/services/workbench/answers.server";
 import { requireAssessment } from "~/services/workbench/assessments.server";
 import { recordConsensus } from "~/services/blind/results.server";
 import { finishRating, revealRound, saveIndividualAnswer, startRounds } from "~/services/blind/rounds.server";
-import { demoAnswer } from "./demo-assessments.server";
+import { demoAnswer, demoRandom } from "./demo-assessments.server";
 import { nestable } from "./demo-evaluation.server";
 
 // An area no other end-to-end test edits on the Jakarta draft.
 export const DEMO_BLIND_AREA = "A.I.5";
-
-function prng(seed: number) {
-  return () => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed / 2147483648;
-  };
-}
 
 async function actorByEmail(db: ReturnType<typeof nestable>, email: string) {
   const user = await db.selectFrom("user").selectAll().where("email", "=", email).executeTakeFirstOrThrow();
@@ -39,8 +32,8 @@ export async function seedDemoBlindRound(trx: Transaction<Database>, opts: { ass
   await startRounds(db, coordinator, ctx, { areaIds: [area.id], raterIds: [coordinator.id, assessor.id] });
   const items = area.groups.flatMap((g) => g.items.map((item) => ({ item, groupWeight: g.weight })));
   const raters = [
-    { actor: assessor, quality: 0.75, rnd: prng(2025), note: "Dinilai dari SK dan notulen rapat tim." },
-    { actor: coordinator, quality: 0.55, rnd: prng(4049), note: "Bukti pelaksanaan belum lengkap di semua bidang." },
+    { actor: assessor, quality: 0.75, rnd: demoRandom(2025), note: "Dinilai dari SK dan notulen rapat tim." },
+    { actor: coordinator, quality: 0.55, rnd: demoRandom(4049), note: "Bukti pelaksanaan belum lengkap di semua bidang." },
   ];
   const chosen = new Map<string, unknown>();
   for (const r of raters) {

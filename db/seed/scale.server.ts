@@ -4,10 +4,11 @@ import type { Database, Layer } from "#db/schema";
 import { outlineOf } from "~/domain/instrument/outline";
 import type { Instrument, Item } from "~/domain/instrument/schema";
 import type { Answers, AnswerValue } from "~/domain/scoring/answers";
-import { ENGINE_VERSION, scoreAssessment } from "~/domain/scoring/score";
 import { newId } from "~/utils/ids";
+import { mulberry32 } from "~/utils/random";
 import { demoAnswer } from "./demo-assessments.server";
 import { freezeInstrument } from "~/services/instruments/frozen.server";
+import { snapshotRows } from "~/services/workbench/snapshots.server";
 
 export interface ScaleOptions {
   /** Assessed (leaf) units; parent units are added above them, 20 per directorate and 10 directorates per echelon I. */
@@ -31,18 +32,6 @@ export interface ScaleResult {
   nodeRows: number;
   answerRows: number;
   ms: number;
-}
-
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Table = keyof Database;
@@ -111,7 +100,7 @@ function answerRow(assessmentId: string, layer: Layer, itemId: string, value: An
   };
 }
 
-/** Stores a snapshot with the same rows as storeSnapshot (snapshots.server), batched across assessments. */
+/** Stores a snapshot with the same rows as storeSnapshot (snapshotRows), batched across assessments. */
 async function addSnapshot(
   b: Batcher,
   instrument: Instrument,
@@ -121,32 +110,9 @@ async function addSnapshot(
   answers: Answers,
   at: string,
 ): Promise<void> {
-  const result = scoreAssessment(instrument, answers);
-  const id = newId();
-  await b.add("score_snapshot", {
-    id,
-    assessment_id: assessmentId,
-    layer,
-    instrument_hash: hash,
-    engine_version: ENGINE_VERSION,
-    total: result.total,
-    predicate: result.predicate?.code ?? null,
-    result_json: JSON.stringify(result),
-    answers_json: JSON.stringify(answers),
-    created_at: at,
-    created_by: null,
-  });
-  for (const n of Object.values(result.nodes)) {
-    await b.add("score_snapshot_node", {
-      snapshot_id: id,
-      node_id: n.id,
-      level: n.level,
-      value: n.value,
-      max: n.max,
-      answered: n.answered,
-      items: n.items,
-    });
-  }
+  const { snapshot, nodes } = snapshotRows({ assessmentId, instrumentHash: hash, instrument, layer, answers, actorId: null, now: at });
+  await b.add("score_snapshot", snapshot);
+  for (const n of nodes) await b.add("score_snapshot_node", n);
 }
 
 /**
@@ -179,7 +145,7 @@ function evaluatorAnswers(items: Item[], self: Answers, rnd: () => number, share
  */
 export async function seedScale(db: Db, opts: ScaleOptions): Promise<ScaleResult> {
   const started = performance.now();
-  const rnd = prng(opts.seed ?? 20261123);
+  const rnd = mulberry32(opts.seed ?? 20261123);
   const instrumentId = opts.instrumentId ?? "zi-2021";
   const frozen = await freezeInstrument(db, instrumentId);
   if (!frozen) throw new Error(`unknown or unpublished instrument ${instrumentId}`);

@@ -2,20 +2,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, expect, test } from "vitest";
 import { isMessageKey } from "~/i18n";
+import { mulberry32 } from "~/utils/random";
 import { freshDb } from "../helpers/db";
 import { callAction, type Outcome } from "../helpers/remix";
 import { buildWorld, withTempDataDir, type Persona, type World } from "../helpers/world";
-
-/** Deterministic PRNG so a failure reproduces. */
-function mulberry32(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIELDS = ["intent", "name", "kind", "code", "email", "password", "confirm", "current", "scope", "role", "unitId", "parentId", "periodId", "membershipId", "year", "fillStart", "fillEnd", "reviewEnd", "evaluationEnd", "locale", "redirectTo", "id", "emailMode"];
 const INTENTS = ["update-org", "add-unit", "rename-unit", "move-unit", "archive-unit", "restore-unit", "add-period", "update-period", "close-period", "reopen-period", "rename", "disable", "enable", "password-link", "add-membership", "remove-membership", "password", "read", "open", "read-all", "notifications"];

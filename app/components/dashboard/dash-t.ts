@@ -2,6 +2,7 @@ import { dashboardEn } from "~/i18n/dashboard.en";
 import { dashboardId } from "~/i18n/dashboard.id";
 import { formatNumber, isMessageKey, translator, type Locale, type MessageKey, type Params } from "~/i18n";
 import { useLocale } from "~/i18n/use-t";
+import type { ColumnFormat, DataColumn } from "~/components/charts/table-data";
 
 export type DashKey = keyof typeof dashboardId;
 export type DashT = (key: DashKey, params?: Params) => string;
@@ -34,4 +35,19 @@ export function labelTranslator(locale: Locale): (label: string) => string {
 
 export function useDashT(): DashT {
   return dashTranslator(useLocale());
+}
+
+/** The column names of the dashboard dictionary: `dash.col.<name>`. */
+type ColumnName = DashKey extends infer K ? (K extends `dash.col.${infer N}` ? N : never) : never;
+
+/**
+ * Chart table columns: `[name, format?]` is the column `name` labelled `dash.col.<name>`; a full
+ * DataColumn stands where the label is another (a period, a longer heading).
+ */
+export function dashColumns(t: DashT, specs: readonly (readonly [ColumnName, ColumnFormat?] | DataColumn)[]): DataColumn[] {
+  return specs.map((s) => {
+    if (!Array.isArray(s)) return s as DataColumn;
+    const [name, format] = s as readonly [ColumnName, ColumnFormat?];
+    return format ? { key: name, label: t(`dash.col.${name}`), format } : { key: name, label: t(`dash.col.${name}`) };
+  });
 }

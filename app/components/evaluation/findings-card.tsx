@@ -1,4 +1,4 @@
-import { Form } from "@remix-run/react";
+import { IntentForm } from "~/components/form";
 import type { MessageKey } from "~/i18n";
 import { formatDate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
@@ -35,9 +35,7 @@ export function FindingsCard({ findings, canWrite, title }: { findings: FindingR
             {canWrite ? (
               <details>
                 <summary>{t("eval.followUp")}</summary>
-                <Form method="post" className="row">
-                  <input type="hidden" name="intent" value="follow-up" />
-                  <input type="hidden" name="findingId" value={f.id} />
+                <IntentForm intent="follow-up" fields={{ findingId: f.id }} className="row">
                   <div>
                     <label htmlFor={`fa-${f.id}`}>{t("eval.followUpAction")}</label>
                     <input id={`fa-${f.id}`} name="action" type="text" required maxLength={1000} defaultValue={f.followUp.action ?? ""} />
@@ -61,7 +59,7 @@ export function FindingsCard({ findings, canWrite, title }: { findings: FindingR
                     </select>
                   </div>
                   <button type="submit">{t("common.save")}</button>
-                </Form>
+                </IntentForm>
               </details>
             ) : null}
           </li>

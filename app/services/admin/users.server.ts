@@ -80,6 +80,11 @@ async function membershipsOf(db: Db, userIds: string[]): Promise<MembershipRow[]
   }));
 }
 
+/** The signed-in user's own memberships (the home page), by organisation name. */
+export async function ownMemberships(db: Db, actor: Actor): Promise<MembershipView[]> {
+  return (await membershipsOf(db, [actor.id])).map(({ userId: _userId, ...m }) => m);
+}
+
 function toView(u: User, rows: MembershipRow[]): UserView {
   const memberships = rows.map(({ userId: _userId, ...m }) => m);
   return {

@@ -2,7 +2,7 @@ import type { Db } from "#db/client.server";
 import { levelSums, openHashes, openProgress, unitTotals, type TrendRow } from "#db/queries/dashboard";
 import { layerTotals } from "#db/queries/dashboard-layers";
 import type { DataTable } from "~/components/charts/table-data";
-import type { DashT } from "~/components/dashboard/dash-t";
+import { dashColumns, type DashT } from "~/components/dashboard/dash-t";
 import { queryString } from "~/components/dashboard/query";
 import { outlineOf } from "~/domain/instrument/outline";
 import type { Instrument } from "~/domain/instrument/schema";
@@ -65,13 +65,7 @@ export function trendChart(scope: DashboardScope, trend: TrendRow[], t: DashT): 
     id: "trend",
     title: t(meta.bands.length ? "dash.trend.titleRb" : "dash.trend.titleZi"),
     table: {
-      columns: [
-        { key: "period", label: t("dash.col.period") },
-        { key: "mean", label: t("dash.col.mean"), format: "number" },
-        { key: "min", label: t("dash.col.min"), format: "number" },
-        { key: "max", label: t("dash.col.max"), format: "number" },
-        { key: "units", label: t("dash.col.units"), format: "int" },
-      ],
+      columns: dashColumns(t, [["period"], ["mean", "number"], ["min", "number"], ["max", "number"], ["units", "int"]]),
       rows: trend.map((r) => ({
         period: String(r.year),
         mean: r.mean,
@@ -129,11 +123,7 @@ export async function areasChart(
   };
   const cur = periods.current ? String(periods.current.year) : "–";
   const prev = periods.previous ? String(periods.previous.year) : null;
-  const columns: DataTable["columns"] = [
-    { key: "node", label: t("dash.col.node") },
-    { key: "area", label: t("dash.col.area") },
-    { key: "weight", label: t("dash.col.weight"), format: "number" },
-  ];
+  const columns: DataTable["columns"] = dashColumns(t, [["node"], ["area"], ["weight", "number"]]);
   if (prev) columns.push({ key: "previous", label: t("dash.col.percentOf", { period: prev }), format: "percent" });
   columns.push({ key: "current", label: t("dash.col.percentOf", { period: cur }), format: "percent" });
   const rows = sums.length
@@ -161,10 +151,7 @@ export async function unitsChart(db: Db, scope: DashboardScope, periods: PeriodC
   const half = MAX_UNIT_BARS / 2;
   const { rows, count } = period ? await unitTotals(db, scope.filter, period.id, half) : { rows: [], count: 0 };
   const withPredicate = (scope.instrument?.evaluation.predicate_bands.length ?? 0) > 0;
-  const columns: DataTable["columns"] = [
-    { key: "unit", label: t("dash.col.unit") },
-    { key: "total", label: t("dash.col.total"), format: "number" },
-  ];
+  const columns: DataTable["columns"] = dashColumns(t, [["unit"], ["total", "number"]]);
   if (withPredicate) columns.push({ key: "predicate", label: t("dash.col.predicate") });
   return {
     id: "units",
@@ -212,14 +199,14 @@ export async function progressChart(db: Db, scope: DashboardScope, t: DashT): Pr
     id: "progress",
     title: t("dash.progress.title"),
     table: {
-      columns: [
-        { key: "unit", label: t("dash.col.unit") },
-        { key: "status", label: t("dash.col.status") },
-        { key: "confirmed", label: t("dash.col.confirmed"), format: "int" },
+      columns: dashColumns(t, [
+        ["unit"],
+        ["status"],
+        ["confirmed", "int"],
         { key: "answered", label: t("dash.col.answeredOnly"), format: "int" },
-        { key: "empty", label: t("dash.col.empty"), format: "int" },
-        { key: "items", label: t("dash.col.items"), format: "int" },
-      ],
+        ["empty", "int"],
+        ["items", "int"],
+      ]),
       rows: rows.map((r) => ({
         unit: r.unitName,
         status: t(`dash.status.${r.status}` as "dash.status.draft"),
@@ -265,12 +252,7 @@ export async function layersChart(
     id: "layers",
     title: t("dash.layers.title", { period: period ? String(period.year) : "–" }),
     table: {
-      columns: [
-        { key: "unit", label: t("dash.col.unit") },
-        { key: "self", label: t("dash.col.self"), format: "number" },
-        { key: "internal", label: t("dash.col.internal"), format: "number" },
-        { key: "external", label: t("dash.col.external"), format: "number" },
-      ],
+      columns: dashColumns(t, [["unit"], ["self", "number"], ["internal", "number"], ["external", "number"]]),
       rows: rows.map((r) => ({
         unit: r.unitName,
         self: r.self,

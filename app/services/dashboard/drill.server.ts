@@ -11,7 +11,7 @@ import type { Unit } from "#db/schema";
 import type { Actor } from "~/auth/permissions";
 import { notFound } from "~/auth/require.server";
 import type { DataTable } from "~/components/charts/table-data";
-import { dashTranslator, type DashT } from "~/components/dashboard/dash-t";
+import { dashColumns, dashTranslator, type DashT } from "~/components/dashboard/dash-t";
 import { queryString, readParam } from "~/components/dashboard/query";
 import { outlineOf } from "~/domain/instrument/outline";
 import type { Instrument, Item } from "~/domain/instrument/schema";
@@ -119,11 +119,7 @@ export async function unitDrill(db: Db, actor: Actor, unitId: string, url: URL, 
     id: "unit-trend",
     title: t("dash.unit.trend", { unit: unit.name }),
     table: {
-      columns: [
-        { key: "period", label: t("dash.col.period") },
-        { key: "total", label: t("dash.col.total"), format: "number" },
-        { key: "predicate", label: t("dash.col.predicate") },
-      ],
+      columns: dashColumns(t, [["period"], ["total", "number"], ["predicate"]]),
       rows: withSnapshot.map((r) => ({
         period: String(r.year),
         total: r.total,
@@ -198,12 +194,7 @@ async function nodesChart(
   const pct = (n: { value: number; max: number } | undefined) => (n && n.max > 0 ? (n.value / n.max) * 100 : null);
   const cur = String(chosen.year);
   const prev = previous ? String(previous.year) : null;
-  const columns: DataTable["columns"] = [
-    { key: "node", label: t("dash.col.node") },
-    { key: "label", label: t("dash.col.label") },
-    { key: "weight", label: t("dash.col.weight"), format: "number" },
-    { key: "value", label: t("dash.col.value"), format: "number" },
-  ];
+  const columns: DataTable["columns"] = dashColumns(t, [["node"], ["label"], ["weight", "number"], ["value", "number"]]);
   if (prev) columns.push({ key: "previous", label: t("dash.col.percentOf", { period: prev }), format: "percent" });
   columns.push({ key: "current", label: t("dash.col.percentOf", { period: cur }), format: "percent" });
   const nodeName = target.node ? `${target.node.id} ${target.node.label}` : t("dash.unit.areas");
@@ -261,15 +252,15 @@ async function itemsChart(
     id: "unit-items",
     title: t("dash.unit.items", { node: `${target.node!.id} ${target.node!.label}`, period: String(chosen.year) }),
     table: {
-      columns: [
+      columns: dashColumns(t, [
         { key: "item", label: t("dash.col.node") },
-        { key: "question", label: t("dash.col.question") },
-        { key: "answer", label: t("dash.col.answer") },
+        ["question"],
+        ["answer"],
         { key: "value", label: t("dash.col.itemValue"), format: "number" },
-        { key: "points", label: t("dash.col.points"), format: "number" },
-        { key: "evidence", label: t("dash.col.evidence"), format: "int" },
-        { key: "note", label: t("dash.col.note") },
-      ],
+        ["points", "number"],
+        ["evidence", "int"],
+        ["note"],
+      ]),
       rows: items.map((item) => {
         const v = nodes.get(item.id)?.value ?? null;
         return {

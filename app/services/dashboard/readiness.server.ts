@@ -1,6 +1,6 @@
 import type { Db } from "#db/client.server";
 import { readinessCounts, type ReadinessCriterion, type ReadinessVerdict } from "#db/queries/dashboard-readiness";
-import type { DashT } from "~/components/dashboard/dash-t";
+import { dashColumns, type DashT } from "~/components/dashboard/dash-t";
 import type { Instrument } from "~/domain/instrument/schema";
 import { treeNodes, walkTree } from "~/domain/instrument/tree";
 import { csvHref, type ChartPayload, type PeriodChoice } from "./charts.server";
@@ -78,13 +78,13 @@ export async function readinessChart(
     id: "readiness",
     title: t("dash.readiness.title", { period: periods.current ? String(periods.current.year) : "–" }),
     table: {
-      columns: [
-        { key: "verdict", label: t("dash.col.verdict") },
+      columns: dashColumns(t, [
+        ["verdict"],
         { key: "units", label: t("dash.col.assessed"), format: "int" },
-        { key: "pass", label: t("dash.col.pass"), format: "int" },
-        { key: "missByOne", label: t("dash.col.missByOne"), format: "int" },
-        { key: "more", label: t("dash.col.more"), format: "int" },
-      ],
+        ["pass", "int"],
+        ["missByOne", "int"],
+        ["more", "int"],
+      ]),
       rows: counts
         .filter((c) => c.units > 0)
         .map((c) => ({

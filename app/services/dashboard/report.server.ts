@@ -3,7 +3,7 @@ import { snapshotNodes, unitAssessments } from "#db/queries/dashboard-drill";
 import { isLatestSnapshot } from "#db/queries/dashboard";
 import type { Actor } from "~/auth/permissions";
 import type { DataTable } from "~/components/charts/table-data";
-import { dashTranslator } from "~/components/dashboard/dash-t";
+import { dashColumns, dashTranslator } from "~/components/dashboard/dash-t";
 import { queryString } from "~/components/dashboard/query";
 import { outlineOf } from "~/domain/instrument/outline";
 import { treeNodes, walkTree } from "~/domain/instrument/tree";
@@ -67,13 +67,13 @@ export async function assessmentReport(db: Db, actor: Actor, assessmentId: strin
 
   const areas = outlineOf(instrument).areas;
   const areaTable: DataTable = {
-    columns: [
-      { key: "node", label: t("dash.col.node") },
-      { key: "area", label: t("dash.col.area") },
-      { key: "weight", label: t("dash.col.weight"), format: "number" },
-      { key: "value", label: t("dash.col.value"), format: "number" },
+    columns: dashColumns(t, [
+      ["node"],
+      ["area"],
+      ["weight", "number"],
+      ["value", "number"],
       { key: "current", label: t("dash.col.percent"), format: "percent" },
-    ],
+    ]),
     rows: areas.map((a) => {
       const v = valueOf(a.id);
       return {
@@ -100,11 +100,7 @@ export async function assessmentReport(db: Db, actor: Actor, assessmentId: strin
     id: "report-trend",
     title: t("dash.unit.trend", { unit: ctx.unit.name }),
     table: {
-      columns: [
-        { key: "period", label: t("dash.col.period") },
-        { key: "total", label: t("dash.col.total"), format: "number" },
-        { key: "predicate", label: t("dash.col.predicate") },
-      ],
+      columns: dashColumns(t, [["period"], ["total", "number"], ["predicate"]]),
       rows: history.map((r) => ({ period: String(r.year), total: r.total, predicate: r.predicate })),
     },
     notes: [],

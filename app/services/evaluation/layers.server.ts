@@ -6,6 +6,7 @@ import { outlineOf } from "~/domain/instrument/outline";
 import type { AnswerValue } from "~/domain/scoring/answers";
 import { NOT_APPLICABLE } from "~/domain/instrument/schema";
 import { validateAnswer } from "~/domain/scoring/score";
+import { insertAnswer } from "~/services/workbench/answer-row.server";
 import { newId } from "~/utils/ids";
 import { itemKey, parseValue, WorkbenchError } from "~/services/workbench/answers.server";
 import { canOnUnit, type AssessmentContext } from "~/services/workbench/assessments.server";
@@ -82,23 +83,16 @@ export async function saveEvaluatorAnswerIn(
       .where("id", "=", current.id)
       .execute();
   } else {
-    await db
-      .insertInto("answer")
-      .values({
-        id: newId(),
-        assessment_id: ctx.assessment.id,
-        layer: input.layer,
-        item_id: input.itemId,
-        value_json: valueJson,
-        note: input.note,
-        version: 1,
-        carried_over: 0,
-        review_status: "pending",
-        review_note: null,
-        updated_by: actor.id,
-        updated_at: now,
-      })
-      .execute();
+    await insertAnswer(db, {
+      assessmentId: ctx.assessment.id,
+      layer: input.layer,
+      itemId: input.itemId,
+      valueJson,
+      note: input.note,
+      version: 1,
+      actorId: actor.id,
+      now,
+    });
   }
   const recommendation = input.recommendation?.trim();
   if (recommendation && input.decision !== "agree") {

@@ -7,6 +7,7 @@ import { outlineOf } from "~/domain/instrument/outline";
 import type { Answers, AnswerValue } from "~/domain/scoring/answers";
 import { NOT_APPLICABLE } from "~/domain/instrument/schema";
 import { validateAnswer } from "~/domain/scoring/score";
+import { insertAnswer } from "./answer-row.server";
 import { newId } from "~/utils/ids";
 import { canOnUnit, type AssessmentContext } from "./assessments.server";
 import { writeAudit } from "~/services/admin/audit.server";
@@ -196,23 +197,7 @@ export async function saveAnswerIn(trx: Db, actor: Actor, ctx: AssessmentContext
   let version: number;
   if (!current) {
     version = 1;
-    await trx
-      .insertInto("answer")
-      .values({
-        id: newId(),
-        assessment_id: ctx.assessment.id,
-        layer: "self",
-        item_id: input.itemId,
-        value_json: valueJson,
-        note,
-        version,
-        carried_over: 0,
-        review_status: "pending",
-        review_note: null,
-        updated_by: actor.id,
-        updated_at: now,
-      })
-      .execute();
+    await insertAnswer(trx, { assessmentId: ctx.assessment.id, layer: "self", itemId: input.itemId, valueJson, note, version, actorId: actor.id, now });
   } else {
     version = current.version + 1;
     // The WHERE on version makes a concurrent save that read the same version lose, not overwrite.

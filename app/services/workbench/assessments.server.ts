@@ -4,6 +4,7 @@ import type { Assessment, AssessmentStatus, Period, Unit } from "#db/schema";
 import { can, type Action, type Actor } from "~/auth/permissions";
 import { forbidden, notFound } from "~/auth/require.server";
 import type { Instrument } from "~/domain/instrument/schema";
+import { insertAnswer } from "./answer-row.server";
 import { newId } from "~/utils/ids";
 import { writeAudit } from "~/services/admin/audit.server";
 import { validateAnswer } from "~/domain/scoring/score";
@@ -330,23 +331,17 @@ async function carryForward(
     if (itemId === null || !itemIds.has(itemId) || a.value_json === null) continue;
     // An answer the new version's item rejects (another type, a range it left) is not carried.
     if (validateAnswer(instrument, itemId, JSON.parse(a.value_json) as AnswerValue).length > 0) continue;
-    await db
-      .insertInto("answer")
-      .values({
-        id: newId(),
-        assessment_id: toId,
-        layer: "self",
-        item_id: itemId,
-        value_json: a.value_json,
-        note: a.note,
-        version: 1,
-        carried_over: 1,
-        review_status: "pending",
-        review_note: null,
-        updated_by: actorId,
-        updated_at: now,
-      })
-      .execute();
+    await insertAnswer(db, {
+      assessmentId: toId,
+      layer: "self",
+      itemId,
+      valueJson: a.value_json,
+      note: a.note,
+      version: 1,
+      carriedOver: true,
+      actorId,
+      now,
+    });
   }
   const evidence = await db.selectFrom("evidence").selectAll().where("assessment_id", "=", fromId).where("removed_at", "is", null).execute();
   for (const e of evidence) {

@@ -3,18 +3,10 @@
 import type { Instrument, Item } from "~/domain/instrument/schema";
 import { itemsWithGroups } from "~/domain/instrument/tree";
 import type { Answers, AnswerValue } from "~/domain/scoring/answers";
+import { mulberry32 } from "~/utils/random";
 
-/** mulberry32: tiny, fast and the same on every platform. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator of the answer sets (mulberry32). */
+export const rng = mulberry32;
 
 /*
  * Valid answers exercising every rule the engine has: zero denominators (counts of 0 are frequent),
