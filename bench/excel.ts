@@ -26,6 +26,7 @@ import { exportAssessmentWorkbook } from "~/services/excel/export.server";
 import { previewImport } from "~/services/excel/import.server";
 import { parseScale, seedScale } from "#db/seed/scale.server";
 import { percentile } from "./lib/load";
+import { assessmentsWithUnit } from "#db/queries/joins";
 
 const { values: args } = parseArgs({
   options: {
@@ -51,10 +52,7 @@ async function single(): Promise<void> {
   await seedDemo(db);
   const admin = await db.selectFrom("user").select("id").where("is_admin", "=", 1).executeTakeFirstOrThrow();
   const actor: Actor = { id: admin.id, isAdmin: true, memberships: [] };
-  const row = await db
-    .selectFrom("assessment as a")
-    .innerJoin("unit as u", "u.id", "a.unit_id")
-    .innerJoin("period as p", "p.id", "a.period_id")
+  const row = await assessmentsWithUnit(db)
     .select("a.id")
     .where("u.code", "=", "BP-MDN")
     .where("p.year", "=", 2024)

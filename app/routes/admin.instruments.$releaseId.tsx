@@ -100,68 +100,59 @@ function DiffTables({ diff }: { diff: InstrumentDiff }) {
       <td>{s.to || "–"}</td>
     </tr>
   );
+  // [test id, title, head, rows] of each table, in the order an administrator reads a change.
+  const tables: [string, string, string[], ReactNode[]][] = [
+    ...(["added", "removed"] as const).map((kind): [string, string, string[], ReactNode[]] => [
+      kind,
+      t(`instruments.diff.${kind}`),
+      [c.id, c.level, c.label],
+      diff[kind].map((s) => <tr key={key(s)}>{subjectCells(s)}</tr>),
+    ]),
+    [
+      "reweighted",
+      t("instruments.diff.reweighted"),
+      [c.id, c.level, c.label, c.from, c.to],
+      diff.reweighted.map((s) => (
+        <tr key={key(s)}>
+          {subjectCells(s)}
+          <td>{formatNumber(s.from, locale)}</td>
+          <td>{formatNumber(s.to, locale)}</td>
+        </tr>
+      )),
+    ],
+    [
+      "retyped",
+      t("instruments.diff.retyped"),
+      [c.id, c.label, c.from, c.to],
+      diff.retyped.map((s) => (
+        <tr key={key(s)}>
+          <CodeCell>{s.id}</CodeCell>
+          <td>{s.label}</td>
+          <CodeCell>{s.from}</CodeCell>
+          <CodeCell>{s.to}</CodeCell>
+        </tr>
+      )),
+    ],
+    ["range", t("instruments.diff.rangeChanged"), [c.id, c.level, c.field, c.from, c.to], diff.rangeChanged.map(fieldRow)],
+    [
+      "renamed",
+      t("instruments.diff.renamed"),
+      [t("instruments.col.oldId"), t("instruments.col.newId"), c.label],
+      diff.renamed.map((s) => (
+        <tr key={key(s)}>
+          <CodeCell>{s.from}</CodeCell>
+          <CodeCell>{s.to}</CodeCell>
+          <td>{s.label}</td>
+        </tr>
+      )),
+    ],
+    ["relabelled", t("instruments.diff.relabelled"), [c.id, c.level, c.field, c.from, c.to], diff.relabelled.map(fieldRow)],
+  ];
   return (
     <>
-      {(["added", "removed"] as const).map((kind) => (
-        <DiffTable
-          key={kind}
-          testId={`diff-${kind}`}
-          title={t(`instruments.diff.${kind}`)}
-          head={[c.id, c.level, c.label]}
-          rows={diff[kind].map((s) => (
-            <tr key={key(s)}>{subjectCells(s)}</tr>
-          ))}
-        />
+      {tables.map(([id, title, head, rows]) => (
+        <DiffTable key={id} testId={`diff-${id}`} title={title} head={head} rows={rows} />
       ))}
-      <DiffTable
-        testId="diff-reweighted"
-        title={t("instruments.diff.reweighted")}
-        head={[c.id, c.level, c.label, c.from, c.to]}
-        rows={diff.reweighted.map((s) => (
-          <tr key={key(s)}>
-            {subjectCells(s)}
-            <td>{formatNumber(s.from, locale)}</td>
-            <td>{formatNumber(s.to, locale)}</td>
-          </tr>
-        ))}
-      />
-      <DiffTable
-        testId="diff-retyped"
-        title={t("instruments.diff.retyped")}
-        head={[c.id, c.label, c.from, c.to]}
-        rows={diff.retyped.map((s) => (
-          <tr key={key(s)}>
-            <CodeCell>{s.id}</CodeCell>
-            <td>{s.label}</td>
-            <CodeCell>{s.from}</CodeCell>
-            <CodeCell>{s.to}</CodeCell>
-          </tr>
-        ))}
-      />
-      <DiffTable
-        testId="diff-range"
-        title={t("instruments.diff.rangeChanged")}
-        head={[c.id, c.level, c.field, c.from, c.to]}
-        rows={diff.rangeChanged.map(fieldRow)}
-      />
-      <DiffTable
-        testId="diff-renamed"
-        title={t("instruments.diff.renamed")}
-        head={[t("instruments.col.oldId"), t("instruments.col.newId"), c.label]}
-        rows={diff.renamed.map((s) => (
-          <tr key={key(s)}>
-            <CodeCell>{s.from}</CodeCell>
-            <CodeCell>{s.to}</CodeCell>
-            <td>{s.label}</td>
-          </tr>
-        ))}
-      />
-      <DiffTable
-        testId="diff-relabelled"
-        title={t("instruments.diff.relabelled")}
-        head={[c.id, c.level, c.field, c.from, c.to]}
-        rows={diff.relabelled.map(fieldRow)}
-      />
     </>
   );
 }

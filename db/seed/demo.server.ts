@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Db } from "#db/client.server";
 import type { MembershipRole, OrganisationKind, Unit } from "#db/schema";
 import { hashPassword } from "~/auth/password.server";
+import { insertPeriod } from "./period";
 import { newId } from "~/utils/ids";
 import { writeAudit } from "~/services/admin/audit.server";
 import { type DemoSpec, seedDemoAssessments } from "./demo-assessments.server";
@@ -100,23 +101,10 @@ async function insertOrganisation(db: Db, name: string, kind: OrganisationKind, 
   const periods = new Map<number, string>();
   for (const year of [2022, 2023, 2024, 2025]) {
     const open = year === 2025;
-    const periodId = newId();
-    periods.set(year, periodId);
-    await db
-      .insertInto("period")
-      .values({
-        id: periodId,
-        organisation_id: id,
-        year,
-        name: `Periode ${year}`,
-        status: open ? "open" : "closed",
-        fill_start: open ? day(-30) : `${year + 1}-02-01`,
-        fill_end: open ? day(60) : `${year + 1}-04-30`,
-        review_end: open ? day(90) : `${year + 1}-05-31`,
-        evaluation_end: open ? day(150) : `${year + 1}-09-30`,
-        created_at: now,
-      })
-      .execute();
+    const windows = open
+      ? { fill_start: day(-30), fill_end: day(60), review_end: day(90), evaluation_end: day(150) }
+      : { fill_start: `${year + 1}-02-01`, fill_end: `${year + 1}-04-30`, review_end: `${year + 1}-05-31`, evaluation_end: `${year + 1}-09-30` };
+    periods.set(year, await insertPeriod(db, { organisationId: id, year, status: open ? "open" : "closed", windows, now }));
   }
   return { id, periods };
 }

@@ -6,6 +6,7 @@ import type { Instrument, Item } from "~/domain/instrument/schema";
 import type { Answers, AnswerValue } from "~/domain/scoring/answers";
 import { newId } from "~/utils/ids";
 import { mulberry32 } from "~/utils/random";
+import { insertPeriod } from "./period";
 import { demoAnswer } from "./demo-assessments.server";
 import { freezeInstrument } from "~/services/instruments/frozen.server";
 import { snapshotRows } from "~/services/workbench/snapshots.server";
@@ -208,23 +209,8 @@ export async function seedScale(db: Db, opts: ScaleOptions): Promise<ScaleResult
 
     for (let year = firstYear + 1; year <= lastYear + 1; year++) {
       const open = year === lastYear + 1;
-      const periodId = newId();
+      const periodId = await insertPeriod(trx, { organisationId: orgId, year, status: open ? "open" : "closed", now });
       periodIds.push(periodId);
-      await trx
-        .insertInto("period")
-        .values({
-          id: periodId,
-          organisation_id: orgId,
-          year,
-          name: `Periode ${year}`,
-          status: open ? "open" : "closed",
-          fill_start: null,
-          fill_end: null,
-          review_end: null,
-          evaluation_end: null,
-          created_at: now,
-        })
-        .execute();
       const at = open ? now : `${year + 1}-05-15T03:00:00.000Z`;
       for (const leaf of leaves) {
         const id = newId();

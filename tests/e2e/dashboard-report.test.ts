@@ -13,6 +13,7 @@ import { formatNumber } from "~/i18n";
 import { loginViaForm, newSession } from "../helpers/browser";
 import { loginFor, RESULTS_DIR, type TestServer } from "../helpers/server";
 import { withServerAndBrowser } from "../helpers/e2e";
+import { assessmentsWithUnit } from "#db/queries/joins";
 
 let server: TestServer;
 let browser: Browser;
@@ -31,10 +32,7 @@ function poppler(tool: "pdftotext" | "pdfinfo", args: string[]): string {
 withServerAndBrowser((started) => ({ server, browser, db } = started));
 
 test("the report of a final assessment prints to A4 PDF with the stored totals and no clipped table", async () => {
-  const target = await db
-    .selectFrom("assessment as a")
-    .innerJoin("unit as u", "u.id", "a.unit_id")
-    .innerJoin("period as p", "p.id", "a.period_id")
+  const target = await assessmentsWithUnit(db)
     .innerJoin("score_snapshot as s", "s.assessment_id", "a.id")
     .select(["a.id", "u.name", "s.id as snapshotId", "s.total"])
     .where("a.status", "=", "final")

@@ -15,6 +15,7 @@ import { loginViaForm, newSession, screenshot, waitForHydration } from "../helpe
 import { loginFor, type TestServer } from "../helpers/server";
 import { withServerAndBrowser } from "../helpers/e2e";
 import { insertLinkEvidence } from "../helpers/factories";
+import { assessmentsWithUnit, snapshotsWithUnit } from "#db/queries/joins";
 
 let server: TestServer;
 let browser: Browser;
@@ -23,10 +24,7 @@ const fmt = (v: number) => formatNumber(v, "id", 2);
 
 /** Released TPI scores for one 2024 assessment and a piece of evidence per final assessment, as the evaluation and workbench flows would leave them. */
 async function addEvaluatorLayerAndEvidence() {
-  const rows = await db
-    .selectFrom("assessment as a")
-    .innerJoin("unit as u", "u.id", "a.unit_id")
-    .innerJoin("period as p", "p.id", "a.period_id")
+  const rows = await assessmentsWithUnit(db)
     .select(["a.id", "a.instrument_hash", "u.code"])
     .where("a.status", "=", "final")
     .where("p.year", "=", 2024)
@@ -91,11 +89,7 @@ async function openTable(page: Page, chart: string) {
 }
 
 async function storedTotals(year: number) {
-  const rows = await db
-    .selectFrom("score_snapshot as s")
-    .innerJoin("assessment as a", "a.id", "s.assessment_id")
-    .innerJoin("unit as u", "u.id", "a.unit_id")
-    .innerJoin("period as p", "p.id", "a.period_id")
+  const rows = await snapshotsWithUnit(db)
     .select(["u.name", "s.total", "s.id"])
     .where("s.layer", "=", "self")
     .where("a.status", "=", "final")

@@ -1,5 +1,6 @@
 import type { Db } from "#db/client.server";
 import type { MembershipRole, OrganisationKind } from "#db/schema";
+import { insertPeriod } from "#db/seed/period";
 import { hashPassword } from "~/auth/password.server";
 import { createSession } from "~/auth/session.server";
 import { newId } from "~/utils/ids";
@@ -31,23 +32,7 @@ export async function makePeriod(
   year: number,
   opts: { id?: string; name?: string; fill_end?: string | null; review_end?: string | null } = {},
 ): Promise<string> {
-  const id = opts.id ?? newId();
-  await db
-    .insertInto("period")
-    .values({
-      id,
-      organisation_id: organisationId,
-      year,
-      name: opts.name ?? `Periode ${year}`,
-      status: "open",
-      fill_start: null,
-      fill_end: opts.fill_end ?? null,
-      review_end: opts.review_end ?? null,
-      evaluation_end: null,
-      created_at: new Date().toISOString(),
-    })
-    .execute();
-  return id;
+  return insertPeriod(db, { id: opts.id, organisationId, year, name: opts.name, windows: { fill_end: opts.fill_end, review_end: opts.review_end } });
 }
 
 export async function makeUser(

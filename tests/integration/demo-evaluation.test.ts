@@ -21,6 +21,7 @@ import { loadLayerRows, mergeLayers } from "~/services/evaluation/layer-rows.ser
 import { freshDb } from "../helpers/db";
 import { sessionCookie } from "../helpers/factories";
 import { callLoader } from "../helpers/remix";
+import { snapshotsWithUnit } from "#db/queries/joins";
 
 let db: Db;
 let again: Db;
@@ -180,11 +181,7 @@ async function fingerprint(d: Db) {
     .orderBy("s.layer")
     .orderBy("si.position")
     .execute();
-  const totals = await d
-    .selectFrom("score_snapshot as s")
-    .innerJoin("assessment as a", "a.id", "s.assessment_id")
-    .innerJoin("unit as u", "u.id", "a.unit_id")
-    .innerJoin("period as p", "p.id", "a.period_id")
+  const totals = await snapshotsWithUnit(d)
     .select(["u.code", "p.year", "s.layer", "s.total"])
     .orderBy("u.code")
     .orderBy("p.year")

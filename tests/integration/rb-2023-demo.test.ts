@@ -9,6 +9,7 @@ import { freshDb } from "../helpers/db";
 import { sessionCookie } from "../helpers/factories";
 import { callLoader } from "../helpers/remix";
 import { withTempDataDir } from "../helpers/world";
+import { assessmentsWithUnit } from "#db/queries/joins";
 
 let demo: Db;
 
@@ -22,10 +23,7 @@ describe("the demo's Evaluasi RB assessments through every page that shows them"
   it("dashboard, movement, planner, report, LKE page and workbook answer 200 for the ministry's rb-2023-kl", async () => {
     const adminRow = await demo.selectFrom("user").select("id").where("email", "=", "admin@cermin.test").executeTakeFirstOrThrow();
     const cookie = await sessionCookie(demo, adminRow.id);
-    const rows = await demo
-      .selectFrom("assessment as a")
-      .innerJoin("unit as u", "u.id", "a.unit_id")
-      .innerJoin("period as p", "p.id", "a.period_id")
+    const rows = await assessmentsWithUnit(demo)
       .select(["a.id", "a.status", "a.organisation_id", "a.unit_id", "p.year", "u.code"])
       .where("a.instrument_id", "in", ["rb-2023-kl", "rb-2023-kabkota"])
       .orderBy("p.year")

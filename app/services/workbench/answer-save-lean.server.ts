@@ -68,10 +68,11 @@ export async function leanSaveAnswer(db: Db, actor: Actor, ctx: AssessmentContex
     entityId: itemKey(ctx.assessment.id, input.itemId),
     afterJson: JSON.stringify({ value: input.value, note, version }),
   };
+  const save: LeanSave = { db, actor, input, valueJson, note, now, g: guard, a: audit };
   const saved =
     input.baseVersion === 0
-      ? itemEditable(status, role, null) && (await insertFirst(db, actor, input.itemId, valueJson, note, now, guard, audit))
-      : allowed.length > 0 && (await updateAt(db, actor, input, valueJson, note, now, allowed, guard, audit));
+      ? itemEditable(status, role, null) && (await insertFirst(save))
+      : allowed.length > 0 && (await updateAt(save, allowed));
   return saved ? { ok: true, version, answer: { value: input.value, note, carriedOver: false } } : null;
 }
 
@@ -86,6 +87,17 @@ interface AuditValues {
   entityId: string;
   afterJson: string;
 }
+/** One save as the statements need it: the checked input, its JSON, the guard and the audit row's values. */
+interface LeanSave {
+  db: Db;
+  actor: Actor;
+  input: SaveInput;
+  valueJson: string | null;
+  note: string | null;
+  now: string;
+  g: Guard;
+  a: AuditValues;
+}
 
 const stillOpenFor = (g: Guard) => sql`
   EXISTS (SELECT 1 FROM assessment WHERE id = ${g.assessmentId} AND status = ${g.status})
@@ -99,22 +111,13 @@ async function run<R>(db: Db, query: RawBuilder<R>): Promise<R[]> {
 }
 
 /** First save of an item: insert the row (a concurrent first save wins the unique key; this one then does nothing). */
-async function insertFirst(
-  db: Db,
-  actor: Actor,
-  itemId: string,
-  valueJson: string | null,
-  note: string | null,
-  now: string,
-  g: Guard,
-  a: AuditValues,
-) {
+async function insertFirst({ db, actor, input, valueJson, note, now, g, a }: LeanSave) {
   const rows = await run(
     db,
     sql<{ version: number }>`
     WITH ins AS (
       INSERT INTO answer (id, assessment_id, layer, item_id, value_json, note, version, carried_over, review_status, review_note, updated_by, updated_at)
-      SELECT ${newId()}, ${g.assessmentId}, 'self', ${itemId}, ${valueJson}, ${note}, 1, 0, 'pending', NULL, ${actor.id}, ${now}
+      SELECT ${newId()}, ${g.assessmentId}, 'self', ${input.itemId}, ${valueJson}, ${note}, 1, 0, 'pending', NULL, ${actor.id}, ${now}
       WHERE ${stillOpenFor(g)}
       ON CONFLICT (assessment_id, layer, item_id) DO NOTHING
       RETURNING version
@@ -134,17 +137,7 @@ async function insertFirst(
  * locked old row as the same JSON text `JSON.stringify` gives (PostgreSQL's to_json escapes strings
  * as JavaScript does), and the action is `answer.confirm` when a carried-over value is kept as it is.
  */
-async function updateAt(
-  db: Db,
-  actor: Actor,
-  input: SaveInput,
-  valueJson: string | null,
-  note: string | null,
-  now: string,
-  allowed: readonly ReviewStatus[],
-  g: Guard,
-  a: AuditValues,
-) {
+async function updateAt({ db, actor, input, valueJson, note, now, g, a }: LeanSave, allowed: readonly ReviewStatus[]) {
   const rows = await run(
     db,
     sql<{ version: number }>`

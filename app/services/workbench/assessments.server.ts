@@ -12,6 +12,7 @@ import type { AnswerValue } from "~/domain/scoring/answers";
 import { fitOf } from "~/domain/instrument/applies";
 import { freezeInstrument, getFrozenInstrument, releaseMapping } from "~/services/instruments/frozen.server";
 import { assertOrganisationActive } from "~/services/admin/organisations.server";
+import { assessmentsWithUnit } from "#db/queries/joins";
 
 export class AssessmentRuleError extends Error {
   constructor(
@@ -48,10 +49,7 @@ export function canOnUnit(actor: Actor, action: Action, unit: Pick<Unit, "organi
 
 // One round trip for the assessment, its unit, period and organisation: this runs on every autosave.
 const assessmentWithContext = prepared((db: Db, assessmentId: string) =>
-  db
-    .selectFrom("assessment as a")
-    .innerJoin("unit as u", "u.id", "a.unit_id")
-    .innerJoin("period as p", "p.id", "a.period_id")
+  assessmentsWithUnit(db)
     .innerJoin("organisation as o", "o.id", "a.organisation_id")
     .selectAll("a")
     .select([
