@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Db } from "../client.server";
-import { finalSnapshots, isLatestSnapshot, unitInScope, type SnapshotFilter } from "./dashboard";
+import { finalSnapshots, isLatestSnapshot, pageWithTotals, unitInScope, type SnapshotFilter } from "./dashboard";
 
 export interface LayerRow {
   unitId: string;
@@ -59,21 +59,22 @@ export async function layerTotals(
     .orderBy("u.name")
     .limit(limit)
     .execute();
-  const first = rows[0];
-  return {
-    rows: rows.map((r) => ({
+  const page = pageWithTotals(
+    rows,
+    (r) => ({
       unitId: r.unitId,
       unitName: r.unitName,
       assessmentId: r.assessmentId,
       self: Number(r.self),
       internal: n(r.internal),
       external: n(r.external),
-    })),
-    summary: {
-      assessments: Number(first?.allAssessments ?? 0),
-      meanSelf: n(first?.meanSelf),
-      meanInternal: n(first?.meanInternal),
-      meanExternal: n(first?.meanExternal),
-    },
-  };
+    }),
+    (first) => ({
+      assessments: Number(first.allAssessments ?? 0),
+      meanSelf: n(first.meanSelf),
+      meanInternal: n(first.meanInternal),
+      meanExternal: n(first.meanExternal),
+    }),
+  );
+  return { rows: page.rows, summary: page.totals };
 }

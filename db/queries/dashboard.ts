@@ -239,6 +239,14 @@ export function openProgressQuery(db: Db, f: SnapshotFilter, itemCounts: Readonl
     ]);
 }
 
+/**
+ * A page of a windowed query: its rows, and the totals its window functions (`… OVER ()`) repeat on
+ * every row, read from the first one (from an empty row when the page is empty).
+ */
+export function pageWithTotals<R, Row, T>(rows: R[], row: (r: R) => Row, totals: (first: Partial<R>) => T): { rows: Row[]; totals: T } {
+  return { rows: rows.map(row), totals: totals(rows[0] ?? {}) };
+}
+
 /** Open assessments, least confirmed first, at most `limit`, and the totals over all of them. */
 export async function openProgress(
   db: Db,
@@ -253,9 +261,9 @@ export async function openProgress(
     .orderBy("u.name")
     .limit(limit)
     .execute();
-  const first = rows[0];
-  return {
-    rows: rows.map((r) => ({
+  return pageWithTotals(
+    rows,
+    (r) => ({
       assessmentId: r.assessmentId,
       unitId: r.unitId,
       unitName: r.unitName,
@@ -263,14 +271,14 @@ export async function openProgress(
       items: num(r.items),
       answered: num(r.answered),
       confirmed: num(r.confirmed),
-    })),
-    totals: {
-      assessments: num(first?.allAssessments),
-      items: num(first?.allItems),
-      answered: num(first?.allAnswered),
-      confirmed: num(first?.allConfirmed),
-    },
-  };
+    }),
+    (first) => ({
+      assessments: num(first.allAssessments),
+      items: num(first.allItems),
+      answered: num(first.allAnswered),
+      confirmed: num(first.allConfirmed),
+    }),
+  );
 }
 
 /** Distinct instrument hashes of the assessments in scope that are still open, for their item counts. */

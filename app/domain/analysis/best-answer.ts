@@ -1,5 +1,5 @@
 import { outlineOf } from "../instrument/outline";
-import { NOT_APPLICABLE, type AnswerType, type Instrument, type Item, type Settings } from "../instrument/schema";
+import { isScaled, NOT_APPLICABLE, type AnswerType, type Instrument, type Item, type Settings } from "../instrument/schema";
 import { scaleFor } from "../instrument/validate";
 import { weightValue } from "../instrument/weights";
 import type { Answers, AnswerValue } from "../scoring/answers";
@@ -44,7 +44,7 @@ function isCounts(v: AnswerValue | undefined): v is Counts {
 /** The option code with the highest value under the active abcd setting (first in content order on ties). */
 function bestOption(instrument: Instrument, item: Item, abcd: Settings["abcd_values"]): string | null {
   const t = item.type;
-  const table = t === "yes_no" || t === "abc" || t === "abcd" || t === "abcde" ? scaleFor(instrument, t, abcd) : null;
+  const table = isScaled(t) ? scaleFor(instrument, t, abcd) : null;
   let best: string | null = null;
   let top = -Infinity;
   for (const o of item.options ?? []) {

@@ -35,6 +35,10 @@ export type AnswerType = z.infer<typeof AnswerTypeSchema>;
 /** Answer types whose value comes from the instrument's `answer_scales` table (one option per scale code). */
 export const SCALED_TYPES = ["yes_no", "abc", "abcd", "abcde"] as const;
 export type ScaledType = (typeof SCALED_TYPES)[number];
+/** Whether an answer type reads its option values from an instrument scale (the one test for the family). */
+export function isScaled(type: string): type is ScaledType {
+  return (SCALED_TYPES as readonly string[]).includes(type);
+}
 
 /** Answer types answered with a single number on a declared scale. */
 export const SCORE_TYPES = ["survey_0_4", "index_score"] as const;

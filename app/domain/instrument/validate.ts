@@ -1,5 +1,5 @@
 import { checkChildId, checkCodeId } from "./id-scheme";
-import { SCALED_TYPES, type Instrument, type Item, type ScaleValues, type ScaledType } from "./schema";
+import { isScaled, type Instrument, type Item, type ScaleValues, type ScaledType } from "./schema";
 import { treeNodes, walkTree, type TreeNode } from "./tree";
 import { sameWeight, weightValue } from "./weights";
 
@@ -14,9 +14,6 @@ export function scaleFor(instrument: Instrument, type: ScaledType, abcd = instru
   return type === "abcd" ? instrument.answer_scales.abcd[abcd] : instrument.answer_scales[type];
 }
 
-function isScaled(type: string): type is ScaledType {
-  return (SCALED_TYPES as readonly string[]).includes(type);
-}
 
 function checkScales(instrument: Instrument, issues: InstrumentIssue[]): void {
   const tables: Array<[string, ScaleValues]> = [

@@ -1,4 +1,4 @@
-import { NOT_APPLICABLE, type Input, type Instrument, type Item, type Settings, type Weight } from "../instrument/schema";
+import { isScaled, NOT_APPLICABLE, type Input, type Instrument, type Item, type Settings, type Weight } from "../instrument/schema";
 import { treeNodes, walkTree, type TreeNode } from "../instrument/tree";
 import { scaleFor } from "../instrument/validate";
 import { weightValue } from "../instrument/weights";
@@ -99,7 +99,7 @@ export { numberRange };
 
 function optionValues(instrument: Instrument, item: Item, abcd: Settings["abcd_values"]): Array<[string, Weight]> {
   const t = item.type;
-  const scale = t === "yes_no" || t === "abc" || t === "abcd" || t === "abcde" ? scaleFor(instrument, t, abcd) : null;
+  const scale = isScaled(t) ? scaleFor(instrument, t, abcd) : null;
   const out: Array<[string, Weight]> = [];
   for (const o of item.options ?? []) {
     const raw = scale ? scale[o.code] : o.value;

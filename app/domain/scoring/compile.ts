@@ -1,4 +1,4 @@
-import type { Instrument, Settings } from "../instrument/schema";
+import { isScaled, type Instrument, type Settings } from "../instrument/schema";
 import { treeNodes, type TreeNode } from "../instrument/tree";
 import { scaleFor } from "../instrument/validate";
 import { weightText } from "../instrument/weights";
@@ -110,7 +110,7 @@ function flatten(instrument: Instrument, abcd: Settings["abcd_values"]): Compile
       groups.push(i);
       for (const item of node.items) {
         const t = item.type;
-        const scaled = t === "yes_no" || t === "abc" || t === "abcd" || t === "abcde";
+        const scaled = isScaled(t);
         // A multiplier names an earlier group (validate.ts), so its index is known here.
         const mult = item.multiplier === undefined ? -1 : ids.indexOf(item.multiplier);
         const link = { mult, multId: item.multiplier ?? "" };

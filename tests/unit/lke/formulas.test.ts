@@ -1,6 +1,6 @@
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
-import { NOT_APPLICABLE, SCALED_TYPES, type Instrument, type Item, type ScaledType } from "~/domain/instrument/schema";
+import { isScaled, NOT_APPLICABLE, type Instrument, type Item } from "~/domain/instrument/schema";
 import { scaleFor } from "~/domain/instrument/validate";
 import { weightValue } from "~/domain/instrument/weights";
 import { HEADERS, lkeRows, numberRange, TOTAL_CODE, type LkeRow } from "~/domain/lke/layout";
@@ -22,10 +22,6 @@ type ItemRow = Extract<LkeRow, { kind: "item" }>;
 
 function itemRows(instrument: Instrument): ItemRow[] {
   return lkeRows(instrument).filter((r): r is ItemRow => r.kind === "item");
-}
-
-function isScaled(type: Item["type"]): type is ScaledType {
-  return (SCALED_TYPES as readonly string[]).includes(type);
 }
 
 /** The item's option codes, lowest value first, with values from the instrument's scales (or the options, for `choice`). */
