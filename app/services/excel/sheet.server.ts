@@ -42,11 +42,31 @@ export interface UnmatchedRow {
   text: string;
 }
 
+/** One answer column group of a workbook (the official PMPRB workbook has two, headed by year). */
+export interface AnswerGroup {
+  /** 0-based, in column order. */
+  index: number;
+  /** What heads the group, e.g. "PENILAIAN TAHUN 2015", "Jawaban", "Jawaban TPI". */
+  header: string;
+  /** Column letters, e.g. "K"; null when the group has no such column. */
+  answerColumn: string;
+  noteColumn: string | null;
+  linkColumn: string | null;
+}
+
 export interface ParsedWorkbook {
   cells: ParsedCell[];
   /** Layers whose columns the workbook has. */
   layers: LkeLayer[];
   unmatched: UnmatchedRow[];
+  /** The sheet read. */
+  sheet: string;
+  /** Every answer column group found (Cermin's layout: one per layer; official workbooks: one per "Jawaban" column). */
+  groups: AnswerGroup[];
+  /** The group read into `cells` (index into `groups`); Cermin's layout reads every layer group at once: null. */
+  chosenGroup: number | null;
+  /** How much of the instrument the workbook covered: item rows recognised, items of the instrument, items with an answer. */
+  recognised: { items: number; itemsTotal: number; answered: number };
 }
 
 /** The text or number a cell shows: formulas as their cached value, rich text and links as their text. */
