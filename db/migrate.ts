@@ -12,6 +12,7 @@ import * as m0009 from "./migrations/2026_12_03_1420_blind_scoring";
 import * as m0011 from "./migrations/2026_12_03_1410_notifications";
 import * as m0010 from "./migrations/2026_12_03_1400_seal";
 import * as m0012 from "./migrations/2026_12_03_1500_audit_entity_index";
+import * as m0013 from "./migrations/2026_12_07_1400_historical_import";
 
 // An explicit list (not a folder scan) so the same migrations run from the CLI, the server bundle and tests.
 const migrations: Record<string, Migration> = {
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   "2026_12_03_1410_notifications": m0011,
   "2026_12_03_1400_seal": m0010,
   "2026_12_03_1500_audit_entity_index": m0012,
+  "2026_12_07_1400_historical_import": m0013,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

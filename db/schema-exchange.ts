@@ -62,3 +62,38 @@ export interface InstrumentReleaseTable {
   published_at: string | null;
 }
 export type InstrumentRelease = Selectable<InstrumentReleaseTable>;
+
+/**
+ * A final assessment imported from a past workbook (issue #26): the file it came from and which
+ * answer column group was read as the unit's own (self) layer and, optionally, as the external layer.
+ */
+export interface HistoricalImportTable {
+  id: string;
+  assessment_id: string;
+  file_name: string;
+  /** sha256 (hex) of the workbook's bytes. */
+  file_sha256: string;
+  /** Header of the answer column group read as the self layer, e.g. "PENILAIAN TAHUN 2015". */
+  group_header: string;
+  /** Header of the group read as the released external evaluator layer; null when none was imported. */
+  external_group_header: string | null;
+  imported_by: string;
+  imported_at: string;
+}
+export type HistoricalImport = Selectable<HistoricalImportTable>;
+
+/** A workbook read for a historical import, between the page's preview and its confirmation (used_at marks it used). */
+export interface HistoricalPreviewTable {
+  id: string;
+  user_id: string;
+  unit_id: string;
+  period_id: string;
+  instrument_id: string;
+  file_name: string;
+  file_sha256: string;
+  /** The answer groups read: `[{ header, answers, notes }]`. */
+  groups_json: string;
+  created_at: string;
+  used_at: string | null;
+}
+export type HistoricalPreview = Selectable<HistoricalPreviewTable>;

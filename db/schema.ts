@@ -1,5 +1,5 @@
 import type { Insertable, Selectable, Updateable } from "kysely";
-import type { LkeImportTable, LkeExportTable, InstrumentReleaseTable } from "./schema-exchange";
+import type { LkeImportTable, LkeExportTable, InstrumentReleaseTable, HistoricalImportTable, HistoricalPreviewTable } from "./schema-exchange";
 import type { BlindRoundTable, BlindRaterTable, IndividualAnswerTable, SealTable, NotificationTable, MailOutboxTable, NotificationPrefTable, JobRunTable } from "./schema-trust";
 
 /**
@@ -43,6 +43,8 @@ export interface Database {
   blind_round: BlindRoundTable;
   blind_rater: BlindRaterTable;
   individual_answer: IndividualAnswerTable;
+  historical_import: HistoricalImportTable;
+  historical_preview: HistoricalPreviewTable;
 }
 
 export const ORGANISATION_KINDS = ["kementerian_lembaga", "pemda_provinsi", "pemda_kabkota"] as const;

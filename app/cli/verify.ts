@@ -77,6 +77,7 @@ export function reportText(r: VerifyReport): string {
   for (const s of r.seals) {
     const mark = s.signatureOk && s.chainOk && s.documentOk ? "✓" : "✗";
     lines.push(`  ${mark} seal ${s.seq} (${s.event}, ${s.at}) ${s.sealHash}`);
+    if (s.origin) lines.push(`    imported from workbook ${s.origin.file} (SHA-256 ${s.origin.sha256})`);
   }
   if (r.checked) lines.push(`compared seal ${r.checked.seq} with the database and the evidence store now:`);
   for (const p of r.problems) lines.push(`  ✗ ${p}`);

@@ -55,6 +55,13 @@ export interface SealState {
   score: { total: number; predicate: string | null; nodes: Record<string, number> };
 }
 
+/** Where a sealed state came from when not from the workbench: a past workbook imported as a final (issue #26). */
+export interface SealOrigin {
+  kind: "historical_import";
+  file: string;
+  sha256: string;
+}
+
 export interface SealDocument {
   format: typeof SEAL_FORMAT;
   event: "submit" | "finalise";
@@ -62,6 +69,8 @@ export interface SealDocument {
   at: string;
   by: { id: string; name: string; email: string };
   state: SealState;
+  /** Absent for submissions made in Cermin. */
+  origin?: SealOrigin;
 }
 
 /** What the signature covers; the receipt is this plus the signature. */
@@ -80,6 +89,8 @@ export interface ReceiptCore {
   /** Fingerprint of the installation's public key (sha256 of its DER, hex). */
   keyId: string;
   verifyUrl: string;
+  /** Signed with the rest: the workbook a historical final was imported from (absent otherwise). */
+  origin?: SealOrigin;
 }
 
 export interface Receipt extends ReceiptCore {

@@ -13,6 +13,7 @@ import {
   type Receipt,
   type ReceiptCore,
   type SealDocument,
+  type SealOrigin,
   type SealState,
 } from "~/domain/seal/document";
 import type { AnswerValue } from "~/domain/scoring/answers";
@@ -128,7 +129,16 @@ export function sealHashOf(core: ReceiptCore): string {
  * Seals the assessment's current state (inside the caller's transaction): the next seq of the
  * assessment, chained to its previous seal and to the organisation's latest seal, signed. Audited.
  */
-export async function sealAssessment(db: Db, actor: Pick<Actor, "id">, assessmentId: string, event: "submit" | "finalise", now: string, key: SealKey = installationKey()): Promise<Seal> {
+export async function sealAssessment(
+  db: Db,
+  actor: Pick<Actor, "id">,
+  assessmentId: string,
+  event: "submit" | "finalise",
+  now: string,
+  key: SealKey = installationKey(),
+  /** A historical final names the workbook it was imported from; the document and the signed receipt carry it. */
+  origin?: SealOrigin,
+): Promise<Seal> {
   const state = await buildState(db, assessmentId, { hashFiles: false });
   const user = await db.selectFrom("user").select(["id", "name", "email"]).where("id", "=", actor.id).executeTakeFirst();
   const by = { id: actor.id, name: user?.name ?? "", email: user?.email ?? "" };
@@ -141,7 +151,7 @@ export async function sealAssessment(db: Db, actor: Pick<Actor, "id">, assessmen
     .orderBy("id", "desc")
     .executeTakeFirst();
   const seq = (prevOwn?.seq ?? 0) + 1;
-  const document: SealDocument = { format: SEAL_FORMAT, event, seq, at: now, by, state };
+  const document: SealDocument = { format: SEAL_FORMAT, event, seq, at: now, by, state, ...(origin ? { origin } : {}) };
   const documentJson = canonicalJson(document as unknown as Json);
   const core: ReceiptCore = {
     format: RECEIPT_FORMAT,
@@ -156,6 +166,7 @@ export async function sealAssessment(db: Db, actor: Pick<Actor, "id">, assessmen
     signer: { name: by.name, email: by.email },
     keyId: key.keyId,
     verifyUrl: `${publicUrl()}/assessments/${assessmentId}/verify?seal=${seq}`,
+    ...(origin ? { origin } : {}),
   };
   const receipt: Receipt = { ...core, signature: signText(key, canonicalJson(core as unknown as Json)) };
   const row: Seal = {
@@ -209,7 +220,18 @@ export function verifyReceipt(receipt: unknown, publicKey: KeyObject): ReceiptCh
 
 export interface VerifyReport {
   assessmentId: string;
-  seals: { seq: number; event: string; at: string; sealHash: string; documentHash: string; signatureOk: boolean; chainOk: boolean; documentOk: boolean }[];
+  seals: {
+    seq: number;
+    event: string;
+    at: string;
+    sealHash: string;
+    documentHash: string;
+    signatureOk: boolean;
+    chainOk: boolean;
+    documentOk: boolean;
+    /** As signed in the receipt: the workbook a historical final was imported from. */
+    origin?: SealOrigin;
+  }[];
   /** The seal compared with the database now (the latest, or the one asked for). */
   checked: { seq: number; event: string; at: string } | null;
   mismatches: Mismatch[];
@@ -242,7 +264,17 @@ export async function verifyAssessment(db: Db, assessmentId: string, opts: { seq
     if (!signatureOk) problems.push(`seal ${s.seq}: the signature does not verify with this installation's key`);
     if (!documentOk) problems.push(`seal ${s.seq}: the stored document does not hash to the signed document hash`);
     if (!chainOk) problems.push(`seal ${s.seq}: the hash chain is broken`);
-    report.push({ seq: s.seq, event: s.event, at: s.created_at, sealHash: s.seal_hash, documentHash: s.document_hash, signatureOk, chainOk, documentOk });
+    report.push({
+      seq: s.seq,
+      event: s.event,
+      at: s.created_at,
+      sealHash: s.seal_hash,
+      documentHash: s.document_hash,
+      signatureOk,
+      chainOk,
+      documentOk,
+      ...(core.origin ? { origin: core.origin } : {}),
+    });
     previous = s.seal_hash;
   }
   const target = opts.seq === undefined ? seals[seals.length - 1] : seals.find((s) => s.seq === opts.seq);
