@@ -18,7 +18,7 @@ import { listAssessments, requireAssessment, type AssessmentRow } from "~/servic
 import { streamAssessmentWorkbook, workbookFileName } from "./export.server";
 import { previewImport, type ImportPreview } from "./import.server";
 import { issueText, LkeError, openWorkbook } from "./read.server";
-import { readZip, ZipError } from "./zip.server";
+import { inflateEntry, listZip, tooLarge, ZipError, type ListedZip, type ZipDirEntry } from "./zip.server";
 
 /** A roll-out: the assessments of one period and instrument that the actor may read. */
 export async function listRollout(db: Db, actor: Actor, periodId: string, instrumentId: string): Promise<AssessmentRow[]> {
@@ -183,7 +183,39 @@ export async function getExportFile(db: Db, actor: Actor, id: string): Promise<{
   return { path: p, size: s.size, job };
 }
 
-export const BULK_ZIP_LIMITS = { entryBytes: 20 * 1024 * 1024, totalBytes: 512 * 1024 * 1024, entries: 5000 };
+/**
+ * A bulk upload's limits. Workbooks are zips already, so a zip of workbooks barely compresses: an
+ * entry inflating to more than `ratio` times its packed size (past the first MiB) is a zip bomb.
+ */
+export const BULK_ZIP_LIMITS = { entryBytes: 20 * 1024 * 1024, totalBytes: 512 * 1024 * 1024, entries: 5000, ratio: 100 };
+
+const MiB = 1024 * 1024;
+
+/**
+ * Inflates one workbook of the bulk zip as a stream within the limits (per entry, the running
+ * total, the ratio), handing each chunk on. @throws ZipError naming the entry.
+ */
+async function inflateBulkEntry(zip: ListedZip, entry: ZipDirEntry, spent: number, onChunk: (chunk: Buffer) => void): Promise<number> {
+  const { entryBytes, totalBytes, ratio } = BULK_ZIP_LIMITS;
+  const packed = Math.max(1, entry.compressedSize);
+  let n = 0;
+  return inflateEntry(
+    zip,
+    entry,
+    Math.max(1, Math.min(entryBytes, totalBytes - spent)),
+    (chunk) => {
+      n += chunk.length;
+      if (n > MiB && n > ratio * packed) {
+        throw new ZipError(
+          "too_large",
+          `arsip ditolak: "${entry.name}" membengkak dari ${Math.ceil(packed / 1024)} KiB menjadi lebih dari ${Math.floor(n / MiB)} MiB saat dibuka (lebih dari ${ratio} kali; bom zip?)`,
+        );
+      }
+      onChunk(chunk);
+    },
+    () => new ZipError("too_large", `arsip ditolak: ${tooLarge(entry.name, BULK_ZIP_LIMITS).message}`),
+  );
+}
 
 export interface BulkPreviewRow {
   file: string;
@@ -198,20 +230,28 @@ export interface BulkPreviewRow {
  * per unit; a workbook that cannot be read or names an assessment the actor may not change reports why.
  */
 export async function previewBulkImport(db: Db, actor: Actor, zip: Uint8Array): Promise<BulkPreviewRow[]> {
-  let entries;
+  let listed: ListedZip;
   try {
-    entries = readZip(zip, BULK_ZIP_LIMITS, (n) => n.toLowerCase().endsWith(".xlsx") && !n.startsWith("__MACOSX/"));
+    listed = listZip(zip, BULK_ZIP_LIMITS, (n) => n.toLowerCase().endsWith(".xlsx") && !n.startsWith("__MACOSX/"));
+    // Every workbook inflated once as a stream and dropped: a bomb anywhere in the archive is
+    // refused before any preview is stored, and no more than a chunk is held while checking.
+    let total = 0;
+    for (const entry of listed.entries) total += await inflateBulkEntry(listed, entry, total, () => undefined);
   } catch (e) {
     if (e instanceof ZipError) throw new LkeError([{ sheet: null, cell: null, message: e.message }]);
     throw e;
   }
-  if (entries.length === 0) throw new LkeError([{ sheet: null, cell: null, message: "arsip tidak berisi berkas .xlsx" }]);
+  if (listed.entries.length === 0) throw new LkeError([{ sheet: null, cell: null, message: "arsip tidak berisi berkas .xlsx" }]);
   const out: BulkPreviewRow[] = [];
-  for (const entry of entries) {
+  for (const entry of listed.entries) {
     const file = entry.name.split("/").pop() ?? entry.name;
+    // Inflated only now, when it is previewed: one workbook in memory at a time.
+    const parts: Buffer[] = [];
+    await inflateBulkEntry(listed, entry, 0, (chunk) => void parts.push(chunk));
+    const data = Buffer.concat(parts);
     const row: BulkPreviewRow = { file, assessmentId: null, unitName: null, preview: null, error: null };
     try {
-      const opened = await openWorkbook(entry.data, file);
+      const opened = await openWorkbook(data, file);
       if (!opened.meta.assessmentId)
         throw new LkeError([
           { sheet: "Utama", cell: null, message: "buku kerja tidak menyebut id penilaian; impor satu per satu di halaman penilaiannya" },
@@ -219,7 +259,7 @@ export async function previewBulkImport(db: Db, actor: Actor, zip: Uint8Array): 
       row.assessmentId = opened.meta.assessmentId;
       const ctx = await requireAssessment(db, actor, opened.meta.assessmentId);
       row.unitName = ctx.unit.name;
-      const p = await previewImport(db, actor, ctx, { name: file, bytes: entry.data });
+      const p = await previewImport(db, actor, ctx, { name: file, bytes: data });
       row.preview = { importId: p.importId, changes: p.changes, before: p.before, after: p.after, unmatched: p.unmatched };
     } catch (e) {
       if (e instanceof LkeError) row.error = e.issues.map(issueText).join("; ");

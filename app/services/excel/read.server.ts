@@ -20,7 +20,8 @@ import {
 } from "~/domain/lke/layout";
 import { isOfficial, parseOfficial } from "./read-official.server";
 import { cellValue, LkeError, text, type LkeIssue, type ParsedCell, type ParsedWorkbook, type UnmatchedRow } from "./sheet.server";
-import { readZip, ZipError, looksLikeZip, type ZipLimits } from "./zip.server";
+import { vetXlsx } from "./xlsx-scan.server";
+import { type ZipLimits } from "./zip.server";
 
 export { cellValue, issueText, LkeError, type LkeIssue, type ParsedCell, type ParsedWorkbook, type UnmatchedRow } from "./sheet.server";
 
@@ -50,27 +51,9 @@ export interface OpenedWorkbook {
 }
 
 export async function openWorkbook(bytes: Uint8Array, fileName = "workbook.xlsx"): Promise<OpenedWorkbook> {
-  if (bytes.length >= 8 && bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) {
-    throw new LkeError([{ sheet: null, cell: null, message: `${fileName} adalah berkas Excel lama (.xls); simpan ulang sebagai .xlsx` }]);
-  }
-  if (!looksLikeZip(bytes))
-    throw new LkeError([{ sheet: null, cell: null, message: `${fileName} bukan berkas .xlsx (isi berkas tidak dikenali)` }]);
-  let names: string[];
-  let contentTypes = "";
-  try {
-    const entries = readZip(bytes, WORKBOOK_LIMITS);
-    names = entries.map((e) => e.name);
-    contentTypes = entries.find((e) => e.name === "[Content_Types].xml")?.data.toString("utf8") ?? "";
-  } catch (e) {
-    if (e instanceof ZipError) throw new LkeError([{ sheet: null, cell: null, message: `${fileName}: ${e.message}` }]);
-    throw e;
-  }
-  if (!names.includes("[Content_Types].xml") || !names.includes("xl/workbook.xml")) {
-    throw new LkeError([{ sheet: null, cell: null, message: `${fileName} adalah arsip ZIP, tetapi bukan buku kerja .xlsx` }]);
-  }
-  if (names.some((n) => /vbaProject\.bin$/i.test(n)) || /macroEnabled/i.test(contentTypes)) {
-    throw new LkeError([{ sheet: null, cell: null, message: `${fileName} berisi makro (.xlsm); Cermin hanya menerima .xlsx tanpa makro` }]);
-  }
+  // Vetted on the bytes before ExcelJS builds anything: zip limits, ODS/.xls/macros, and rows and
+  // cells holding values counted as each sheet streams by (xlsx-scan.server.ts).
+  await vetXlsx(bytes, fileName, WORKBOOK_LIMITS);
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
@@ -79,17 +62,6 @@ export async function openWorkbook(bytes: Uint8Array, fileName = "workbook.xlsx"
       { sheet: null, cell: null, message: `${fileName} tidak dapat dibaca sebagai .xlsx (${e instanceof Error ? e.message : String(e)})` },
     ]);
   }
-  let cells = 0;
-  for (const ws of wb.worksheets) {
-    if (ws.rowCount > WORKBOOK_LIMITS.rows) {
-      throw new LkeError([
-        { sheet: ws.name, cell: null, message: `terlalu banyak baris (${ws.rowCount}; paling banyak ${WORKBOOK_LIMITS.rows})` },
-      ]);
-    }
-    cells += ws.rowCount * Math.max(ws.columnCount, 1);
-  }
-  if (cells > WORKBOOK_LIMITS.cells * 4)
-    throw new LkeError([{ sheet: null, cell: null, message: `buku kerja terlalu besar (${cells} sel)` }]);
   const missing = ["Utama", "Jawaban"].filter((n) => !wb.getWorksheet(n));
   if (missing.length) {
     throw new LkeError(

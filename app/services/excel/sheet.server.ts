@@ -100,3 +100,16 @@ export const text = (cell: ExcelJS.Cell) => {
 };
 
 /** Vets the bytes and loads the workbook. @throws LkeError with a message naming what is wrong. */
+
+/**
+ * The last row with a cell holding a value (0 when there is none). Readers loop to this, not to
+ * `ws.rowCount`: a row moved or deleted in LibreOffice leaves an empty row 1048576 behind, and a
+ * loop to `rowCount` would walk a million rows. ExcelJS skips rows without values itself.
+ */
+export function lastValueRow(ws: ExcelJS.Worksheet): number {
+  let last = 0;
+  ws.eachRow((_row, n) => {
+    last = n;
+  });
+  return last;
+}
