@@ -10,7 +10,7 @@ import type { AnswerValue } from "~/domain/scoring/answers";
 import { requireAssessment } from "~/services/workbench/assessments.server";
 import { exportAssessmentWorkbook, templateWorkbook } from "~/services/excel/export.server";
 import { applyImport, ImportApplyError } from "~/services/excel/apply.server";
-import { changeKey, previewImport, type ImportPreview } from "~/services/excel/import.server";
+import { changeKey, columnsText, previewImport, type ImportPreview } from "~/services/excel/import.server";
 import { issueText, LkeError } from "~/services/excel/read.server";
 import { readWorkbookAnswers } from "~/services/excel/score-workbook.server";
 import { WorkbenchError } from "~/services/workbench/answers.server";
@@ -22,16 +22,43 @@ import { scoreJson, scoreTable } from "./score";
 /** Exit codes: 1 usage or not found; 2 a workbook that cannot be read or applied. */
 const EXIT_WORKBOOK = 2;
 
-const USAGE = `usage:
-  cermin lke template <instrument> -o FILE
-  cermin lke export <assessmentId> -o FILE [--as EMAIL] [--origin URL]
-  cermin lke score FILE [--json] [--instrument ID]
-  cermin lke import <assessmentId> FILE [--apply] [--take-conflicts] [--as EMAIL] [--reason TEXT]`;
+const SUB_USAGE = {
+  template: `  cermin lke template <instrument> -o FILE
+      a blank LKE workbook (.xlsx) of a published instrument`,
+  export: `  cermin lke export <assessmentId> -o FILE [--as EMAIL] [--origin URL]
+      the assessment as an LKE workbook, as the user named by --as sees it (default: the first
+      system administrator); --origin makes evidence download links absolute`,
+  score: `  cermin lke score FILE [--json] [--instrument ID]
+      score a filled workbook offline (the same output as cermin score)`,
+  import: `  cermin lke import <assessmentId> FILE [--apply] [--take-conflicts] [--allow-clear] [--layer HEADER]
+                    [--as EMAIL] [--reason TEXT]
+      preview a filled workbook's changes; nothing changes without --apply
+      --apply           apply them (one transaction, audited)
+      --take-conflicts  also apply items changed in Cermin since the export (the workbook's value wins)
+      --allow-clear     also clear answered items whose answer cell is blank (left out otherwise)
+      --layer HEADER    the answer column group to read, by header text or column letter
+                        (official workbooks with several, e.g. "PENILAIAN TAHUN 2014" or V; default: the first)
+      --as EMAIL        act as this user (default: the first system administrator)
+      --reason TEXT     reason for changing outside the stage window (window.override)
+      exit 2: the workbook was refused or could not be applied (nothing applied)`,
+} as const;
+
+const USAGE = `usage:\n${Object.values(SUB_USAGE).join("\n")}`;
+
+const isHelp = (a: string | undefined) => a === "--help" || a === "-h" || a === "help";
 
 /** `-o FILE` is accepted as the short form of `--output FILE`. */
 const normalise = (args: string[]) => args.map((a) => (a === "-o" ? "--output" : a));
 
 export async function lkeCommand(sub: string | undefined, rest: string[], io: CliIo): Promise<number> {
+  if (isHelp(sub)) {
+    io.out(USAGE);
+    return 0;
+  }
+  if (sub && sub in SUB_USAGE && rest.some((a) => a === "--help" || a === "-h")) {
+    io.out(`usage:\n${SUB_USAGE[sub as keyof typeof SUB_USAGE]}`);
+    return 0;
+  }
   switch (sub) {
     case "template":
       return withDb((db) => template(db, normalise(rest), io));
@@ -153,9 +180,18 @@ export function previewText(p: ImportPreview): string {
   lines.push(
     `Pratinjau impor ${p.fileName} (sha256 ${p.sha256.slice(0, 16)}…, susunan ${p.layout === "official" ? "LKE ZI resmi" : "Cermin"})`,
   );
+  if (p.group) lines.push(`Dibaca dari sheet ${p.sheet}: ${columnsText(p.group)}`);
+  if (p.chosenGroup !== null && p.groups.length > 1)
+    lines.push(`Kelompok kolom jawaban lain (--layer): ${p.groups.filter((g) => g.index !== p.group?.index).map((g) => `"${g.header}" (${g.answerColumn})`).join(", ")}`);
+  if (p.recognised)
+    lines.push(`Dikenali: ${p.recognised.items} dari ${p.recognised.itemsTotal} butir, ${p.recognised.answered} terjawab`);
   lines.push(
-    `Nilai total: ${fmtId(p.before.total)} → ${fmtId(p.after.total)}${p.after.predicate ? ` (predikat ${p.before.predicate ?? "-"} → ${p.after.predicate})` : ""}`,
+    `Nilai total: ${fmtId(p.before.total)} → ${fmtId(p.after.total)}${p.after.predicate ? ` (predikat ${p.before.predicate ?? "-"} → ${p.after.predicate})` : ""}${p.clearances ? " (tanpa pengosongan)" : ""}`,
   );
+  if (p.afterClearing)
+    lines.push(
+      `Bila ${p.clearances} jawaban dikosongkan (--allow-clear): ${fmtId(p.before.total)} → ${fmtId(p.afterClearing.total)}${p.afterClearing.predicate ? ` (predikat ${p.afterClearing.predicate})` : ""}`,
+    );
   for (const v of p.after.verdicts) {
     const was = p.before.verdicts.find((x) => x.id === v.id)?.pass;
     lines.push(`  ${v.label}: ${was ? "memenuhi" : "belum"} → ${v.pass ? "memenuhi" : "belum"}`);
@@ -167,7 +203,13 @@ export function previewText(p: ImportPreview): string {
   lines.push(`Perubahan: ${p.changes.length} (tidak berubah: ${p.unchanged})`);
   for (const c of p.changes) {
     const layer = c.layer === "self" ? "" : ` [${c.layer === "internal" ? "TPI" : "TPN"}]`;
-    const tag = c.blocked ? ` — DITOLAK: ${c.blocked}` : c.conflict ? " — KONFLIK: diubah di Cermin sejak diekspor" : "";
+    const tag = c.blocked
+      ? ` — DITOLAK: ${c.blocked}`
+      : c.conflict
+        ? " — KONFLIK: diubah di Cermin sejak diekspor"
+        : c.clears
+          ? " — DIKOSONGKAN hanya dengan --allow-clear"
+          : "";
     const parts: string[] = [];
     if (c.answerChanged) {
       if (!sameish(c.before?.value, c.after.value)) parts.push(`${show(c.before?.value)} → ${show(c.after.value)}`);
@@ -181,13 +223,24 @@ export function previewText(p: ImportPreview): string {
     lines.push(`Baris yang tidak dikenali: ${p.unmatched.length}`);
     for (const u of p.unmatched) lines.push(`  ${u.sheet} baris ${u.row}: ${u.code ?? ""} ${u.text}`.trimEnd());
   }
+  if (p.clearances) {
+    lines.push(`${p.clearances} jawaban akan dikosongkan hanya dengan --allow-clear (sel jawaban kosong di buku kerja).`);
+    if (p.onlyClears) lines.push(`Buku kerja ini hanya mengosongkan ${p.clearances} jawaban; pakai --allow-clear untuk mengosongkan.`);
+  }
   return lines.join("\n");
 }
 
 const sameish = (a: AnswerValue | undefined, b: AnswerValue | undefined) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 async function importOne(db: Db, args: string[], io: CliIo): Promise<number> {
-  const { positional, opts } = parseArgs(args, { apply: "boolean", "take-conflicts": "boolean", as: "string", reason: "string" });
+  const { positional, opts } = parseArgs(args, {
+    apply: "boolean",
+    "take-conflicts": "boolean",
+    "allow-clear": "boolean",
+    layer: "string",
+    as: "string",
+    reason: "string",
+  });
   const [assessmentId, file] = positional;
   if (!assessmentId || !file || positional.length > 2) throw new UsageError(USAGE);
   const actor = await actorFor(db, opts.as);
@@ -197,7 +250,13 @@ async function importOne(db: Db, args: string[], io: CliIo): Promise<number> {
   });
   let preview: ImportPreview;
   try {
-    preview = await previewImport(db, actor, ctx, { name: file.split("/").pop() ?? file, bytes });
+    preview = await previewImport(
+      db,
+      actor,
+      ctx,
+      { name: file.split("/").pop() ?? file, bytes },
+      typeof opts.layer === "string" ? { group: opts.layer } : {},
+    );
   } catch (e) {
     if (e instanceof LkeError) {
       io.err(`${file}: tidak ada yang diimpor\n${e.issues.map((i) => `  - ${issueText(i)}`).join("\n")}`);
@@ -223,12 +282,21 @@ async function importOne(db: Db, args: string[], io: CliIo): Promise<number> {
     const result = await applyImport(db, actor, ctx, preview.importId, {
       takeConflicts: take,
       overrideReason: typeof opts.reason === "string" ? opts.reason : null,
+      allowClear: opts["allow-clear"] === true,
     });
-    io.out(`Diterapkan: ${result.answers} jawaban, ${result.links} tautan bukti (sebagai ${actor.email}).`);
+    io.out(
+      `Diterapkan: ${result.answers} jawaban${result.cleared ? ` (${result.cleared} dikosongkan)` : ""}, ${result.links} tautan bukti (sebagai ${actor.email}).`,
+    );
+    if (result.clearsLeftOut)
+      io.out(`${result.clearsLeftOut} jawaban tidak dikosongkan (pakai --allow-clear untuk mengosongkan jawaban yang selnya kosong).`);
     const skipped = preview.changes.filter((c) => c.conflict && !take.includes(changeKey(c))).length;
     if (skipped) io.out(`${skipped} konflik tidak diterapkan (pakai --take-conflicts untuk mengambil nilai buku kerja).`);
     return 0;
   } catch (e) {
+    if (e instanceof ImportApplyError && e.key === "lke.onlyClears") {
+      io.err(`tidak ada yang diterapkan: buku kerja ini hanya mengosongkan ${e.detail} jawaban; pakai --allow-clear untuk mengosongkan`);
+      return EXIT_WORKBOOK;
+    }
     if (e instanceof ImportApplyError || e instanceof WorkbenchError) {
       io.err(`tidak ada yang diterapkan: ${e.message}`);
       return EXIT_WORKBOOK;

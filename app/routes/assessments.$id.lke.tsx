@@ -51,7 +51,11 @@ const ApplySchema = z.object({
   importId: IdSchema,
   take: z.array(z.string().max(200)).max(5000),
   overrideReason: z.string().trim().max(1000).optional(),
+  allowClear: z.literal("1").optional(),
 });
+
+/** The answer column group to read: its header text or column letter (empty: the first). */
+const GroupSchema = z.string().trim().max(200).optional();
 
 type ActionData =
   | { ok: false; formError: MessageKey; issues?: LkeIssue[]; params?: Record<string, string> }
@@ -67,8 +71,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (intent === "preview") {
     const file = form.get("file");
     if (!(file instanceof File) || file.size === 0) return data<ActionData>({ ok: false, formError: "lke.fileRequired" }, { status: 400 });
+    const group = GroupSchema.safeParse(form.get("group") ?? undefined);
+    if (!group.success) return data<ActionData>({ ok: false, formError: "error.form" }, { status: 400 });
     try {
-      const preview = await previewImport(db, user, ctx, { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
+      const preview = await previewImport(
+        db,
+        user,
+        ctx,
+        { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) },
+        group.data ? { group: group.data } : {},
+      );
       return data<ActionData>({ ok: true, preview });
     } catch (e) {
       if (e instanceof LkeError) return data<ActionData>({ ok: false, formError: "lke.invalid", issues: e.issues }, { status: 400 });
@@ -80,12 +92,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
     importId: form.get("importId"),
     take: form.getAll("take").filter((v): v is string => typeof v === "string"),
     overrideReason: form.get("overrideReason") ?? undefined,
+    allowClear: form.get("allowClear") ?? undefined,
   });
   if (!parsed.success) return data<ActionData>({ ok: false, formError: "error.form" }, { status: 400 });
   try {
     const result = await applyImport(db, user, ctx, parsed.data.importId, {
       takeConflicts: parsed.data.take,
       overrideReason: parsed.data.overrideReason || null,
+      allowClear: parsed.data.allowClear === "1",
     });
     return redirect(`/assessments/${encodeURIComponent(ctx.assessment.id)}?imported=${result.answers}&links=${result.links}`);
   } catch (e) {
@@ -96,10 +110,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
           "lke.applied": "lke.alreadyApplied",
           "lke.nothing": "lke.nothingChosen",
           "lke.notFound": "lke.previewNotFound",
+          "lke.onlyClears": "lke.onlyClears",
         } as const
       )[e.key];
       return data<ActionData>(
-        { ok: false, formError: key, params: { item: e.detail ?? "" } },
+        { ok: false, formError: key, params: { item: e.detail ?? "", count: e.detail ?? "" } },
         { status: e.key === "lke.stale" ? 409 : 400 },
       );
     }
@@ -164,6 +179,19 @@ export default function LkePage() {
                 required
               />
             </div>
+            {preview && preview.chosenGroup !== null && preview.groups.length > 1 ? (
+              <div>
+                <label htmlFor="lke-group">{t("lke.group")}</label>
+                <select id="lke-group" name="group" defaultValue={preview.group?.answerColumn ?? ""} key={preview.sha256} data-testid="lke-group">
+                  {preview.groups.map((g) => (
+                    <option key={g.index} value={g.answerColumn}>
+                      {g.header} ({g.answerColumn})
+                    </option>
+                  ))}
+                </select>
+                <p className="muted small">{t("lke.groupHelp")}</p>
+              </div>
+            ) : null}
             <button type="submit" disabled={busy}>
               {t("lke.preview")}
             </button>

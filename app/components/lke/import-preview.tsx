@@ -34,6 +34,10 @@ export function ImportPreviewView({ preview: p, needsOverride, busy }: { preview
   const f = (n: number) => formatNumber(n, locale, 2);
   const conflicts = p.changes.filter((c) => c.conflict && !c.blocked);
   const blocked = p.changes.filter((c) => c.blocked);
+  // Older stored previews have no clearance fields: nothing is listed, and apply judges by the change itself.
+  const clears = p.changes.filter((c) => c.clears && !c.blocked);
+  const clearing = p.afterClearing ?? null;
+  const g = p.group ?? null;
   const key = (c: ImportChange) => `${c.layer}:${c.itemId}`;
   return (
     <section className="card" data-testid="lke-preview">
@@ -45,6 +49,20 @@ export function ImportPreviewView({ preview: p, needsOverride, busy }: { preview
           layout: t(p.layout === "official" ? "lke.layout.official" : "lke.layout.cermin"),
         })}
       </p>
+      {g ? (
+        <p className="muted" data-testid="lke-group-read">
+          {t("lke.groupRead", {
+            sheet: p.sheet,
+            header: g.header,
+            answer: g.answerColumn,
+            note: g.noteColumn ?? t("lke.noColumn"),
+            link: g.linkColumn ?? t("lke.noColumn"),
+          })}{" "}
+          {p.recognised
+            ? t("lke.recognised", { items: p.recognised.items, total: p.recognised.itemsTotal, answered: p.recognised.answered })
+            : null}
+        </p>
+      ) : null}
       <p data-testid="lke-counts">
         {t("lke.counts", {
           changes: p.changes.length,
@@ -60,6 +78,7 @@ export function ImportPreviewView({ preview: p, needsOverride, busy }: { preview
             <th />
             <th>{t("lke.scoreBefore")}</th>
             <th>{t("lke.scoreAfter")}</th>
+            {clearing ? <th className="bad">{t("lke.scoreAfterClearing")}</th> : null}
           </tr>
         </thead>
         <tbody>
@@ -67,12 +86,18 @@ export function ImportPreviewView({ preview: p, needsOverride, busy }: { preview
             <th scope="row">{t("lke.total")}</th>
             <td data-testid="lke-total-before">{f(p.before.total)}</td>
             <td data-testid="lke-total-after">{f(p.after.total)}</td>
+            {clearing ? (
+              <td className="bad" data-testid="lke-total-after-clearing">
+                {f(clearing.total)}
+              </td>
+            ) : null}
           </tr>
           {p.after.predicate !== null || p.before.predicate !== null ? (
             <tr>
               <th scope="row">{t("lke.predicate")}</th>
               <td>{p.before.predicate ?? "–"}</td>
               <td>{p.after.predicate ?? "–"}</td>
+              {clearing ? <td className="bad">{clearing.predicate ?? "–"}</td> : null}
             </tr>
           ) : null}
           {p.after.verdicts.map((v) => (
@@ -80,6 +105,7 @@ export function ImportPreviewView({ preview: p, needsOverride, busy }: { preview
               <th scope="row">{v.label}</th>
               <td>{p.before.verdicts.find((b) => b.id === v.id)?.pass ? "✓" : "✗"}</td>
               <td>{v.pass ? "✓" : "✗"}</td>
+              {clearing ? <td className="bad">{clearing.verdicts.find((x) => x.id === v.id)?.pass ? "✓" : "✗"}</td> : null}
             </tr>
           ))}
           {p.after.areas.map((a) => {
@@ -91,6 +117,7 @@ export function ImportPreviewView({ preview: p, needsOverride, busy }: { preview
                 </th>
                 <td>{f(before)}</td>
                 <td>{f(a.value)}</td>
+                {clearing ? <td className="bad">{f(clearing.areas.find((x) => x.id === a.id)?.value ?? 0)}</td> : null}
               </tr>
             );
           })}
@@ -115,7 +142,12 @@ export function ImportPreviewView({ preview: p, needsOverride, busy }: { preview
             </thead>
             <tbody>
               {p.changes.map((c) => (
-                <tr key={key(c)} data-item={c.itemId} data-state={c.blocked ? "blocked" : c.conflict ? "conflict" : "ok"}>
+                <tr
+                  key={key(c)}
+                  data-item={c.itemId}
+                  data-state={c.blocked ? "blocked" : c.clears ? "clear" : c.conflict ? "conflict" : "ok"}
+                  className={c.clears && !c.blocked ? "bad" : undefined}
+                >
                   <td>{c.itemId}</td>
                   <td>{t(LAYER_LABEL[c.layer])}</td>
                   <td>{c.cell}</td>
@@ -132,6 +164,8 @@ export function ImportPreviewView({ preview: p, needsOverride, busy }: { preview
                   <td>
                     {c.blocked ? (
                       t("lke.blocked", { reason: c.blocked })
+                    ) : c.clears && !c.conflict ? (
+                      t("lke.willClear")
                     ) : c.conflict ? (
                       <>
                         {t("lke.conflict", { exported: String(c.exportedVersion ?? 0), current: String(c.before?.version ?? 0) })}
@@ -160,6 +194,28 @@ export function ImportPreviewView({ preview: p, needsOverride, busy }: { preview
               ))}
             </ul>
           </>
+        ) : null}
+        {clears.length ? (
+          <div className="alert alert-error" data-testid="lke-clearances">
+            <p>
+              <strong>{t("lke.clearances", { count: clears.length })}</strong>
+            </p>
+            <p>{t("lke.clearHelp")}</p>
+            <ul>
+              {clears.map((c) => (
+                <li key={key(c)}>
+                  {c.itemId} ({c.cell})
+                </li>
+              ))}
+            </ul>
+            {p.onlyClears ? <p>{t("lke.onlyClears", { count: clears.length })}</p> : null}
+            {p.importId ? (
+              <label>
+                <input type="checkbox" name="allowClear" value="1" data-testid="lke-allow-clear" />{" "}
+                {t("lke.allowClear", { count: clears.length })}
+              </label>
+            ) : null}
+          </div>
         ) : null}
         {p.importId ? (
           <>

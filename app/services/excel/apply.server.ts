@@ -2,6 +2,8 @@
  * Applying a stored LKE import preview: one transaction, every unblocked change, conflicts only
  * where chosen, through the editor's own saves (role, window, locked state, optimistic concurrency),
  * each audited with the workbook as its source. A change in Cermin after the preview aborts it all.
+ * Clearances (a blank answer cell over an answered item) are applied only with `allowClear`: exactly
+ * the ones the preview listed, each audited like any other save.
  */
 import type { Db } from "#db/client.server";
 import type { Actor } from "~/auth/permissions";
@@ -12,11 +14,11 @@ import type { AssessmentContext } from "~/services/workbench/assessments.server"
 import { writeAudit } from "~/services/admin/audit.server";
 import { addLinkEvidenceIn } from "~/services/evidence/evidence.server";
 import { saveEvaluatorAnswerIn } from "~/services/evaluation/layers.server";
-import { changeKey, type ImportPreview } from "./import.server";
+import { changeKey, isClearance, type ImportChange, type ImportPreview } from "./import.server";
 
 export class ImportApplyError extends Error {
   constructor(
-    readonly key: "lke.stale" | "lke.applied" | "lke.nothing" | "lke.notFound",
+    readonly key: "lke.stale" | "lke.applied" | "lke.nothing" | "lke.notFound" | "lke.onlyClears",
     readonly detail?: string,
   ) {
     super(detail ? `${key}: ${detail}` : key);
@@ -44,6 +46,32 @@ export async function getImportPreview(
 export interface ApplyResult {
   answers: number;
   links: number;
+  /** Answers cleared (included in `answers`). */
+  cleared: number;
+  /** Clearances left out because clearing was not allowed. */
+  clearsLeftOut: number;
+}
+
+/** Which of the preview's changes an apply makes, and whether each one's answer part is applied. */
+export function planApply(
+  preview: Pick<ImportPreview, "changes">,
+  opts: { takeConflicts?: string[]; allowClear?: boolean },
+): { todo: Array<{ change: ImportChange; answer: boolean }>; clearsLeftOut: number } {
+  const take = new Set(opts.takeConflicts ?? []);
+  const todo: Array<{ change: ImportChange; answer: boolean }> = [];
+  let clearsLeftOut = 0;
+  for (const c of preview.changes) {
+    if (c.blocked || (c.conflict && !take.has(changeKey(c)))) continue;
+    const clears = isClearance(c);
+    if (clears && !opts.allowClear) {
+      clearsLeftOut++;
+      // Its new links (if any) are still added; the answer stays.
+      if (c.layer === "self" && c.newLinks.length) todo.push({ change: c, answer: false });
+      continue;
+    }
+    todo.push({ change: c, answer: c.answerChanged });
+  }
+  return { todo, clearsLeftOut };
 }
 
 /**
@@ -55,15 +83,19 @@ export async function applyImport(
   actor: Actor,
   ctx: AssessmentContext,
   importId: string,
-  opts: { takeConflicts?: string[]; overrideReason?: string | null } = {},
+  opts: { takeConflicts?: string[]; overrideReason?: string | null; allowClear?: boolean } = {},
 ): Promise<ApplyResult> {
   const { preview, appliedAt } = await getImportPreview(db, actor, ctx, importId);
   if (appliedAt) throw new ImportApplyError("lke.applied");
   const take = new Set(opts.takeConflicts ?? []);
-  const todo = preview.changes.filter((c) => !c.blocked && (!c.conflict || take.has(changeKey(c))));
-  if (todo.length === 0) throw new ImportApplyError("lke.nothing");
+  const { todo, clearsLeftOut } = planApply(preview, opts);
+  if (todo.length === 0) {
+    // Nothing but clearances: refused unless the user says to clear.
+    if (clearsLeftOut) throw new ImportApplyError("lke.onlyClears", String(clearsLeftOut));
+    throw new ImportApplyError("lke.nothing");
+  }
   const source = { kind: "excel_import", importId, file: preview.fileName, sha256: preview.sha256 };
-  const result: ApplyResult = { answers: 0, links: 0 };
+  const result: ApplyResult = { answers: 0, links: 0, cleared: 0, clearsLeftOut };
   await db.transaction().execute(async (trx) => {
     const used = await trx
       .updateTable("lke_import")
@@ -72,9 +104,9 @@ export async function applyImport(
       .where("applied_at", "is", null)
       .executeTakeFirst();
     if (Number(used.numUpdatedRows) !== 1) throw new ImportApplyError("lke.applied");
-    for (const c of todo) {
+    for (const { change: c, answer } of todo) {
       const baseVersion = c.before?.version ?? 0;
-      if (c.answerChanged) {
+      if (answer) {
         if (c.layer === "self") {
           const saved = await saveAnswerIn(
             trx,
@@ -117,9 +149,10 @@ export async function applyImport(
           );
         }
         result.answers++;
+        if (isClearance(c)) result.cleared++;
       }
       if (c.layer === "self" && c.newLinks.length) {
-        if (!c.answerChanged) await assertItemEditable(trx, actor, ctx, c.itemId, opts.overrideReason ?? null);
+        if (!answer) await assertItemEditable(trx, actor, ctx, c.itemId, opts.overrideReason ?? null);
         for (const url of c.newLinks) if (await addLinkEvidenceIn(trx, actor, ctx, c.itemId, url, source)) result.links++;
       }
     }
@@ -129,7 +162,14 @@ export async function applyImport(
       action: "lke.import",
       entityType: "assessment",
       entityId: ctx.assessment.id,
-      after: { ...source, answers: result.answers, links: result.links, conflictsTaken: [...take] },
+      after: {
+        ...source,
+        answers: result.answers,
+        links: result.links,
+        cleared: result.cleared,
+        clearsLeftOut,
+        conflictsTaken: [...take],
+      },
     });
   });
   return result;

@@ -2,6 +2,11 @@
  * Importing a filled LKE workbook into an assessment: a preview first (per item old → new answer
  * and note, score before → after, unmatched rows, conflicts with changes made in Cermin since the
  * export), kept server-side so that apply.server.ts can apply it without a second upload.
+ *
+ * Guards (issue #26): a workbook in which no answer or too few items could be read is refused, naming
+ * the columns read; answers the workbook would clear (blank cell over an answered item) are applied
+ * only when the user says so (`allowClear` at apply), and the default "after" score leaves them out;
+ * the columns of a layer the user may not see are ignored as if absent.
  */
 import { createHash } from "node:crypto";
 import type { Db } from "#db/client.server";
@@ -14,9 +19,11 @@ import { scoreAssessment } from "~/domain/scoring/score";
 import { newId } from "~/utils/ids";
 import { editorRole, parseValue, WorkbenchError } from "~/services/workbench/answers.server";
 import { canOnUnit, type AssessmentContext } from "~/services/workbench/assessments.server";
-import { canWriteLayer, loadLayerRows, mergeLayers, type EvaluatorLayer } from "~/services/evaluation/layer-rows.server";
+import { canWriteLayer, loadLayerRows, mergeLayers, visibleLayers, type EvaluatorLayer } from "~/services/evaluation/layer-rows.server";
+import { layerHeader, LAYER_SUFFIX, type LkeLayer } from "~/domain/lke/layout";
 import { itemEditable, stageOpen, todayWib } from "~/services/workbench/rules";
-import { LkeError, openWorkbook, parseWorkbook, type UnmatchedRow } from "./read.server";
+import { LkeError, openWorkbook, parseWorkbook, type ParsedCell, type ParsedWorkbook, type UnmatchedRow } from "./read.server";
+import type { AnswerGroup } from "./sheet.server";
 
 export interface ImportChange {
   layer: Layer;
@@ -34,6 +41,22 @@ export interface ImportChange {
   conflict: boolean;
   /** Why this change cannot be applied by this user now (shown, never applied). */
   blocked: string | null;
+  /**
+   * The workbook's blank answer cell would clear an answered item (see `isClearance`): applied only
+   * when the user explicitly allows clearing.
+   */
+  clears: boolean;
+}
+
+/**
+ * A clearance: the item has an answer in Cermin and the workbook's answer cell is blank. Only the
+ * answer counts: a change that clears the note only (answer kept) is an ordinary change, since it
+ * does not unanswer the item or move the score, and a blank note is how a user removes a note in Excel.
+ * Evaluator layers never get here unblocked (their answers cannot be cleared from a workbook).
+ * Computed from the change itself so that a preview stored before this field existed is judged the same.
+ */
+export function isClearance(c: Pick<ImportChange, "layer" | "answerChanged" | "before" | "after">): boolean {
+  return c.answerChanged && c.before !== null && c.before.value !== null && c.after.value === null;
 }
 
 export interface ScoreBrief {
@@ -50,10 +73,26 @@ export interface ImportPreview {
   fileName: string;
   sha256: string;
   layout: "cermin" | "official";
+  /** The sheet read. */
+  sheet: string;
+  /** Answer column groups the user may choose from (layers the user may not see left out). */
+  groups: AnswerGroup[];
+  /** The group read (official workbooks) or the unit's own answer group (Cermin's layout); null when unknown. */
+  group: AnswerGroup | null;
+  /** The reader read one group of several (official workbooks): the user may choose another. Null: every group at once. */
+  chosenGroup: number | null;
+  recognised: ParsedWorkbook["recognised"];
   changes: ImportChange[];
   unmatched: UnmatchedRow[];
   before: ScoreBrief;
+  /** The score after an apply without clearing (conflicts not taken): what the apply produces by default. */
   after: ScoreBrief;
+  /** Unblocked clearances (`clears`): left out unless the user allows clearing. */
+  clearances: number;
+  /** The score after an apply that also clears them (null: nothing to clear). */
+  afterClearing: ScoreBrief | null;
+  /** Nothing but clearances could be applied: an apply without allowing clearing is refused. */
+  onlyClears: boolean;
   /** Items the workbook has that equal Cermin's answers. */
   unchanged: number;
   createdAt: string;
@@ -126,6 +165,7 @@ export async function previewImport(
   actor: Actor,
   ctx: AssessmentContext,
   file: { name: string; bytes: Uint8Array },
+  opts: { group?: string } = {},
 ): Promise<ImportPreview> {
   if (file.bytes.length > MAX_WORKBOOK_BYTES) {
     throw new LkeError([{ sheet: null, cell: null, message: `${file.name} lebih besar dari ${MAX_WORKBOOK_BYTES / 1048576} MiB` }]);
@@ -168,7 +208,14 @@ export async function previewImport(
       ]);
     }
   }
-  const parsed = parseWorkbook(opened, inst);
+  const parsed = parseWorkbook(opened, inst, opts.group ? { group: opts.group } : undefined);
+  // Columns of a layer the user may not see are ignored as if the workbook did not have them: no
+  // change row, no `before`, no count, no message (an unreleased evaluator layer stays hidden).
+  const visible = new Set<Layer>(await visibleLayers(db, actor, ctx));
+  const cells = parsed.cells.filter((c) => visible.has(c.layer));
+  const groups = (parsed.groups ?? []).filter((g) => !hiddenLayerGroup(g, visible));
+  const group = readGroup(parsed, groups);
+  const recognised = recognisedOf(parsed, cells, outlineOf(inst).items.size);
   const sha256 = createHash("sha256").update(file.bytes).digest("hex");
   const allLayers: Layer[] = ["self", "internal", "external"];
   const rows = await loadLayerRows(db, ctx.assessment.id, allLayers);
@@ -192,7 +239,7 @@ export async function previewImport(
 
   const changes: ImportChange[] = [];
   let unchanged = 0;
-  for (const c of parsed.cells) {
+  for (const c of cells) {
     const row = byKey.get(`${c.layer}:${c.itemId}`);
     const current = row ? parseValue(row.value_json) : null;
     const currentNote = row?.note ?? null;
@@ -233,19 +280,25 @@ export async function previewImport(
       newLinks,
       conflict: exportedVersion !== null && exportedVersion !== currentVersion && answerChanged,
       blocked,
+      clears: false,
     });
+    const last = changes[changes.length - 1]!;
+    last.clears = isClearance(last);
   }
+  const clearances = changes.filter((c) => c.clears && !c.blocked).length;
+  refuseUnreadable(parsed.sheet ?? "Jawaban", group, recognised, clearances);
 
   const scoreLayers: Layer[] = ["self", ...(["internal", "external"] as const).filter((l) => canWriteLayer(actor, ctx, l))];
   const merged = mergeLayers(rows, scoreLayers).answers;
-  const afterAnswers = mergeLayers(
-    {
-      self: applyTo(rows.self, changes, "self"),
-      internal: applyTo(rows.internal, changes, "internal"),
-      external: applyTo(rows.external, changes, "external"),
-    },
-    scoreLayers,
-  ).answers;
+  const afterOf = (clearing: boolean) =>
+    mergeLayers(
+      {
+        self: applyTo(rows.self, changes, "self", clearing),
+        internal: applyTo(rows.internal, changes, "internal", clearing),
+        external: applyTo(rows.external, changes, "external", clearing),
+      },
+      scoreLayers,
+    ).answers;
 
   const createdAt = new Date().toISOString();
   const preview: ImportPreview = {
@@ -254,10 +307,18 @@ export async function previewImport(
     fileName: file.name.slice(0, 200),
     sha256,
     layout: opened.layout,
+    sheet: parsed.sheet ?? "Jawaban",
+    groups,
+    group,
+    chosenGroup: parsed.chosenGroup ?? null,
+    recognised,
     changes,
     unmatched: parsed.unmatched,
     before: brief(ctx, merged),
-    after: brief(ctx, afterAnswers),
+    after: brief(ctx, afterOf(false)),
+    clearances,
+    afterClearing: clearances ? brief(ctx, afterOf(true)) : null,
+    onlyClears: clearances > 0 && !changes.some((c) => !c.blocked && (!c.clears || c.newLinks.length > 0)),
     unchanged,
     createdAt,
   };
@@ -280,11 +341,14 @@ export async function previewImport(
   return preview;
 }
 
-/** The layer's rows with the changes an apply makes by default (unblocked, conflicts not taken), for the "after" score. */
-function applyTo(rows: Answer[], changes: ImportChange[], layer: Layer): Answer[] {
+/**
+ * The layer's rows with the changes an apply makes (unblocked, conflicts not taken; clearances only
+ * when `clearing`), for the "after" scores.
+ */
+function applyTo(rows: Answer[], changes: ImportChange[], layer: Layer, clearing: boolean): Answer[] {
   const out = new Map(rows.map((r) => [r.item_id, r]));
   for (const c of changes) {
-    if (c.layer !== layer || c.blocked || c.conflict || !c.answerChanged) continue;
+    if (c.layer !== layer || c.blocked || c.conflict || !c.answerChanged || (c.clears && !clearing)) continue;
     const base = out.get(c.itemId);
     out.set(c.itemId, {
       ...(base ?? ({} as Answer)),
@@ -298,3 +362,68 @@ function applyTo(rows: Answer[], changes: ImportChange[], layer: Layer): Answer[
 }
 
 export { LkeError, WorkbenchError };
+
+/** A Cermin-layout group of an evaluator layer the user may not see ("Jawaban TPI" before release). */
+function hiddenLayerGroup(g: AnswerGroup, visible: Set<Layer>): boolean {
+  const header = g.header.trim().toLowerCase();
+  return (Object.keys(LAYER_SUFFIX) as LkeLayer[]).some((l) => !visible.has(l) && header === layerHeader("answer", l).toLowerCase());
+}
+
+/** The group whose columns were read for the unit's answers: the chosen one, else the unit's own ("Jawaban"), else the first. */
+function readGroup(parsed: ParsedWorkbook, groups: AnswerGroup[]): AnswerGroup | null {
+  const all = parsed.groups ?? [];
+  if (parsed.chosenGroup !== null && parsed.chosenGroup !== undefined) {
+    return all.find((g) => g.index === parsed.chosenGroup) ?? all[parsed.chosenGroup] ?? null;
+  }
+  const own = layerHeader("answer", "self").toLowerCase();
+  return groups.find((g) => g.header.trim().toLowerCase() === own) ?? groups[0] ?? null;
+}
+
+/**
+ * How much of the instrument the workbook covered, over the columns the user may see. The reader
+ * counts it (`parsed.recognised`); the cells give a lower bound on answers that also leaves out hidden
+ * layers, and stand in for the whole count for a reader that does not fill it.
+ */
+function recognisedOf(parsed: ParsedWorkbook, cells: ParsedCell[], itemsTotal: number): ParsedWorkbook["recognised"] {
+  const items = new Set(cells.map((c) => c.itemId));
+  const answered = new Set(cells.filter((c) => c.value !== null).map((c) => c.itemId)).size;
+  const fromReader = (parsed as Partial<ParsedWorkbook>).recognised;
+  if (!fromReader) return { items: items.size, itemsTotal, answered };
+  return { items: fromReader.items, itemsTotal: fromReader.itemsTotal, answered: Math.min(fromReader.answered, answered) };
+}
+
+/** "jawaban dari kolom K, catatan dari O, tautan dari Q" */
+export function columnsText(g: AnswerGroup | null): string {
+  if (!g) return "kolom jawaban tidak ditemukan";
+  const parts = [`jawaban dari kolom ${g.answerColumn}${g.header ? ` ("${g.header}")` : ""}`];
+  parts.push(g.noteColumn ? `catatan dari ${g.noteColumn}` : "tanpa kolom catatan");
+  parts.push(g.linkColumn ? `tautan dari ${g.linkColumn}` : "tanpa kolom tautan");
+  return parts.join(", ");
+}
+
+/**
+ * Refuses a workbook Cermin could barely read: fewer than half of the instrument's items recognised,
+ * or not one answer read (an empty answer column would otherwise clear every answered item).
+ */
+function refuseUnreadable(sheet: string, group: AnswerGroup | null, r: ParsedWorkbook["recognised"], clearances: number): void {
+  const check = `periksa apakah jawaban ada di kolom berjudul ${layerHeader("answer", "self")} (atau pilih kelompok kolom jawaban lain) dan apakah baris butir memakai kode atau penomoran instrumen`;
+  if (r.items < r.itemsTotal / 2) {
+    throw new LkeError([
+      {
+        sheet,
+        cell: null,
+        message: `hanya ${r.items} dari ${r.itemsTotal} butir instrumen yang dikenali (${r.answered} terjawab); ${columnsText(group)}; ${check}`,
+      },
+    ]);
+  }
+  if (r.answered === 0) {
+    const clearing = clearances ? `; mengimpornya akan mengosongkan ${clearances} jawaban` : "";
+    throw new LkeError([
+      {
+        sheet,
+        cell: null,
+        message: `tidak ada jawaban yang terbaca di ${r.items} butir yang dikenali${clearing}; ${columnsText(group)}; ${check}`,
+      },
+    ]);
+  }
+}
