@@ -68,6 +68,8 @@ export async function lkeCommand(sub: string | undefined, rest: string[], io: Cl
       return score(rest, io);
     case "import":
       return withDb((db) => importOne(db, rest, io));
+    case "historical":
+      return (await import("./lke-historical")).lkeHistoricalCommand(rest, io);
     default:
       throw new UsageError(`unknown lke command "${sub ?? ""}" (template, export, score, import)\n${USAGE}`);
   }

@@ -61,9 +61,21 @@ async function refusal(p: Promise<unknown>): Promise<string> {
 
 beforeAll(async () => {
   ({ db, w } = await freshWorld());
-  coordinator = { id: w.users.coordinator.id, isAdmin: false, memberships: [{ organisationId: w.ministry.id, unitId: w.eselon1.id, unitPath: w.eselon1.path, role: "coordinator" }] };
-  assessor = { id: w.users.assessor.id, isAdmin: false, memberships: [{ organisationId: w.ministry.id, unitId: w.service.id, unitPath: w.service.path, role: "assessor" }] };
-  otherOrgAdmin = { id: w.users.otherOrgAdmin.id, isAdmin: false, memberships: [{ organisationId: w.other.id, unitId: null, unitPath: null, role: "org_admin" }] };
+  coordinator = {
+    id: w.users.coordinator.id,
+    isAdmin: false,
+    memberships: [{ organisationId: w.ministry.id, unitId: w.eselon1.id, unitPath: w.eselon1.path, role: "coordinator" }],
+  };
+  assessor = {
+    id: w.users.assessor.id,
+    isAdmin: false,
+    memberships: [{ organisationId: w.ministry.id, unitId: w.service.id, unitPath: w.service.path, role: "assessor" }],
+  };
+  otherOrgAdmin = {
+    id: w.users.otherOrgAdmin.id,
+    isAdmin: false,
+    memberships: [{ organisationId: w.other.id, unitId: null, unitPath: null, role: "org_admin" }],
+  };
   unit = await makeUnit(db, w.ministry.id, w.eselon1, "Kantor Historis");
   periodA = await makePeriod(db, w.ministry.id, yearA);
   periodB = await makePeriod(db, w.ministry.id, yearB);
@@ -86,16 +98,31 @@ describe("createHistoricalAssessment", () => {
     const r = await createHistoricalAssessment(db, coordinator, base());
     first = r.assessmentId;
     const a = await db.selectFrom("assessment").selectAll().where("id", "=", first).executeTakeFirstOrThrow();
-    expect(a).toMatchObject({ status: "final", unit_id: unit.id, period_id: periodA, instrument_id: "zi-2021", finalised_by: coordinator.id });
+    expect(a).toMatchObject({
+      status: "final",
+      unit_id: unit.id,
+      period_id: periodA,
+      instrument_id: "zi-2021",
+      finalised_by: coordinator.id,
+    });
     const frozen = await db.selectFrom("instrument_version").select("hash").where("hash", "=", a.instrument_hash).executeTakeFirst();
     expect(frozen).toBeDefined();
 
-    const answers = await db.selectFrom("answer").select(["layer", "item_id", "value_json", "note"]).where("assessment_id", "=", first).orderBy("item_id").execute();
+    const answers = await db
+      .selectFrom("answer")
+      .select(["layer", "item_id", "value_json", "note"])
+      .where("assessment_id", "=", first)
+      .orderBy("item_id")
+      .execute();
     expect(answers).toEqual([
       { layer: "self", item_id: "A.I.1.i.a", value_json: '"Ya"', note: "SK Tim ZI 2021" },
       { layer: "self", item_id: "A.I.1.i.b", value_json: '"B"', note: null },
     ]);
-    const audits = await db.selectFrom("audit_log").select(["action", "after_json"]).where("entity_id", "=", `${first}:A.I.1.i.a`).execute();
+    const audits = await db
+      .selectFrom("audit_log")
+      .select(["action", "after_json"])
+      .where("entity_id", "=", `${first}:A.I.1.i.a`)
+      .execute();
     expect(audits).toHaveLength(1);
     expect(JSON.parse(audits[0]!.after_json!).source).toEqual({ kind: "historical_import", file: file.name, sha256: file.sha256 });
 
@@ -104,7 +131,12 @@ describe("createHistoricalAssessment", () => {
     expect(Number(snap[0]!.total)).toBeCloseTo(r.total, 9);
     expect(r.total).toBeGreaterThan(0);
 
-    expect(await historicalMark(db, first)).toMatchObject({ fileName: file.name, sha256: file.sha256, groupHeader: "Jawaban", externalGroupHeader: null });
+    expect(await historicalMark(db, first)).toMatchObject({
+      fileName: file.name,
+      sha256: file.sha256,
+      groupHeader: "Jawaban",
+      externalGroupHeader: null,
+    });
 
     const seals = await listSeals(db, first);
     expect(seals.map((s) => [s.seq, s.event])).toEqual([[1, "finalise"]]);
@@ -127,14 +159,27 @@ describe("createHistoricalAssessment", () => {
         external: { answers: { "A.I.1.i.a": "Ya", "A.I.1.i.b": "C" }, header: "PENILAIAN TPN" },
       }),
     );
-    const released = await db.selectFrom("layer_release").select(["layer", "revoked_at"]).where("assessment_id", "=", r.assessmentId).execute();
+    const released = await db
+      .selectFrom("layer_release")
+      .select(["layer", "revoked_at"])
+      .where("assessment_id", "=", r.assessmentId)
+      .execute();
     expect(released).toEqual([{ layer: "external", revoked_at: null }]);
-    const snaps = await db.selectFrom("score_snapshot").select(["layer", "total"]).where("assessment_id", "=", r.assessmentId).orderBy("layer").execute();
+    const snaps = await db
+      .selectFrom("score_snapshot")
+      .select(["layer", "total"])
+      .where("assessment_id", "=", r.assessmentId)
+      .orderBy("layer")
+      .execute();
     expect(snaps.map((s) => s.layer)).toEqual(["external", "self"]);
     expect(r.externalTotal).not.toBeNull();
     expect(r.externalTotal!).toBeLessThan(r.total);
     expect(Number(snaps[0]!.total)).toBeCloseTo(r.externalTotal!, 9);
-    const evalAudit = await db.selectFrom("audit_log").select("after_json").where("entity_id", "=", `eval:${r.assessmentId}:A.I.1.i.b`).executeTakeFirstOrThrow();
+    const evalAudit = await db
+      .selectFrom("audit_log")
+      .select("after_json")
+      .where("entity_id", "=", `eval:${r.assessmentId}:A.I.1.i.b`)
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(evalAudit.after_json!)).toMatchObject({ layer: "external", value: "C", source: { kind: "historical_import" } });
     // The seal covers the released external layer too, and verifies.
     const seal = (await listSeals(db, r.assessmentId))[0]!;
@@ -165,7 +210,9 @@ describe("createHistoricalAssessment", () => {
   it("refuses a second assessment of the same unit, period and instrument", async () => {
     expect(await refusal(createHistoricalAssessment(db, coordinator, base()))).toBe("historical.exists");
     // The world's service unit already has a roll-out assessment in its period.
-    expect(await refusal(createHistoricalAssessment(db, coordinator, base({ unitId: w.service.id, periodId: w.periodId })))).toMatch(/historical\.(exists|periodNotPast)/);
+    expect(await refusal(createHistoricalAssessment(db, coordinator, base({ unitId: w.service.id, periodId: w.periodId })))).toMatch(
+      /historical\.(exists|periodNotPast)/,
+    );
   });
 
   it("refuses users who may not roll out for the unit", async () => {
@@ -179,13 +226,23 @@ describe("createHistoricalAssessment", () => {
   it("refuses the current open period, an instrument of another kind, answers the instrument rejects, and no answers", async () => {
     const other = await makePeriod(db, w.ministry.id, yearA - 2);
     expect(await refusal(createHistoricalAssessment(db, coordinator, base({ periodId: periodNow })))).toBe("historical.periodNotPast");
-    expect(await refusal(createHistoricalAssessment(db, coordinator, base({ periodId: other, instrumentId: "rb-2023-kabkota", self: { answers: {} } })))).toBe(
-      "historical.instrumentWrongKind",
+    expect(
+      await refusal(
+        createHistoricalAssessment(db, coordinator, base({ periodId: other, instrumentId: "rb-2023-kabkota", self: { answers: {} } })),
+      ),
+    ).toBe("historical.instrumentWrongKind");
+    expect(
+      await refusal(createHistoricalAssessment(db, coordinator, base({ periodId: other, self: { answers: { "A.I.1.i.b": "Z" } } }))),
+    ).toBe("historical.invalidAnswer");
+    expect(await refusal(createHistoricalAssessment(db, coordinator, base({ periodId: other, self: { answers: { "X.9": "Ya" } } })))).toBe(
+      "historical.unknownItem",
     );
-    expect(await refusal(createHistoricalAssessment(db, coordinator, base({ periodId: other, self: { answers: { "A.I.1.i.b": "Z" } } })))).toBe("historical.invalidAnswer");
-    expect(await refusal(createHistoricalAssessment(db, coordinator, base({ periodId: other, self: { answers: { "X.9": "Ya" } } })))).toBe("historical.unknownItem");
-    expect(await refusal(createHistoricalAssessment(db, coordinator, base({ periodId: other, self: { answers: {} } })))).toBe("historical.noAnswers");
-    expect(await refusal(createHistoricalAssessment(db, coordinator, base({ periodId: otherPeriodOf() })))).toBe("historical.wrongOrganisation");
+    expect(await refusal(createHistoricalAssessment(db, coordinator, base({ periodId: other, self: { answers: {} } })))).toBe(
+      "historical.noAnswers",
+    );
+    expect(await refusal(createHistoricalAssessment(db, coordinator, base({ periodId: otherPeriodOf() })))).toBe(
+      "historical.wrongOrganisation",
+    );
     const count = await db.selectFrom("assessment").select("id").where("period_id", "=", other).execute();
     expect(count).toEqual([]);
   });

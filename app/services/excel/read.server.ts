@@ -18,8 +18,8 @@ import {
   TOTAL_CODE,
   type LkeLayer,
 } from "~/domain/lke/layout";
-import { isOfficial, parseOfficial } from "./read-official.server";
-import { cellValue, LkeError, text, type LkeIssue, type ParsedCell, type ParsedWorkbook, type UnmatchedRow } from "./sheet.server";
+import { colLetter, findNumberedHeader, lastRowWithValue, ownText, parseNumbered, throwIssues, type NumberedHeader } from "./read-numbered.server";
+import { cellValue, LkeError, text, type AnswerGroup, type LkeIssue, type ParsedCell, type ParsedWorkbook, type UnmatchedRow } from "./sheet.server";
 import { vetXlsx } from "./xlsx-scan.server";
 import { type ZipLimits } from "./zip.server";
 
@@ -45,6 +45,10 @@ export interface WorkbookMeta {
 export interface OpenedWorkbook {
   layout: "cermin" | "official";
   wb: ExcelJS.Workbook;
+  /** The worksheet holding the answers (found by its header row, not its name). */
+  ws: ExcelJS.Worksheet;
+  /** The official layout's header (columns found by their header texts). */
+  numbered: NumberedHeader | null;
   meta: WorkbookMeta;
   /** `${layer}:${itemId}` → the answer's version when the workbook was exported. */
   versions: Map<string, number>;
@@ -61,16 +65,6 @@ export async function openWorkbook(bytes: Uint8Array, fileName = "workbook.xlsx"
     throw new LkeError([
       { sheet: null, cell: null, message: `${fileName} tidak dapat dibaca sebagai .xlsx (${e instanceof Error ? e.message : String(e)})` },
     ]);
-  }
-  const missing = ["Utama", "Jawaban"].filter((n) => !wb.getWorksheet(n));
-  if (missing.length) {
-    throw new LkeError(
-      missing.map((n) => ({
-        sheet: n,
-        cell: null,
-        message: `sheet "${n}" tidak ada (sheet yang ada: ${wb.worksheets.map((w) => w.name).join(", ") || "tidak ada"})`,
-      })),
-    );
   }
   const meta: WorkbookMeta = {
     format: null,
@@ -104,25 +98,42 @@ export async function openWorkbook(bytes: Uint8Array, fileName = "workbook.xlsx"
       if (k === "exported_at") meta.exportedAt = v || null;
     });
   }
-  const jawaban = wb.getWorksheet("Jawaban")!;
-  const layout = findHeader(jawaban) ? "cermin" : isOfficial(jawaban) ? "official" : null;
+  // The worksheet is found by its header row, not its name: Cermin's own (`Kode` and `Jawaban`) first,
+  // then the official LKE (`Jawaban` beside `Pilihan Jawaban`, `Nilai`, `Catatan`…). Hidden sheets are
+  // recaps and evaluator notes, never the worksheet.
+  const visible = wb.worksheets.filter((w) => w.state === "visible" || w.state === undefined);
+  const cerminSheet = visible.find((w) => findHeader(w) !== null) ?? null;
+  let numbered: NumberedHeader | null = null;
+  if (!cerminSheet) {
+    for (const w of visible) {
+      numbered = findNumberedHeader(w);
+      if (numbered) break;
+    }
+  }
+  const layout = cerminSheet ? "cermin" : numbered ? "official" : null;
   if (!layout) {
+    const hidden = wb.worksheets.filter((w) => !visible.includes(w)).map((w) => w.name);
     throw new LkeError([
       {
-        sheet: "Jawaban",
+        sheet: null,
         cell: null,
-        message: `tidak ada baris judul dengan kolom "${HEADERS.code}" dan "${HEADERS.answer}", dan susunannya bukan LKE ZI resmi`,
+        message:
+          `tidak ada lembar kerja LKE: tidak satu pun sheet yang terlihat (${visible.map((w) => `"${w.name}"`).join(", ") || "tidak ada"}) ` +
+          `punya baris judul dengan kolom "${HEADERS.answer}" beserta "${HEADERS.code}" (buku kerja Cermin) atau "Pilihan Jawaban"/"Nilai"/"Catatan" (LKE resmi)` +
+          (hidden.length ? `; sheet tersembunyi tidak dibaca (${hidden.join(", ")})` : ""),
       },
     ]);
   }
-  if (layout === "cermin" && !meta.instrumentId) {
+  const ws = cerminSheet ?? numbered!.ws;
+  const utama = wb.getWorksheet("Utama");
+  if (layout === "cermin" && !meta.instrumentId && utama) {
     // A workbook without the hidden sheet (e.g. copied into a new file): the Utama sheet says which instrument.
-    utamaMeta(wb.getWorksheet("Utama")!, meta);
+    utamaMeta(utama, meta);
   }
   if (meta.format && meta.format !== LKE_FORMAT) {
     throw new LkeError([{ sheet: META_SHEET, cell: "B1", message: `format ${meta.format} tidak dikenal (Cermin membaca ${LKE_FORMAT})` }]);
   }
-  return { layout, wb, meta, versions };
+  return { layout, wb, ws, numbered, meta, versions };
 }
 
 function utamaMeta(ws: ExcelJS.Worksheet, meta: WorkbookMeta): void {
@@ -163,12 +174,22 @@ function mergedOver(ws: ExcelJS.Worksheet, row: number, col: number): boolean {
  * The answers in the workbook, checked against the instrument. Collects every problem and throws
  * them together (nothing is applied when any cell is wrong); rows that name no item are returned.
  */
-export function parseWorkbook(opened: OpenedWorkbook, instrument: Instrument): ParsedWorkbook {
-  return opened.layout === "cermin" ? parseCermin(opened.wb, instrument) : parseOfficial(opened.wb, instrument);
+export function parseWorkbook(opened: OpenedWorkbook, instrument: Instrument, opts: { group?: string } = {}): ParsedWorkbook {
+  const { parsed, issues } = tryParseWorkbook(opened, instrument, opts);
+  throwIssues(issues);
+  return parsed;
 }
 
-function parseCermin(wb: ExcelJS.Workbook, instrument: Instrument): ParsedWorkbook {
-  const ws = wb.getWorksheet("Jawaban")!;
+/** The answers and every problem found, without throwing (to compare candidate instruments). */
+export function tryParseWorkbook(
+  opened: OpenedWorkbook,
+  instrument: Instrument,
+  opts: { group?: string } = {},
+): { parsed: ParsedWorkbook; issues: LkeIssue[] } {
+  return opened.layout === "cermin" ? parseCermin(opened.ws, instrument, opts) : parseNumbered(opened.numbered!, instrument, opts);
+}
+
+function parseCermin(ws: ExcelJS.Worksheet, instrument: Instrument, opts: { group?: string }): { parsed: ParsedWorkbook; issues: LkeIssue[] } {
   const header = findHeader(ws)!;
   const col = (name: string) => header.columns.get(name.toLowerCase());
   const codeCol = col(HEADERS.code)!;
@@ -193,9 +214,11 @@ function parseCermin(wb: ExcelJS.Workbook, instrument: Instrument): ParsedWorkbo
   const itemCell = new Map<string, string>();
   const addr = (r: number, c: number) => ws.getRow(r).getCell(c).address;
 
-  for (let r = header.row + 1; r <= ws.rowCount; r++) {
+  const last = lastRowWithValue(ws);
+  const itemRows = new Set<string>();
+  for (let r = header.row + 1; r <= last; r++) {
     const row = ws.getRow(r);
-    const code = text(row.getCell(codeCol));
+    const code = ownText(row.getCell(codeCol));
     if (!code) {
       const anything = layers.some((l) => cellValue(row.getCell(l.answer)) !== null);
       if (anything) unmatched.push({ sheet: ws.name, row: r, code: null, text: text(row.getCell(codeCol + 1)).slice(0, 120) });
@@ -242,6 +265,7 @@ function parseCermin(wb: ExcelJS.Workbook, instrument: Instrument): ParsedWorkbo
       unmatched.push({ sheet: ws.name, row: r, code, text: text(row.getCell(codeCol + 1)).slice(0, 120) });
       continue;
     }
+    itemRows.add(code);
     const links = evidenceCol ? linksIn(text(row.getCell(evidenceCol))) : [];
     for (const l of layers) {
       const where = addr(r, l.answer);
@@ -268,6 +292,28 @@ function parseCermin(wb: ExcelJS.Workbook, instrument: Instrument): ParsedWorkbo
     if (!parsed.ok) issues.push({ sheet: ws.name, cell: c.cell, message: `${c.itemId}: ${parsed.message}` });
     else c.value = parsed.value;
   }
-  if (issues.length) throw new LkeError(issues);
-  return { cells, layers: layers.map((l) => l.layer), unmatched };
+  const groups: AnswerGroup[] = layers.map((l, index) => ({
+    index,
+    header: layerHeader("answer", l.layer),
+    answerColumn: colLetter(l.answer),
+    noteColumn: l.note ? colLetter(l.note) : null,
+    linkColumn: evidenceCol ? colLetter(evidenceCol) : null,
+  }));
+  // Cermin's layout reads every layer at once; a group choice names a layer's column or header.
+  if (opts.group && !groups.some((g) => g.header.toLowerCase() === opts.group!.trim().toLowerCase() || g.answerColumn === opts.group!.trim().toUpperCase())) {
+    issues.push({ sheet: ws.name, cell: null, message: `lapisan jawaban "${opts.group}" tidak ada (yang ada: ${groups.map((g) => `"${g.header}" kolom ${g.answerColumn}`).join(", ")})` });
+  }
+  const itemsTotal = rows.filter((r) => r.kind === "item").length;
+  return {
+    parsed: {
+      cells,
+      layers: layers.map((l) => l.layer),
+      unmatched,
+      sheet: ws.name,
+      groups,
+      chosenGroup: null,
+      recognised: { items: itemRows.size, itemsTotal, answered: cells.filter((c) => c.layer === "self" && c.value !== null).length },
+    },
+    issues,
+  };
 }

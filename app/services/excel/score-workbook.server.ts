@@ -5,7 +5,8 @@
 import type { Instrument } from "~/domain/instrument/schema";
 import type { Answers } from "~/domain/scoring/answers";
 import type { LkeLayer } from "~/domain/lke/layout";
-import { LkeError, openWorkbook, parseWorkbook, type ParsedWorkbook } from "./read.server";
+import { LkeError, openWorkbook, parseWorkbook, tryParseWorkbook, type OpenedWorkbook, type ParsedWorkbook } from "./read.server";
+import type { AnswerGroup } from "./sheet.server";
 
 /** The answers object of one layer's columns (unanswered items left out, as the engine expects). */
 export function answersOfLayer(parsed: ParsedWorkbook, layer: LkeLayer = "self"): Answers {
@@ -16,19 +17,56 @@ export function answersOfLayer(parsed: ParsedWorkbook, layer: LkeLayer = "self")
 
 /**
  * Reads a workbook and finds its instrument among `instruments`: the one it names (id and version),
- * or for the official LKE ZI workbook the only instrument with WBK/WBBM rules (or `instrumentId`).
+ * or for an official workbook (which names none) the instrument whose tree its rows match best
+ * (or `instrumentId`). Reads one answer group (`opts.group`: header text or column letter; default the first).
  */
 export async function readWorkbookAnswers(
   bytes: Uint8Array,
   fileName: string,
   instruments: Instrument[],
   instrumentId?: string,
+  opts: { group?: string } = {},
 ): Promise<{ instrument: Instrument; parsed: ParsedWorkbook; answers: Answers; layout: "cermin" | "official" }> {
   const opened = await openWorkbook(bytes, fileName);
-  let instrument: Instrument | undefined;
+  const instrument = pickInstrument(opened, instruments, instrumentId, opts);
+  const parsed = parseWorkbook(opened, instrument, opts);
+  return { instrument, parsed, answers: answersOfLayer(parsed), layout: opened.layout };
+}
+
+/** Every answer group of a workbook (official workbooks: one per `Jawaban` column), each read and scored the same way. */
+export async function readWorkbookGroups(
+  bytes: Uint8Array,
+  fileName: string,
+  instruments: Instrument[],
+  instrumentId?: string,
+): Promise<{
+  instrument: Instrument;
+  layout: "cermin" | "official";
+  groups: Array<{ group: AnswerGroup; parsed: ParsedWorkbook; answers: Answers }>;
+}> {
+  const opened = await openWorkbook(bytes, fileName);
+  const instrument = pickInstrument(opened, instruments, instrumentId, {});
+  const first = parseWorkbook(opened, instrument);
+  if (opened.layout === "cermin") {
+    // Cermin's layout reads all layers at once: one group per layer column.
+    const layers = first.layers;
+    return {
+      instrument,
+      layout: opened.layout,
+      groups: first.groups.map((group, i) => ({ group, parsed: first, answers: answersOfLayer(first, layers[i] ?? "self") })),
+    };
+  }
+  const groups = first.groups.map((group, i) => {
+    const parsed = i === first.chosenGroup ? first : parseWorkbook(opened, instrument, { group: group.answerColumn });
+    return { group, parsed, answers: answersOfLayer(parsed) };
+  });
+  return { instrument, layout: opened.layout, groups };
+}
+
+function pickInstrument(opened: OpenedWorkbook, instruments: Instrument[], instrumentId: string | undefined, opts: { group?: string }): Instrument {
   const wanted = instrumentId ?? opened.meta.instrumentId;
   if (wanted) {
-    instrument = instruments.find((i) => i.id === wanted);
+    const instrument = instruments.find((i) => i.id === wanted);
     if (!instrument)
       throw new LkeError([
         { sheet: "Utama", cell: null, message: `instrumen ${wanted} tidak dikenal (tersedia: ${instruments.map((i) => i.id).join(", ")})` },
@@ -36,27 +74,33 @@ export async function readWorkbookAnswers(
     const v = opened.meta.instrumentVersion;
     if (!instrumentId && v && v !== instrument.version) {
       throw new LkeError([
-        {
-          sheet: "Utama",
-          cell: null,
-          message: `buku kerja untuk ${wanted} ${v}, tetapi isi instrumen yang ada versi ${instrument.version}`,
-        },
+        { sheet: "Utama", cell: null, message: `buku kerja untuk ${wanted} ${v}, tetapi isi instrumen yang ada versi ${instrument.version}` },
       ]);
     }
-  } else if (opened.layout === "official") {
-    const zi = instruments.filter((i) => i.evaluation.zi_verdicts.length > 0 && i.status === "published");
-    if (zi.length !== 1)
-      throw new LkeError([
-        {
-          sheet: "Jawaban",
-          cell: null,
-          message: `LKE ZI resmi: sebutkan instrumennya (--instrument; ada ${zi.map((i) => i.id).join(", ")})`,
-        },
-      ]);
-    instrument = zi[0]!;
-  } else {
+    return instrument;
+  }
+  if (opened.layout !== "official") {
     throw new LkeError([{ sheet: "Utama", cell: null, message: 'buku kerja tidak menyebut instrumennya (baris "Instrumen")' }]);
   }
-  const parsed = parseWorkbook(opened, instrument);
-  return { instrument, parsed, answers: answersOfLayer(parsed), layout: opened.layout };
+  // The official workbook names no instrument: the one whose numbering its rows follow, item for item.
+  const candidates = instruments
+    .filter((i) => i.status === "published")
+    .map((instrument) => {
+      const { parsed } = tryParseWorkbook(opened, instrument, opts);
+      return { instrument, share: parsed.recognised.items / Math.max(1, parsed.recognised.itemsTotal), items: parsed.recognised.items };
+    })
+    .sort((a, b) => b.share - a.share || b.items - a.items);
+  const best = candidates[0];
+  if (!best || best.items === 0 || best.share < 0.5) {
+    throw new LkeError([
+      {
+        sheet: opened.ws.name,
+        cell: null,
+        message:
+          `susunan baris tidak cocok dengan instrumen mana pun (${candidates.map((c) => `${c.instrument.id}: ${c.items} butir dikenali`).join(", ")}); ` +
+          "sebutkan instrumennya (--instrument)",
+      },
+    ]);
+  }
+  return best.instrument;
 }

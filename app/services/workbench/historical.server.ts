@@ -113,8 +113,17 @@ export interface HistoricalTarget {
  * out for the unit, the period is historical, the unit has no assessment of the family there, the
  * instrument exists and fits. Returns the instrument version a new assessment would freeze.
  */
-export async function checkHistoricalTarget(db: Db, actor: Actor, input: Pick<HistoricalInput, "unitId" | "periodId" | "instrumentId">): Promise<HistoricalTarget> {
-  const unit = await db.selectFrom("unit").select(["id", "name", "organisation_id", "path"]).where("id", "=", input.unitId).where("archived_at", "is", null).executeTakeFirst();
+export async function checkHistoricalTarget(
+  db: Db,
+  actor: Actor,
+  input: Pick<HistoricalInput, "unitId" | "periodId" | "instrumentId">,
+): Promise<HistoricalTarget> {
+  const unit = await db
+    .selectFrom("unit")
+    .select(["id", "name", "organisation_id", "path"])
+    .where("id", "=", input.unitId)
+    .where("archived_at", "is", null)
+    .executeTakeFirst();
   if (!unit || !canOnUnit(actor, "assessment.read", unit)) throw notFound();
   if (!canOnUnit(actor, "assessment.create", unit)) throw forbidden();
   const period = await db.selectFrom("period").selectAll().where("id", "=", input.periodId).executeTakeFirst();
@@ -150,7 +159,14 @@ function assertAnswers(instrument: Instrument, layer: HistoricalLayer): void {
   const unknown = [...Object.keys(layer.answers), ...Object.keys(layer.notes ?? {})].filter((id) => !items.has(id));
   if (unknown.length) throw new HistoricalImportError("historical.unknownItem", [...new Set(unknown)].slice(0, 10).join(", "));
   const invalid = Object.entries(layer.answers).filter(([id, v]) => v !== null && validateAnswer(instrument, id, v).length > 0);
-  if (invalid.length) throw new HistoricalImportError("historical.invalidAnswer", invalid.slice(0, 10).map(([id]) => id).join(", "));
+  if (invalid.length)
+    throw new HistoricalImportError(
+      "historical.invalidAnswer",
+      invalid
+        .slice(0, 10)
+        .map(([id]) => id)
+        .join(", "),
+    );
 }
 
 /** The answers object the engine scores: null answers left out. */
@@ -204,16 +220,46 @@ export async function createHistoricalAssessment(db: Db, actor: Actor, input: Hi
       action: "assessment.create",
       entityType: "assessment",
       entityId: id,
-      after: { unitId: target.unit.id, periodId: target.period.id, instrumentId: input.instrumentId, instrumentHash: hash, carriedFrom: null, source },
+      after: {
+        unitId: target.unit.id,
+        periodId: target.period.id,
+        instrumentId: input.instrumentId,
+        instrumentHash: hash,
+        carriedFrom: null,
+        source,
+      },
     });
-    await writeLayer(trx, actor, { assessmentId: id, organisationId: target.unit.organisation_id, layer: "self", data: input.self, source, now });
+    await writeLayer(trx, actor, {
+      assessmentId: id,
+      organisationId: target.unit.organisation_id,
+      layer: "self",
+      data: input.self,
+      source,
+      now,
+    });
     let externalSnapshotId: string | null = null;
     if (input.external) {
-      await writeLayer(trx, actor, { assessmentId: id, organisationId: target.unit.organisation_id, layer: "external", data: input.external, source, now });
+      await writeLayer(trx, actor, {
+        assessmentId: id,
+        organisationId: target.unit.organisation_id,
+        layer: "external",
+        data: input.external,
+        source,
+        now,
+      });
       // Released at once: the evaluation the workbook records was published long ago.
       await trx
         .insertInto("layer_release")
-        .values({ id: newId(), assessment_id: id, layer: "external", released_at: now, released_by: actor.id, revoked_at: null, revoked_by: null, revoke_reason: null })
+        .values({
+          id: newId(),
+          assessment_id: id,
+          layer: "external",
+          released_at: now,
+          released_by: actor.id,
+          revoked_at: null,
+          revoked_by: null,
+          revoke_reason: null,
+        })
         .execute();
       externalSnapshotId = await writeLayerSnapshot(trx, id, "external", actor.id, now);
       await writeAudit(trx, {
@@ -265,7 +311,14 @@ export async function createHistoricalAssessment(db: Db, actor: Actor, input: Hi
 async function writeLayer(
   db: Db,
   actor: Actor,
-  w: { assessmentId: string; organisationId: string; layer: "self" | "external"; data: HistoricalLayer; source: Record<string, unknown>; now: string },
+  w: {
+    assessmentId: string;
+    organisationId: string;
+    layer: "self" | "external";
+    data: HistoricalLayer;
+    source: Record<string, unknown>;
+    now: string;
+  },
 ): Promise<void> {
   const notes = w.data.notes ?? {};
   const ids = [...new Set([...Object.keys(w.data.answers), ...Object.keys(notes)])].sort();
@@ -273,7 +326,16 @@ async function writeLayer(
     const value: AnswerValue = w.data.answers[itemId] ?? null;
     const note = notes[itemId]?.trim() || null;
     if (value === null && note === null) continue;
-    await insertAnswer(db, { assessmentId: w.assessmentId, layer: w.layer, itemId, valueJson: value === null ? null : JSON.stringify(value), note, version: 1, actorId: actor.id, now: w.now });
+    await insertAnswer(db, {
+      assessmentId: w.assessmentId,
+      layer: w.layer,
+      itemId,
+      valueJson: value === null ? null : JSON.stringify(value),
+      note,
+      version: 1,
+      actorId: actor.id,
+      now: w.now,
+    });
     const key = itemKey(w.assessmentId, itemId);
     await writeAudit(db, {
       actorUserId: actor.id,
@@ -282,7 +344,10 @@ async function writeLayer(
       action: w.layer === "self" ? "answer.save" : "evaluation.adjust",
       entityType: w.layer === "self" ? "answer" : "evaluation",
       entityId: w.layer === "self" ? key : `eval:${key}`,
-      after: w.layer === "self" ? { value, note, version: 1, source: w.source } : { layer: w.layer, value, note, recommendation: null, source: w.source },
+      after:
+        w.layer === "self"
+          ? { value, note, version: 1, source: w.source }
+          : { layer: w.layer, value, note, recommendation: null, source: w.source },
     });
   }
 }
@@ -305,6 +370,13 @@ export async function historicalMark(db: Db, assessmentId: string): Promise<Hist
     .where("h.assessment_id", "=", assessmentId)
     .executeTakeFirst();
   return row
-    ? { fileName: row.file_name, sha256: row.file_sha256, groupHeader: row.group_header, externalGroupHeader: row.external_group_header, importedAt: row.imported_at, importedBy: row.name }
+    ? {
+        fileName: row.file_name,
+        sha256: row.file_sha256,
+        groupHeader: row.group_header,
+        externalGroupHeader: row.external_group_header,
+        importedAt: row.imported_at,
+        importedBy: row.name,
+      }
     : null;
 }

@@ -1,0 +1,93 @@
+/*
+ * `cermin lke historical FILE --unit UNIT_ID --period PERIOD_ID [--instrument ID] [--layer HEADER]
+ *  [--external-layer HEADER] [--as EMAIL] [--json]` (issue #26): a past workbook becomes a final,
+ * sealed historical assessment of the unit in that period. --layer names the answer column group
+ * that is the unit's own (header text or column letter; default the first), --external-layer the
+ * group imported as the released external evaluator layer. Exit 1: usage, not found or not allowed;
+ * 2: a workbook that cannot be read or an import the rules refuse.
+ */
+import { readFile } from "node:fs/promises";
+import { createDb, type Db } from "#db/client.server";
+import { migrateToLatest } from "#db/migrate";
+import type { Actor } from "~/auth/permissions";
+import { loadActor } from "~/auth/require.server";
+import { fmtId } from "~/domain/scoring/format";
+import { importHistoricalWorkbook } from "~/services/excel/historical.server";
+import { issueText, LkeError } from "~/services/excel/sheet.server";
+import { HistoricalImportError } from "~/services/workbench/historical.server";
+import { type CliIo, parseArgs, UsageError } from "./io";
+
+const USAGE =
+  "usage: cermin lke historical FILE --unit UNIT_ID --period PERIOD_ID [--instrument ID] [--layer HEADER] [--external-layer HEADER] [--as EMAIL] [--json]";
+const EXIT_REFUSED = 2;
+
+/** The actor named by --as, or the first system administrator (the CLI is an operator's tool). */
+async function actorFor(db: Db, email: string | boolean | undefined): Promise<Actor> {
+  let q = db.selectFrom("user").selectAll().where("disabled_at", "is", null);
+  q = typeof email === "string" ? q.where("email", "=", email.trim().toLowerCase()) : q.where("is_admin", "=", 1).orderBy("created_at");
+  const user = await q.executeTakeFirst();
+  if (!user)
+    throw new UsageError(
+      typeof email === "string" ? `no active user with e-mail ${email}` : "no system administrator: name the user with --as EMAIL",
+    );
+  return loadActor(db, user);
+}
+
+export async function lkeHistoricalCommand(args: string[], io: CliIo): Promise<number> {
+  const { positional, opts } = parseArgs(args, {
+    unit: "string",
+    period: "string",
+    instrument: "string",
+    layer: "string",
+    "external-layer": "string",
+    as: "string",
+    json: "boolean",
+  });
+  const [file] = positional;
+  if (!file || positional.length > 1 || typeof opts.unit !== "string" || typeof opts.period !== "string") throw new UsageError(USAGE);
+  const bytes = await readFile(file).catch((e: unknown) => {
+    throw new UsageError(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  });
+  const str = (v: string | boolean | undefined) => (typeof v === "string" ? v : undefined);
+  const db = createDb();
+  try {
+    await migrateToLatest(db);
+    const actor = await actorFor(db, opts.as);
+    const name = file.split(/[\\/]/).pop()!;
+    const r = await importHistoricalWorkbook(db, actor, {
+      unitId: opts.unit,
+      periodId: opts.period,
+      instrumentId: str(opts.instrument),
+      file: { name, bytes: new Uint8Array(bytes) },
+      layer: str(opts.layer),
+      externalLayer: str(opts["external-layer"]),
+    });
+    if (opts.json) {
+      io.out(JSON.stringify(r, null, 2));
+      return 0;
+    }
+    io.out(`Penilaian historis ${r.assessmentId} dibuat (final, disegel ke-${r.seal.seq}) dari ${name} (SHA-256 ${r.sha256})`);
+    io.out(`  instrumen ${r.instrumentId}; kelompok jawaban unit: "${r.self}" → total ${fmtId(r.total, 4)}`);
+    if (r.external) io.out(`  lapisan eksternal (dirilis): "${r.external}" → total ${fmtId(r.externalTotal ?? 0, 4)}`);
+    for (const g of r.groups) io.out(`  kelompok [${g.answerColumn}] "${g.header}": ${g.answered} jawaban, total ${fmtId(g.total, 4)}`);
+    return 0;
+  } catch (e) {
+    if (e instanceof LkeError) {
+      io.err(`buku kerja tidak terbaca:\n${e.issues.map((i) => `  - ${issueText(i)}`).join("\n")}`);
+      return EXIT_REFUSED;
+    }
+    if (e instanceof HistoricalImportError) {
+      io.err(`ditolak: ${e.key}${e.detail ? ` (${e.detail})` : ""}`);
+      return EXIT_REFUSED;
+    }
+    if (e instanceof Response) {
+      io.err(
+        e.status === 404 ? "unit or period not found (or not visible to this user)" : "not allowed to roll out assessments for this unit",
+      );
+      return 1;
+    }
+    throw e;
+  } finally {
+    await db.destroy();
+  }
+}
