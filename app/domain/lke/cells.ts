@@ -66,15 +66,36 @@ export function parseAnswerCell(item: Item, groupWeight: number, v: CellValue): 
   if (item.type === "percent") return { ok: false, message: "butir persentase diisi jumlahnya pada baris di bawahnya" };
   const codes = optionCodes(item);
   const text = typeof v === "boolean" ? (v ? "Ya" : "Tidak") : String(v).trim();
-  const code = codes.find((c) => c.toLowerCase() === text.toLowerCase());
+  // The code ("WTP"), or a category's full name as official workbooks type it ("Wajar Tanpa Pengecualian").
+  const squash = (t: string) => t.toLowerCase().replace(/[^a-z0-9]+/g, "");
+  const code =
+    codes.find((c) => c.toLowerCase() === text.toLowerCase()) ??
+    (item.type === "choice" ? item.options?.find((o) => squash(o.criterion) === squash(text))?.code : undefined);
   if (!code) return { ok: false, message: `${show(v)} bukan pilihan jawaban (pilih ${codes.join(", ")})` };
   return { ok: true, value: code };
 }
 
-/** One count of a ratio item: a whole number ≥ 0; blank = not given. */
+/**
+ * A count typed as text: digits, with thousands grouped by "." or "," ("1.000", "12.500", "1,234,567";
+ * spaces ignored). A count is a whole number, so a separator followed by exactly three digits groups
+ * thousands ("1.000" is one thousand, not 1); any other separator is a decimal one, and a count with
+ * decimals is no count: "fraction" ("3,5", "3.5", "1,0"). Null when the text is no number at all.
+ * The workbook's count formulas (layout.ts, `countFormula`) read the same texts the same way.
+ */
+export function parseCountText(raw: string): number | "fraction" | null {
+  const t = raw.replace(/[\s\u00a0]/g, "");
+  if (/^\d+$/.test(t)) return Number(t);
+  if (/^\d{1,3}(\.\d{3})+$/.test(t) || /^\d{1,3}(,\d{3})+$/.test(t)) return Number(t.replace(/[.,]/g, ""));
+  const n = parseNumberText(t);
+  return n === null || n < 0 ? null : "fraction";
+}
+
+/** One count of a ratio item: a whole number ≥ 0 (as text: thousands may be grouped, "1.000"); blank = not given. */
 export function parseCountCell(input: Input, v: CellValue): CellParse<number | null> {
   if (isBlank(v)) return { ok: true, value: null };
-  const n = numberOf(v);
+  const n = typeof v === "string" ? parseCountText(v) : numberOf(v);
+  if (n === "fraction")
+    return { ok: false, message: `${show(v)} untuk "${input.label}" harus bilangan bulat (jumlah tanpa desimal; ribuan boleh ditulis 1.000)` };
   if (n === null || !Number.isInteger(n) || n < 0)
     return { ok: false, message: `${show(v)} untuk "${input.label}" bukan bilangan bulat ≥ 0` };
   return { ok: true, value: n };
