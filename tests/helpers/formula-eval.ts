@@ -26,7 +26,25 @@ type Node =
   | { kind: "cmp"; op: Cmp; left: Node; right: Node }
   | { kind: "call"; name: string; args: Node[] };
 
-const FUNCTIONS = new Set(["IF", "TRIM", "ISNUMBER", "MIN", "MAX", "COUNT", "SUM", "AVERAGE", "AND", "OR", "COUNTIF"]);
+const FUNCTIONS = new Set([
+  "IF",
+  "IFERROR",
+  "TRIM",
+  "SUBSTITUTE",
+  "NUMBERVALUE",
+  "ISNUMBER",
+  "MIN",
+  "MAX",
+  "COUNT",
+  "SUM",
+  "AVERAGE",
+  "AND",
+  "OR",
+  "COUNTIF",
+]);
+
+/** Functions Excel added after 2007, stored as `_xlfn.NAME` in a file. */
+const FUTURE_FUNCTIONS = new Set(["NUMBERVALUE"]);
 
 export class FormulaSyntaxError extends Error {
   override readonly name = "FormulaSyntaxError";
@@ -132,10 +150,12 @@ class Parser {
     }
     if (rest.startsWith('"')) return this.string();
     if (rest.startsWith("'")) return this.reference(this.quotedSheet());
-    const fn = /^([A-Za-z][A-Za-z0-9.]*)\s*\(/.exec(rest);
+    const fn = /^(_xlfn\.)?([A-Za-z][A-Za-z0-9.]*)\s*\(/.exec(rest);
     if (fn) {
-      const name = fn[1]!.toUpperCase();
+      const name = fn[2]!.toUpperCase();
       if (!FUNCTIONS.has(name)) this.fail(`unsupported function ${name}`);
+      // In the file, a function newer than Excel 2007 carries the `_xlfn.` prefix (Excel shows #NAME? without it); older ones do not.
+      if (FUTURE_FUNCTIONS.has(name) !== Boolean(fn[1])) this.fail(`${name} must be stored ${fn[1] ? "without" : "with"} the _xlfn. prefix`);
       this.pos += fn[0].length;
       const args: Node[] = [];
       if (!this.eat(")")) {
@@ -244,6 +264,33 @@ function toText(v: Scalar): string | ExcelError {
   if (isError(v)) return v;
   if (typeof v === "boolean") return v ? "TRUE" : "FALSE";
   return String(v);
+}
+
+/**
+ * NUMBERVALUE(text, decimal, group) as Excel 2013+ and LibreOffice compute it: whitespace anywhere is
+ * dropped, group separators before the (first) decimal separator are dropped, a group separator or a
+ * second decimal separator after it is #VALUE!, each trailing "%" divides by 100, an exponent is read.
+ * An empty text is 0 in Excel but #VALUE! in LibreOffice: the subset refuses it (the writer must guard).
+ */
+export function numberValue(text: string, decimal = ".", group = ","): number | ExcelError {
+  if (decimal.length !== 1 || group.length > 1) throw new Error("NUMBERVALUE: separators outside the supported subset (one character each)");
+  if (group !== "" && group === decimal) return VALUE;
+  let t = text.replace(/[ \t\n\r]/g, "");
+  if (t === "") throw new Error('NUMBERVALUE("") differs between Excel (0) and LibreOffice (#VALUE!): guard blanks first');
+  let percent = 0;
+  while (t.endsWith("%")) {
+    t = t.slice(0, -1);
+    percent++;
+  }
+  const at = t.indexOf(decimal);
+  let whole = at < 0 ? t : t.slice(0, at);
+  const fraction = at < 0 ? "" : t.slice(at + 1);
+  if (group !== "") whole = whole.split(group).join("");
+  if ((group !== "" && fraction.includes(group)) || fraction.includes(decimal)) return VALUE;
+  const normal = at < 0 ? whole : `${whole}.${fraction}`;
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(normal)) return VALUE;
+  const n = Number(normal) / 100 ** percent;
+  return Number.isFinite(n) ? n : VALUE;
 }
 
 /**
@@ -429,6 +476,31 @@ export class FormulaEvaluator {
         if (isError(c)) return c;
         if (c) return this.eval(args[1]!);
         return args[2] ? this.eval(args[2]) : false;
+      }
+      case "IFERROR": {
+        this.arity(name, args, 2);
+        const v = this.eval(args[0]!);
+        return isError(v) ? this.eval(args[1]!) : v;
+      }
+      case "SUBSTITUTE": {
+        this.arity(name, args, 3);
+        const [t, from, to] = args.map((a) => toText(this.eval(a))) as [string | ExcelError, string | ExcelError, string | ExcelError];
+        if (isError(t)) return t;
+        if (isError(from)) return from;
+        if (isError(to)) return to;
+        // Case-sensitive, every occurrence; an empty text to replace changes nothing.
+        return from === "" ? t : t.split(from).join(to);
+      }
+      case "NUMBERVALUE": {
+        this.arity(name, args, 1, 3);
+        const v = this.eval(args[0]!);
+        if (isError(v) || typeof v === "number") return v;
+        const seps = args.slice(1).map((a) => toText(this.eval(a)));
+        const bad = seps.find(isError);
+        if (bad) return bad;
+        // Without separators Excel takes the locale's: the subset asks for both, so the formula reads alike everywhere.
+        if (seps.length !== 2) throw new Error("NUMBERVALUE without both separators depends on the locale: outside the supported subset");
+        return numberValue(toText(v) as string, seps[0] as string, seps[1] as string);
       }
       case "TRIM": {
         this.arity(name, args, 1);

@@ -83,6 +83,32 @@ function literal(w: Weight | number): string {
   return Number.isInteger(w) ? String(w) : String(w);
 }
 
+/** A function newer than Excel 2007 is stored with the `_xlfn.` prefix in the file; without it Excel shows #NAME?. */
+const NUMBERVALUE = "_xlfn.NUMBERVALUE";
+
+/**
+ * The number in an answer cell, read as Cermin reads it (`parseNumberText`): a number as is; text with
+ * a decimal comma or point ("3,60", " 3.6 ", spaces anywhere ignored) as that number; anything else
+ * (a blank, "N/A", words) is #VALUE!, which the item formulas turn into "not a number" (value 0).
+ * NUMBERVALUE (Excel 2013+, LibreOffice 4.1+) with explicit separators reads the same in every locale;
+ * the comma becomes the point first, so one separator alone is the decimal one, as in Cermin. The blank
+ * check comes first because NUMBERVALUE("") is 0 in Excel and #VALUE! in LibreOffice.
+ * Grouped thousands ("1.234,5") are #VALUE! here while Cermin reads them: no number answer's range
+ * reaches a thousand, so Cermin refuses such a value anyway.
+ */
+export function answerNumber(ref: string): string {
+  return `IF(ISNUMBER(${ref}),${ref},${NUMBERVALUE}(IF(TRIM(${ref})="","x",SUBSTITUTE(TRIM(${ref}),",",".")),".",","))`;
+}
+
+/**
+ * The count in a ratio input cell, read as Cermin reads it (`parseCountText`): a number as is; a blank
+ * as 0 (the formula checks blanks itself); text as a whole number whose "." or "," group thousands
+ * ("1.000" is one thousand, "1,234,567"), so both are dropped. Text that is no number is #VALUE!.
+ */
+export function countNumber(ref: string): string {
+  return `IF(ISNUMBER(${ref}),${ref},IF(TRIM(${ref})="",0,${NUMBERVALUE}(SUBSTITUTE(SUBSTITUTE(TRIM(${ref}),".",""),",",""),".",",")))`;
+}
+
 /** Cell addresses the formulas refer to: the answer and Nilai cells of a row code, in one layer's columns. */
 export interface FormulaRefs {
   answer: (code: string) => string;
@@ -114,7 +140,8 @@ function optionValues(instrument: Instrument, item: Item, abcd: Settings["abcd_v
  *   option item: the scale value of the chosen code (Excel compares text without case), else 0;
  *   score item: (clamp(score, min, max) − min) / (max − min); points: points / weight;
  *   ratio: min(cap, max(0, num / Σ den)), the instrument's zero-denominator outcome when Σ den = 0;
- *   unanswered: 0; group = weight × mean(item values); sum node = Σ children.
+ *   unanswered: 0; group = weight × mean(item values); sum node = Σ children;
+ *   numbers and counts typed as text read as Cermin reads them (answerNumber, countNumber).
  * The engine stays the reference: exports store its values as the cached results of these formulas.
  */
 export function nilaiFormula(
@@ -194,22 +221,24 @@ function itemFormula(
     }
     case "range_scaled":
     case "coefficient":
-      // range_scaled: value / max; coefficient: points / group weight (the group's Nilai is the points). "N/A" is text → 0.
-      return `IF(ISNUMBER(${a}),${a}/${literal(item.type === "range_scaled" ? item.scale?.max ?? 1 : row.groupWeight)},0)`;
+      // range_scaled: value / max; coefficient: points / group weight (the group's Nilai is the points).
+      // Not a number (blank, "N/A", words): #VALUE! from answerNumber → 0.
+      return `IFERROR(${answerNumber(a)}/${literal(item.type === "range_scaled" ? item.scale?.max ?? 1 : row.groupWeight)},0)`;
     case "survey_0_4":
     case "index_score":
     case "external_points": {
       const r = numberRange(item, row.groupWeight)!;
-      if (item.type === "external_points") return `IF(ISNUMBER(${a}),${a}/${literal(r.max)},0)`;
+      if (item.type === "external_points") return `IFERROR(${answerNumber(a)}/${literal(r.max)},0)`;
       const span = r.max - r.min;
-      const clamped = `MIN(${literal(r.max)},MAX(${literal(r.min)},${a}))`;
-      return `IF(ISNUMBER(${a}),(${clamped}-${literal(r.min)})/${literal(span)},0)`;
+      const clamped = `MIN(${literal(r.max)},MAX(${literal(r.min)},${answerNumber(a)}))`;
+      return `IFERROR((${clamped}-${literal(r.min)})/${literal(span)},0)`;
     }
     case "percent": {
       const f = item.formula;
       if (!f) return "0";
-      const cell = (name: string) => refs.answer(`${item.id}${INPUT_SEPARATOR}${name}`);
-      const required = (item.inputs ?? []).filter((i) => !i.informational).map((i) => cell(i.name));
+      const ref = (name: string) => refs.answer(`${item.id}${INPUT_SEPARATOR}${name}`);
+      const cell = (name: string) => countNumber(ref(name));
+      const required = (item.inputs ?? []).filter((i) => !i.informational).map((i) => ref(i.name));
       const zero = f.on_zero_denominator;
       let numerator: string;
       let denominator: string;
@@ -224,7 +253,9 @@ function itemFormula(
         ? `IF(${numerator}=0,${literal(zero.when_numerator_zero.value)},${literal(zero.default.value)})`
         : literal(zero.default.value);
       const ratio = `MIN(${literal(f.cap)},MAX(0,${numerator}/${denominator}))`;
-      return `IF(COUNT(${required.join(",")})=0,0,IF(${denominator}=0,${onZero},${ratio}))`;
+      // Unanswered (every count the formula needs blank, or only spaces): 0, as the engine's null answer.
+      const blank = `AND(${required.map((r) => `TRIM(${r})=""`).join(",")})`;
+      return `IF(${blank},0,IF(${denominator}=0,${onZero},${ratio}))`;
     }
   }
 }

@@ -1,6 +1,15 @@
 /** What people type into an Indonesian Excel workbook, read as answers (issue #12). */
 import { expect, test } from "vitest";
-import { countsAnswer, linksIn, parseAnswerCell, parseCountCell, parseNoteCell, parseNumberText, sameAnswer } from "~/domain/lke/cells";
+import {
+  countsAnswer,
+  linksIn,
+  parseAnswerCell,
+  parseCountCell,
+  parseCountText,
+  parseNoteCell,
+  parseNumberText,
+  sameAnswer,
+} from "~/domain/lke/cells";
 import { lkeRows } from "~/domain/lke/layout";
 import { getInstrument } from "~/services/instruments/catalog.server";
 
@@ -27,6 +36,32 @@ test.each([
   expect(parseNumberText(raw)).toBe(expected);
 });
 
+test.each([
+  ["7", 7],
+  [" 12 ", 12],
+  ["0", 0],
+  ["1.000", 1000],
+  ["12.500", 12500],
+  ["1.234.567", 1234567],
+  ["1,000", 1000],
+  ["1,234,567", 1234567],
+  ["1 000", 1000],
+  ["3,5", "fraction"],
+  ["3.5", "fraction"],
+  ["1,0", "fraction"],
+  ["1.0000", "fraction"],
+  ["1.234,5", "fraction"],
+  ["12.50", "fraction"],
+  ["1.000,000", "fraction"],
+  ["1.234,567", "fraction"],
+  ["-3", null],
+  ["1.2.3", null],
+  ["tujuh", null],
+  ["", null],
+])("parseCountText(%j) = %j: a dot or comma before exactly three digits groups thousands in a count", (raw, expected) => {
+  expect(parseCountText(raw)).toBe(expected);
+});
+
 test("options in any case and with spaces; Excel booleans as Ya/Tidak", () => {
   const yn = ofType("yes_no");
   const abc = ofType("abc");
@@ -46,12 +81,37 @@ test("numbers typed as text or with a decimal comma; out of range is refused, no
   expect(parseAnswerCell(survey.item, survey.groupWeight, "tinggi").ok).toBe(false);
 });
 
-test("ratio counts: whole numbers ≥ 0, all blank = unanswered, a missing required count is named", () => {
+test("ratio counts: whole numbers ≥ 0; blank = not given", () => {
+  const pct = ofType("percent");
+  const [a] = pct.item.inputs!;
+  expect(parseCountCell(a!, "7")).toEqual({ ok: true, value: 7 });
+  expect(parseCountCell(a!, 1000)).toEqual({ ok: true, value: 1000 });
+  expect(parseCountCell(a!, " ")).toEqual({ ok: true, value: null });
+  expect(parseCountCell(a!, 2.5)).toEqual({ ok: false, message: `2.5 untuk "${a!.label}" bukan bilangan bulat ≥ 0` });
+  expect(parseCountCell(a!, -1)).toEqual({ ok: false, message: `-1 untuk "${a!.label}" bukan bilangan bulat ≥ 0` });
+  expect(parseCountCell(a!, "tujuh")).toEqual({ ok: false, message: `"tujuh" untuk "${a!.label}" bukan bilangan bulat ≥ 0` });
+});
+
+test("ratio counts typed as text: thousands grouped with a dot or comma; a decimal is refused as no whole number", () => {
+  const pct = ofType("percent");
+  const [a] = pct.item.inputs!;
+  // An Indonesian writes one thousand "1.000": in a count (a whole number) that is never 1.
+  expect(parseCountCell(a!, "1.000")).toEqual({ ok: true, value: 1000 });
+  expect(parseCountCell(a!, " 12.500 ")).toEqual({ ok: true, value: 12500 });
+  expect(parseCountCell(a!, "1.234.567")).toEqual({ ok: true, value: 1234567 });
+  expect(parseCountCell(a!, "1,234,567")).toEqual({ ok: true, value: 1234567 });
+  for (const raw of ["3,5", "3.5"]) {
+    expect(parseCountCell(a!, raw)).toEqual({
+      ok: false,
+      message: `"${raw}" untuk "${a!.label}" harus bilangan bulat (jumlah tanpa desimal; ribuan boleh ditulis 1.000)`,
+    });
+  }
+  expect(parseCountCell(a!, "-3")).toEqual({ ok: false, message: `"-3" untuk "${a!.label}" bukan bilangan bulat ≥ 0` });
+});
+
+test("ratio counts: all blank = unanswered, a missing required count is named", () => {
   const pct = ofType("percent");
   const [a, b] = pct.item.inputs!;
-  expect(parseCountCell(a!, "7")).toEqual({ ok: true, value: 7 });
-  expect(parseCountCell(a!, 2.5).ok).toBe(false);
-  expect(parseCountCell(a!, -1).ok).toBe(false);
   expect(countsAnswer(pct.item, { [a!.name]: null, [b!.name]: null })).toEqual({ ok: true, value: null });
   expect(countsAnswer(pct.item, { [a!.name]: 3, [b!.name]: 2 })).toEqual({ ok: true, value: { [a!.name]: 3, [b!.name]: 2 } });
   expect(countsAnswer(pct.item, { [a!.name]: 3, [b!.name]: null })).toEqual({ ok: false, message: `jumlah "${b!.label}" belum diisi` });

@@ -7,9 +7,10 @@ import { HEADERS, lkeRows, numberRange, TOTAL_CODE, type LkeRow } from "~/domain
 import type { Answers, AnswerValue } from "~/domain/scoring/answers";
 import { scoreAssessment } from "~/domain/scoring/score";
 import type { ScoreResult } from "~/domain/scoring/types";
+import { readWorkbookAnswers } from "~/services/excel/score-workbook.server";
 import { buildLkeWorkbook } from "~/services/excel/workbook.server";
 import { getInstrument } from "~/services/instruments/catalog.server";
-import { ExcelError, FormulaEvaluator, type Scalar } from "../../helpers/formula-eval";
+import { ExcelError, FormulaEvaluator, numberValue, type Scalar } from "../../helpers/formula-eval";
 import { rng } from "../scoring/random-answers";
 
 /*
@@ -138,8 +139,16 @@ interface Mismatch {
   engine?: string;
 }
 
-/** Every `Nilai` formula of `Jawaban`: recomputed value, cached result and engine value agree. */
-function checkJawaban(wb: ExcelJS.Workbook, ev: FormulaEvaluator, score: ScoreResult): { checked: number; mismatches: Mismatch[] } {
+/**
+ * Every `Nilai` formula of `Jawaban`: recomputed value, cached result and engine value agree (the
+ * cached results only when `cached`: a workbook edited after the export keeps the export's).
+ */
+function checkJawaban(
+  wb: ExcelJS.Workbook,
+  ev: FormulaEvaluator,
+  score: ScoreResult,
+  cached = true,
+): { checked: number; mismatches: Mismatch[] } {
   const ws = wb.getWorksheet("Jawaban")!;
   const codeCol = column(ws, HEADERS.code);
   const nilaiCol = column(ws, HEADERS.nilai);
@@ -151,15 +160,15 @@ function checkJawaban(wb: ExcelJS.Workbook, ev: FormulaEvaluator, score: ScoreRe
     if (!cell.formula) continue;
     checked++;
     const evaluated = ev.cell(ws.name, cell.address);
-    const cached: unknown = cell.result;
+    const result: unknown = cell.result;
     const engine = score.nodes[code === TOTAL_CODE ? "total" : code]?.value;
-    if (engine === undefined || !close(evaluated, engine) || !close(cached, engine)) {
+    if (engine === undefined || !close(evaluated, engine) || (cached && !close(result, engine))) {
       mismatches.push({
         cell: cell.address,
         code,
         formula: cell.formula,
         evaluated: show(evaluated),
-        cached: show(cached),
+        cached: show(result),
         engine: show(engine),
       });
     }
@@ -284,6 +293,105 @@ describe.each(["rb-2023-kl", "rb-2023-prov", "rb-2023-kabkota"] as const)("%s: t
   });
 });
 
+/** Counts typed as text, thousands grouped the Indonesian (or English) way, and what Cermin reads. */
+const COUNT_TEXTS: Array<[string, number]> = [
+  ["1.000", 1000],
+  ["2.500", 2500],
+  ["12.500", 12500],
+  ["1,234,567", 1234567],
+  [" 7 ", 7],
+  ["1.234.567", 1234567],
+  ["0", 0],
+];
+
+/**
+ * Every number answer typed as text (decimal comma, or point with spaces around) and every count of
+ * a ratio item as text with thousands grouped, with the answers Cermin must read from them.
+ */
+function typedAsText(instrument: Instrument): { typed: Record<string, string>; expected: Answers } {
+  const typed: Record<string, string> = {};
+  const expected: Answers = {};
+  let k = 0;
+  for (const { code, item, groupWeight } of itemRows(instrument)) {
+    const range = numberRange(item, groupWeight);
+    if (range) {
+      const n = Math.round((range.min + ((range.max - range.min) * ((k % 7) + 1)) / 8) * 1000) / 1000;
+      typed[code] = k % 2 === 0 ? String(n).replace(".", ",") : ` ${n} `;
+      expected[code] = n;
+      k++;
+    } else if (item.type === "percent") {
+      const counts: Record<string, number> = {};
+      for (const input of item.inputs ?? []) {
+        const [t, n] = COUNT_TEXTS[k++ % COUNT_TEXTS.length]!;
+        typed[`${code}#${input.name}`] = t;
+        counts[input.name] = n;
+      }
+      expected[code] = counts;
+    }
+  }
+  return { typed, expected };
+}
+
+/** Types `typed` (by Kode) into the unit's `Jawaban` column as text cells; the file's bytes. */
+async function typeInto(wb: ExcelJS.Workbook, typed: Record<string, string>): Promise<Uint8Array> {
+  const ws = wb.getWorksheet("Jawaban")!;
+  const codeCol = column(ws, HEADERS.code);
+  const answerCol = column(ws, HEADERS.answer);
+  const rowOf = new Map<string, number>();
+  ws.eachRow((row, n) => rowOf.set(String(row.getCell(codeCol).value), n));
+  for (const [code, text] of Object.entries(typed)) {
+    const n = rowOf.get(code);
+    if (!n) throw new Error(`no row ${code}`);
+    ws.getCell(n, answerCol).value = text;
+  }
+  return new Uint8Array(await wb.xlsx.writeBuffer());
+}
+
+/**
+ * The exported workbook with `typed` typed in: what `lke score` reads from it, and every `Nilai`
+ * formula recomputed equals the engine's value of those answers.
+ */
+async function expectTextNumbersAgree(instrument: Instrument, answers: Answers, typed: Record<string, string>): Promise<Answers> {
+  const bytes = await typeInto(await exportAndReload(instrument, answers), typed);
+  const { answers: read } = await readWorkbookAnswers(bytes, "lke-teks.xlsx", [instrument]);
+  const score = scoreAssessment(instrument, read);
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
+  const jawaban = checkJawaban(wb, new FormulaEvaluator(wb), score, false);
+  expect(jawaban.mismatches).toEqual([]);
+  expect(jawaban.checked).toBe(lkeRows(instrument).filter((r) => r.kind !== "input").length);
+  return read;
+}
+
+describe("numbers and counts typed as text: the workbook's formulas read them as `lke score` does", () => {
+  it("zi-2021: a decimal comma, a point with spaces, counts with thousands grouped", async () => {
+    const instrument = getInstrument("zi-2021")!.instrument;
+    const rows = itemRows(instrument);
+    const [s1, s2] = rows.filter((r) => r.item.type === "survey_0_4");
+    const [r1, r2] = rows.filter((r) => r.item.type === "percent");
+    const counts = (r: ItemRow, texts: string[]) =>
+      Object.fromEntries((r.item.inputs ?? []).map((i, k) => [`${r.code}#${i.name}`, texts[k] ?? "3"]));
+    const read = await expectTextNumbersAgree(instrument, randomAnswers(instrument, 11), {
+      [s1!.code]: "3,60",
+      [s2!.code]: " 3.6 ",
+      ...counts(r1!, ["1.000", "400"]),
+      ...counts(r2!, ["12.500", "1.234.567", "7"]),
+    });
+    expect([read[s1!.code], read[s2!.code]]).toEqual([3.6, 3.6]);
+    // "1.000" in a count is one thousand: a count is a whole number, so the dot groups thousands.
+    expect(Object.values(read[r1!.code] as Record<string, number>)).toEqual([1000, 400]);
+    expect(Object.values(read[r2!.code] as Record<string, number>).slice(0, 2)).toEqual([12500, 1234567]);
+  });
+
+  it.each([...INSTRUMENTS, "rb-2023-kl"] as const)("%s: every number and count of the workbook typed as text", async (id) => {
+    const instrument = getInstrument(id)!.instrument;
+    const { typed, expected } = typedAsText(instrument);
+    expect(Object.keys(typed).length).toBeGreaterThan(0);
+    const read = await expectTextNumbersAgree(instrument, {}, typed);
+    expect(read).toEqual(expected);
+  });
+});
+
 describe("formula evaluator", () => {
   function book(cells: Record<string, ExcelJS.CellValue>, other: Record<string, ExcelJS.CellValue> = {}): FormulaEvaluator {
     const wb = new ExcelJS.Workbook();
@@ -341,6 +449,28 @@ describe("formula evaluator", () => {
     expect(f("IF(A3=0,1,1/A3)")).toBe(1);
     expect(f("1/A3")).toEqual(new ExcelError("#DIV/0!"));
     expect(f('IF(AND(A1>1,A1<=2),"B",IF(OR(A1>2),"A","-"))')).toBe("B");
+  });
+  it("NUMBERVALUE with explicit separators, SUBSTITUTE and IFERROR as Excel and LibreOffice compute them", () => {
+    expect(f('_xlfn.NUMBERVALUE("3.6",".",",")')).toBe(3.6);
+    expect(f('_xlfn.NUMBERVALUE(" 1 234,5 ",",",".")')).toBe(1234.5);
+    expect(f('_xlfn.NUMBERVALUE("1.234,5",",",".")')).toBe(1234.5);
+    expect(f('_xlfn.NUMBERVALUE("3.60",",",".")')).toBe(360);
+    expect(f('_xlfn.NUMBERVALUE("1,5.2",".",",")')).toBe(15.2);
+    expect(f('_xlfn.NUMBERVALUE("1.5,2",".",",")')).toEqual(new ExcelError("#VALUE!"));
+    expect(f('_xlfn.NUMBERVALUE("1.2.3",".",",")')).toEqual(new ExcelError("#VALUE!"));
+    expect(f('_xlfn.NUMBERVALUE("50%",".",",")')).toBe(0.5);
+    expect(f('_xlfn.NUMBERVALUE("x",".",",")')).toEqual(new ExcelError("#VALUE!"));
+    expect(f('_xlfn.NUMBERVALUE(A1,".",",")')).toBe(2);
+    expect(numberValue("-2.5e1")).toBe(-25);
+    expect(() => f('_xlfn.NUMBERVALUE("",".",",")')).toThrow(/Excel \(0\) and LibreOffice/);
+    expect(() => f('_xlfn.NUMBERVALUE("3.6")')).toThrow(/locale/);
+    expect(() => f('NUMBERVALUE("3.6",".",",")')).toThrow(/_xlfn/);
+    expect(() => f('_xlfn.TRIM("a")')).toThrow(/_xlfn/);
+    expect(f('SUBSTITUTE("1.234.567",".","")')).toBe("1234567");
+    expect(f('SUBSTITUTE(" 3,60 ",",",".")')).toBe(" 3.60 ");
+    expect(f('SUBSTITUTE("Ya","y","t")')).toBe("Ya");
+    expect(f("IFERROR(1/A3,7)")).toBe(7);
+    expect(f("IFERROR(A1,7)")).toBe(2);
   });
   it("refuses what it does not know", () => {
     expect(() => f("ROUND(A1,2)")).toThrow(/unsupported function ROUND/);
