@@ -80,7 +80,7 @@ export function parseAnswerCell(item: Item, groupWeight: number, v: CellValue): 
  * spaces ignored). A count is a whole number, so a separator followed by exactly three digits groups
  * thousands ("1.000" is one thousand, not 1); any other separator is a decimal one, and a count with
  * decimals is no count: "fraction" ("3,5", "3.5", "1,0"). Null when the text is no number at all.
- * The workbook's count formulas (layout.ts, `countFormula`) read the same texts the same way.
+ * The workbook's count formulas (layout.ts, `countNumber`) read the same texts the same way.
  */
 export function parseCountText(raw: string): number | "fraction" | null {
   const t = raw.replace(/[\s\u00a0]/g, "");
