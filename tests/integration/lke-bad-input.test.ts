@@ -367,48 +367,59 @@ describe("not an .xlsx", () => {
 // 5, 11: the workbook's shape.
 
 describe("the workbook's shape", () => {
-  test("a Jawaban sheet with more rows than the limit is refused, naming the sheet", async () => {
+  test("a Jawaban sheet with more value-holding rows than the limit is refused, naming the sheet", async () => {
     const bytes = await edited(exported, (wb) => {
       const ws = sheet(wb, "Jawaban");
-      ws.getCell(`A${WORKBOOK_LIMITS.rows + 5}`).value = "x";
-      ws.getCell(`D${WORKBOOK_LIMITS.rows + 5}`).value = "Ya";
+      for (let r = 200; r <= WORKBOOK_LIMITS.rows + 205; r++) ws.getCell(`B${r}`).value = "x";
     });
     const err = await refused(bytes);
-    expectIssue(err, "Jawaban", null, `terlalu banyak baris (${WORKBOOK_LIMITS.rows + 5}; paling banyak ${WORKBOOK_LIMITS.rows})`);
+    expectIssue(err, "Jawaban", null, /terlalu banyak baris berisi nilai/);
   });
 
-  test("a workbook without sheet Utama is refused, naming it and the sheets there are", async () => {
+  test("a workbook without sheet Utama still reads (the hidden sheet names the instrument); nothing changes", async () => {
     const bytes = await edited(exported, (wb) => wb.removeWorksheet(sheet(wb, "Utama").id));
-    const err = await refused(bytes);
-    expectIssue(err, "Utama", null, /sheet "Utama" tidak ada \(sheet yang ada: Jawaban, _cermin\)/);
-    expect(err.issues).toHaveLength(1);
+    const preview = await previewImport(db, system, ctx, { name: "lke.xlsx", bytes: new Uint8Array(bytes) });
+    expect(preview.changes).toEqual([]);
+    expect(preview.importId).toBeNull();
   });
 
-  test("a workbook without sheet Jawaban is refused, naming it", async () => {
+  test("a workbook without sheet Jawaban is refused, naming the sheets there are", async () => {
     const bytes = await edited(exported, (wb) => wb.removeWorksheet(sheet(wb, "Jawaban").id));
     const err = await refused(bytes);
-    expectIssue(err, "Jawaban", null, /sheet "Jawaban" tidak ada \(sheet yang ada: Utama, _cermin\)/);
+    expectIssue(err, null, null, /tidak ada lembar kerja LKE: tidak satu pun sheet yang terlihat \("Utama"\)/);
     expect(err.issues).toHaveLength(1);
   });
 
-  test("a workbook without either sheet names both", async () => {
+  test("a workbook without either sheet names the sheet there is", async () => {
     const bytes = await edited(exported, (wb) => {
       wb.removeWorksheet(sheet(wb, "Utama").id);
       wb.removeWorksheet(sheet(wb, "Jawaban").id);
       wb.addWorksheet("Sheet1").getCell("A1").value = "halo";
     });
     const err = await refused(bytes);
-    expectIssue(err, "Utama", null, 'sheet "Utama" tidak ada');
-    expectIssue(err, "Jawaban", null, 'sheet "Jawaban" tidak ada');
+    expectIssue(err, null, null, /tidak ada lembar kerja LKE[^]*"Sheet1"/);
   });
 
-  test("a Jawaban sheet without the Kode/Jawaban header row is refused", async () => {
+  test("a Jawaban sheet without the Kode header is refused: no item recognised, the columns read named", async () => {
     const bytes = await edited(exported, (wb) => {
       const ws = sheet(wb, "Jawaban");
       ws.getCell("A1").value = "Nomor";
     });
     const err = await refused(bytes);
-    expectIssue(err, "Jawaban", null, /tidak ada baris judul dengan kolom "Kode" dan "Jawaban"/);
+    expectIssue(err, "Jawaban", null, /hanya 0 dari \d+ butir instrumen yang dikenali/);
+    expect(err.message).toMatch(/jawaban dari kolom D \("Jawaban"\), catatan dari F, tautan dari G/);
+    expect(err.message).toMatch(/periksa apakah jawaban ada di kolom berjudul Jawaban/);
+  });
+
+  test("a workbook whose answer column is blank is refused: no answer read, the answers it would clear counted", async () => {
+    const bytes = await edited(exported, (wb) => {
+      const ws = sheet(wb, "Jawaban");
+      ws.eachRow((row, n) => {
+        if (n > 1 && row.getCell(1).value) row.getCell(4).value = null;
+      });
+    });
+    const err = await refused(bytes);
+    expectIssue(err, "Jawaban", null, /tidak ada jawaban yang terbaca di \d+ butir yang dikenali; mengimpornya akan mengosongkan 5 jawaban/);
   });
 
   test("an unknown _cermin format is refused, naming the cell", async () => {

@@ -7,9 +7,12 @@
  *   TPI layer (no change row, no `before`, no message).
  * - `cermin lke --help` and each subcommand's --help print usage with exit 0.
  */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import ExcelJS from "exceljs";
 import { beforeAll, expect, test } from "vitest";
-import type { Db } from "#db/client.server";
+import { createDb, type Db } from "#db/client.server";
 import { loadActor } from "~/auth/require.server";
 import type { Actor } from "~/auth/permissions";
 import { lkeRows } from "~/domain/lke/layout";
@@ -22,6 +25,7 @@ import { exportAssessmentWorkbook } from "~/services/excel/export.server";
 import { applyImport, ImportApplyError } from "~/services/excel/apply.server";
 import { LkeError, previewImport, type ImportPreview } from "~/services/excel/import.server";
 import * as lkeRoute from "~/routes/assessments.$id.lke";
+import { runMain } from "../helpers/cli";
 import { makeUnit } from "../helpers/factories";
 import { callAction } from "../helpers/remix";
 import { type World, freshWorld } from "../helpers/world";
@@ -234,8 +238,8 @@ test("service: blank answer cells clear nothing without the choice; with it exac
     .execute();
   const fromWorkbook = audits.filter((a) => (a.after_json ?? "").includes(p2.importId!));
   expect(fromWorkbook).toHaveLength(3);
-  for (const a of fromWorkbook) expect(JSON.parse(a.after_json!)).toMatchObject({ source: { kind: "excel_import" } });
-  expect(fromWorkbook.map((a) => CLEARED.find((c) => (a.after_json ?? "").includes(c) || (a.entity_id ?? "").includes(c)))).not.toContain(undefined);
+  for (const a of fromWorkbook) expect(JSON.parse(a.after_json!)).toMatchObject({ value: null, source: { kind: "excel_import" } });
+  expect(fromWorkbook.map((a) => a.entity_id!.slice(id.length + 1)).sort()).toEqual(CLEARED);
 });
 
 test("service: a workbook with no answer at all is refused, saying it would clear every answer and naming the columns", async () => {
@@ -314,4 +318,102 @@ test("HTTP: the preview lists the clearances; apply without allowClear leaves th
   const empty = await call(form);
   expect(empty.status).toBe(400);
   expect(JSON.stringify(empty.data)).toMatch(/tidak ada jawaban yang terbaca/);
+});
+
+// ---------------------------------------------------------------------------------------------
+// The command line: in-process, on the demo database in this file's throwaway DATA_DIR.
+
+test("CLI: cermin lke --help, -h and each subcommand's --help print usage with exit 0", async () => {
+  for (const args of [["lke", "--help"], ["lke", "-h"], ["lke", "help"]]) {
+    const r = await runMain(...args);
+    expect(r.code, args.join(" ")).toBe(0);
+    expect(r.out).toMatch(/cermin lke import/);
+    expect(r.out).toMatch(/--allow-clear/);
+    expect(r.out).toMatch(/--layer HEADER/);
+  }
+  for (const sub of ["template", "export", "score", "import"]) {
+    for (const flag of ["--help", "-h"]) {
+      const r = await runMain("lke", sub, flag);
+      expect(r.code, `${sub} ${flag}`).toBe(0);
+      expect(r.out).toContain(`cermin lke ${sub}`);
+    }
+  }
+  expect((await runMain("lke", "import", "--help")).out).toMatch(/--allow-clear[\s\S]*--layer HEADER/);
+  // Unknown subcommands and missing arguments are still usage errors.
+  expect((await runMain("lke", "frobnicate")).code).not.toBe(0);
+});
+
+test("CLI: blank answers over the demo draft clear nothing without --allow-clear; with it exactly those clear", async () => {
+  const saved = process.env.DATABASE_URL;
+  delete process.env.DATABASE_URL;
+  const cli = createDb();
+  try {
+    expect((await runMain("db", "seed", "--demo")).code).toBe(0);
+    const draft = await cli
+      .selectFrom("assessment")
+      .innerJoin("unit", "unit.id", "assessment.unit_id")
+      .innerJoin("period", "period.id", "assessment.period_id")
+      .select("assessment.id")
+      .where("unit.code", "=", "KLP-JKT")
+      .where("period.year", "=", 2025)
+      .executeTakeFirstOrThrow();
+    const answered = async () =>
+      answersObject(await cli.selectFrom("answer").selectAll().where("assessment_id", "=", draft.id).where("layer", "=", "self").execute());
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cermin-lke-clear-"));
+    const out = path.join(dir, "lke.xlsx");
+    const as = ["--as", "koordinator@kemendemo.test"];
+    expect((await runMain("lke", "export", draft.id, "-o", out, ...as)).code).toBe(0);
+    const before = await answered();
+    const n = Object.keys(before).length;
+    expect(n).toBeGreaterThan(10);
+
+    // Every answer blank: refused (exit 2), naming how many it would clear and the columns read.
+    fs.writeFileSync(path.join(dir, "kosong.xlsx"), await allBlank(fs.readFileSync(out)));
+    const empty = await runMain("lke", "import", draft.id, path.join(dir, "kosong.xlsx"), "--apply", "--allow-clear", ...as);
+    expect(empty.code).toBe(2);
+    expect(empty.err).toMatch(new RegExp(`mengosongkan ${n} jawaban`));
+    expect(empty.err).toMatch(/jawaban dari kolom [A-Z]+/);
+    expect(await answered()).toEqual(before);
+
+    // Three answers blanked, one changed: --apply leaves the three, says so.
+    const [c1, c2, c3, changed] = Object.keys(before).filter((k) => typeof before[k] === "string" && /^[A-E]$/.test(before[k] as string));
+    const other = before[changed!] === "A" ? "B" : "A";
+    const partly = await edit(fs.readFileSync(out), { [c1!]: { Jawaban: null }, [c2!]: { Jawaban: null }, [c3!]: { Jawaban: null }, [changed!]: { Jawaban: other } });
+    const file = path.join(dir, "sebagian.xlsx");
+    fs.writeFileSync(file, partly);
+    const preview = await runMain("lke", "import", draft.id, file, ...as);
+    expect(preview.code, preview.err).toBe(0);
+    expect(preview.out).toMatch(/3 jawaban akan dikosongkan hanya dengan --allow-clear/);
+    expect(preview.out).toMatch(/Dibaca dari sheet Jawaban: jawaban dari kolom/);
+    const applied = await runMain("lke", "import", draft.id, file, "--apply", ...as);
+    expect(applied.code, applied.err).toBe(0);
+    expect(applied.out).toMatch(/Diterapkan: 1 jawaban/);
+    expect(applied.out).toMatch(/3 jawaban tidak dikosongkan \(pakai --allow-clear/);
+    expect(await answered()).toEqual({ ...before, [changed!]: other });
+
+    // Only clearances left: refused without --allow-clear, applied with it.
+    const refused = await runMain("lke", "import", draft.id, file, "--apply", ...as);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/hanya mengosongkan 3 jawaban; pakai --allow-clear/);
+    const cleared = await runMain("lke", "import", draft.id, file, "--apply", "--allow-clear", ...as);
+    expect(cleared.code, cleared.err).toBe(0);
+    expect(cleared.out).toMatch(/Diterapkan: 3 jawaban \(3 dikosongkan\)/);
+    const after = await answered();
+    expect(Object.keys(after).sort()).toEqual(Object.keys(before).filter((k) => ![c1, c2, c3].includes(k)).sort());
+    const audits = await cli
+      .selectFrom("audit_log")
+      .select(["entity_id", "after_json"])
+      .where("action", "=", "answer.save")
+      .where("entity_id", "like", `${draft.id}%`)
+      .execute();
+    const clearedAudits = audits.filter((a) => {
+      const after = JSON.parse(a.after_json ?? "{}") as { value?: unknown; source?: { kind?: string } };
+      return after.source?.kind === "excel_import" && after.value === null;
+    });
+    expect(clearedAudits.map((a) => a.entity_id!.slice(draft.id.length + 1)).sort()).toEqual([c1, c2, c3].sort());
+    fs.rmSync(dir, { recursive: true, force: true });
+  } finally {
+    await cli.destroy();
+    if (saved) process.env.DATABASE_URL = saved;
+  }
 });

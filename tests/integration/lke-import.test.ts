@@ -120,7 +120,7 @@ test("a filled workbook: preview with score before → after, apply in one audit
   expect(await selfRows()).toEqual(before);
 
   const result = await applyImport(db, coordinator, ctx, p.importId!);
-  expect(result).toEqual({ answers: 4, links: 2 });
+  expect(result).toEqual({ answers: 4, links: 2, cleared: 0, clearsLeftOut: 0 });
   const answers = answersObject(await selfRows());
   expect(answers["A.I.1.i.b"]).toBe("A");
   expect(answers[survey.code]).toBe(3.6);
