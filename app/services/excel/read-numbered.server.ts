@@ -537,12 +537,14 @@ function findGroup(node: TreeNode, itemId: string): TreeNode | null {
 /** The column of the group that holds the most http(s) links (the official ZI workbook's link column has no header). */
 function detectLinkColumn(header: NumberedHeader, chosen: number, last: number): number | null {
   const g = header.groups[chosen]!;
+  // Anywhere between the previous group (or the numbering) and the next group: the 2026 variant keeps it left of the answer.
+  const start = (header.groups[chosen - 1]?.answer ?? header.block[1]) + 1;
   const end = header.groups[chosen + 1]?.answer ?? Math.min(header.ws.columnCount, 200) + 1;
   const counts = new Map<number, number>();
   for (let r = header.row + 1; r <= last; r++) {
     const row = header.ws.getRow(r);
-    for (let c = g.answer + 1; c < end; c++) {
-      if (c === g.note) continue;
+    for (let c = start; c < end; c++) {
+      if (c === g.note || c === g.answer || c === g.type) continue;
       if (/https?:\/\//i.test(ownText(row.getCell(c)))) counts.set(c, (counts.get(c) ?? 0) + 1);
     }
   }
