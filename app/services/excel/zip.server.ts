@@ -175,6 +175,8 @@ export async function inflateEntry(
         ours.add(e);
         throw e;
       }
+      // Chunks already inflated would otherwise be handed over in one turn of the event loop.
+      await yieldToLoop();
     }
   } catch (e) {
     if (ours.has(e)) throw e;
