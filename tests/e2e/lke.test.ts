@@ -4,6 +4,7 @@
  * the preview (every change, score before → after) and applies it; the overview shows the new total
  * and the audited saves. A workbook that is older than a change made in Cermin shows a conflict that
  * is not applied unless chosen; an assessor's workbook changes only the areas assigned to them.
+ * Blank answer cells over answered items are listed in red and cleared only when ticked (issue #26).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -49,7 +50,7 @@ function selfAnswers(): Map<string, SelfAnswer> {
 /** The `lke.import` audit rows of the demo assessment, oldest first. */
 function importAudits(): Array<{
   actor: string;
-  after: { kind: string; answers: number; links: number; conflictsTaken: string[]; file: string };
+  after: { kind: string; answers: number; links: number; conflictsTaken: string[]; file: string; cleared?: number };
 }> {
   const rows = withDb(
     (db) =>
@@ -354,5 +355,61 @@ test("assessor: only the assigned area is imported; another area's row is refuse
   expect(after.get(OTHERS)?.value ?? null, "the other area's item is not changed").toBeNull();
   for (const [id, x] of before) if (id !== MINE) expect(after.get(id), `${id} untouched`).toEqual(x);
   expect(importAudits().at(-1)).toMatchObject({ actor: assessorLogin.email, after: { file: "lke-asesor.xlsx", answers: 1 } });
+  expect(server.errors()).toBe("");
+}, 120_000);
+
+test("clearing guard: blank answer cells are listed in red and cleared only when ticked (issue #26)", async () => {
+  const login = loginFor(server.logins, "coordinator");
+  const { page } = await newSession(browser, server.baseUrl);
+  await loginViaForm(page, login.email, login.password);
+  const CLEAR = ["A.I.1.ii.a", "A.I.1.iv.c"];
+  const CHANGE = "A.I.1.iii.b";
+  const before = selfAnswers();
+  for (const id of CLEAR) expect(before.get(id)?.value ?? null, `${id} is answered`).not.toBeNull();
+  const newValue = before.get(CHANGE)?.value === "D" ? "C" : "D";
+
+  await openLkePage(page);
+  const workbook = await editWorkbook(await fetchWorkbook(page), {
+    [CLEAR[0]!]: { answer: null },
+    [CLEAR[1]!]: { answer: null },
+    [CHANGE]: { answer: newValue.toLowerCase() },
+  });
+  const rows = await uploadForPreview(page, "lke-kosong.xlsx", workbook);
+  expect(stateOf(rows)).toEqual({ [CLEAR[0]!]: "clear", [CLEAR[1]!]: "clear", [CHANGE]: "ok" });
+  expect(rows.get(CLEAR[0]!)!.text).toContain("dikosongkan hanya bila dicentang di bawah");
+  const warning = page.getByTestId("lke-clearances");
+  expect(await warning.textContent()).toContain("2 jawaban akan dikosongkan");
+  for (const id of CLEAR) expect(await warning.textContent()).toContain(id);
+  expect(await page.getByTestId("lke-allow-clear").isChecked(), "clearing is not ticked by default").toBe(false);
+  const afterWithout = (await page.getByTestId("lke-total-after").textContent())!.trim();
+  const afterClearing = (await page.getByTestId("lke-total-after-clearing").textContent())!.trim();
+  expect(afterClearing).toMatch(ID_NUMBER);
+  expect(afterClearing).not.toBe(afterWithout);
+  expect(await page.getByTestId("lke-group-read").textContent()).toContain("jawaban kolom D, catatan kolom F, tautan kolom G");
+  await screenshot(page, "e2e-lke-preview-clearing");
+
+  // Applied unticked: the change only; the overview shows the "after" the preview showed by default.
+  await apply(page, 1);
+  expect((await page.getByTestId("server-total").textContent())!.trim()).toBe(afterWithout);
+  let after = selfAnswers();
+  for (const id of CLEAR) expect(after.get(id), `${id} kept`).toEqual(before.get(id));
+  expect(after.get(CHANGE)?.value).toBe(newValue);
+
+  // The same workbook again: nothing but clearances. Unticked, the apply is refused; ticked, exactly those clear.
+  await openLkePage(page);
+  const again = await uploadForPreview(page, "lke-kosong.xlsx", workbook);
+  expect(stateOf(again)).toEqual({ [CLEAR[0]!]: "clear", [CLEAR[1]!]: "clear" });
+  expect(await page.getByTestId("lke-clearances").textContent()).toContain("Buku kerja ini hanya mengosongkan 2 jawaban");
+  await page.getByTestId("lke-apply").click();
+  await page.getByTestId("lke-error").waitFor();
+  expect(await page.getByTestId("lke-error").textContent()).toContain("Buku kerja ini hanya mengosongkan 2 jawaban");
+  for (const id of CLEAR) expect(selfAnswers().get(id), `${id} still kept`).toEqual(before.get(id));
+  await openLkePage(page);
+  await uploadForPreview(page, "lke-kosong.xlsx", workbook);
+  await page.getByTestId("lke-allow-clear").check();
+  await apply(page, 2);
+  after = selfAnswers();
+  for (const id of CLEAR) expect(after.get(id)?.value ?? null, `${id} cleared`).toBeNull();
+  expect(importAudits().at(-1)).toMatchObject({ after: { file: "lke-kosong.xlsx", answers: 2, cleared: 2 } });
   expect(server.errors()).toBe("");
 }, 120_000);

@@ -3,7 +3,8 @@
  * with the score before → after and applies them in one audited transaction; conflicts with changes
  * made in Cermin since the export are applied only when chosen; an assessor imports only assigned
  * areas; a change after the preview aborts the whole apply; an evaluator's workbook fills only
- * that evaluator's layer; links in `Bukti dukung` become link evidence.
+ * that evaluator's layer; links in `Bukti dukung` become link evidence; an official workbook with
+ * several answer column groups reads the one chosen (issue #26).
  */
 import ExcelJS from "exceljs";
 import { beforeAll, expect, test } from "vitest";
@@ -19,7 +20,10 @@ import { exportAssessmentWorkbook } from "~/services/excel/export.server";
 import { applyImport, ImportApplyError } from "~/services/excel/apply.server";
 import { changeKey, previewImport } from "~/services/excel/import.server";
 import { setAssignment } from "~/services/workbench/workflow.server";
+import { previewText } from "~/cli/lke";
 import { makeUnit } from "../helpers/factories";
+import { pmprbOfficialWorkbook } from "../helpers/official-lke";
+import { randomAnswers } from "../unit/scoring/random-answers";
 import { type World, freshWorld } from "../helpers/world";
 
 let db: Db;
@@ -283,4 +287,38 @@ test("lossless through the database for every instrument: all items answered wit
     expect(p.unchanged, instrumentId).toBeGreaterThanOrEqual(k);
     expect(p.unmatched, instrumentId).toEqual([]);
   }
+});
+
+test("layer choice: an official workbook with two answer groups reads the first by default, `group` picks another (header or letter)", async () => {
+  const unit = await makeUnit(db, w.other.id, null, "Dinas Uji PMPRB");
+  const [id] = (await createAssessments(db, system, { unitIds: [unit.id], periodId: w.otherPeriodId, instrumentId: "pmprb-2014", carryForward: false }))
+    .created;
+  const ctx = await ctxOf(system, id!);
+  const layer = (seed: number) => Object.fromEntries(Object.entries(randomAnswers(ctx.instrument, seed)).filter(([, v]) => v !== null));
+  const y2015 = layer(5);
+  const y2014 = layer(6);
+  const bytes = await pmprbOfficialWorkbook(ctx.instrument, [
+    { year: 2015, answers: y2015 },
+    { year: 2014, answers: y2014 },
+  ]);
+  const first = await previewImport(db, system, ctx, { name: "LKE RB.xlsx", bytes });
+  expect(first.layout).toBe("official");
+  expect(first.groups.map((g) => [g.header, g.answerColumn])).toEqual([
+    ["PENILAIAN TAHUN 2015", "J"],
+    ["PENILAIAN TAHUN 2014", "V"],
+  ]);
+  expect(first.group?.answerColumn).toBe("J");
+  expect(first.chosenGroup).toBe(0);
+  expect(Object.fromEntries(first.changes.map((c) => [c.itemId, c.after.value]))).toEqual(y2015);
+  for (const group of ["PENILAIAN TAHUN 2014", "V"]) {
+    const other = await previewImport(db, system, ctx, { name: "LKE RB.xlsx", bytes }, { group });
+    expect(other.group?.header, group).toBe("PENILAIAN TAHUN 2014");
+    expect(Object.fromEntries(other.changes.map((c) => [c.itemId, c.after.value])), group).toEqual(y2014);
+    expect(other.after.total).toBeCloseTo(scoreAssessment(ctx.instrument, y2014).total, 12);
+  }
+  // The preview text names the group read and the other one.
+  const text = previewText(first);
+  expect(text).toMatch(/Dibaca dari sheet LKE : jawaban dari kolom J \("PENILAIAN TAHUN 2015"\)/);
+  expect(text).toMatch(/Kelompok kolom jawaban lain \(--layer\): "PENILAIAN TAHUN 2014" \(V\)/);
+  await expect(previewImport(db, system, ctx, { name: "LKE RB.xlsx", bytes }, { group: "TAHUN 1999" })).rejects.toThrow();
 });

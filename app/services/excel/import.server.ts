@@ -173,13 +173,9 @@ export async function previewImport(
   const opened = await openWorkbook(file.bytes, file.name);
   const { meta } = opened;
   const inst = ctx.instrument;
-  if (opened.layout === "official") {
-    if (inst.evaluation.zi_verdicts.length === 0) {
-      throw new LkeError([
-        { sheet: "Jawaban", cell: null, message: `ini LKE ZI resmi, tetapi penilaian ini memakai instrumen ${inst.id} ${inst.version}` },
-      ]);
-    }
-  } else {
+  // An official workbook names no instrument: it is read against the assessment's, and one of
+  // another instrument is refused below because too few of its rows are recognised.
+  if (opened.layout === "cermin") {
     if (!meta.instrumentId)
       throw new LkeError([{ sheet: "Utama", cell: null, message: 'buku kerja tidak menyebut instrumennya (baris "Instrumen")' }]);
     if (meta.instrumentId !== inst.id || (meta.instrumentVersion && meta.instrumentVersion !== inst.version)) {
@@ -213,9 +209,9 @@ export async function previewImport(
   // change row, no `before`, no count, no message (an unreleased evaluator layer stays hidden).
   const visible = new Set<Layer>(await visibleLayers(db, actor, ctx));
   const cells = parsed.cells.filter((c) => visible.has(c.layer));
-  const groups = (parsed.groups ?? []).filter((g) => !hiddenLayerGroup(g, visible));
+  const groups = parsed.groups.filter((g) => !hiddenLayerGroup(g, visible));
   const group = readGroup(parsed, groups);
-  const recognised = recognisedOf(parsed, cells, outlineOf(inst).items.size);
+  const recognised = recognisedOf(parsed, cells);
   const sha256 = createHash("sha256").update(file.bytes).digest("hex");
   const allLayers: Layer[] = ["self", "internal", "external"];
   const rows = await loadLayerRows(db, ctx.assessment.id, allLayers);
@@ -286,7 +282,7 @@ export async function previewImport(
     last.clears = isClearance(last);
   }
   const clearances = changes.filter((c) => c.clears && !c.blocked).length;
-  refuseUnreadable(parsed.sheet ?? "Jawaban", group, recognised, clearances);
+  refuseUnreadable(parsed.sheet, group, recognised, clearances, `${inst.id} ${inst.version}`);
 
   const scoreLayers: Layer[] = ["self", ...(["internal", "external"] as const).filter((l) => canWriteLayer(actor, ctx, l))];
   const merged = mergeLayers(rows, scoreLayers).answers;
@@ -307,10 +303,10 @@ export async function previewImport(
     fileName: file.name.slice(0, 200),
     sha256,
     layout: opened.layout,
-    sheet: parsed.sheet ?? "Jawaban",
+    sheet: parsed.sheet,
     groups,
     group,
-    chosenGroup: parsed.chosenGroup ?? null,
+    chosenGroup: parsed.chosenGroup,
     recognised,
     changes,
     unmatched: parsed.unmatched,
@@ -371,25 +367,21 @@ function hiddenLayerGroup(g: AnswerGroup, visible: Set<Layer>): boolean {
 
 /** The group whose columns were read for the unit's answers: the chosen one, else the unit's own ("Jawaban"), else the first. */
 function readGroup(parsed: ParsedWorkbook, groups: AnswerGroup[]): AnswerGroup | null {
-  const all = parsed.groups ?? [];
-  if (parsed.chosenGroup !== null && parsed.chosenGroup !== undefined) {
-    return all.find((g) => g.index === parsed.chosenGroup) ?? all[parsed.chosenGroup] ?? null;
+  if (parsed.chosenGroup !== null) {
+    return parsed.groups.find((g) => g.index === parsed.chosenGroup) ?? parsed.groups[parsed.chosenGroup] ?? null;
   }
   const own = layerHeader("answer", "self").toLowerCase();
   return groups.find((g) => g.header.trim().toLowerCase() === own) ?? groups[0] ?? null;
 }
 
 /**
- * How much of the instrument the workbook covered, over the columns the user may see. The reader
- * counts it (`parsed.recognised`); the cells give a lower bound on answers that also leaves out hidden
- * layers, and stand in for the whole count for a reader that does not fill it.
+ * How much of the instrument the workbook covered, as the reader counted it, with answers counted
+ * only in the columns the user may see (answers in a hidden layer's columns do not make a workbook
+ * whose own answer column is blank readable).
  */
-function recognisedOf(parsed: ParsedWorkbook, cells: ParsedCell[], itemsTotal: number): ParsedWorkbook["recognised"] {
-  const items = new Set(cells.map((c) => c.itemId));
+function recognisedOf(parsed: ParsedWorkbook, cells: ParsedCell[]): ParsedWorkbook["recognised"] {
   const answered = new Set(cells.filter((c) => c.value !== null).map((c) => c.itemId)).size;
-  const fromReader = (parsed as Partial<ParsedWorkbook>).recognised;
-  if (!fromReader) return { items: items.size, itemsTotal, answered };
-  return { items: fromReader.items, itemsTotal: fromReader.itemsTotal, answered: Math.min(fromReader.answered, answered) };
+  return { ...parsed.recognised, answered: Math.min(parsed.recognised.answered, answered) };
 }
 
 /** "jawaban dari kolom K, catatan dari O, tautan dari Q" */
@@ -405,8 +397,14 @@ export function columnsText(g: AnswerGroup | null): string {
  * Refuses a workbook Cermin could barely read: fewer than half of the instrument's items recognised,
  * or not one answer read (an empty answer column would otherwise clear every answered item).
  */
-function refuseUnreadable(sheet: string, group: AnswerGroup | null, r: ParsedWorkbook["recognised"], clearances: number): void {
-  const check = `periksa apakah jawaban ada di kolom berjudul ${layerHeader("answer", "self")} (atau pilih kelompok kolom jawaban lain) dan apakah baris butir memakai kode atau penomoran instrumen`;
+function refuseUnreadable(
+  sheet: string,
+  group: AnswerGroup | null,
+  r: ParsedWorkbook["recognised"],
+  clearances: number,
+  instrument: string,
+): void {
+  const check = `periksa apakah jawaban ada di kolom berjudul ${layerHeader("answer", "self")} (atau pilih kelompok kolom jawaban lain) dan apakah baris butir memakai kode atau penomoran instrumen ${instrument}`;
   if (r.items < r.itemsTotal / 2) {
     throw new LkeError([
       {
