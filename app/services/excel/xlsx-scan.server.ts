@@ -32,6 +32,8 @@ export interface XlsxLimits extends ZipLimits {
   validationCells?: number;
   /** Merged ranges per sheet. */
   merges?: number;
+  /** Elements of the XML parts that are not worksheets (shared strings, styles, …), in all. */
+  partElements?: number;
 }
 
 /**
@@ -39,7 +41,7 @@ export interface XlsxLimits extends ZipLimits {
  * value-cell limit, room for generous formatting; ExcelJS needs roughly 300 bytes per element, so
  * the limit also caps what one upload can make it allocate (~300 MB).
  */
-export const SCAN_LIMITS = { elements: 1_000_000, validationCells: 2_000_000, merges: 5_000 } as const;
+export const SCAN_LIMITS = { elements: 1_000_000, validationCells: 2_000_000, merges: 5_000, partElements: 1_000_000 } as const;
 
 export interface SheetCounts {
   /** The part, e.g. `xl/worksheets/sheet1.xml`. */
@@ -59,6 +61,8 @@ export interface XlsxScan {
   sheets: SheetCounts[];
   /** Sum of every part's inflated size. */
   inflatedBytes: number;
+  /** Elements of the XML parts that are not worksheets. */
+  partElements: number;
 }
 
 /** Parts ExcelJS loads as worksheets (its own pattern, unanchored as it is there). */
@@ -85,7 +89,17 @@ export async function vetXlsx(bytes: Uint8Array, fileName: string, limits: XlsxL
       const e = byName.get(name);
       if (!e) return "";
       const parts: Buffer[] = [];
-      await inflateEntry(zip, e, budget.room(), (c) => void parts.push(c), () => tooLarge(name, limits));
+      const tags = new TagCounter();
+      await inflateEntry(
+        zip,
+        e,
+        budget.room(),
+        (c) => {
+          parts.push(c);
+          budget.counted(name, tags.feed(c));
+        },
+        () => tooLarge(name, limits),
+      );
       const data = Buffer.concat(parts);
       budget.spent(name, data.length);
       return data.toString("utf8");
@@ -115,11 +129,14 @@ export async function vetXlsx(bytes: Uint8Array, fileName: string, limits: XlsxL
         const name = names.get(e.name) ?? e.name.split("/").pop()!;
         sheets.push(await scanSheet(zip, e, name, budget, limits));
       } else {
-        // Not counted, but inflated within the limits all the same: ExcelJS will inflate it.
-        budget.spent(e.name, await inflateEntry(zip, e, budget.room(), () => undefined, () => tooLarge(e.name, limits)));
+        // Inflated within the limits all the same (ExcelJS will inflate it), and an XML part's
+        // elements counted: ExcelJS builds an object for each shared string, style, relationship…
+        const tags = /\.(xml|rels|vml)$/i.test(e.name) ? new TagCounter() : null;
+        const onChunk = tags ? (c: Buffer) => budget.counted(e.name, tags.feed(c)) : () => undefined;
+        budget.spent(e.name, await inflateEntry(zip, e, budget.room(), onChunk, () => tooLarge(e.name, limits)));
       }
     }
-    return { sheets, inflatedBytes: budget.bytes };
+    return { sheets, inflatedBytes: budget.bytes, partElements: budget.partElements };
   } catch (e) {
     if (e instanceof ZipError) throw fail(`${fileName}: ${e.message}`);
     throw e;
@@ -140,7 +157,39 @@ class Budget {
     this.bytes += n;
     if (this.bytes > this.limits.totalBytes) throw tooLarge(name, this.limits);
   }
+  partElements = 0;
+  /** `n` more elements in part `name` (not a worksheet). */
+  counted(name: string, n: number): void {
+    this.partElements += n;
+    const max = this.limits.partElements ?? SCAN_LIMITS.partElements;
+    if (this.partElements > max) {
+      throw new ZipError(
+        "too_large",
+        `"${name}" berisi terlalu banyak elemen XML (sudah ${fmt(this.partElements)} di luar sheet saat pemeriksaan dihentikan; paling banyak ${fmt(max)})`,
+      );
+    }
+  }
 }
+
+/** Start tags (`<` and a name) in XML fed in chunks of any size. */
+export class TagCounter {
+  private ltAtEnd = false;
+  /** The start tags in `chunk`, counting one split from the previous chunk. */
+  feed(chunk: Buffer): number {
+    let n = 0;
+    if (this.ltAtEnd && chunk.length > 0 && startsName(chunk[0]!)) n++;
+    let i = chunk.indexOf(LT);
+    while (i >= 0 && i < chunk.length - 1) {
+      if (startsName(chunk[i + 1]!)) n++;
+      i = chunk.indexOf(LT, i + 1);
+    }
+    this.ltAtEnd = chunk.length > 0 && chunk[chunk.length - 1] === LT;
+    return n;
+  }
+}
+
+/** A letter, `_`, `:` or a byte of a non-ASCII name: what follows `<` in a start tag. */
+const startsName = (b: number) => (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f || b === 0x3a || b >= 0x80;
 
 async function scanSheet(zip: ListedZip, entry: ZipDirEntry, name: string, budget: Budget, limits: XlsxLimits): Promise<SheetCounts> {
   const counter = new SheetCounter();

@@ -3,13 +3,14 @@
  * count when they hold values (LibreOffice's empty row 1048576 counts for nothing); millions of
  * empty cells, an .ods file and a bulk zip bomb are refused fast, with a message that says why.
  */
+import ExcelJS from "exceljs";
 import { describe, expect, test } from "vitest";
 import type { Db } from "#db/client.server";
 import { lastValueRow } from "~/services/excel/sheet.server";
 import { BULK_ZIP_LIMITS, previewBulkImport } from "~/services/excel/bulk.server";
 import { issueText, LkeError, openWorkbook, WORKBOOK_LIMITS } from "~/services/excel/read.server";
 import { buildLkeWorkbook } from "~/services/excel/workbook.server";
-import { rangeArea, SCAN_LIMITS, SheetCounter, sheetNames, vetXlsx } from "~/services/excel/xlsx-scan.server";
+import { rangeArea, SCAN_LIMITS, SheetCounter, sheetNames, TagCounter, vetXlsx } from "~/services/excel/xlsx-scan.server";
 import { loadInstruments } from "~/services/instruments/catalog.server";
 import {
   bulkBomb,
@@ -17,6 +18,7 @@ import {
   generatedWorkbook,
   odsZip,
   patched,
+  partsOf,
   sheetRows,
   withLibreOfficeLastRow,
   zipOf,
@@ -71,6 +73,28 @@ describe("counting what a sheet holds", () => {
       cellEls: 7,
     });
     expect({ merges: c.merges, merged: c.mergedCells, validation: c.validationCells }).toEqual({ merges: 1, merged: 5, validation: 11 });
+  });
+
+  test("start tags of other parts are counted across chunk boundaries", () => {
+    const xml = Buffer.from('<?xml version="1.0"?><sst count="2"><si><t>a&lt;b</t></si><si><r><t>x</t></r></si></sst>');
+    for (const chunk of [1, 2, 5, 1000]) {
+      const c = new TagCounter();
+      let n = 0;
+      for (let i = 0; i < xml.length; i += chunk) n += c.feed(xml.subarray(i, i + chunk));
+      expect(n).toBe(6);
+    }
+  });
+
+  test("lastValueRow stops at the last row holding a value, not at a formatted row 1048576", () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet("Jawaban");
+    expect(lastValueRow(ws)).toBe(0);
+    for (let r = 1; r <= 30; r++) ws.getCell(r, 1).value = r;
+    ws.getCell(42, 3).value = { formula: "A1*2" } as ExcelJS.CellFormulaValue;
+    ws.getRow(1048576).getCell(1).style = { font: { bold: true } };
+    ws.getRow(50000).getCell(2).style = { font: { italic: true } };
+    expect(ws.rowCount).toBe(1048576);
+    expect(lastValueRow(ws)).toBe(42);
   });
 
   test("range areas and sheet names", () => {
@@ -144,6 +168,18 @@ describe("hostile files", () => {
       '<dataValidations count="1"><dataValidation type="list" sqref="A1:XFD1048576"><formula1>"a"</formula1></dataValidation></dataValidations></worksheet>';
     const bytes = await generatedWorkbook([[xml], ["<worksheet><sheetData/></worksheet>"]]);
     expect(await refusal(vetXlsx(bytes, "v.xlsx", WORKBOOK_LIMITS))).toMatch(/^sheet Utama: validasi data mencakup terlalu banyak sel/);
+  });
+
+  test("a shared-strings part of millions of empty strings is refused (ExcelJS would build each)", async () => {
+    function* strings(): Generator<string> {
+      yield '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">';
+      for (let k = 0; k < 60; k++) yield "<si><t/></si>".repeat(20_000);
+      yield "</sst>";
+    }
+    const base = await generatedWorkbook([["<worksheet><sheetData/></worksheet>"], ["<worksheet><sheetData/></worksheet>"]]);
+    const bytes = await zipOf([...partsOf(base), { name: "xl/sharedStrings.xml", data: strings() }]);
+    const message = await refusal(vetXlsx(bytes, "teks.xlsx", WORKBOOK_LIMITS));
+    expect(message).toMatch(/^teks\.xlsx: "xl\/sharedStrings\.xml" berisi terlalu banyak elemen XML \(sudah 1\.\d{3}\.\d{3} di luar sheet/);
   });
 
   test("an .ods file gets the OpenDocument message with how to save as .xlsx", async () => {
