@@ -18,6 +18,7 @@
  * upload does not hold the event loop. Also recognised here: an old .xls, an OpenDocument file
  * (.ods, a zip too) and a macro workbook, each with its own message.
  */
+import os from "node:os";
 import { LkeError } from "./sheet.server";
 import { inflateEntry, listZip, looksLikeZip, tooLarge, ZipError, type ListedZip, type ZipDirEntry, type ZipLimits } from "./zip.server";
 
@@ -77,6 +78,30 @@ const fail = (message: string, sheet: string | null = null): LkeError => new Lke
  * worksheet. @throws LkeError naming the file (or the sheet) and the numbers.
  */
 export async function vetXlsx(bytes: Uint8Array, fileName: string, limits: XlsxLimits): Promise<XlsxScan> {
+  return inSlot(() => vet(bytes, fileName, limits));
+}
+
+/**
+ * Scans at once per process: one core fewer than the machine has, so that inflating four hostile
+ * uploads together still leaves a core to the event loop (a scan takes ~0.1 s; the others wait).
+ */
+const SLOTS = Math.max(1, os.availableParallelism() - 1);
+let running = 0;
+const waiting: Array<() => void> = [];
+
+async function inSlot<T>(fn: () => Promise<T>): Promise<T> {
+  if (running < SLOTS) running++;
+  else await new Promise<void>((resolve) => waiting.push(resolve)); // handed a slot by the one leaving
+  try {
+    return await fn();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
+
+async function vet(bytes: Uint8Array, fileName: string, limits: XlsxLimits): Promise<XlsxScan> {
   if (bytes.length >= 8 && bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) {
     throw fail(`${fileName} adalah berkas Excel lama (.xls); simpan ulang sebagai .xlsx`);
   }
