@@ -1,4 +1,5 @@
 import { blindEn } from "./blind.en";
+import { historicalEn } from "./historical.en";
 import { dashboardEn } from "./dashboard.en";
 import { evaluationEn } from "./evaluation.en";
 import type { MessageKey } from "./id";
@@ -20,6 +21,7 @@ export const en: Record<MessageKey, string> = {
   ...notificationsEn,
   ...instrumentsEn,
   ...blindEn,
+  ...historicalEn,
   "app.name": "Cermin",
   "app.tagline": "Workbench for bureaucratic-reform self-assessments",
   "nav.home": "Home",

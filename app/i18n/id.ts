@@ -1,4 +1,5 @@
 import { blindId } from "./blind.id";
+import { historicalId } from "./historical.id";
 import { dashboardId } from "./dashboard.id";
 import { evaluationId } from "./evaluation.id";
 import { evidenceId } from "./evidence.id";
@@ -19,6 +20,7 @@ export const id = {
   ...notificationsId,
   ...instrumentsId,
   ...blindId,
+  ...historicalId,
   "app.name": "Cermin",
   "app.tagline": "Meja kerja penilaian mandiri reformasi birokrasi",
   "nav.home": "Beranda",

@@ -8,6 +8,7 @@ import { FormAlert, feedbackFor } from "~/components/form";
 import { EvaluationCard, WorkflowActions } from "~/components/workbench/overview-cards";
 import { AreasCard, BlindCard, ReadinessCard, TeamCard } from "~/components/workbench/overview-sections";
 import { ScoreSummaryCard } from "~/components/workbench/score-summary";
+import { HistoricalMarkNote } from "~/components/workbench/historical";
 import { Timeline } from "~/components/workbench/timeline";
 import { getDb } from "~/db.server";
 import { formatDate, formatNumber, type MessageKey } from "~/i18n";
@@ -15,6 +16,7 @@ import { useLocale, useT } from "~/i18n/use-t";
 import { updateFollowUp } from "~/services/evaluation/findings.server";
 import { assessmentOverview } from "~/services/workbench/assessment-view.server";
 import { requireAssessment } from "~/services/workbench/assessments.server";
+import { historicalMark } from "~/services/workbench/historical.server";
 import { finaliseAssessment, reopenAssessment, setAssignment, submitAssessment } from "~/services/workbench/workflow.server";
 import { badRequest, emptyToNull, formFailure, formValues, readFormData, ruleFailure } from "~/utils/forms";
 import { IdSchema } from "~/utils/schemas";
@@ -25,7 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
   const ctx = await requireAssessment(db, user, params.id!);
-  return assessmentOverview(db, user, ctx, new URL(request.url).searchParams);
+  return { ...(await assessmentOverview(db, user, ctx, new URL(request.url).searchParams)), historical: await historicalMark(db, ctx.assessment.id) };
 }
 
 const Reason = z.string().trim().max(1000, "error.tooLong").optional();
@@ -103,6 +105,7 @@ export default function AssessmentOverview() {
         <strong data-testid="assessment-status">{t(`status.${a.status}` as MessageKey)}</strong>
       </p>
       <FormAlert feedback={feedback} />
+      <HistoricalMarkNote mark={d.historical} />
       {d.snapshot ? (
         <p className="alert alert-ok" data-testid="snapshot">
           {t("workbench.snapshot", { total: formatNumber(d.snapshot.total, locale, 2), at: formatDate(d.snapshot.created_at, locale), engine: d.snapshot.engine_version })}

@@ -71,6 +71,14 @@ export default function ReceiptPage() {
             </dd>
             <dt>{t("seal.signedAt")}</dt>
             <dd>{formatDate(r.signedAt, locale)}</dd>
+            {r.origin ? (
+              <>
+                <dt>{t("historical.origin")}</dt>
+                <dd data-testid="receipt-origin">
+                  {r.origin.file} (SHA-256 <code>{r.origin.sha256}</code>)
+                </dd>
+              </>
+            ) : null}
             <dt>{t("seal.keyId")}</dt>
             <dd>
               <code>{r.keyId}</code>

@@ -43,6 +43,7 @@ export default function VerifyPage() {
           <li key={s.seq}>
             {t("seal.seq", { seq: s.seq })} ({t(`seal.event.${s.event}` as MessageKey)}, {formatDate(s.at, locale)}): {s.signatureOk ? t("seal.signatureOk") : t("seal.signatureBad")},{" "}
             {s.chainOk && s.documentOk ? t("seal.chainOk") : t("seal.chainBad")} — <code>{s.sealHash.slice(0, 16)}…</code>
+            {s.origin ? <> — {t("historical.mark", { file: s.origin.file, sha256: s.origin.sha256 })}</> : null}
           </li>
         ))}
       </ul>

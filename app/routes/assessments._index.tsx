@@ -95,6 +95,14 @@ export default function Assessments() {
       <h1>{t("assessments.title")}</h1>
       <p>
         <Link to="/assessments/lke-bulk">{t("lke.bulk")}</Link>
+        {d.units.length > 0 ? (
+          <>
+            {" · "}
+            <Link to="/assessments/historical" data-testid="historical-link">
+              {t("historical.link")}
+            </Link>
+          </>
+        ) : null}
       </p>
       <TableCard empty={t("assessments.empty")} testId="assessments" isEmpty={d.rows.length === 0} headers={[t("common.unit"), t("periods.year"), t("assessments.instrument"), t("common.status"), t("assessments.progress")]}>
         {d.rows.map((r) => (

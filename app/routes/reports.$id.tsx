@@ -14,6 +14,8 @@ import { formatDate, formatNumber } from "~/i18n";
 import { getLocale } from "~/i18n/locale.server";
 import { useLocale, useT } from "~/i18n/use-t";
 import { assessmentReport } from "~/services/dashboard/report.server";
+import { historicalMark } from "~/services/workbench/historical.server";
+import { HistoricalMarkNote } from "~/components/workbench/historical";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: dashboardStyles }];
 
@@ -24,7 +26,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const locale = await getLocale(request, user);
-  return { ...(await assessmentReport(getDb(), user, params.id!, locale)), printedAt: new Date().toISOString() };
+  const report = await assessmentReport(getDb(), user, params.id!, locale);
+  return { ...report, historical: await historicalMark(getDb(), report.assessment.id), printedAt: new Date().toISOString() };
 }
 
 export default function Report() {
@@ -41,6 +44,7 @@ export default function Report() {
       <h1>
         {t("dash.report.title")}: {r.unit}, {r.period.name}
       </h1>
+      <HistoricalMarkNote mark={r.historical} />
       {r.assessment.final ? null : (
         <p className="draft-mark" data-testid="report-draft">
           {t("dash.report.draft")}

@@ -6,6 +6,8 @@
  * current open period, for a second assessment of the same unit/period/instrument, for an instrument
  * of another kind, and for answers the instrument does not accept.
  */
+import fs from "node:fs";
+import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "#db/client.server";
 import { trendByPeriod } from "#db/queries/dashboard";
@@ -23,7 +25,20 @@ import {
   type HistoricalInput,
 } from "~/services/workbench/historical.server";
 import { todayWib } from "~/services/workbench/rules";
+import type { Answers } from "~/domain/scoring/answers";
+import { scoreAssessment } from "~/domain/scoring/score";
+import type { HistoricalMarkView } from "~/components/workbench/historical";
+import { importHistoricalWorkbook } from "~/services/excel/historical.server";
+import { loadInstruments } from "~/services/instruments/catalog.server";
+import * as page from "~/routes/assessments.historical";
+import * as assessmentsList from "~/routes/assessments._index";
+import * as overviewPage from "~/routes/assessments.$id._index";
+import * as reportPage from "~/routes/reports.$id";
+import * as receiptPage from "~/routes/assessments.$id.receipt";
 import { makePeriod, makeUnit } from "../helpers/factories";
+import { pmprbOfficialWorkbook } from "../helpers/official-lke";
+import { callAction, callLoader } from "../helpers/remix";
+import { randomAnswers } from "../unit/scoring/random-answers";
 import { type World, freshWorld } from "../helpers/world";
 
 let db: Db;
@@ -254,3 +269,196 @@ describe("createHistoricalAssessment", () => {
 });
 
 const otherPeriodOf = () => w.otherPeriodId;
+
+/* ---------------------------------------------------------------------------------------------- */
+/* The page /assessments/historical with a hand-made official PMPRB workbook (two answer groups).  */
+
+const pmprb = () => loadInstruments().find((l) => l.instrument.id === "pmprb-2014")!.instrument;
+const layerAnswers = (seed: number): Answers =>
+  Object.fromEntries(Object.entries(randomAnswers(pmprb(), seed)).filter(([, v]) => v !== null));
+const upload = (bytes: Uint8Array, fields: Record<string, string>, name = "LKE RB 2018.xlsx") => {
+  const form = new FormData();
+  form.set("intent", "preview");
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  form.set("file", new File([Buffer.from(bytes)], name, { type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" }));
+  return form;
+};
+
+describe("the historical import page", () => {
+  it("uploads, previews every group with its total, confirms the unit's and the evaluator's groups; refusals are 4xx in the form", async () => {
+    const pageUnit = await makeUnit(db, w.ministry.id, w.eselon1, "Kantor Halaman");
+    const p2018 = await makePeriod(db, w.ministry.id, 2018);
+    const [unitLayer, evalLayer] = [layerAnswers(11), layerAnswers(12)];
+    const bytes = await pmprbOfficialWorkbook(pmprb(), [
+      { year: 2018, answers: unitLayer },
+      { year: 2017, answers: evalLayer },
+    ]);
+    const cookie = w.cookies.coordinator;
+    const list = await callLoader(assessmentsList, { path: "/assessments", cookie });
+    expect(list.status).toBe(200);
+
+    const noFile = new FormData();
+    noFile.set("intent", "preview");
+    noFile.set("unitId", pageUnit.id);
+    noFile.set("periodId", p2018);
+    noFile.set("instrumentId", "pmprb-2014");
+    expect(await callAction(page, { path: "/assessments/historical", cookie, form: noFile })).toMatchObject({
+      status: 400,
+      data: { formError: "historical.fileRequired" },
+    });
+    expect(
+      await callAction(page, {
+        path: "/assessments/historical",
+        cookie,
+        form: upload(bytes, { unitId: "", periodId: p2018, instrumentId: "pmprb-2014" }),
+      }),
+    ).toMatchObject({
+      status: 400,
+      data: { formError: "error.form" },
+    });
+    expect(
+      await callAction(page, {
+        path: "/assessments/historical",
+        cookie,
+        form: upload(bytes, { unitId: pageUnit.id, periodId: periodNow, instrumentId: "pmprb-2014" }),
+      }),
+    ).toMatchObject({
+      status: 400,
+      data: { formError: "historical.periodNotPast" },
+    });
+    // A ZI workbook is not a PMPRB one.
+    expect(
+      await callAction(page, {
+        path: "/assessments/historical",
+        cookie,
+        form: upload(bytes, { unitId: pageUnit.id, periodId: p2018, instrumentId: "zi-2021" }),
+      }),
+    ).toMatchObject({
+      status: 400,
+    });
+    expect(
+      await callAction(page, {
+        path: "/assessments/historical",
+        cookie: w.cookies.assessor,
+        form: upload(bytes, { unitId: pageUnit.id, periodId: p2018, instrumentId: "pmprb-2014" }),
+      }),
+    ).toMatchObject({
+      status: 403,
+    });
+
+    const posted = await callAction(page, {
+      path: "/assessments/historical",
+      cookie,
+      form: upload(bytes, { unitId: pageUnit.id, periodId: p2018, instrumentId: "pmprb-2014" }),
+    });
+    expect(posted.status).toBe(302);
+    const previewId = new URL(posted.location!, "http://x").searchParams.get("preview")!;
+    const shown = await callLoader(page, { path: `/assessments/historical?preview=${previewId}`, cookie });
+    const preview = (shown.data as { preview: { groups: { header: string; total: number; answered: number }[]; sha256: string } }).preview;
+    expect(preview.groups.map((g) => g.header)).toEqual(["PENILAIAN TAHUN 2018", "PENILAIAN TAHUN 2017"]);
+    expect(preview.groups[0]!.total).toBeCloseTo(scoreAssessment(pmprb(), unitLayer).total, 9);
+    expect(preview.groups[1]!.total).toBeCloseTo(scoreAssessment(pmprb(), evalLayer).total, 9);
+    // Another user cannot see or use it.
+    expect((await callLoader(page, { path: `/assessments/historical?preview=${previewId}`, cookie: w.cookies.orgAdmin })).status).toBe(404);
+    const confirm = (selfGroup: string, externalGroup: string) =>
+      callAction(page, {
+        path: `/assessments/historical?preview=${previewId}`,
+        cookie,
+        form: { intent: "confirm", previewId, selfGroup, externalGroup },
+      });
+    expect(await confirm("0", "0")).toMatchObject({ status: 400, data: { formError: "historical.sameGroup" } });
+    expect(await confirm("0", "7")).toMatchObject({ status: 400, data: { formError: "historical.unknownGroup" } });
+    const done = await confirm("0", "1");
+    expect(done.status).toBe(302);
+    const assessmentId = done.location!.split("/").pop()!;
+    expect(await confirm("0", "")).toMatchObject({ status: 409, data: { formError: "historical.previewUsed" } });
+
+    const overview = await callLoader(overviewPage, { path: `/assessments/${assessmentId}`, cookie, params: { id: assessmentId } });
+    expect((overview.data as { historical: HistoricalMarkView }).historical).toMatchObject({
+      fileName: "LKE RB 2018.xlsx",
+      sha256: preview.sha256,
+      groupHeader: "PENILAIAN TAHUN 2018",
+      externalGroupHeader: "PENILAIAN TAHUN 2017",
+    });
+    const report = await callLoader(reportPage, { path: `/reports/${assessmentId}`, cookie, params: { id: assessmentId } });
+    expect((report.data as { historical: HistoricalMarkView; total: { value: number } }).historical.sha256).toBe(preview.sha256);
+    expect((report.data as { total: { value: number } }).total.value).toBeCloseTo(preview.groups[0]!.total, 9);
+    const receipt = await callLoader(receiptPage, { path: `/assessments/${assessmentId}/receipt`, cookie, params: { id: assessmentId } });
+    expect((receipt.data as { receipt: Receipt }).receipt.origin).toEqual({
+      kind: "historical_import",
+      file: "LKE RB 2018.xlsx",
+      sha256: preview.sha256,
+    });
+    const external = await db
+      .selectFrom("score_snapshot")
+      .select("total")
+      .where("assessment_id", "=", assessmentId)
+      .where("layer", "=", "external")
+      .executeTakeFirstOrThrow();
+    expect(Number(external.total)).toBeCloseTo(scoreAssessment(pmprb(), { ...unitLayer, ...evalLayer }).total, 9);
+    expect((await verifyAssessment(db, assessmentId)).ok).toBe(true);
+
+    // The same unit, period and instrument again: refused.
+    expect(
+      await callAction(page, {
+        path: "/assessments/historical",
+        cookie,
+        form: upload(bytes, { unitId: pageUnit.id, periodId: p2018, instrumentId: "pmprb-2014" }),
+      }),
+    ).toMatchObject({
+      status: 409,
+      data: { formError: "historical.exists" },
+    });
+  });
+});
+
+/* ---------------------------------------------------------------------------------------------- */
+/* The real workbook: BPS's LKE PMPRB 2014 of 2015 as evaluated by KemenPANRB (../shared only).    */
+
+const REAL = path.resolve(__dirname, "../../../shared/fixtures/official-workbooks/lke-pmprb-2014-evaluated.xlsx");
+const realPresent = fs.existsSync(REAL);
+if (!realPresent)
+  console.warn(`historical-import: the real PMPRB workbook test is skipped, ${REAL} is absent (it lives only in ../shared/)`);
+
+describe.skipIf(!realPresent)("the real PMPRB 2014 workbook of 2015 as two historical finals", () => {
+  it("the 2015 group into 2015 and the 2014 group into 2014: both years in the trend, the waterfall and the report", async () => {
+    const bps = await makeUnit(db, w.ministry.id, w.eselon1, "BPS (historis)");
+    const [p2014, p2015] = [await makePeriod(db, w.ministry.id, 2014), await makePeriod(db, w.ministry.id, 2015)];
+    const file = { name: "LKE RB BPS 2015 - Hasil Evaluasi Kemenpan.xlsx", bytes: new Uint8Array(fs.readFileSync(REAL)) };
+    const r2015 = await importHistoricalWorkbook(db, coordinator, {
+      unitId: bps.id,
+      periodId: p2015,
+      instrumentId: "pmprb-2014",
+      file,
+      layer: "PENILAIAN TAHUN 2015",
+    });
+    const r2014 = await importHistoricalWorkbook(db, coordinator, { unitId: bps.id, periodId: p2014, file, layer: "V" });
+    expect(r2014.instrumentId).toBe("pmprb-2014");
+    expect([r2015.self, r2014.self]).toEqual(["PENILAIAN TAHUN 2015", "PENILAIAN TAHUN 2014"]);
+    expect(r2015.sha256).toMatch(/^ab8b0687/);
+    expect(r2015.total).toBeCloseTo(72.2103, 4);
+    expect(r2014.total).toBeCloseTo(60.8602, 4);
+
+    const trend = await trendByPeriod(db, { organisationId: w.ministry.id, instrumentId: "pmprb-2014", unitPaths: [bps.path] });
+    expect(trend.map((t) => t.year)).toEqual([2014, 2015]);
+    expect(trend[0]!.mean).toBeCloseTo(60.8602, 4);
+    expect(trend[1]!.mean).toBeCloseTo(72.2103, 4);
+
+    const move = await unitMovement(db, coordinator, bps.id, new URL("http://x/dashboard/movement?instrument=pmprb-2014"), "id");
+    expect([move.from?.year, move.to?.year]).toEqual([2014, 2015]);
+    expect(move.explanation!.before).toBeCloseTo(60.8602, 4);
+    expect(move.explanation!.after).toBeCloseTo(72.2103, 4);
+    expect(move.explanation!.delta).toBeCloseTo(72.2103 - 60.8602, 3);
+    expect(move.chart!.table.rows.map((r) => r.step)).toContain("2015");
+
+    const report = await assessmentReport(db, coordinator, r2015.assessmentId, "id");
+    expect(report.total.value).toBeCloseTo(72.2103, 4);
+    expect(report.trend.table.rows.map((r) => r.period)).toEqual(["2014", "2015"]);
+    expect(await historicalMark(db, r2015.assessmentId)).toMatchObject({
+      fileName: file.name,
+      sha256: r2015.sha256,
+      groupHeader: "PENILAIAN TAHUN 2015",
+    });
+    for (const id of [r2014.assessmentId, r2015.assessmentId]) expect((await verifyAssessment(db, id)).ok).toBe(true);
+  });
+});

@@ -25,39 +25,9 @@ import {
   type HistoricalResult,
 } from "~/services/workbench/historical.server";
 import { newId } from "~/utils/ids";
-import * as reader from "./score-workbook.server";
-import type { AnswerGroup, ParsedWorkbook } from "./sheet.server";
+import { readWorkbookGroups } from "./score-workbook.server";
 
-/** One answer column group as read: its header and answers (the reader's `groups`). */
-interface ReadGroup {
-  group: AnswerGroup;
-  parsed: ParsedWorkbook;
-  answers: Answers;
-}
-type ReadGroups = (
-  bytes: Uint8Array,
-  fileName: string,
-  instruments: Instrument[],
-  instrumentId?: string,
-) => Promise<{ instrument: Instrument; layout: "cermin" | "official"; groups: ReadGroup[] }>;
-
-/**
- * Every answer group of the workbook. Until the reader offers readWorkbookGroups, its one group
- * (readWorkbookAnswers) stands for the workbook.
- */
-async function readGroups(bytes: Uint8Array, fileName: string, instruments: Instrument[], instrumentId?: string) {
-  const groups = (reader as unknown as { readWorkbookGroups?: ReadGroups }).readWorkbookGroups;
-  if (groups) return groups(bytes, fileName, instruments, instrumentId);
-  const one = await reader.readWorkbookAnswers(bytes, fileName, instruments, instrumentId);
-  const group: AnswerGroup = one.parsed.groups?.[one.parsed.chosenGroup ?? 0] ?? {
-    index: 0,
-    header: "Jawaban",
-    answerColumn: "",
-    noteColumn: null,
-    linkColumn: null,
-  };
-  return { instrument: one.instrument, layout: one.layout, groups: [{ group, parsed: one.parsed, answers: one.answers }] };
-}
+type ReadGroup = Awaited<ReturnType<typeof readWorkbookGroups>>["groups"][number];
 
 /** Cermin's own layout names its layer groups "Jawaban", "Jawaban TPI", "Jawaban TPN": notes of that layer only. */
 function layerOfHeader(header: string): LkeLayer {
@@ -109,7 +79,7 @@ const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest(
  * read as PMPRB recognises next to none).
  */
 async function readFor(instrument: Instrument, file: WorkbookFile) {
-  const read = await readGroups(file.bytes, file.name, [instrument], instrument.id);
+  const read = await readWorkbookGroups(file.bytes, file.name, [instrument], instrument.id);
   if (read.instrument.id !== instrument.id)
     throw new HistoricalImportError("historical.wrongInstrument", `${read.instrument.id} ≠ ${instrument.id}`);
   const recognised = read.groups[0]?.parsed.recognised;
@@ -136,21 +106,39 @@ export interface HistoricalPreviewView {
   recognised: { items: number; itemsTotal: number; answered: number } | null;
   unmatched: number;
   groups: Omit<StoredGroup, "answers" | "notes">[];
+  usedAt: string | null;
+}
+
+/** What historical_preview.groups_json holds. */
+interface StoredPreview {
+  layout: "cermin" | "official";
+  recognised: HistoricalPreviewView["recognised"];
+  unmatched: number;
+  instrument: HistoricalPreviewView["instrument"];
+  groups: StoredGroup[];
 }
 
 /**
  * The page's first step: checks the target (permission, period, no assessment yet, instrument), reads
- * the workbook's groups, scores each, and keeps them for confirmHistoricalImport. Nothing else changes.
+ * the workbook's groups, scores each, and keeps them for confirmHistoricalImport. Returns the stored
+ * preview's id (historicalPreview shows it). Nothing else changes.
  */
 export async function previewHistoricalImport(
   db: Db,
   actor: Actor,
   input: { unitId: string; periodId: string; instrumentId: string; file: WorkbookFile },
-): Promise<HistoricalPreviewView> {
+): Promise<string> {
   const target = await checkHistoricalTarget(db, actor, input);
   const read = await readFor(target.frozen.instrument, input.file);
+  const i = target.frozen.instrument;
+  const stored: StoredPreview = {
+    layout: read.layout,
+    recognised: read.recognised,
+    unmatched: read.unmatched,
+    instrument: { id: i.id, version: i.version, title: i.title },
+    groups: read.groups,
+  };
   const id = newId();
-  const hash = sha256(input.file.bytes);
   await db
     .insertInto("historical_preview")
     .values({
@@ -160,24 +148,39 @@ export async function previewHistoricalImport(
       period_id: target.period.id,
       instrument_id: input.instrumentId,
       file_name: input.file.name,
-      file_sha256: hash,
-      groups_json: JSON.stringify(read.groups),
+      file_sha256: sha256(input.file.bytes),
+      groups_json: JSON.stringify(stored),
       created_at: new Date().toISOString(),
       used_at: null,
     })
     .execute();
-  const i = target.frozen.instrument;
+  return id;
+}
+
+/** A stored preview of the actor's, with each group's score (answers left out). 404 when it is not theirs. */
+export async function historicalPreview(db: Db, actor: Actor, previewId: string): Promise<HistoricalPreviewView> {
+  const row = await db
+    .selectFrom("historical_preview as h")
+    .innerJoin("unit as u", "u.id", "h.unit_id")
+    .innerJoin("period as p", "p.id", "h.period_id")
+    .selectAll("h")
+    .select(["u.name as unit_name", "p.year", "p.name as period_name"])
+    .where("h.id", "=", previewId)
+    .executeTakeFirst();
+  if (!row || row.user_id !== actor.id) throw notFound();
+  const stored = JSON.parse(row.groups_json) as StoredPreview;
   return {
-    id,
-    fileName: input.file.name,
-    sha256: hash,
-    unit: { id: target.unit.id, name: target.unit.name },
-    period: { id: target.period.id, year: target.period.year, name: target.period.name },
-    instrument: { id: i.id, version: i.version, title: i.title },
-    layout: read.layout,
-    recognised: read.recognised,
-    unmatched: read.unmatched,
-    groups: read.groups.map(({ answers: _a, notes: _n, ...g }) => g),
+    id: row.id,
+    fileName: row.file_name,
+    sha256: row.file_sha256,
+    unit: { id: row.unit_id, name: row.unit_name },
+    period: { id: row.period_id, year: Number(row.year), name: row.period_name },
+    instrument: stored.instrument,
+    layout: stored.layout,
+    recognised: stored.recognised,
+    unmatched: stored.unmatched,
+    groups: stored.groups.map(({ answers: _a, notes: _n, ...g }) => g),
+    usedAt: row.used_at,
   };
 }
 
@@ -192,7 +195,7 @@ export async function confirmHistoricalImport(
   if (!row) throw notFound();
   if (row.user_id !== actor.id) throw forbidden();
   if (row.used_at) throw new HistoricalImportError("historical.previewUsed");
-  const groups = JSON.parse(row.groups_json) as StoredGroup[];
+  const { groups } = JSON.parse(row.groups_json) as StoredPreview;
   const pick = (index: number) => {
     const g = groups.find((x) => x.index === index);
     if (!g) throw new HistoricalImportError("historical.unknownGroup", String(index));
@@ -263,7 +266,7 @@ export async function importHistoricalWorkbook(
   let instrumentId = input.instrumentId;
   if (!instrumentId)
     instrumentId = (
-      await readGroups(
+      await readWorkbookGroups(
         input.file.bytes,
         input.file.name,
         (await currentInstruments(db)).map((c) => c.instrument),

@@ -1,0 +1,149 @@
+import { Form } from "@remix-run/react";
+import type { MessageKey } from "~/i18n";
+import { formatNumber } from "~/i18n";
+import { useLocale, useT } from "~/i18n/use-t";
+
+/** The "diimpor dari buku kerja" mark of a historical assessment (assessment page, report, receipt). */
+export interface HistoricalMarkView {
+  fileName: string;
+  sha256: string;
+  groupHeader: string;
+  externalGroupHeader: string | null;
+}
+
+export function HistoricalMarkNote({ mark }: { mark: HistoricalMarkView | null }) {
+  const t = useT();
+  if (!mark) return null;
+  return (
+    <p className="alert" data-testid="historical-mark">
+      <strong>{t("historical.mark", { file: mark.fileName, sha256: mark.sha256 })}</strong>
+      {mark.groupHeader ? <> · {t("historical.markGroups", { self: mark.groupHeader })}</> : null}
+      {mark.externalGroupHeader ? <> · {t("historical.markExternal", { external: mark.externalGroupHeader })}</> : null}
+    </p>
+  );
+}
+
+/** A refusal of the historical import page, with its detail and the reader's issues. */
+export interface HistoricalFailure {
+  ok: false;
+  formError: MessageKey;
+  params?: Record<string, string>;
+  issues?: { sheet: string | null; cell: string | null; message: string }[];
+}
+
+export function HistoricalError({ failure }: { failure: HistoricalFailure | undefined }) {
+  const t = useT();
+  if (!failure) return null;
+  return (
+    <div className="alert alert-error" role="alert" data-testid="historical-error">
+      <p>{t(failure.formError, failure.params)}</p>
+      {failure.issues?.length ? (
+        <ul>
+          {failure.issues.map((i, k) => (
+            <li key={k}>
+              {i.sheet ? <strong>{i.cell ? `${i.sheet}!${i.cell}` : i.sheet}: </strong> : null}
+              {i.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+export interface HistoricalPreviewProps {
+  id: string;
+  fileName: string;
+  sha256: string;
+  unit: { name: string };
+  period: { year: number; name: string };
+  instrument: { id: string; version: string; title: string };
+  recognised: { items: number; itemsTotal: number; answered: number } | null;
+  unmatched: number;
+  groups: { index: number; header: string; answerColumn: string; answered: number; total: number; predicate: string | null }[];
+  usedAt: string | null;
+}
+
+/** Every answer group with its score; radio buttons choose the unit's group and the external evaluator's. */
+export function HistoricalPreview({ preview: p, busy }: { preview: HistoricalPreviewProps; busy: boolean }) {
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <section className="card" data-testid="historical-preview">
+      <h2>{t("historical.previewTitle", { file: p.fileName })}</h2>
+      <p>
+        {t("historical.previewMeta", {
+          unit: p.unit.name,
+          period: p.period.name,
+          instrument: p.instrument.title,
+          version: p.instrument.version,
+        })}
+        <br />
+        SHA-256 <code>{p.sha256}</code>
+      </p>
+      {p.recognised ? (
+        <p className="muted">
+          {t("historical.recognised", {
+            items: p.recognised.items,
+            total: p.recognised.itemsTotal,
+            answered: p.recognised.answered,
+            unmatched: p.unmatched,
+          })}
+        </p>
+      ) : null}
+      {p.usedAt ? (
+        <p className="alert">{t("historical.used")}</p>
+      ) : (
+        <Form method="post">
+          <input type="hidden" name="intent" value="confirm" />
+          <input type="hidden" name="previewId" value={p.id} />
+          <p>{t("historical.choose")}</p>
+          <table data-testid="historical-groups">
+            <thead>
+              <tr>
+                <th>{t("historical.col.group")}</th>
+                <th>{t("historical.col.column")}</th>
+                <th>{t("historical.col.answered")}</th>
+                <th>{t("historical.col.total")}</th>
+                <th>{t("historical.col.predicate")}</th>
+                <th>{t("historical.col.self")}</th>
+                <th>{t("historical.col.external")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {p.groups.map((g, k) => (
+                <tr key={g.index}>
+                  <td>{g.header}</td>
+                  <td>{g.answerColumn}</td>
+                  <td>{g.answered}</td>
+                  <td data-testid={`historical-total-${g.index}`}>{formatNumber(g.total, locale, 4)}</td>
+                  <td>{g.predicate ?? "—"}</td>
+                  <td>
+                    <input
+                      type="radio"
+                      name="selfGroup"
+                      value={g.index}
+                      defaultChecked={k === 0}
+                      aria-label={`${t("historical.col.self")}: ${g.header}`}
+                    />
+                  </td>
+                  <td>
+                    <input type="radio" name="externalGroup" value={g.index} aria-label={`${t("historical.col.external")}: ${g.header}`} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <label className="check">
+            <input type="radio" name="externalGroup" value="" defaultChecked /> {t("historical.noExternal")}
+          </label>
+          <p>
+            <button type="submit" disabled={busy} data-testid="historical-confirm">
+              {t("historical.confirm")}
+            </button>
+          </p>
+        </Form>
+      )}
+    </section>
+  );
+}
