@@ -134,6 +134,10 @@ const MATRIX: Record<string, RouteCase> = {
   },
   "assessments.$id.lke[.]xlsx": { params: (w) => ({ id: w.assessmentId }), get: signedIn(200, { otherOrgAdmin: 404 }) },
   "assessments.lke-bulk": { get: signedIn(200), post: { form: () => ({ intent: "import" }), expect: signedIn(400) } },
+  "assessments.historical": {
+    get: signedIn(403, { admin: 200, orgAdmin: 200, coordinator: 200, otherOrgAdmin: 200 }),
+    post: { form: () => ({ intent: "confirm" }), expect: signedIn(403, { admin: 400, orgAdmin: 400, coordinator: 400, otherOrgAdmin: 400 }) },
+  },
   "assessments.lke-bulk.$jobId[.]zip": { params: () => ({ jobId: "00000000-0000-4000-8000-000000000000" }), get: signedIn(404) },
   "lke.template.$instrument": { params: () => ({ instrument: "zi-2021" }), get: signedIn(200) },
   "evidence.$id.download": {
