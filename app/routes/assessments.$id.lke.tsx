@@ -179,7 +179,8 @@ export default function LkePage() {
                 required
               />
             </div>
-            {preview && preview.chosenGroup !== null && preview.groups.length > 1 ? (
+            {/* A stored preview from before groups were kept has no chosenGroup: no choice offered. */}
+            {preview && typeof preview.chosenGroup === "number" && preview.groups.length > 1 ? (
               <div>
                 <label htmlFor="lke-group">{t("lke.group")}</label>
                 <select id="lke-group" name="group" defaultValue={preview.group?.answerColumn ?? ""} key={preview.sha256} data-testid="lke-group">

@@ -365,6 +365,13 @@ test("CLI: blank answers over the demo draft clear nothing without --allow-clear
     expect((await runMain("lke", "export", draft.id, "-o", out, ...as)).code).toBe(0);
     const before = await answered();
     const n = Object.keys(before).length;
+    // --layer names the answer column group read; one the workbook does not have is refused.
+    const layer = await runMain("lke", "import", draft.id, out, "--layer", "Jawaban", ...as);
+    expect(layer.code, layer.err).toBe(0);
+    expect(layer.out).toMatch(/Perubahan: 0/);
+    const noLayer = await runMain("lke", "import", draft.id, out, "--layer", "PENILAIAN TAHUN 1999", ...as);
+    expect(noLayer.code).toBe(2);
+    expect(noLayer.err).toMatch(/PENILAIAN TAHUN 1999/);
     expect(n).toBeGreaterThan(10);
 
     // Every answer blank: refused (exit 2), naming how many it would clear and the columns read.
