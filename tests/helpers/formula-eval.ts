@@ -19,6 +19,7 @@ type Cmp = "=" | "<>" | "<" | ">" | "<=" | ">=";
 type Node =
   | { kind: "num"; value: number }
   | { kind: "str"; value: string }
+  | { kind: "bool"; value: boolean }
   | { kind: "ref"; sheet: string; row: number; col: number }
   | { kind: "range"; sheet: string; r1: number; c1: number; r2: number; c2: number }
   | { kind: "neg"; arg: Node }
@@ -30,9 +31,11 @@ const FUNCTIONS = new Set([
   "IF",
   "IFERROR",
   "TRIM",
+  "UPPER",
   "SUBSTITUTE",
   "NUMBERVALUE",
   "ISNUMBER",
+  "INT",
   "MIN",
   "MAX",
   "COUNT",
@@ -164,6 +167,11 @@ class Parser {
         this.expect(")");
       }
       return { kind: "call", name, args };
+    }
+    const bool = /^(TRUE|FALSE)(?![A-Za-z0-9_.!(])/i.exec(rest);
+    if (bool) {
+      this.pos += bool[0].length;
+      return { kind: "bool", value: bool[1]!.toUpperCase() === "TRUE" };
     }
     const sheet = /^([A-Za-z_][A-Za-z0-9_.]*)!/.exec(rest);
     if (sheet) {
@@ -403,6 +411,7 @@ export class FormulaEvaluator {
     switch (node.kind) {
       case "num":
       case "str":
+      case "bool":
         return node.value;
       case "ref":
         return this.at(node.sheet, node.row, node.col);
@@ -506,6 +515,16 @@ export class FormulaEvaluator {
         this.arity(name, args, 1);
         const t = toText(this.eval(args[0]!));
         return isError(t) ? t : t.replace(/^ +| +$/g, "").replace(/ {2,}/g, " ");
+      }
+      case "UPPER": {
+        this.arity(name, args, 1);
+        const t = toText(this.eval(args[0]!));
+        return isError(t) ? t : t.toUpperCase();
+      }
+      case "INT": {
+        this.arity(name, args, 1);
+        const x = toNumber(this.eval(args[0]!));
+        return isError(x) ? x : Math.floor(x);
       }
       case "ISNUMBER":
         this.arity(name, args, 1);

@@ -10,6 +10,8 @@ import type { Answers } from "~/domain/scoring/answers";
 import { scoreAssessment } from "~/domain/scoring/score";
 import type { ScoreResult } from "~/domain/scoring/types";
 import {
+  answerNumber,
+  countNumber,
   HEADERS,
   layerHeader,
   LKE_FORMAT,
@@ -202,27 +204,19 @@ export function buildLkeWorkbook(data: LkeExportData, wb: ExcelJS.Workbook = new
           answerCell.fill = ANSWER_FILL;
           const codes = optionCodes(r.item);
           const range = numberRange(r.item, r.groupWeight);
-          if (range && r.item.not_applicable) {
-            // A number in the range, or "N/A" for a row that does not apply.
+          if (range) {
+            // A number in the range, typed as a number or as text the way Cermin reads it ("3,60"); or
+            // "N/A" for a row that may not apply. Not a number: answerNumber is #VALUE!, refused.
             const at = answerCell.address;
+            const n = answerNumber(at);
+            const inRange = `IFERROR(AND(${n}>=${range.min},${n}<=${range.max}),FALSE)`;
             answerCell.dataValidation = {
               type: "custom",
               allowBlank: true,
               showErrorMessage: true,
               errorTitle: "Nilai di luar rentang",
-              error: `Isi angka ${fmtId(range.min)}–${fmtId(range.max)} atau ${NOT_APPLICABLE}`,
-              formulae: [`OR(AND(ISNUMBER(${at}),${at}>=${range.min},${at}<=${range.max}),UPPER(TRIM(${at}))="${NOT_APPLICABLE}")`],
-            };
-            answerCell.numFmt = NUM_FMT;
-          } else if (range) {
-            answerCell.dataValidation = {
-              type: "decimal",
-              operator: "between",
-              allowBlank: true,
-              showErrorMessage: true,
-              errorTitle: "Nilai di luar rentang",
-              error: `Isi angka ${fmtId(range.min)}–${fmtId(range.max)}`,
-              formulae: [range.min, range.max],
+              error: `Isi angka ${fmtId(range.min)}–${fmtId(range.max)}${r.item.not_applicable ? ` atau ${NOT_APPLICABLE}` : ""}`,
+              formulae: [r.item.not_applicable ? `OR(${inRange},UPPER(TRIM(${at}))="${NOT_APPLICABLE}")` : inRange],
             };
             answerCell.numFmt = NUM_FMT;
           } else if (codes.length) {
@@ -246,14 +240,15 @@ export function buildLkeWorkbook(data: LkeExportData, wb: ExcelJS.Workbook = new
         answerCell.protection = { locked: false };
         answerCell.fill = ANSWER_FILL;
         answerCell.numFmt = "0";
+        // A whole number ≥ 0, as a number or as text with thousands grouped ("1.000"), as Cermin reads it.
+        const c = countNumber(answerCell.address);
         answerCell.dataValidation = {
-          type: "whole",
-          operator: "greaterThanOrEqual",
+          type: "custom",
           allowBlank: true,
           showErrorMessage: true,
           errorTitle: "Bukan bilangan bulat",
-          error: "Isi bilangan bulat ≥ 0",
-          formulae: [0],
+          error: "Isi bilangan bulat ≥ 0 (ribuan boleh ditulis 1.000)",
+          formulae: [`IFERROR(AND(${c}>=0,${c}=INT(${c})),FALSE)`],
         };
       }
       const formula = nilaiFormula(instrument, r, refs);

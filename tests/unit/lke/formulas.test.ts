@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { isScaled, NOT_APPLICABLE, type Instrument, type Item } from "~/domain/instrument/schema";
 import { scaleFor } from "~/domain/instrument/validate";
 import { weightValue } from "~/domain/instrument/weights";
-import { HEADERS, lkeRows, numberRange, TOTAL_CODE, type LkeRow } from "~/domain/lke/layout";
+import { parseAnswerCell, parseCountCell } from "~/domain/lke/cells";
+import { HEADERS, INPUT_SEPARATOR, lkeRows, numberRange, TOTAL_CODE, type LkeRow } from "~/domain/lke/layout";
 import type { Answers, AnswerValue } from "~/domain/scoring/answers";
 import { scoreAssessment } from "~/domain/scoring/score";
 import type { ScoreResult } from "~/domain/scoring/types";
@@ -392,6 +393,64 @@ describe("numbers and counts typed as text: the workbook's formulas read them as
   });
 });
 
+describe("the answer cells' validation accepts a typed value exactly when Cermin reads it", () => {
+  const NUMBERS: ExcelJS.CellValue[] = [2, 0, "3,60", " 3.6 ", "3,865", "-2,5", "4,5", "11", "1.234,5", "tinggi", "N/A", " n/a ", true];
+  const COUNTS: ExcelJS.CellValue[] = [7, 0, 1000, "7", " 12 ", "1.000", "12.500", "1,234,567", 2.5, -1, "-1", "tujuh"];
+  // Known differences, all one way: texts NUMBERVALUE reads (a percent sign, an exponent, a plus sign) and,
+  // in a count, separators that group no thousands (dropped by the formula) pass the validation, while
+  // Cermin refuses them with a message naming the cell, so no such value is ever imported as the workbook shows it.
+  const NUMBERS_CERMIN_REFUSES: ExcelJS.CellValue[] = ["3,6%", "1e0", "+3"];
+  const COUNTS_CERMIN_REFUSES: ExcelJS.CellValue[] = ["3,5", "1.5.0"];
+
+  /** Each candidate typed into the cell: what its validation formula says, and whether Cermin's reader takes it. */
+  function verdicts(wb: ExcelJS.Workbook, address: string, candidates: ExcelJS.CellValue[], reads: (v: ExcelJS.CellValue) => boolean) {
+    const ws = wb.getWorksheet("Jawaban")!;
+    const cell = ws.getCell(address);
+    const formula = cell.dataValidation?.formulae?.[0];
+    expect(cell.dataValidation?.type).toBe("custom");
+    expect(typeof formula).toBe("string");
+    return candidates.map((v) => {
+      cell.value = v;
+      return { value: v, validation: new FormulaEvaluator(wb).evaluate(String(formula), ws.name) === true, cermin: reads(v) };
+    });
+  }
+
+  it.each(["zi-2021", "pmprb-2014", "rb-2023-kl"] as const)("%s: number answers (N/A rows too) and counts", async (id) => {
+    const instrument = getInstrument(id)!.instrument;
+    const wb = await exportAndReload(instrument, {});
+    const ws = wb.getWorksheet("Jawaban")!;
+    const answerCol = column(ws, HEADERS.answer);
+    const rowOf = new Map<string, number>();
+    ws.eachRow((row, n) => rowOf.set(String(row.getCell(column(ws, HEADERS.code)).value), n));
+    const at = (code: string) => ws.getCell(rowOf.get(code)!, answerCol).address;
+    const rows = itemRows(instrument);
+    const numbers = [rows.find((r) => numberRange(r.item, r.groupWeight)), rows.find((r) => r.item.not_applicable)].filter((r) => r !== undefined);
+    const ratio = rows.find((r) => r.item.type === "percent");
+    expect(numbers.length + (ratio ? 1 : 0)).toBeGreaterThan(0);
+    const readsNumber = (r: ItemRow) => (v: ExcelJS.CellValue) => {
+      const p = parseAnswerCell(r.item, r.groupWeight, v as string | number | boolean);
+      return p.ok && p.value !== null;
+    };
+    const countAt = ratio && at(`${ratio.code}${INPUT_SEPARATOR}${ratio.item.inputs![0]!.name}`);
+    const readsCount = (v: ExcelJS.CellValue) => {
+      const p = parseCountCell(ratio!.item.inputs![0]!, v as string | number);
+      return p.ok && p.value !== null;
+    };
+    const results = [
+      ...numbers.flatMap((r) => verdicts(wb, at(r.code), NUMBERS, readsNumber(r))),
+      ...(countAt ? verdicts(wb, countAt, COUNTS, readsCount) : []),
+    ];
+    expect(results.filter((r) => r.validation !== r.cermin)).toEqual([]);
+    expect(results.some((r) => r.validation)).toBe(true);
+    expect(results.some((r) => !r.validation)).toBe(true);
+    const known = [
+      ...numbers.flatMap((r) => verdicts(wb, at(r.code), NUMBERS_CERMIN_REFUSES, readsNumber(r))),
+      ...(countAt ? verdicts(wb, countAt, COUNTS_CERMIN_REFUSES, readsCount) : []),
+    ];
+    expect(known.filter((r) => !r.validation || r.cermin)).toEqual([]);
+  });
+});
+
 describe("formula evaluator", () => {
   function book(cells: Record<string, ExcelJS.CellValue>, other: Record<string, ExcelJS.CellValue> = {}): FormulaEvaluator {
     const wb = new ExcelJS.Workbook();
@@ -471,6 +530,13 @@ describe("formula evaluator", () => {
     expect(f('SUBSTITUTE("Ya","y","t")')).toBe("Ya");
     expect(f("IFERROR(1/A3,7)")).toBe(7);
     expect(f("IFERROR(A1,7)")).toBe(2);
+  });
+  it("reads TRUE and FALSE literals; INT rounds down; UPPER", () => {
+    expect(f("IFERROR(1/A3,FALSE)")).toBe(false);
+    expect(f("OR(FALSE,true)")).toBe(true);
+    expect(f("INT(-2.5)")).toBe(-3);
+    expect(f("INT(A1)=A1")).toBe(true);
+    expect(f('UPPER(" n/a ")')).toBe(" N/A ");
   });
   it("refuses what it does not know", () => {
     expect(() => f("ROUND(A1,2)")).toThrow(/unsupported function ROUND/);
