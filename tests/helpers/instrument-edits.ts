@@ -58,4 +58,5 @@ export function pmprbNext(version = "1.1.0"): string {
   });
 }
 
-export const PMPRB_NEXT_MAPPING = JSON.stringify({ from: "1.0.0", items: { "A.1.i.b": "A.1.i.z", "A.1.ii.e": null } });
+/** The mapping from the shipped content (pmprb-2014 1.0.1) to `pmprbNext()`. */
+export const PMPRB_NEXT_MAPPING = JSON.stringify({ from: "1.0.1", items: { "A.1.i.b": "A.1.i.z", "A.1.ii.e": null } });

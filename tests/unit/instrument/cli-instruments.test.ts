@@ -26,7 +26,8 @@ describe("cermin instruments check", () => {
     expect(text).toContain("Pengungkit 60 = Pemenuhan 30 + Reform 30");
     expect(text).toContain("Pemenuhan 30 = 4 + 3,5 + 5 + 5 + 7,5 + 5");
     expect(text).toContain("Hasil 40 = Birokrasi yang Bersih dan Akuntabel 22,5 + Pelayanan Publik yang Prima 17,5");
-    expect(text).toContain("pmprb-2014 1.0.0 [published]");
+    expect(text).toContain("pmprb-2014 1.0.1 [published]");
+    expect(text).toContain("butir: 151 (abc 38, abcd 64, yes_no 41, abcde 3, index_score 4, choice 1)");
     expect(text).toContain("Pengungkit 60 = 5 + 5 + 6 + 5 + 15 + 6 + 12 + 6");
     expect(text).toContain("Hasil 40 = 20 + 10 + 10");
     expect(text).toMatch(/sha256: [0-9a-f]{64}/);

@@ -1,6 +1,7 @@
 import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { itemsWithGroups, treeNodes } from "~/domain/instrument/tree";
+import { weightValue } from "~/domain/instrument/weights";
 import { CONTENT_DIR, instrument } from "../scoring/instruments";
 
 const weights = (id: "zi-2021" | "pmprb-2014") => {
@@ -53,8 +54,27 @@ describe("shipped instruments", () => {
     expect(pm.tree.every((c) => c.subcomponents === undefined)).toBe(true);
   });
 
-  it("pmprb-2014 Hasil follows README §0: SAKIP index 0–100, four rows as external points", () => {
+  it("pmprb-2014 1.0.1 Hasil follows README §0: raw values (SAKIP 0–100, surveys 0–5 / 0–4 / 0–4), Opini BPK as a choice", () => {
     const pm = instrument("pmprb-2014");
+    expect(pm.version).toBe("1.0.1");
+    const hasil = itemsWithGroups(pm).filter((e) => e.item.id.startsWith("B."));
+    expect(hasil.map((e) => [e.item.id, e.item.type, e.item.scale ?? null, e.group.weight])).toEqual([
+      ["B.1.i.a", "index_score", { min: 0, max: 100 }, 14],
+      ["B.1.ii.a", "index_score", { min: 0, max: 5 }, 6],
+      ["B.2.i.a", "index_score", { min: 0, max: 4 }, 7],
+      ["B.2.ii.a", "choice", null, 3],
+      ["B.3.i.a", "index_score", { min: 0, max: 4 }, 10],
+    ]);
+    // Opini BPK, points of the row's weight 3: WTP 3, WTP-DPP 2.5, WDP 2, TMP 1.5, TW 1, no report 0.
+    const opini = hasil.find((e) => e.item.id === "B.2.ii.a")?.item.options ?? [];
+    expect(opini.map((o) => o.code)).toEqual(["WTP", "WTP-DPP", "WDP", "TMP", "TW", "TL"]);
+    const points = [3, 2.5, 2, 1.5, 1, 0];
+    opini.forEach((o, i) => expect(weightValue(o.value ?? Number.NaN) * 3, o.code).toBeCloseTo(points[i] ?? Number.NaN, 12));
+    expect(pm.evaluation.predicate_bands.map((b) => b.code)).toEqual(["AA", "A", "BB", "B", "CC", "C", "D"]);
+  });
+
+  it("pmprb-2014 1.0.0 (kept as a test fixture for assessments frozen on it): SAKIP index 0–100, four rows as external points", () => {
+    const pm = instrument("pmprb-2014@1.0.0");
     const hasil = itemsWithGroups(pm).filter((e) => e.item.id.startsWith("B."));
     expect(hasil.map((e) => [e.item.id, e.item.type])).toEqual([
       ["B.1.i.a", "index_score"],
@@ -64,7 +84,6 @@ describe("shipped instruments", () => {
       ["B.3.i.a", "external_points"],
     ]);
     expect(hasil[0]?.item.scale).toEqual({ min: 0, max: 100 });
-    expect(pm.evaluation.predicate_bands.map((b) => b.code)).toEqual(["AA", "A", "BB", "B", "CC", "C", "D"]);
   });
 
   it("every item has a question, evidence hints and a source status", () => {

@@ -5,6 +5,7 @@ import { parseInstrument } from "~/domain/instrument/parse";
 import type { Instrument } from "~/domain/instrument/schema";
 import { compareVersions } from "~/domain/instrument/version";
 import { contentText, editYaml, locate, pmprbNext, removeItem, type RawDoc } from "../../helpers/instrument-edits";
+import { instrument } from "../scoring/instruments";
 
 const base = () => parseInstrument(contentText("pmprb-2014"), "pmprb-2014.yaml");
 /** PMPRB 2014 with `edit` applied to its YAML, parsed and validated like an upload. */
@@ -153,14 +154,26 @@ describe("diffInstruments", () => {
   });
 });
 
+test("pmprb-2014 1.0.0 (test fixture) → 1.0.1 (content, README §0): only the four Hasil rows of external points are retyped", () => {
+  const diff = diffInstruments(instrument("pmprb-2014@1.0.0"), base());
+  emptyExcept(diff, "retyped", "rangeChanged", "relabelled");
+  expect(diff.retyped.map((r) => [r.id, r.from, r.to])).toEqual([
+    ["B.1.ii.a", "external_points", "index_score"],
+    ["B.2.i.a", "external_points", "index_score"],
+    ["B.2.ii.a", "external_points", "choice"],
+    ["B.3.i.a", "external_points", "index_score"],
+  ]);
+  expect([...new Set([...diff.rangeChanged, ...diff.relabelled].map((r) => r.id))].every((id) => id.startsWith("B."))).toBe(true);
+});
+
 describe("item mapping", () => {
   const prev = base();
   const next: Instrument = parseInstrument(pmprbNext(), "next.yaml");
 
   test("a valid mapping (YAML or JSON) has no issues", () => {
     for (const text of [
-      '{"from":"1.0.0","items":{"A.1.i.b":"A.1.i.z","A.1.ii.e":null}}',
-      "from: 1.0.0\nitems:\n  A.1.i.b: A.1.i.z\n  A.1.ii.e: ~\n",
+      '{"from":"1.0.1","items":{"A.1.i.b":"A.1.i.z","A.1.ii.e":null}}',
+      "from: 1.0.1\nitems:\n  A.1.i.b: A.1.i.z\n  A.1.ii.e: ~\n",
     ]) {
       const parsed = parseItemMapping(text);
       expect(parsed.ok, text).toBe(true);
@@ -169,23 +182,23 @@ describe("item mapping", () => {
   });
 
   test("malformed files are refused with the field named", () => {
-    const noItems = parseItemMapping("from: 1.0.0\n");
+    const noItems = parseItemMapping("from: 1.0.1\n");
     expect(noItems.ok).toBe(false);
     if (!noItems.ok) expect(noItems.issues.map((i) => i.at)).toEqual(["mapping.items"]);
-    const wrongValue = parseItemMapping("from: 1.0.0\nitems:\n  A.1.i.b: 3\n");
+    const wrongValue = parseItemMapping("from: 1.0.1\nitems:\n  A.1.i.b: 3\n");
     expect(!wrongValue.ok && wrongValue.issues[0]!.at).toBe("mapping.items.A.1.i.b");
-    const extra = parseItemMapping("from: 1.0.0\nitems: {}\nto: 2\n");
+    const extra = parseItemMapping("from: 1.0.1\nitems: {}\nto: 2\n");
     expect(extra.ok).toBe(false);
     const yaml = parseItemMapping("from: [unclosed");
     expect(!yaml.ok && yaml.issues[0]!.at).toBe("mapping");
   });
 
   test("unknown old ids, unknown new ids, two items on one id and a claimed existing id are named", () => {
-    const check = (items: Record<string, string | null>) => checkItemMapping({ from: "1.0.0", items }, prev, next);
+    const check = (items: Record<string, string | null>) => checkItemMapping({ from: "1.0.1", items }, prev, next);
     expect(check({ "A.9.i.a": "A.1.i.z" })).toEqual([
       expect.objectContaining({
         at: "A.9.i.a",
-        message: expect.stringMatching(/old item id "A\.9\.i\.a" is not an item of pmprb-2014 1\.0\.0/),
+        message: expect.stringMatching(/old item id "A\.9\.i\.a" is not an item of pmprb-2014 1\.0\.1/),
       }),
     ]);
     expect(check({ "A.1.i.b": "A.1.i.y" })).toEqual([

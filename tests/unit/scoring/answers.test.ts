@@ -8,6 +8,8 @@ import { instrument } from "./instruments";
 
 const zi = instrument("zi-2021");
 const pmprb = instrument("pmprb-2014");
+/** pmprb-2014 1.0.0: the Hasil rows as external_points (still a type; assessments frozen on 1.0.0 keep it). */
+const pmprb100 = instrument("pmprb-2014@1.0.0");
 
 function issuesOf(answers: Answers, inst = zi) {
   try {
@@ -46,9 +48,18 @@ describe("invalid answers are errors naming the item, never 0", () => {
     expect(issues.map((i) => i.itemId)).toEqual(["A.I.1.i.a", "A.I.1.i.b"]);
   });
 
-  it("external_points outside 0 … weight is an error (pmprb-2014 B.2.ii.a weight 3)", () => {
-    expect(issuesOf({ "B.2.ii.a": 3.5 }, pmprb)[0]).toMatchObject({ itemId: "B.2.ii.a", expected: "points from 0 to 3" });
-    expect(issuesOf({ "B.2.ii.a": -1 }, pmprb)[0]?.itemId).toBe("B.2.ii.a");
+  it("external_points outside 0 … weight is an error (pmprb-2014 1.0.0 B.2.ii.a weight 3)", () => {
+    expect(issuesOf({ "B.2.ii.a": 3.5 }, pmprb100)[0]).toMatchObject({ itemId: "B.2.ii.a", expected: "points from 0 to 3" });
+    expect(issuesOf({ "B.2.ii.a": -1 }, pmprb100)[0]?.itemId).toBe("B.2.ii.a");
+  });
+
+  it("pmprb-2014 1.0.1 B.2.ii.a (Opini BPK) takes an opinion code, not points", () => {
+    expect(validateAnswers(pmprb, { "B.2.ii.a": "WTP" })).toEqual([]);
+    expect(issuesOf({ "B.2.ii.a": 3 }, pmprb)[0]).toMatchObject({
+      itemId: "B.2.ii.a",
+      expected: 'one of "WTP", "WTP-DPP", "WDP", "TMP", "TW", "TL"',
+    });
+    expect(issuesOf({ "B.2.ii.a": "wtp" }, pmprb)[0]?.itemId).toBe("B.2.ii.a");
   });
 
   it("the error message lists item and expectation", () => {
@@ -67,11 +78,25 @@ describe("pmprb-2014 Hasil (README §0)", () => {
   it("index_score B.1.i.a: SAKIP 0–100, value = score/100 × 14", () => {
     expect(scoreAssessment(pmprb, { "B.1.i.a": 72.5 }).nodes["B.1.i"]?.value).toBeCloseTo(14 * 0.725, 12);
   });
-  it("external_points: value = points / weight, so the group scores the points", () => {
-    const r = scoreAssessment(pmprb, { "B.1.ii.a": 4.5, "B.2.ii.a": 3 });
+  it("1.0.0 external_points: value = points / weight, so the group scores the points", () => {
+    const r = scoreAssessment(pmprb100, { "B.1.ii.a": 4.5, "B.2.ii.a": 3 });
     expect(r.nodes["B.1.ii.a"]?.value).toBe(0.75);
     expect(r.nodes["B.1.ii"]?.value).toBe(4.5);
     expect(r.nodes["B.2.ii"]?.value).toBe(3);
+  });
+  it("1.0.1 index_score B.1.ii.a: survei internal 0–5, value = score/5 × 6; Opini BPK WTP → 3", () => {
+    const r = scoreAssessment(pmprb, { "B.1.ii.a": 3.8, "B.2.ii.a": "WTP" });
+    expect(r.nodes["B.1.ii.a"]?.value).toBeCloseTo(0.76, 12);
+    expect(r.nodes["B.1.ii"]?.value).toBeCloseTo(4.56, 12);
+    expect(r.nodes["B.2.ii"]?.value).toBe(3);
+  });
+  it("1.0.1 B.1.ii.a does not take 5.5 at face value: it is outside 0–5 and scores 5, never more than the weight 6", () => {
+    // index_score is clamped with a warning (README §3: "score/range_max, clamped"), as survey_0_4 is.
+    const r = scoreAssessment(pmprb, { "B.1.ii.a": 5.5 });
+    expect(r.nodes["B.1.ii.a"]?.value).toBe(1);
+    expect(r.nodes["B.1.ii"]?.value).toBe(6);
+    expect(r.warnings).toEqual([expect.objectContaining({ itemId: "B.1.ii.a", code: "score_clamped" })]);
+    expect(issuesOf({ "B.1.ii.a": "5.5" }, pmprb)[0]).toMatchObject({ itemId: "B.1.ii.a", expected: "a number from 0 to 5" });
   });
 });
 
@@ -87,8 +112,8 @@ describe("AnswersSchema", () => {
 
 describe("validateAnswer (one answer, the autosave path) reports what validateAnswers reports", () => {
   const junk: AnswerValue[] = [null, "A", "Ya", "ya", "E", "", 0, 1, -1, 2.5, 101, { a: 1 }, { agen: 2, perubahan: 1 }, [] as unknown as AnswerValue, true as unknown as AnswerValue];
-  for (const inst of [zi, pmprb]) {
-    it(`${inst.id}: every item × valid and invalid values, and an unknown id`, () => {
+  for (const inst of [zi, pmprb, pmprb100]) {
+    it(`${inst.id} ${inst.version}: every item × valid and invalid values, and an unknown id`, () => {
       fc.assert(
         fc.property(
           fc.constantFrom(...itemsWithGroups(inst)).chain(({ item, group }) =>

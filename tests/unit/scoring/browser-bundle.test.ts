@@ -70,7 +70,9 @@ describe("browser bundle of the scoring engine", () => {
     for (const [id, name] of [
       ["zi-2021", "zi-2021-mixed"],
       ["zi-2021", "zi-2021-we1-max"],
-      ["pmprb-2014", "pmprb-2014-mixed"],
+      ["pmprb-2014@1.0.0", "pmprb-2014-mixed"],
+      ["pmprb-2014", "pmprb-2014-1.0.1-max"],
+      ["pmprb-2014", "pmprb-2014-bps-2015"],
     ] as const) {
       const inst = instrument(id);
       const answers = fixture(name);
@@ -79,18 +81,21 @@ describe("browser bundle of the scoring engine", () => {
     }
   });
 
-  it.each(["zi-2021", "pmprb-2014"] as const)("%s: the bundle and Node give identical results for generated answers", async (id) => {
-    const { scoring } = await bundled();
-    const inst = instrument(id);
-    // The bundle's own copy, as a browser would parse it from JSON: nothing shared with Node's.
-    const browserInst = structuredClone(inst);
-    fc.assert(
-      fc.property(answersArb(inst), abcdArb, scopeArb, (answers, abcd, scope) => {
-        const options = { settings: { abcd_values: abcd, zi_area_min_scope: scope } };
-        const inBrowser = scoring.scoreAssessment(browserInst, structuredClone(answers), options);
-        expect(JSON.stringify(inBrowser)).toBe(JSON.stringify(scoreAssessment(inst, answers, options)));
-      }),
-      { seed: SEED, numRuns: 60 },
-    );
-  });
+  it.each(["zi-2021", "pmprb-2014", "pmprb-2014@1.0.0"] as const)(
+    "%s: the bundle and Node give identical results for generated answers",
+    async (id) => {
+      const { scoring } = await bundled();
+      const inst = instrument(id);
+      // The bundle's own copy, as a browser would parse it from JSON: nothing shared with Node's.
+      const browserInst = structuredClone(inst);
+      fc.assert(
+        fc.property(answersArb(inst), abcdArb, scopeArb, (answers, abcd, scope) => {
+          const options = { settings: { abcd_values: abcd, zi_area_min_scope: scope } };
+          const inBrowser = scoring.scoreAssessment(browserInst, structuredClone(answers), options);
+          expect(JSON.stringify(inBrowser)).toBe(JSON.stringify(scoreAssessment(inst, answers, options)));
+        }),
+        { seed: SEED, numRuns: 60 },
+      );
+    },
+  );
 });

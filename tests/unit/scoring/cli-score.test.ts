@@ -47,7 +47,8 @@ describe("cermin score", () => {
   });
 
   it("prints the Indeks RB predicate for pmprb-2014", async () => {
-    const r = await run("pmprb-2014", fx("pmprb-2014-mixed"));
+    // The Hasil of the official BPS 2015 workbook only (pmprb-2014 1.0.1): 30.952 → C
+    const r = await run("pmprb-2014", fx("pmprb-2014-bps-2015"));
     expect(r.code).toBe(0);
     expect(r.out).toContain("Predikat Indeks RB: C (Kurang)");
     expect(r.out).not.toContain("WBK");
@@ -62,7 +63,8 @@ describe("cermin score", () => {
     expect(json.nodes["A.I.1.i.a"]).toMatchObject({ value: 1, max: 1, percent: 100, answered: 1, items: 1 });
     expect(Object.keys(json.nodes).slice(0, 3)).toEqual(["total", "A", "A.I"]);
     expect(json.zi.wbk.criteria[0]).toMatchObject({ id: "total", actual: json.total, required: 75, pass: false });
-    const pm = JSON.parse((await run("pmprb-2014", fx("pmprb-2014-max"), "--json")).out);
+    const pm = JSON.parse((await run("pmprb-2014", fx("pmprb-2014-1.0.1-max"), "--json")).out);
+    expect(pm).toMatchObject({ instrument: "pmprb-2014", version: "1.0.1", total: 100 });
     expect(pm.predicate).toMatchObject({ code: "AA" });
     expect("zi" in pm).toBe(false);
   });

@@ -9,13 +9,27 @@ import type { Answers } from "~/domain/scoring/answers";
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 export const CONTENT_DIR = path.join(REPO_ROOT, "content/instruments");
 export const FIXTURE_DIR = path.join(REPO_ROOT, "tests/fixtures/answers");
+/** Earlier versions of shipped instruments, byte for byte as they were shipped (assessments frozen on them keep scoring with them). */
+export const OLD_INSTRUMENT_DIR = path.join(REPO_ROOT, "tests/fixtures/instruments");
+
+/** The shipped instruments (content/instruments), and earlier versions kept as fixtures ("id@version"). */
+export type InstrumentId = "zi-2021" | "pmprb-2014" | "rb-2023-kl" | "rb-2023-prov" | "rb-2023-kabkota" | "pmprb-2014@1.0.0";
 
 const cache = new Map<string, Instrument>();
 
-export function instrument(id: "zi-2021" | "pmprb-2014" | "rb-2023-kl" | "rb-2023-prov" | "rb-2023-kabkota"): Instrument {
+/** The path of an instrument's YAML: content/instruments/<id>.yaml, or tests/fixtures/instruments/<id>-<version>.yaml for "id@version". */
+export function instrumentFile(id: InstrumentId): string {
+  const [base, version] = id.split("@");
+  return version === undefined ? path.join(CONTENT_DIR, `${base}.yaml`) : path.join(OLD_INSTRUMENT_DIR, `${base}-${version}.yaml`);
+}
+
+export function instrument(id: InstrumentId): Instrument {
   let hit = cache.get(id);
   if (!hit) {
-    hit = parseInstrument(readFileSync(path.join(CONTENT_DIR, `${id}.yaml`), "utf8"), `${id}.yaml`);
+    const file = instrumentFile(id);
+    hit = parseInstrument(readFileSync(file, "utf8"), path.basename(file));
+    const version = id.split("@")[1];
+    if (version !== undefined && hit.version !== version) throw new Error(`${file} is version ${hit.version}, not ${version}`);
     cache.set(id, hit);
   }
   return hit;

@@ -34,8 +34,11 @@ describe("Indeks RB predicate bands (README §6: lower exclusive, upper inclusiv
     expect(indeksRbPredicate(90 + 1e-12, bands)?.code).toBe("A");
   });
 
-  it("pmprb-2014 all-maximum scores 100 → AA Sangat memuaskan; ZI has no Indeks RB predicate", () => {
-    const r = scoreAssessment(pmprb, fixture("pmprb-2014-max"));
+  it.each([
+    ["1.0.1", "pmprb-2014", "pmprb-2014-1.0.1-max"],
+    ["1.0.0", "pmprb-2014@1.0.0", "pmprb-2014-max"],
+  ] as const)("pmprb-2014 %s all-maximum scores 100 → AA Sangat memuaskan; ZI has no Indeks RB predicate", (_version, id, name) => {
+    const r = scoreAssessment(instrument(id), fixture(name));
     expect(r.total).toBe(100);
     expect(r.predicate).toEqual({ code: "AA", label: "Sangat memuaskan", score: 100 });
     expect(scoreAssessment(zi, {}).predicate).toBeNull();
