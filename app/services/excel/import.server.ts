@@ -213,10 +213,10 @@ export async function previewImport(
   const group = readGroup(parsed, groups);
   const recognised = recognisedOf(parsed, cells);
   const sha256 = createHash("sha256").update(file.bytes).digest("hex");
-  const allLayers: Layer[] = ["self", "internal", "external"];
-  const rows = await loadLayerRows(db, ctx.assessment.id, allLayers);
+  // Only the layers the user may see are loaded: a hidden layer's rows never reach the preview.
+  const rows = await loadLayerRows(db, ctx.assessment.id, [...visible]);
   const byKey = new Map<string, Answer>();
-  for (const l of allLayers) for (const r of rows[l]) byKey.set(`${l}:${r.item_id}`, r);
+  for (const l of visible) for (const r of rows[l]) byKey.set(`${l}:${r.item_id}`, r);
   // Links the items already have (and Cermin's own download links) are not new.
   // One query for both: every evidence id of the assessment (Cermin's own download links are not new
   // links) and the live links each item already has.
