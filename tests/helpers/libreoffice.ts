@@ -26,6 +26,8 @@ export function findSoffice(): string | null {
  */
 export type LibreOfficeOp =
   | { op: "deleteRow"; code: string }
+  /** Deletes the row right above the row of `code` (e.g. an empty spacer row inserted before). */
+  | { op: "deleteRowAbove"; code: string }
   | { op: "insertRowBefore"; code: string }
   | { op: "insertColumnBefore"; header: string; newHeader: string; fill: string }
   | { op: "recalculate" };
@@ -84,7 +86,7 @@ Function ApplyOp(oDoc As Object, oSheet As Object, sOp As String) As String
   End If
   ' Cermin protects the sheet without a password (against slips): a person unprotects it to restructure.
   If oSheet.isProtected() Then oSheet.unprotect("")
-  If sName = "deleteRow" Or sName = "insertRowBefore" Then
+  If sName = "deleteRow" Or sName = "deleteRowAbove" Or sName = "insertRowBefore" Then
     n = FindRow(oSheet, sArg)
     If n < 0 Then
       ApplyOp = "no row with Kode " & sArg
@@ -92,6 +94,8 @@ Function ApplyOp(oDoc As Object, oSheet As Object, sOp As String) As String
     End If
     If sName = "deleteRow" Then
       oSheet.getRows().removeByIndex(n, 1)
+    ElseIf sName = "deleteRowAbove" Then
+      oSheet.getRows().removeByIndex(n - 1, 1)
     Else
       oSheet.getRows().insertByIndex(n, 1)
     End If
@@ -172,6 +176,7 @@ function opText(o: LibreOfficeOp): string {
   const text = (() => {
     switch (o.op) {
       case "deleteRow":
+      case "deleteRowAbove":
       case "insertRowBefore":
         return `${o.op}=${o.code}`;
       case "insertColumnBefore":

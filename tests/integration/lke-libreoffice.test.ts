@@ -2,8 +2,9 @@
  * Acceptance (issue #26): a Cermin LKE export goes through a real LibreOffice Calc and comes back
  * readable, with the workbook and Cermin agreeing on every number.
  *   a. open and save unchanged: the import preview shows the same answers and no change;
- *   b. restructured by hand (an empty row inserted, a node row and an item row deleted, a column
- *      inserted left of the answer column): the same answers, the deleted item simply absent;
+ *   b. restructured by hand (empty rows inserted and one of them deleted again, a node row and an item
+ *      row deleted, a column inserted left of the answer column): the same answers, the deleted item
+ *      simply absent, nothing cleared;
  *   c. answers and counts typed as text ("3,60", " 3.6 ", "1.000"), recalculated by LibreOffice: the
  *      cached value of every node row (item, sub-area, area, component, total) equals the engine's
  *      score of what `lke score` reads, to 1e-9.
@@ -120,16 +121,23 @@ describe.skipIf(!SOFFICE)("a Cermin export through LibreOffice Calc (skipped onl
     const spacerBefore = items[12]!;
     const saved = await lo.edit(exported, [
       { op: "insertRowBefore", code: spacerBefore.code },
+      { op: "insertRowBefore", code: spacerBefore.code },
+      { op: "deleteRowAbove", code: spacerBefore.code },
       { op: "deleteRow", code: subArea.code },
       { op: "deleteRow", code: gone.code },
       { op: "insertColumnBefore", header: HEADERS.answer, newHeader: "Keterangan unit", fill: "lihat catatan" },
     ]);
-    // The edit happened: the column is there, the rows are not.
+    // The edit happened: the column is there, the rows are not, one empty row sits above the spacer's item.
     const ws = (await load(saved)).getWorksheet("Jawaban")!;
     expect(column(ws, "Keterangan unit")).toBe(column(ws, HEADERS.answer) - 1);
     const codes = new Set<string>();
     ws.eachRow((row) => codes.add(String(row.getCell(column(ws, HEADERS.code)).value ?? "")));
     expect(codes.has(gone.code) || codes.has(subArea.code)).toBe(false);
+    const spacer = rowIndex(ws, spacerBefore.code) - 1;
+    expect([ws.getCell(spacer, column(ws, HEADERS.code)).value ?? null, ws.getCell(spacer - 1, column(ws, HEADERS.code)).value]).toEqual([
+      null,
+      expect.any(String),
+    ]);
 
     const { answers } = await readWorkbookAnswers(new Uint8Array(saved), "lke-lo-diubah.xlsx", [ctx.instrument]);
     const { [gone.code]: _absent, ...rest } = stored;
