@@ -41,6 +41,9 @@ const SUB_USAGE = {
       --as EMAIL        act as this user (default: the first system administrator)
       --reason TEXT     reason for changing outside the stage window (window.override)
       exit 2: the workbook was refused or could not be applied (nothing applied)`,
+  historical: `  cermin lke historical FILE --unit UNIT_ID --period PERIOD_ID [--instrument ID] [--layer HEADER]
+                        [--external-layer HEADER] [--as EMAIL] [--json]
+      a past period's filled workbook as a final, sealed assessment of that period`,
 } as const;
 
 const USAGE = `usage:\n${Object.values(SUB_USAGE).join("\n")}`;
@@ -71,7 +74,7 @@ export async function lkeCommand(sub: string | undefined, rest: string[], io: Cl
     case "historical":
       return (await import("./lke-historical")).lkeHistoricalCommand(rest, io);
     default:
-      throw new UsageError(`unknown lke command "${sub ?? ""}" (template, export, score, import)\n${USAGE}`);
+      throw new UsageError(`unknown lke command "${sub ?? ""}" (${Object.keys(SUB_USAGE).join(", ")})\n${USAGE}`);
   }
 }
 

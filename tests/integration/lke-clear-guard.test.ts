@@ -331,7 +331,7 @@ test("CLI: cermin lke --help, -h and each subcommand's --help print usage with e
     expect(r.out).toMatch(/--allow-clear/);
     expect(r.out).toMatch(/--layer HEADER/);
   }
-  for (const sub of ["template", "export", "score", "import"]) {
+  for (const sub of ["template", "export", "score", "import", "historical"]) {
     for (const flag of ["--help", "-h"]) {
       const r = await runMain("lke", sub, flag);
       expect(r.code, `${sub} ${flag}`).toBe(0);
