@@ -3,8 +3,8 @@
  *  [--external-layer HEADER] [--as EMAIL] [--json]` (issue #26): a past workbook becomes a final,
  * sealed historical assessment of the unit in that period. --layer names the answer column group
  * that is the unit's own (header text or column letter; default the first), --external-layer the
- * group imported as the released external evaluator layer. Exit 1: usage, not found or not allowed;
- * 2: a workbook that cannot be read or an import the rules refuse.
+ * group imported as the released external evaluator layer. Exit 1: unit or period not found, or not
+ * allowed; 2: usage, a workbook that cannot be read, or an import the rules refuse (nothing written).
  */
 import { readFile } from "node:fs/promises";
 import { createDb, type Db } from "#db/client.server";
