@@ -94,7 +94,8 @@ const NUMBERVALUE = "_xlfn.NUMBERVALUE";
  * the comma becomes the point first, so one separator alone is the decimal one, as in Cermin. The blank
  * check comes first because NUMBERVALUE("") is 0 in Excel and #VALUE! in LibreOffice.
  * Grouped thousands ("1.234,5") are #VALUE! here while Cermin reads them: no number answer's range
- * reaches a thousand, so Cermin refuses such a value anyway.
+ * reaches a thousand, so Cermin refuses such a value anyway. NUMBERVALUE also reads "3,6%", "1e0" and
+ * "+3", which Cermin refuses with a message naming the cell: differences only ever toward a refusal.
  */
 export function answerNumber(ref: string): string {
   return `IF(ISNUMBER(${ref}),${ref},${NUMBERVALUE}(IF(TRIM(${ref})="","x",SUBSTITUTE(TRIM(${ref}),",",".")),".",","))`;
@@ -104,6 +105,8 @@ export function answerNumber(ref: string): string {
  * The count in a ratio input cell, read as Cermin reads it (`parseCountText`): a number as is; a blank
  * as 0 (the formula checks blanks itself); text as a whole number whose "." or "," group thousands
  * ("1.000" is one thousand, "1,234,567"), so both are dropped. Text that is no number is #VALUE!.
+ * Separators that group no thousands ("3,5", "1.5.0") are dropped here too, while Cermin refuses them
+ * ("harus bilangan bulat"): the workbook cannot tell, Cermin's import says so.
  */
 export function countNumber(ref: string): string {
   return `IF(ISNUMBER(${ref}),${ref},IF(TRIM(${ref})="",0,${NUMBERVALUE}(SUBSTITUTE(SUBSTITUTE(TRIM(${ref}),".",""),",",""),".",",")))`;
