@@ -34,6 +34,10 @@ async function actorFor(db: Db, email: string | boolean | undefined): Promise<Ac
 }
 
 export async function lkeHistoricalCommand(args: string[], io: CliIo): Promise<number> {
+  if (args.includes("--help") || args.includes("-h")) {
+    io.out(USAGE);
+    return 0;
+  }
   const { positional, opts } = parseArgs(args, {
     unit: "string",
     period: "string",
