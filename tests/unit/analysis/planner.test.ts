@@ -7,6 +7,7 @@ import type { Answers } from "~/domain/scoring/answers";
 import { scoreAssessment } from "~/domain/scoring/score";
 import type { ScoreOptions } from "~/domain/scoring/types";
 import { abcdArb, answersArb, scopeArb } from "../scoring/arbitraries";
+import { instrument } from "../scoring/instruments";
 import { pmprb2014, SEED, zi2021 } from "./fixtures";
 
 /*
@@ -66,11 +67,14 @@ describe("bestFeasible: the best answer per answer type", () => {
     expect(bestFeasible(zi, id, current)).toEqual({ answer, value });
   });
 
-  it("pmprb-2014: index score → scale maximum, external points → the row's weight", () => {
+  it("pmprb-2014: index score → scale maximum, a choice → its best option, external points (1.0.0) → the row's weight", () => {
     const pm = pmprb2014();
     expect(bestFeasible(pm, "B.1.i.a", 55)).toEqual({ answer: 100, value: 1 });
-    expect(bestFeasible(pm, "B.1.ii.a", 2)).toEqual({ answer: 6, value: 1 });
-    expect(bestFeasible(pm, "B.2.ii.a")).toEqual({ answer: 3, value: 1 });
+    expect(bestFeasible(pm, "B.1.ii.a", 2)).toEqual({ answer: 5, value: 1 });
+    expect(bestFeasible(pm, "B.2.ii.a", "WDP")).toEqual({ answer: "WTP", value: 1 });
+    const old = instrument("pmprb-2014@1.0.0");
+    expect(bestFeasible(old, "B.1.ii.a", 2)).toEqual({ answer: 6, value: 1 });
+    expect(bestFeasible(old, "B.2.ii.a")).toEqual({ answer: 3, value: 1 });
   });
 
   it("follows the abcd setting and rejects unknown items", () => {

@@ -44,7 +44,7 @@ describe("waterfall on an index instrument", () => {
     expect(e.ruleChange!.delta).toBeCloseTo(-oldTotal, 9);
     expect(e.realChange.delta).toBeCloseTo(newTotal, 9);
     expect(e.ruleChange!.areas).toHaveLength(1);
-    expect(e.ruleChange!.areas[0]!.label).toBe("pmprb-2014 1.0.0 → rb-2023-kl 2023.1.0");
+    expect(e.ruleChange!.areas[0]!.label).toBe("pmprb-2014 1.0.1 → rb-2023-kl 2023.1.0");
   });
 });
 

@@ -67,7 +67,7 @@ describe("shipped instruments", () => {
     ]);
     // Opini BPK, points of the row's weight 3: WTP 3, WTP-DPP 2.5, WDP 2, TMP 1.5, TW 1, no report 0.
     const opini = hasil.find((e) => e.item.id === "B.2.ii.a")?.item.options ?? [];
-    expect(opini.map((o) => o.code)).toEqual(["WTP", "WTP-DPP", "WDP", "TMP", "TW", "TL"]);
+    expect(opini.map((o) => o.code)).toEqual(["WTP", "WTP-DPP", "WDP", "TMP", "TW", "TML"]);
     const points = [3, 2.5, 2, 1.5, 1, 0];
     opini.forEach((o, i) => expect(weightValue(o.value ?? Number.NaN) * 3, o.code).toBeCloseTo(points[i] ?? Number.NaN, 12));
     expect(pm.evaluation.predicate_bands.map((b) => b.code)).toEqual(["AA", "A", "BB", "B", "CC", "C", "D"]);

@@ -36,12 +36,11 @@ function readSpec(id: string): SpecRow[] {
  * - a row answered with the external evaluation's points records its spec type (`spec_type`) and is
  *   `external_points` (pmprb-2014 1.0.0; none left in the shipped content);
  * - `opini_bpk` (pmprb-2014 B.2.ii.a since 1.0.1) is a `choice` over the spec's opinion categories, in
- *   the spec's order, with the values of the official evaluated workbook. Its last code is `TL` ("Tidak
- *   Memiliki Laporan Keuangan", the workbook's wording) where the spec writes `TML` ("tidak menyusun
- *   laporan keuangan"): the one renamed code, and nothing else may differ.
+ *   the spec's order and with the spec's codes (`TML` for no financial statements), with the values of
+ *   the official evaluated workbook.
  */
 const IMPLEMENTED_AS: Record<string, string> = { opini_bpk: "choice" };
-const RENAMED_CODES: Record<string, Record<string, string>> = { "B.2.ii.a": { TML: "TL" } };
+const RENAMED_CODES: Record<string, Record<string, string>> = {};
 
 const title = haveSpecs
   ? "content matches the domain specs (../shared/domain/instruments/*.tsv)"

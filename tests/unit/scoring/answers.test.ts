@@ -57,7 +57,7 @@ describe("invalid answers are errors naming the item, never 0", () => {
     expect(validateAnswers(pmprb, { "B.2.ii.a": "WTP" })).toEqual([]);
     expect(issuesOf({ "B.2.ii.a": 3 }, pmprb)[0]).toMatchObject({
       itemId: "B.2.ii.a",
-      expected: 'one of "WTP", "WTP-DPP", "WDP", "TMP", "TW", "TL"',
+      expected: 'one of "WTP", "WTP-DPP", "WDP", "TMP", "TW", "TML"',
     });
     expect(issuesOf({ "B.2.ii.a": "wtp" }, pmprb)[0]?.itemId).toBe("B.2.ii.a");
   });

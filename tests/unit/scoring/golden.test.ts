@@ -85,7 +85,7 @@ describe("golden results", () => {
   });
 
   it("pmprb-2014 1.0.1: each Opini BPK category scores its points of the weight 3", () => {
-    const points = { WTP: 3, "WTP-DPP": 2.5, WDP: 2, TMP: 1.5, TW: 1, TL: 0 };
+    const points = { WTP: 3, "WTP-DPP": 2.5, WDP: 2, TMP: 1.5, TW: 1, TML: 0 };
     for (const [code, expected] of Object.entries(points)) {
       expect(scoreAssessment(instrument("pmprb-2014"), { "B.2.ii.a": code }).nodes["B.2.ii"]?.value, code).toBeCloseTo(expected, 12);
     }
