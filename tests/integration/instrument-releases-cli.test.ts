@@ -49,7 +49,7 @@ test("import: issues (exit 1), a draft with its diff, then --publish as a named 
   );
   expect(draft.code, draft.err).toBe(0);
   expect(draft.out).toMatch(/pmprb-2014 1\.1\.0 \[draft\]/);
-  expect(draft.out).toMatch(/dibandingkan dengan 1\.0\.0/);
+  expect(draft.out).toMatch(/dibandingkan dengan 1\.0\.1/);
   expect(draft.out).toMatch(/dihapus \(1\):\n {4}- A\.1\.ii\.e \[item\]/);
   expect(draft.out).toMatch(/kode butir berubah \(1\):\n {4}A\.1\.i\.b → A\.1\.i\.z/);
   expect(draft.out).toMatch(/rilis: [0-9a-f-]{36}/);

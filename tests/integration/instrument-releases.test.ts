@@ -103,14 +103,14 @@ describe("uploading an invalid file", () => {
       (e: unknown) => e as ReleaseError,
     );
     expect((same as ReleaseError).issues.map((i) => i.message).join("\n")).toMatch(
-      /version 1\.0\.0 of pmprb-2014 already exists as the content file/,
+      /version 1\.0\.1 of pmprb-2014 already exists as the content file/,
     );
     const older = await uploadRelease(db, admin, {
       text: editYaml(contentText("pmprb-2014"), (d) => (d.version = "0.9.0")),
       fileName: "old.yaml",
     }).catch((e: unknown) => e as ReleaseError);
     expect((older as ReleaseError).issues.map((i) => i.message)).toEqual([
-      expect.stringMatching(/0\.9\.0 is not newer than the published version 1\.0\.0/),
+      expect.stringMatching(/0\.9\.0 is not newer than the published version 1\.0\.1/),
     ]);
     const draft = await uploadRelease(db, admin, { text: editYaml(pmprbNext(), (d) => (d.status = "draft")), fileName: "d.yaml" }).catch(
       (e: unknown) => e as ReleaseError,
@@ -123,7 +123,7 @@ describe("uploading an invalid file", () => {
     expect(badMapping.status).toBe(400);
     const issues = issuesOf(badMapping.data);
     expect(issues).toEqual([
-      expect.stringMatching(/^mapping\.from: the mapping is from "0\.1\.0", but the published version of pmprb-2014 is 1\.0\.0/),
+      expect.stringMatching(/^mapping\.from: the mapping is from "0\.1\.0", but the published version of pmprb-2014 is 1\.0\.1/),
       expect.stringMatching(/^A\.9\.i\.a: mapping: old item id "A\.9\.i\.a"/),
       expect.stringMatching(/^A\.1\.ii\.q: mapping: new item id "A\.1\.ii\.q"/),
     ]);
@@ -149,7 +149,7 @@ describe("a new PMPRB version: upload, roll-outs, publish", () => {
       previousHash: pmprbHash(),
       hasMapping: true,
     });
-    expect(view.against).toEqual({ version: "1.0.0", hash: pmprbHash() });
+    expect(view.against).toEqual({ version: "1.0.1", hash: pmprbHash() });
     expect(view.stale).toBe(false);
     const diff = view.diff as InstrumentDiff;
     expect(diff.removed.map((r) => r.id)).toEqual(["A.1.ii.e"]);
@@ -162,7 +162,7 @@ describe("a new PMPRB version: upload, roll-outs, publish", () => {
     const listed = await callLoader(indexRoute, { path: "/admin/instruments", cookie: cookies.admin });
     const data = listed.data as { releases: { id: string; status: string }[]; families: { id: string; version: string }[] };
     expect(data.releases).toEqual([expect.objectContaining({ id: releaseId, status: "draft" })]);
-    expect(data.families.find((f) => f.id === "pmprb-2014")?.version).toBe("1.0.0");
+    expect(data.families.find((f) => f.id === "pmprb-2014")?.version).toBe("1.0.1");
     const audit = await db
       .selectFrom("audit_log")
       .select(["action", "entity_id"])
@@ -177,7 +177,7 @@ describe("a new PMPRB version: upload, roll-outs, publish", () => {
     expect(issuesOf(again.data).join("\n")).toMatch(/version 1\.1\.0 of pmprb-2014 was already uploaded/);
   });
 
-  test("a roll-out before publishing freezes 1.0.0", async () => {
+  test("a roll-out before publishing freezes 1.0.1", async () => {
     before = await rollOut(units[0]!.id);
     const row = await db.selectFrom("assessment").select("instrument_hash").where("id", "=", before).executeTakeFirstOrThrow();
     expect(row.instrument_hash).toBe(pmprbHash());
@@ -201,7 +201,7 @@ describe("a new PMPRB version: upload, roll-outs, publish", () => {
     expect(row.status).toBe("draft");
   });
 
-  test("publishing: new roll-outs freeze 1.1.0, the older assessment keeps 1.0.0 and still scores", async () => {
+  test("publishing: new roll-outs freeze 1.1.0, the older assessment keeps 1.0.1 and still scores", async () => {
     const unknownIntent = await callAction(releaseRoute, {
       path: "/x",
       cookie: cookies.admin,
@@ -251,9 +251,9 @@ describe("a new PMPRB version: upload, roll-outs, publish", () => {
 
     const oldCtx = await requireAssessment(db, admin, before);
     const newCtx = await requireAssessment(db, admin, after);
-    expect(oldCtx.instrument.version).toBe("1.0.0");
+    expect(oldCtx.instrument.version).toBe("1.0.1");
     expect(newCtx.instrument.version).toBe("1.1.0");
-    // The item dropped in 1.1.0 is still answerable and scored in the 1.0.0 assessment, refused in the new one.
+    // The item dropped in 1.1.0 is still answerable and scored in the 1.0.1 assessment, refused in the new one.
     expect((await saveAnswer(db, admin, oldCtx, { itemId: "A.1.ii.e", baseVersion: 0, value: "A", note: null })).ok).toBe(true);
     await expect(saveAnswer(db, admin, newCtx, { itemId: "A.1.ii.e", baseVersion: 0, value: "A", note: null })).rejects.toThrow();
     const score = scoreAssessment(oldCtx.instrument, { "A.1.ii.e": "A" });
@@ -271,7 +271,7 @@ describe("a new PMPRB version: upload, roll-outs, publish", () => {
     const { created } = await createAssessments(db, admin, { unitIds: [units[0]!.id], periodId: next, instrumentId: "pmprb-2014", carryForward: true });
     const rows = await db.selectFrom("answer").select(["item_id", "value_json", "note", "carried_over"]).where("assessment_id", "=", created[0]!).execute();
     const byId = Object.fromEntries(rows.map((r) => [r.item_id, r]));
-    // A.1.i.b became A.1.i.z; A.1.i.a kept its id; A.1.ii.e (answered in 1.0.0, dropped in 1.1.0) is not carried.
+    // A.1.i.b became A.1.i.z; A.1.i.a kept its id; A.1.ii.e (answered in 1.0.1, dropped in 1.1.0) is not carried.
     expect(byId["A.1.i.z"]).toMatchObject({ value_json: '"B"', note: "dari 2019", carried_over: 1 });
     expect(byId["A.1.i.a"]).toMatchObject({ value_json: '"A"', carried_over: 1 });
     expect(byId["A.1.i.b"]).toBeUndefined();
