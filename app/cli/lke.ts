@@ -58,7 +58,8 @@ export async function lkeCommand(sub: string | undefined, rest: string[], io: Cl
     io.out(USAGE);
     return 0;
   }
-  if (sub && sub in SUB_USAGE && rest.some((a) => a === "--help" || a === "-h")) {
+  // `historical` prints its own usage (lke-historical.ts).
+  if (sub && sub !== "historical" && sub in SUB_USAGE && rest.some((a) => a === "--help" || a === "-h")) {
     io.out(`usage:\n${SUB_USAGE[sub as keyof typeof SUB_USAGE]}`);
     return 0;
   }
