@@ -207,6 +207,23 @@ describe("hostile files", () => {
     expect(grew).toBeLessThan(200);
   });
 
+  test("a bulk zip of ordinary workbooks is read entry by entry, each with its own row", async () => {
+    const wb = await cermin();
+    const bytes = await zipOf([
+      { name: "a/unit-1.xlsx", data: wb },
+      { name: "unit-2.xlsx", data: wb, store: true },
+      { name: "__MACOSX/._unit-1.xlsx", data: "x" },
+      { name: "catatan.txt", data: "abaikan" },
+      { name: "unit-3.xlsx", data: await odsZip() },
+    ]);
+    const rows = await previewBulkImport({} as Db, { id: "x", isAdmin: true, memberships: [] }, bytes);
+    expect(rows.map((r) => [r.file, r.error])).toEqual([
+      ["unit-1.xlsx", "sheet Utama: buku kerja tidak menyebut id penilaian; impor satu per satu di halaman penilaiannya"],
+      ["unit-2.xlsx", "sheet Utama: buku kerja tidak menyebut id penilaian; impor satu per satu di halaman penilaiannya"],
+      ["unit-3.xlsx", expect.stringMatching(/^unit-3\.xlsx adalah berkas OpenDocument \(\.ods\)/)],
+    ]);
+  });
+
   test("a bulk entry past the per-entry limit is refused even when it compresses poorly", async () => {
     const noise = Buffer.alloc(BULK_ZIP_LIMITS.entryBytes + 1024);
     for (let i = 0; i < noise.length; i += 4) noise.writeUInt32LE((Math.random() * 0xffffffff) >>> 0, i);
