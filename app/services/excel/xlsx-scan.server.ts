@@ -82,8 +82,9 @@ export async function vetXlsx(bytes: Uint8Array, fileName: string, limits: XlsxL
 }
 
 /**
- * Scans at once per process: one core fewer than the machine has, so that inflating four hostile
- * uploads together still leaves a core to the event loop (a scan takes ~0.1 s; the others wait).
+ * How many scans run at once in one process: one fewer than the machine's cores, so that four
+ * hostile uploads inflating together still leave a core to the event loop (a scan takes ~0.1 s;
+ * the others wait their turn).
  */
 const SLOTS = Math.max(1, os.availableParallelism() - 1);
 let running = 0;
@@ -110,9 +111,12 @@ async function vet(bytes: Uint8Array, fileName: string, limits: XlsxLimits): Pro
     const zip = listZip(bytes, limits);
     const byName = new Map(zip.entries.map((e) => [e.name, e]));
     const budget = new Budget(limits);
+    // The parts read whole below; any other entry, a duplicate name included, is inflated in the loop.
+    const done = new Set<ZipDirEntry>();
     const small = async (name: string): Promise<string> => {
       const e = byName.get(name);
       if (!e) return "";
+      done.add(e);
       const parts: Buffer[] = [];
       const tags = new TagCounter();
       await inflateEntry(
@@ -146,10 +150,9 @@ async function vet(bytes: Uint8Array, fileName: string, limits: XlsxLimits): Pro
       throw fail(`${fileName} berisi makro (.xlsm); Cermin hanya menerima .xlsx tanpa makro`);
     }
     const names = sheetNames(await small("xl/workbook.xml"), await small("xl/_rels/workbook.xml.rels"));
-    const done = new Set(["mimetype", "[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"]);
     const sheets: SheetCounts[] = [];
     for (const e of zip.entries) {
-      if (done.has(e.name)) continue;
+      if (done.has(e)) continue;
       if (WORKSHEET.test(e.name)) {
         const name = names.get(e.name) ?? e.name.split("/").pop()!;
         sheets.push(await scanSheet(zip, e, name, budget, limits));
