@@ -12,7 +12,7 @@ import { exportAssessmentWorkbook, templateWorkbook } from "~/services/excel/exp
 import { applyImport, ImportApplyError } from "~/services/excel/apply.server";
 import { changeKey, columnsText, previewImport, type ImportPreview } from "~/services/excel/import.server";
 import { issueText, LkeError } from "~/services/excel/read.server";
-import { readWorkbookAnswers } from "~/services/excel/score-workbook.server";
+import { readWorkbookAnswers, readWorkbookGroups } from "~/services/excel/score-workbook.server";
 import { WorkbenchError } from "~/services/workbench/answers.server";
 import { publishedInstrumentsIn } from "~/services/instruments/frozen.server";
 import { readInstrumentFiles } from "~/services/instruments/catalog.server";
@@ -28,8 +28,12 @@ const SUB_USAGE = {
   export: `  cermin lke export <assessmentId> -o FILE [--as EMAIL] [--origin URL]
       the assessment as an LKE workbook, as the user named by --as sees it (default: the first
       system administrator); --origin makes evidence download links absolute`,
-  score: `  cermin lke score FILE [--json] [--instrument ID]
-      score a filled workbook offline (the same output as cermin score)`,
+  score: `  cermin lke score FILE [--json] [--instrument ID] [--layer HEADER]
+      score a filled workbook offline (the same output as cermin score); a workbook with several
+      answer column groups (layers, e.g. "PENILAIAN TAHUN 2015" and "… 2014") prints every layer's
+      result headed by its header (--json: {"instrument", "layers": [{"header", "answerColumn", …}]})
+      --layer HEADER    only this layer (header text or column letter)
+      --instrument ID   for an official workbook (default: the instrument its rows follow)`,
   import: `  cermin lke import <assessmentId> FILE [--apply] [--take-conflicts] [--allow-clear] [--layer HEADER]
                     [--as EMAIL] [--reason TEXT]
       preview a filled workbook's changes; nothing changes without --apply
@@ -141,22 +145,68 @@ async function requireAssessmentOrFail(db: Db, actor: Actor, id: string) {
 }
 
 async function score(args: string[], io: CliIo): Promise<number> {
-  const { positional, opts } = parseArgs(args, { json: "boolean", instrument: "string" });
+  const { positional, opts } = parseArgs(args, { json: "boolean", instrument: "string", layer: "string" });
   const [file] = positional;
   if (!file || positional.length > 1) throw new UsageError(USAGE);
   const bytes = await readFile(file).catch((e: unknown) => {
     throw new UsageError(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
   });
   const instruments = readInstrumentFiles().flatMap((f) => (f.ok ? [f.instrument] : []));
+  const instrumentId = typeof opts.instrument === "string" ? opts.instrument : undefined;
   try {
-    const { instrument, answers } = await readWorkbookAnswers(
-      bytes,
-      file,
-      instruments,
-      typeof opts.instrument === "string" ? opts.instrument : undefined,
-    );
-    const result = scoreAssessment(instrument, answers);
-    io.out(opts.json ? JSON.stringify(scoreJson(result), null, 2) : scoreTable(instrument, result));
+    const layers =
+      typeof opts.layer === "string"
+        ? [await readWorkbookAnswers(bytes, file, instruments, instrumentId, { group: opts.layer })].map((r) => ({
+            instrument: r.instrument,
+            header: r.parsed.chosenGroup === null ? null : (r.parsed.groups[r.parsed.chosenGroup]?.header ?? null),
+            column: r.parsed.chosenGroup === null ? null : (r.parsed.groups[r.parsed.chosenGroup]?.answerColumn ?? null),
+            parsed: r.parsed,
+            answers: r.answers,
+          }))
+        : await readWorkbookGroups(bytes, file, instruments, instrumentId).then((r) =>
+            (r.layout === "cermin" ? r.groups.slice(0, 1) : r.groups).map((g) => ({
+              instrument: r.instrument,
+              header: g.group.header,
+              column: g.group.answerColumn,
+              parsed: g.parsed,
+              answers: g.answers,
+            })),
+          );
+    const results = layers.map((l) => ({ ...l, result: scoreAssessment(l.instrument, l.answers) }));
+    for (const l of results) {
+      // A workbook that reads as almost nothing scores near 0: say so instead of printing it silently.
+      const { items, itemsTotal, answered } = l.parsed.recognised;
+      if (answered === 0 || items < itemsTotal / 2)
+        io.err(
+          `peringatan${l.header ? ` (${l.header})` : ""}: ${items} dari ${itemsTotal} butir dikenali, ${answered} terjawab — ` +
+            `periksa kolom jawaban (${l.column ?? "?"}) dan penomoran baris`,
+        );
+    }
+    if (results.length === 1) {
+      const r = results[0]!;
+      io.out(opts.json ? JSON.stringify(scoreJson(r.result), null, 2) : scoreTable(r.instrument, r.result));
+      return 0;
+    }
+    if (opts.json) {
+      const inst = results[0]!.instrument;
+      io.out(
+        JSON.stringify(
+          {
+            instrument: { id: inst.id, version: inst.version },
+            layers: results.map((r) => ({
+              header: r.header,
+              answerColumn: r.column,
+              recognised: r.parsed.recognised,
+              ...scoreJson(r.result),
+            })),
+          },
+          null,
+          2,
+        ),
+      );
+    } else {
+      io.out(results.map((r) => `== ${r.header} (kolom ${r.column}) ==\n${scoreTable(r.instrument, r.result)}`).join("\n\n"));
+    }
     return 0;
   } catch (e) {
     if (e instanceof LkeError) {
@@ -188,9 +238,13 @@ export function previewText(p: ImportPreview): string {
   );
   if (p.group) lines.push(`Dibaca dari sheet ${p.sheet}: ${columnsText(p.group)}`);
   if (p.chosenGroup !== null && p.groups.length > 1)
-    lines.push(`Kelompok kolom jawaban lain (--layer): ${p.groups.filter((g) => g.index !== p.group?.index).map((g) => `"${g.header}" (${g.answerColumn})`).join(", ")}`);
-  if (p.recognised)
-    lines.push(`Dikenali: ${p.recognised.items} dari ${p.recognised.itemsTotal} butir, ${p.recognised.answered} terjawab`);
+    lines.push(
+      `Kelompok kolom jawaban lain (--layer): ${p.groups
+        .filter((g) => g.index !== p.group?.index)
+        .map((g) => `"${g.header}" (${g.answerColumn})`)
+        .join(", ")}`,
+    );
+  if (p.recognised) lines.push(`Dikenali: ${p.recognised.items} dari ${p.recognised.itemsTotal} butir, ${p.recognised.answered} terjawab`);
   lines.push(
     `Nilai total: ${fmtId(p.before.total)} → ${fmtId(p.after.total)}${p.after.predicate ? ` (predikat ${p.before.predicate ?? "-"} → ${p.after.predicate})` : ""}${p.clearances ? " (tanpa pengosongan)" : ""}`,
   );

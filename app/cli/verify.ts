@@ -64,8 +64,17 @@ function offline(file: string, key: string | true | undefined, io: CliIo): numbe
   }
   const check = verifyReceipt(receipt, publicKey);
   if (check.ok) {
-    const r = receipt as { assessmentId: string; seq: number; event: string; documentHash: string; signedAt: string; signer: { name: string } };
-    io.out(`OK: receipt of assessment ${r.assessmentId}, seal ${r.seq} (${r.event}), document SHA-256 ${r.documentHash}, signed ${r.signedAt} by ${r.signer.name}`);
+    const r = receipt as {
+      assessmentId: string;
+      seq: number;
+      event: string;
+      documentHash: string;
+      signedAt: string;
+      signer: { name: string };
+    };
+    io.out(
+      `OK: receipt of assessment ${r.assessmentId}, seal ${r.seq} (${r.event}), document SHA-256 ${r.documentHash}, signed ${r.signedAt} by ${r.signer.name}`,
+    );
     return 0;
   }
   io.out(`FAILED:\n${check.problems.map((p) => `  - ${p}`).join("\n")}`);

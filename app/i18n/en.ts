@@ -131,7 +131,8 @@ export const en: Record<MessageKey, string> = {
   "orgs.archiveTitle": "Archive organisation",
   "orgs.restore": "Restore",
   "orgs.restoreTitle": "Restore organisation",
-  "orgs.archiveConsequence": "Once archived, this organisation's members ({count}) lose access to it and to its periods, assessments and evidence. No data is deleted and the organisation can be restored at any time. While archived, no new periods, assessments, units or users can be added.",
+  "orgs.archiveConsequence":
+    "Once archived, this organisation's members ({count}) lose access to it and to its periods, assessments and evidence. No data is deleted and the organisation can be restored at any time. While archived, no new periods, assessments, units or users can be added.",
   "orgs.restoreConsequence": "Once restored, this organisation's members ({count}) regain access according to their roles.",
   "orgs.reason": "Reason (recorded in the audit log)",
   "orgs.reasonRequired": "Give a reason (at least 3 characters).",
@@ -141,7 +142,8 @@ export const en: Record<MessageKey, string> = {
   "orgs.restoredDone": "Organisation restored. Its members can access it again.",
   "orgs.archivedBanner": "This organisation has been archived since {date}. Its members cannot access it; its data is kept.",
   "orgs.archivedReason": "Reason: {reason}",
-  "orgs.archivedReadOnly": "This organisation is archived: no new periods, assessments, units or users can be added. Restore the organisation first.",
+  "orgs.archivedReadOnly":
+    "This organisation is archived: no new periods, assessments, units or users can be added. Restore the organisation first.",
   "orgs.alreadyArchived": "This organisation is already archived.",
   "orgs.notArchived": "This organisation is not archived.",
   "orgs.showArchived": "Show archived organisations ({count})",

@@ -130,7 +130,8 @@ export const id = {
   "orgs.archiveTitle": "Arsipkan instansi",
   "orgs.restore": "Pulihkan",
   "orgs.restoreTitle": "Pulihkan instansi",
-  "orgs.archiveConsequence": "Setelah diarsipkan, {count} anggota instansi ini kehilangan akses ke instansi ini beserta periode, penilaian, dan buktinya. Tidak ada data yang dihapus dan instansi dapat dipulihkan kapan saja. Selama diarsipkan, periode, penilaian, unit, dan pengguna baru tidak dapat ditambahkan.",
+  "orgs.archiveConsequence":
+    "Setelah diarsipkan, {count} anggota instansi ini kehilangan akses ke instansi ini beserta periode, penilaian, dan buktinya. Tidak ada data yang dihapus dan instansi dapat dipulihkan kapan saja. Selama diarsipkan, periode, penilaian, unit, dan pengguna baru tidak dapat ditambahkan.",
   "orgs.restoreConsequence": "Setelah dipulihkan, {count} anggota instansi ini kembali mendapat akses sesuai perannya.",
   "orgs.reason": "Alasan (dicatat di log audit)",
   "orgs.reasonRequired": "Tuliskan alasannya (minimal 3 karakter).",
@@ -140,7 +141,8 @@ export const id = {
   "orgs.restoredDone": "Instansi dipulihkan. Anggotanya kembali dapat mengaksesnya.",
   "orgs.archivedBanner": "Instansi ini diarsipkan sejak {date}. Anggotanya tidak dapat mengaksesnya; datanya tetap tersimpan.",
   "orgs.archivedReason": "Alasan: {reason}",
-  "orgs.archivedReadOnly": "Instansi ini diarsipkan: periode, penilaian, unit, dan pengguna baru tidak dapat ditambahkan. Pulihkan instansinya terlebih dahulu.",
+  "orgs.archivedReadOnly":
+    "Instansi ini diarsipkan: periode, penilaian, unit, dan pengguna baru tidak dapat ditambahkan. Pulihkan instansinya terlebih dahulu.",
   "orgs.alreadyArchived": "Instansi ini sudah diarsipkan.",
   "orgs.notArchived": "Instansi ini tidak sedang diarsipkan.",
   "orgs.showArchived": "Tampilkan instansi yang diarsipkan ({count})",
@@ -188,7 +190,8 @@ export const id = {
   "users.empty": "Belum ada pengguna dalam cakupan Anda.",
   "users.emailTaken": "Email ini sudah terdaftar.",
   "users.linkTitle": "Tautan pengaturan kata sandi",
-  "users.linkHelp": "Berikan tautan ini kepada pengguna. Tautan hanya berlaku sekali dan kedaluwarsa dalam {hours} jam; tautan tidak akan ditampilkan lagi.",
+  "users.linkHelp":
+    "Berikan tautan ini kepada pengguna. Tautan hanya berlaku sekali dan kedaluwarsa dalam {hours} jam; tautan tidak akan ditampilkan lagi.",
   "users.newLink": "Buat tautan kata sandi baru",
   "users.disable": "Nonaktifkan",
   "users.enable": "Aktifkan kembali",

@@ -50,7 +50,7 @@ export const lkeEn: Record<keyof typeof lkeId, string> = {
   "lke.clearHelp":
     "Blank answer cells in the workbook clear items that are answered in Cermin. These items are left as they are unless you tick the box below.",
   "lke.allowClear": "Clear these {count} answers",
-  "lke.onlyClears": "This workbook only clears {count} answers; tick \"Clear these {count} answers\" to clear them.",
+  "lke.onlyClears": 'This workbook only clears {count} answers; tick "Clear these {count} answers" to clear them.',
   "lke.willClear": "cleared only when ticked below",
   "lke.scoreAfterClearing": "After, if cleared",
   "lke.groupRead": "Read from sheet {sheet}: {header}, answers from column {answer}, notes from {note}, links from {link}.",

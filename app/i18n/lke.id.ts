@@ -49,7 +49,7 @@ export const lkeId = {
   "lke.clearHelp":
     "Sel jawaban yang kosong di buku kerja mengosongkan butir yang sudah dijawab di Cermin. Butir ini tidak diubah kecuali Anda mencentang kotak di bawah.",
   "lke.allowClear": "Kosongkan {count} jawaban ini",
-  "lke.onlyClears": "Buku kerja ini hanya mengosongkan {count} jawaban; centang \"Kosongkan {count} jawaban ini\" untuk mengosongkan.",
+  "lke.onlyClears": 'Buku kerja ini hanya mengosongkan {count} jawaban; centang "Kosongkan {count} jawaban ini" untuk mengosongkan.',
   "lke.willClear": "dikosongkan hanya bila dicentang di bawah",
   "lke.scoreAfterClearing": "Sesudah, bila dikosongkan",
   "lke.groupRead": "Dibaca dari sheet {sheet}: {header}, jawaban kolom {answer}, catatan kolom {note}, tautan kolom {link}.",

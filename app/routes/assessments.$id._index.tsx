@@ -27,7 +27,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
   const ctx = await requireAssessment(db, user, params.id!);
-  return { ...(await assessmentOverview(db, user, ctx, new URL(request.url).searchParams)), historical: await historicalMark(db, ctx.assessment.id) };
+  return {
+    ...(await assessmentOverview(db, user, ctx, new URL(request.url).searchParams)),
+    historical: await historicalMark(db, ctx.assessment.id),
+  };
 }
 
 const Reason = z.string().trim().max(1000, "error.tooLong").optional();
@@ -35,13 +38,23 @@ const ActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("submit"), overrideReason: Reason }),
   z.object({ intent: z.literal("finalise"), overrideReason: Reason }),
   z.object({ intent: z.literal("reopen"), reason: z.string().trim().min(1, "workbench.reasonRequired").max(1000, "error.tooLong") }),
-  z.object({ intent: z.enum(["assign", "unassign"]), nodeId: z.string().min(1, "error.required").max(64, "error.invalid"), userId: IdSchema }),
+  z.object({
+    intent: z.enum(["assign", "unassign"]),
+    nodeId: z.string().min(1, "error.required").max(64, "error.invalid"),
+    userId: IdSchema,
+  }),
   z.object({
     intent: z.literal("follow-up"),
     findingId: IdSchema,
     action: z.string().trim().min(1, "error.required").max(1000, "error.tooLong"),
     owner: z.string().trim().min(1, "error.required").max(200, "error.tooLong"),
-    due: z.preprocess(emptyToNull, z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "error.invalidDate").nullable()),
+    due: z.preprocess(
+      emptyToNull,
+      z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/, "error.invalidDate")
+        .nullable(),
+    ),
     status: z.enum(FOLLOW_UP_STATUSES),
   }),
 ]);
@@ -56,7 +69,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     if (issue?.path[0] === "intent") return formFailure("error.unknownIntent", values);
-    return badRequest({ formError: issue?.message === "workbench.reasonRequired" ? "workbench.reasonRequired" : "error.form", fieldErrors: {}, values, intent: values.intent });
+    return badRequest({
+      formError: issue?.message === "workbench.reasonRequired" ? "workbench.reasonRequired" : "error.form",
+      fieldErrors: {},
+      values,
+      intent: values.intent,
+    });
   }
   const v = parsed.data;
   try {
@@ -101,14 +119,18 @@ export default function AssessmentOverview() {
         {a.unitName} · {a.year}
       </h1>
       <p className="muted">
-        {a.organisationName} · {a.instrumentTitle} ({a.instrumentId}, <span title={a.instrumentHash}>{a.instrumentHash.slice(0, 10)}</span>) ·{" "}
-        <strong data-testid="assessment-status">{t(`status.${a.status}` as MessageKey)}</strong>
+        {a.organisationName} · {a.instrumentTitle} ({a.instrumentId}, <span title={a.instrumentHash}>{a.instrumentHash.slice(0, 10)}</span>)
+        · <strong data-testid="assessment-status">{t(`status.${a.status}` as MessageKey)}</strong>
       </p>
       <FormAlert feedback={feedback} />
       <HistoricalMarkNote mark={d.historical} />
       {d.snapshot ? (
         <p className="alert alert-ok" data-testid="snapshot">
-          {t("workbench.snapshot", { total: formatNumber(d.snapshot.total, locale, 2), at: formatDate(d.snapshot.created_at, locale), engine: d.snapshot.engine_version })}
+          {t("workbench.snapshot", {
+            total: formatNumber(d.snapshot.total, locale, 2),
+            at: formatDate(d.snapshot.created_at, locale),
+            engine: d.snapshot.engine_version,
+          })}
         </p>
       ) : null}
       {d.imported ? (

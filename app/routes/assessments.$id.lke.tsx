@@ -183,7 +183,13 @@ export default function LkePage() {
             {preview && typeof preview.chosenGroup === "number" && preview.groups.length > 1 ? (
               <div>
                 <label htmlFor="lke-group">{t("lke.group")}</label>
-                <select id="lke-group" name="group" defaultValue={preview.group?.answerColumn ?? ""} key={preview.sha256} data-testid="lke-group">
+                <select
+                  id="lke-group"
+                  name="group"
+                  defaultValue={preview.group?.answerColumn ?? ""}
+                  key={preview.sha256}
+                  data-testid="lke-group"
+                >
                   {preview.groups.map((g) => (
                     <option key={g.index} value={g.answerColumn}>
                       {g.header} ({g.answerColumn})

@@ -20,9 +20,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (Number.isInteger(wanted) && !seal) throw new Response("error.notFound", { status: 404 });
   const receipt = seal ? (JSON.parse(seal.receipt_json) as Receipt) : null;
   // The QR code carries the verify link and the document hash, so a printed receipt can be checked from a phone.
-  const qr = receipt ? await QRCode.toString(`${receipt.verifyUrl}#sha256=${receipt.documentHash}`, { type: "svg", errorCorrectionLevel: "M", margin: 1 }) : null;
+  const qr = receipt
+    ? await QRCode.toString(`${receipt.verifyUrl}#sha256=${receipt.documentHash}`, { type: "svg", errorCorrectionLevel: "M", margin: 1 })
+    : null;
   return {
-    assessment: { id: ctx.assessment.id, unit: ctx.unit.name, organisation: ctx.organisationName, year: ctx.period.year, instrument: ctx.instrument.title },
+    assessment: {
+      id: ctx.assessment.id,
+      unit: ctx.unit.name,
+      organisation: ctx.organisationName,
+      year: ctx.period.year,
+      instrument: ctx.instrument.title,
+    },
     receipt,
     sealHash: seal?.seal_hash ?? null,
     qr,
@@ -84,7 +92,9 @@ export default function ReceiptPage() {
               <code>{r.keyId}</code>
             </dd>
           </dl>
-          {d.qr ? <figure aria-label={t("seal.qr")} className="qr" data-testid="receipt-qr" dangerouslySetInnerHTML={{ __html: d.qr }} /> : null}
+          {d.qr ? (
+            <figure aria-label={t("seal.qr")} className="qr" data-testid="receipt-qr" dangerouslySetInnerHTML={{ __html: d.qr }} />
+          ) : null}
           <p className="no-print">
             <a href={`/assessments/${d.assessment.id}/receipt.json?seal=${r.seq}`} download data-testid="receipt-download">
               {t("seal.download")}
@@ -99,7 +109,8 @@ export default function ReceiptPage() {
           <ol>
             {d.seals.map((s) => (
               <li key={s.seq}>
-                <Link to={`?seal=${s.seq}`}>{t("seal.seq", { seq: s.seq })}</Link> — {t(`seal.event.${s.event}` as MessageKey)}, {formatDate(s.at, locale)}
+                <Link to={`?seal=${s.seq}`}>{t("seal.seq", { seq: s.seq })}</Link> — {t(`seal.event.${s.event}` as MessageKey)},{" "}
+                {formatDate(s.at, locale)}
               </li>
             ))}
           </ol>

@@ -36,12 +36,19 @@ export default function VerifyPage() {
         </p>
       )}
       {report.checked ? (
-        <p>{t("seal.compared", { seq: report.checked.seq, event: t(`seal.event.${report.checked.event}` as MessageKey), at: formatDate(report.checked.at, locale) })}</p>
+        <p>
+          {t("seal.compared", {
+            seq: report.checked.seq,
+            event: t(`seal.event.${report.checked.event}` as MessageKey),
+            at: formatDate(report.checked.at, locale),
+          })}
+        </p>
       ) : null}
       <ul>
         {report.seals.map((s) => (
           <li key={s.seq}>
-            {t("seal.seq", { seq: s.seq })} ({t(`seal.event.${s.event}` as MessageKey)}, {formatDate(s.at, locale)}): {s.signatureOk ? t("seal.signatureOk") : t("seal.signatureBad")},{" "}
+            {t("seal.seq", { seq: s.seq })} ({t(`seal.event.${s.event}` as MessageKey)}, {formatDate(s.at, locale)}):{" "}
+            {s.signatureOk ? t("seal.signatureOk") : t("seal.signatureBad")},{" "}
             {s.chainOk && s.documentOk ? t("seal.chainOk") : t("seal.chainBad")} — <code>{s.sealHash.slice(0, 16)}…</code>
             {s.origin ? <> — {t("historical.mark", { file: s.origin.file, sha256: s.origin.sha256 })}</> : null}
           </li>

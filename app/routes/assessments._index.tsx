@@ -42,7 +42,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   if (!user.isAdmin && scopesFor(user, "assessment.read").length === 0) throw forbidden();
   const db = getDb();
-  const [rows, options, instruments] = await Promise.all([listAssessments(db, user), creationOptions(user.id, user), publishedInstrumentsIn(db)]);
+  const [rows, options, instruments] = await Promise.all([
+    listAssessments(db, user),
+    creationOptions(user.id, user),
+    publishedInstrumentsIn(db),
+  ]);
   const itemCounts: Record<string, number> = {};
   for (const i of instruments) itemCounts[i.id] = i.itemCount;
   // Per open period: the instrument of the organisation's kind for that year, and which ones are historical there.
@@ -104,7 +108,12 @@ export default function Assessments() {
           </>
         ) : null}
       </p>
-      <TableCard empty={t("assessments.empty")} testId="assessments" isEmpty={d.rows.length === 0} headers={[t("common.unit"), t("periods.year"), t("assessments.instrument"), t("common.status"), t("assessments.progress")]}>
+      <TableCard
+        empty={t("assessments.empty")}
+        testId="assessments"
+        isEmpty={d.rows.length === 0}
+        headers={[t("common.unit"), t("periods.year"), t("assessments.instrument"), t("common.status"), t("assessments.progress")]}
+      >
         {d.rows.map((r) => (
           <tr key={r.id}>
             <td>
@@ -115,7 +124,11 @@ export default function Assessments() {
             <td>{r.instrumentId}</td>
             <td>{t(`status.${r.status}` as MessageKey)}</td>
             <td>
-              <ProgressBar done={r.confirmed} total={d.itemCounts[r.instrumentId] ?? 0} label={t("workbench.answered", { answered: r.confirmed, total: d.itemCounts[r.instrumentId] ?? 0 })} />
+              <ProgressBar
+                done={r.confirmed}
+                total={d.itemCounts[r.instrumentId] ?? 0}
+                label={t("workbench.answered", { answered: r.confirmed, total: d.itemCounts[r.instrumentId] ?? 0 })}
+              />
             </td>
           </tr>
         ))}
@@ -199,7 +212,11 @@ function RolloutChoice({
       </div>
       <div>
         <label htmlFor="instrumentId">{t("assessments.instrument")}</label>
-        <select id="instrumentId" name="instrumentId" value={instrumentId} onChange={(e) => {
+        <select
+          id="instrumentId"
+          name="instrumentId"
+          value={instrumentId}
+          onChange={(e) => {
             setInstrumentId(e.target.value);
             setPicked(true);
           }}
@@ -207,8 +224,7 @@ function RolloutChoice({
         >
           {instruments.map((i) => (
             <option key={i.id} value={i.id}>
-              {i.title} ({i.id} v{i.version})
-              {proposal?.proposed === i.id ? ` — ${t("assessments.proposed")}` : ""}
+              {i.title} ({i.id} v{i.version}){proposal?.proposed === i.id ? ` — ${t("assessments.proposed")}` : ""}
               {proposal?.historical.includes(i.id) ? ` — ${t("assessments.historical")}` : ""}
             </option>
           ))}

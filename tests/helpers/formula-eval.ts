@@ -158,7 +158,8 @@ class Parser {
       const name = fn[2]!.toUpperCase();
       if (!FUNCTIONS.has(name)) this.fail(`unsupported function ${name}`);
       // In the file, a function newer than Excel 2007 carries the `_xlfn.` prefix (Excel shows #NAME? without it); older ones do not.
-      if (FUTURE_FUNCTIONS.has(name) !== Boolean(fn[1])) this.fail(`${name} must be stored ${fn[1] ? "without" : "with"} the _xlfn. prefix`);
+      if (FUTURE_FUNCTIONS.has(name) !== Boolean(fn[1]))
+        this.fail(`${name} must be stored ${fn[1] ? "without" : "with"} the _xlfn. prefix`);
       this.pos += fn[0].length;
       const args: Node[] = [];
       if (!this.eat(")")) {
@@ -281,7 +282,8 @@ function toText(v: Scalar): string | ExcelError {
  * An empty text is 0 in Excel but #VALUE! in LibreOffice: the subset refuses it (the writer must guard).
  */
 export function numberValue(text: string, decimal = ".", group = ","): number | ExcelError {
-  if (decimal.length !== 1 || group.length > 1) throw new Error("NUMBERVALUE: separators outside the supported subset (one character each)");
+  if (decimal.length !== 1 || group.length > 1)
+    throw new Error("NUMBERVALUE: separators outside the supported subset (one character each)");
   if (group !== "" && group === decimal) return VALUE;
   let t = text.replace(/[ \t\n\r]/g, "");
   if (t === "") throw new Error('NUMBERVALUE("") differs between Excel (0) and LibreOffice (#VALUE!): guard blanks first');

@@ -114,7 +114,9 @@ export function withLibreOfficeLastRow(sheetXml: string): string {
   const row =
     '<row r="1048576" s="1" customFormat="false" ht="12.8" hidden="false" customHeight="false" outlineLevel="0" collapsed="false">' +
     '<c r="A1048576" s="1"/><c r="B1048576" s="1"/></row>';
-  return sheetXml.includes("</sheetData>") ? sheetXml.replace("</sheetData>", `${row}</sheetData>`) : sheetXml.replace("<sheetData/>", `<sheetData>${row}</sheetData>`);
+  return sheetXml.includes("</sheetData>")
+    ? sheetXml.replace("</sheetData>", `${row}</sheetData>`)
+    : sheetXml.replace("<sheetData/>", `<sheetData>${row}</sheetData>`);
 }
 
 const SHEET_HEAD =
@@ -184,7 +186,10 @@ export function odsZip(): Promise<Buffer> {
       name: "META-INF/manifest.xml",
       data: '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>',
     },
-    { name: "content.xml", data: '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"/>' },
+    {
+      name: "content.xml",
+      data: '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"/>',
+    },
   ]);
 }
 

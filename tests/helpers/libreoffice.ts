@@ -167,7 +167,9 @@ const LIBRARIES = `${XML_HEAD}<!DOCTYPE library:libraries PUBLIC "-//OpenOffice.
  <library:library library:name="Standard" library:link="false"/>
 </library:libraries>
 `;
-const library = (elements: string) => `${XML_HEAD}<!DOCTYPE library:library PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "library.dtd">
+const library = (
+  elements: string,
+) => `${XML_HEAD}<!DOCTYPE library:library PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "library.dtd">
 <library:library xmlns:library="http://openoffice.org/2000/library" library:name="Standard" library:readonly="false" library:passwordprotected="false">${elements}</library:library>
 `;
 const escapeXml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");

@@ -109,7 +109,8 @@ export async function ziOfficialWorkbook(instrument: Instrument, answers: Answer
       [cols.evidenceName]: opts.links?.[item.id] ? `Bukti ${item.id}` : null,
       [cols.link]: opts.links?.[item.id] ?? null,
     };
-    if (item.type === "percent") cells[cols.answer] = { formula: `IF(K${r + 1}="","Blm Diisi",1)`, result: "Blm Diisi" } as ExcelJS.CellValue;
+    if (item.type === "percent")
+      cells[cols.answer] = { formula: `IF(K${r + 1}="","Blm Diisi",1)`, result: "Blm Diisi" } as ExcelJS.CellValue;
     else cells[cols.answer] = typed ?? shownAnswer(a);
     put(cells, letterCol + 1 < 7 ? letterCol + 1 : undefined);
   };
@@ -126,8 +127,15 @@ export async function ziOfficialWorkbook(instrument: Instrument, answers: Answer
     for (const input of item.inputs ?? []) {
       const n = counts[input.name];
       const isNumerator = nested && !denominators.includes(input.name);
-      if (isNumerator) put({ 6: "-", 7: `Jumlah yang sudah melaporkan`, 10: "Jumlah", [cols.answer]: n ?? null, [cols.note]: `${n ?? 0} orang` });
-      else put({ 7: `- Jumlah ${input.label}`, 10: "Jumlah", [cols.answer]: n === undefined ? null : n, [cols.note]: `rincian ${input.name}` });
+      if (isNumerator)
+        put({ 6: "-", 7: `Jumlah yang sudah melaporkan`, 10: "Jumlah", [cols.answer]: n ?? null, [cols.note]: `${n ?? 0} orang` });
+      else
+        put({
+          7: `- Jumlah ${input.label}`,
+          10: "Jumlah",
+          [cols.answer]: n === undefined ? null : n,
+          [cols.note]: `rincian ${input.name}`,
+        });
     }
   };
 
@@ -156,7 +164,15 @@ export async function ziOfficialWorkbook(instrument: Instrument, answers: Answer
   function writeGroup(group: TreeNode, gi: number) {
     const items = group.items ?? [];
     const nested = items.filter((i) => opts.nested?.includes(i.id));
-    put({ 5: `${ROMAN[gi]!.toLowerCase()}.`, 6: group.label, 8: group.weight, 10: items.length === 1 && items[0]!.type === "percent" ? "%" : null }, 6);
+    put(
+      {
+        5: `${ROMAN[gi]!.toLowerCase()}.`,
+        6: group.label,
+        8: group.weight,
+        10: items.length === 1 && items[0]!.type === "percent" ? "%" : null,
+      },
+      6,
+    );
     items.forEach((it, ii) => {
       if (nested.includes(it)) {
         if (ii === 0) put({ 5: "i.", 6: `${group.label} (bagian pertama)`, 8: group.weight / 2 }, 6);

@@ -59,7 +59,10 @@ describe("freezeInstrument", () => {
 describe("an assessment frozen at pmprb-2014 1.0.0 (Hasil as external points) after the content moved to 1.0.1", () => {
   it("keeps its version, its answer types and its scores", async () => {
     const db = await freshDb();
-    const text = readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/instruments/pmprb-2014-1.0.0.yaml"), "utf8");
+    const text = readFileSync(
+      path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/instruments/pmprb-2014-1.0.0.yaml"),
+      "utf8",
+    );
     const hash = contentHash(text);
     await db
       .insertInto("instrument_version")
@@ -73,7 +76,9 @@ describe("an assessment frozen at pmprb-2014 1.0.0 (Hasil as external points) af
     const current = (await freezeInstrument(db, "pmprb-2014"))!;
     expect(current.instrument.version).toBe("1.0.1");
     expect(current.hash).not.toBe(hash);
-    expect(scoreAssessment(current.instrument, { "B.1.ii.a": 3.8, "B.2.i.a": 3.31, "B.2.ii.a": "WTP", "B.3.i.a": 3.117 }).nodes["B"]!.value).toBeCloseTo(21.145, 12);
+    expect(
+      scoreAssessment(current.instrument, { "B.1.ii.a": 3.8, "B.2.i.a": 3.31, "B.2.ii.a": "WTP", "B.3.i.a": 3.117 }).nodes["B"]!.value,
+    ).toBeCloseTo(21.145, 12);
     expect(() => scoreAssessment(current.instrument, { "B.2.ii.a": 3 })).toThrow(/B\.2\.ii\.a/);
   });
 });

@@ -8,7 +8,6 @@ import { cliDataDir, runMain as run } from "../helpers/cli";
 
 const dataDir = cliDataDir("cermin-instruments-cli-");
 
-
 const write = (name: string, text: string) => {
   const file = path.join(dataDir(), name);
   fs.writeFileSync(file, text);

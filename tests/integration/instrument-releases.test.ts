@@ -268,8 +268,17 @@ describe("a new PMPRB version: upload, roll-outs, publish", () => {
     const next = newId();
     const org = await db.selectFrom("unit").select("organisation_id").where("id", "=", units[0]!.id).executeTakeFirstOrThrow();
     await makePeriod(db, org.organisation_id, 2020, { id: next, name: "2020" });
-    const { created } = await createAssessments(db, admin, { unitIds: [units[0]!.id], periodId: next, instrumentId: "pmprb-2014", carryForward: true });
-    const rows = await db.selectFrom("answer").select(["item_id", "value_json", "note", "carried_over"]).where("assessment_id", "=", created[0]!).execute();
+    const { created } = await createAssessments(db, admin, {
+      unitIds: [units[0]!.id],
+      periodId: next,
+      instrumentId: "pmprb-2014",
+      carryForward: true,
+    });
+    const rows = await db
+      .selectFrom("answer")
+      .select(["item_id", "value_json", "note", "carried_over"])
+      .where("assessment_id", "=", created[0]!)
+      .execute();
     const byId = Object.fromEntries(rows.map((r) => [r.item_id, r]));
     // A.1.i.b became A.1.i.z; A.1.i.a kept its id; A.1.ii.e (answered in 1.0.1, dropped in 1.1.0) is not carried.
     expect(byId["A.1.i.z"]).toMatchObject({ value_json: '"B"', note: "dari 2019", carried_over: 1 });

@@ -419,7 +419,12 @@ describe("the workbook's shape", () => {
       });
     });
     const err = await refused(bytes);
-    expectIssue(err, "Jawaban", null, /tidak ada jawaban yang terbaca di \d+ butir yang dikenali; mengimpornya akan mengosongkan 5 jawaban/);
+    expectIssue(
+      err,
+      "Jawaban",
+      null,
+      /tidak ada jawaban yang terbaca di \d+ butir yang dikenali; mengimpornya akan mengosongkan 5 jawaban/,
+    );
   });
 
   test("an unknown _cermin format is refused, naming the cell", async () => {

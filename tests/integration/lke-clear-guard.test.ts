@@ -119,7 +119,12 @@ test("leak: an assessor's preview of a workbook with Jawaban TPI columns shows n
   const form = new FormData();
   form.set("intent", "preview");
   form.set("file", new File([new Uint8Array(buf)], "lke-tpi.xlsx"));
-  const res = await callAction(lkeRoute, { path: `/assessments/${w.assessmentId}/lke`, params: { id: w.assessmentId }, cookie: w.cookies.assessor, form });
+  const res = await callAction(lkeRoute, {
+    path: `/assessments/${w.assessmentId}/lke`,
+    params: { id: w.assessmentId },
+    cookie: w.cookies.assessor,
+    form,
+  });
   expect(res.status).toBe(200);
   const body = JSON.stringify(res.data);
   expect(body).toContain("A.I.1.ii.a");
@@ -134,8 +139,9 @@ test("leak: an assessor's preview of a workbook with Jawaban TPI columns shows n
 /** A fresh assessment of a new unit under the coordinator's, with `answers` saved (as the system administrator). */
 async function assessmentWith(name: string, answers: Array<[string, AnswerValue, string | null]>): Promise<string> {
   const unit = await makeUnit(db, w.ministry.id, w.eselon1, name);
-  const [id] = (await createAssessments(db, system, { unitIds: [unit.id], periodId: w.periodId, instrumentId: "zi-2021", carryForward: false }))
-    .created;
+  const [id] = (
+    await createAssessments(db, system, { unitIds: [unit.id], periodId: w.periodId, instrumentId: "zi-2021", carryForward: false })
+  ).created;
   const ctx = await requireAssessment(db, system, id!);
   for (const [itemId, value, note] of answers) {
     expect((await saveAnswer(db, system, ctx, { itemId, baseVersion: 0, value, note })).ok).toBe(true);
@@ -176,7 +182,9 @@ async function allBlank(buf: Buffer): Promise<Buffer> {
   ws.getRow(1).eachCell((c, n) => {
     if (c.value === "Jawaban") col = n;
   });
-  const items = new Set(lkeRows((await requireAssessment(db, system, w.assessmentId)).instrument).flatMap((r) => (r.kind === "item" ? [r.code] : [])));
+  const items = new Set(
+    lkeRows((await requireAssessment(db, system, w.assessmentId)).instrument).flatMap((r) => (r.kind === "item" ? [r.code] : [])),
+  );
   ws.eachRow((row, n) => {
     const code = String(row.getCell(1).value ?? "");
     if (n > 1 && (items.has(code) || items.has(code.split("#")[0]!))) row.getCell(col).value = null;
@@ -191,7 +199,12 @@ test("service: blank answer cells clear nothing without the choice; with it exac
   const cctx = await requireAssessment(db, coordinator, id);
   const buf = await edit(await exportAssessmentWorkbook(db, coordinator, cctx), PARTLY_BLANK);
   const p = await previewImport(db, coordinator, cctx, { name: "kosong-sebagian.xlsx", bytes: new Uint8Array(buf) });
-  expect(p.changes.filter((c) => c.clears).map((c) => c.itemId).sort()).toEqual(CLEARED);
+  expect(
+    p.changes
+      .filter((c) => c.clears)
+      .map((c) => c.itemId)
+      .sort(),
+  ).toEqual(CLEARED);
   expect(p.clearances).toBe(3);
   expect(p.onlyClears).toBe(false);
   // A note cleared with the answer kept is a change, not a clearance.
@@ -293,7 +306,12 @@ test("HTTP: the preview lists the clearances; apply without allowClear leaves th
   };
   const p = await preview();
   expect(p.clearances).toBe(3);
-  expect(p.changes.filter((c) => c.clears).map((c) => c.itemId).sort()).toEqual(CLEARED);
+  expect(
+    p.changes
+      .filter((c) => c.clears)
+      .map((c) => c.itemId)
+      .sort(),
+  ).toEqual(CLEARED);
   const applied = await call({ intent: "apply", importId: p.importId!, take: "" });
   expect(applied.status).toBe(302);
   const before = await selfOf(id);
@@ -309,7 +327,11 @@ test("HTTP: the preview lists the clearances; apply without allowClear leaves th
   expect(cleared.status).toBe(302);
   const after = await selfOf(id);
   for (const c of CLEARED) expect(after[c]).toBeUndefined();
-  expect(Object.keys(after).sort()).toEqual(Object.keys(before).filter((k) => !CLEARED.includes(k)).sort());
+  expect(Object.keys(after).sort()).toEqual(
+    Object.keys(before)
+      .filter((k) => !CLEARED.includes(k))
+      .sort(),
+  );
 
   // A workbook with no answer at all: 400, the refusal named.
   const form = new FormData();
@@ -324,7 +346,11 @@ test("HTTP: the preview lists the clearances; apply without allowClear leaves th
 // The command line: in-process, on the demo database in this file's throwaway DATA_DIR.
 
 test("CLI: cermin lke --help, -h and each subcommand's --help print usage with exit 0", async () => {
-  for (const args of [["lke", "--help"], ["lke", "-h"], ["lke", "help"]]) {
+  for (const args of [
+    ["lke", "--help"],
+    ["lke", "-h"],
+    ["lke", "help"],
+  ]) {
     const r = await runMain(...args);
     expect(r.code, args.join(" ")).toBe(0);
     expect(r.out).toMatch(/cermin lke import/);
@@ -385,7 +411,12 @@ test("CLI: blank answers over the demo draft clear nothing without --allow-clear
     // Three answers blanked, one changed: --apply leaves the three, says so.
     const [c1, c2, c3, changed] = Object.keys(before).filter((k) => typeof before[k] === "string" && /^[A-E]$/.test(before[k] as string));
     const other = before[changed!] === "A" ? "B" : "A";
-    const partly = await edit(fs.readFileSync(out), { [c1!]: { Jawaban: null }, [c2!]: { Jawaban: null }, [c3!]: { Jawaban: null }, [changed!]: { Jawaban: other } });
+    const partly = await edit(fs.readFileSync(out), {
+      [c1!]: { Jawaban: null },
+      [c2!]: { Jawaban: null },
+      [c3!]: { Jawaban: null },
+      [changed!]: { Jawaban: other },
+    });
     const file = path.join(dir, "sebagian.xlsx");
     fs.writeFileSync(file, partly);
     const preview = await runMain("lke", "import", draft.id, file, ...as);
@@ -406,7 +437,11 @@ test("CLI: blank answers over the demo draft clear nothing without --allow-clear
     expect(cleared.code, cleared.err).toBe(0);
     expect(cleared.out).toMatch(/Diterapkan: 3 jawaban \(3 dikosongkan\)/);
     const after = await answered();
-    expect(Object.keys(after).sort()).toEqual(Object.keys(before).filter((k) => ![c1, c2, c3].includes(k)).sort());
+    expect(Object.keys(after).sort()).toEqual(
+      Object.keys(before)
+        .filter((k) => ![c1, c2, c3].includes(k))
+        .sort(),
+    );
     const audits = await cli
       .selectFrom("audit_log")
       .select(["entity_id", "after_json"])

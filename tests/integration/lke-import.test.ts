@@ -291,8 +291,9 @@ test("lossless through the database for every instrument: all items answered wit
 
 test("layer choice: an official workbook with two answer groups reads the first by default, `group` picks another (header or letter)", async () => {
   const unit = await makeUnit(db, w.other.id, null, "Dinas Uji PMPRB");
-  const [id] = (await createAssessments(db, system, { unitIds: [unit.id], periodId: w.otherPeriodId, instrumentId: "pmprb-2014", carryForward: false }))
-    .created;
+  const [id] = (
+    await createAssessments(db, system, { unitIds: [unit.id], periodId: w.otherPeriodId, instrumentId: "pmprb-2014", carryForward: false })
+  ).created;
   const ctx = await ctxOf(system, id!);
   const layer = (seed: number) => Object.fromEntries(Object.entries(randomAnswers(ctx.instrument, seed)).filter(([, v]) => v !== null));
   const y2015 = layer(5);

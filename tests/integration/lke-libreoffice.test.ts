@@ -86,14 +86,27 @@ async function load(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
 describe.skipIf(!SOFFICE)("a Cermin export through LibreOffice Calc (skipped only when soffice is absent)", () => {
   beforeAll(async () => {
     ({ db, w } = await freshWorld());
-    coordinator = await loadActor(db, await db.selectFrom("user").selectAll().where("id", "=", w.users.coordinator.id).executeTakeFirstOrThrow());
+    coordinator = await loadActor(
+      db,
+      await db.selectFrom("user").selectAll().where("id", "=", w.users.coordinator.id).executeTakeFirstOrThrow(),
+    );
     const ctx = await ctxOf();
     const rows = lkeRows(ctx.instrument).filter((r): r is ItemRow => r.kind === "item");
     for (const [itemId, value] of Object.entries(fullAnswers(rows))) {
-      const saved = await saveAnswer(db, coordinator, ctx, { itemId, baseVersion: 0, value, note: itemId.endsWith(".a") ? "Catatan\nbaris dua" : null });
+      const saved = await saveAnswer(db, coordinator, ctx, {
+        itemId,
+        baseVersion: 0,
+        value,
+        note: itemId.endsWith(".a") ? "Catatan\nbaris dua" : null,
+      });
       expect(saved.ok).toBe(true);
     }
-    const self = await db.selectFrom("answer").selectAll().where("assessment_id", "=", w.assessmentId).where("layer", "=", "self").execute();
+    const self = await db
+      .selectFrom("answer")
+      .selectAll()
+      .where("assessment_id", "=", w.assessmentId)
+      .where("layer", "=", "self")
+      .execute();
     stored = answersObject(self);
     exported = await exportAssessmentWorkbook(db, coordinator, await ctxOf());
     baseline = await previewImport(db, coordinator, await ctxOf(), file(exported, "lke.xlsx"));
@@ -202,7 +215,12 @@ describe.skipIf(!SOFFICE)("a Cermin export through LibreOffice Calc (skipped onl
     });
     expect(mismatches).toEqual([]);
     // Every node row was checked: items, sub-areas, areas, components and the total.
-    expect([...seen].sort()).toEqual(rows.filter((r) => r.kind !== "input").map((r) => r.code).sort());
+    expect([...seen].sort()).toEqual(
+      rows
+        .filter((r) => r.kind !== "input")
+        .map((r) => r.code)
+        .sort(),
+    );
     expect([...new Set(rows.flatMap((r) => (r.kind === "node" ? [r.level] : [])))]).toEqual(
       expect.arrayContaining(["component", "area", "subarea", "total"]),
     );

@@ -31,7 +31,10 @@ const ANSWER_ITEMS: Partial<Record<Persona, string>> = { admin: "A.I.1.i.a", coo
 /** Every route module must be listed here; a new route without an entry fails the test below. */
 const MATRIX: Record<string, RouteCase> = {
   _index: { get: signedIn(200) },
-  login: { get: all(302, { anon: 200 }), post: { form: (_w, p) => ({ email: `nobody-${p}@test.local`, password: "salah" }), expect: all(401) } },
+  login: {
+    get: all(302, { anon: 200 }),
+    post: { form: (_w, p) => ({ email: `nobody-${p}@test.local`, password: "salah" }), expect: all(401) },
+  },
   logout: { get: all(302), post: { form: () => ({}), expect: all(302), freshSession: true } },
   language: { get: all(302), post: { form: () => ({ locale: "en", redirectTo: "/" }), expect: all(302) } },
   healthz: { get: all(200), post: { form: () => ({}), expect: all(200) } },
@@ -136,7 +139,10 @@ const MATRIX: Record<string, RouteCase> = {
   "assessments.lke-bulk": { get: signedIn(200), post: { form: () => ({ intent: "import" }), expect: signedIn(400) } },
   "assessments.historical": {
     get: signedIn(403, { admin: 200, orgAdmin: 200, coordinator: 200, otherOrgAdmin: 200 }),
-    post: { form: () => ({ intent: "confirm" }), expect: signedIn(403, { admin: 400, orgAdmin: 400, coordinator: 400, otherOrgAdmin: 400 }) },
+    post: {
+      form: () => ({ intent: "confirm" }),
+      expect: signedIn(403, { admin: 400, orgAdmin: 400, coordinator: 400, otherOrgAdmin: 400 }),
+    },
   },
   "assessments.lke-bulk.$jobId[.]zip": { params: () => ({ jobId: "00000000-0000-4000-8000-000000000000" }), get: signedIn(404) },
   "lke.template.$instrument": { params: () => ({ instrument: "zi-2021" }), get: signedIn(200) },
@@ -148,7 +154,15 @@ const MATRIX: Record<string, RouteCase> = {
   "evaluations.eligibility": {
     get: signedIn(200, { coordinator: 403, assessor: 403 }),
     post: {
-      form: (w) => ({ intent: "prerequisites", periodId: w.periodId, organisationId: w.ministry.id, bpkOpinion: "WTP", sakipPredicate: "BB", indeksRb: "72,5", spipLevel: "3" }),
+      form: (w) => ({
+        intent: "prerequisites",
+        periodId: w.periodId,
+        organisationId: w.ministry.id,
+        bpkOpinion: "WTP",
+        sakipPredicate: "BB",
+        indeksRb: "72,5",
+        spipLevel: "3",
+      }),
       expect: signedIn(403, { admin: 200, orgAdmin: 200, evaluator: 200, otherOrgAdmin: 403 }),
     },
   },
@@ -156,7 +170,10 @@ const MATRIX: Record<string, RouteCase> = {
   "evaluations.assessments.$id": {
     params: (w) => ({ id: w.submittedAssessmentId }),
     get: signedIn(403, { admin: 200, orgAdmin: 200, reviewer: 200, evaluator: 200, otherOrgAdmin: 404 }),
-    post: { form: () => ({ intent: "release", layer: "external" }), expect: signedIn(403, { admin: 200, evaluator: 200, otherOrgAdmin: 404 }) },
+    post: {
+      form: () => ({ intent: "release", layer: "external" }),
+      expect: signedIn(403, { admin: 200, evaluator: 200, otherOrgAdmin: 404 }),
+    },
   },
   "evaluations.samples.$id": {
     params: (w) => ({ id: w.sampleId }),
@@ -176,7 +193,10 @@ const MATRIX: Record<string, RouteCase> = {
     params: (w) => ({ id: w.assessmentId }),
     get: signedIn(200, { otherOrgAdmin: 404 }),
     // The world has no blind round: a coordinator's reveal is a readable 400.
-    post: { form: () => ({ intent: "reveal", areaId: "A.I.1" }), expect: signedIn(403, { admin: 400, orgAdmin: 400, coordinator: 400, otherOrgAdmin: 404 }) },
+    post: {
+      form: () => ({ intent: "reveal", areaId: "A.I.1" }),
+      expect: signedIn(403, { admin: 400, orgAdmin: 400, coordinator: 400, otherOrgAdmin: 404 }),
+    },
   },
   "assessments.$id.consensus.$area": {
     params: (w) => ({ id: w.assessmentId, area: "A.I.1" }),
@@ -220,7 +240,12 @@ test("every route module is in the role × route matrix", () => {
 describe.each(routeIds.filter((id) => MATRIX[id]))("%s", (id) => {
   const rc = MATRIX[id]!;
   const load = () => import(`../../app/routes/${id}.${fs.existsSync(`app/routes/${id}.tsx`) ? "tsx" : "ts"}`);
-  const urlPath = "/" + id.replace(/^_index$/, "").replace(/\._index$/, "").replace(/\./g, "/");
+  const urlPath =
+    "/" +
+    id
+      .replace(/^_index$/, "")
+      .replace(/\._index$/, "")
+      .replace(/\./g, "/");
 
   test.each(PERSONAS)("GET as %s", async (persona) => {
     const mod = await load();

@@ -95,7 +95,10 @@ export function parseCountCell(input: Input, v: CellValue): CellParse<number | n
   if (isBlank(v)) return { ok: true, value: null };
   const n = typeof v === "string" ? parseCountText(v) : numberOf(v);
   if (n === "fraction")
-    return { ok: false, message: `${show(v)} untuk "${input.label}" harus bilangan bulat (jumlah tanpa desimal; ribuan boleh ditulis 1.000)` };
+    return {
+      ok: false,
+      message: `${show(v)} untuk "${input.label}" harus bilangan bulat (jumlah tanpa desimal; ribuan boleh ditulis 1.000)`,
+    };
   if (n === null || !Number.isInteger(n) || n < 0)
     return { ok: false, message: `${show(v)} untuk "${input.label}" bukan bilangan bulat ≥ 0` };
   return { ok: true, value: n };

@@ -226,7 +226,7 @@ function itemFormula(
     case "coefficient":
       // range_scaled: value / max; coefficient: points / group weight (the group's Nilai is the points).
       // Not a number (blank, "N/A", words): #VALUE! from answerNumber → 0.
-      return `IFERROR(${answerNumber(a)}/${literal(item.type === "range_scaled" ? item.scale?.max ?? 1 : row.groupWeight)},0)`;
+      return `IFERROR(${answerNumber(a)}/${literal(item.type === "range_scaled" ? (item.scale?.max ?? 1) : row.groupWeight)},0)`;
     case "survey_0_4":
     case "index_score":
     case "external_points": {

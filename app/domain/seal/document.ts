@@ -24,7 +24,10 @@ export function canonicalJson(value: Json): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   const keys = Object.keys(value).sort();
-  return `{${keys.filter((k) => value[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k] as Json)}`).join(",")}}`;
+  return `{${keys
+    .filter((k) => value[k] !== undefined)
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k] as Json)}`)
+    .join(",")}}`;
 }
 
 /** One answer of one layer as sealed. */
@@ -140,7 +143,8 @@ export function compareStates(sealed: SealState, now: SealState): Mismatch[] {
       if (!a) out.push({ kind: "answer", at: item, layer, message: `answer removed (was ${show(b?.value)})` });
       else if (!b) out.push({ kind: "answer", at: item, layer, message: `answer added after the seal: ${show(a.value)}` });
       else {
-        if (canonicalJson(b.value) !== canonicalJson(a.value)) out.push({ kind: "answer", at: item, layer, message: `value ${show(b.value)} → ${show(a.value)}` });
+        if (canonicalJson(b.value) !== canonicalJson(a.value))
+          out.push({ kind: "answer", at: item, layer, message: `value ${show(b.value)} → ${show(a.value)}` });
         if (b.note !== a.note) out.push({ kind: "answer", at: item, layer, message: `note changed: ${show(b.note)} → ${show(a.note)}` });
       }
     }
@@ -154,11 +158,14 @@ export function compareStates(sealed: SealState, now: SealState): Mismatch[] {
     if (!a) out.push({ kind: "evidence", at: name, message: `evidence ${b!.kind} "${name}" (${id}) removed` });
     else if (!b) out.push({ kind: "evidence", at: name, message: `evidence ${a.kind} "${name}" (${id}) added after the seal` });
     else {
-      if (b.kind === "file" && a.sha256 === null) out.push({ kind: "evidence", at: name, message: `file "${name}" is missing from the evidence store` });
-      else if (b.sha256 !== a.sha256) out.push({ kind: "evidence", at: name, message: `file "${name}": SHA-256 ${b.sha256} → ${a.sha256} (content changed)` });
+      if (b.kind === "file" && a.sha256 === null)
+        out.push({ kind: "evidence", at: name, message: `file "${name}" is missing from the evidence store` });
+      else if (b.sha256 !== a.sha256)
+        out.push({ kind: "evidence", at: name, message: `file "${name}": SHA-256 ${b.sha256} → ${a.sha256} (content changed)` });
       if (b.url !== a.url) out.push({ kind: "evidence", at: name, message: `link "${name}": ${show(b.url)} → ${show(a.url)}` });
       if (b.name !== a.name) out.push({ kind: "evidence", at: name, message: `renamed to "${a.name}"` });
-      if (b.items.join(",") !== a.items.join(",")) out.push({ kind: "evidence", at: name, message: `backs items ${b.items.join(", ")} → ${a.items.join(", ")}` });
+      if (b.items.join(",") !== a.items.join(","))
+        out.push({ kind: "evidence", at: name, message: `backs items ${b.items.join(", ")} → ${a.items.join(", ")}` });
     }
   }
   if (canonicalJson(sealed.score.total) !== canonicalJson(now.score.total)) {

@@ -18,6 +18,7 @@ import { treeNodes, type TreeNode } from "~/domain/instrument/tree";
 import { countsAnswer, linksIn, parseAnswerCell, parseCountCell, parseNoteCell, type CellValue } from "~/domain/lke/cells";
 import {
   cellValue,
+  lastValueRow,
   LkeError,
   type AnswerGroup,
   type LkeIssue,
@@ -50,20 +51,6 @@ export function ownText(cell: ExcelJS.Cell): string {
 /** The value a cell holds itself (a merge's value only at its master cell). */
 function ownValue(cell: ExcelJS.Cell): CellValue {
   return isMergeSlave(cell) ? null : cellValue(cell);
-}
-
-/** The last row that holds a value (LibreOffice writes an empty row 1048576 after a row was moved). */
-export function lastRowWithValue(ws: ExcelJS.Worksheet): number {
-  let last = 0;
-  ws.eachRow({ includeEmpty: false }, (row, r) => {
-    if (r <= last) return;
-    let has = false;
-    row.eachCell({ includeEmpty: false }, (cell) => {
-      if (!has && cellValue(cell) !== null) has = true;
-    });
-    if (has) last = r;
-  });
-  return last;
 }
 
 export interface NumberedHeader {
@@ -198,7 +185,8 @@ function likeness(a: string, b: string): number {
   const x = tokens(a);
   const y = tokens(b);
   if (!x.length || !y.length) return 0;
-  const hit = (w: string, ws: string[]) => ws.some((v) => v === w || (Math.min(v.length, w.length) >= 5 && (v.startsWith(w) || w.startsWith(v))));
+  const hit = (w: string, ws: string[]) =>
+    ws.some((v) => v === w || (Math.min(v.length, w.length) >= 5 && (v.startsWith(w) || w.startsWith(v))));
   const shared = x.filter((w) => hit(w, y)).length + y.filter((w) => hit(w, x)).length;
   return shared / (x.length + y.length);
 }
@@ -237,7 +225,7 @@ export function parseNumbered(
   const issues: LkeIssue[] = [];
   const unmatched: UnmatchedRow[] = [];
   const cells: ParsedCell[] = [];
-  const last = lastRowWithValue(ws);
+  const last = lastValueRow(ws);
   const linkCol = g.link ?? detectLinkColumn(header, chosen, last);
 
   let component: TreeNode | null = null;
@@ -366,7 +354,8 @@ export function parseNumbered(
       const cur = current as Current | null;
       if (cur && cur.item.type === "percent") {
         cur.counts.push({ label, raw: answer, cell: addr(r, g.answer), note: noteOf(r), links: linksOf(r) });
-      } else if (answer !== null && !isFormula(row.getCell(g.answer))) unmatched.push({ sheet: ws.name, row: r, code: null, text: joined.slice(0, 120) });
+      } else if (answer !== null && !isFormula(row.getCell(g.answer)))
+        unmatched.push({ sheet: ws.name, row: r, code: null, text: joined.slice(0, 120) });
       continue;
     }
     // A component: its letter ("A.", "B."), or its label.
@@ -470,7 +459,8 @@ export function parseNumbered(
       continue;
     }
     // Headings without numbering (LHKASN under LHKPN) and notes: not worksheet rows.
-    if (answer !== null && !isFormula(row.getCell(g.answer))) unmatched.push({ sheet: ws.name, row: r, code: null, text: joined.slice(0, 120) });
+    if (answer !== null && !isFormula(row.getCell(g.answer)))
+      unmatched.push({ sheet: ws.name, row: r, code: null, text: joined.slice(0, 120) });
   }
   finish();
 

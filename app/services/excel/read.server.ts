@@ -18,8 +18,18 @@ import {
   TOTAL_CODE,
   type LkeLayer,
 } from "~/domain/lke/layout";
-import { colLetter, findNumberedHeader, lastRowWithValue, ownText, parseNumbered, throwIssues, type NumberedHeader } from "./read-numbered.server";
-import { cellValue, LkeError, text, type AnswerGroup, type LkeIssue, type ParsedCell, type ParsedWorkbook, type UnmatchedRow } from "./sheet.server";
+import { colLetter, findNumberedHeader, ownText, parseNumbered, throwIssues, type NumberedHeader } from "./read-numbered.server";
+import {
+  cellValue,
+  lastValueRow,
+  LkeError,
+  text,
+  type AnswerGroup,
+  type LkeIssue,
+  type ParsedCell,
+  type ParsedWorkbook,
+  type UnmatchedRow,
+} from "./sheet.server";
 import { vetXlsx } from "./xlsx-scan.server";
 import { type ZipLimits } from "./zip.server";
 
@@ -189,7 +199,11 @@ export function tryParseWorkbook(
   return opened.layout === "cermin" ? parseCermin(opened.ws, instrument, opts) : parseNumbered(opened.numbered!, instrument, opts);
 }
 
-function parseCermin(ws: ExcelJS.Worksheet, instrument: Instrument, opts: { group?: string }): { parsed: ParsedWorkbook; issues: LkeIssue[] } {
+function parseCermin(
+  ws: ExcelJS.Worksheet,
+  instrument: Instrument,
+  opts: { group?: string },
+): { parsed: ParsedWorkbook; issues: LkeIssue[] } {
   const header = findHeader(ws)!;
   const col = (name: string) => header.columns.get(name.toLowerCase());
   const codeCol = col(HEADERS.code)!;
@@ -214,7 +228,7 @@ function parseCermin(ws: ExcelJS.Worksheet, instrument: Instrument, opts: { grou
   const itemCell = new Map<string, string>();
   const addr = (r: number, c: number) => ws.getRow(r).getCell(c).address;
 
-  const last = lastRowWithValue(ws);
+  const last = lastValueRow(ws);
   const itemRows = new Set<string>();
   for (let r = header.row + 1; r <= last; r++) {
     const row = ws.getRow(r);
@@ -299,10 +313,8 @@ function parseCermin(ws: ExcelJS.Worksheet, instrument: Instrument, opts: { grou
     noteColumn: l.note ? colLetter(l.note) : null,
     linkColumn: evidenceCol ? colLetter(evidenceCol) : null,
   }));
-  // Cermin's layout reads every layer at once; a group choice names a layer's column or header.
-  if (opts.group && !groups.some((g) => g.header.toLowerCase() === opts.group!.trim().toLowerCase() || g.answerColumn === opts.group!.trim().toUpperCase())) {
-    issues.push({ sheet: ws.name, cell: null, message: `lapisan jawaban "${opts.group}" tidak ada (yang ada: ${groups.map((g) => `"${g.header}" kolom ${g.answerColumn}`).join(", ")})` });
-  }
+  // Cermin's layout reads every layer at once (a group choice does not apply; the importer keeps the layers the user may see).
+  void opts;
   const itemsTotal = rows.filter((r) => r.kind === "item").length;
   return {
     parsed: {

@@ -63,7 +63,12 @@ export async function readWorkbookGroups(
   return { instrument, layout: opened.layout, groups };
 }
 
-function pickInstrument(opened: OpenedWorkbook, instruments: Instrument[], instrumentId: string | undefined, opts: { group?: string }): Instrument {
+function pickInstrument(
+  opened: OpenedWorkbook,
+  instruments: Instrument[],
+  instrumentId: string | undefined,
+  opts: { group?: string },
+): Instrument {
   const wanted = instrumentId ?? opened.meta.instrumentId;
   if (wanted) {
     const instrument = instruments.find((i) => i.id === wanted);
@@ -74,7 +79,11 @@ function pickInstrument(opened: OpenedWorkbook, instruments: Instrument[], instr
     const v = opened.meta.instrumentVersion;
     if (!instrumentId && v && v !== instrument.version) {
       throw new LkeError([
-        { sheet: "Utama", cell: null, message: `buku kerja untuk ${wanted} ${v}, tetapi isi instrumen yang ada versi ${instrument.version}` },
+        {
+          sheet: "Utama",
+          cell: null,
+          message: `buku kerja untuk ${wanted} ${v}, tetapi isi instrumen yang ada versi ${instrument.version}`,
+        },
       ]);
     }
     return instrument;

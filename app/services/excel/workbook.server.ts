@@ -68,7 +68,12 @@ function optionsText(row: Extract<LkeRow, { kind: "item" }>): string {
   }
   const range = numberRange(item, row.groupWeight);
   if (range) {
-    const text = item.type === "external_points" ? `Poin 0–${fmtId(range.max)}` : item.type === "coefficient" ? `Koefisien ${fmtId(range.min)} s.d. ${fmtId(range.max)} (alasan di Catatan)` : `Angka ${fmtId(range.min)}–${fmtId(range.max)}`;
+    const text =
+      item.type === "external_points"
+        ? `Poin 0–${fmtId(range.max)}`
+        : item.type === "coefficient"
+          ? `Koefisien ${fmtId(range.min)} s.d. ${fmtId(range.max)} (alasan di Catatan)`
+          : `Angka ${fmtId(range.min)}–${fmtId(range.max)}`;
     return item.not_applicable ? `${text}, atau ${NOT_APPLICABLE} bila tidak berlaku (alasan di Catatan)` : text;
   }
   return (item.options ?? []).map((o) => `${o.code}: ${o.criterion}`).join("\n");

@@ -51,7 +51,11 @@ export function publicUrl(): string {
  * computed from the bytes in the evidence store (null when the file is missing) instead of read
  * from its row: that is what verification compares.
  */
-export async function buildState(db: Db, assessmentId: string, opts: { hashFiles: boolean; layers?: readonly string[] }): Promise<SealState> {
+export async function buildState(
+  db: Db,
+  assessmentId: string,
+  opts: { hashFiles: boolean; layers?: readonly string[] },
+): Promise<SealState> {
   const a = await db
     .selectFrom("assessment as a")
     .innerJoin("period as p", "p.id", "a.period_id")
@@ -59,7 +63,12 @@ export async function buildState(db: Db, assessmentId: string, opts: { hashFiles
     .where("a.id", "=", assessmentId)
     .executeTakeFirstOrThrow();
   const instrument = await getFrozenInstrument(db, a.instrument_hash);
-  const released = await db.selectFrom("layer_release").select("layer").where("assessment_id", "=", assessmentId).where("revoked_at", "is", null).execute();
+  const released = await db
+    .selectFrom("layer_release")
+    .select("layer")
+    .where("assessment_id", "=", assessmentId)
+    .where("revoked_at", "is", null)
+    .execute();
   // Verification reads exactly the layers that were sealed: a layer released (or revoked) later is the
   // evaluators' legitimate act after the submission, not a change to what was submitted.
   const layerNames = opts.layers ? [...opts.layers] : ["self", ...released.map((r) => r.layer).sort()];
@@ -99,7 +108,14 @@ export async function buildState(db: Db, assessmentId: string, opts: { hashFiles
     rows.map(async (e) => {
       let hash = e.blob_sha256;
       if (opts.hashFiles && e.kind === "file" && hash) hash = await fileSha256(hash);
-      return { id: e.id, kind: e.kind, name: e.name, sha256: e.kind === "file" ? hash : null, url: e.url, items: (itemsOf.get(e.id) ?? []).sort() };
+      return {
+        id: e.id,
+        kind: e.kind,
+        name: e.name,
+        sha256: e.kind === "file" ? hash : null,
+        url: e.url,
+        items: (itemsOf.get(e.id) ?? []).sort(),
+      };
     }),
   );
   const result = scoreAssessment(instrument, self);
@@ -142,7 +158,12 @@ export async function sealAssessment(
   const state = await buildState(db, assessmentId, { hashFiles: false });
   const user = await db.selectFrom("user").select(["id", "name", "email"]).where("id", "=", actor.id).executeTakeFirst();
   const by = { id: actor.id, name: user?.name ?? "", email: user?.email ?? "" };
-  const prevOwn = await db.selectFrom("seal").select(["seq", "seal_hash"]).where("assessment_id", "=", assessmentId).orderBy("seq", "desc").executeTakeFirst();
+  const prevOwn = await db
+    .selectFrom("seal")
+    .select(["seq", "seal_hash"])
+    .where("assessment_id", "=", assessmentId)
+    .orderBy("seq", "desc")
+    .executeTakeFirst();
   const prevOrg = await db
     .selectFrom("seal")
     .select("seal_hash")
@@ -213,8 +234,10 @@ export function verifyReceipt(receipt: unknown, publicKey: KeyObject): ReceiptCh
   if (!r || typeof r !== "object" || r.format !== RECEIPT_FORMAT || typeof r.signature !== "string") {
     return { ok: false, problems: [`not a ${RECEIPT_FORMAT} receipt`] };
   }
-  if (r.keyId !== keyIdOf(publicKey)) problems.push(`receipt was signed by key ${String(r.keyId)}, not by the given key ${keyIdOf(publicKey)}`);
-  if (!verifyText(publicKey, canonicalJson(receiptCore(r as Receipt) as unknown as Json), r.signature)) problems.push("signature does not match the receipt's content");
+  if (r.keyId !== keyIdOf(publicKey))
+    problems.push(`receipt was signed by key ${String(r.keyId)}, not by the given key ${keyIdOf(publicKey)}`);
+  if (!verifyText(publicKey, canonicalJson(receiptCore(r as Receipt) as unknown as Json), r.signature))
+    problems.push("signature does not match the receipt's content");
   return { ok: problems.length === 0, problems };
 }
 

@@ -32,7 +32,11 @@ describe("cermin instruments check", () => {
     expect(text).toContain("Hasil 40 = 20 + 10 + 10");
     expect(text).toMatch(/sha256: [0-9a-f]{64}/);
     // Acceptance 1 of issue #13: the three RB 2023 trees with the spec's block sums.
-    for (const [id, tematik, items] of [["rb-2023-kl", 10, 39], ["rb-2023-prov", 20, 42], ["rb-2023-kabkota", 20, 41]] as const) {
+    for (const [id, tematik, items] of [
+      ["rb-2023-kl", 10, 39],
+      ["rb-2023-prov", 20, 42],
+      ["rb-2023-kabkota", 20, 41],
+    ] as const) {
       const block = text.slice(text.indexOf(`${id} 2023.1.0 [published]`)).split("\n  OK")[0]!;
       expect(block).toContain(`butir: ${items} (`);
       expect(block).toContain("Strategi Pelaksanaan RB General 10 = 3 + 7");

@@ -16,7 +16,13 @@ const weights = (id: "zi-2021" | "pmprb-2014") => {
 
 describe("shipped instruments", () => {
   it("are exactly zi-2021, pmprb-2014 and the three Evaluasi RB 2023 trees", () => {
-    expect(readdirSync(CONTENT_DIR).sort()).toEqual(["pmprb-2014.yaml", "rb-2023-kabkota.yaml", "rb-2023-kl.yaml", "rb-2023-prov.yaml", "zi-2021.yaml"]);
+    expect(readdirSync(CONTENT_DIR).sort()).toEqual([
+      "pmprb-2014.yaml",
+      "rb-2023-kabkota.yaml",
+      "rb-2023-kl.yaml",
+      "rb-2023-prov.yaml",
+      "zi-2021.yaml",
+    ]);
   });
 
   it("zi-2021: 113 items (87 Pemenuhan, 23 Reform, 3 Hasil), published, default settings", () => {

@@ -280,19 +280,22 @@ function rbAnswers(instrument: Instrument, seed: number): Answers {
   return answers;
 }
 
-describe.each(["rb-2023-kl", "rb-2023-prov", "rb-2023-kabkota"] as const)("%s: the index formulas recompute to the engine's values", (id) => {
-  const instrument = getInstrument(id)!.instrument;
+describe.each(["rb-2023-kl", "rb-2023-prov", "rb-2023-kabkota"] as const)(
+  "%s: the index formulas recompute to the engine's values",
+  (id) => {
+    const instrument = getInstrument(id)!.instrument;
 
-  it.each([...SEEDS, 0])("random answers with N/A rows, multipliers and the koefisien, seed %i", async (seed) => {
-    await expectFormulasMatch(instrument, seed === 0 ? {} : rbAnswers(instrument, seed));
-  });
+    it.each([...SEEDS, 0])("random answers with N/A rows, multipliers and the koefisien, seed %i", async (seed) => {
+      await expectFormulasMatch(instrument, seed === 0 ? {} : rbAnswers(instrument, seed));
+    });
 
-  it("the random sets reach N/A rows and a koefisien", () => {
-    const sets = SEEDS.map((s) => rbAnswers(instrument, s));
-    expect(sets.some((a) => Object.values(a).includes(NOT_APPLICABLE))).toBe(true);
-    expect(sets.some((a) => typeof a["KOEF.a"] === "number" && a["KOEF.a"] !== 0)).toBe(true);
-  });
-});
+    it("the random sets reach N/A rows and a koefisien", () => {
+      const sets = SEEDS.map((s) => rbAnswers(instrument, s));
+      expect(sets.some((a) => Object.values(a).includes(NOT_APPLICABLE))).toBe(true);
+      expect(sets.some((a) => typeof a["KOEF.a"] === "number" && a["KOEF.a"] !== 0)).toBe(true);
+    });
+  },
+);
 
 /** Counts typed as text, thousands grouped the Indonesian (or English) way, and what Cermin reads. */
 const COUNT_TEXTS: Array<[string, number]> = [
@@ -424,7 +427,9 @@ describe("the answer cells' validation accepts a typed value exactly when Cermin
     ws.eachRow((row, n) => rowOf.set(String(row.getCell(column(ws, HEADERS.code)).value), n));
     const at = (code: string) => ws.getCell(rowOf.get(code)!, answerCol).address;
     const rows = itemRows(instrument);
-    const numbers = [rows.find((r) => numberRange(r.item, r.groupWeight)), rows.find((r) => r.item.not_applicable)].filter((r) => r !== undefined);
+    const numbers = [rows.find((r) => numberRange(r.item, r.groupWeight)), rows.find((r) => r.item.not_applicable)].filter(
+      (r) => r !== undefined,
+    );
     const ratio = rows.find((r) => r.item.type === "percent");
     expect(numbers.length + (ratio ? 1 : 0)).toBeGreaterThan(0);
     const readsNumber = (r: ItemRow) => (v: ExcelJS.CellValue) => {

@@ -4,17 +4,34 @@
  * nested LHKPN/LHKASN) and its 2026 variant (answer N, link M, note Q), and the PMPRB 14/2014 workbook
  * with two answer groups headed by year. The real files are tested in official-real.test.ts.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, test } from "vitest";
 import type { Answers } from "~/domain/scoring/answers";
 import { scoreAssessment } from "~/domain/scoring/score";
 import { readWorkbookAnswers, readWorkbookGroups } from "~/services/excel/score-workbook.server";
 import { loadInstruments } from "~/services/instruments/catalog.server";
+import { runMain } from "../../helpers/cli";
 import { pmprbOfficialWorkbook, ziOfficialWorkbook, type ZiOptions } from "../../helpers/official-lke";
 import { randomAnswers } from "../scoring/random-answers";
 
 const instruments = loadInstruments().map((l) => l.instrument);
 const zi = instruments.find((i) => i.id === "zi-2021")!;
 const pmprb = instruments.find((i) => i.id === "pmprb-2014")!;
+
+/** Answers the workbook accepts: numbers within their item's scale (the engine would clamp; an import refuses). */
+const withinScale = (answers: Answers): Answers =>
+  Object.fromEntries(
+    Object.entries(answers)
+      .filter(([, v]) => v !== null)
+      .map(([id, v]) => {
+        const item = pmprb.tree
+          .flatMap((c) => (c.areas ?? []).flatMap((a) => (a.subareas ?? []).flatMap((s) => s.items)))
+          .find((i) => i.id === id);
+        return [id, typeof v === "number" && item?.scale ? Math.min(item.scale.max, Math.max(item.scale.min, v)) : v];
+      }),
+  );
 
 const completeZi = (seed: number): Answers =>
   Object.fromEntries(Object.entries(randomAnswers(zi, seed)).filter(([, v]) => v !== null && (typeof v !== "number" || v <= 4)));
@@ -63,7 +80,11 @@ describe.each(["2021", "2026"] as const)("LKE ZI %s layout", (variant) => {
   });
 
   test("a bad answer names its cell in the answer column", async () => {
-    const bytes = await ziOfficialWorkbook(zi, { ...completeZi(3), "A.I.1.i.a": "Mungkin" }, { variant, typed: { "A.I.1.i.a": "Mungkin" } });
+    const bytes = await ziOfficialWorkbook(
+      zi,
+      { ...completeZi(3), "A.I.1.i.a": "Mungkin" },
+      { variant, typed: { "A.I.1.i.a": "Mungkin" } },
+    );
     await expect(readWorkbookAnswers(bytes, "resmi.xlsx", instruments)).rejects.toThrow(
       new RegExp(`sel ${variant === "2021" ? "K" : "N"}\\d+: A\\.I\\.1\\.i\\.a: "Mungkin" bukan pilihan jawaban`),
     );
@@ -79,8 +100,7 @@ test("a hidden sheet is never the worksheet, even with an LKE header and answers
 
 describe("LKE PMPRB 14/2014 with two answer groups", () => {
   const layer = (seed: number): Answers => {
-    const a = randomAnswers(pmprb, seed);
-    return Object.fromEntries(Object.entries(a).filter(([, v]) => v !== null));
+    return withinScale(randomAnswers(pmprb, seed));
   };
 
   test("yields one result per group, headed by year; --layer picks one", async () => {
@@ -115,5 +135,65 @@ describe("LKE PMPRB 14/2014 with two answer groups", () => {
     expect(read.answers).toEqual(answers);
     expect(typeof read.answers["B.2.ii.a"]).toBe("string");
     expect(scoreAssessment(pmprb, read.answers).total).toBe(scoreAssessment(pmprb, answers).total);
+  });
+});
+
+describe("cermin lke score on a workbook with two answer groups", () => {
+  test("--json prints every layer's result with its header; --layer prints one; help exits 0", async () => {
+    const y2015 = randomAnswers(pmprb, 21);
+    const y2014 = randomAnswers(pmprb, 22);
+    const clean = withinScale;
+    const dir = mkdtempSync(path.join(os.tmpdir(), "lke-score-"));
+    const file = path.join(dir, "LKE RB 2015.xlsx");
+    writeFileSync(
+      file,
+      await pmprbOfficialWorkbook(pmprb, [
+        { year: 2015, answers: clean(y2015) },
+        { year: 2014, answers: clean(y2014) },
+      ]),
+    );
+    try {
+      const all = await runMain("lke", "score", file, "--json");
+      expect(all.code, all.err).toBe(0);
+      const json = JSON.parse(all.out) as {
+        instrument: { id: string };
+        layers: Array<{ header: string; answerColumn: string; total: number }>;
+      };
+      expect(json.instrument.id).toBe("pmprb-2014");
+      expect(json.layers.map((l) => [l.header, l.answerColumn])).toEqual([
+        ["PENILAIAN TAHUN 2015", "J"],
+        ["PENILAIAN TAHUN 2014", "V"],
+      ]);
+      expect(json.layers[0]!.total).toBe(scoreAssessment(pmprb, clean(y2015)).total);
+      expect(json.layers[1]!.total).toBe(scoreAssessment(pmprb, clean(y2014)).total);
+      const one = await runMain("lke", "score", file, "--json", "--layer", "PENILAIAN TAHUN 2014");
+      expect((JSON.parse(one.out) as { total: number }).total).toBe(scoreAssessment(pmprb, clean(y2014)).total);
+      const text = await runMain("lke", "score", file);
+      expect(text.out).toMatch(/== PENILAIAN TAHUN 2015 \(kolom J\) ==[\s\S]*== PENILAIAN TAHUN 2014 \(kolom V\) ==/);
+      for (const args of [
+        ["lke", "--help"],
+        ["lke", "-h"],
+        ["lke", "score", "--help"],
+      ]) {
+        const help = await runMain(...args);
+        expect(help.code, args.join(" ")).toBe(0);
+        expect(help.out).toMatch(/cermin lke score FILE/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a workbook whose answers stand in no Jawaban column scores with a warning, not silently", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "lke-score-"));
+    const file = path.join(dir, "kosong.xlsx");
+    writeFileSync(file, await ziOfficialWorkbook(zi, {}, { variant: "2021" }));
+    try {
+      const r = await runMain("lke", "score", file);
+      expect(r.code).toBe(0);
+      expect(r.err).toMatch(/peringatan \(Jawaban\): 113 dari 113 butir dikenali, 0 terjawab — periksa kolom jawaban \(K\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

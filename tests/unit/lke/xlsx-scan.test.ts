@@ -113,7 +113,9 @@ describe("counting what a sheet holds", () => {
 describe("LibreOffice's empty row 1048576", () => {
   test("a Cermin workbook saved by LibreOffice after a row was moved imports, and readers stop at the last value", async () => {
     const original = await cermin();
-    const bytes = await patched(original, (name, xml) => (/^xl\/worksheets\/sheet\d+\.xml$/.test(name) ? withLibreOfficeLastRow(xml) : undefined));
+    const bytes = await patched(original, (name, xml) =>
+      /^xl\/worksheets\/sheet\d+\.xml$/.test(name) ? withLibreOfficeLastRow(xml) : undefined,
+    );
     const scan = await vetXlsx(bytes, "lke.xlsx", WORKBOOK_LIMITS);
     const jawaban = scan.sheets.find((s) => s.name === "Jawaban")!;
     expect(jawaban.rowElements).toBeGreaterThan(jawaban.valueRows);
@@ -133,9 +135,14 @@ describe("LibreOffice's empty row 1048576", () => {
     const scan = await vetXlsx(ok, "ok.xlsx", WORKBOOK_LIMITS);
     expect(scan.sheets.find((s) => s.name === "Jawaban")).toMatchObject({ valueRows: 20_000, rowElements: 20_001 });
 
-    const tooMany = await generatedWorkbook([["<worksheet><sheetData/></worksheet>"], sheetRows({ rows: WORKBOOK_LIMITS.rows + 1, cols: 2, values: true })]);
+    const tooMany = await generatedWorkbook([
+      ["<worksheet><sheetData/></worksheet>"],
+      sheetRows({ rows: WORKBOOK_LIMITS.rows + 1, cols: 2, values: true }),
+    ]);
     const message = await refusal(openWorkbook(tooMany, "banyak.xlsx"));
-    expect(message).toMatch(/^sheet Jawaban: terlalu banyak baris berisi nilai \(sudah 20\.001 .*paling banyak 20\.000, baris kosong tidak dihitung\)/);
+    expect(message).toMatch(
+      /^sheet Jawaban: terlalu banyak baris berisi nilai \(sudah 20\.001 .*paling banyak 20\.000, baris kosong tidak dihitung\)/,
+    );
   });
 
   test("more value cells than the workbook limit are refused", async () => {
@@ -155,7 +162,9 @@ describe("hostile files", () => {
     const t1 = performance.now();
     const message = await refusal(openWorkbook(bytes, "kosong.xlsx"));
     const took = performance.now() - t1;
-    console.info(`3.4M empty cells: ${(bytes.length / 1048576).toFixed(1)} MiB packed, built in ${built.toFixed(0)} ms, refused in ${took.toFixed(0)} ms`);
+    console.info(
+      `3.4M empty cells: ${(bytes.length / 1048576).toFixed(1)} MiB packed, built in ${built.toFixed(0)} ms, refused in ${took.toFixed(0)} ms`,
+    );
     expect(message).toMatch(/terlalu banyak sel dan baris, termasuk yang kosong atau hanya berformat/);
     expect(message).toContain(`paling banyak ${SCAN_LIMITS.elements.toLocaleString("id-ID")}`);
     expect(message).toMatch(/^sheet (Utama|Jawaban|Data\d):/);
@@ -203,7 +212,9 @@ describe("hostile files", () => {
     const took = performance.now() - t0;
     const grew = (process.memoryUsage().rss - rss0) / 1048576;
     console.info(`bulk bomb: ${(bomb.length / 1024).toFixed(0)} KiB packed, refused in ${took.toFixed(0)} ms, RSS +${grew.toFixed(0)} MiB`);
-    expect(message).toMatch(/^arsip ditolak: "unit-1\.xlsx" membengkak dari \d+ KiB menjadi lebih dari \d+ MiB saat dibuka \(lebih dari 100 kali; bom zip\?\)$/);
+    expect(message).toMatch(
+      /^arsip ditolak: "unit-1\.xlsx" membengkak dari \d+ KiB menjadi lebih dari \d+ MiB saat dibuka \(lebih dari 100 kali; bom zip\?\)$/,
+    );
     expect(grew).toBeLessThan(200);
   });
 

@@ -111,14 +111,30 @@ describe("AnswersSchema", () => {
 });
 
 describe("validateAnswer (one answer, the autosave path) reports what validateAnswers reports", () => {
-  const junk: AnswerValue[] = [null, "A", "Ya", "ya", "E", "", 0, 1, -1, 2.5, 101, { a: 1 }, { agen: 2, perubahan: 1 }, [] as unknown as AnswerValue, true as unknown as AnswerValue];
+  const junk: AnswerValue[] = [
+    null,
+    "A",
+    "Ya",
+    "ya",
+    "E",
+    "",
+    0,
+    1,
+    -1,
+    2.5,
+    101,
+    { a: 1 },
+    { agen: 2, perubahan: 1 },
+    [] as unknown as AnswerValue,
+    true as unknown as AnswerValue,
+  ];
   for (const inst of [zi, pmprb, pmprb100]) {
     it(`${inst.id} ${inst.version}: every item × valid and invalid values, and an unknown id`, () => {
       fc.assert(
         fc.property(
-          fc.constantFrom(...itemsWithGroups(inst)).chain(({ item, group }) =>
-            fc.tuple(fc.constant(item.id), fc.oneof(answerArb(item, group.weight), fc.constantFrom(...junk))),
-          ),
+          fc
+            .constantFrom(...itemsWithGroups(inst))
+            .chain(({ item, group }) => fc.tuple(fc.constant(item.id), fc.oneof(answerArb(item, group.weight), fc.constantFrom(...junk)))),
           ([itemId, value]) => {
             expect(validateAnswer(inst, itemId, value)).toEqual(validateAnswers(inst, { [itemId]: value }));
           },

@@ -92,7 +92,9 @@ describe("cermin score", () => {
   it("exits 1 for an unknown instrument, an unreadable file or bad usage", async () => {
     const unknown = await run("pmprb-2020", fx("zi-2021-mixed"));
     expect(unknown.code).toBe(1);
-    expect(unknown.err).toMatch(/unknown instrument "pmprb-2020" \(available: pmprb-2014, rb-2023-kabkota, rb-2023-kl, rb-2023-prov, zi-2021\)/);
+    expect(unknown.err).toMatch(
+      /unknown instrument "pmprb-2020" \(available: pmprb-2014, rb-2023-kabkota, rb-2023-kl, rb-2023-prov, zi-2021\)/,
+    );
     const missing = await run("zi-2021", path.join(tmp, "nope.json"));
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/cannot read answers file/);
