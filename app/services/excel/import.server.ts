@@ -210,6 +210,17 @@ export async function previewImport(
   const visible = new Set<Layer>(await visibleLayers(db, actor, ctx));
   const cells = parsed.cells.filter((c) => visible.has(c.layer));
   const groups = parsed.groups.filter((g) => !hiddenLayerGroup(g, visible));
+  if (opts.group && opened.layout === "cermin") {
+    const wanted = opts.group.trim().toLowerCase();
+    if (!groups.some((g) => g.header.toLowerCase() === wanted || g.answerColumn.toLowerCase() === wanted))
+      throw new LkeError([
+        {
+          sheet: parsed.sheet,
+          cell: null,
+          message: `lapisan jawaban "${opts.group}" tidak ada (yang ada: ${groups.map((g) => `"${g.header}" kolom ${g.answerColumn}`).join(", ")})`,
+        },
+      ]);
+  }
   const group = readGroup(parsed, groups);
   const recognised = recognisedOf(parsed, cells);
   const sha256 = createHash("sha256").update(file.bytes).digest("hex");
@@ -282,7 +293,10 @@ export async function previewImport(
     last.clears = isClearance(last);
   }
   const clearances = changes.filter((c) => c.clears && !c.blocked).length;
-  refuseUnreadable(parsed.sheet, group, recognised, clearances, `${inst.id} ${inst.version}`);
+  // An untouched blank export of this very assessment (a bulk zip's unfilled workbooks) changes nothing
+  // and clears nothing: it previews as "no changes" instead of being refused.
+  const untouchedOwnExport = opened.layout === "cermin" && meta.assessmentId === ctx.assessment.id && changes.length === 0;
+  refuseUnreadable(parsed.sheet, group, recognised, clearances, `${inst.id} ${inst.version}`, untouchedOwnExport);
 
   const scoreLayers: Layer[] = ["self", ...(["internal", "external"] as const).filter((l) => canWriteLayer(actor, ctx, l))];
   const merged = mergeLayers(rows, scoreLayers).answers;
@@ -403,6 +417,7 @@ function refuseUnreadable(
   r: ParsedWorkbook["recognised"],
   clearances: number,
   instrument: string,
+  untouchedOwnExport = false,
 ): void {
   const check = `periksa apakah jawaban ada di kolom berjudul ${layerHeader("answer", "self")} (atau pilih kelompok kolom jawaban lain) dan apakah baris butir memakai kode atau penomoran instrumen ${instrument}`;
   if (r.items < r.itemsTotal / 2) {
@@ -414,7 +429,7 @@ function refuseUnreadable(
       },
     ]);
   }
-  if (r.answered === 0) {
+  if (r.answered === 0 && !untouchedOwnExport) {
     const clearing = clearances ? `; mengimpornya akan mengosongkan ${clearances} jawaban` : "";
     throw new LkeError([
       {
