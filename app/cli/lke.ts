@@ -234,7 +234,7 @@ const show = (v: AnswerValue | undefined) =>
 export function previewText(p: ImportPreview): string {
   const lines: string[] = [];
   lines.push(
-    `Pratinjau impor ${p.fileName} (sha256 ${p.sha256.slice(0, 16)}…, susunan ${p.layout === "official" ? "LKE ZI resmi" : "Cermin"})`,
+    `Pratinjau impor ${p.fileName} (sha256 ${p.sha256.slice(0, 16)}…, susunan ${p.layout === "official" ? "LKE resmi KemenPANRB" : "Cermin"})`,
   );
   if (p.group) lines.push(`Dibaca dari sheet ${p.sheet}: ${columnsText(p.group)}`);
   if (p.chosenGroup !== null && p.groups.length > 1)

@@ -7,7 +7,7 @@ export const lkeId = {
   "lke.download": "Unduh buku kerja LKE (.xlsx)",
   "lke.template": "Unduh templat kosong {instrument}",
   "lke.upload": "Impor buku kerja yang sudah diisi",
-  "lke.file": "Berkas .xlsx (buku kerja Cermin atau LKE ZI resmi)",
+  "lke.file": "Berkas .xlsx (buku kerja Cermin, atau LKE ZI / PMPRB resmi KemenPANRB apa adanya)",
   "lke.preview": "Lihat pratinjau",
   "lke.cannotImport": "Anda hanya dapat membaca penilaian ini; impor tidak tersedia.",
   "lke.fileRequired": "Pilih berkas .xlsx untuk diimpor.",
@@ -15,7 +15,7 @@ export const lkeId = {
   "lke.previewTitle": "Pratinjau impor",
   "lke.fileInfo": "{file} · sha256 {sha} · susunan {layout}",
   "lke.layout.cermin": "Cermin",
-  "lke.layout.official": "LKE ZI resmi KemenPANRB",
+  "lke.layout.official": "LKE resmi KemenPANRB",
   "lke.counts":
     "{changes} perubahan · {conflicts} konflik · {blocked} ditolak · {unchanged} tidak berubah · {unmatched} baris tidak dikenali",
   "lke.scoreBefore": "Sebelum",

@@ -1,4 +1,5 @@
 import { Form } from "@remix-run/react";
+import { useState } from "react";
 import type { MessageKey } from "~/i18n";
 import { formatNumber } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
@@ -36,6 +37,8 @@ export function ImportPreviewView({ preview: p, needsOverride, busy }: { preview
   const blocked = p.changes.filter((c) => c.blocked);
   // Older stored previews have no clearance fields: nothing is listed, and apply judges by the change itself.
   const clears = p.changes.filter((c) => c.clears && !c.blocked);
+  // When clearing is all the workbook would do, applying needs the tick first (without JavaScript the server says so).
+  const [allowClear, setAllowClear] = useState(false);
   const clearing = p.afterClearing ?? null;
   const g = p.group ?? null;
   const key = (c: ImportChange) => `${c.layer}:${c.itemId}`;
@@ -127,61 +130,63 @@ export function ImportPreviewView({ preview: p, needsOverride, busy }: { preview
         <input type="hidden" name="intent" value="apply" />
         <input type="hidden" name="importId" value={p.importId ?? ""} />
         {p.changes.length ? (
-          <table data-testid="lke-changes">
-            <thead>
-              <tr>
-                <th>{t("lke.code")}</th>
-                <th>{t("lke.layer")}</th>
-                <th>{t("lke.cell")}</th>
-                <th>{t("lke.old")}</th>
-                <th>{t("lke.new")}</th>
-                <th>{t("lke.note")}</th>
-                <th>{t("lke.links")}</th>
-                <th>{t("lke.state")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {p.changes.map((c) => (
-                <tr
-                  key={key(c)}
-                  data-item={c.itemId}
-                  data-state={c.blocked ? "blocked" : c.clears ? "clear" : c.conflict ? "conflict" : "ok"}
-                  className={c.clears && !c.blocked ? "bad" : undefined}
-                >
-                  <td>{c.itemId}</td>
-                  <td>{t(LAYER_LABEL[c.layer])}</td>
-                  <td>{c.cell}</td>
-                  <td>
-                    <AnswerText value={c.before?.value} />
-                  </td>
-                  <td>
-                    <AnswerText value={c.after.value} />
-                  </td>
-                  <td style={{ whiteSpace: "pre-wrap" }}>
-                    {(c.before?.note ?? null) !== c.after.note ? (c.after.note ?? t("lke.empty")) : ""}
-                  </td>
-                  <td>{c.newLinks.join(" ")}</td>
-                  <td>
-                    {c.blocked ? (
-                      t("lke.blocked", { reason: c.blocked })
-                    ) : c.clears && !c.conflict ? (
-                      t("lke.willClear")
-                    ) : c.conflict ? (
-                      <>
-                        {t("lke.conflict", { exported: String(c.exportedVersion ?? 0), current: String(c.before?.version ?? 0) })}
-                        <br />
-                        <label>
-                          <input type="checkbox" name="take" value={key(c)} /> {t("lke.takeConflict")}
-                        </label>
-                      </>
-                    ) : (
-                      t("lke.ok")
-                    )}
-                  </td>
+          <div className="table-scroll">
+            <table data-testid="lke-changes">
+              <thead>
+                <tr>
+                  <th>{t("lke.code")}</th>
+                  <th>{t("lke.layer")}</th>
+                  <th>{t("lke.cell")}</th>
+                  <th>{t("lke.old")}</th>
+                  <th>{t("lke.new")}</th>
+                  <th>{t("lke.note")}</th>
+                  <th>{t("lke.links")}</th>
+                  <th>{t("lke.state")}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {p.changes.map((c) => (
+                  <tr
+                    key={key(c)}
+                    data-item={c.itemId}
+                    data-state={c.blocked ? "blocked" : c.clears ? "clear" : c.conflict ? "conflict" : "ok"}
+                    className={c.clears && !c.blocked ? "bad" : undefined}
+                  >
+                    <td>{c.itemId}</td>
+                    <td>{t(LAYER_LABEL[c.layer])}</td>
+                    <td>{c.cell}</td>
+                    <td>
+                      <AnswerText value={c.before?.value} />
+                    </td>
+                    <td>
+                      <AnswerText value={c.after.value} />
+                    </td>
+                    <td style={{ whiteSpace: "pre-wrap" }}>
+                      {(c.before?.note ?? null) !== c.after.note ? (c.after.note ?? t("lke.empty")) : ""}
+                    </td>
+                    <td className="break-anywhere">{c.newLinks.join(" ")}</td>
+                    <td>
+                      {c.blocked ? (
+                        t("lke.blocked", { reason: c.blocked })
+                      ) : c.clears && !c.conflict ? (
+                        t("lke.willClear")
+                      ) : c.conflict ? (
+                        <>
+                          {t("lke.conflict", { exported: String(c.exportedVersion ?? 0), current: String(c.before?.version ?? 0) })}
+                          <br />
+                          <label>
+                            <input type="checkbox" name="take" value={key(c)} /> {t("lke.takeConflict")}
+                          </label>
+                        </>
+                      ) : (
+                        t("lke.ok")
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         ) : null}
         {p.unmatched.length ? (
           <>
@@ -211,7 +216,14 @@ export function ImportPreviewView({ preview: p, needsOverride, busy }: { preview
             {p.onlyClears ? <p>{t("lke.onlyClears", { count: clears.length })}</p> : null}
             {p.importId ? (
               <label>
-                <input type="checkbox" name="allowClear" value="1" data-testid="lke-allow-clear" />{" "}
+                <input
+                  type="checkbox"
+                  name="allowClear"
+                  value="1"
+                  data-testid="lke-allow-clear"
+                  checked={allowClear}
+                  onChange={(e) => setAllowClear(e.currentTarget.checked)}
+                />{" "}
                 {t("lke.allowClear", { count: clears.length })}
               </label>
             ) : null}
@@ -226,7 +238,7 @@ export function ImportPreviewView({ preview: p, needsOverride, busy }: { preview
                 <input id="overrideReason" name="overrideReason" type="text" maxLength={1000} />
               </div>
             ) : null}
-            <button type="submit" disabled={busy} data-testid="lke-apply">
+            <button type="submit" disabled={busy || (!!p.onlyClears && !allowClear)} data-testid="lke-apply">
               {t("lke.apply")}
             </button>
           </>
