@@ -68,6 +68,9 @@ export interface HistoricalPreviewProps {
 export function HistoricalPreview({ preview: p, busy }: { preview: HistoricalPreviewProps; busy: boolean }) {
   const t = useT();
   const locale = useLocale();
+  // The group headed by the period's year ("PENILAIAN TAHUN 2015" for 2015) is the unit's by default; else the first.
+  const yearGroup = p.groups.findIndex((g) => g.header.includes(String(p.period.year)));
+  const selfDefault = yearGroup >= 0 ? yearGroup : 0;
   return (
     <section className="card" data-testid="historical-preview">
       <h2>{t("historical.previewTitle", { file: p.fileName })}</h2>
@@ -123,7 +126,7 @@ export function HistoricalPreview({ preview: p, busy }: { preview: HistoricalPre
                       type="radio"
                       name="selfGroup"
                       value={g.index}
-                      defaultChecked={k === 0}
+                      defaultChecked={k === selfDefault}
                       aria-label={`${t("historical.col.self")}: ${g.header}`}
                     />
                   </td>
