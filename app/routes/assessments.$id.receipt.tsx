@@ -83,7 +83,7 @@ export default function ReceiptPage() {
               <>
                 <dt>{t("historical.origin")}</dt>
                 <dd data-testid="receipt-origin">
-                  {r.origin.file} (SHA-256 <code>{r.origin.sha256}</code>)
+                  {r.origin.file} (SHA-256 <code className="break-anywhere">{r.origin.sha256}</code>)
                 </dd>
               </>
             ) : null}

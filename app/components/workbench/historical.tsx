@@ -15,7 +15,7 @@ export function HistoricalMarkNote({ mark }: { mark: HistoricalMarkView | null }
   const t = useT();
   if (!mark) return null;
   return (
-    <p className="alert" data-testid="historical-mark">
+    <p className="alert break-anywhere" data-testid="historical-mark">
       <strong>{t("historical.mark", { file: mark.fileName, sha256: mark.sha256 })}</strong>
       {mark.groupHeader ? <> · {t("historical.markGroups", { self: mark.groupHeader })}</> : null}
       {mark.externalGroupHeader ? <> · {t("historical.markExternal", { external: mark.externalGroupHeader })}</> : null}
@@ -82,7 +82,7 @@ export function HistoricalPreview({ preview: p, busy }: { preview: HistoricalPre
           version: p.instrument.version,
         })}
         <br />
-        SHA-256 <code>{p.sha256}</code>
+        SHA-256 <code className="break-anywhere">{p.sha256}</code>
       </p>
       {p.recognised ? (
         <p className="muted">
@@ -101,42 +101,49 @@ export function HistoricalPreview({ preview: p, busy }: { preview: HistoricalPre
           <input type="hidden" name="intent" value="confirm" />
           <input type="hidden" name="previewId" value={p.id} />
           <p>{t("historical.choose")}</p>
-          <table data-testid="historical-groups">
-            <thead>
-              <tr>
-                <th>{t("historical.col.group")}</th>
-                <th>{t("historical.col.column")}</th>
-                <th>{t("historical.col.answered")}</th>
-                <th>{t("historical.col.total")}</th>
-                <th>{t("historical.col.predicate")}</th>
-                <th>{t("historical.col.self")}</th>
-                <th>{t("historical.col.external")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {p.groups.map((g, k) => (
-                <tr key={g.index}>
-                  <td>{g.header}</td>
-                  <td>{g.answerColumn}</td>
-                  <td>{g.answered}</td>
-                  <td data-testid={`historical-total-${g.index}`}>{formatNumber(g.total, locale, 4)}</td>
-                  <td>{g.predicate ?? "—"}</td>
-                  <td>
-                    <input
-                      type="radio"
-                      name="selfGroup"
-                      value={g.index}
-                      defaultChecked={k === selfDefault}
-                      aria-label={`${t("historical.col.self")}: ${g.header}`}
-                    />
-                  </td>
-                  <td>
-                    <input type="radio" name="externalGroup" value={g.index} aria-label={`${t("historical.col.external")}: ${g.header}`} />
-                  </td>
+          <div className="table-scroll">
+            <table data-testid="historical-groups">
+              <thead>
+                <tr>
+                  <th>{t("historical.col.group")}</th>
+                  <th>{t("historical.col.column")}</th>
+                  <th>{t("historical.col.answered")}</th>
+                  <th>{t("historical.col.total")}</th>
+                  <th>{t("historical.col.predicate")}</th>
+                  <th>{t("historical.col.self")}</th>
+                  <th>{t("historical.col.external")}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {p.groups.map((g, k) => (
+                  <tr key={g.index}>
+                    <td>{g.header}</td>
+                    <td>{g.answerColumn}</td>
+                    <td>{g.answered}</td>
+                    <td data-testid={`historical-total-${g.index}`}>{formatNumber(g.total, locale, 4)}</td>
+                    <td>{g.predicate ?? "—"}</td>
+                    <td>
+                      <input
+                        type="radio"
+                        name="selfGroup"
+                        value={g.index}
+                        defaultChecked={k === selfDefault}
+                        aria-label={`${t("historical.col.self")}: ${g.header}`}
+                      />
+                    </td>
+                    <td>
+                      <input
+                        type="radio"
+                        name="externalGroup"
+                        value={g.index}
+                        aria-label={`${t("historical.col.external")}: ${g.header}`}
+                      />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
           <label className="check">
             <input type="radio" name="externalGroup" value="" defaultChecked /> {t("historical.noExternal")}
           </label>
