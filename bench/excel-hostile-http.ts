@@ -75,7 +75,11 @@ await Promise.all(
     while (Date.now() < until && uploads.length < 10_000) {
       const form = new FormData();
       form.set("intent", "preview");
-      form.set("file", new Blob([bytes], { type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" }), "hostile.xlsx");
+      form.set(
+        "file",
+        new Blob([new Uint8Array(bytes)], { type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" }),
+        "hostile.xlsx",
+      );
       const t = performance.now();
       const res = await fetch(`${base}/assessments/${args.assessment}/lke`, {
         method: "POST",

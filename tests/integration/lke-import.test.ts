@@ -19,6 +19,8 @@ import { newId } from "~/utils/ids";
 import { exportAssessmentWorkbook } from "~/services/excel/export.server";
 import { applyImport, ImportApplyError } from "~/services/excel/apply.server";
 import { changeKey, previewImport } from "~/services/excel/import.server";
+import { LkeError } from "~/services/excel/sheet.server";
+import { loadInstruments } from "~/services/instruments/catalog.server";
 import { setAssignment } from "~/services/workbench/workflow.server";
 import { previewText } from "~/cli/lke";
 import { makeUnit } from "../helpers/factories";
@@ -322,4 +324,16 @@ test("layer choice: an official workbook with two answer groups reads the first 
   expect(text).toMatch(/Dibaca dari sheet LKE : jawaban dari kolom J \("PENILAIAN TAHUN 2015"\)/);
   expect(text).toMatch(/Kelompok kolom jawaban lain \(--layer\): "PENILAIAN TAHUN 2014" \(V\)/);
   await expect(previewImport(db, system, ctx, { name: "LKE RB.xlsx", bytes }, { group: "TAHUN 1999" })).rejects.toThrow();
+});
+
+test("another instrument's official workbook (PMPRB into a ZI assessment) is refused for that, not with every row that did not fit", async () => {
+  const ctx = await ctxOf(coordinator);
+  const pmprb = loadInstruments().find((l) => l.instrument.id === "pmprb-2014")!.instrument;
+  const bytes = await pmprbOfficialWorkbook(pmprb, [{ year: 2015, answers: { "A.1.i.a": "A", "A.1.i.b": "B" } }]);
+  const err = await previewImport(db, coordinator, ctx, { name: "LKE RB.xlsx", bytes }).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(LkeError);
+  const issues = (err as LkeError).issues;
+  expect(issues).toHaveLength(1);
+  expect(issues[0]!.message).toMatch(/^hanya \d+ dari 113 butir instrumen yang dikenali .*jawaban dari kolom J/);
+  expect(issues[0]!.message).not.toMatch(/muncul dua kali/);
 });

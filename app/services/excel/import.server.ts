@@ -22,7 +22,7 @@ import { canOnUnit, type AssessmentContext } from "~/services/workbench/assessme
 import { canWriteLayer, loadLayerRows, mergeLayers, visibleLayers, type EvaluatorLayer } from "~/services/evaluation/layer-rows.server";
 import { layerHeader, LAYER_SUFFIX, type LkeLayer } from "~/domain/lke/layout";
 import { itemEditable, stageOpen, todayWib } from "~/services/workbench/rules";
-import { LkeError, openWorkbook, parseWorkbook, type ParsedCell, type ParsedWorkbook, type UnmatchedRow } from "./read.server";
+import { LkeError, openWorkbook, tryParseWorkbook, type ParsedCell, type ParsedWorkbook, type UnmatchedRow } from "./read.server";
 import type { AnswerGroup } from "./sheet.server";
 
 export interface ImportChange {
@@ -204,7 +204,9 @@ export async function previewImport(
       ]);
     }
   }
-  const parsed = parseWorkbook(opened, inst, opts.group ? { group: opts.group } : undefined);
+  // Read without throwing first: a workbook of another instrument (or one Cermin can barely follow)
+  // is refused for that, not with a list of every row that did not fit.
+  const { parsed, issues } = tryParseWorkbook(opened, inst, opts.group ? { group: opts.group } : undefined);
   // Columns of a layer the user may not see are ignored as if the workbook did not have them: no
   // change row, no `before`, no count, no message (an unreleased evaluator layer stays hidden).
   const visible = new Set<Layer>(await visibleLayers(db, actor, ctx));
@@ -223,6 +225,8 @@ export async function previewImport(
   }
   const group = readGroup(parsed, groups);
   const recognised = recognisedOf(parsed, cells);
+  if (recognised.items < recognised.itemsTotal / 2) refuseUnreadable(parsed.sheet, group, recognised, 0, `${inst.id} ${inst.version}`);
+  if (issues.length) throw new LkeError(issues);
   const sha256 = createHash("sha256").update(file.bytes).digest("hex");
   // Only the layers the user may see are loaded: a hidden layer's rows never reach the preview.
   const rows = await loadLayerRows(db, ctx.assessment.id, [...visible]);
