@@ -75,57 +75,59 @@ export function ImportPreviewView({ preview: p, needsOverride, busy }: { preview
           unmatched: p.unmatched.length,
         })}
       </p>
-      <table data-testid="lke-score">
-        <thead>
-          <tr>
-            <th />
-            <th>{t("lke.scoreBefore")}</th>
-            <th>{t("lke.scoreAfter")}</th>
-            {clearing ? <th className="bad">{t("lke.scoreAfterClearing")}</th> : null}
-          </tr>
-        </thead>
-        <tbody>
-          <tr>
-            <th scope="row">{t("lke.total")}</th>
-            <td data-testid="lke-total-before">{f(p.before.total)}</td>
-            <td data-testid="lke-total-after">{f(p.after.total)}</td>
-            {clearing ? (
-              <td className="bad" data-testid="lke-total-after-clearing">
-                {f(clearing.total)}
-              </td>
-            ) : null}
-          </tr>
-          {p.after.predicate !== null || p.before.predicate !== null ? (
+      <div className="table-scroll">
+        <table data-testid="lke-score">
+          <thead>
             <tr>
-              <th scope="row">{t("lke.predicate")}</th>
-              <td>{p.before.predicate ?? "–"}</td>
-              <td>{p.after.predicate ?? "–"}</td>
-              {clearing ? <td className="bad">{clearing.predicate ?? "–"}</td> : null}
+              <th />
+              <th>{t("lke.scoreBefore")}</th>
+              <th>{t("lke.scoreAfter")}</th>
+              {clearing ? <th className="bad">{t("lke.scoreAfterClearing")}</th> : null}
             </tr>
-          ) : null}
-          {p.after.verdicts.map((v) => (
-            <tr key={v.id}>
-              <th scope="row">{v.label}</th>
-              <td>{p.before.verdicts.find((b) => b.id === v.id)?.pass ? "✓" : "✗"}</td>
-              <td>{v.pass ? "✓" : "✗"}</td>
-              {clearing ? <td className="bad">{clearing.verdicts.find((x) => x.id === v.id)?.pass ? "✓" : "✗"}</td> : null}
+          </thead>
+          <tbody>
+            <tr>
+              <th scope="row">{t("lke.total")}</th>
+              <td data-testid="lke-total-before">{f(p.before.total)}</td>
+              <td data-testid="lke-total-after">{f(p.after.total)}</td>
+              {clearing ? (
+                <td className="bad" data-testid="lke-total-after-clearing">
+                  {f(clearing.total)}
+                </td>
+              ) : null}
             </tr>
-          ))}
-          {p.after.areas.map((a) => {
-            const before = p.before.areas.find((b) => b.id === a.id)?.value ?? 0;
-            return (
-              <tr key={a.id} className={Math.abs(before - a.value) > 1e-12 ? "mine" : undefined}>
-                <th scope="row">
-                  {a.id} {a.label}
-                </th>
-                <td>{f(before)}</td>
-                <td>{f(a.value)}</td>
-                {clearing ? <td className="bad">{f(clearing.areas.find((x) => x.id === a.id)?.value ?? 0)}</td> : null}
+            {p.after.predicate !== null || p.before.predicate !== null ? (
+              <tr>
+                <th scope="row">{t("lke.predicate")}</th>
+                <td>{p.before.predicate ?? "–"}</td>
+                <td>{p.after.predicate ?? "–"}</td>
+                {clearing ? <td className="bad">{clearing.predicate ?? "–"}</td> : null}
               </tr>
-            );
-          })}
-        </tbody>
-      </table>
+            ) : null}
+            {p.after.verdicts.map((v) => (
+              <tr key={v.id}>
+                <th scope="row">{v.label}</th>
+                <td>{p.before.verdicts.find((b) => b.id === v.id)?.pass ? "✓" : "✗"}</td>
+                <td>{v.pass ? "✓" : "✗"}</td>
+                {clearing ? <td className="bad">{clearing.verdicts.find((x) => x.id === v.id)?.pass ? "✓" : "✗"}</td> : null}
+              </tr>
+            ))}
+            {p.after.areas.map((a) => {
+              const before = p.before.areas.find((b) => b.id === a.id)?.value ?? 0;
+              return (
+                <tr key={a.id} className={Math.abs(before - a.value) > 1e-12 ? "mine" : undefined}>
+                  <th scope="row">
+                    {a.id} {a.label}
+                  </th>
+                  <td>{f(before)}</td>
+                  <td>{f(a.value)}</td>
+                  {clearing ? <td className="bad">{f(clearing.areas.find((x) => x.id === a.id)?.value ?? 0)}</td> : null}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
       <Form method="post">
         <input type="hidden" name="intent" value="apply" />
         <input type="hidden" name="importId" value={p.importId ?? ""} />
