@@ -90,11 +90,21 @@ async function measured(kind: string, file: string): Promise<void> {
   heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
   const maxRss = process.resourceUsage().maxRSS * 1024;
   console.log(
-    JSON.stringify({ took, loopMax: loop.max / 1e6, cpuMs: (cpu.user + cpu.system) / 1000, rssDelta: maxRss - rss0, heapDelta: heapPeak - heap0, message: message.slice(0, 240) }),
+    JSON.stringify({
+      took,
+      loopMax: loop.max / 1e6,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      rssDelta: maxRss - rss0,
+      heapDelta: heapPeak - heap0,
+      message: message.slice(0, 240),
+    }),
   );
 }
 
-function child(kind: string, file: string): { took: number; loopMax: number; cpuMs: number; rssDelta: number; heapDelta: number; message: string } {
+function child(
+  kind: string,
+  file: string,
+): { took: number; loopMax: number; cpuMs: number; rssDelta: number; heapDelta: number; message: string } {
   const r = spawnSync(process.execPath, [...process.execArgv, "--expose-gc", process.argv[1]!, "--phase", kind, "--file", file], {
     encoding: "utf8",
     maxBuffer: 16 * MiB,
@@ -127,14 +137,19 @@ async function poller(url: string): Promise<void> {
 }
 
 /** /healthz latency and event-loop delay for `seconds`, while `load` runs (or nothing). */
-async function healthWhile(seconds: number, load: ((until: number) => Promise<number>) | null): Promise<{ health: number[]; loopMax: number; loopP99: number; done: number }> {
+async function healthWhile(
+  seconds: number,
+  load: ((until: number) => Promise<number>) | null,
+): Promise<{ health: number[]; loopMax: number; loopP99: number; done: number }> {
   const server = http.createServer((_req, res) => {
     res.writeHead(200, { "content-type": "text/plain" });
     res.end("ok");
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/healthz`;
-  const p = spawn(process.execPath, [...process.execArgv, process.argv[1]!, "--phase", "poll", "--url", url], { stdio: ["ignore", "pipe", "inherit"] });
+  const p = spawn(process.execPath, [...process.execArgv, process.argv[1]!, "--phase", "poll", "--url", url], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   let out = "";
   p.stdout.on("data", (b: Buffer) => (out += b.toString()));
   const closed = new Promise<void>((r) => p.on("close", () => r()));
@@ -161,10 +176,14 @@ async function main(): Promise<void> {
   try {
     let t0 = performance.now();
     const cells = await emptyCellsWorkbook();
-    console.log(`3.4M-empty-cell workbook: ${(cells.length / MiB).toFixed(1)} MiB packed, generated in ${(performance.now() - t0).toFixed(0)} ms`);
+    console.log(
+      `3.4M-empty-cell workbook: ${(cells.length / MiB).toFixed(1)} MiB packed, generated in ${(performance.now() - t0).toFixed(0)} ms`,
+    );
     t0 = performance.now();
     const bomb = await bulkBomb();
-    console.log(`bulk zip bomb: ${(bomb.length / 1024).toFixed(0)} KiB packed, 20 × 20 MiB unpacked, generated in ${(performance.now() - t0).toFixed(0)} ms`);
+    console.log(
+      `bulk zip bomb: ${(bomb.length / 1024).toFixed(0)} KiB packed, 20 × 20 MiB unpacked, generated in ${(performance.now() - t0).toFixed(0)} ms`,
+    );
     const cellsFile = path.join(dir, "cells.xlsx");
     const bombFile = path.join(dir, "bomb.zip");
     fs.writeFileSync(cellsFile, cells);
@@ -192,7 +211,9 @@ async function main(): Promise<void> {
 
     const seconds = Number(args.seconds);
     const idle = await healthWhile(seconds, null);
-    console.log(`/healthz stand-in, idle: ${stats(idle.health)} · event loop delay p99 ${idle.loopP99.toFixed(1)} ms, max ${idle.loopMax.toFixed(1)} ms`);
+    console.log(
+      `/healthz stand-in, idle: ${stats(idle.health)} · event loop delay p99 ${idle.loopP99.toFixed(1)} ms, max ${idle.loopMax.toFixed(1)} ms`,
+    );
     const busy = await healthWhile(seconds, async (until) => {
       let done = 0;
       await Promise.all(

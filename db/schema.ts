@@ -1,6 +1,21 @@
 import type { Insertable, Selectable, Updateable } from "kysely";
-import type { LkeImportTable, LkeExportTable, InstrumentReleaseTable, HistoricalImportTable, HistoricalPreviewTable } from "./schema-exchange";
-import type { BlindRoundTable, BlindRaterTable, IndividualAnswerTable, SealTable, NotificationTable, MailOutboxTable, NotificationPrefTable, JobRunTable } from "./schema-trust";
+import type {
+  LkeImportTable,
+  LkeExportTable,
+  InstrumentReleaseTable,
+  HistoricalImportTable,
+  HistoricalPreviewTable,
+} from "./schema-exchange";
+import type {
+  BlindRoundTable,
+  BlindRaterTable,
+  IndividualAnswerTable,
+  SealTable,
+  NotificationTable,
+  MailOutboxTable,
+  NotificationPrefTable,
+  JobRunTable,
+} from "./schema-trust";
 
 /**
  * The database as Kysely sees it. Portable types only: text ids made in the app,
