@@ -13,7 +13,11 @@ export async function dbMigrate(io: CliIo): Promise<number> {
   try {
     const result = await migrateToLatest(db);
     const applied = result.results?.filter((r) => r.status === "Success") ?? [];
-    io.out(applied.length ? `Applied ${applied.length} migration(s): ${applied.map((r) => r.migrationName).join(", ")}` : "Database is up to date.");
+    io.out(
+      applied.length
+        ? `Applied ${applied.length} migration(s): ${applied.map((r) => r.migrationName).join(", ")}`
+        : "Database is up to date.",
+    );
     return 0;
   } finally {
     await db.destroy();

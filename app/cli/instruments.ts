@@ -39,13 +39,22 @@ function describe(instrument: Instrument, file: string, hash: string): string[] 
     const byId = new Map(roots.map((r) => [r.id, r]));
     const general = rule.general.nodes.map((id) => byId.get(id)!);
     const sum = general.reduce((s, n) => s + n.weight, 0);
-    lines.push(`  indeks: ${rule.label} = (${rule.general.label} + koefisien) / Σ bobot yang berlaku × ${num(rule.general.scale_to)} + ${rule.added.map((id) => byId.get(id)?.label ?? id).join(" + ")}`);
+    lines.push(
+      `  indeks: ${rule.label} = (${rule.general.label} + koefisien) / Σ bobot yang berlaku × ${num(rule.general.scale_to)} + ${rule.added.map((id) => byId.get(id)?.label ?? id).join(" + ")}`,
+    );
     lines.push(`    ${rule.general.label} ${num(sum)} = ${general.map((n) => `${n.id} ${num(n.weight)}`).join(" + ")}`);
     for (const id of rule.added) lines.push(`    ${byId.get(id)?.label ?? id} ${num(byId.get(id)?.weight ?? 0)}`);
     const adj = rule.adjustment ? itemsWithGroups(instrument).find((x) => x.item.type === "coefficient") : undefined;
     if (adj?.item.scale) lines.push(`    Koefisien ${num(adj.item.scale.min)}…${num(adj.item.scale.max)} (${adj.item.id})`);
     const na = itemsWithGroups(instrument).filter((x) => x.item.not_applicable).length;
-    lines.push(`    butir yang boleh "tidak berlaku": ${na}; pengali: ${itemsWithGroups(instrument).filter((x) => x.item.multiplier).map((x) => `${x.group.id} × ${x.item.multiplier}`).join(", ") || "-"}`);
+    lines.push(
+      `    butir yang boleh "tidak berlaku": ${na}; pengali: ${
+        itemsWithGroups(instrument)
+          .filter((x) => x.item.multiplier)
+          .map((x) => `${x.group.id} × ${x.item.multiplier}`)
+          .join(", ") || "-"
+      }`,
+    );
   }
   const { settings } = instrument;
   lines.push(

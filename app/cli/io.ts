@@ -11,7 +11,10 @@ export const processIo: CliIo = {
 export class UsageError extends Error {}
 
 /** Splits `--name value` / `--flag` options from positional arguments; unknown options are errors. */
-export function parseArgs(args: string[], spec: Record<string, "string" | "boolean">): { positional: string[]; opts: Record<string, string | boolean> } {
+export function parseArgs(
+  args: string[],
+  spec: Record<string, "string" | "boolean">,
+): { positional: string[]; opts: Record<string, string | boolean> } {
   const positional: string[] = [];
   const opts: Record<string, string | boolean> = {};
   for (let i = 0; i < args.length; i++) {

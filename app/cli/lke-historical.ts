@@ -7,31 +7,18 @@
  * allowed; 2: usage, a workbook that cannot be read, or an import the rules refuse (nothing written).
  */
 import { readFile } from "node:fs/promises";
-import { createDb, type Db } from "#db/client.server";
+import { createDb } from "#db/client.server";
 import { migrateToLatest } from "#db/migrate";
-import type { Actor } from "~/auth/permissions";
-import { loadActor } from "~/auth/require.server";
 import { fmtId } from "~/domain/scoring/format";
 import { importHistoricalWorkbook } from "~/services/excel/historical.server";
 import { issueText, LkeError } from "~/services/excel/sheet.server";
 import { HistoricalImportError } from "~/services/workbench/historical.server";
+import { actorFor } from "./actor";
 import { type CliIo, parseArgs, UsageError } from "./io";
 
 const USAGE =
   "usage: cermin lke historical FILE --unit UNIT_ID --period PERIOD_ID [--instrument ID] [--layer HEADER] [--external-layer HEADER] [--as EMAIL] [--json]";
 const EXIT_REFUSED = 2;
-
-/** The actor named by --as, or the first system administrator (the CLI is an operator's tool). */
-async function actorFor(db: Db, email: string | boolean | undefined): Promise<Actor> {
-  let q = db.selectFrom("user").selectAll().where("disabled_at", "is", null);
-  q = typeof email === "string" ? q.where("email", "=", email.trim().toLowerCase()) : q.where("is_admin", "=", 1).orderBy("created_at");
-  const user = await q.executeTakeFirst();
-  if (!user)
-    throw new UsageError(
-      typeof email === "string" ? `no active user with e-mail ${email}` : "no system administrator: name the user with --as EMAIL",
-    );
-  return loadActor(db, user);
-}
 
 export async function lkeHistoricalCommand(args: string[], io: CliIo): Promise<number> {
   if (args.includes("--help") || args.includes("-h")) {

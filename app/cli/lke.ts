@@ -1,7 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { createDb, type Db } from "#db/client.server";
 import { migrateToLatest } from "#db/migrate";
-import { loadActor } from "~/auth/require.server";
 import type { Actor } from "~/auth/permissions";
 import { AnswerError } from "~/domain/scoring/answers";
 import { fmtId } from "~/domain/scoring/format";
@@ -16,6 +15,7 @@ import { readWorkbookAnswers, readWorkbookGroups } from "~/services/excel/score-
 import { WorkbenchError } from "~/services/workbench/answers.server";
 import { publishedInstrumentsIn } from "~/services/instruments/frozen.server";
 import { readInstrumentFiles } from "~/services/instruments/catalog.server";
+import { actorFor } from "./actor";
 import { type CliIo, parseArgs, UsageError } from "./io";
 import { scoreJson, scoreTable } from "./score";
 
@@ -106,18 +106,6 @@ async function template(db: Db, args: string[], io: CliIo): Promise<number> {
   await writeFile(String(opts.output), buf);
   io.out(`Templat ${instrumentId} ditulis ke ${opts.output} (${buf.length} bytes)`);
   return 0;
-}
-
-/** The actor named by --as, or the first system administrator (the CLI is an operator's tool). */
-async function actorFor(db: Db, email: string | boolean | undefined): Promise<Actor & { email: string }> {
-  let q = db.selectFrom("user").selectAll().where("disabled_at", "is", null);
-  q = typeof email === "string" ? q.where("email", "=", email.trim().toLowerCase()) : q.where("is_admin", "=", 1).orderBy("created_at");
-  const user = await q.executeTakeFirst();
-  if (!user)
-    throw new UsageError(
-      typeof email === "string" ? `no active user with e-mail ${email}` : "no system administrator: name the user with --as EMAIL",
-    );
-  return { ...(await loadActor(db, user)), email: user.email };
 }
 
 async function exportOne(db: Db, args: string[], io: CliIo): Promise<number> {

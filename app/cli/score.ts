@@ -127,8 +127,13 @@ export function scoreTable(instrument: Instrument, result: ScoreResult): string 
     lines.push(
       `${ix.general.label} disesuaikan: (${fmtId(ix.general.value)}${koef}) / ${fmtId(ix.general.applicable)} × ${fmtId(ix.general.scaleTo)} = ${fmtId(ix.general.adjusted)}`,
     );
-    if (ix.notApplicable.length > 0) lines.push(`  tidak berlaku: ${ix.notApplicable.join(", ")} (bobot yang berlaku ${fmtId(ix.general.applicable)} dari ${fmtId(ix.general.max)})`);
-    lines.push(`${ix.label} = ${[fmtId(ix.general.adjusted), ...ix.added.map((a) => `${a.label} ${fmtId(a.value)}`)].join(" + ")} = ${fmtId(ix.value)}`);
+    if (ix.notApplicable.length > 0)
+      lines.push(
+        `  tidak berlaku: ${ix.notApplicable.join(", ")} (bobot yang berlaku ${fmtId(ix.general.applicable)} dari ${fmtId(ix.general.max)})`,
+      );
+    lines.push(
+      `${ix.label} = ${[fmtId(ix.general.adjusted), ...ix.added.map((a) => `${a.label} ${fmtId(a.value)}`)].join(" + ")} = ${fmtId(ix.value)}`,
+    );
   }
   if (instrument.evaluation.predicate_bands.length > 0) {
     lines.push(

@@ -29,7 +29,10 @@ const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]);
 
 function allowedOrigins(req: express.Request): string[] {
   const own = `${req.protocol}://${req.get("host") ?? ""}`.toLowerCase();
-  const extra = (process.env.APP_ORIGIN ?? "").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const extra = (process.env.APP_ORIGIN ?? "")
+    .split(",")
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   return [own, ...extra];
 }
 
@@ -48,10 +51,17 @@ export async function createServer(opts: ServerOptions): Promise<express.Express
   app.use((req, res, next) => {
     const nonce = crypto.randomBytes(16).toString("base64");
     res.locals.nonce = nonce;
-    for (const [k, v] of Object.entries(securityHeaders(nonce, req.protocol === "https", isFramableEvidence(req.path, req.query.inline === "1")))) res.setHeader(k, v);
+    for (const [k, v] of Object.entries(
+      securityHeaders(nonce, req.protocol === "https", isFramableEvidence(req.path, req.query.inline === "1")),
+    ))
+      res.setHeader(k, v);
     if (!METHODS.has(req.method)) {
       req.resume();
-      res.status(405).set("Allow", "GET, HEAD, POST").type("text/plain; charset=utf-8").send("Metode tidak diizinkan. / Method not allowed.");
+      res
+        .status(405)
+        .set("Allow", "GET, HEAD, POST")
+        .type("text/plain; charset=utf-8")
+        .send("Metode tidak diizinkan. / Method not allowed.");
       return;
     }
     if (
@@ -78,7 +88,9 @@ export async function createServer(opts: ServerOptions): Promise<express.Express
       res
         .status(size === "too_large" ? 413 : 411)
         .type("text/plain; charset=utf-8")
-        .send(size === "too_large" ? "Data yang dikirim terlalu besar. / Request body too large." : "Content-Length wajib. / Length required.");
+        .send(
+          size === "too_large" ? "Data yang dikirim terlalu besar. / Request body too large." : "Content-Length wajib. / Length required.",
+        );
       return;
     }
     next();
@@ -108,7 +120,8 @@ export async function createServer(opts: ServerOptions): Promise<express.Express
       return;
     }
     // Express's own client errors (a path that is not valid percent-encoded UTF-8: decode_param) carry a 4xx status.
-    const status = (err as { status?: unknown; statusCode?: unknown } | null)?.status ?? (err as { statusCode?: unknown } | null)?.statusCode;
+    const status =
+      (err as { status?: unknown; statusCode?: unknown } | null)?.status ?? (err as { statusCode?: unknown } | null)?.statusCode;
     if (typeof status === "number" && status >= 400 && status < 500) {
       if (!res.headersSent) res.status(status).type("text/plain; charset=utf-8").send("Permintaan tidak valid. / Bad request.");
       return;

@@ -3,6 +3,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { BackLink } from "~/components/back-link";
 import { z } from "zod";
 import { forbidden, requireUser } from "~/auth/require.server";
+import { WorkbookRefusal } from "~/components/lke/workbook-refusal";
 import { ImportPreviewView } from "~/components/lke/import-preview";
 import { getDb } from "~/db.server";
 import type { MessageKey } from "~/i18n";
@@ -150,19 +151,7 @@ export default function LkePage() {
       <section className="card">
         <h2>{t("lke.upload")}</h2>
         {result && !result.ok ? (
-          <div className="alert alert-error" role="alert" data-testid="lke-error">
-            <p>{t(result.formError, result.params)}</p>
-            {result.issues?.length ? (
-              <ul>
-                {result.issues.map((i, k) => (
-                  <li key={k}>
-                    {i.sheet ? <strong>{i.cell ? `${i.sheet}!${i.cell}` : i.sheet}: </strong> : null}
-                    {i.message}
-                  </li>
-                ))}
-              </ul>
-            ) : null}
-          </div>
+          <WorkbookRefusal formError={result.formError} params={result.params} issues={result.issues} testId="lke-error" />
         ) : null}
         {d.canImport ? (
           <Form method="post" encType="multipart/form-data" className="row">

@@ -1,6 +1,7 @@
 import { Form } from "@remix-run/react";
 import type { MessageKey } from "~/i18n";
 import { formatNumber } from "~/i18n";
+import { WorkbookRefusal, type WorkbookIssue } from "~/components/lke/workbook-refusal";
 import { useLocale, useT } from "~/i18n/use-t";
 
 /** The "diimpor dari buku kerja" mark of a historical assessment (assessment page, report, receipt). */
@@ -28,27 +29,12 @@ export interface HistoricalFailure {
   ok: false;
   formError: MessageKey;
   params?: Record<string, string>;
-  issues?: { sheet: string | null; cell: string | null; message: string }[];
+  issues?: WorkbookIssue[];
 }
 
 export function HistoricalError({ failure }: { failure: HistoricalFailure | undefined }) {
-  const t = useT();
   if (!failure) return null;
-  return (
-    <div className="alert alert-error" role="alert" data-testid="historical-error">
-      <p>{t(failure.formError, failure.params)}</p>
-      {failure.issues?.length ? (
-        <ul>
-          {failure.issues.map((i, k) => (
-            <li key={k}>
-              {i.sheet ? <strong>{i.cell ? `${i.sheet}!${i.cell}` : i.sheet}: </strong> : null}
-              {i.message}
-            </li>
-          ))}
-        </ul>
-      ) : null}
-    </div>
-  );
+  return <WorkbookRefusal formError={failure.formError} params={failure.params} issues={failure.issues} testId="historical-error" />;
 }
 
 export interface HistoricalPreviewProps {
