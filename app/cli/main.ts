@@ -33,9 +33,14 @@ const HELP = `Cermin command line
                                        blank LKE workbook (.xlsx) of an instrument
   cermin lke export <assessmentId> -o FILE [--as EMAIL]
                                        the assessment as an LKE workbook (live formulas)
-  cermin lke score FILE [--json]       score a filled workbook offline (same output as cermin score)
-  cermin lke import <assessmentId> FILE [--apply] [--take-conflicts] [--as EMAIL]
+  cermin lke score FILE [--json] [--layer HEADER]
+                                       score a filled workbook offline (same output as cermin score; every
+                                       answer column group of an official workbook, each with its header)
+  cermin lke import <assessmentId> FILE [--apply] [--take-conflicts] [--allow-clear] [--layer HEADER] [--as EMAIL]
                                        preview a filled workbook's changes; --apply applies them
+  cermin lke historical FILE --unit ID --period ID [--layer HEADER] [--external-layer HEADER]
+                                       a past workbook as a final, sealed assessment of that period
+  cermin lke --help                    every lke command and option
 
 Environment: DATABASE_URL, DATA_DIR, PORT, HOST, SESSION_SECRET,
   EVIDENCE_STORE (file | s3://bucket/prefix), S3_ENDPOINT, S3_REGION, S3_FORCE_PATH_STYLE, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY`;
