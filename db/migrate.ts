@@ -13,6 +13,7 @@ import * as m0011 from "./migrations/2026_12_03_1410_notifications";
 import * as m0010 from "./migrations/2026_12_03_1400_seal";
 import * as m0012 from "./migrations/2026_12_03_1500_audit_entity_index";
 import * as m0013 from "./migrations/2026_12_07_1400_historical_import";
+import * as m0014 from "./migrations/2026_12_07_1500_unit_code_unique";
 
 // An explicit list (not a folder scan) so the same migrations run from the CLI, the server bundle and tests.
 const migrations: Record<string, Migration> = {
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   "2026_12_03_1400_seal": m0010,
   "2026_12_03_1500_audit_entity_index": m0012,
   "2026_12_07_1400_historical_import": m0013,
+  "2026_12_07_1500_unit_code_unique": m0014,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

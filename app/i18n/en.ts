@@ -164,6 +164,7 @@ export const en: Record<MessageKey, string> = {
   "units.empty": "No units yet. Add a top-level unit (e.g. an echelon I unit or a regional agency).",
   "units.cycle": "A unit cannot be moved into itself or below itself.",
   "units.parentArchived": "The parent unit is archived.",
+  "units.codeTaken": "Another unit of this organisation already has that code (case and outer spaces do not count). Choose another code.",
   "units.hasActiveChildren": "Archive the units below it first.",
   "units.showArchived": "Show archived units",
   "units.readOnlyTitle": "Organisation structure",

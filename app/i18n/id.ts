@@ -163,6 +163,7 @@ export const id = {
   "units.empty": "Belum ada unit. Tambahkan unit tingkat teratas (mis. eselon I atau OPD).",
   "units.cycle": "Unit tidak dapat dipindahkan ke dirinya sendiri atau ke unit di bawahnya.",
   "units.parentArchived": "Unit induk sudah diarsipkan.",
+  "units.codeTaken": "Kode unit itu sudah dipakai unit lain di instansi ini (huruf besar/kecil dan spasi di tepi tidak dibedakan). Pilih kode lain.",
   "units.hasActiveChildren": "Arsipkan dulu unit-unit di bawahnya.",
   "units.showArchived": "Tampilkan unit yang diarsipkan",
   "units.readOnlyTitle": "Struktur organisasi",

@@ -10,9 +10,26 @@ import { UnitKindOptions, UnitTree } from "~/components/unit-tree";
 import { formatDate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 import { archiveInfo, countMembers, setOrganisationArchived, updateOrganisation } from "~/services/admin/organisations.server";
-import { buildTree, createUnit, flattenTree, listUnits, moveUnit, renameUnit, setUnitArchived } from "~/services/admin/units.server";
+import type { UnitKind } from "~/services/admin/unit-kinds";
+import {
+  buildTree,
+  createUnit,
+  defaultUnitKind,
+  flattenTree,
+  listUnits,
+  moveUnit,
+  renameUnit,
+  setUnitArchived,
+} from "~/services/admin/units.server";
 import { parseForm, ruleFailure } from "~/utils/forms";
-import { IdSchema, OptionalIdSchema, OrganisationArchiveSchema, OrganisationRestoreSchema, OrganisationSchema, UnitFieldsSchema } from "~/utils/schemas";
+import {
+  IdSchema,
+  OptionalIdSchema,
+  OrganisationArchiveSchema,
+  OrganisationRestoreSchema,
+  OrganisationSchema,
+  UnitFieldsSchema,
+} from "~/utils/schemas";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, db, org } = await requireOrganisationRoute(request, params.orgId);
@@ -34,11 +51,25 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       .map((u) => ({ id: u.id, name: u.name, depth: u.depth })),
     canUpdateOrg: can(user, "organisation.update", scope),
     canAddRoot: can(user, "unit.manage", scope),
+    // The add form's first parent choice is the top level when allowed, else the first unit listed.
+    defaultKind: defaultUnitKind(
+      org.kind,
+      can(user, "unit.manage", scope) ? null : ((flattenTree(tree).find((u) => !u.archived_at)?.kind as UnitKind | undefined) ?? null),
+    ),
     canManagePeriods: can(user, "period.manage", scope),
   };
 }
 
-const IntentSchema = z.enum(["update-org", "archive-org", "restore-org", "add-unit", "rename-unit", "move-unit", "archive-unit", "restore-unit"]);
+const IntentSchema = z.enum([
+  "update-org",
+  "archive-org",
+  "restore-org",
+  "add-unit",
+  "rename-unit",
+  "move-unit",
+  "archive-unit",
+  "restore-unit",
+]);
 const UnitRefSchema = z.object({ unitId: IdSchema });
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -113,8 +144,12 @@ export default function OrganisationDetail() {
   const orgFeedback = feedbackFor(actionData, "update-org");
   const addFeedback = feedbackFor(actionData, "add-unit");
   const archiveIntent = d.archived ? "restore-org" : "archive-org";
-  const archiveFeedback = actionData && ["archive-org", "restore-org"].includes(actionData.intent ?? "") ? feedbackFor(actionData) : undefined;
-  const otherFeedback = actionData && !["update-org", "add-unit", "archive-org", "restore-org"].includes(actionData.intent ?? "") ? feedbackFor(actionData) : undefined;
+  const archiveFeedback =
+    actionData && ["archive-org", "restore-org"].includes(actionData.intent ?? "") ? feedbackFor(actionData) : undefined;
+  const otherFeedback =
+    actionData && !["update-org", "add-unit", "archive-org", "restore-org"].includes(actionData.intent ?? "")
+      ? feedbackFor(actionData)
+      : undefined;
   return (
     <>
       <p>
@@ -144,7 +179,9 @@ export default function OrganisationDetail() {
           <Field name="code" label="common.code" defaultValue={d.org.code ?? ""} idPrefix="org-" feedback={orgFeedback} />
         </FormCard>
       ) : null}
-      {d.canArchive ? <ArchiveOrganisation archived={d.archived !== null} memberCount={d.memberCount} intent={archiveIntent} feedback={archiveFeedback} /> : null}
+      {d.canArchive ? (
+        <ArchiveOrganisation archived={d.archived !== null} memberCount={d.memberCount} intent={archiveIntent} feedback={archiveFeedback} />
+      ) : null}
       <section className="card">
         <h2>{t("org.unitTree")}</h2>
         <FormAlert feedback={otherFeedback} />
@@ -164,7 +201,7 @@ export default function OrganisationDetail() {
           ))}
         </SelectField>
         <Field name="name" label="common.name" required maxLength={200} idPrefix="add-" feedback={addFeedback} />
-        <SelectField name="kind" label="common.kind" idPrefix="add-" feedback={addFeedback}>
+        <SelectField name="kind" label="common.kind" idPrefix="add-" feedback={addFeedback} defaultValue={d.defaultKind}>
           <UnitKindOptions />
         </SelectField>
         <Field name="code" label="common.code" maxLength={50} idPrefix="add-" feedback={addFeedback} />
@@ -174,7 +211,17 @@ export default function OrganisationDetail() {
 }
 
 /** Archive (with the consequence spelled out, a reason and a confirmation) or restore (with a reason). */
-function ArchiveOrganisation({ archived, memberCount, intent, feedback }: { archived: boolean; memberCount: number; intent: string; feedback: ActionFeedback | undefined }) {
+function ArchiveOrganisation({
+  archived,
+  memberCount,
+  intent,
+  feedback,
+}: {
+  archived: boolean;
+  memberCount: number;
+  intent: string;
+  feedback: ActionFeedback | undefined;
+}) {
   const t = useT();
   const reasonError = feedback?.fieldErrors?.reason;
   const confirmError = feedback?.fieldErrors?.confirm;
@@ -208,7 +255,8 @@ function ArchiveOrganisation({ archived, memberCount, intent, feedback }: { arch
           {archived ? null : (
             <div>
               <label>
-                <input type="checkbox" name="confirm" value="yes" required aria-invalid={confirmError ? true : undefined} /> {t("orgs.archiveConfirm")}
+                <input type="checkbox" name="confirm" value="yes" required aria-invalid={confirmError ? true : undefined} />{" "}
+                {t("orgs.archiveConfirm")}
               </label>
               {confirmError ? <p className="field-error">{t(confirmError)}</p> : null}
             </div>

@@ -1,4 +1,5 @@
 import type { Db } from "#db/client.server";
+import { isUniqueViolation } from "#db/errors";
 import type { Unit } from "#db/schema";
 import { can, type Actor } from "~/auth/permissions";
 import { forbidden, notFound, requirePermission } from "~/auth/require.server";
@@ -14,9 +15,50 @@ export interface UnitNode extends Unit {
 }
 
 export class UnitRuleError extends Error {
-  constructor(public readonly key: "units.cycle" | "units.parentArchived" | "units.hasActiveChildren") {
+  constructor(public readonly key: "units.cycle" | "units.parentArchived" | "units.hasActiveChildren" | "units.codeTaken") {
     super(key);
   }
+}
+
+/**
+ * Unit codes are unique per organisation, compared trimmed and case-insensitively (a unique index backs
+ * this: migration 2026_12_07_1500). @throws UnitRuleError("units.codeTaken") when another unit has it.
+ */
+async function assertCodeFree(db: Db, organisationId: string, code: string | null, exceptId: string | null): Promise<void> {
+  if (!code) return;
+  const rows = await db
+    .selectFrom("unit")
+    .select(["id", "code"])
+    .where("organisation_id", "=", organisationId)
+    .where("code", "is not", null)
+    .execute();
+  const key = code.trim().toLowerCase();
+  if (rows.some((r) => r.id !== exceptId && (r.code ?? "").trim().toLowerCase() === key)) throw new UnitRuleError("units.codeTaken");
+}
+
+/** A unique-index violation raced past assertCodeFree: the same refusal. */
+async function codeGuard<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new UnitRuleError("units.codeTaken");
+    throw e;
+  }
+}
+
+/**
+ * The unit type a new unit most likely has, from the organisation's kind and its parent's type: a
+ * ministry's top units are Eselon I, then satker, then service units; a regional government's are OPD,
+ * then bagian.
+ */
+export function defaultUnitKind(organisationKind: string, parentKind: UnitKind | null): UnitKind {
+  if (organisationKind === "kementerian_lembaga") {
+    if (!parentKind) return "eselon1";
+    if (parentKind === "eselon1") return "satker";
+    if (parentKind === "satker") return "unit_layanan";
+    return "lainnya";
+  }
+  return parentKind ? "bagian" : "opd";
 }
 
 const unitResource = (u: Pick<Unit, "organisation_id" | "path">) => ({
@@ -80,6 +122,7 @@ export async function createUnit(
     requirePermission(actor, "unit.manage", { type: "scope", scope: { organisationId: input.organisationId, unitPath: null } });
   }
   await assertOrganisationActive(db, input.organisationId);
+  await assertCodeFree(db, input.organisationId, input.code, null);
   const unit: Unit = {
     id,
     organisation_id: input.organisationId,
@@ -91,19 +134,44 @@ export async function createUnit(
     archived_at: null,
     created_at: new Date().toISOString(),
   };
-  await db.transaction().execute(async (trx) => {
-    await trx.insertInto("unit").values(unit).execute();
-    await writeAudit(trx, { actorUserId: actor.id, organisationId: unit.organisation_id, action: "unit.create", entityType: "unit", entityId: id, after: unit });
-  });
+  await codeGuard(() =>
+    db.transaction().execute(async (trx) => {
+      await trx.insertInto("unit").values(unit).execute();
+      await writeAudit(trx, {
+        actorUserId: actor.id,
+        organisationId: unit.organisation_id,
+        action: "unit.create",
+        entityType: "unit",
+        entityId: id,
+        after: unit,
+      });
+    }),
+  );
   return unit;
 }
 
-export async function renameUnit(db: Db, actor: Actor, id: string, input: { name: string; kind: UnitKind; code: string | null }): Promise<void> {
+export async function renameUnit(
+  db: Db,
+  actor: Actor,
+  id: string,
+  input: { name: string; kind: UnitKind; code: string | null },
+): Promise<void> {
   const before = await getUnit(db, actor, id, "unit.manage");
-  await db.transaction().execute(async (trx) => {
-    await trx.updateTable("unit").set(input).where("id", "=", id).execute();
-    await writeAudit(trx, { actorUserId: actor.id, organisationId: before.organisation_id, action: "unit.update", entityType: "unit", entityId: id, before, after: { ...before, ...input } });
-  });
+  await assertCodeFree(db, before.organisation_id, input.code, id);
+  await codeGuard(() =>
+    db.transaction().execute(async (trx) => {
+      await trx.updateTable("unit").set(input).where("id", "=", id).execute();
+      await writeAudit(trx, {
+        actorUserId: actor.id,
+        organisationId: before.organisation_id,
+        action: "unit.update",
+        entityType: "unit",
+        entityId: id,
+        before,
+        after: { ...before, ...input },
+      });
+    }),
+  );
 }
 
 /** Moves a unit (and its subtree) under a new parent, rewriting the materialised paths in one transaction. */
@@ -123,7 +191,11 @@ export async function moveUnit(db: Db, actor: Actor, id: string, newParentId: st
   await db.transaction().execute(async (trx) => {
     const subtree = await trx.selectFrom("unit").select(["id", "path"]).where("path", "like", `${unit.path}%`).execute();
     for (const s of subtree) {
-      await trx.updateTable("unit").set({ path: newPath + s.path.slice(unit.path.length) }).where("id", "=", s.id).execute();
+      await trx
+        .updateTable("unit")
+        .set({ path: newPath + s.path.slice(unit.path.length) })
+        .where("id", "=", s.id)
+        .execute();
     }
     await trx.updateTable("unit").set({ parent_id: newParentId }).where("id", "=", id).execute();
     await writeAudit(trx, {

@@ -1,4 +1,5 @@
 import type { Db } from "#db/client.server";
+import { isUniqueViolation } from "#db/errors";
 import type { InstrumentRelease, ReleaseStatus } from "#db/schema";
 import type { Actor } from "~/auth/permissions";
 import { notFound, requirePermission } from "~/auth/require.server";
@@ -11,13 +12,7 @@ import { compareVersions } from "~/domain/instrument/version";
 import { INSTRUMENT_MAX_BYTES } from "~/utils/constants";
 import { newId } from "~/utils/ids";
 import { writeAudit } from "~/services/admin/audit.server";
-import {
-  currentInstrument,
-  currentInstruments,
-  getFrozenInstrument,
-  releaseInstrument,
-  type CurrentInstrument,
-} from "./frozen.server";
+import { currentInstrument, currentInstruments, getFrozenInstrument, releaseInstrument, type CurrentInstrument } from "./frozen.server";
 import { contentHash, loadInstruments } from "./catalog.server";
 
 /*
@@ -143,12 +138,6 @@ function mappingIssues(
   issues.push(...checkItemMapping(parsed.mapping, current.instrument, next));
   return { mapping: parsed.mapping, issues };
 }
-
-/** Unique-constraint violations on both engines (SQLite's code, PostgreSQL's SQLSTATE). */
-const isUniqueViolation = (e: unknown) =>
-  typeof e === "object" &&
-  e !== null &&
-  ["SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY", "23505"].includes(String((e as { code?: unknown }).code));
 
 /**
  * Validates an uploaded instrument file and stores it as a draft release of its family (the file's
