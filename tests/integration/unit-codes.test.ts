@@ -17,12 +17,12 @@ beforeAll(async () => {
   ({ db, w } = await freshWorld());
 });
 
-const post = (orgId: string, cookie: string, form: Record<string, string>) =>
+const post = (orgId: string, cookie: string | null, form: Record<string, string>) =>
   callAction(orgDetail, { path: `/admin/organisations/${orgId}`, params: { orgId }, cookie, form });
 const unitsNamed = (name: string) => db.selectFrom("unit").selectAll().where("name", "=", name).execute();
 
 test("a duplicate unit code in one organisation is refused with a readable message and nothing is stored", async () => {
-  const admin = w.cookies.orgAdmin;
+  const admin = w.cookies.orgAdmin!;
   expect(
     (await post(w.ministry.id, admin, { intent: "add-unit", parentId: "", name: "Inspektorat Jenderal", kind: "eselon1", code: "ITJEN" }))
       .status,

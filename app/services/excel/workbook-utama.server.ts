@@ -8,7 +8,10 @@ import type { Instrument } from "~/domain/instrument/schema";
 import { lkeRows, TOTAL_CODE } from "~/domain/lke/layout";
 import { fmtId } from "~/domain/scoring/format";
 import type { ScoreResult } from "~/domain/scoring/types";
+import { formatDate, translator, type MessageKey } from "~/i18n";
 import type { LkeExportData } from "./export-data";
+
+const ID = translator("id");
 
 export const NUM_FMT = "#,##0.00";
 export const LOCKED_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFF2F2F2" } };
@@ -39,8 +42,10 @@ export function writeUtama(
     ["Unit kerja", a ? `${a.unitName}${a.unitCode ? ` (${a.unitCode})` : ""}` : "(templat kosong)"],
     ["Periode", a ? `${a.periodName} (${a.year})` : null],
     ["Id penilaian", a?.id ?? null],
-    ["Status", a?.status ?? null],
-    ["Diekspor pada", data.exportedAt],
+    // Words and times a person reads (the workbook is Indonesian): "Draf", "7 Des 2026, 21.36 WIB".
+    // The hidden sheet keeps the machine values (status key, ISO time).
+    ["Status", a?.status ? ID(`status.${a.status}` as MessageKey) : null],
+    ["Diekspor pada", `${formatDate(data.exportedAt, "id")} WIB`],
     ["Diekspor oleh", data.exportedBy],
   ];
   for (const [k, v] of metaRows) {
