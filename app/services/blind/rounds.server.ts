@@ -21,6 +21,7 @@ import { canOnUnit, type AssessmentContext } from "~/services/workbench/assessme
 import { writeAudit } from "~/services/admin/audit.server";
 import { notify } from "~/services/notifications/notify.server";
 import { assignableUsers } from "~/services/workbench/workflow.server";
+import { blindScope, blindWindow, type Contribution } from "./visibility.server";
 
 export class BlindError extends Error {
   constructor(
@@ -218,6 +219,9 @@ export interface RaterProgress {
   name: string;
   answered: number;
   finished: boolean;
+  /** While the round is open: evidence links and comments this rater added to the area's items (counts only, see blind/visibility.server.ts). */
+  evidence: number;
+  comments: number;
 }
 
 export interface RoundProgress {
@@ -255,6 +259,7 @@ export async function roundProgress(db: Db, ctx: AssessmentContext): Promise<Rou
     .execute();
   const countOf = (roundId: string, userId: string) => Number(counts.find((c) => c.round_id === roundId && c.user_id === userId)?.n ?? 0);
   const outline = outlineOf(ctx.instrument);
+  const added = await blindContributionCounts(db, ctx, rounds);
   return rounds.flatMap((r) => {
     const area = outline.areas.find((a) => a.id === r.area_id);
     if (!area) return [];
@@ -267,10 +272,48 @@ export async function roundProgress(db: Db, ctx: AssessmentContext): Promise<Rou
         status: r.status,
         revealedAt: r.revealed_at,
         revealReason: r.reveal_reason,
-        raters: raters.filter((x) => x.round_id === r.id).map((x) => ({ userId: x.user_id, name: x.name, answered: countOf(r.id, x.user_id), finished: x.finished_at !== null })),
+        raters: raters
+          .filter((x) => x.round_id === r.id)
+          .map((x) => ({
+            userId: x.user_id,
+            name: x.name,
+            answered: countOf(r.id, x.user_id),
+            finished: x.finished_at !== null,
+            evidence: added.get(`${r.id}:${x.user_id}`)?.evidence ?? 0,
+            comments: added.get(`${r.id}:${x.user_id}`)?.comments ?? 0,
+          })),
       },
     ];
   });
+}
+
+/** Per open round and rater ("round:user"): the live evidence links and comments they added to the round's items since it opened. */
+async function blindContributionCounts(db: Db, ctx: AssessmentContext, rounds: BlindRound[]): Promise<Map<string, { evidence: number; comments: number }>> {
+  const out = new Map<string, { evidence: number; comments: number }>();
+  if (!rounds.some((r) => r.status === "open")) return out;
+  const scope = await blindScope(db, ctx.assessment.id, ctx.instrument);
+  const [links, comments] = await Promise.all([
+    db
+      .selectFrom("evidence_item")
+      .innerJoin("evidence", "evidence.id", "evidence_item.evidence_id")
+      .select(["evidence_item.item_id", "evidence_item.created_by", "evidence_item.created_at"])
+      .where("evidence_item.assessment_id", "=", ctx.assessment.id)
+      .where("evidence_item.removed_at", "is", null)
+      .where("evidence.removed_at", "is", null)
+      .execute(),
+    db.selectFrom("comment").select(["item_id", "author_id", "created_at"]).where("assessment_id", "=", ctx.assessment.id).execute(),
+  ]);
+  const bump = (c: Contribution, kind: "evidence" | "comments") => {
+    const w = blindWindow(scope, c);
+    if (!w) return;
+    const key = `${w.roundId}:${c.authorId}`;
+    const n = out.get(key) ?? { evidence: 0, comments: 0 };
+    n[kind] += 1;
+    out.set(key, n);
+  };
+  for (const l of links) bump({ itemId: l.item_id, authorId: l.created_by, at: l.created_at }, "evidence");
+  for (const c of comments) bump({ itemId: c.item_id, authorId: c.author_id, at: c.created_at }, "comments");
+  return out;
 }
 
 /** Ends the blindness of an area: when every rater finished, or earlier with a written reason. */

@@ -11,6 +11,7 @@ import { newId } from "~/utils/ids";
 import { assertItemEditable, WorkbenchError } from "~/services/workbench/answers.server";
 import { canOnUnit, requireAssessment, type AssessmentContext } from "~/services/workbench/assessments.server";
 import { writeAudit } from "~/services/admin/audit.server";
+import { blindScope, hiddenFrom } from "~/services/blind/visibility.server";
 import { EvidenceError, type EvidenceView } from "./rules";
 import { loadViews } from "./store.server";
 
@@ -109,7 +110,34 @@ export async function liveEvidence(db: Db, ctx: AssessmentContext, evidenceId: s
 
 export const summary = (row: Evidence, itemIds: string[]) => ({ name: row.name, sha256: row.blob_sha256, url: row.url, itemIds });
 
-/** The view of one evidence row after a change; removed rows are included so the caller sees the removal. */
-export async function viewAfterChange(db: Db, ctx: AssessmentContext, evidenceId: string): Promise<EvidenceView> {
-  return (await loadViews(db, ctx.assessment.id, [evidenceId], false))[0]!;
+/** The view of one evidence row after a change, as the actor sees it; removed rows are included so the caller sees the removal. */
+export async function viewAfterChange(db: Db, actor: Actor, ctx: AssessmentContext, evidenceId: string): Promise<EvidenceView> {
+  return (await loadViews(db, ctx.assessment.id, [evidenceId], false, viewerOf(actor, ctx)))[0]!;
+}
+
+export const viewerOf = (actor: Actor, ctx: AssessmentContext) => ({ id: actor.id, instrument: ctx.instrument });
+
+/**
+ * The items whose live link to this evidence the actor may see (blind/visibility.server.ts: another
+ * rater's links in an open blind round are not theirs to see), and whether the evidence has live links at all.
+ */
+export async function visibleLinks(db: Db, actor: Actor, ctx: AssessmentContext, evidenceId: string): Promise<{ any: boolean; visible: string[] }> {
+  const links = await db
+    .selectFrom("evidence_item")
+    .select(["item_id", "created_by", "created_at"])
+    .where("evidence_id", "=", evidenceId)
+    .where("removed_at", "is", null)
+    .orderBy("item_id")
+    .execute();
+  if (links.length === 0) return { any: false, visible: [] };
+  const scope = await blindScope(db, ctx.assessment.id, ctx.instrument);
+  const visible = links.filter((l) => !hiddenFrom(scope, actor.id, { itemId: l.item_id, authorId: l.created_by, at: l.created_at }));
+  return { any: true, visible: visible.map((l) => l.item_id) };
+}
+
+/** Another rater's blind evidence does not exist for the actor: changing it by id answers "not found". Returns the visible links. */
+export async function assertVisible(db: Db, actor: Actor, ctx: AssessmentContext, evidenceId: string): Promise<string[]> {
+  const links = await visibleLinks(db, actor, ctx, evidenceId);
+  if (links.any && links.visible.length === 0) throw new EvidenceError("evidence.notFound", "evidenceId");
+  return links.visible;
 }

@@ -7,7 +7,7 @@ import type { EvidenceTable } from "#db/schema";
 import type { Actor } from "~/auth/permissions";
 import type { AssessmentContext } from "~/services/workbench/assessments.server";
 import { newId } from "~/utils/ids";
-import { assertEditable, audit, fillContext, linkItem, type EvidenceOptions, type Target } from "./access.server";
+import { assertEditable, audit, fillContext, linkItem, viewerOf, type EvidenceOptions, type Target } from "./access.server";
 import { EvidenceError, linkName, parseEvidenceDate, parseEvidenceUrl, type EvidenceView } from "./rules";
 import { loadViews, MAX_FILES_PER_UPLOAD, prepareStaged, type PreparedFile } from "./store.server";
 import { type EvidenceUpload, stageFiles, storeStaged } from "./upload.server";
@@ -106,7 +106,7 @@ export async function addStagedEvidences(
   // concurrent `evidence gc` deleted between writeBlob and the commit is written again (from the
   // staged file, which the upload keeps until it is disposed).
   for (const p of prepared) if (!(await upload.store.has(p.sha256))) await storeStaged(upload.store, p);
-  return loadViews(db, ctx.assessment.id, ids);
+  return loadViews(db, ctx.assessment.id, ids, true, viewerOf(actor, ctx));
 }
 
 /** addStagedEvidences for File objects (the service API, imports, tests): staged through the same stream. */
@@ -165,7 +165,7 @@ export async function addLinkEvidence(
       audited: { name, url: parsed.url },
     }),
   );
-  return (await loadViews(db, ctx.assessment.id, [id]))[0]!;
+  return (await loadViews(db, ctx.assessment.id, [id], true, viewerOf(actor, ctx)))[0]!;
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Actor } from "~/auth/permissions";
 import type { AssessmentContext } from "~/services/workbench/assessments.server";
 import {
   assertEditable,
+  assertVisible,
   audit,
   fillContext,
   linkItem,
@@ -29,6 +30,8 @@ interface LinkChangeInput {
   ctx: AssessmentContext;
   row: Evidence;
   before: string[];
+  /** The items of `before` whose link the actor may see (blind rounds). */
+  visible: string[];
   evidenceId: string;
   itemId: string;
 }
@@ -51,10 +54,11 @@ function itemLinkChange(change: (input: LinkChangeInput) => Promise<LinkChange>)
     await db.transaction().execute(async (trx) => {
       const row = await liveEvidence(trx, ctx, evidenceId);
       const before = await liveItemIds(trx, evidenceId);
-      const done = await change({ trx, actor, ctx, row, before, evidenceId, itemId });
+      const visible = await assertVisible(trx, actor, ctx, evidenceId);
+      const done = await change({ trx, actor, ctx, row, before, visible, evidenceId, itemId });
       if (done) await audit(trx, actor, ctx, done.action, evidenceId, summary(row, before), done.after, opts);
     });
-    return viewAfterChange(db, ctx, evidenceId);
+    return viewAfterChange(db, actor, ctx, evidenceId);
   };
 }
 
@@ -70,8 +74,8 @@ export const attachEvidence = itemLinkChange(async ({ trx, actor, ctx, row, befo
  * is marked removed. Files are never deleted: a blob stays on disk even when nothing references it,
  * so no removal can ever destroy a file another row (or a carried-over assessment) still uses.
  */
-export const detachEvidence = itemLinkChange(async ({ trx, actor, row, before, evidenceId, itemId }) => {
-  if (!before.includes(itemId)) throw new EvidenceError("evidence.notFound", "evidenceId");
+export const detachEvidence = itemLinkChange(async ({ trx, actor, row, before, visible, evidenceId, itemId }) => {
+  if (!visible.includes(itemId)) throw new EvidenceError("evidence.notFound", "evidenceId");
   const now = new Date().toISOString();
   await trx
     .updateTable("evidence_item")
@@ -97,6 +101,7 @@ export async function removeEvidence(
   const ctx = await fillContext(db, actor, assessment);
   const row = await liveEvidence(db, ctx, evidenceId);
   const before = await liveItemIds(db, evidenceId);
+  await assertVisible(db, actor, ctx, evidenceId);
   for (const itemId of before) await assertEditable(db, actor, ctx, itemId, opts);
   await db.transaction().execute(async (trx) => {
     const now = new Date().toISOString();
@@ -114,5 +119,5 @@ export async function removeEvidence(
       .execute();
     await audit(trx, actor, ctx, "evidence.remove", evidenceId, summary(row, before), { ...summary(row, []), removed: true }, opts);
   });
-  return viewAfterChange(db, ctx, evidenceId);
+  return viewAfterChange(db, actor, ctx, evidenceId);
 }

@@ -1,5 +1,7 @@
 import path from "node:path";
 import { dataDir, type Db } from "#db/client.server";
+import type { Instrument } from "~/domain/instrument/schema";
+import { blindScope, hiddenFrom } from "~/services/blind/visibility.server";
 import { decideName, EvidenceError, type EvidenceView } from "./rules";
 import { EVIDENCE_TYPES, type Sniffed } from "./sniff";
 import type { EvidenceStore } from "./blob-store.server";
@@ -94,7 +96,19 @@ export async function writeBlob(
   else await store.putFile(file.sha256, file.path, { size: file.size, mime: file.mime });
 }
 
-export async function loadViews(db: Db, assessmentId: string, ids: string[] | null, liveOnly = true): Promise<EvidenceView[]> {
+/**
+ * Who is looking, for the blind rule of penilaian bersama (blind/visibility.server.ts): links a rater
+ * added to an item of their open round are left out for everybody but their author. `id: null` is
+ * nobody in particular (exports, evaluation samples): every blind link is left out.
+ */
+export interface EvidenceViewer {
+  id: string | null;
+  /** The assessment's frozen instrument when at hand (saves loading it). */
+  instrument?: Instrument;
+}
+
+/** The evidence rows as views; with a viewer, links hidden from them are left out of `itemIds` (the caller drops rows left with none). */
+export async function loadViews(db: Db, assessmentId: string, ids: string[] | null, liveOnly = true, viewer?: EvidenceViewer): Promise<EvidenceView[]> {
   if (ids && ids.length === 0) return [];
   let q = db
     .selectFrom("evidence")
@@ -109,13 +123,17 @@ export async function loadViews(db: Db, assessmentId: string, ids: string[] | nu
   const rows = await q.execute();
   let lq = db
     .selectFrom("evidence_item")
-    .select(["evidence_id", "item_id"])
+    .select(["evidence_id", "item_id", "created_by", "created_at"])
     .where("assessment_id", "=", assessmentId)
     .where("removed_at", "is", null);
   if (ids) lq = lq.where("evidence_id", "in", ids);
   const links = await lq.orderBy("item_id").execute();
+  const scope = viewer ? await blindScope(db, assessmentId, viewer.instrument) : null;
   const itemsOf = new Map<string, string[]>();
-  for (const l of links) itemsOf.set(l.evidence_id, [...(itemsOf.get(l.evidence_id) ?? []), l.item_id]);
+  for (const l of links) {
+    if (viewer && hiddenFrom(scope, viewer.id, { itemId: l.item_id, authorId: l.created_by, at: l.created_at })) continue;
+    itemsOf.set(l.evidence_id, [...(itemsOf.get(l.evidence_id) ?? []), l.item_id]);
+  }
   const byId = new Map(
     rows.map((r): [string, EvidenceView] => [
       r.id,
@@ -138,11 +156,16 @@ export async function loadViews(db: Db, assessmentId: string, ids: string[] | nu
 }
 
 /**
- * The live evidence of an assessment, all of it and per item. Does not check permissions: pass the id
- * of an assessment obtained from requireAssessment.
+ * The live evidence of an assessment that `viewer` may see, all of it and per item. Does not check
+ * permissions: pass the id of an assessment obtained from requireAssessment. Without a viewer (exports,
+ * evaluation samples) the links raters added in an open blind round are left out until the reveal.
  */
-export async function listEvidence(db: Db, assessmentId: string): Promise<{ all: EvidenceView[]; byItem: Record<string, EvidenceView[]> }> {
-  const all = (await loadViews(db, assessmentId, null)).filter((e) => e.itemIds.length > 0);
+export async function listEvidence(
+  db: Db,
+  assessmentId: string,
+  viewer: EvidenceViewer = { id: null },
+): Promise<{ all: EvidenceView[]; byItem: Record<string, EvidenceView[]> }> {
+  const all = (await loadViews(db, assessmentId, null, true, viewer)).filter((e) => e.itemIds.length > 0);
   const byItem: Record<string, EvidenceView[]> = {};
   for (const e of all) for (const i of e.itemIds) (byItem[i] ??= []).push(e);
   return { all, byItem };
