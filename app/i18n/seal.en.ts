@@ -3,7 +3,9 @@ import type { sealId } from "./seal.id";
 /** Sealed submissions, receipts and verification: English. */
 export const sealEn: Record<keyof typeof sealId, string> = {
   "seal.receiptTitle": "Submission receipt",
-  "seal.receiptIntro": "This submission is sealed: its content is hashed (SHA-256), chained to the previous seal, and signed with this installation's Ed25519 key. Keep this receipt; anyone can check it with the public key.",
+  "seal.sealedScore": "Sealed score: {total} (predicate {predicate}); {answered} of {items} items answered.",
+  "seal.receiptIntro":
+    "This submission is sealed: its content is hashed (SHA-256), chained to the previous seal, and signed with this installation's Ed25519 key. Keep this receipt; anyone can check it with the public key.",
   "seal.none": "This assessment has never been submitted, so it has no seal yet.",
   "seal.seq": "Seal {seq}",
   "seal.event.submit": "submitted",
@@ -32,7 +34,8 @@ export const sealEn: Record<keyof typeof sealId, string> = {
   "seal.chainOk": "hash chain intact",
   "seal.chainBad": "hash chain BROKEN",
   "seal.aboutTitle": "About Cermin and its signing key",
-  "seal.aboutIntro": "Every submission and finalisation is sealed with this installation's Ed25519 key. The public key below checks a receipt without database access: cermin verify --receipt receipt.json --public-key key.pem",
+  "seal.aboutIntro":
+    "Every submission and finalisation is sealed with this installation's Ed25519 key. The public key below checks a receipt without database access: cermin verify --receipt receipt.json --public-key key.pem",
   "seal.publicKey": "Public key (PEM)",
   "seal.receiptLink": "Submission receipt",
 };

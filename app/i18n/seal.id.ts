@@ -1,7 +1,9 @@
 /** Sealed submissions, receipts and verification: Bahasa Indonesia. */
 export const sealId = {
   "seal.receiptTitle": "Tanda terima penyerahan",
-  "seal.receiptIntro": "Penyerahan ini disegel: isinya di-hash (SHA-256), dirangkai dengan segel sebelumnya, dan ditandatangani kunci Ed25519 instalasi ini. Simpan tanda terima ini; siapa pun dapat memeriksanya dengan kunci publik.",
+  "seal.sealedScore": "Nilai yang disegel: {total} (predikat {predicate}); {answered} dari {items} butir dijawab.",
+  "seal.receiptIntro":
+    "Penyerahan ini disegel: isinya di-hash (SHA-256), dirangkai dengan segel sebelumnya, dan ditandatangani kunci Ed25519 instalasi ini. Simpan tanda terima ini; siapa pun dapat memeriksanya dengan kunci publik.",
   "seal.none": "Penilaian ini belum pernah diajukan, jadi belum ada segel.",
   "seal.seq": "Segel ke-{seq}",
   "seal.event.submit": "diajukan",
@@ -30,7 +32,8 @@ export const sealId = {
   "seal.chainOk": "rantai hash utuh",
   "seal.chainBad": "rantai hash PUTUS",
   "seal.aboutTitle": "Tentang Cermin dan kunci tanda tangan",
-  "seal.aboutIntro": "Setiap penyerahan dan finalisasi disegel dengan kunci Ed25519 instalasi ini. Kunci publik di bawah memeriksa tanda terima tanpa akses ke basis data: cermin verify --receipt tanda-terima.json --public-key kunci.pem",
+  "seal.aboutIntro":
+    "Setiap penyerahan dan finalisasi disegel dengan kunci Ed25519 instalasi ini. Kunci publik di bawah memeriksa tanda terima tanpa akses ke basis data: cermin verify --receipt tanda-terima.json --public-key kunci.pem",
   "seal.publicKey": "Kunci publik (PEM)",
   "seal.receiptLink": "Tanda terima penyerahan",
 } as const;

@@ -3,8 +3,11 @@ import { Link, useLoaderData } from "@remix-run/react";
 import QRCode from "qrcode";
 import { requireUser } from "~/auth/require.server";
 import { getDb } from "~/db.server";
-import type { Receipt } from "~/domain/seal/document";
-import { formatDate, type MessageKey } from "~/i18n";
+import type { Receipt, SealDocument } from "~/domain/seal/document";
+import { outlineOf } from "~/domain/instrument/outline";
+import { BackLink } from "~/components/back-link";
+import { PrintButton } from "~/components/dashboard/print-button";
+import { formatDate, formatNumber, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 import { requireAssessment } from "~/services/workbench/assessments.server";
 import { listSeals } from "~/services/seal/seal.server";
@@ -23,7 +26,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const qr = receipt
     ? await QRCode.toString(`${receipt.verifyUrl}#sha256=${receipt.documentHash}`, { type: "svg", errorCorrectionLevel: "M", margin: 1 })
     : null;
+  // What the seal vouches for, in numbers a person checks: the sealed total, predicate and completeness.
+  const state = seal ? (JSON.parse(seal.document_json) as SealDocument).state : null;
+  const itemCount = outlineOf(ctx.instrument).items.size;
+  const answered = state ? (state.layers.self ?? []).filter((a) => a.value !== null).length : 0;
   return {
+    sealed: state ? { total: state.score.total, predicate: state.score.predicate, answered, itemCount } : null,
     assessment: {
       id: ctx.assessment.id,
       unit: ctx.unit.name,
@@ -45,6 +53,11 @@ export default function ReceiptPage() {
   const r = d.receipt;
   return (
     <article className="report" data-testid="receipt">
+      <div className="no-print">
+        <BackLink to={`/assessments/${d.assessment.id}`}>
+          {d.assessment.unit} · {d.assessment.year}
+        </BackLink>
+      </div>
       <h1>{t("seal.receiptTitle")}</h1>
       <p>
         {d.assessment.organisation} — {d.assessment.unit} — {d.assessment.year} — {d.assessment.instrument}
@@ -54,6 +67,19 @@ export default function ReceiptPage() {
       ) : (
         <>
           <p>{t("seal.receiptIntro")}</p>
+          {d.sealed ? (
+            <p data-testid="receipt-score">
+              {t("seal.sealedScore", {
+                total: formatNumber(d.sealed.total, locale, 2),
+                predicate: d.sealed.predicate ?? "–",
+                answered: d.sealed.answered,
+                items: d.sealed.itemCount,
+              })}
+            </p>
+          ) : null}
+          <div className="no-print">
+            <PrintButton label={t("seal.print")} />
+          </div>
           <dl className="receipt">
             <dt>{t("seal.seq", { seq: r.seq })}</dt>
             <dd>{t(`seal.event.${r.event}` as MessageKey)}</dd>

@@ -8,7 +8,9 @@ import fs from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "#db/client.server";
 import type { Actor } from "~/auth/permissions";
-import type { Receipt } from "~/domain/seal/document";
+import type { Receipt, SealDocument } from "~/domain/seal/document";
+import * as receiptRoute from "~/routes/assessments.$id.receipt";
+import { callLoader } from "../helpers/remix";
 import { saveAnswer } from "~/services/workbench/answers.server";
 import { requireAssessment } from "~/services/workbench/assessments.server";
 import { addLinkEvidence } from "~/services/evidence/evidence.server";
@@ -26,12 +28,24 @@ const system = (): Actor => ({ id: w.users.admin.id, isAdmin: true, memberships:
 
 beforeAll(async () => {
   ({ db, w } = await freshWorld());
-  assessor = { id: w.users.assessor.id, isAdmin: false, memberships: [{ organisationId: w.ministry.id, unitId: w.service.id, unitPath: w.service.path, role: "assessor" }] };
-  coordinator = { id: w.users.coordinator.id, isAdmin: false, memberships: [{ organisationId: w.ministry.id, unitId: w.eselon1.id, unitPath: w.eselon1.path, role: "coordinator" }] };
+  assessor = {
+    id: w.users.assessor.id,
+    isAdmin: false,
+    memberships: [{ organisationId: w.ministry.id, unitId: w.service.id, unitPath: w.service.path, role: "assessor" }],
+  };
+  coordinator = {
+    id: w.users.coordinator.id,
+    isAdmin: false,
+    memberships: [{ organisationId: w.ministry.id, unitId: w.eselon1.id, unitPath: w.eselon1.path, role: "coordinator" }],
+  };
   const ctx = await requireAssessment(db, system(), w.assessmentId);
   await saveAnswer(db, assessor, ctx, { itemId: "A.I.1.i.a", baseVersion: 0, value: "Ya", note: "SK Tim ZI ditandatangani Januari" });
   await saveAnswer(db, assessor, ctx, { itemId: "A.I.1.i.b", baseVersion: 0, value: "B", note: null });
-  await addLinkEvidence(db, assessor, w.assessmentId, "A.I.1.i.b", { url: "https://zi.uji.test/notulen", name: "Notulen rapat tim", evidenceDate: null });
+  await addLinkEvidence(db, assessor, w.assessmentId, "A.I.1.i.b", {
+    url: "https://zi.uji.test/notulen",
+    name: "Notulen rapat tim",
+    evidenceDate: null,
+  });
   await submitAssessment(db, assessor, await requireAssessment(db, system(), w.assessmentId), null);
 });
 
@@ -47,17 +61,54 @@ describe("sealing and verifying", () => {
     expect(report.ok).toBe(true);
   });
 
+  it("the receipt page states the sealed score and completeness, and links back to the assessment", async () => {
+    const page = await callLoader(receiptRoute, {
+      path: `/assessments/${w.assessmentId}/receipt`,
+      params: { id: w.assessmentId },
+      cookie: w.cookies.assessor,
+    });
+    const d = page.data as { sealed: { total: number; predicate: string | null; answered: number; itemCount: number } };
+    const seal = (await listSeals(db, w.assessmentId))[0]!;
+    const state = (JSON.parse(seal.document_json) as SealDocument).state;
+    expect(d.sealed).toEqual({ total: state.score.total, predicate: state.score.predicate, answered: 2, itemCount: 113 });
+  });
+
   it("names the item whose value or note changed in the database", async () => {
-    const row = () => db.selectFrom("answer").select(["value_json", "note"]).where("assessment_id", "=", w.assessmentId).where("item_id", "=", "A.I.1.i.b").where("layer", "=", "self");
+    const row = () =>
+      db
+        .selectFrom("answer")
+        .select(["value_json", "note"])
+        .where("assessment_id", "=", w.assessmentId)
+        .where("item_id", "=", "A.I.1.i.b")
+        .where("layer", "=", "self");
     const original = await row().executeTakeFirstOrThrow();
-    await db.updateTable("answer").set({ value_json: '"A"' }).where("assessment_id", "=", w.assessmentId).where("item_id", "=", "A.I.1.i.b").execute();
+    await db
+      .updateTable("answer")
+      .set({ value_json: '"A"' })
+      .where("assessment_id", "=", w.assessmentId)
+      .where("item_id", "=", "A.I.1.i.b")
+      .execute();
     let report = await verify();
     expect(report.ok).toBe(false);
-    expect(report.mismatches.filter((m) => m.kind === "answer")).toEqual([{ kind: "answer", at: "A.I.1.i.b", layer: "self", message: 'value "B" → "A"' }]);
-    await db.updateTable("answer").set({ value_json: original.value_json, note: "ditambah kemudian" }).where("assessment_id", "=", w.assessmentId).where("item_id", "=", "A.I.1.i.b").execute();
+    expect(report.mismatches.filter((m) => m.kind === "answer")).toEqual([
+      { kind: "answer", at: "A.I.1.i.b", layer: "self", message: 'value "B" → "A"' },
+    ]);
+    await db
+      .updateTable("answer")
+      .set({ value_json: original.value_json, note: "ditambah kemudian" })
+      .where("assessment_id", "=", w.assessmentId)
+      .where("item_id", "=", "A.I.1.i.b")
+      .execute();
     report = await verify();
-    expect(report.mismatches).toEqual([{ kind: "answer", at: "A.I.1.i.b", layer: "self", message: 'note changed: null → "ditambah kemudian"' }]);
-    await db.updateTable("answer").set({ note: original.note }).where("assessment_id", "=", w.assessmentId).where("item_id", "=", "A.I.1.i.b").execute();
+    expect(report.mismatches).toEqual([
+      { kind: "answer", at: "A.I.1.i.b", layer: "self", message: 'note changed: null → "ditambah kemudian"' },
+    ]);
+    await db
+      .updateTable("answer")
+      .set({ note: original.note })
+      .where("assessment_id", "=", w.assessmentId)
+      .where("item_id", "=", "A.I.1.i.b")
+      .execute();
     expect((await verify()).ok).toBe(true);
   });
 
@@ -82,12 +133,19 @@ describe("sealing and verifying", () => {
   });
 
   it("names the evidence row deleted from the database", async () => {
-    const link = await db.selectFrom("evidence").selectAll().where("assessment_id", "=", w.assessmentId).where("kind", "=", "link").executeTakeFirstOrThrow();
+    const link = await db
+      .selectFrom("evidence")
+      .selectAll()
+      .where("assessment_id", "=", w.assessmentId)
+      .where("kind", "=", "link")
+      .executeTakeFirstOrThrow();
     const items = await db.selectFrom("evidence_item").selectAll().where("evidence_id", "=", link.id).execute();
     await db.deleteFrom("evidence_item").where("evidence_id", "=", link.id).execute();
     await db.deleteFrom("evidence").where("id", "=", link.id).execute();
     const report = await verify();
-    expect(report.mismatches).toEqual([{ kind: "evidence", at: "Notulen rapat tim", message: `evidence link "Notulen rapat tim" (${link.id}) removed` }]);
+    expect(report.mismatches).toEqual([
+      { kind: "evidence", at: "Notulen rapat tim", message: `evidence link "Notulen rapat tim" (${link.id}) removed` },
+    ]);
     await db.insertInto("evidence").values(link).execute();
     await db.insertInto("evidence_item").values(items).execute();
     expect((await verify()).ok).toBe(true);
@@ -97,7 +155,11 @@ describe("sealing and verifying", () => {
     const [seal] = await listSeals(db, w.assessmentId);
     const receipt = JSON.parse(seal!.receipt_json) as Receipt;
     const forged = { ...receipt, documentHash: "0".repeat(64) };
-    await db.updateTable("seal").set({ receipt_json: JSON.stringify(forged) }).where("id", "=", seal!.id).execute();
+    await db
+      .updateTable("seal")
+      .set({ receipt_json: JSON.stringify(forged) })
+      .where("id", "=", seal!.id)
+      .execute();
     const report = await verify();
     expect(report.ok).toBe(false);
     expect(report.problems.join("\n")).toMatch(/seal 1: the signature does not verify/);
