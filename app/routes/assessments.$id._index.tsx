@@ -162,7 +162,7 @@ export default function AssessmentOverview() {
       <FindingsCard findings={d.findings} canWrite={d.can.followUp} title="eval.findings" />
       <FindingsCard findings={d.followUps} canWrite={d.can.followUp} title="eval.openFollowUps" />
       <AreasCard d={d} />
-      <ReadinessCard readiness={r} />
+      <ReadinessCard readiness={r} assessmentId={a.id} />
       <WorkflowActions can={d.can} windowClosed={windowClosed} />
       <TeamCard d={d} />
       <section className="card">

@@ -12,7 +12,7 @@ import { getDb } from "~/db.server";
 import type { Instrument } from "~/domain/instrument/schema";
 import type { Answers, AnswerValue } from "~/domain/scoring/answers";
 import { scoreAssessment } from "~/domain/scoring/score";
-import { formatNumber, type MessageKey } from "~/i18n";
+import { formatNumber, type MessageKey, type Params } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 import { addComment, reviewItem, WorkbenchError } from "~/services/workbench/answers.server";
 import { getAreaView } from "~/services/workbench/area-view.server";
@@ -143,7 +143,18 @@ export default function AreaPage() {
           ) : null}
         </div>
       ) : null}
-      <FormAlert feedback={feedback} />
+      {d.notAssigned ? (
+        <p className="alert alert-warn" data-testid="not-assigned-banner">
+          {d.notAssigned.names.length ? t("workbench.assignedTo", { names: d.notAssigned.names.join(", ") }) : t("workbench.assignedToNobody")}
+        </p>
+      ) : null}
+      {feedback && "formParams" in feedback && feedback.formParams && feedback.formError ? (
+        <p className="alert alert-error" role="alert">
+          {t(feedback.formError as MessageKey, feedback.formParams as Params)}
+        </p>
+      ) : (
+        <FormAlert feedback={feedback} />
+      )}
       <div className="area-layout">
         <div>
           {d.area.groups.map((g) => (

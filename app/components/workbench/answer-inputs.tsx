@@ -12,10 +12,22 @@ interface Props {
   formatRatio: (v: number) => string;
   /** The weight of the item's group (the range of points items). */
   groupWeight: number;
+  /** The server's refusal of one field ("5 di luar rentang 0–4"), shown under that field. */
+  error?: { field: string; message: string } | null;
+}
+
+/** The refusal under a field, tied to it for screen readers. */
+function FieldError({ id, error, field }: { id: string; error: Props["error"]; field: string }) {
+  if (!error || error.field !== field) return null;
+  return (
+    <p className="field-error" id={id} role="alert" data-testid="field-error">
+      {error.message}
+    </p>
+  );
 }
 
 /** The answer controls of one item: options with their criteria, a score, or the named counts of a ratio. */
-export function AnswerInputs({ item, fields, disabled, onChange, ratio, formatRatio, groupWeight }: Props) {
+export function AnswerInputs({ item, fields, disabled, onChange, ratio, formatRatio, groupWeight, error = null }: Props) {
   const t = useT();
   const base = `a-${item.id}`;
   if (item.options && item.options.length > 0) {
@@ -51,7 +63,10 @@ export function AnswerInputs({ item, fields, disabled, onChange, ratio, formatRa
               pattern="[0-9]*"
               value={fields[`in.${i.name}`] ?? ""}
               onChange={(e) => onChange(`in.${i.name}`, e.target.value)}
+              aria-invalid={error?.field === `in.${i.name}` || undefined}
+              aria-describedby={error?.field === `in.${i.name}` ? `${base}-${i.name}-error` : undefined}
             />
+            <FieldError id={`${base}-${i.name}-error`} error={error} field={`in.${i.name}`} />
           </div>
         ))}
         {ratio !== null ? <p data-testid={`ratio-${item.id}`}>{t("workbench.ratio", { ratio: formatRatio(ratio) })}</p> : null}
@@ -71,7 +86,10 @@ export function AnswerInputs({ item, fields, disabled, onChange, ratio, formatRa
         disabled={disabled || na}
         value={na ? "" : (fields.value ?? "")}
         onChange={(e) => onChange("value", e.target.value)}
+        aria-invalid={error?.field === "value" || undefined}
+        aria-describedby={error?.field === "value" ? `${base}-value-error` : undefined}
       />
+      <FieldError id={`${base}-value-error`} error={error} field="value" />
       {item.not_applicable ? (
         <label className="option">
           {/* Without JavaScript the checkbox posts value=N/A itself (the number field is then ignored by the server). */}

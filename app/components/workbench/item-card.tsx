@@ -102,6 +102,9 @@ export function ItemCard({ assessmentId, item, groupWeight, answer, editable, ca
     expired: "login.sessionExpired",
   };
   const stateText = stateKey[save.state];
+  // A refusal at one field (out of range, a count that is not whole) is shown at that field.
+  const fieldError =
+    save.state === "rejected" && save.error && save.errorAt?.field ? { field: save.errorAt.field, message: t(save.error as MessageKey, save.errorAt.params) } : null;
   return (
     <article className="item-card" id={`item-${item.id}`} data-testid={`item-${item.id}`}>
       <header>
@@ -131,7 +134,7 @@ export function ItemCard({ assessmentId, item, groupWeight, answer, editable, ca
           {f.action ? ` · ${f.action}` : ""}
         </p>
       ))}
-      {save.state === "rejected" && save.error ? (
+      {save.state === "rejected" && save.error && !fieldError ? (
         <p className="alert alert-error" role="alert">
           {t(save.error as MessageKey)}
         </p>
@@ -196,6 +199,7 @@ export function ItemCard({ assessmentId, item, groupWeight, answer, editable, ca
           ratio={item.type === "percent" ? liveValue : null}
           formatRatio={(v) => `${formatNumber(v * 100, locale, 2)} %`}
           groupWeight={groupWeight}
+          error={fieldError}
         />
         <label htmlFor={`note-${item.id}`}>{t("workbench.note")}</label>
         <textarea id={`note-${item.id}`} name="note" value={fields.note ?? ""} disabled={!editable} maxLength={4000} onChange={(e) => update({ ...fields, note: e.target.value })} />

@@ -71,7 +71,7 @@ export function AreasCard({ d }: { d: Pick<AssessmentOverview, "assessment" | "s
 }
 
 /** What still stands between the assessment and a clean submission. */
-export function ReadinessCard({ readiness: r }: { readiness: AssessmentOverview["readiness"] }) {
+export function ReadinessCard({ readiness: r, assessmentId }: { readiness: AssessmentOverview["readiness"]; assessmentId: string }) {
   const t = useT();
   if (!r) return null;
   const findings = [
@@ -84,13 +84,25 @@ export function ReadinessCard({ readiness: r }: { readiness: AssessmentOverview[
   return (
     <section className="card" data-testid="readiness">
       <h2>{t("workbench.readiness")}</h2>
-      {findings.length === 0 ? (
+      {findings.length === 0 && r.outOfRange.length === 0 ? (
         <p>{t("workbench.ready")}</p>
       ) : (
         <ul>
           {findings.map((f) => (
             <li key={f}>{f}</li>
           ))}
+          {r.outOfRange.length ? (
+            <li data-testid="readiness-out-of-range">
+              {t("workbench.outOfRangeStored", { count: r.outOfRange.length })}
+              <ul>
+                {r.outOfRange.map((o) => (
+                  <li key={o.itemId}>
+                    <Link to={`/assessments/${assessmentId}/areas/${o.areaId}#item-${o.itemId}`}>{o.itemId}</Link>: {t(o.key, o.params)}
+                  </li>
+                ))}
+              </ul>
+            </li>
+          ) : null}
         </ul>
       )}
     </section>

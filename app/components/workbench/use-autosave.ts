@@ -32,6 +32,8 @@ export function useAutosave({ endpoint, itemId, version: initialVersion, draftKe
   const [state, setState] = useState<SaveState>(initialState);
   const [conflict, setConflict] = useState<Conflict | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** A refusal at one field (e.g. "5 di luar rentang 0–4"): the field and the message's parameters. */
+  const [errorAt, setErrorAt] = useState<{ field: string | null; params: Record<string, string | number> } | null>(null);
   const version = useRef(initialVersion);
   const pending = useRef<Fields | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -65,7 +67,14 @@ export function useAutosave({ endpoint, itemId, version: initialVersion, draftKe
       return;
     }
     attempt.current = 0;
-    const json = (await res.json().catch(() => ({}))) as { ok?: boolean; version?: number; conflict?: Conflict; formError?: string };
+    const json = (await res.json().catch(() => ({}))) as {
+      ok?: boolean;
+      version?: number;
+      conflict?: Conflict;
+      formError?: string;
+      fieldErrors?: Record<string, string>;
+      formParams?: Record<string, string | number>;
+    };
     if (res.ok && json.ok && typeof json.version === "number") {
       version.current = json.version;
       if (pending.current === fields) {
@@ -83,6 +92,7 @@ export function useAutosave({ endpoint, itemId, version: initialVersion, draftKe
       return;
     }
     setError(json.formError ?? "error.badRequest");
+    setErrorAt(json.formParams ? { field: Object.keys(json.fieldErrors ?? {})[0] ?? null, params: json.formParams } : null);
     setState("rejected");
   }, [endpoint, itemId, draftKey]);
 
@@ -95,6 +105,7 @@ export function useAutosave({ endpoint, itemId, version: initialVersion, draftKe
         /* storage full or disabled: the save itself still goes out */
       }
       setError(null);
+      setErrorAt(null);
       if (state === "conflict") return;
       setState("unsaved");
       clearTimeout(timer.current);
@@ -128,7 +139,7 @@ export function useAutosave({ endpoint, itemId, version: initialVersion, draftKe
 
   useEffect(() => () => clearTimeout(timer.current), []);
 
-  return { state, conflict, error, change, saveNow, keepMine, useTheirs, version };
+  return { state, conflict, error, errorAt, change, saveNow, keepMine, useTheirs, version };
 }
 
 export function readDraft(draftKey: string): { fields: Fields; baseVersion: number } | null {

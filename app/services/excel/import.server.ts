@@ -22,6 +22,7 @@ import { canOnUnit, type AssessmentContext } from "~/services/workbench/assessme
 import { canWriteLayer, loadLayerRows, mergeLayers, visibleLayers, type EvaluatorLayer } from "~/services/evaluation/layer-rows.server";
 import { layerHeader, LAYER_SUFFIX, type LkeLayer } from "~/domain/lke/layout";
 import { itemEditable, stageOpen, todayWib } from "~/services/workbench/rules";
+import { assignedItemsOf } from "~/services/workbench/assignment.server";
 import { LkeError, openWorkbook, tryParseWorkbook, type ParsedCell, type ParsedWorkbook, type UnmatchedRow } from "./read.server";
 import type { AnswerGroup } from "./sheet.server";
 
@@ -113,21 +114,6 @@ function brief(ctx: AssessmentContext, answers: Answers): ScoreBrief {
     verdicts: Object.values(r.zi ?? {}).map((v) => ({ id: v.id, label: v.label, pass: v.pass })),
     areas: outlineOf(ctx.instrument).areas.map((a) => ({ id: a.id, label: a.label, weight: a.weight, value: r.nodes[a.id]?.value ?? 0 })),
   };
-}
-
-/** Item ids under the nodes assigned to this user (an assessor imports only their areas). */
-async function assignedItems(db: Db, actor: Actor, ctx: AssessmentContext): Promise<Set<string>> {
-  const rows = await db
-    .selectFrom("assignment")
-    .select("node_id")
-    .where("assessment_id", "=", ctx.assessment.id)
-    .where("user_id", "=", actor.id)
-    .execute();
-  const out = new Set<string>();
-  for (const id of outlineOf(ctx.instrument).items.keys()) {
-    if (rows.some((r) => id === r.node_id || id.startsWith(`${r.node_id}.`))) out.add(id);
-  }
-  return out;
 }
 
 /** Why the actor may not change this item of this layer now, or null (the same rules as the editor and the evaluator screen). */
@@ -244,7 +230,8 @@ export async function previewImport(
   const ownIds = new Set(evidence.map((e) => e.id));
   const linkedUrls = new Set(evidence.filter((e) => e.url && e.item_id && !e.removed_at).map((e) => `${e.item_id} ${e.url}`));
   const role = editorRole(actor, ctx);
-  const assigned = role === "assessor" ? await assignedItems(db, actor, ctx) : null;
+  // The editor's assignment rule (assignment.server.ts): null when it does not restrict this user.
+  const assigned = await assignedItemsOf(db, actor, ctx, role);
   const outline = outlineOf(inst);
   const windowOpen = stageOpen(ctx.period, role === "coordinator" && ctx.assessment.status !== "draft" ? "review" : "fill", todayWib());
 

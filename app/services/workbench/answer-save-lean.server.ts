@@ -11,7 +11,8 @@
  *     makes a concurrent save that read the same version re-check and lose);
  *   - its review status is one that `itemEditable` allows for this role now;
  *   - the assessment still has the status the checks assumed;
- *   - no blind round is open on the item's area.
+ *   - no blind round is open on the item's area;
+ *   - an assessor with assignments in the assessment is assigned a node covering the item.
  * When any of them fails the statement changes nothing and returns no row; the caller then runs the
  * transactional path, which finds out why (a conflict, a lock, a blind round, a rater's own answer)
  * and answers exactly as before. So this path only ever takes the common case, and a refusal costs
@@ -29,7 +30,7 @@ import { validateAnswer } from "~/domain/scoring/score";
 import { newId } from "~/utils/ids";
 import { editorRole, itemKey, type SaveInput, type SaveResult } from "./answers.server";
 import type { AssessmentContext } from "./assessments.server";
-import { itemEditable, needsCoefficientReason, stageOpen, todayWib } from "./rules";
+import { itemEditable, needsCoefficientReason, rangeProblem, stageOpen, todayWib } from "./rules";
 
 const REVIEW_STATUSES: readonly ReviewStatus[] = ["pending", "approved", "returned"];
 
@@ -54,6 +55,7 @@ export async function leanSaveAnswer(db: Db, actor: Actor, ctx: AssessmentContex
   if (!stageOpen(ctx.period, stage, todayWib())) return null;
   const note = input.note?.trim() ? input.note.trim() : null;
   // Invalid answers and missing reasons are reported by the transactional path, in its order.
+  if (rangeProblem(outline.items.get(input.itemId)!, outline.groupWeight.get(input.itemId) ?? 0, input.value)) return null;
   if (validateAnswer(ctx.instrument, input.itemId, input.value).length > 0) return null;
   if (input.value === NOT_APPLICABLE && !note) return null;
   if (needsCoefficientReason(ctx.instrument, input.itemId, input.value) && !note) return null;
@@ -61,7 +63,7 @@ export async function leanSaveAnswer(db: Db, actor: Actor, ctx: AssessmentContex
   const now = new Date().toISOString();
   const valueJson = input.value === null ? null : JSON.stringify(input.value);
   const version = input.baseVersion + 1;
-  const guard = { assessmentId: ctx.assessment.id, status, areaId };
+  const guard = { assessmentId: ctx.assessment.id, status, areaId, assessorId: role === "assessor" ? actor.id : null, itemId: input.itemId };
   const audit = {
     id: newId(),
     organisationId: ctx.assessment.organisation_id,
@@ -80,6 +82,9 @@ interface Guard {
   assessmentId: string;
   status: string;
   areaId: string;
+  /** An assessor's id: the assignment rule (assignment.server.ts) applies; null for a coordinator. */
+  assessorId: string | null;
+  itemId: string;
 }
 interface AuditValues {
   id: string;
@@ -99,9 +104,18 @@ interface LeanSave {
   a: AuditValues;
 }
 
+/** The assignment rule as a condition: no assignment of this assessor in the assessment, or one covering the item. */
+const assignedFor = (g: Guard) =>
+  g.assessorId === null
+    ? sql``
+    : sql`
+  AND (NOT EXISTS (SELECT 1 FROM assignment WHERE assessment_id = ${g.assessmentId} AND user_id = ${g.assessorId})
+    OR EXISTS (SELECT 1 FROM assignment WHERE assessment_id = ${g.assessmentId} AND user_id = ${g.assessorId}
+      AND (node_id = ${g.itemId}::text OR substr(${g.itemId}::text, 1, length(node_id) + 1) = node_id || '.')))`;
+
 const stillOpenFor = (g: Guard) => sql`
   EXISTS (SELECT 1 FROM assessment WHERE id = ${g.assessmentId} AND status = ${g.status})
-  AND NOT EXISTS (SELECT 1 FROM blind_round WHERE assessment_id = ${g.assessmentId} AND area_id = ${g.areaId} AND status = 'open')`;
+  AND NOT EXISTS (SELECT 1 FROM blind_round WHERE assessment_id = ${g.assessmentId} AND area_id = ${g.areaId} AND status = 'open')${assignedFor(g)}`;
 
 /** Runs one of the statements below as a named statement: its text is the same on every call. */
 async function run<R>(db: Db, query: RawBuilder<R>): Promise<R[]> {

@@ -12,7 +12,8 @@ import { newId } from "~/utils/ids";
 import { canOnUnit, type AssessmentContext } from "./assessments.server";
 import { writeAudit } from "~/services/admin/audit.server";
 import { notify } from "~/services/notifications/notify.server";
-import { itemEditable, needsCoefficientReason, stageOpen, todayWib, type EditorRole, type Stage } from "./rules";
+import { itemEditable, needsCoefficientReason, rangeProblem, stageOpen, todayWib, type AnswerProblem, type EditorRole, type Stage } from "./rules";
+import { assignedTo } from "./assignment.server";
 
 export class WorkbenchError extends Error {
   constructor(
@@ -27,8 +28,12 @@ export class WorkbenchError extends Error {
       | "workbench.returnedOpen"
       | "workbench.naReasonRequired"
       | "workbench.koefReasonRequired"
-      | "workbench.blindRoundOpen",
+      | "workbench.blindRoundOpen"
+      | "workbench.notAssigned"
+      | AnswerProblem["key"],
     public readonly detail?: string,
+    /** For an answer refused at one field: the field and the message's parameters. */
+    public readonly problem?: AnswerProblem,
   ) {
     super(key);
   }
@@ -86,18 +91,23 @@ function editorFor(actor: Actor, ctx: AssessmentContext, itemId: string): Editor
   return role;
 }
 
-/** The checks that need the item's review status and the period's stage window (an override is logged on `db`). */
+/**
+ * The checks that need the database: the item's review status, the assignment rule
+ * (assignment.server.ts) and the period's stage window (an override is logged on `db`).
+ */
 async function assertEditableNow(
   db: Db,
   actor: Actor,
   ctx: AssessmentContext,
   role: EditorRole,
+  itemId: string,
   reviewStatus: ReviewStatus | null,
   overrideReason: string | null,
 ): Promise<void> {
   if (!itemEditable(ctx.assessment.status, role, reviewStatus)) {
     throw new WorkbenchError(ctx.assessment.status === "returned" ? "workbench.notReturned" : "workbench.locked");
   }
+  if (!(await assignedTo(db, actor, ctx, role, itemId))) throw new WorkbenchError("workbench.notAssigned");
   await assertWindow(db, actor, ctx, role === "coordinator" && ctx.assessment.status !== "draft" ? "review" : "fill", overrideReason);
 }
 
@@ -111,7 +121,7 @@ export async function assertItemEditable(db: Db, actor: Actor, ctx: AssessmentCo
     .where("layer", "=", "self")
     .where("item_id", "=", itemId)
     .executeTakeFirst();
-  await assertEditableNow(db, actor, ctx, role, row?.review_status ?? null, overrideReason);
+  await assertEditableNow(db, actor, ctx, role, itemId, row?.review_status ?? null, overrideReason);
 }
 
 export interface SaveInput {
@@ -181,7 +191,11 @@ export async function saveAnswerIn(trx: Db, actor: Actor, ctx: AssessmentContext
   const current = (await selfAnswer(trx, ctx.assessment.id, input.itemId)).rows[0];
   await assertNotBlind(trx, ctx, input.itemId);
   // Editability is judged on the row this transaction read (one lookup per save, no gap between check and write).
-  await assertEditableNow(trx, actor, ctx, role, current?.review_status ?? null, input.overrideReason ?? null);
+  await assertEditableNow(trx, actor, ctx, role, input.itemId, current?.review_status ?? null, input.overrideReason ?? null);
+  // A number outside its item's range is refused with the range, not clamped by the engine.
+  const outline = outlineOf(ctx.instrument);
+  const problem = rangeProblem(outline.items.get(input.itemId)!, outline.groupWeight.get(input.itemId) ?? 0, input.value);
+  if (problem) throw new WorkbenchError(problem.key, undefined, problem);
   const issues = validateAnswer(ctx.instrument, input.itemId, input.value);
   if (issues.length > 0) throw new WorkbenchError("workbench.invalidAnswer", issues[0]!.expected);
   // A row marked not applicable leaves the index: the reason why is part of the answer.

@@ -10,11 +10,13 @@ import { evidenceMaxBytes, listEvidence } from "~/services/evidence/evidence.ser
 import { openFollowUps } from "~/services/evaluation/findings.server";
 import { loadLayerRows, visibleLayers } from "~/services/evaluation/layer-rows.server";
 import { itemsTimeline, type TimelineEntry } from "./workflow.server";
+import { assignedItemsOf, covers } from "./assignment.server";
 
 /** Each item card shows its newest entries; the rest is counted ("N older entries"), not sent to the page. */
 export const HISTORY_PER_ITEM = 20;
 const HISTORY_FETCH = 2000;
 import { itemInOpenRound, ownIndividualAnswers, raterRound } from "~/services/blind/rounds.server";
+import { blindAuditIds, blindScope, hiddenFrom } from "~/services/blind/visibility.server";
 
 /** Everything the filling page of one area needs, checked against the actor's rights. */
 export async function getAreaView(db: Db, actor: Actor, ctx: AssessmentContext, areaId: string) {
@@ -25,18 +27,19 @@ export async function getAreaView(db: Db, actor: Actor, ctx: AssessmentContext, 
   const itemIds = area.groups.flatMap((g) => g.items.map((i) => i.id));
   // The reads are independent: on PostgreSQL they go out together over the pool's connections
   // (one wait instead of ten round trips in a row); on SQLite they queue on the one connection.
-  const [rows, comments, entries, evidence, layerView, openFindings, assignments, rater, roundOpen] = await Promise.all([
+  const [rows, allComments, entries, evidence, layerView, openFindings, assignments, rater, roundOpen, scope] = await Promise.all([
     loadAnswers(db, ctx.assessment.id),
     db
       .selectFrom("comment")
       .leftJoin("user", "user.id", "comment.author_id")
-      .select(["comment.id", "comment.item_id", "comment.body", "comment.created_at", "user.name"])
+      .select(["comment.id", "comment.item_id", "comment.body", "comment.created_at", "comment.author_id", "user.name"])
       .where("comment.assessment_id", "=", ctx.assessment.id)
       .where("comment.item_id", "in", itemIds)
       .orderBy("comment.created_at")
       .execute(),
     itemsTimeline(db, ctx.assessment.id, itemIds, HISTORY_FETCH),
-    listEvidence(db, ctx.assessment.id),
+    // Blind rounds: another rater's evidence links of this round are left out (blind/visibility.server.ts).
+    listEvidence(db, ctx.assessment.id, { id: actor.id, instrument: ctx.instrument }),
     visibleLayers(db, actor, ctx).then(async (all) => {
       const layers = all.filter((l) => l !== "self");
       return { layers, layerRows: await loadLayerRows(db, ctx.assessment.id, layers) };
@@ -52,7 +55,13 @@ export async function getAreaView(db: Db, actor: Actor, ctx: AssessmentContext, 
     // everybody else sees the self layer of a blind area read-only until the consensus.
     raterRound(db, actor, ctx, area.id),
     itemIds.length > 0 ? itemInOpenRound(db, ctx, itemIds[0]!) : Promise.resolve(false),
+    blindScope(db, ctx.assessment.id, ctx.instrument),
   ]);
+  // Comments a rater wrote on an item of their open round are theirs alone until the reveal.
+  const comments = allComments.filter((c) => !hiddenFrom(scope, actor.id, { itemId: c.item_id, authorId: c.author_id, at: c.created_at }));
+  // Non-raters see the area's history, but not the comments and evidence the raters added since the round opened.
+  const round = scope?.byArea.get(area.id);
+  const hiddenEntries = round ? await blindAuditIds(db, round) : null;
   const summary = summarise(ctx, rows);
   const role = editorRole(actor, ctx);
   const answers: Record<
@@ -76,12 +85,20 @@ export async function getAreaView(db: Db, actor: Actor, ctx: AssessmentContext, 
       reviewNote: r.review_note,
     };
   }
-  const editable = itemIds.filter((id) => role !== null && itemEditable(ctx.assessment.status, role, answers[id]?.reviewStatus ?? null));
+  // The assignment rule of the saves (assignment.server.ts): an assessor's items outside their assignment are read-only here too.
+  const assigned = await assignedItemsOf(db, actor, ctx, role);
+  const editable = itemIds.filter(
+    (id) => role !== null && itemEditable(ctx.assessment.status, role, answers[id]?.reviewStatus ?? null) && (assigned === null || assigned.has(id)),
+  );
+  const areaAssignees = [...new Set(assignments.filter((a) => covers(a.node_id, area.id) || covers(area.id, a.node_id)).map((a) => a.name))];
+  /** Nothing of this area is assigned to this assessor: the page says so and who is assigned (issue #27). */
+  const notAssigned = assigned !== null && !itemIds.some((id) => assigned.has(id)) ? { names: areaAssignees } : null;
   // Item history: answer, review and comment rows carry the item key; evidence rows name their items in before/after.
   const history: Record<string, TimelineEntry[]> = {};
   const olderHistory: Record<string, number> = {};
   const inArea = new Set(itemIds);
   for (const e of entries) {
+    if (hiddenEntries?.has(e.id)) continue;
     const targets = e.itemId ? [e.itemId] : evidenceItems(e.before).concat(evidenceItems(e.after));
     for (const id of new Set(targets)) {
       if (!inArea.has(id)) continue;
@@ -120,6 +137,7 @@ export async function getAreaView(db: Db, actor: Actor, ctx: AssessmentContext, 
   const editableNow = !blind ? editable : rater && !rater.finishedAt && ctx.assessment.status !== "final" ? itemIds : [];
   return {
     blind,
+    notAssigned,
     area: { id: area.id, label: area.label, weight: area.weight, path: area.path, groups: area.groups },
     prev: outline.areas[index - 1]?.id ?? null,
     next: outline.areas[index + 1]?.id ?? null,

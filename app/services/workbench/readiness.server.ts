@@ -1,7 +1,8 @@
 import type { Db } from "#db/client.server";
 import { outlineOf } from "~/domain/instrument/outline";
 import type { AssessmentContext } from "./assessments.server";
-import { loadAnswers } from "./answers.server";
+import { loadAnswers, parseValue } from "./answers.server";
+import { rangeProblem, type AnswerProblem } from "./rules";
 
 export interface Readiness {
   unanswered: string[];
@@ -9,6 +10,11 @@ export interface Readiness {
   unconfirmed: string[];
   outsidePeriod: { evidenceId: string; name: string; date: string }[];
   spreadFiles: { name: string; items: string[] }[];
+  /**
+   * Stored answers outside their item's range (saved before saves refused them, or written around
+   * the workbench): the engine clamps them, so the score may not say what was meant.
+   */
+  outOfRange: { itemId: string; areaId: string; key: AnswerProblem["key"]; params: AnswerProblem["params"] }[];
 }
 
 /** A file backing this many items across more than one area looks like a catch-all upload. */
@@ -32,10 +38,13 @@ export async function readiness(db: Db, ctx: AssessmentContext): Promise<Readine
   const unanswered: string[] = [];
   const answeredWithoutEvidence: string[] = [];
   const unconfirmed: string[] = [];
+  const outOfRange: Readiness["outOfRange"] = [];
   for (const [id, item] of outline.items) {
     const a = byItem.get(id);
     if (!a || a.value_json === null) unanswered.push(id);
     else {
+      const problem = rangeProblem(item, outline.groupWeight.get(id) ?? 0, parseValue(a.value_json));
+      if (problem) outOfRange.push({ itemId: id, areaId: outline.areaOfItem.get(id) ?? "", key: problem.key, params: problem.params });
       if (a.carried_over) unconfirmed.push(id);
       if (item.evidence.length > 0 && !withEvidence.has(id)) answeredWithoutEvidence.push(id);
     }
@@ -57,5 +66,5 @@ export async function readiness(db: Db, ctx: AssessmentContext): Promise<Readine
   const spreadFiles = [...byFile.values()]
     .filter((f) => f.items.size >= SPREAD_MIN_ITEMS && new Set([...f.items].map((i) => outline.areaOfItem.get(i))).size > 1)
     .map((f) => ({ name: f.name, items: [...f.items].sort() }));
-  return { unanswered, answeredWithoutEvidence, unconfirmed, outsidePeriod: [...outsidePeriod.values()], spreadFiles };
+  return { unanswered, answeredWithoutEvidence, unconfirmed, outsidePeriod: [...outsidePeriod.values()], spreadFiles, outOfRange };
 }

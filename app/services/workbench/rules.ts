@@ -2,6 +2,8 @@ import type { AssessmentStatus, ReviewStatus } from "#db/schema";
 import { outlineOf } from "~/domain/instrument/outline";
 import { NOT_APPLICABLE, NUMBER_TYPES, type Instrument, type Item } from "~/domain/instrument/schema";
 import type { AnswerValue } from "~/domain/scoring/answers";
+import { numberRange } from "~/domain/scoring/item-value";
+import { parseCountText, parseNumberText } from "~/domain/lke/cells";
 
 /** Pure rules of the workbench, shared by the server and the browser. */
 
@@ -49,7 +51,51 @@ export function parseDecimal(raw: string): number | null {
   return Number(t.replace(",", "."));
 }
 
-export type FormAnswer = { ok: true; value: AnswerValue } | { ok: false; field: string };
+/**
+ * Why a typed answer is refused, as a message key with its parameters and the field it concerns:
+ * the same family of wording as the workbook reader ("5 di luar rentang 0–4").
+ */
+export interface AnswerProblem {
+  field: string;
+  key: "workbench.outOfRange" | "workbench.countWhole" | "workbench.countNegative" | "workbench.notANumber";
+  params: Record<string, string | number>;
+}
+
+export type FormAnswer = { ok: true; value: AnswerValue } | { ok: false; field: string; problem?: AnswerProblem };
+
+/** A count field's text: a whole number ≥ 0 (thousands may be grouped, "1.000", as the workbook reads it), or why not. */
+function countOf(label: string, field: string, v: string): number | AnswerProblem {
+  const n = parseCountText(v);
+  if (typeof n === "number") return n;
+  if (n === "fraction") return { field, key: "workbench.countWhole", params: { label, value: v } };
+  const x = parseNumberText(v);
+  if (x !== null && x < 0) return { field, key: "workbench.countNegative", params: { label, value: v } };
+  return { field, key: "workbench.notANumber", params: { label, value: v } };
+}
+
+/**
+ * Whether a number or counts answer lies outside what its item accepts (null when it does not, and
+ * for option items): a number outside the item's range (survey 0–4, index scale, range_scaled,
+ * coefficient, external points 0 … group weight), a count that is negative or not whole. The
+ * engine still clamps such values for old stored data; saves refuse them and readiness lists them.
+ */
+export function rangeProblem(item: Item, groupWeight: number, value: AnswerValue): AnswerProblem | null {
+  if (value === null || value === NOT_APPLICABLE) return null;
+  if (item.type === "percent") {
+    if (typeof value !== "object") return null;
+    for (const i of item.inputs ?? []) {
+      const n = value[i.name];
+      if (typeof n !== "number") continue;
+      if (n < 0) return { field: `in.${i.name}`, key: "workbench.countNegative", params: { label: i.label, value: n } };
+      if (!Number.isInteger(n)) return { field: `in.${i.name}`, key: "workbench.countWhole", params: { label: i.label, value: n } };
+    }
+    return null;
+  }
+  const range = numberRange(item, groupWeight);
+  if (!range || typeof value !== "number") return null;
+  if (value >= range.min && value <= range.max) return null;
+  return { field: "value", key: "workbench.outOfRange", params: { value, min: range.min, max: range.max } };
+}
 
 /**
  * The answer value of one item from form fields: `value` for options and scores, `in.<name>` for the
@@ -66,8 +112,9 @@ export function answerFromFields(item: Item, fields: Record<string, string>): Fo
         if (inputs.find((i) => i.name === name)?.informational) continue;
         return { ok: false, field: `in.${name}` };
       }
-      if (!/^\d+$/.test(v)) return { ok: false, field: `in.${name}` };
-      counts[name] = Number(v);
+      const n = countOf(inputs.find((i) => i.name === name)?.label ?? name, `in.${name}`, v);
+      if (typeof n !== "number") return { ok: false, field: `in.${name}`, problem: n };
+      counts[name] = n;
     }
     return { ok: true, value: counts };
   }
@@ -76,7 +123,7 @@ export function answerFromFields(item: Item, fields: Record<string, string>): Fo
   if ((NUMBER_TYPES as readonly string[]).includes(item.type)) {
     if (item.not_applicable && v.toUpperCase() === NOT_APPLICABLE) return { ok: true, value: NOT_APPLICABLE };
     const n = parseDecimal(v);
-    return n === null ? { ok: false, field: "value" } : { ok: true, value: n };
+    return n === null ? { ok: false, field: "value", problem: { field: "value", key: "workbench.notANumber", params: { label: item.id, value: v } } } : { ok: true, value: n };
   }
   return { ok: true, value: v };
 }

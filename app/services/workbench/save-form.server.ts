@@ -7,7 +7,11 @@ import { leanSaveAnswer } from "./answer-save-lean.server";
 import { saveAnswer, WorkbenchError, type SaveResult } from "./answers.server";
 import type { AssessmentContext } from "./assessments.server";
 import { BlindError, raterRound, saveIndividualAnswer } from "~/services/blind/rounds.server";
-import { answerFromFields } from "./rules";
+import { answerFromFields, type AnswerProblem } from "./rules";
+
+/** A refusal at one field: the message (with the range or the count's label) shown there and as the form's message. */
+const atField = (p: AnswerProblem, itemId: string | null) =>
+  ({ status: 400, body: { ok: false, formError: p.key, fieldErrors: { [p.field]: p.key }, formParams: p.params, itemId } }) as const;
 
 const SaveFieldsSchema = z.object({
   itemId: z.string().min(1, "error.required").max(64, "error.invalid"),
@@ -19,7 +23,7 @@ const SaveFieldsSchema = z.object({
 export type SaveFormOutcome =
   | { status: 200; body: Extract<SaveResult, { ok: true }> }
   | { status: 409; body: Extract<SaveResult, { ok: false }> }
-  | { status: 400; body: { ok: false; formError: string; fieldErrors: FieldErrors; itemId: string | null } };
+  | { status: 400; body: { ok: false; formError: string; fieldErrors: FieldErrors; itemId: string | null; formParams?: AnswerProblem["params"] } };
 
 /** Validates a posted answer form (autosave or plain post) and saves it; every refusal is a readable 4xx. */
 export async function saveFromForm(db: Db, actor: Actor, ctx: AssessmentContext, values: Record<string, string>): Promise<SaveFormOutcome> {
@@ -32,6 +36,7 @@ export async function saveFromForm(db: Db, actor: Actor, ctx: AssessmentContext,
   const item = outlineOf(ctx.instrument).items.get(parsed.data.itemId);
   if (!item) return { status: 400, body: { ok: false, formError: "workbench.unknownItem", fieldErrors: {}, itemId } };
   const answer = answerFromFields(item, values);
+  if (!answer.ok && answer.problem) return atField(answer.problem, itemId);
   if (!answer.ok) return { status: 400, body: { ok: false, formError: "workbench.invalidAnswer", fieldErrors: { [answer.field]: "error.invalid" }, itemId } };
   const input = { itemId: item.id, baseVersion: parsed.data.baseVersion, value: answer.value, note: parsed.data.note ?? null, overrideReason: parsed.data.overrideReason ?? null };
   // PostgreSQL: the common case in one statement; anything else (and SQLite) takes the path below.
@@ -44,6 +49,7 @@ export async function saveFromForm(db: Db, actor: Actor, ctx: AssessmentContext,
     if (e instanceof WorkbenchError || e instanceof BlindError) return e;
     throw e;
   });
+  if (result instanceof WorkbenchError && result.problem) return atField(result.problem, itemId);
   if (result instanceof WorkbenchError || result instanceof BlindError) return { status: 400, body: { ok: false, formError: result.key, fieldErrors: {}, itemId } };
   return result.ok ? { status: 200, body: result } : { status: 409, body: result };
 }
