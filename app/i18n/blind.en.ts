@@ -13,6 +13,7 @@ export const blindEn: Record<keyof typeof blindId, string> = {
   "blind.status.open": "blind (scoring)",
   "blind.status.revealed": "revealed",
   "blind.progress": "{answered}/{items} items",
+  "blind.addedCounts": "{evidence} evidence, {comments} comments (hidden until the reveal)",
   "blind.finishedTag": "finished",
   "blind.notFinishedTag": "not finished",
   "blind.reveal": "Reveal answers",
@@ -25,7 +26,7 @@ export const blindEn: Record<keyof typeof blindId, string> = {
   "blind.alpha": "Krippendorff's alpha (nominal, option items): {alpha}",
   "blind.method":
     "Method: share of items answered identically by all raters (among items with ≥ 2 answers), and Krippendorff's nominal alpha with missing data (Krippendorff 2011) over the option items. Revealed rounds only.",
-  "blind.raterBanner": "Joint scoring: you are filling your own individual answers. The team's and other assessors' answers stay hidden until the coordinator reveals them.",
+  "blind.raterBanner": "Joint scoring: you are filling your own individual answers. The team's and other assessors' answers stay hidden until the coordinator reveals them, and so do the evidence and comments each assessor adds here.",
   "blind.finishButton": "I have finished scoring this area",
   "blind.finishedBanner": "You have finished scoring this area; your answers are locked until the reveal.",
   "blind.finishDone": "Your scoring is recorded as finished.",

@@ -11,6 +11,7 @@ export const blindId = {
   "blind.status.open": "tertutup (sedang dinilai)",
   "blind.status.revealed": "dibuka",
   "blind.progress": "{answered}/{items} butir",
+  "blind.addedCounts": "{evidence} bukti dukung, {comments} komentar (tersembunyi sampai dibuka)",
   "blind.finishedTag": "selesai",
   "blind.notFinishedTag": "belum selesai",
   "blind.reveal": "Buka jawaban",
@@ -23,7 +24,7 @@ export const blindId = {
   "blind.alpha": "Alpha Krippendorff (nominal, butir pilihan): {alpha}",
   "blind.method":
     "Metode: persentase butir yang dijawab sama oleh semua penilai (di antara butir dengan ≥ 2 jawaban), dan alpha Krippendorff nominal dengan data hilang (Krippendorff 2011) atas butir pilihan. Hanya putaran yang sudah dibuka.",
-  "blind.raterBanner": "Penilaian bersama: Anda mengisi jawaban individual Anda sendiri. Jawaban tim dan asesor lain tidak ditampilkan sampai koordinator membukanya.",
+  "blind.raterBanner": "Penilaian bersama: Anda mengisi jawaban individual Anda sendiri. Jawaban tim dan asesor lain tidak ditampilkan sampai koordinator membukanya, begitu pula bukti dukung dan komentar yang ditambahkan tiap asesor di sini.",
   "blind.finishButton": "Selesai menilai area ini",
   "blind.finishedBanner": "Anda sudah selesai menilai area ini; jawaban Anda terkunci sampai dibuka.",
   "blind.finishDone": "Penilaian Anda tercatat selesai.",

@@ -105,6 +105,9 @@ export default function BlindPage() {
                     <ProgressBar done={p.answered} total={r.items} label={t("blind.progress", { answered: p.answered, items: r.items })} />
                   </td>
                   <td>{t(p.finished ? "blind.finishedTag" : "blind.notFinishedTag")}</td>
+                  {r.status === "open" ? (
+                    <td data-testid="blind-added">{t("blind.addedCounts", { evidence: p.evidence, comments: p.comments })}</td>
+                  ) : null}
                 </tr>
               ))}
             </tbody>
