@@ -8,6 +8,7 @@ import { useLocale, useT } from "~/i18n/use-t";
 import { canOnUnit, listAssessments, requireAssessment } from "~/services/workbench/assessments.server";
 import { layerComparison } from "~/services/evaluation/view.server";
 import { TableCard } from "~/components/list";
+import { LayerScore } from "~/components/evaluation/layers-card";
 
 /** Submitted and final assessments in the evaluator's scope, with self and effective scores. */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -35,7 +36,12 @@ export default function Evaluations() {
       <p>
         <Link to="/evaluations/gaps">{t("eval.gaps")}</Link> · <Link to="/evaluations/eligibility">{t("eval.eligibility")}</Link>
       </p>
-      <TableCard empty={t("eval.empty")} testId="evaluations" isEmpty={rows.length === 0} headers={[t("common.unit"), t("periods.year"), t("common.status"), t("eval.selfTotal"), t("eval.effectiveTotal"), t("eval.layers")]}>
+      <TableCard
+        empty={t("eval.empty")}
+        testId="evaluations"
+        isEmpty={rows.length === 0}
+        headers={[t("common.unit"), t("periods.year"), t("common.status"), t("eval.selfTotal"), t("eval.effectiveTotal"), t("eval.layers")]}
+      >
         {rows.map((r) => (
           <tr key={r.id}>
             <td>
@@ -49,7 +55,8 @@ export default function Evaluations() {
             <td>
               {r.layers.map((l) => (
                 <div key={l.layer}>
-                  {t(`eval.layer.${l.layer}` as MessageKey)}: {t("eval.answeredItems", { count: l.answered })} · {l.released ? t("eval.released") : t("eval.notReleased")}
+                  {t(`eval.layer.${l.layer}` as MessageKey)}: <LayerScore total={l.scored ? l.total : null} answered={l.answered} /> ·{" "}
+                  {l.released ? t("eval.released") : t("eval.notReleased")}
                 </div>
               ))}
             </td>

@@ -1,8 +1,8 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { requireUser } from "~/auth/require.server";
-import { FormAlert, feedbackFor, PostButton } from "~/components/form";
+import { forbidden, requireUser } from "~/auth/require.server";
+import { FormAlert, feedbackFor } from "~/components/form";
 import { TableCard } from "~/components/list";
 import { getDb } from "~/db.server";
 import { formatNumber, type MessageKey } from "~/i18n";
@@ -10,10 +10,14 @@ import { useLocale, useT } from "~/i18n/use-t";
 import { canOnUnit, requireAssessment } from "~/services/workbench/assessments.server";
 import { layerComparison } from "~/services/evaluation/view.server";
 import { listFindings } from "~/services/evaluation/findings.server";
-import { releaseLayer, revokeRelease } from "~/services/evaluation/layers.server";
+import { releaseLayer, revokeRelease, unfinishedSamples } from "~/services/evaluation/layers.server";
 import { canWriteLayer } from "~/services/evaluation/layer-rows.server";
 import { listSamples, estimateForAssessment } from "~/services/evaluation/samples.server";
 import { ComparisonTable } from "~/components/evaluation/comparison-table";
+import { answerItemOf, answerText } from "~/components/evaluation/answer-text";
+import { LayersCard } from "~/components/evaluation/layers-card";
+import { EvaluatorFindings } from "~/components/evaluation/findings-card";
+import { outlineOf } from "~/domain/instrument/outline";
 import { DrawSampleForm } from "~/components/evaluation/draw-sample-form";
 import { badRequest, formFailure, formValues, readFormData, ruleFailure } from "~/utils/forms";
 import { drawSampleAction } from "~/services/evaluation/samples.server";
@@ -25,6 +29,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireAssessment(db, user, params.id!, "evaluation.read");
   const cmp = await layerComparison(db, user, ctx);
   const writable = (["internal", "external"] as const).filter((l) => canWriteLayer(user, ctx, l));
+  const individuals = await revealedConsensusRows(db, ctx);
+  const outline = outlineOf(ctx.instrument);
+  // How each shown answer reads: the options' criteria and the count inputs' labels of its item.
+  const items = Object.fromEntries(
+    [...cmp.comparisons.map((c) => c.itemId), ...individuals.map((r) => r.itemId)].map((id) => [id, answerItemOf(outline.items.get(id))]),
+  );
+  const unfinished: Record<string, Awaited<ReturnType<typeof unfinishedSamples>>> = {};
+  for (const l of writable) unfinished[l] = await unfinishedSamples(db, ctx.assessment.id, l);
   return {
     assessment: {
       id: ctx.assessment.id,
@@ -33,7 +45,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       year: ctx.period.year,
       organisationName: ctx.organisationName,
     },
-    layers: cmp.layers,
+    // A layer that scored no item has no score of its own: the page says so rather than show the team's.
+    layers: cmp.layers.map((l) => ({ ...l, total: l.scored ? l.total : null })),
+    items,
+    unfinished,
     self: cmp.self,
     effective: { total: cmp.effective.total, predicate: cmp.effective.predicate, verdicts: cmp.effective.verdicts },
     comparisons: cmp.comparisons,
@@ -42,13 +57,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     estimates: await Promise.all(writable.map((l) => estimateForAssessment(db, user, ctx, l))),
     writable,
     canRevoke: canOnUnit(user, "evaluation.unrelease", ctx.unit),
-    individuals: await revealedConsensusRows(db, ctx),
+    individuals,
   };
 }
 
 const LayerSchema = z.enum(["internal", "external"]);
 const ActionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("release"), layer: LayerSchema }),
+  z.object({ intent: z.literal("release"), layer: LayerSchema, confirm: z.literal("yes").optional() }),
   z.object({
     intent: z.literal("revoke"),
     layer: LayerSchema,
@@ -79,9 +94,33 @@ export async function action({ request, params }: ActionFunctionArgs) {
     });
   }
   const v = parsed.data;
+  if (v.intent === "release") {
+    if (!canWriteLayer(user, ctx, v.layer)) throw forbidden();
+    // Releasing is one-way for the evaluator and tells the unit: it needs the ticked confirmation,
+    // and the refusal names the samples still unfinished.
+    if (v.confirm !== "yes") {
+      const unfinished = await unfinishedSamples(db, ctx.assessment.id, v.layer);
+      return data(
+        {
+          ok: false as const,
+          formError: unfinished.length > 0 ? ("eval.releaseUnfinished" as const) : ("eval.releaseNeedsConfirm" as const),
+          fieldErrors: {},
+          values,
+          intent: v.intent,
+          unfinished,
+        },
+        { status: 400 },
+      );
+    }
+    try {
+      await releaseLayer(db, user, ctx, v.layer, { confirmed: true });
+    } catch (e) {
+      return ruleFailure(e, values, v.intent);
+    }
+    return data({ ok: true as const, intent: v.intent, message: "eval.releasedOk" as const });
+  }
   try {
-    if (v.intent === "release") await releaseLayer(db, user, ctx, v.layer);
-    else if (v.intent === "revoke") await revokeRelease(db, user, ctx, v.layer, v.reason);
+    if (v.intent === "revoke") await revokeRelease(db, user, ctx, v.layer, v.reason);
     else {
       const sampleId = await drawSampleAction(db, user, [ctx], {
         layer: v.layer,
@@ -97,15 +136,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return data({ ok: true as const, intent: v.intent, message: "common.saved" as const });
 }
 
-function show(v: unknown): string {
-  if (v === null || v === undefined) return "–";
-  return typeof v === "object"
-    ? Object.entries(v as Record<string, number>)
-        .map(([k, n]) => `${k} ${n}`)
-        .join(", ")
-    : String(v);
-}
-
 export default function EvaluatorAssessment() {
   const d = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -113,6 +143,7 @@ export default function EvaluatorAssessment() {
   const t = useT();
   const locale = useLocale();
   const f = (n: number) => formatNumber(n, locale, 2);
+  const show = (v: unknown, itemId: string) => answerText(d.items[itemId], v, locale);
   return (
     <>
       <p>
@@ -124,44 +155,28 @@ export default function EvaluatorAssessment() {
       <p className="muted">
         {d.assessment.organisationName} · {t(`status.${d.assessment.status}` as MessageKey)}
       </p>
-      <FormAlert feedback={actionData && "sampleId" in actionData ? undefined : feedback} />
-      <section className="card">
-        <h2>{t("eval.layers")}</h2>
-        <p className="big-number">
-          {t("eval.selfTotal")}: <span data-testid="self-total">{f(d.self.total)}</span> · {t("eval.effectiveTotal")}:{" "}
-          <span data-testid="effective-total">{f(d.effective.total)}</span>
-        </p>
-        <table>
-          <tbody>
-            {d.layers.map((l) => (
-              <tr key={l.layer}>
-                <td>{t(`eval.layer.${l.layer}` as MessageKey)}</td>
-                <td>{t("eval.answeredItems", { count: l.answered })}</td>
-                <td>{f(l.total)}</td>
-                <td>
-                  {l.layer === "self" ? null : l.released ? t("eval.released") : t("eval.notReleased")}
-                  {l.layer !== "self" && !l.released && d.writable.includes(l.layer as "internal" | "external") ? (
-                    <PostButton intent="release" fields={{ layer: l.layer }} formClassName="inline-form" testId={`release-${l.layer}`}>
-                      {t("eval.release")}
-                    </PostButton>
-                  ) : null}
-                  {l.layer !== "self" && l.released && d.canRevoke ? (
-                    <Form method="post" className="row">
-                      <input type="hidden" name="intent" value="revoke" />
-                      <input type="hidden" name="layer" value={l.layer} />
-                      <label htmlFor={`reason-${l.layer}`}>{t("workbench.reason")}</label>
-                      <input id={`reason-${l.layer}`} name="reason" type="text" required maxLength={1000} />
-                      <button type="submit" className="danger">
-                        {t("eval.revoke")}
-                      </button>
-                    </Form>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
+      <FormAlert feedback={feedback?.intent === "draw" || (feedback?.intent === "release" && !feedback.ok) ? undefined : feedback} />
+      <LayersCard
+        layers={d.layers}
+        writable={d.writable}
+        unfinished={d.unfinished}
+        feedback={feedback}
+        selfTotal={d.self.total}
+        effectiveTotal={d.effective.total}
+        revokeForm={(layer) =>
+          d.canRevoke ? (
+            <Form method="post" className="row">
+              <input type="hidden" name="intent" value="revoke" />
+              <input type="hidden" name="layer" value={layer} />
+              <label htmlFor={`reason-${layer}`}>{t("workbench.reason")}</label>
+              <input id={`reason-${layer}`} name="reason" type="text" required maxLength={1000} />
+              <button type="submit" className="danger">
+                {t("eval.revoke")}
+              </button>
+            </Form>
+          ) : null
+        }
+      />
       {d.estimates.map((e) =>
         e ? (
           <section className="card" key={e.layer} data-testid={`estimate-${e.layer}`}>
@@ -169,7 +184,12 @@ export default function EvaluatorAssessment() {
               {t("eval.estimate")} — {t(`eval.layer.${e.layer}` as MessageKey)}
             </h2>
             <p className="big-number">
-              {t("eval.estimateValue", { point: f(e.point), level: e.level, lower: f(e.lower), upper: f(e.upper) })}
+              {t("eval.estimateValue", {
+                point: f(e.point),
+                level: formatNumber(e.level * 100, locale, 0),
+                lower: f(e.lower),
+                upper: f(e.upper),
+              })}
             </p>
             <p className="muted">{locale === "en" ? e.methodEn : e.method}</p>
           </section>
@@ -208,11 +228,11 @@ export default function EvaluatorAssessment() {
               <td>
                 <code>{row.itemId}</code>
               </td>
-              <td>{show(row.consensus)}</td>
+              <td>{show(row.consensus, row.itemId)}</td>
               <td>
                 {row.raters.map((r) => (
                   <div key={r.name}>
-                    {r.name}: <strong>{show(r.value)}</strong>
+                    {r.name}: <strong>{show(r.value, row.itemId)}</strong>
                     {r.note ? ` — ${r.note}` : ""}
                   </div>
                 ))}
@@ -221,22 +241,7 @@ export default function EvaluatorAssessment() {
           ))}
         </TableCard>
       ) : null}
-      <section className="card">
-        <h2>{t("eval.findings")}</h2>
-        {d.findings.length === 0 ? (
-          <p className="muted">{t("eval.noFindings")}</p>
-        ) : (
-          <ul>
-            {d.findings.map((fd) => (
-              <li key={fd.id}>
-                <strong>{fd.itemId}</strong> ({t(`eval.decision.${fd.kind === "adjusted" ? "adjust" : "send_back"}` as MessageKey)}):{" "}
-                {fd.recommendation} — {t(`followup.${fd.followUp.status}` as MessageKey)}
-                {fd.followUp.action ? ` · ${fd.followUp.action}` : null}
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+      <EvaluatorFindings findings={d.findings} />
     </>
   );
 }

@@ -31,7 +31,7 @@ export default function Gaps() {
             <tr>
               <th>{t("eval.gapsUnit")}</th>
               <th>{t("eval.gap")}</th>
-              <th>{t("periods.year")}</th>
+              <th>{t("eval.gapsPeriods")}</th>
             </tr>
           </thead>
           <tbody>
@@ -51,11 +51,20 @@ export default function Gaps() {
             {r.unitName} · {r.year}
           </h2>
           <p>
-            {t("eval.selfTotal")} {f(r.self)} · {t("eval.effectiveTotal")} {f(r.evaluator)} · {t("eval.gap")} {f(r.gap)} · {t("eval.adjustedShare")}: {r.adjusted}/{r.sampled}
+            {t("eval.selfTotal")} {f(r.self)} · {t("eval.effectiveTotal")} {f(r.evaluator)} · {t("eval.gap")} {f(r.gap)} ·{" "}
+            {t("eval.adjustedShare")}: {t("eval.adjustedOf", { adjusted: r.adjusted, sampled: r.sampled })}
           </p>
           <details>
             <summary>{t("workbench.areas")}</summary>
             <table>
+              <thead>
+                <tr>
+                  <th>{t("workbench.areas")}</th>
+                  <th>{t("eval.selfTotal")}</th>
+                  <th>{t("eval.effectiveTotal")}</th>
+                  <th>{t("eval.gap")}</th>
+                </tr>
+              </thead>
               <tbody>
                 {r.areas.map((a) => (
                   <tr key={a.id}>

@@ -1,9 +1,11 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { z } from "zod";
 import { requireUser } from "~/auth/require.server";
 import { EvidenceViewer } from "~/components/evaluation/evidence-viewer";
+import { answerText } from "~/components/evaluation/answer-text";
+import { WhyDrawn } from "~/components/evaluation/why-drawn";
 import { FormAlert, feedbackFor } from "~/components/form";
 import { AnswerInputs } from "~/components/workbench/answer-inputs";
 import { fieldsOf } from "~/components/workbench/item-card";
@@ -27,12 +29,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
   const { sample, items, ctxs } = await getSample(db, user, params.id!);
-  const wanted = new URL(request.url).searchParams.get("item");
+  const search = new URL(request.url).searchParams;
+  const wanted = search.get("item");
+  // The redirect after a decision names the item just saved, so the page can confirm it.
+  const savedRow = items.find((i) => i.id === search.get("saved") && i.decision);
   const current = items.find((i) => i.id === wanted) ?? items.find((i) => !i.decision) ?? items[0];
   if (!current) throw new Response("error.notFound", { status: 404 });
   const ctx = ctxs.get(current.assessment_id)!;
   const item = outlineOf(ctx.instrument).items.get(current.item_id)!;
-  const rows = await db.selectFrom("answer").selectAll().where("assessment_id", "=", ctx.assessment.id).where("item_id", "=", item.id).where("layer", "in", ["self", sample.layer]).execute();
+  const rows = await db
+    .selectFrom("answer")
+    .selectAll()
+    .where("assessment_id", "=", ctx.assessment.id)
+    .where("item_id", "=", item.id)
+    .where("layer", "in", ["self", sample.layer])
+    .execute();
   const self = rows.find((r) => r.layer === "self");
   const mine = rows.find((r) => r.layer === sample.layer);
   const frame = JSON.parse(sample.frame_json) as FrameUnit[];
@@ -55,6 +66,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       mine: mine ? { value: parseValue(mine.value_json), note: mine.note } : null,
       risk: unit ? { ...unit.risk, explanation: riskWeight(unit, stored.params, meanWeight) } : null,
     },
+    saved: savedRow ? { itemId: savedRow.item_id, decision: savedRow.decision! } : null,
     history: await timeline(db, ctx.assessment.id, item.id, 50),
     evidence,
   };
@@ -62,7 +74,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 const DecideSchema = z.object({
   sampleItemId: z.string().min(1).max(64),
-  decision: z.enum(["agree", "adjust", "send_back"], { message: "error.required" }),
+  decision: z.enum(["agree", "adjust", "send_back"], { message: "eval.decisionRequired" }),
   note: z.string().max(2000, "error.tooLong").optional(),
   recommendation: z.string().max(2000, "error.tooLong").optional(),
 });
@@ -73,7 +85,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { sample, items, ctxs } = await getSample(db, user, params.id!);
   const values = formValues(await readFormData(request));
   const parsed = DecideSchema.safeParse(values);
-  if (!parsed.success) return formFailure(parsed.error.issues[0]?.path[0] === "decision" ? "error.required" : "error.form", values);
+  if (!parsed.success) {
+    // No decision is preselected: a form sent without one is refused, saying what to choose.
+    if (parsed.error.issues[0]?.path[0] === "decision")
+      return formFailure("eval.decisionRequired", values, { decision: "eval.decisionRequired" });
+    return formFailure("error.form", values);
+  }
   const si = items.find((i) => i.id === parsed.data.sampleItemId);
   if (!si) return formFailure("workbench.unknownItem", values);
   const ctx = ctxs.get(si.assessment_id)!;
@@ -99,8 +116,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     throw e;
   }
   const next = items.find((i) => !i.decision && i.id !== si.id);
-  if (next) return redirect(`/evaluations/samples/${sample.id}?item=${next.id}`);
-  return data({ ok: true as const, intent: "decide", message: "common.saved" as const });
+  return redirect(`/evaluations/samples/${sample.id}?item=${(next ?? si).id}&saved=${si.id}`);
 }
 
 /** Keyed by the current item: a redirect to the next item must start from a clean form and viewer. */
@@ -116,8 +132,11 @@ function Review() {
   const locale = useLocale();
   const c = d.current;
   const done = d.items.filter((i) => i.decision).length;
-  const [decision, setDecision] = useState<string>(c.decision ?? "agree");
-  const [fields, setFields] = useState<Record<string, string>>(() => fieldsOf(c.item, (c.mine?.value ?? c.self.value) as AnswerValue, null));
+  // Only a decision already recorded is shown as chosen: a fresh item starts with none.
+  const [decision, setDecision] = useState<string | null>(c.decision ?? null);
+  const [fields, setFields] = useState<Record<string, string>>(() =>
+    fieldsOf(c.item, (c.mine?.value ?? c.self.value) as AnswerValue, null),
+  );
   return (
     <>
       <p>
@@ -127,7 +146,8 @@ function Review() {
         {t("eval.samples")}: {t(`eval.strategy.${d.sample.strategy}` as MessageKey)} · {t(`eval.layer.${d.sample.layer}` as MessageKey)}
       </h1>
       <p className="muted">
-        seed {d.sample.seed} · frame {d.sample.frameHash.slice(0, 12)} · <span data-testid="sample-progress">{t("eval.progress", { done, total: d.items.length })}</span>
+        seed {d.sample.seed} · frame {d.sample.frameHash.slice(0, 12)} ·{" "}
+        <span data-testid="sample-progress">{t("eval.progress", { done, total: d.items.length })}</span>
       </p>
       <nav className="card" aria-label={t("eval.samples")}>
         <ol className="sample-nav">
@@ -160,18 +180,16 @@ function Review() {
             </ul>
           ) : null}
           <p>
-            {t("eval.teamAnswer")}: <strong data-testid="team-answer">{c.self.value === null ? "–" : JSON.stringify(c.self.value)}</strong>
+            {t("eval.teamAnswer")}:{" "}
+            <strong data-testid="team-answer" data-value={JSON.stringify(c.self.value)}>
+              {answerText(c.item, c.self.value, locale)}
+            </strong>
             {c.self.note ? <span className="muted"> — {c.self.note}</span> : null}
           </p>
-          {c.risk ? (
-            <p className="small muted">
-              {t("eval.why", {
-                weight: formatNumber(c.risk.explanation.factors.find((f) => f.id === "weight")?.factor ?? 1, locale, 2),
-                jump: formatNumber(c.risk.jump, locale, 2),
-                evidence: t(`eval.evidence.${c.risk.evidence}` as MessageKey),
-                carried: c.risk.carriedOver ? t("common.yes") : t("common.no"),
-                bias: formatNumber(c.risk.unitBias * 100, locale, 1),
-              })}
+          {c.risk ? <WhyDrawn strategy={d.sample.strategy} risk={c.risk} /> : null}
+          {d.saved ? (
+            <p className="alert alert-ok" role="status" data-testid="saved">
+              {t("eval.savedItem", { item: d.saved.itemId, decision: t(`eval.decision.${d.saved.decision}` as MessageKey) })}
             </p>
           ) : null}
           <FormAlert feedback={feedback} />
@@ -181,7 +199,8 @@ function Review() {
               <legend>{t("eval.saveDecision")}</legend>
               {(["agree", "adjust", "send_back"] as const).map((dc) => (
                 <label key={dc} className="option">
-                  <input type="radio" name="decision" value={dc} checked={decision === dc} onChange={() => setDecision(dc)} /> {t(`eval.decision.${dc}` as MessageKey)}
+                  <input type="radio" name="decision" value={dc} required checked={decision === dc} onChange={() => setDecision(dc)} />{" "}
+                  {t(`eval.decision.${dc}` as MessageKey)}
                 </label>
               ))}
             </fieldset>

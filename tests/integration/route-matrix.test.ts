@@ -74,7 +74,7 @@ const MATRIX: Record<string, RouteCase> = {
   "admin.instruments.$releaseId": {
     params: () => ({ releaseId }),
     get: signedIn(403, { admin: 200 }),
-    post: { form: () => ({ intent: "publish" }), expect: signedIn(403, { admin: 200 }) },
+    post: { form: () => ({ intent: "publish", confirm: "1" }), expect: signedIn(403, { admin: 200 }) },
   },
   "admin.users._index": {
     get: adminsOnly(200),
@@ -171,7 +171,7 @@ const MATRIX: Record<string, RouteCase> = {
     params: (w) => ({ id: w.submittedAssessmentId }),
     get: signedIn(403, { admin: 200, orgAdmin: 200, reviewer: 200, evaluator: 200, otherOrgAdmin: 404 }),
     post: {
-      form: () => ({ intent: "release", layer: "external" }),
+      form: () => ({ intent: "release", layer: "external", confirm: "yes" }),
       expect: signedIn(403, { admin: 200, evaluator: 200, otherOrgAdmin: 404 }),
     },
   },

@@ -21,7 +21,8 @@ export function ComparisonTable({
 }: {
   comparisons: ComparisonRow[];
   testId: string;
-  formatValue: (value: unknown) => string;
+  /** How an answer of the item reads (an option with its criterion, counts with their labels). */
+  formatValue: (value: unknown, itemId: string) => string;
   showLayer?: boolean;
 }) {
   const t = useT();
@@ -40,9 +41,9 @@ export function ComparisonTable({
         {comparisons.map((c) => (
           <tr key={c.itemId}>
             <td>{c.itemId}</td>
-            <td>{formatValue(c.self)}</td>
+            <td>{formatValue(c.self, c.itemId)}</td>
             <td>
-              {formatValue(c.evaluator?.value)}
+              {formatValue(c.evaluator?.value, c.itemId)}
               {showLayer ? (
                 <>
                   {" "}

@@ -44,7 +44,11 @@ export function EvidenceViewer({ evidence }: { evidence: Evidence[] }) {
         <img src={`/evidence/${current.id}/download?inline=1`} alt={current.name} className="inline-image" data-testid="inline-image" />
       ) : evidence.length > 0 ? (
         <p className="muted">{t("eval.downloadOnly")}</p>
-      ) : null}
+      ) : (
+        <p className="muted" data-testid="no-evidence">
+          {t("eval.noEvidence")}
+        </p>
+      )}
     </aside>
   );
 }

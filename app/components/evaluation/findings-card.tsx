@@ -10,7 +10,13 @@ export interface FindingRow {
   layer: string;
   kind: "send_back" | "adjusted";
   recommendation: string;
-  followUp: { action: string | null; owner: string | null; due: string | null; status: "open" | "in_progress" | "done"; updatedAt: string | null };
+  followUp: {
+    action: string | null;
+    owner: string | null;
+    due: string | null;
+    status: "open" | "in_progress" | "done";
+    updatedAt: string | null;
+  };
 }
 
 /** Evaluator findings with the unit's follow-up (RATL): action, owner, due date, status. */
@@ -24,7 +30,8 @@ export function FindingsCard({ findings, canWrite, title }: { findings: FindingR
       <ul>
         {findings.map((f) => (
           <li key={f.id} className="finding">
-            <strong>{f.itemId}</strong> · {f.year} · {t(`eval.layer.${f.layer}` as MessageKey)} · {t(`eval.decision.${f.kind === "adjusted" ? "adjust" : "send_back"}` as MessageKey)}
+            <strong>{f.itemId}</strong> · {f.year} · {t(`eval.layer.${f.layer}` as MessageKey)} ·{" "}
+            {t(`eval.decision.${f.kind === "adjusted" ? "adjust" : "send_back"}` as MessageKey)}
             <p>{f.recommendation}</p>
             <p className="muted small">
               {t(`followup.${f.followUp.status}` as MessageKey)}
@@ -65,6 +72,35 @@ export function FindingsCard({ findings, canWrite, title }: { findings: FindingR
           </li>
         ))}
       </ul>
+    </section>
+  );
+}
+
+/** The evaluator's own list of findings on one assessment; when there is none, it says how one is made. */
+export function EvaluatorFindings({
+  findings,
+}: {
+  findings: Pick<FindingRow, "id" | "itemId" | "kind" | "recommendation" | "followUp">[];
+}) {
+  const t = useT();
+  return (
+    <section className="card">
+      <h2>{t("eval.findings")}</h2>
+      {findings.length === 0 ? (
+        <p className="muted" data-testid="no-findings">
+          {t("eval.noFindings")} {t("eval.howFindings")}
+        </p>
+      ) : (
+        <ul>
+          {findings.map((fd) => (
+            <li key={fd.id}>
+              <strong>{fd.itemId}</strong> ({t(`eval.decision.${fd.kind === "adjusted" ? "adjust" : "send_back"}` as MessageKey)}):{" "}
+              {fd.recommendation} — {t(`followup.${fd.followUp.status}` as MessageKey)}
+              {fd.followUp.action ? ` · ${fd.followUp.action}` : null}
+            </li>
+          ))}
+        </ul>
+      )}
     </section>
   );
 }

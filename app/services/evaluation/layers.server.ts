@@ -57,7 +57,12 @@ export async function saveEvaluatorAnswerIn(
     .where("item_id", "=", input.itemId)
     .executeTakeFirst();
   let value: AnswerValue = input.decision === "agree" ? parseValue(self?.value_json ?? null) : input.value;
-  if (input.decision === "adjust" && needsCoefficientReason(ctx.instrument, input.itemId, value) && !input.note?.trim() && !input.recommendation?.trim()) {
+  if (
+    input.decision === "adjust" &&
+    needsCoefficientReason(ctx.instrument, input.itemId, value) &&
+    !input.note?.trim() &&
+    !input.recommendation?.trim()
+  ) {
     throw new WorkbenchError("workbench.koefReasonRequired");
   }
   if (input.decision === "send_back" && value === null) value = null;
@@ -118,7 +123,15 @@ export async function saveEvaluatorAnswerIn(
       .execute();
     // The unit hears of a send-back only once the layer is released (before that it is hidden from them).
     if (input.decision === "send_back" && (await releasedLayers(db, ctx.assessment.id)).has(input.layer)) {
-      await notify(db, { kind: "evaluator_returned", ctx, actorId: actor.id, itemId: input.itemId, note: recommendation, layer: input.layer, findingId });
+      await notify(db, {
+        kind: "evaluator_returned",
+        ctx,
+        actorId: actor.id,
+        itemId: input.itemId,
+        note: recommendation,
+        layer: input.layer,
+        findingId,
+      });
     }
   }
   if (input.sampleItemId) {
@@ -141,15 +154,85 @@ export async function saveEvaluatorAnswerIn(
   });
 }
 
-/** Releases an evaluator layer to the unit (logged). */
-export async function releaseLayer(db: Db, actor: Actor, ctx: AssessmentContext, layer: EvaluatorLayer): Promise<void> {
+/** A sample of the layer with items of this assessment still undecided. */
+export interface UnfinishedSample {
+  sampleId: string;
+  strategy: string;
+  seed: string;
+  size: number;
+  /** Item ids still undecided, in review order. */
+  items: string[];
+}
+
+/** Samples of `layer` on this assessment whose review is not finished, newest first. */
+export async function unfinishedSamples(db: Db, assessmentId: string, layer: EvaluatorLayer): Promise<UnfinishedSample[]> {
+  const rows = await db
+    .selectFrom("sample_item")
+    .innerJoin("sample", "sample.id", "sample_item.sample_id")
+    .select(["sample.id", "sample.strategy", "sample.seed", "sample.created_at", "sample_item.item_id", "sample_item.decision"])
+    .where("sample_item.assessment_id", "=", assessmentId)
+    .where("sample.layer", "=", layer)
+    .orderBy("sample.created_at", "desc")
+    .orderBy("sample_item.position")
+    .execute();
+  const out = new Map<string, UnfinishedSample>();
+  for (const r of rows) {
+    const s = out.get(r.id) ?? { sampleId: r.id, strategy: r.strategy, seed: r.seed, size: 0, items: [] };
+    s.size++;
+    if (r.decision === null) s.items.push(r.item_id);
+    out.set(r.id, s);
+  }
+  return [...out.values()].filter((s) => s.items.length > 0);
+}
+
+/** Releasing while samples of the layer are unfinished needs the evaluator's explicit confirmation. */
+export class ReleaseUnconfirmedError extends Error {
+  readonly status = 409;
+  readonly key = "eval.releaseUnfinished" as const;
+  constructor(public readonly unfinished: UnfinishedSample[]) {
+    super("eval.releaseUnfinished");
+  }
+}
+
+/**
+ * Releases an evaluator layer to the unit (logged). While a sample of the layer still has undecided
+ * items the release is refused (ReleaseUnconfirmedError, naming them) unless `confirmed`.
+ */
+export async function releaseLayer(
+  db: Db,
+  actor: Actor,
+  ctx: AssessmentContext,
+  layer: EvaluatorLayer,
+  opts: { confirmed?: boolean } = {},
+): Promise<void> {
   if (!canWriteLayer(actor, ctx, layer)) throw forbidden();
   if ((await releasedLayers(db, ctx.assessment.id)).has(layer)) return;
+  const unfinished = await unfinishedSamples(db, ctx.assessment.id, layer);
+  if (unfinished.length > 0 && !opts.confirmed) throw new ReleaseUnconfirmedError(unfinished);
   await db.transaction().execute(async (trx) => {
-    await trx.insertInto("layer_release").values({ id: newId(), assessment_id: ctx.assessment.id, layer, released_at: new Date().toISOString(), released_by: actor.id, revoked_at: null, revoked_by: null, revoke_reason: null }).execute();
+    await trx
+      .insertInto("layer_release")
+      .values({
+        id: newId(),
+        assessment_id: ctx.assessment.id,
+        layer,
+        released_at: new Date().toISOString(),
+        released_by: actor.id,
+        revoked_at: null,
+        revoked_by: null,
+        revoke_reason: null,
+      })
+      .execute();
     // Dashboards compare self and evaluator scores from stored snapshots, taken at release.
     await writeLayerSnapshot(trx, ctx.assessment.id, layer, actor.id);
-    await writeAudit(trx, { actorUserId: actor.id, organisationId: ctx.assessment.organisation_id, action: "evaluation.release", entityType: "assessment", entityId: ctx.assessment.id, after: { layer } });
+    await writeAudit(trx, {
+      actorUserId: actor.id,
+      organisationId: ctx.assessment.organisation_id,
+      action: "evaluation.release",
+      entityType: "assessment",
+      entityId: ctx.assessment.id,
+      after: { layer, ...(unfinished.length ? { unfinished: unfinished.map((u) => ({ sample: u.sampleId, items: u.items })) } : {}) },
+    });
     await notify(trx, { kind: "results_released", ctx, actorId: actor.id, layer });
     await notifyReleasedSendBacks(trx, ctx, layer);
   });
@@ -167,6 +250,14 @@ export async function revokeRelease(db: Db, actor: Actor, ctx: AssessmentContext
       .where("layer", "=", layer)
       .where("revoked_at", "is", null)
       .execute();
-    await writeAudit(trx, { actorUserId: actor.id, organisationId: ctx.assessment.organisation_id, action: "evaluation.unrelease", entityType: "assessment", entityId: ctx.assessment.id, after: { layer }, reason: reason.trim() });
+    await writeAudit(trx, {
+      actorUserId: actor.id,
+      organisationId: ctx.assessment.organisation_id,
+      action: "evaluation.unrelease",
+      entityType: "assessment",
+      entityId: ctx.assessment.id,
+      after: { layer },
+      reason: reason.trim(),
+    });
   });
 }

@@ -9,8 +9,12 @@ import { loadLayerRows, mergeLayers, releasedLayers, visibleLayers } from "./lay
 
 export interface LayerSummary {
   layer: Layer;
+  /** Items this layer scored (a non-empty answer); the layer's total rests on these. */
   answered: number;
+  /** The team's answers overlaid with this layer's; with no scored item it is just the team's score. */
   total: number;
+  /** False for an evaluator layer that scored no item: it has no score of its own to show. */
+  scored: boolean;
   released: boolean;
 }
 
@@ -37,12 +41,16 @@ export async function layerComparison(db: Db, actor: Actor, ctx: AssessmentConte
   const merged = mergeLayers(rows, layers);
   const effective = scoreAssessment(ctx.instrument, merged.answers);
   const outline = outlineOf(ctx.instrument);
-  const summaries: LayerSummary[] = layers.map((layer) => ({
-    layer,
-    answered: rows[layer].filter((r) => r.value_json !== null).length,
-    total: layer === "self" ? selfResult.total : scoreAssessment(ctx.instrument, { ...selfAnswers, ...answersObject(rows[layer]) }).total,
-    released: layer === "self" || released.has(layer),
-  }));
+  const summaries: LayerSummary[] = layers.map((layer) => {
+    const answered = rows[layer].filter((r) => r.value_json !== null).length;
+    return {
+      layer,
+      answered,
+      total: layer === "self" ? selfResult.total : scoreAssessment(ctx.instrument, { ...selfAnswers, ...answersObject(rows[layer]) }).total,
+      scored: answered > 0,
+      released: layer === "self" || released.has(layer),
+    };
+  });
   const selfRow = new Map(rows.self.map((r) => [r.item_id, r]));
   const comparisons: ItemComparison[] = [];
   for (const layer of ["external", "internal"] as const) {
