@@ -35,6 +35,8 @@ export const instrumentsEn: Record<keyof typeof instrumentsId, string> = {
   "instruments.stale":
     "The published version of this instrument changed after this release was uploaded. Upload the file again so its differences and mapping are checked against the version in use.",
   "instruments.publishedOk": "Release published. New assessments use this version; existing assessments keep theirs.",
+  "instruments.publishConfirm": "I understand: every new roll-out will freeze this version; existing assessments keep theirs.",
+  "instruments.publishConfirmRequired": "Tick the confirmation to publish this version.",
   "instruments.publish": "Publish this version",
   "instruments.publishHelp":
     "Once published, every new assessment of this instrument uses this version. Existing assessments do not change.",

@@ -33,6 +33,9 @@ export const instrumentsId = {
   "instruments.stale":
     "Versi terbit instrumen ini sudah berubah sejak rilis ini diunggah. Unggah ulang berkasnya agar perbedaan dan pemetaannya diperiksa terhadap versi yang berlaku.",
   "instruments.publishedOk": "Rilis diterbitkan. Penilaian baru memakai versi ini; penilaian yang sudah ada tetap memakai versinya.",
+  "instruments.publishConfirm":
+    "Saya mengerti: setiap roll-out baru akan membekukan versi ini; penilaian yang sudah ada tetap memakai versinya.",
+  "instruments.publishConfirmRequired": "Centang konfirmasi untuk menerbitkan versi ini.",
   "instruments.publish": "Terbitkan versi ini",
   "instruments.publishHelp":
     "Setelah terbit, setiap penilaian baru instrumen ini memakai versi ini. Penilaian yang sudah ada tidak berubah.",

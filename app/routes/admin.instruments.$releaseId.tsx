@@ -24,7 +24,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return getReleaseView(getDb(), user, releaseId(params));
 }
 
-const PublishSchema = z.object({ intent: z.literal("publish") });
+// Publishing changes what every later roll-out freezes: it takes an explicit confirmation (issue #27).
+const PublishSchema = z.object({ intent: z.literal("publish"), confirm: z.literal("1") });
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
@@ -32,7 +33,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const id = releaseId(params);
   const form = await readFormData(request);
   const values = formValues(form);
-  if (!PublishSchema.safeParse({ intent: form.get("intent") }).success) return formFailure("error.unknownIntent", values);
+  if (form.get("intent") !== "publish") return formFailure("error.unknownIntent", values);
+  if (!PublishSchema.safeParse({ intent: form.get("intent"), confirm: form.get("confirm") }).success)
+    return data(
+      {
+        ok: false as const,
+        formError: "instruments.publishConfirmRequired" as const,
+        fieldErrors: { confirm: ["instruments.publishConfirmRequired"] },
+        values,
+      },
+      { status: 400 },
+    );
   try {
     await publishRelease(getDb(), user, id);
     return data({ ok: true as const, message: "instruments.publishedOk" as const });
@@ -207,6 +218,11 @@ export default function InstrumentRelease() {
           <Form method="post">
             <input type="hidden" name="intent" value="publish" />
             <p className="muted small">{t("instruments.publishHelp")}</p>
+            <p>
+              <label>
+                <input type="checkbox" name="confirm" value="1" required data-testid="publish-confirm" /> {t("instruments.publishConfirm")}
+              </label>
+            </p>
             <p>
               <button type="submit" disabled={busy}>
                 {t("instruments.publish")}

@@ -56,13 +56,11 @@ test("admin uploads a new ZI version, sees the diff, publishes it, and a new rol
   await page
     .locator("#instrument-file")
     .setInputFiles({ name: "zi-2021-1.1.0.yaml", mimeType: "application/yaml", buffer: Buffer.from(ziNext()) });
-  await page
-    .locator("#mapping-file")
-    .setInputFiles({
-      name: "pemetaan.json",
-      mimeType: "application/json",
-      buffer: Buffer.from(JSON.stringify({ from: "1.0.0", items: { "A.I.1.ii.c": null } })),
-    });
+  await page.locator("#mapping-file").setInputFiles({
+    name: "pemetaan.json",
+    mimeType: "application/json",
+    buffer: Buffer.from(JSON.stringify({ from: "1.0.0", items: { "A.I.1.ii.c": null } })),
+  });
   await page.getByRole("button", { name: "Unggah dan bandingkan" }).click();
   await page.waitForURL(/\/admin\/instruments\/[0-9a-f-]{36}$/);
   await page.getByRole("heading", { level: 1, name: "zi-2021 versi 1.1.0" }).waitFor();
@@ -81,6 +79,8 @@ test("admin uploads a new ZI version, sees the diff, publishes it, and a new rol
   expect(hash).toMatch(/^[0-9a-f]{12}$/);
   await screenshot(page, "e2e-instrument-release-diff");
 
+  // Publishing asks for an explicit confirmation (issue #27): the box is required.
+  await page.getByTestId("publish-confirm").check();
   await page.getByRole("button", { name: "Terbitkan versi ini" }).click();
   await page.getByRole("status").filter({ hasText: "Rilis diterbitkan." }).waitFor();
   await expect.poll(() => page.getByTestId("release-status").textContent(), { timeout: 5000 }).toBe("Terbit");

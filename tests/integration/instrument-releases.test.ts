@@ -192,7 +192,7 @@ describe("a new PMPRB version: upload, roll-outs, publish", () => {
         path: `/admin/instruments/${releaseId}`,
         cookie,
         params: { releaseId },
-        form: { intent: "publish" },
+        form: { intent: "publish", confirm: "1" },
       });
       expect(post.status).toBe(403);
     }
@@ -209,18 +209,30 @@ describe("a new PMPRB version: upload, roll-outs, publish", () => {
       form: { intent: "delete" },
     });
     expect(unknownIntent.status).toBe(400);
+    // Without the confirmation nothing is published (issue #27).
+    const unconfirmed = await callAction(releaseRoute, {
+      path: "/x",
+      cookie: cookies.admin,
+      params: { releaseId },
+      form: { intent: "publish" },
+    });
+    expect(unconfirmed.status).toBe(400);
+    expect((unconfirmed.data as { formError: string }).formError).toBe("instruments.publishConfirmRequired");
+    expect((await db.selectFrom("instrument_release").select("status").where("id", "=", releaseId).executeTakeFirstOrThrow()).status).toBe(
+      "draft",
+    );
     const out = await callAction(releaseRoute, {
       path: `/admin/instruments/${releaseId}`,
       cookie: cookies.admin,
       params: { releaseId },
-      form: { intent: "publish" },
+      form: { intent: "publish", confirm: "1" },
     });
     expect(out.status, JSON.stringify(out.data)).toBe(200);
     const twice = await callAction(releaseRoute, {
       path: `/admin/instruments/${releaseId}`,
       cookie: cookies.admin,
       params: { releaseId },
-      form: { intent: "publish" },
+      form: { intent: "publish", confirm: "1" },
     });
     expect(twice.status).toBe(409);
     expect((twice.data as { formError: string }).formError).toBe("instruments.notDraft");
@@ -308,7 +320,7 @@ describe("a new PMPRB version: upload, roll-outs, publish", () => {
       path: "/x",
       cookie: cookies.admin,
       params: { releaseId: v12.release.id },
-      form: { intent: "publish" },
+      form: { intent: "publish", confirm: "1" },
     });
     expect(out.status).toBe(409);
     expect((out.data as { formError: string }).formError).toBe("instruments.stale");
