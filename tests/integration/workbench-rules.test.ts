@@ -22,6 +22,8 @@ import { answersObject, assertItemEditable, loadAnswers, saveAnswer, WorkbenchEr
 import { getAreaView } from "~/services/workbench/area-view.server";
 import { createAssessments, requireAssessment } from "~/services/workbench/assessments.server";
 import { readiness } from "~/services/workbench/readiness.server";
+import { leanSaveAnswer } from "~/services/workbench/answer-save-lean.server";
+import { dialectName } from "../helpers/db";
 import { rangeProblem } from "~/services/workbench/rules";
 import { setAssignment } from "~/services/workbench/workflow.server";
 import { newId } from "~/utils/ids";
@@ -94,6 +96,20 @@ test("an assessor with assignments is refused an unassigned item in the service,
   expect(answersObject(await loadAnswers(db, a.id))).toEqual({ [inside.id]: inside.value, [outside.id]: outside.value });
   const savedBy = await db.selectFrom("answer").select("updated_by").where("assessment_id", "=", a.id).where("item_id", "=", outside.id).executeTakeFirstOrThrow();
   expect(savedBy.updated_by).toBe(coordinator.id);
+});
+
+test.runIf(dialectName() === "postgres")("the one-statement autosave (PostgreSQL) applies the same rule: it saves assigned items and leaves the rest to the refusing path", async () => {
+  const a = await newAssessment("Unit Lean");
+  await assignExample(a.id, a.assessor.id);
+  const outside = await optionItemOf(a.id, "A.I.2");
+  const inside = await optionItemOf(a.id, "A.I.1");
+  const ctx = await requireAssessment(db, a.assessor, a.id);
+  expect(await leanSaveAnswer(db, a.assessor, ctx, { itemId: outside.id, baseVersion: 0, value: outside.value, note: null })).toBeNull();
+  expect(await leanSaveAnswer(db, a.assessor, ctx, { itemId: inside.id, baseVersion: 0, value: inside.value, note: null })).toMatchObject({ ok: true, version: 1 });
+  expect(await leanSaveAnswer(db, a.assessor, ctx, { itemId: "B.I.1.a", baseVersion: 0, value: 5, note: null })).toBeNull();
+  const cctx = await requireAssessment(db, coordinator, a.id);
+  expect(await leanSaveAnswer(db, coordinator, cctx, { itemId: outside.id, baseVersion: 0, value: outside.value, note: null })).toMatchObject({ ok: true });
+  expect(answersObject(await loadAnswers(db, a.id))).toEqual({ [inside.id]: inside.value, [outside.id]: outside.value });
 });
 
 test("the area page of an unassigned area is read-only for that assessor and names who is assigned", async () => {
