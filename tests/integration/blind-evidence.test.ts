@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { Db } from "#db/client.server";
 import { outlineOf } from "~/domain/instrument/outline";
+import * as overviewRoute from "~/routes/assessments.$id._index";
 import * as areaRoute from "~/routes/assessments.$id.areas.$area";
 import * as blindRoute from "~/routes/assessments.$id.blind";
 import * as evidenceRoute from "~/routes/assessments.$id.evidence";
@@ -86,6 +87,11 @@ async function areaPage(cookie: string, areaId = area) {
   expect(out.status).toBe(200);
   return { data: out.data as AreaData, text: JSON.stringify(out.data) };
 }
+async function overview(cookie: string) {
+  const out = await callLoader(overviewRoute, { path: `/assessments/${w.assessmentId}`, params: ids(), cookie });
+  expect(out.status).toBe(200);
+  return JSON.stringify(out.data);
+}
 const rounds = async () =>
   (await callLoader(blindRoute, { path: base(), params: ids(), cookie: w.cookies.coordinator })).data as {
     rounds: { raters: { userId: string; evidence: number; comments: number }[] }[];
@@ -99,7 +105,8 @@ test("a rater's evidence and comments in an open round are theirs alone until th
 
   // Rater A adds a link, a file and a comment to an item of the round, and a file to an item outside it.
   const link = evidenceOf(await postEvidence(A, { intent: "link", itemId: items[0]!, url: URL_A, name: "Tautan A" }));
-  const file = evidenceOf(await postEvidence(A, { intent: "upload", itemId: items[0]!, file: pdf("blind-a", FILE_A) }));
+  // Dated outside the period, so the overview's readiness check would name it.
+  const file = evidenceOf(await postEvidence(A, { intent: "upload", itemId: items[0]!, file: pdf("blind-a", FILE_A), evidenceDate: "2001-01-01" }));
   const comment = await callAction(areaRoute, {
     path: `/assessments/${w.assessmentId}/areas/${area}`,
     params: { id: w.assessmentId, area },
@@ -124,6 +131,7 @@ test("a rater's evidence and comments in an open round are theirs alone until th
   for (const secret of [URL_A, FILE_A, COMMENT_A]) expect(pageB.text.includes(secret), `B sees ${secret}`).toBe(false);
   expect(pageB.data.evidence.byItem[items[0]!]!.map((e) => e.name)).toContain("sk-tim.pdf");
   expect((await get(file.id, cookieB)).status).toBe(404);
+  for (const secret of [URL_A, FILE_A, COMMENT_A]) expect((await overview(cookieB)).includes(secret), `B overview: ${secret}`).toBe(false);
   for (const intent of ["remove", "detach", "attach"]) {
     const refused = await postEvidence(cookieB, { intent, evidenceId: file.id, itemId: intent === "attach" ? items[1]! : items[0]! });
     expect(refused.data, intent).toMatchObject({ formError: "evidence.notFound" });
@@ -158,5 +166,6 @@ test("a rater's evidence and comments in an open round are theirs alone until th
   expect(afterB.text.includes(URL_A)).toBe(true);
   expect((await get(file.id, cookieB)).status).toBe(200);
   expect((await get(file.id, w.cookies.coordinator!)).status).toBe(200);
+  expect((await overview(cookieB)).includes(FILE_A)).toBe(true);
   expect((await listEvidence(db, w.assessmentId)).all.map((e) => e.id)).toEqual(expect.arrayContaining([link.id, file.id]));
 });

@@ -75,14 +75,38 @@ export function hiddenFrom(scope: BlindScope | null, viewerId: string | null, c:
   return blindWindow(scope, c) !== null && c.authorId !== viewerId;
 }
 
-/** The audit entries of blind contributions in this open round (comments and evidence changes by its raters since it opened): item histories leave them out. */
-export async function blindAuditIds(db: Db, w: OpenWindow): Promise<Set<string>> {
+/**
+ * The audit entries of blind contributions (comments and evidence changes by a rater of an open round,
+ * since it opened, naming an item of its area) that `viewerId` must not see: every one but their own.
+ * Item histories and the assessment's timeline leave them out until the reveal.
+ */
+export async function hiddenAuditIds(db: Db, assessmentId: string, scope: BlindScope | null, viewerId: string | null): Promise<Set<string>> {
+  const hidden = new Set<string>();
+  if (!scope) return hidden;
+  const raters = [...new Set([...scope.byArea.values()].flatMap((w) => [...w.raters]))].filter((id) => id !== viewerId);
+  if (raters.length === 0) return hidden;
+  const since = [...scope.byArea.values()].map((w) => w.since).sort()[0]!;
   const rows = await db
     .selectFrom("audit_log")
-    .select("id")
-    .where("actor_user_id", "in", [...w.raters])
-    .where("at", ">=", w.since)
-    .where((eb) => eb.or([eb("action", "like", "comment.%"), eb("action", "like", "evidence.%")]))
+    .select(["id", "at", "actor_user_id", "entity_id", "before_json", "after_json"])
+    .where("actor_user_id", "in", raters)
+    .where("at", ">=", since)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb("action", "like", "comment.%"), eb("entity_id", "like", `${assessmentId}:%`)]),
+        eb.and([eb("action", "like", "evidence.%"), eb("entity_id", "in", eb.selectFrom("evidence").select("id").where("assessment_id", "=", assessmentId))]),
+      ]),
+    )
     .execute();
-  return new Set(rows.map((r) => r.id));
+  for (const r of rows) {
+    const targets = r.entity_id?.startsWith(`${assessmentId}:`) ? [r.entity_id.slice(assessmentId.length + 1)] : [...itemsNamed(r.before_json), ...itemsNamed(r.after_json)];
+    if (targets.some((itemId) => blindWindow(scope, { itemId, authorId: r.actor_user_id, at: r.at }))) hidden.add(r.id);
+  }
+  return hidden;
+}
+
+function itemsNamed(json: string | null): string[] {
+  if (!json) return [];
+  const v = JSON.parse(json) as { itemIds?: unknown } | null;
+  return v && Array.isArray(v.itemIds) ? v.itemIds.filter((x): x is string => typeof x === "string") : [];
 }

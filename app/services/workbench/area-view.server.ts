@@ -16,7 +16,7 @@ import { assignedItemsOf, covers } from "./assignment.server";
 export const HISTORY_PER_ITEM = 20;
 const HISTORY_FETCH = 2000;
 import { itemInOpenRound, ownIndividualAnswers, raterRound } from "~/services/blind/rounds.server";
-import { blindAuditIds, blindScope, hiddenFrom } from "~/services/blind/visibility.server";
+import { blindScope, hiddenAuditIds, hiddenFrom } from "~/services/blind/visibility.server";
 
 /** Everything the filling page of one area needs, checked against the actor's rights. */
 export async function getAreaView(db: Db, actor: Actor, ctx: AssessmentContext, areaId: string) {
@@ -59,9 +59,8 @@ export async function getAreaView(db: Db, actor: Actor, ctx: AssessmentContext, 
   ]);
   // Comments a rater wrote on an item of their open round are theirs alone until the reveal.
   const comments = allComments.filter((c) => !hiddenFrom(scope, actor.id, { itemId: c.item_id, authorId: c.author_id, at: c.created_at }));
-  // Non-raters see the area's history, but not the comments and evidence the raters added since the round opened.
-  const round = scope?.byArea.get(area.id);
-  const hiddenEntries = round ? await blindAuditIds(db, round) : null;
+  // The history leaves out the comments and evidence other raters added to items of their open round.
+  const hiddenEntries = await hiddenAuditIds(db, ctx.assessment.id, scope, actor.id);
   const summary = summarise(ctx, rows);
   const role = editorRole(actor, ctx);
   const answers: Record<
@@ -98,7 +97,7 @@ export async function getAreaView(db: Db, actor: Actor, ctx: AssessmentContext, 
   const olderHistory: Record<string, number> = {};
   const inArea = new Set(itemIds);
   for (const e of entries) {
-    if (hiddenEntries?.has(e.id)) continue;
+    if (hiddenEntries.has(e.id)) continue;
     const targets = e.itemId ? [e.itemId] : evidenceItems(e.before).concat(evidenceItems(e.after));
     for (const id of new Set(targets)) {
       if (!inArea.has(id)) continue;

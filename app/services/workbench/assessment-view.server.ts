@@ -9,6 +9,7 @@ import { scoreAssessment } from "~/domain/scoring/score";
 import type { IndexResult, ScoreResult } from "~/domain/scoring/types";
 import type { Actor } from "~/auth/permissions";
 import { blindSummary } from "~/services/blind/results.server";
+import { blindScope, hiddenAuditIds } from "~/services/blind/visibility.server";
 import { listFindings, openFollowUps } from "~/services/evaluation/findings.server";
 import { layerComparison } from "~/services/evaluation/view.server";
 import { answersObject, editorRole, loadAnswers } from "./answers.server";
@@ -149,7 +150,7 @@ export async function assessmentOverview(db: Db, user: Actor, ctx: AssessmentCon
     followUps: await openFollowUps(db, ctx),
     canEvaluate: canOnUnit(user, "evaluation.read", ctx.unit),
     blind: await blindSummary(db, ctx),
-    timeline: await timeline(db, ctx.assessment.id, undefined, 60),
+    timeline: await visibleTimeline(db, user, ctx),
     can: {
       submit: role !== null && (status === "draft" || status === "returned"),
       finalise: canOnUnit(user, "assessment.review", ctx.unit) && status === "submitted",
@@ -163,3 +164,9 @@ export async function assessmentOverview(db: Db, user: Actor, ctx: AssessmentCon
 }
 
 export type AssessmentOverview = Awaited<ReturnType<typeof assessmentOverview>>;
+
+/** The newest timeline entries, without the comments and evidence other raters added in an open blind round (blind/visibility.server.ts). */
+async function visibleTimeline(db: Db, actor: Actor, ctx: AssessmentContext) {
+  const hidden = await hiddenAuditIds(db, ctx.assessment.id, await blindScope(db, ctx.assessment.id, ctx.instrument), actor.id);
+  return (await timeline(db, ctx.assessment.id, undefined, 60)).filter((e) => !hidden.has(e.id));
+}

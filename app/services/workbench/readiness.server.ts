@@ -3,6 +3,7 @@ import { outlineOf } from "~/domain/instrument/outline";
 import type { AssessmentContext } from "./assessments.server";
 import { loadAnswers, parseValue } from "./answers.server";
 import { rangeProblem, type AnswerProblem } from "./rules";
+import { blindScope, hiddenFrom } from "~/services/blind/visibility.server";
 
 export interface Readiness {
   unanswered: string[];
@@ -25,14 +26,26 @@ export async function readiness(db: Db, ctx: AssessmentContext): Promise<Readine
   const outline = outlineOf(ctx.instrument);
   const answers = await loadAnswers(db, ctx.assessment.id);
   const byItem = new Map(answers.map((a) => [a.item_id, a]));
-  const links = await db
+  const allLinks = await db
     .selectFrom("evidence_item")
     .innerJoin("evidence", "evidence.id", "evidence_item.evidence_id")
-    .select(["evidence_item.item_id", "evidence.id", "evidence.name", "evidence.blob_sha256", "evidence.url", "evidence.evidence_date"])
+    .select([
+      "evidence_item.item_id",
+      "evidence_item.created_by",
+      "evidence_item.created_at",
+      "evidence.id",
+      "evidence.name",
+      "evidence.blob_sha256",
+      "evidence.url",
+      "evidence.evidence_date",
+    ])
     .where("evidence_item.assessment_id", "=", ctx.assessment.id)
     .where("evidence_item.removed_at", "is", null)
     .where("evidence.removed_at", "is", null)
     .execute();
+  // Links raters added in an open blind round are nobody else's to see until the reveal (blind/visibility.server.ts).
+  const scope = await blindScope(db, ctx.assessment.id, ctx.instrument);
+  const links = allLinks.filter((l) => !hiddenFrom(scope, null, { itemId: l.item_id, authorId: l.created_by, at: l.created_at }));
   const withEvidence = new Set(links.map((l) => l.item_id));
 
   const unanswered: string[] = [];
