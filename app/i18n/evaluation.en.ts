@@ -95,4 +95,11 @@ export const evaluationEn: Record<keyof typeof evaluationId, string> = {
   "eval.gapsPeriods": "Periods",
   "eval.adjustedOf": "{adjusted} of {sampled}",
   "eval.noEvidence": "No supporting evidence is attached to this item.",
+  "eval.showPeriod": "Show",
+  "eval.criterion": "Criterion",
+  "eval.actual": "Actual",
+  "eval.required": "Required",
+  "eval.met": "Met",
+  "eval.shortfall": "Shortfall",
+  "eval.noData": "no data yet",
 };

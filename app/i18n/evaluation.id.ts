@@ -93,4 +93,11 @@ export const evaluationId = {
   "eval.gapsPeriods": "Jumlah periode",
   "eval.adjustedOf": "{adjusted} dari {sampled}",
   "eval.noEvidence": "Tidak ada bukti dukung yang dilampirkan untuk butir ini.",
+  "eval.showPeriod": "Tampilkan",
+  "eval.criterion": "Kriteria",
+  "eval.actual": "Capaian",
+  "eval.required": "Syarat",
+  "eval.met": "Terpenuhi",
+  "eval.shortfall": "Kekurangan",
+  "eval.noData": "belum ada data",
 } as const;

@@ -91,6 +91,16 @@ export default function EligibilityPage() {
   const t = useT();
   const locale = useLocale();
   const en = locale === "en";
+  /** A criterion's figure as people read it: yes/no for a flag, a share or percentage with "%", years, numbers in the locale. */
+  const criterionValue = (v: number | string | boolean | null, unit: string): string => {
+    if (v === null) return "–";
+    if (typeof v === "boolean") return t(v ? "common.yes" : "common.no");
+    if (typeof v === "string") return v;
+    if (unit === "share") return `${formatNumber(v * 100, locale, 1)} %`;
+    if (unit === "percent") return `${formatNumber(v, locale, 2)} %`;
+    if (unit === "level" || unit === "years") return formatNumber(v, locale, unit === "years" ? 1 : 0);
+    return formatNumber(v, locale, 2);
+  };
   return (
     <>
       <p>
@@ -106,7 +116,7 @@ export default function EligibilityPage() {
           ))}
         </select>
         <button type="submit" className="secondary">
-          {t("common.save")}
+          {t("eval.showPeriod")}
         </button>
       </Form>
       <FormAlert feedback={feedback} />
@@ -137,11 +147,26 @@ export default function EligibilityPage() {
             </div>
             <div>
               <label htmlFor="rb">{t("eval.indeksRb")}</label>
-              <input id="rb" name="indeksRb" type="text" inputMode="decimal" defaultValue={d.prerequisites?.indeksRb ?? ""} disabled={!d.canManage} />
+              <input
+                id="rb"
+                name="indeksRb"
+                type="text"
+                inputMode="decimal"
+                defaultValue={d.prerequisites?.indeksRb ?? ""}
+                disabled={!d.canManage}
+              />
             </div>
             <div>
               <label htmlFor="spip">{t("eval.spip")}</label>
-              <input id="spip" name="spipLevel" type="number" min={1} max={5} defaultValue={d.prerequisites?.spipLevel ?? ""} disabled={!d.canManage} />
+              <input
+                id="spip"
+                name="spipLevel"
+                type="number"
+                min={1}
+                max={5}
+                defaultValue={d.prerequisites?.spipLevel ?? ""}
+                disabled={!d.canManage}
+              />
             </div>
             {d.canManage ? <button type="submit">{t("common.save")}</button> : null}
           </Form>
@@ -155,16 +180,26 @@ export default function EligibilityPage() {
           {r.verdicts.map((v) => (
             <details key={v.id} open={v.eligible}>
               <summary>
-                {en ? v.labelEn : v.label}: <strong className={v.eligible ? "ok" : "bad"}>{v.eligible ? t("eval.eligible") : t("eval.notEligible")}</strong>
+                {en ? v.labelEn : v.label}:{" "}
+                <strong className={v.eligible ? "ok" : "bad"}>{v.eligible ? t("eval.eligible") : t("eval.notEligible")}</strong>
               </summary>
               <table>
+                <thead>
+                  <tr>
+                    <th>{t("eval.criterion")}</th>
+                    <th>{t("eval.actual")}</th>
+                    <th>{t("eval.required")}</th>
+                    <th>{t("eval.met")}</th>
+                    <th>{t("eval.shortfall")}</th>
+                  </tr>
+                </thead>
                 <tbody>
                   {v.criteria.map((c) => (
                     <tr key={c.id}>
                       <td>{en ? c.labelEn : c.label}</td>
-                      <td>{typeof c.actual === "number" ? formatNumber(c.actual, locale, 2) : String(c.actual ?? "–")}</td>
-                      <td>{typeof c.required === "number" ? `≥ ${formatNumber(c.required, locale, 2)}` : String(c.required)}</td>
-                      <td>{c.pass === null ? "?" : c.pass ? "✓" : "✗"}</td>
+                      <td>{criterionValue(c.actual, c.unit)}</td>
+                      <td>{c.unit === "flag" ? criterionValue(c.required, c.unit) : `≥ ${criterionValue(c.required, c.unit)}`}</td>
+                      <td>{c.pass === null ? t("eval.noData") : c.pass ? `✓ ${t("common.yes")}` : `✗ ${t("common.no")}`}</td>
                       <td className="small">{(en ? c.missingEn : c.missing) ?? ""}</td>
                     </tr>
                   ))}

@@ -117,7 +117,7 @@ test("the demo evaluator's gaps and evaluation screens show the released reviews
     });
     expect(page.status).toBe(200);
     const view = page.data as {
-      layers: { layer: Layer; answered: number; released: boolean }[];
+      layers: { layer: Layer; answered: number; released: boolean; total: number | null }[];
       comparisons: unknown[];
       findings: unknown[];
       samples: { size: number; done: number }[];
@@ -127,6 +127,8 @@ test("the demo evaluator's gaps and evaluation screens show the released reviews
       view.layers.filter((l) => l.answered > 0 && !l.released),
       "every layer with answers released",
     ).toEqual([]);
+    // A layer's score is shown only when it rests on scored items; one that scored nothing has none.
+    for (const l of view.layers) expect(l.total === null, `${r.unitName} ${l.layer}: ${l.answered} items scored`).toBe(l.answered === 0);
     expect(view.samples.length).toBeGreaterThan(0);
     for (const s of view.samples) expect(s.done).toBe(s.size);
     expect(
