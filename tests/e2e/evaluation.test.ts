@@ -207,6 +207,10 @@ test("an evaluator samples by risk, views evidence inline, adjusts two and sends
   await waitForHydration(e);
   const selfBefore = await text(e, "self-total");
   expect(await text(e, "effective-total"), "nothing reviewed yet").toBe(selfBefore);
+  // A layer that scored nothing has no score of its own; findings say how they are made.
+  expect(await text(e, "layer-external")).toContain("belum dinilai");
+  expect(await text(e, "layer-external")).not.toContain(selfBefore);
+  expect(await text(e, "no-findings")).toContain("pilih “Sesuaikan nilai” atau “Kembalikan ke tim”");
 
   // Draw a risk-based sample of 10 in the external layer with a fixed seed.
   await e.locator("#strategy").selectOption("risk");
@@ -235,7 +239,20 @@ test("an evaluator samples by risk, views evidence inline, adjusts two and sends
   for (const [k, si] of sample.items.entries()) {
     await review.locator("h2 code", { hasText: si.item_id }).waitFor();
     expect(await text(e, "sample-progress")).toBe(`${k} dari 10 butir diperiksa`);
-    const team = teamAnswer(await text(e, "team-answer"));
+    const team = await teamAnswer(e);
+    // The team's answer reads as text (an option with its criterion), never as JSON.
+    const shown = await text(e, "team-answer");
+    if (typeof team === "string") expect(shown.startsWith(team)).toBe(true);
+    expect(shown).not.toContain('"');
+    expect(await text(e, "why-drawn")).toMatch(/^Mengapa butir ini terpilih: Bobot butir ini \d+,\d× rata-rata butir\./);
+    expect(await review.locator('input[name="decision"]:checked').count(), "no decision is preselected").toBe(0);
+    if (k > 0) expect(await text(e, "saved")).toBe(`Tersimpan: ${decided[k - 1]!.itemId} — ${DECISION_LABEL[decided[k - 1]!.decision]}`);
+    if (
+      all("SELECT 1 FROM evidence_item WHERE assessment_id = ? AND item_id = ? AND removed_at IS NULL", assessmentId, si.item_id).length ===
+      0
+    ) {
+      expect(await text(e, "no-evidence")).toBe("Tidak ada bukti dukung yang dilampirkan untuk butir ini.");
+    }
     const options = await review
       .locator('input[name="value"][type="radio"]')
       .evaluateAll((rs) => rs.map((r) => (r as HTMLInputElement).value));
@@ -266,7 +283,7 @@ test("an evaluator samples by risk, views evidence inline, adjusts two and sends
     } else if (options.length > 1 && !sentBack && typeof team === "string") {
       d.decision = "send_back";
     }
-    const label = { agree: "Setuju", adjust: "Sesuaikan nilai", send_back: "Kembalikan ke tim" }[d.decision];
+    const label = DECISION_LABEL[d.decision];
     await review.getByLabel(label, { exact: true }).check();
     if (d.decision === "adjust") {
       await review.locator(`input[name="value"][value="${d.value}"]`).check();
@@ -290,8 +307,15 @@ test("an evaluator samples by risk, views evidence inline, adjusts two and sends
   expect(adjustedItems).toHaveLength(2);
   expect(sentBackItem, "one item was sent back").toBeTruthy();
   expect(sampleOf("external").items.map((i) => [i.item_id, i.decision])).toEqual(decided.map((d) => [d.itemId, d.decision]));
+  expect(await text(e, "saved")).toBe(`Tersimpan: ${decided[9]!.itemId} — ${DECISION_LABEL[decided[9]!.decision]}`);
   await e.goto(`/evaluations/assessments/${assessmentId}`);
   expect(await e.locator("li", { has: sampleLink }).textContent()).toContain("10 dari 10 butir diperiksa");
+  const scoredExternal = Object.keys(layerAnswers("external")).length;
+  expect(await text(e, "layer-external")).toMatch(
+    new RegExp(`^Evaluator eksternal \\(TPN\\)\\d{2},\\d{2} · ${scoredExternal} butir dinilai`),
+  );
+  expect(await text(e, "layer-internal")).toContain("belum dinilai");
+  expect(await text(e, "estimate-external")).toMatch(/\(interval 90 %: \d+,\d{2} – \d+,\d{2}\)/);
 
   // ---- 3. Before the release the unit sees nothing: no card, no findings, no evaluator answers anywhere.
   const sampled = sample.items.map((i) => i.item_id);
@@ -309,8 +333,15 @@ test("an evaluator samples by risk, views evidence inline, adjusts two and sends
 
   // ---- 4. The evaluator releases the external layer.
   await waitForHydration(e);
+  // Release asks for a ticked confirmation: without it the browser keeps the form, and nothing is released.
+  await e.getByTestId("release-external").click();
+  const confirm = e.getByTestId("release-confirm-external");
+  expect(await confirm.evaluate((el) => (el as HTMLInputElement).validity.valueMissing)).toBe(true);
+  expect(all("SELECT id FROM layer_release WHERE assessment_id = ?", assessmentId)).toEqual([]);
+  await confirm.check();
   await e.getByTestId("release-external").click();
   await e.locator("tr", { hasText: "Evaluator eksternal (TPN)" }).filter({ hasText: "Dirilis ke unit" }).waitFor();
+  await e.getByRole("status").filter({ hasText: "Lapisan dirilis ke unit." }).waitFor();
   expect(await e.getByTestId("release-external").count()).toBe(0);
   expect(await e.getByTestId("release-internal").count(), "the internal layer stays unreleased").toBe(1);
 
@@ -364,13 +395,15 @@ test("an evaluator samples by risk, views evidence inline, adjusts two and sends
   expect(server.errors()).toBe("");
 }, 180_000);
 
-/** The team's answer as shown: JSON of the value, or "–" when unanswered. */
-function teamAnswer(shown: string): unknown {
-  return shown === "–" ? null : (JSON.parse(shown) as unknown);
+const DECISION_LABEL = { agree: "Setuju", adjust: "Sesuaikan nilai", send_back: "Kembalikan ke tim" } as const;
+
+/** The team's answer on the review screen (the shown text is for people; the value rides in data-value). */
+async function teamAnswer(page: Page): Promise<unknown> {
+  return JSON.parse((await page.getByTestId("team-answer").getAttribute("data-value")) ?? "null") as unknown;
 }
 
 // Regression: the review UI is keyed by the sample item, so the next item never inherits the last one's state.
-test("after a decision the next item opens fresh: default decision, its own answer, its PDF inline", async () => {
+test("after a decision the next item opens fresh: no decision chosen, its own answer, its PDF inline", async () => {
   await prepareSubmitted(await signIn("assessor"));
   const e = await signIn("evaluator");
   await e.goto(`/evaluations/assessments/${assessmentId}`);
@@ -395,10 +428,11 @@ test("after a decision the next item opens fresh: default decision, its own answ
   await review.getByRole("button", { name: "Simpan keputusan" }).click();
   await e.waitForURL((url) => url.searchParams.get("item") === items[1]!.id);
   await review.locator("h2 code", { hasText: items[1]!.item_id }).waitFor();
-  const team = teamAnswer(await text(e, "team-answer"));
+  expect(await text(e, "saved")).toBe(`Tersimpan: ${items[0]!.item_id} — Sesuaikan nilai`);
+  const team = await teamAnswer(e);
   const checked = await review
     .locator('input[type="radio"]:checked')
     .evaluateAll((rs) => rs.map((r) => `${(r as HTMLInputElement).name}=${(r as HTMLInputElement).value}`));
-  expect(checked).toEqual(["decision=agree", ...(typeof team === "string" ? [`value=${team}`] : [])]);
+  expect(checked).toEqual(typeof team === "string" ? [`value=${team}`] : []);
   expect(await e.getByTestId("evidence-viewer").getByTestId("inline-pdf").count(), "the item's PDF is shown inline").toBe(1);
 });
