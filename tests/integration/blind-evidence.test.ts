@@ -137,6 +137,12 @@ test("a rater's evidence and comments in an open round are theirs alone until th
     expect(refused.data, intent).toMatchObject({ formError: "evidence.notFound" });
   }
 
+  // B uploading the very same file to the item gets their own evidence, not A's hidden row.
+  const sameB = evidenceOf(await postEvidence(cookieB, { intent: "upload", itemId: items[0]!, file: pdf("blind-a", "salinan-b.pdf") }));
+  expect(sameB.id).not.toBe(file.id);
+  expect(sameB.itemIds).toEqual([items[0]]);
+  expect((await get(sameB.id, A)).status).toBe(404);
+
   // The coordinator (and a reviewer) see neither content nor history entries; the blind page counts them per rater.
   for (const cookie of [w.cookies.coordinator!, w.cookies.reviewer!]) {
     const page = await areaPage(cookie);
@@ -145,7 +151,7 @@ test("a rater's evidence and comments in an open round are theirs alone until th
   }
   const counts = (await rounds()).rounds[0]!.raters;
   expect(counts.find((r) => r.userId === w.users.assessor.id)).toMatchObject({ evidence: 2, comments: 1 });
-  expect(counts.filter((r) => r.userId !== w.users.assessor.id).map((r) => [r.evidence, r.comments])).toEqual([[0, 0]]);
+  expect(counts.filter((r) => r.userId !== w.users.assessor.id).map((r) => [r.evidence, r.comments])).toEqual([[1, 0]]);
   // Exports and evaluation samples list evidence for nobody in particular: none of it.
   const exported = (await listEvidence(db, w.assessmentId)).all.map((e) => e.id);
   expect(exported).not.toContain(link.id);

@@ -7,6 +7,7 @@ import type { EvidenceTable } from "#db/schema";
 import type { Actor } from "~/auth/permissions";
 import type { AssessmentContext } from "~/services/workbench/assessments.server";
 import { newId } from "~/utils/ids";
+import { blindScope, hiddenFrom } from "~/services/blind/visibility.server";
 import { assertEditable, audit, fillContext, linkItem, viewerOf, type EvidenceOptions, type Target } from "./access.server";
 import { EvidenceError, linkName, parseEvidenceDate, parseEvidenceUrl, type EvidenceView } from "./rules";
 import { loadViews, MAX_FILES_PER_UPLOAD, prepareStaged, type PreparedFile } from "./store.server";
@@ -14,24 +15,32 @@ import { type EvidenceUpload, stageFiles, storeStaged } from "./upload.server";
 
 type NewEvidence = Pick<EvidenceTable, "kind" | "blob_sha256" | "url" | "name" | "mime" | "size" | "evidence_date">;
 
-/** The live evidence already supporting `itemId` with this file hash or url, if any (uploads and imports do not add it twice). */
+/**
+ * The live evidence already supporting `itemId` with this file hash or url, if any (uploads and imports
+ * do not add it twice). Another rater's link in an open blind round does not count: the actor gets their own.
+ */
 async function liveEvidenceOfItem(
   db: Db,
+  actor: Actor,
   ctx: AssessmentContext,
   itemId: string,
   column: "blob_sha256" | "url",
   value: string,
 ): Promise<{ id: string } | undefined> {
-  return db
+  const rows = await db
     .selectFrom("evidence")
     .innerJoin("evidence_item", "evidence_item.evidence_id", "evidence.id")
-    .select("evidence.id")
+    .select(["evidence.id", "evidence_item.created_by", "evidence_item.created_at"])
     .where("evidence.assessment_id", "=", ctx.assessment.id)
     .where(`evidence.${column}`, "=", value)
     .where("evidence.removed_at", "is", null)
     .where("evidence_item.item_id", "=", itemId)
     .where("evidence_item.removed_at", "is", null)
-    .executeTakeFirst();
+    .execute();
+  if (rows.length === 0) return undefined;
+  const scope = await blindScope(db, ctx.assessment.id, ctx.instrument);
+  const mine = rows.find((r) => !hiddenFrom(scope, actor.id, { itemId, authorId: r.created_by, at: r.created_at }));
+  return mine && { id: mine.id };
 }
 
 /** One new evidence row supporting one item, with its audit entry; runs in the caller's transaction. */
@@ -82,7 +91,7 @@ export async function addStagedEvidences(
   await db.transaction().execute(async (trx) => {
     const now = new Date().toISOString();
     for (const p of prepared) {
-      const same = await liveEvidenceOfItem(trx, ctx, itemId, "blob_sha256", p.sha256);
+      const same = await liveEvidenceOfItem(trx, actor, ctx, itemId, "blob_sha256", p.sha256);
       if (same) {
         if (!ids.includes(same.id)) ids.push(same.id);
         continue;
@@ -182,7 +191,7 @@ export async function addLinkEvidenceIn(
 ): Promise<string | null> {
   const parsed = parseEvidenceUrl(url);
   if (!parsed.ok) throw new EvidenceError(parsed.key, "url");
-  const existing = await liveEvidenceOfItem(trx, ctx, itemId, "url", parsed.url);
+  const existing = await liveEvidenceOfItem(trx, actor, ctx, itemId, "url", parsed.url);
   if (existing) return null;
   const name = linkName(null, parsed.url);
   return insertEvidence(
