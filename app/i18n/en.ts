@@ -1,5 +1,6 @@
 import { blindEn } from "./blind.en";
 import { historicalEn } from "./historical.en";
+import { auditEn } from "./audit.en";
 import { dashboardEn } from "./dashboard.en";
 import { evaluationEn } from "./evaluation.en";
 import type { MessageKey } from "./id";
@@ -22,6 +23,7 @@ export const en: Record<MessageKey, string> = {
   ...instrumentsEn,
   ...blindEn,
   ...historicalEn,
+  ...auditEn,
   "app.name": "Cermin",
   "app.tagline": "Workbench for bureaucratic-reform self-assessments",
   "nav.home": "Home",

@@ -1,5 +1,6 @@
 import { blindId } from "./blind.id";
 import { historicalId } from "./historical.id";
+import { auditId } from "./audit.id";
 import { dashboardId } from "./dashboard.id";
 import { evaluationId } from "./evaluation.id";
 import { evidenceId } from "./evidence.id";
@@ -21,6 +22,7 @@ export const id = {
   ...instrumentsId,
   ...blindId,
   ...historicalId,
+  ...auditId,
   "app.name": "Cermin",
   "app.tagline": "Meja kerja penilaian mandiri reformasi birokrasi",
   "nav.home": "Beranda",
