@@ -102,4 +102,5 @@ export const evaluationEn: Record<keyof typeof evaluationId, string> = {
   "eval.met": "Met",
   "eval.shortfall": "Shortfall",
   "eval.noData": "no data yet",
+  "eval.sampleDrawn": "Sample drawn: open it in the list of samples above to start reviewing.",
 };

@@ -100,4 +100,5 @@ export const evaluationId = {
   "eval.met": "Terpenuhi",
   "eval.shortfall": "Kekurangan",
   "eval.noData": "belum ada data",
+  "eval.sampleDrawn": "Sampel ditarik: buka di daftar sampel di atas untuk mulai memeriksa.",
 } as const;

@@ -128,7 +128,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
         size: v.size,
         seed: v.seed || null,
       });
-      return data({ ok: true as const, intent: v.intent, sampleId });
+      // The new sample heads the list above the form; the form says it was drawn.
+      return data({ ok: true as const, intent: v.intent, sampleId, message: "eval.sampleDrawn" as const });
     }
   } catch (e) {
     return ruleFailure(e, values, v.intent);

@@ -320,8 +320,16 @@ test("a layer that scored no item is reported as not scored; a scored layer stat
 
 test("no decision is preselected: a save without one is refused with a readable 400; a save confirms which item it saved", async () => {
   const a = await submittedAssessment("Unit Keputusan", { "A.I.1.i.a": "Ya" });
-  const ctx = await requireAssessment(db, system(), a.id);
-  const sampleId = await drawSampleAction(db, system(), [ctx], { layer: "external", strategy: "simple", size: 3, seed: "keputusan" });
+  // Drawing through the page confirms it too.
+  const drawn = await callAction(evalPage, {
+    path: "/x",
+    params: { id: a.id },
+    cookie: w.cookies.evaluator,
+    form: { intent: "draw", layer: "external", strategy: "simple", size: "3", seed: "keputusan" },
+  });
+  expect(drawn.status).toBe(200);
+  expect(drawn.data).toMatchObject({ ok: true, intent: "draw", message: "eval.sampleDrawn" });
+  const sampleId = (drawn.data as { sampleId: string }).sampleId;
   const items = await db
     .selectFrom("sample_item")
     .select(["id", "item_id"])
