@@ -1,12 +1,11 @@
 import { Form } from "@remix-run/react";
+import { answerText } from "~/components/evaluation/answer-text";
 import { ComparisonTable } from "~/components/evaluation/comparison-table";
 import { formatNumber, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 import type { AssessmentOverview } from "~/services/workbench/assessment-view.server";
 
 /* Cards of the assessment overview page that read nothing but their props. */
-
-const showJson = (v: unknown) => (v === null || v === undefined ? "–" : JSON.stringify(v));
 
 /** The released evaluator layers beside the team's: totals and per-item comparison. */
 export function EvaluationCard({ evaluation }: { evaluation: NonNullable<AssessmentOverview["evaluation"]> }) {
@@ -22,12 +21,19 @@ export function EvaluationCard({ evaluation }: { evaluation: NonNullable<Assessm
       <ul>
         {evaluation.layers.map((l) => (
           <li key={l.layer}>
-            {t(`eval.layer.${l.layer}` as MessageKey)}: {f(l.total)} · {t("eval.answeredItems", { count: l.answered })}
+            {t(`eval.layer.${l.layer}` as MessageKey)}:{" "}
+            {l.scored === false ? (
+              t("eval.notScored")
+            ) : (
+              <>
+                {f(l.total)} · {t("eval.answeredItems", { count: l.answered })}
+              </>
+            )}
           </li>
         ))}
       </ul>
       {evaluation.comparisons.length > 0 ? (
-        <ComparisonTable comparisons={evaluation.comparisons} testId="unit-comparisons" formatValue={showJson} />
+        <ComparisonTable comparisons={evaluation.comparisons} testId="unit-comparisons" formatValue={(v) => answerText(null, v, locale)} />
       ) : null}
     </section>
   );
