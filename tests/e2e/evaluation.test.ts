@@ -6,6 +6,7 @@
  * sees none of it until the release, then exactly those; the effective total equals `cermin score`
  * on the team's answers overlaid with the external layer. Screenshots land in test-results/.
  */
+import { answerText } from "~/components/evaluation/answer-text";
 import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
@@ -366,7 +367,8 @@ test("an evaluator samples by risk, views evidence inline, adjusts two and sends
   expect(comparisons).toEqual(
     [...adjustedItems]
       .sort((x, y) => x.itemId.localeCompare(y.itemId))
-      .map((d) => [d.itemId, d.team === null || d.team === undefined ? "–" : JSON.stringify(d.team), JSON.stringify(d.value)]),
+      // Answers as a person reads them (issue #27), never JSON.
+      .map((d) => [d.itemId, answerText(null, d.team, "id"), answerText(null, d.value, "id")]),
   );
   const comparisonNotes = await a.getByTestId("unit-comparisons").locator("tbody tr td .small").allTextContents();
   expect(comparisonNotes.sort()).toEqual(adjustedItems.map((d) => d.note!).sort());
