@@ -30,7 +30,12 @@ export default function Home() {
           <ul>
             {s.returned.slice(0, 20).map((r) => (
               <li key={`${r.assessmentId}:${r.itemId}`}>
-                <Link to={`/assessments/${r.assessmentId}#item-${r.itemId}`}>{r.itemId}</Link> · {r.unitName} {r.year}
+                <Link
+                  to={r.areaId ? `/assessments/${r.assessmentId}/areas/${r.areaId}#item-${r.itemId}` : `/assessments/${r.assessmentId}`}
+                >
+                  {r.itemId}
+                </Link>{" "}
+                · {r.unitName} {r.year}
               </li>
             ))}
           </ul>

@@ -73,7 +73,7 @@ test("the assessor sees their open assessment with progress, their areas, the wi
   expect(mine.assigned).toEqual(["A.I.1"]);
   expect(mine.window).toEqual({ kind: "fill", end: addDays(todayWib(), 5), daysLeft: 5 });
   expect(s.closingSoon.map((a) => a.id)).toContain(w.assessmentId);
-  expect(s.returned).toEqual([{ assessmentId: w.assessmentId, unitName: expect.any(String), year: 2025, itemId: "A.I.1.i.b" }]);
+  expect(s.returned).toEqual([{ assessmentId: w.assessmentId, unitName: expect.any(String), year: 2025, itemId: "A.I.1.i.b", areaId: "A.I.1" }]);
   // Not the other organisation's assessment, and no evaluator queue for an assessor.
   expect(s.work.map((a) => a.id)).not.toContain(w.otherAssessmentId);
   expect(s.toEvaluate).toEqual([]);

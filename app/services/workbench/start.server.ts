@@ -11,7 +11,8 @@ import type { AssessmentStatus } from "#db/schema";
 import type { Actor } from "~/auth/permissions";
 import type { Locale } from "~/i18n";
 import { listInbox, type InboxEntry } from "~/services/notifications/inbox.server";
-import { publishedInstrumentsIn } from "~/services/instruments/frozen.server";
+import { outlineOf } from "~/domain/instrument/outline";
+import { getFrozenInstrument, publishedInstrumentsIn } from "~/services/instruments/frozen.server";
 import { canOnUnit, listAssessments } from "./assessments.server";
 import { todayWib } from "./rules";
 
@@ -32,7 +33,7 @@ export interface StartAssessment {
 
 export interface StartPage {
   work: StartAssessment[];
-  returned: Array<{ assessmentId: string; unitName: string; year: number; itemId: string }>;
+  returned: Array<{ assessmentId: string; unitName: string; year: number; itemId: string; areaId: string | null }>;
   closingSoon: StartAssessment[];
   toReview: StartAssessment[];
   toEvaluate: StartAssessment[];
@@ -58,7 +59,7 @@ export async function startPage(db: Db, actor: Actor, locale: Locale): Promise<S
         db
           .selectFrom("assessment")
           .innerJoin("unit", "unit.id", "assessment.unit_id")
-          .select(["assessment.id", "unit.organisation_id", "unit.path"])
+          .select(["assessment.id", "assessment.instrument_hash", "unit.organisation_id", "unit.path"])
           .where("assessment.id", "in", ids)
           .execute(),
         db
@@ -114,14 +115,18 @@ export async function startPage(db: Db, actor: Actor, locale: Locale): Promise<S
   const byId = new Map(rows.map((r) => [r.id, r]));
   return {
     work,
-    returned: returned
-      .filter((a) => editable.some((r) => r.id === a.assessment_id))
-      .map((a) => ({
-        assessmentId: a.assessment_id,
-        unitName: byId.get(a.assessment_id)!.unitName,
-        year: byId.get(a.assessment_id)!.year,
-        itemId: a.item_id,
-      })),
+    returned: await Promise.all(
+      returned
+        .filter((a) => editable.some((r) => r.id === a.assessment_id))
+        .slice(0, 50)
+        .map(async (a) => {
+          // The item's area, so the link opens the item where it is edited.
+          const hash = unitOf.get(a.assessment_id)?.instrument_hash;
+          const areaId = hash ? (outlineOf(await getFrozenInstrument(db, hash)).areaOfItem.get(a.item_id) ?? null) : null;
+          const r = byId.get(a.assessment_id)!;
+          return { assessmentId: a.assessment_id, unitName: r.unitName, year: r.year, itemId: a.item_id, areaId };
+        }),
+    ),
     closingSoon: rows
       .filter((r) => r.status !== "final" && (may(r.id, "assessment.fill") || may(r.id, "assessment.review")))
       .map(view)
