@@ -62,7 +62,8 @@ describe("filling an Evaluasi RB worksheet", () => {
     expect(noReason.data).toMatchObject({ formError: "workbench.naReasonRequired" });
     const outOfRange = await save({ itemId: "B103.a", baseVersion: "0", value: "5,5" });
     expect(outOfRange.status).toBe(400);
-    expect(outOfRange.data).toMatchObject({ formError: "workbench.invalidAnswer" });
+    // Refused at the field, naming the range (issue #27), not the generic "invalid answer".
+    expect(outOfRange.data).toMatchObject({ formError: "workbench.outOfRange" });
     const notAllowed = await save({ itemId: "A101.a", baseVersion: "0", value: NOT_APPLICABLE, note: "tidak ada" });
     expect(notAllowed.status).toBe(400);
 
