@@ -73,7 +73,9 @@ test("the assessor sees their open assessment with progress, their areas, the wi
   expect(mine.assigned).toEqual(["A.I.1"]);
   expect(mine.window).toEqual({ kind: "fill", end: addDays(todayWib(), 5), daysLeft: 5 });
   expect(s.closingSoon.map((a) => a.id)).toContain(w.assessmentId);
-  expect(s.returned).toEqual([{ assessmentId: w.assessmentId, unitName: expect.any(String), year: 2025, itemId: "A.I.1.i.b", areaId: "A.I.1" }]);
+  expect(s.returned).toEqual([
+    { assessmentId: w.assessmentId, unitName: expect.any(String), year: 2025, itemId: "A.I.1.i.b", areaId: "A.I.1" },
+  ]);
   // Not the other organisation's assessment, and no evaluator queue for an assessor.
   expect(s.work.map((a) => a.id)).not.toContain(w.otherAssessmentId);
   expect(s.toEvaluate).toEqual([]);
@@ -84,4 +86,23 @@ test("the coordinator's review queue and the evaluator's queue hold the submitte
   const evaluator = await startOf(w.cookies.evaluator);
   expect(evaluator.toEvaluate.map((a) => a.id)).toContain(w.submittedAssessmentId);
   expect(evaluator.work).toEqual([]);
+});
+
+test("an assessment leaves the evaluator's queue once the layers they score are released", async () => {
+  for (const layer of ["internal", "external"] as const) {
+    await db
+      .insertInto("layer_release")
+      .values({
+        id: `rel-start-${layer}`,
+        assessment_id: w.submittedAssessmentId,
+        layer,
+        released_at: new Date().toISOString(),
+        released_by: w.users.admin.id,
+        revoked_at: null,
+        revoked_by: null,
+        revoke_reason: null,
+      })
+      .execute();
+  }
+  expect((await startOf(w.cookies.evaluator)).toEvaluate.map((a) => a.id)).not.toContain(w.submittedAssessmentId);
 });

@@ -84,6 +84,14 @@ export async function startPage(db: Db, actor: Actor, locale: Locale): Promise<S
           .execute(),
       ])
     : [[], [], [], []];
+  const released = ids.length
+    ? await db
+        .selectFrom("layer_release")
+        .select(["assessment_id", "layer"])
+        .where("assessment_id", "in", ids)
+        .where("revoked_at", "is", null)
+        .execute()
+    : [];
   const unitOf = new Map(units.map((u) => [u.id, u]));
   const periodOf = new Map(periods.map((p) => [p.id, p]));
   const today = todayWib();
@@ -133,7 +141,16 @@ export async function startPage(db: Db, actor: Actor, locale: Locale): Promise<S
       .filter((a) => a.window && a.window.daysLeft >= 0 && a.window.daysLeft <= CLOSING_SOON_DAYS)
       .sort((a, b) => a.window!.daysLeft - b.window!.daysLeft),
     toReview: rows.filter((r) => r.status === "submitted" && may(r.id, "assessment.review")).map(view),
-    toEvaluate: rows.filter((r) => (r.status === "submitted" || r.status === "final") && may(r.id, "evaluation.read")).map(view),
+    // The evaluator's queue: submitted or final assessments where a layer they score is not released yet.
+    toEvaluate: rows
+      .filter((r) => (r.status === "submitted" || r.status === "final") && may(r.id, "evaluation.read"))
+      .filter((r) => {
+        const mine = (["internal", "external"] as const).filter((l) =>
+          may(r.id, l === "internal" ? "evaluation.internal" : "evaluation.external"),
+        );
+        return mine.some((l) => !released.some((x) => x.assessment_id === r.id && x.layer === l));
+      })
+      .map(view),
     notifications,
   };
 }
