@@ -1,6 +1,7 @@
 import { NOT_APPLICABLE, type Item } from "~/domain/instrument/schema";
 import { numberRange } from "~/domain/scoring/item-value";
-import { useT } from "~/i18n/use-t";
+import { formatNumber } from "~/i18n";
+import { useLocale, useT } from "~/i18n/use-t";
 
 interface Props {
   item: Item;
@@ -29,6 +30,7 @@ function FieldError({ id, error, field }: { id: string; error: Props["error"]; f
 /** The answer controls of one item: options with their criteria, a score, or the named counts of a ratio. */
 export function AnswerInputs({ item, fields, disabled, onChange, ratio, formatRatio, groupWeight, error = null }: Props) {
   const t = useT();
+  const locale = useLocale();
   const base = `a-${item.id}`;
   if (item.options && item.options.length > 0) {
     return (
@@ -77,7 +79,7 @@ export function AnswerInputs({ item, fields, disabled, onChange, ratio, formatRa
   const na = item.not_applicable && fields.value === NOT_APPLICABLE;
   return (
     <div className="number-answer">
-      <label htmlFor={`${base}-value`}>{range ? t("workbench.range", { min: fmtNumber(range.min), max: fmtNumber(range.max) }) : item.type}</label>
+      <label htmlFor={`${base}-value`}>{range ? t("workbench.range", { min: formatNumber(range.min, locale), max: formatNumber(range.max, locale) }) : item.type}</label>
       <input
         id={`${base}-value`}
         name={na ? undefined : "value"}
@@ -108,9 +110,4 @@ export function AnswerInputs({ item, fields, disabled, onChange, ratio, formatRa
       {item.scorer ? <p className="hint">{t("workbench.scorer", { scorer: item.scorer })}</p> : null}
     </div>
   );
-}
-
-/** A range bound as typed in Indonesia (decimal comma). */
-function fmtNumber(x: number): string {
-  return String(x).replace(".", ",");
 }

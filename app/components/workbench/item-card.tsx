@@ -2,7 +2,8 @@ import { Form } from "@remix-run/react";
 import { useEffect, useState, type ReactNode } from "react";
 import type { Item } from "~/domain/instrument/schema";
 import type { AnswerValue } from "~/domain/scoring/answers";
-import { formatDate, formatNumber, type MessageKey } from "~/i18n";
+import { formatDate, formatNumber, type Locale, type MessageKey } from "~/i18n";
+import { answerText } from "~/components/evaluation/answer-text";
 import { useLocale, useT } from "~/i18n/use-t";
 import { answerFromFields } from "~/services/workbench/rules";
 import { AnswerInputs } from "./answer-inputs";
@@ -24,14 +25,25 @@ export function pickFields(item: Item, posted: Record<string, string>): Record<s
   return Object.fromEntries(Object.keys(empty).map((k) => [k, posted[k] ?? ""]));
 }
 
-export function fieldsOf(item: Item, value: AnswerValue, note: string | null): Record<string, string> {
+/**
+ * A stored number as the user types it: a decimal comma in Indonesian ("3,62"), a point in English;
+ * no grouping, so the server's parser (comma or point) reads it back as the same number.
+ */
+export function numberField(v: unknown, locale?: Locale): string {
+  if (v === null || v === undefined) return "";
+  const s = String(v);
+  return typeof v === "number" && locale === "id" ? s.replace(".", ",") : s;
+}
+
+/** The form fields of a stored answer; with `locale`, numbers are written in that locale (see numberField). */
+export function fieldsOf(item: Item, value: AnswerValue, note: string | null, locale?: Locale): Record<string, string> {
   const f: Record<string, string> = { note: note ?? "" };
   if (item.type === "percent") {
     for (const i of item.inputs ?? []) {
       const v = value && typeof value === "object" ? value[i.name] : undefined;
-      f[`in.${i.name}`] = v === undefined ? "" : String(v);
+      f[`in.${i.name}`] = numberField(v, locale);
     }
-  } else f.value = value === null ? "" : String(value);
+  } else f.value = numberField(value, locale);
   return f;
 }
 
@@ -67,7 +79,7 @@ export function ItemCard({ assessmentId, item, groupWeight, answer, editable, ca
   const locale = useLocale();
   const draftKey = `cermin:draft:${assessmentId}:${item.id}`;
   const [fields, setFields] = useState(() =>
-    serverConflict ? pickFields(item, serverConflict.posted) : fieldsOf(item, answer?.value ?? null, answer?.note ?? null),
+    serverConflict ? pickFields(item, serverConflict.posted) : fieldsOf(item, answer?.value ?? null, answer?.note ?? null, locale),
   );
   const [restored, setRestored] = useState(false);
   const save = useAutosave({ endpoint: `/assessments/${assessmentId}/answers`, itemId: item.id, version: answer?.version ?? 0, draftKey, initialState: justSaved ? "saved" : "idle" });
@@ -83,7 +95,7 @@ export function ItemCard({ assessmentId, item, groupWeight, answer, editable, ca
   useEffect(() => {
     if (!editable) return;
     const draft = readDraft(draftKey);
-    if (draft && JSON.stringify(draft.fields) !== JSON.stringify(fieldsOf(item, answer?.value ?? null, answer?.note ?? null))) {
+    if (draft && JSON.stringify(draft.fields) !== JSON.stringify(fieldsOf(item, answer?.value ?? null, answer?.note ?? null, locale))) {
       setRestored(true);
       update(draft.fields);
     }
@@ -124,7 +136,7 @@ export function ItemCard({ assessmentId, item, groupWeight, answer, editable, ca
       {restored ? <p className="alert alert-ok">{t("workbench.draftRestored")}</p> : null}
       {evaluator ? (
         <p className="alert alert-warn" data-testid={`evaluator-${item.id}`}>
-          {t(`eval.layer.${evaluator.layer}` as MessageKey)}: <strong>{JSON.stringify(evaluator.value)}</strong>
+          {t(`eval.layer.${evaluator.layer}` as MessageKey)}: <strong>{answerText(item, evaluator.value, locale)}</strong>
           {evaluator.note ? ` — ${evaluator.note}` : ""}
         </p>
       ) : null}
@@ -141,13 +153,13 @@ export function ItemCard({ assessmentId, item, groupWeight, answer, editable, ca
       ) : null}
       {conflict ? (
         <div className="alert alert-error" role="alert" data-testid={`conflict-${item.id}`}>
-          <p>{t("workbench.conflict", { name: conflict.updatedBy ?? "–", at: formatDate(conflict.updatedAt, locale), value: JSON.stringify(conflict.value) })}</p>
+          <p>{t("workbench.conflict", { name: conflict.updatedBy ?? "–", at: formatDate(conflict.updatedAt, locale), value: answerText(item, conflict.value, locale) })}</p>
           <button
             type="button"
             className="secondary"
             onClick={() => {
               save.useTheirs();
-              update(fieldsOf(item, conflict.value as AnswerValue, conflict.note), false);
+              update(fieldsOf(item, conflict.value as AnswerValue, conflict.note, locale), false);
             }}
           >
             {t("workbench.useTheirs")}
@@ -163,7 +175,7 @@ export function ItemCard({ assessmentId, item, groupWeight, answer, editable, ca
             {t("workbench.conflict", {
               name: serverConflict.conflict.updatedBy ?? "–",
               at: formatDate(serverConflict.conflict.updatedAt, locale),
-              value: JSON.stringify(serverConflict.conflict.value),
+              value: answerText(item, serverConflict.conflict.value, locale),
             })}
           </p>
           <form method="post" className="inline-form">
