@@ -197,6 +197,7 @@ export default function AreaPage() {
                   evaluator={(d.evaluator[item.id] as { layer: string; value: unknown; note: string | null } | undefined) ?? null}
                   followUps={d.followUps[item.id] ?? []}
                   liveValue={node(item.id)?.answered ? (node(item.id)?.value ?? null) : null}
+                  warnings={live.warnings.filter((w) => w.itemId === item.id).map((w) => w.code)}
                   onLive={(id, v) => setEdits((prev) => ({ ...prev, [id]: v }))}
                 />
               ))}

@@ -71,10 +71,12 @@ interface Props {
   followUps?: { id: string; year: number; recommendation: string; status: string; action: string | null }[];
   /** The engine's current value of this item (live), for ratio display. */
   liveValue: number | null;
+  /** The codes of the engine's warnings on this item (live), e.g. zero_denominator. */
+  warnings?: string[];
   onLive: (itemId: string, value: AnswerValue | undefined) => void;
 }
 
-export function ItemCard({ assessmentId, item, groupWeight, answer, editable, canReview, canComment, comments, history, olderHistory = null, evidence, evaluator, followUps = [], serverConflict = null, justSaved = false, liveValue, onLive }: Props) {
+export function ItemCard({ assessmentId, item, groupWeight, answer, editable, canReview, canComment, comments, history, olderHistory = null, evidence, evaluator, followUps = [], serverConflict = null, justSaved = false, liveValue, warnings = [], onLive }: Props) {
   const t = useT();
   const locale = useLocale();
   const draftKey = `cermin:draft:${assessmentId}:${item.id}`;
@@ -213,6 +215,11 @@ export function ItemCard({ assessmentId, item, groupWeight, answer, editable, ca
           groupWeight={groupWeight}
           error={fieldError}
         />
+        {[...new Set(warnings)].map((code) => (
+          <p key={code} className="alert alert-warn" data-testid={`warning-${item.id}`}>
+            {t(`workbench.warning.${code}` as MessageKey, { value: `${formatNumber((liveValue ?? 0) * 100, locale, 2)} %` })}
+          </p>
+        ))}
         <label htmlFor={`note-${item.id}`}>{t("workbench.note")}</label>
         <textarea id={`note-${item.id}`} name="note" value={fields.note ?? ""} disabled={!editable} maxLength={4000} onChange={(e) => update({ ...fields, note: e.target.value })} />
         {editable ? (
