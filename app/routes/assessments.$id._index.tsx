@@ -17,7 +17,8 @@ import { updateFollowUp } from "~/services/evaluation/findings.server";
 import { assessmentOverview } from "~/services/workbench/assessment-view.server";
 import { requireAssessment } from "~/services/workbench/assessments.server";
 import { historicalMark } from "~/services/workbench/historical.server";
-import { finaliseAssessment, reopenAssessment, setAssignment, submitAssessment } from "~/services/workbench/workflow.server";
+import { hasGaps, submissionGaps } from "~/services/workbench/readiness.server";
+import { assertMayFinalise, assertMaySubmit, finaliseAssessment, reopenAssessment, setAssignment, submitAssessment } from "~/services/workbench/workflow.server";
 import { badRequest, emptyToNull, formFailure, formValues, readFormData, ruleFailure } from "~/utils/forms";
 import { IdSchema } from "~/utils/schemas";
 
@@ -35,8 +36,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 const Reason = z.string().trim().max(1000, "error.tooLong").optional();
 const ActionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("submit"), overrideReason: Reason }),
-  z.object({ intent: z.literal("finalise"), overrideReason: Reason }),
+  z.object({ intent: z.literal("submit"), overrideReason: Reason, confirm: z.literal("1").optional() }),
+  z.object({ intent: z.literal("finalise"), overrideReason: Reason, confirm: z.literal("1").optional() }),
   z.object({ intent: z.literal("reopen"), reason: z.string().trim().min(1, "workbench.reasonRequired").max(1000, "error.tooLong") }),
   z.object({
     intent: z.enum(["assign", "unassign"]),
@@ -78,6 +79,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   const v = parsed.data;
   try {
+    // Submitting or finalising with items missing needs a second post with confirm=1 (issue #27): the first answers 400 with the list.
+    if ((v.intent === "submit" || v.intent === "finalise") && v.confirm !== "1") {
+      if (v.intent === "submit") assertMaySubmit(user, ctx);
+      else assertMayFinalise(user, ctx);
+      const gaps = await submissionGaps(db, ctx);
+      if (hasGaps(gaps)) return data({ ok: false as const, formError: "workbench.confirmGaps" as const, fieldErrors: {}, values, intent: v.intent, gaps }, { status: 400 });
+    }
     switch (v.intent) {
       case "submit":
         await submitAssessment(db, user, ctx, v.overrideReason ?? null);
@@ -104,7 +112,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function AssessmentOverview() {
   const d = useLoaderData<typeof loader>();
-  const feedback = feedbackFor(useActionData<typeof action>());
+  const actionData = useActionData<typeof action>();
+  const feedback = feedbackFor(actionData);
+  const gaps = actionData && "gaps" in actionData ? { intent: actionData.intent, ...actionData.gaps } : null;
   const t = useT();
   const locale = useLocale();
   const a = d.assessment;
@@ -139,6 +149,7 @@ export default function AssessmentOverview() {
         </p>
       ) : null}
       <ScoreSummaryCard summary={d.summary} />
+      <p data-testid="completeness">{t("workbench.answered", { answered: d.completeness.answered, total: d.completeness.total })}</p>
       <p>
         <Link to={`/assessments/${a.id}/lke`} data-testid="lke-link">
           {t("lke.link")}
@@ -163,7 +174,7 @@ export default function AssessmentOverview() {
       <FindingsCard findings={d.followUps} canWrite={d.can.followUp} title="eval.openFollowUps" />
       <AreasCard d={d} />
       <ReadinessCard readiness={r} assessmentId={a.id} />
-      <WorkflowActions can={d.can} windowClosed={windowClosed} />
+      <WorkflowActions can={d.can} role={d.role} windowClosed={windowClosed} gaps={gaps} assessmentId={a.id} values={feedback?.values} />
       <TeamCard d={d} />
       <section className="card">
         <h2>{t("workbench.timeline")}</h2>

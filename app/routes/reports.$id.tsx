@@ -85,6 +85,7 @@ export default function Report() {
           </span>
         ) : null}
       </p>
+      <p data-testid="report-completeness">{app("workbench.answered", { answered: r.completeness.answered, total: r.completeness.total })}</p>
       {r.index ? <IndexBreakdown index={r.index} /> : null}
       <VerdictTables verdicts={r.verdicts} />
       <section className="card">

@@ -173,7 +173,7 @@ describe.skipIf(!pgUrl)("two app servers on one PostgreSQL", () => {
     const submit = await fetch(`${a.baseUrl}/assessments/${assessment.id}`, {
       method: "POST",
       headers: { Cookie: cookie },
-      body: new URLSearchParams({ intent: "submit" }),
+      body: new URLSearchParams({ intent: "submit", confirm: "1" }),
       redirect: "manual",
     });
     expect(submit.status).toBeLessThan(400);

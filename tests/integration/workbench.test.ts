@@ -68,7 +68,7 @@ test("workflow: submit locks assessors out, one item goes back, is fixed, and th
   expect((await save(a.id, a.assessorCookie, { itemId: "A.I.1.i.a", baseVersion: "0", value: "Ya" })).status).toBe(200);
   expect((await save(a.id, a.assessorCookie, { itemId: "A.I.1.i.b", baseVersion: "0", value: "B" })).status).toBe(200);
   expect((await post(a.id, w.cookies.coordinator, { intent: "finalise" })).data).toMatchObject({ formError: "workbench.wrongStatus" });
-  expect((await post(a.id, a.assessorCookie, { intent: "submit" })).status).toBe(200);
+  expect((await post(a.id, a.assessorCookie, { intent: "submit", confirm: "1" })).status).toBe(200);
   expect((await save(a.id, a.assessorCookie, { itemId: "A.I.1.i.a", baseVersion: "1", value: "Tidak" })).data).toMatchObject({ formError: "workbench.locked" });
 
   const noNote = await postArea(a.id, w.cookies.coordinator, { intent: "return", itemId: "A.I.1.i.b" });
@@ -83,9 +83,9 @@ test("workflow: submit locks assessors out, one item goes back, is fixed, and th
   expect((await save(a.id, a.assessorCookie, { itemId: "A.I.1.i.a", baseVersion: "1", value: "Tidak" })).data).toMatchObject({ formError: "workbench.notReturned" });
   expect((await save(a.id, a.assessorCookie, { itemId: "A.I.1.i.b", baseVersion: "1", value: "A" })).status).toBe(200);
   expect((await post(a.id, w.cookies.coordinator, { intent: "finalise" })).data).toMatchObject({ formError: "workbench.returnedOpen" });
-  expect((await post(a.id, a.assessorCookie, { intent: "submit" })).status).toBe(200);
+  expect((await post(a.id, a.assessorCookie, { intent: "submit", confirm: "1" })).status).toBe(200);
   expect((await post(a.id, a.assessorCookie, { intent: "finalise" })).status).toBe(403);
-  expect((await post(a.id, w.cookies.coordinator, { intent: "finalise" })).status).toBe(200);
+  expect((await post(a.id, w.cookies.coordinator, { intent: "finalise", confirm: "1" })).status).toBe(200);
 
   const snap = await db.selectFrom("score_snapshot").selectAll().where("assessment_id", "=", a.id).executeTakeFirstOrThrow();
   const ctx = await requireAssessment(db, system(), a.id);

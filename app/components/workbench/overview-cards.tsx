@@ -1,9 +1,10 @@
-import { Form } from "@remix-run/react";
+import { Form, Link } from "@remix-run/react";
 import { answerText } from "~/components/evaluation/answer-text";
 import { ComparisonTable } from "~/components/evaluation/comparison-table";
 import { formatNumber, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 import type { AssessmentOverview } from "~/services/workbench/assessment-view.server";
+import type { SubmissionGaps } from "~/services/workbench/readiness.server";
 
 /* Cards of the assessment overview page that read nothing but their props. */
 
@@ -39,36 +40,97 @@ export function EvaluationCard({ evaluation }: { evaluation: NonNullable<Assessm
   );
 }
 
-/** Submit, finalise and reopen, each shown only to whom may do it; an override reason when the stage window is closed. */
+type Gaps = Pick<SubmissionGaps, "answered" | "total" | "unanswered" | "outOfRange" | "missingEvidence"> & { intent?: string };
+
+/** What is missing before a submission or finalisation, each item linked to its place on its area page; and the box that confirms going on anyway. */
+function GapList({ gaps, assessmentId, intent }: { gaps: Gaps; assessmentId: string; intent: "submit" | "finalise" }) {
+  const t = useT();
+  const link = (itemId: string, areaId: string) => (
+    <Link key={itemId} to={`/assessments/${assessmentId}/areas/${areaId}#item-${itemId}`}>
+      {itemId}
+    </Link>
+  );
+  const links = (items: { itemId: string; areaId: string }[]) => items.flatMap((i, n) => (n === 0 ? [link(i.itemId, i.areaId)] : [", ", link(i.itemId, i.areaId)]));
+  return (
+    <div className="alert alert-error" data-testid={`gaps-${intent}`}>
+      <p>{t("workbench.answered", { answered: gaps.answered, total: gaps.total })}</p>
+      <ul>
+        {gaps.unanswered.length ? (
+          <li data-testid="gaps-unanswered">
+            {t("workbench.unanswered", { count: gaps.unanswered.length })}: {links(gaps.unanswered)}
+          </li>
+        ) : null}
+        {gaps.outOfRange.length ? (
+          <li data-testid="gaps-out-of-range">
+            {t("workbench.outOfRangeStored", { count: gaps.outOfRange.length })}{" "}
+            {gaps.outOfRange.flatMap((o, n) => [n === 0 ? null : "; ", link(o.itemId, o.areaId), ` (${t(o.key, o.params)})`])}
+          </li>
+        ) : null}
+        {gaps.missingEvidence.length ? (
+          <li data-testid="gaps-missing-evidence">
+            {t("workbench.missingEvidence", { count: gaps.missingEvidence.length })}: {links(gaps.missingEvidence)}
+          </li>
+        ) : null}
+      </ul>
+      <label>
+        <input type="checkbox" name="confirm" value="1" required data-testid={`confirm-${intent}`} />{" "}
+        {t(intent === "submit" ? "workbench.confirmSubmit" : "workbench.confirmFinalise")}
+      </label>
+    </div>
+  );
+}
+
+/**
+ * Submit, finalise and reopen, each shown only to whom may do it and named for what it does for
+ * that role; an override reason when the stage window is closed. When the server answered that
+ * items are missing (`gaps`), the form lists them and asks for the confirmation box.
+ */
 export function WorkflowActions({
   windowClosed,
   can,
+  role,
+  gaps,
+  assessmentId,
+  values,
 }: {
   windowClosed: boolean;
   can: { submit: boolean; finalise: boolean; reopen: boolean };
+  role: "assessor" | "coordinator" | null;
+  gaps: Gaps | null;
+  assessmentId: string;
+  values?: Record<string, string>;
 }) {
   const t = useT();
   if (!can.submit && !can.finalise && !can.reopen) return null;
-  const override = windowClosed ? (
-    <div>
-      <label htmlFor="overrideReason">{t("workbench.overrideReason")}</label>
-      <input id="overrideReason" name="overrideReason" type="text" maxLength={1000} />
-    </div>
-  ) : null;
+  const override = (intent: string) =>
+    windowClosed ? (
+      <div>
+        <label htmlFor={`overrideReason-${intent}`}>{t("workbench.overrideReason")}</label>
+        <input
+          id={`overrideReason-${intent}`}
+          name="overrideReason"
+          type="text"
+          maxLength={1000}
+          defaultValue={gaps?.intent === intent ? (values?.overrideReason ?? "") : undefined}
+        />
+      </div>
+    ) : null;
   return (
     <section className="card">
       <h2>{t("workbench.status")}</h2>
       {can.submit ? (
         <Form method="post">
           <input type="hidden" name="intent" value="submit" />
-          {override}
-          <button type="submit">{t("workbench.submit")}</button>
+          {override("submit")}
+          {gaps?.intent === "submit" ? <GapList gaps={gaps} assessmentId={assessmentId} intent="submit" /> : null}
+          <button type="submit">{t(role === "coordinator" ? "workbench.submitCoordinator" : "workbench.submit")}</button>
         </Form>
       ) : null}
       {can.finalise ? (
         <Form method="post">
           <input type="hidden" name="intent" value="finalise" />
-          {override}
+          {override("finalise")}
+          {gaps?.intent === "finalise" ? <GapList gaps={gaps} assessmentId={assessmentId} intent="finalise" /> : null}
           <button type="submit">{t("workbench.finalise")}</button>
         </Form>
       ) : null}

@@ -65,7 +65,11 @@ export async function assessmentReport(db: Db, actor: Actor, assessmentId: strin
   });
   const total = { value: snapshot ? Number(snapshot.total) : result.total, max: instrument.total_weight };
 
-  const areas = outlineOf(instrument).areas;
+  const outline = outlineOf(instrument);
+  const areas = outline.areas;
+  // How complete the answers are ("62 of 113 items answered"), beside the score they produce.
+  const answeredIds = new Set(answers.filter((a) => a.value_json !== null).map((a) => a.item_id));
+  const completeness = { answered: [...outline.items.keys()].filter((id) => answeredIds.has(id)).length, total: outline.items.size };
   const areaTable: DataTable = {
     columns: dashColumns(t, [
       ["node"],
@@ -130,6 +134,7 @@ export async function assessmentReport(db: Db, actor: Actor, assessmentId: strin
     instrument: { id: instrument.id, title: instrument.title, version: instrument.version, regulation: instrument.regulation.reference },
     snapshot: snapshot ? { createdAt: snapshot.created_at, engineVersion: snapshot.engine_version } : null,
     total,
+    completeness,
     predicate: snapshot
       ? snapshot.predicate
         ? { code: snapshot.predicate, label: result.predicate?.label ?? snapshot.predicate }

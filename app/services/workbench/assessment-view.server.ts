@@ -136,6 +136,7 @@ export async function assessmentOverview(db: Db, user: Actor, ctx: AssessmentCon
       instrumentHash: ctx.assessment.instrument_hash,
     },
     summary,
+    completeness: { answered: rows.filter((r) => r.value_json !== null && outline.items.has(r.item_id)).length, total: outline.items.size },
     myNodes: assignments.filter((a) => a.user_id === user.id).map((a) => a.node_id),
     assignments,
     progress,
@@ -151,6 +152,8 @@ export async function assessmentOverview(db: Db, user: Actor, ctx: AssessmentCon
     canEvaluate: canOnUnit(user, "evaluation.read", ctx.unit),
     blind: await blindSummary(db, ctx),
     timeline: await visibleTimeline(db, user, ctx),
+    /** Who submits decides what the button says: an assessor hands over to the coordinator, a coordinator locks the answers for finalisation. */
+    role,
     can: {
       submit: role !== null && (status === "draft" || status === "returned"),
       finalise: canOnUnit(user, "assessment.review", ctx.unit) && status === "submitted",

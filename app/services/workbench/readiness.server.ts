@@ -16,6 +16,8 @@ export interface Readiness {
    * the workbench): the engine clamps them, so the score may not say what was meant.
    */
   outOfRange: { itemId: string; areaId: string; key: AnswerProblem["key"]; params: AnswerProblem["params"] }[];
+  /** Items (answered or not) whose instrument expects evidence and that have no live evidence. */
+  withoutEvidence: string[];
 }
 
 /** A file backing this many items across more than one area looks like a catch-all upload. */
@@ -52,8 +54,10 @@ export async function readiness(db: Db, ctx: AssessmentContext): Promise<Readine
   const answeredWithoutEvidence: string[] = [];
   const unconfirmed: string[] = [];
   const outOfRange: Readiness["outOfRange"] = [];
+  const withoutEvidence: string[] = [];
   for (const [id, item] of outline.items) {
     const a = byItem.get(id);
+    if (item.evidence.length > 0 && !withEvidence.has(id)) withoutEvidence.push(id);
     if (!a || a.value_json === null) unanswered.push(id);
     else {
       const problem = rangeProblem(item, outline.groupWeight.get(id) ?? 0, parseValue(a.value_json));
@@ -79,5 +83,36 @@ export async function readiness(db: Db, ctx: AssessmentContext): Promise<Readine
   const spreadFiles = [...byFile.values()]
     .filter((f) => f.items.size >= SPREAD_MIN_ITEMS && new Set([...f.items].map((i) => outline.areaOfItem.get(i))).size > 1)
     .map((f) => ({ name: f.name, items: [...f.items].sort() }));
-  return { unanswered, answeredWithoutEvidence, unconfirmed, outsidePeriod: [...outsidePeriod.values()], spreadFiles, outOfRange };
+  return { unanswered, answeredWithoutEvidence, unconfirmed, outsidePeriod: [...outsidePeriod.values()], spreadFiles, outOfRange, withoutEvidence };
+}
+
+export interface GapItem {
+  itemId: string;
+  areaId: string;
+}
+
+/** What a submission or finalisation would leave missing; the overview asks for confirmation when any list is non-empty (issue #27). */
+export interface SubmissionGaps {
+  answered: number;
+  total: number;
+  unanswered: GapItem[];
+  outOfRange: Readiness["outOfRange"];
+  missingEvidence: GapItem[];
+}
+
+export async function submissionGaps(db: Db, ctx: AssessmentContext): Promise<SubmissionGaps> {
+  const outline = outlineOf(ctx.instrument);
+  const r = await readiness(db, ctx);
+  const at = (itemId: string): GapItem => ({ itemId, areaId: outline.areaOfItem.get(itemId) ?? "" });
+  return {
+    answered: outline.items.size - r.unanswered.length,
+    total: outline.items.size,
+    unanswered: r.unanswered.map(at),
+    outOfRange: r.outOfRange,
+    missingEvidence: r.withoutEvidence.map(at),
+  };
+}
+
+export function hasGaps(g: SubmissionGaps): boolean {
+  return g.unanswered.length > 0 || g.outOfRange.length > 0 || g.missingEvidence.length > 0;
 }

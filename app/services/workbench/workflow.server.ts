@@ -28,10 +28,25 @@ async function transition(db: Db, actor: Actor, ctx: AssessmentContext, to: Asse
   });
 }
 
-/** Hands the assessment to the coordinator: assessors can no longer edit (draft or returned → submitted). */
-export async function submitAssessment(db: Db, actor: Actor, ctx: AssessmentContext, overrideReason: string | null): Promise<void> {
+/** Who may submit now, without touching the database (the overview checks it before asking to confirm what is missing). */
+export function assertMaySubmit(actor: Actor, ctx: AssessmentContext): void {
   if (!editorRole(actor, ctx)) throw forbidden();
   if (ctx.assessment.status !== "draft" && ctx.assessment.status !== "returned") throw new WorkbenchError("workbench.wrongStatus");
+}
+
+/** Who may finalise now, without touching the database. */
+export function assertMayFinalise(actor: Actor, ctx: AssessmentContext): void {
+  if (!canOnUnit(actor, "assessment.review", ctx.unit)) throw forbidden();
+  if (ctx.assessment.status !== "submitted") throw new WorkbenchError(ctx.assessment.status === "returned" ? "workbench.returnedOpen" : "workbench.wrongStatus");
+}
+
+/**
+ * Hands the assessment over: assessors can no longer edit (draft or returned → submitted); the
+ * coordinator then finalises. The overview asks to confirm first when items are missing
+ * (`submissionGaps` in readiness.server.ts); this function does not.
+ */
+export async function submitAssessment(db: Db, actor: Actor, ctx: AssessmentContext, overrideReason: string | null): Promise<void> {
+  assertMaySubmit(actor, ctx);
   await assertWindow(db, actor, ctx, "fill", overrideReason);
   // A blind round still open means the team has not agreed yet: its area has no consensus answers to submit.
   const open = await db.selectFrom("blind_round").select("id").where("assessment_id", "=", ctx.assessment.id).where("status", "=", "open").executeTakeFirst();
@@ -52,8 +67,7 @@ export async function submitAssessment(db: Db, actor: Actor, ctx: AssessmentCont
  * instrument hash, the engine version, the answers scored, when and by whom.
  */
 export async function finaliseAssessment(db: Db, actor: Actor, ctx: AssessmentContext, overrideReason: string | null): Promise<string> {
-  if (!canOnUnit(actor, "assessment.review", ctx.unit)) throw forbidden();
-  if (ctx.assessment.status !== "submitted") throw new WorkbenchError(ctx.assessment.status === "returned" ? "workbench.returnedOpen" : "workbench.wrongStatus");
+  assertMayFinalise(actor, ctx);
   await assertWindow(db, actor, ctx, "review", overrideReason);
   const answers = answersObject(await loadAnswers(db, ctx.assessment.id));
   const now = new Date().toISOString();
