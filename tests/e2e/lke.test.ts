@@ -218,10 +218,10 @@ test("coordinator: download the workbook, change answers and a note, preview, ap
   expect((await page.getByTestId("server-total").textContent())!.trim(), "the overview shows the preview's after total").toBe(totals.after);
   // The timeline has the import and a save per item.
   const timeline = page.getByTestId("timeline");
-  await timeline.locator("li", { hasText: "lke.import" }).first().waitFor();
+  await timeline.locator("li", { hasText: "Buku kerja LKE diimpor" }).first().waitFor();
   for (const id of ["A.I.1.iv.c", "A.I.1.i.b", "A.I.1.ii.a"]) {
     expect(
-      await timeline.locator("li", { hasText: "answer.save" }).filter({ hasText: id }).count(),
+      await timeline.locator("li", { hasText: "Jawaban disimpan" }).filter({ hasText: id }).count(),
       `timeline: save of ${id}`,
     ).toBeGreaterThan(0);
   }

@@ -178,7 +178,8 @@ test("two people save the same item: the second gets the conflict, keeps theirs,
   await conflict.waitFor();
   const message = (await conflict.textContent()) ?? "";
   expect(message).toContain("Jawaban ini sudah diubah oleh Sari Asesor");
-  expect(message).toContain(`Nilai mereka: ${JSON.stringify(firstCode)}`);
+  // The other value as text: the option with its criterion, never JSON.
+  expect(message).toContain(`Nilai mereka: ${firstCode} — `);
   // Nothing was overwritten: the database still has the first value, the second is still on screen.
   expect(storedCode(answerRow(jktDraft, itemId))).toBe(firstCode);
   expect(await secondCard.locator(`input[type="radio"][value="${secondCode}"]`).isChecked()).toBe(true);
@@ -208,8 +209,12 @@ test("two people save the same item: the second gets the conflict, keeps theirs,
   // The item's history on the page shows both values too.
   await openArea(first.page, jktDraft, area);
   const shown = (await first.page.getByTestId(`item-${itemId}`).locator("details", { hasText: "Riwayat" }).textContent()) ?? "";
-  expect(shown).toContain(`"value":${JSON.stringify(firstCode)}`);
-  expect(shown).toContain(`"value":${JSON.stringify(secondCode)}`);
+  // In words: the action's name, the options with their criteria, no keys and no JSON.
+  expect(shown).toContain("Jawaban disimpan");
+  expect(shown).toContain(`${firstCode} — `);
+  expect(shown).toContain(`${secondCode} — `);
+  expect(shown).not.toContain("answer.save");
+  expect(shown).not.toMatch(/[{}]/);
 });
 
 test("an assessor of KLP-JKT gets 404 for KLP-SBY's assessments, their .data endpoint and evidence", async () => {

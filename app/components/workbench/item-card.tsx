@@ -279,7 +279,7 @@ export function ItemCard({ assessmentId, item, groupWeight, answer, editable, ca
       </details>
       <details>
         <summary>{t("workbench.history")}</summary>
-        <Timeline entries={history} />
+        <Timeline entries={history} item={item} />
         {olderHistory ? <p className="muted">{t(olderHistory.atLeast ? "workbench.historyOlderAtLeast" : "workbench.historyOlder", { n: olderHistory.count })}</p> : null}
       </details>
     </article>
