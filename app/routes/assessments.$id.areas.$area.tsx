@@ -5,6 +5,7 @@ import { z } from "zod";
 import { requireUser } from "~/auth/require.server";
 import { EvidencePanel } from "~/components/evidence-panel";
 import { FormAlert, feedbackFor } from "~/components/form";
+import { ConfirmCarried } from "~/components/workbench/confirm-carried";
 import { ItemCard, type ItemAnswer } from "~/components/workbench/item-card";
 import { LiveScore } from "~/components/workbench/live-score";
 import { ProgressBar } from "~/components/workbench/progress-bar";
@@ -155,6 +156,11 @@ export default function AreaPage() {
       ) : (
         <FormAlert feedback={feedback} />
       )}
+      <ConfirmCarried
+        assessmentId={d.assessment.id}
+        areaId={d.area.id}
+        carriedInArea={d.area.groups.flatMap((g) => g.items).filter((i) => d.editable.includes(i.id) && (d.answers[i.id] as ItemAnswer | undefined)?.carriedOver).length}
+      />
       <div className="area-layout">
         <div>
           {d.area.groups.map((g) => (

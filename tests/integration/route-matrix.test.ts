@@ -119,6 +119,14 @@ const MATRIX: Record<string, RouteCase> = {
       expect: signedIn(403, { admin: 200, coordinator: 200, assessor: 200, otherOrgAdmin: 404 }),
     },
   },
+  "assessments.$id.confirm-carried": {
+    params: (w) => ({ id: w.assessmentId }),
+    get: all(404),
+    post: {
+      form: () => ({ area: "A.I.1" }),
+      expect: signedIn(403, { admin: 302, coordinator: 302, assessor: 302, otherOrgAdmin: 404 }),
+    },
+  },
   "assessments.$id.evidence": {
     params: (w) => ({ id: w.assessmentId }),
     get: all(302),
