@@ -142,7 +142,7 @@ test("without JavaScript a stale save shows the other value and keeps the user's
     expect(storedCode(answerRow(jktDraft, itemId))).toBe(firstCode);
     // The message names the other value, and the user's choice is still on screen.
     const alert = (await second.locator('main [role="alert"]').allTextContents()).join(" ");
-    expect(alert).toContain(`Nilai mereka: ${JSON.stringify(firstCode)}`);
+    expect(alert).toContain(`Nilai mereka: ${firstCode} — `);
     expect(await second.getByTestId(`item-${itemId}`).locator(`input[type="radio"][value="${secondCode}"]`).isChecked()).toBe(true);
   } finally {
     await context.close();
@@ -215,6 +215,38 @@ test("two people save the same item: the second gets the conflict, keeps theirs,
   expect(shown).toContain(`${secondCode} — `);
   expect(shown).not.toContain("answer.save");
   expect(shown).not.toMatch(/[{}]/);
+});
+
+test("a decimal comma typed in Indonesian is saved and reads back in the user's locale (#27)", async () => {
+  const itemId = "B.I.1.a"; // survey 0–4
+  const area = "B.I.1";
+  const login = loginFor(server.logins, "coordinator");
+  const { page } = await newSession(browser, server.baseUrl);
+  // The language switch's own POST (it saves the choice on the account).
+  const setLocale = async (locale: "id" | "en") => {
+    const res = await page.context().request.post("/language", { form: { locale, redirectTo: "/" }, maxRedirects: 0 });
+    expect(res.status()).toBe(302);
+  };
+  try {
+    await loginViaForm(page, login.email, login.password);
+    await setLocale("id");
+    await openArea(page, jktDraft, area);
+    const field = page.getByTestId(`item-${itemId}`).locator(`[id="a-${itemId}-value"]`);
+    expect(await field.getAttribute("type")).toBe("text");
+    expect(await field.getAttribute("inputmode")).toBe("decimal");
+    await field.fill("3,62");
+    await page.getByTestId(`save-state-${itemId}`).filter({ hasText: /^Tersimpan$/ }).waitFor();
+    expect(answerRow(jktDraft, itemId)?.value_json).toBe("3.62");
+
+    await openArea(page, jktDraft, area);
+    expect(await field.inputValue(), "Indonesian: a decimal comma after reload").toBe("3,62");
+    await setLocale("en");
+    await openArea(page, jktDraft, area);
+    expect(await field.inputValue(), "English: a decimal point").toBe("3.62");
+  } finally {
+    await setLocale("id");
+    await page.context().close();
+  }
 });
 
 test("an assessor of KLP-JKT gets 404 for KLP-SBY's assessments, their .data endpoint and evidence", async () => {
