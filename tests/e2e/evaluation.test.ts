@@ -354,7 +354,7 @@ test("an evaluator samples by risk, views evidence inline, adjusts two and sends
   expect(after.findings[0]).toContain("Kembalikan ke tim");
   expect(after.findings[0]).toContain(RECOMMENDATION);
   for (const d of adjustedItems) {
-    expect(after.evaluator[d.itemId], `evaluator answer on ${d.itemId}`).toContain(`Evaluator eksternal (TPN): ${JSON.stringify(d.value)}`);
+    expect(after.evaluator[d.itemId], `evaluator answer on ${d.itemId}`).toContain(`Evaluator eksternal (TPN): ${d.value}`);
     expect(after.evaluator[d.itemId]).toContain(d.note);
   }
   await a.goto(`/assessments/${assessmentId}`);
