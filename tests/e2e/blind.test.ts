@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { expect, test } from "vitest";
-import { loginViaForm, newSession, waitForHydration } from "../helpers/browser";
+import { CONFIRMATION_ASKED, loginViaForm, newSession, waitForHydration, workflowAction } from "../helpers/browser";
 import { loginFor, runCli, tempDir, type TestServer } from "../helpers/server";
 import { withServerAndBrowser, idNumber, type E2eWorld } from "../helpers/e2e";
 
@@ -64,7 +64,7 @@ test("two assessors score A.I.1 blind, the coordinator reveals and records the c
 
   // The coordinator turns on penilaian bersama for A.I.1 with both assessors.
   const coordinatorLogin = loginFor(server.logins, "coordinator");
-  const coordinator = await newSession(browser, server.baseUrl);
+  const coordinator = await newSession(browser, server.baseUrl, { allow: [CONFIRMATION_ASKED] });
   const c = coordinator.page;
   await loginViaForm(c, coordinatorLogin.email, coordinatorLogin.password);
   await c.goto(`/assessments/${assessmentId}`);
@@ -135,8 +135,8 @@ test("two assessors score A.I.1 blind, the coordinator reveals and records the c
 
   // Submit: the consensus is sealed; the receipt verifies on the verify page and offline with the public key.
   await waitForHydration(c);
-  await c.getByRole("button", { name: "Ajukan ke koordinator", exact: true }).click();
-  await c.getByTestId("assessment-status").filter({ hasText: "Diajukan ke koordinator" }).waitFor();
+  // The coordinator's submit button names what it does for them: lock the answers for finalisation.
+  await workflowAction(c, "Ajukan dan kunci isian (siap difinalisasi)", "Diajukan ke koordinator");
   await c.getByTestId("receipt-link").click();
   const hash = (await c.getByTestId("receipt-hash").textContent())!.trim();
   expect(hash).toMatch(/^[0-9a-f]{64}$/);

@@ -13,7 +13,7 @@ import SQLite from "better-sqlite3";
 import type { Browser, Page } from "playwright-core";
 import { beforeAll, expect, test } from "vitest";
 import { pdf } from "../fixtures/evidence/files";
-import { loginViaForm, newSession, screenshot, waitForHydration } from "../helpers/browser";
+import { CONFIRMATION_ASKED, loginViaForm, newSession, screenshot, waitForHydration, workflowAction } from "../helpers/browser";
 import { loginFor, runCli, tempDir, type TestServer } from "../helpers/server";
 import { withServerAndBrowser, idNumber } from "../helpers/e2e";
 
@@ -102,7 +102,8 @@ const text = async (page: Page, testId: string) => ((await page.getByTestId(test
 
 /** A fresh browser context signed in as the demo user of `role`. */
 async function signIn(role: string, emailPart?: string): Promise<Page> {
-  const { page } = await newSession(browser, server.baseUrl);
+  // The assessor submits an incomplete assessment: the server first answers 400 asking to confirm.
+  const { page } = await newSession(browser, server.baseUrl, role === "assessor" ? { allow: [CONFIRMATION_ASKED] } : {});
   const login = loginFor(server.logins, role, emailPart);
   await loginViaForm(page, login.email, login.password);
   return page;
@@ -146,8 +147,7 @@ function prepareSubmitted(a: Page): Promise<string> {
     expect(linked.map((r) => r.item_id).sort()).toEqual([...EVIDENCED_ITEMS].sort());
     await a.goto(`/assessments/${assessmentId}`);
     await waitForHydration(a);
-    await a.getByRole("button", { name: "Ajukan ke koordinator", exact: true }).click();
-    await a.getByTestId("assessment-status").filter({ hasText: "Diajukan ke koordinator" }).waitFor();
+    await workflowAction(a, "Ajukan ke koordinator", "Diajukan ke koordinator");
     return evidenceId;
   })();
   return prepared;

@@ -10,7 +10,7 @@ import path from "node:path";
 import SQLite from "better-sqlite3";
 import type { Browser } from "playwright-core";
 import { expect, test } from "vitest";
-import { loginViaForm, newSession, screenshot, waitForHydration } from "../helpers/browser";
+import { CONFIRMATION_ASKED, loginViaForm, newSession, screenshot, waitForHydration, workflowAction } from "../helpers/browser";
 import { loginFor, runCli, type TestServer } from "../helpers/server";
 import { withServerAndBrowser } from "../helpers/e2e";
 
@@ -29,12 +29,11 @@ test("submit seals the assessment; the receipt verifies online and offline; a ch
     .pluck()
     .get() as string;
   const login = loginFor(server.logins, "assessor");
-  const { page } = await newSession(browser, server.baseUrl);
+  const { page } = await newSession(browser, server.baseUrl, { allow: [CONFIRMATION_ASKED] });
   await loginViaForm(page, login.email, login.password);
   await page.goto(`/assessments/${id}`);
   await waitForHydration(page);
-  await page.getByRole("button", { name: "Ajukan ke koordinator", exact: true }).click();
-  await page.getByTestId("assessment-status").filter({ hasText: "Diajukan ke koordinator" }).waitFor();
+  await workflowAction(page, "Ajukan ke koordinator", "Diajukan ke koordinator");
 
   // ---- The receipt: hash, QR code, signer; the JSON file downloads.
   await page.getByTestId("receipt-link").click();

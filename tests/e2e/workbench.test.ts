@@ -9,7 +9,7 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { expect, test } from "vitest";
 import { pdf } from "../fixtures/evidence/files";
-import { loginViaForm, newSession, screenshot, waitForHydration } from "../helpers/browser";
+import { CONFIRMATION_ASKED, loginViaForm, newSession, screenshot, waitForHydration, workflowAction } from "../helpers/browser";
 import { loginFor, runCli, tempDir, type TestServer } from "../helpers/server";
 import { withServerAndBrowser, idNumber, type E2eWorld } from "../helpers/e2e";
 
@@ -90,17 +90,16 @@ async function openArea(page: Page): Promise<void> {
   await waitForHydration(page);
 }
 
-async function overviewAction(page: Page, button: string, status: string): Promise<void> {
+async function overviewAction(page: Page, button: string, status: string): Promise<boolean> {
   await page.goto(`/assessments/${assessmentId}`);
   await waitForHydration(page);
-  await page.getByRole("button", { name: button, exact: true }).click();
-  await page.getByTestId("assessment-status").filter({ hasText: status }).waitFor();
+  return workflowAction(page, button, status);
 }
 
 test("assessor fills an area by keyboard with evidence; review, return, fix, finalise; snapshot equals the CLI", async () => {
   const assessorLogin = loginFor(server.logins, "assessor");
   const coordinatorLogin = loginFor(server.logins, "coordinator");
-  const assessor = await newSession(browser, server.baseUrl);
+  const assessor = await newSession(browser, server.baseUrl, { allow: [CONFIRMATION_ASKED] });
   const a = assessor.page;
   await loginViaForm(a, assessorLogin.email, assessorLogin.password);
 
@@ -177,11 +176,21 @@ test("assessor fills an area by keyboard with evidence; review, return, fix, fin
   await a.goto(`/assessments/${assessmentId}`);
   expect((await a.getByTestId("server-total").textContent())!.trim()).toBe(live);
 
-  // ---- Submit to the coordinator.
-  await overviewAction(a, "Ajukan ke koordinator", "Diajukan ke koordinator");
+  // ---- Submit to the coordinator: most items are unanswered, so the server lists them and asks to confirm (issue #27).
+  await a.goto(`/assessments/${assessmentId}`);
+  expect(await a.getByTestId("completeness").textContent()).toMatch(/^\d+ dari \d+ butir terjawab$/);
+  await waitForHydration(a);
+  await a.getByRole("button", { name: "Ajukan ke koordinator", exact: true }).click();
+  await a.getByTestId("gaps-submit").waitFor();
+  expect(await a.getByTestId("assessment-status").textContent()).toBe("Draf");
+  expect(await a.getByTestId("gaps-unanswered").locator("a").count()).toBeGreaterThan(0);
+  expect(await a.getByTestId("gaps-unanswered").locator("a").first().getAttribute("href")).toMatch(new RegExp(`^/assessments/${assessmentId}/areas/[^#]+#item-`));
+  await a.getByTestId("confirm-submit").check();
+  await a.getByRole("button", { name: "Ajukan ke koordinator", exact: true }).click();
+  await a.getByTestId("assessment-status").filter({ hasText: "Diajukan ke koordinator" }).waitFor();
 
   // ---- The coordinator sends one item back with a note.
-  const coordinator = await newSession(browser, server.baseUrl);
+  const coordinator = await newSession(browser, server.baseUrl, { allow: [CONFIRMATION_ASKED] });
   const c = coordinator.page;
   await loginViaForm(c, coordinatorLogin.email, coordinatorLogin.password);
   await openArea(c);

@@ -109,3 +109,25 @@ export async function menuLabels(page: Page): Promise<string[]> {
 export async function waitForHydration(page: Page): Promise<void> {
   await page.waitForFunction(() => "__remixRouter" in window && document.readyState === "complete");
 }
+
+/** The console line Chromium logs when a submit or finalise answers 400 listing what is missing (workflowAction). */
+export const CONFIRMATION_ASKED = /status of 400 \(Bad Request\)/;
+
+/**
+ * Clicks a workflow button of the overview (submit, finalise) and waits for the status; when the
+ * server lists what is missing first (issue #27), ticks the confirmation and clicks again.
+ * Resolves with whether confirmation was asked.
+ */
+export async function workflowAction(page: Page, button: string, status: string): Promise<boolean> {
+  const done = page.getByTestId("assessment-status").filter({ hasText: status });
+  const confirm = page.locator('input[type="checkbox"][name="confirm"]');
+  await page.getByRole("button", { name: button, exact: true }).click();
+  await done.or(confirm).first().waitFor();
+  const asked = (await confirm.count()) > 0;
+  if (asked) {
+    await confirm.check();
+    await page.getByRole("button", { name: button, exact: true }).click();
+  }
+  await done.waitFor();
+  return asked;
+}
