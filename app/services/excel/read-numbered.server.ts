@@ -11,13 +11,15 @@
  *   ("Ya/Tidak", "A/B/C", "%", "Nilai (0-4)") from count rows ("Jumlah");
  * - a merge's text is read once, at its master cell (ExcelJS repeats it in every cell of the merge).
  * No item id or question text is known here: the tree, the letters and the input labels are data.
+ * The header and columns are found in numbered-header.server.ts; texts are compared in numbered-text.ts.
  */
 import type ExcelJS from "exceljs";
 import type { Instrument, Item } from "~/domain/instrument/schema";
 import { treeNodes, type TreeNode } from "~/domain/instrument/tree";
 import { countsAnswer, linksIn, parseAnswerCell, parseCountCell, parseNoteCell, type CellValue } from "~/domain/lke/cells";
+import { chooseGroup, colLetter, detectLinkColumn, norm, ownText, ownValue, type NumberedHeader } from "./numbered-header.server";
+import { bareLabel, likeness, romanValue } from "./numbered-text";
 import {
-  cellValue,
   lastValueRow,
   LkeError,
   type AnswerGroup,
@@ -26,170 +28,6 @@ import {
   type ParsedWorkbook,
   type UnmatchedRow,
 } from "./sheet.server";
-
-const MAX_HEADER_ROW = 30;
-
-/** Lower case, letters and digits only, single spaces. */
-export const norm = (s: string) =>
-  s
-    .toLowerCase()
-    .replace(/[^a-z0-9%]+/g, " ")
-    .trim();
-
-/** Whether the cell is a merged cell other than the merge's top-left (master) one. */
-export function isMergeSlave(cell: ExcelJS.Cell): boolean {
-  return cell.isMerged && cell.master.address !== cell.address;
-}
-
-/** The text a cell shows itself: a merge's text only at its master cell. */
-export function ownText(cell: ExcelJS.Cell): string {
-  if (isMergeSlave(cell)) return "";
-  const v = cellValue(cell);
-  return v === null ? "" : String(v).trim();
-}
-
-/** The value a cell holds itself (a merge's value only at its master cell). */
-function ownValue(cell: ExcelJS.Cell): CellValue {
-  return isMergeSlave(cell) ? null : cellValue(cell);
-}
-
-export interface NumberedHeader {
-  ws: ExcelJS.Worksheet;
-  row: number;
-  /** Columns holding the numbering and the texts (the `Penilaian` merge), inclusive. */
-  block: [number, number];
-  /** The `Pilihan Jawaban` column of the first group (tells item rows from count rows), or null. */
-  typeColumn: number | null;
-  groups: Array<{ header: string; answer: number; note: number | null; link: number | null; type: number | null }>;
-}
-
-const KNOWN = /^(pilihan jawaban|nilai|bobot|penjelasan|catatan|keterangan|%)/;
-const BLOCK = /^(penilaian|komponen|uraian|indikator|kriteria)/;
-const LINK = /^(link|tautan|url|bukti)/;
-
-/** The header row of a numbered LKE worksheet: a `Jawaban` column beside another known LKE header. */
-export function findNumberedHeader(ws: ExcelJS.Worksheet): NumberedHeader | null {
-  const last = Math.min(MAX_HEADER_ROW, ws.rowCount);
-  for (let r = 1; r <= last; r++) {
-    const row = ws.getRow(r);
-    const cols: Array<{ c: number; t: string }> = [];
-    const width = Math.min(ws.columnCount, 200);
-    for (let c = 1; c <= width; c++) {
-      const t = norm(ownText(row.getCell(c)));
-      if (t) cols.push({ c, t });
-    }
-    const answers = cols.filter((x) => x.t === "jawaban").map((x) => x.c);
-    if (answers.length === 0 || !cols.some((x) => KNOWN.test(x.t))) continue;
-    // The numbering block: the `Penilaian` header and the columns its merge spans.
-    let block: [number, number] | null = null;
-    const blockHead = cols.find((x) => BLOCK.test(x.t) && x.c < answers[0]!);
-    if (blockHead) {
-      const master = row.getCell(blockHead.c).address;
-      let end = blockHead.c;
-      while (end + 1 < answers[0]! && row.getCell(end + 1).isMerged && row.getCell(end + 1).master.address === master) end++;
-      if (end === blockHead.c) {
-        // Not merged: up to the next known header.
-        const next = cols.find((x) => x.c > blockHead.c && (KNOWN.test(x.t) || x.t === "jawaban" || LINK.test(x.t)));
-        end = (next?.c ?? answers[0]!) - 1;
-      }
-      block = [blockHead.c, end];
-    } else {
-      const next = cols.find((x) => KNOWN.test(x.t) || x.t === "jawaban");
-      block = [1, (next?.c ?? answers[0]!) - 1];
-    }
-    const groups: NumberedHeader["groups"] = answers.map((answer, i) => {
-      const end = answers[i + 1] ?? width + 1;
-      const inRange = cols.filter((x) => x.c > answer && x.c < end);
-      const start = i === 0 ? block![1] : answers[i - 1]!;
-      const type = [...cols].reverse().find((x) => x.t === "pilihan jawaban" && x.c < answer && x.c > start)?.c ?? null;
-      return {
-        header: "Jawaban",
-        answer,
-        note: inRange.find((x) => x.t.startsWith("catatan"))?.c ?? null,
-        link: inRange.find((x) => LINK.test(x.t))?.c ?? null,
-        type,
-      };
-    });
-    if (groups.length > 1) {
-      // Several answer columns: each is headed by what stands above it (e.g. "PENILAIAN TAHUN 2015").
-      const labels = groups.map((g) => {
-        for (let up = r - 1; up >= 1; up--) {
-          const cell = ws.getRow(up).getCell(g.answer);
-          const t = String(cellValue(cell.master) ?? "").trim();
-          if (t) return t.replace(/\s+/g, " ");
-        }
-        return "";
-      });
-      const distinct = new Set(labels).size === labels.length && labels.every(Boolean);
-      groups.forEach((g, i) => (g.header = distinct ? labels[i]! : `Jawaban (kolom ${colLetter(g.answer)})`));
-    } else {
-      groups[0]!.header = ownText(row.getCell(groups[0]!.answer)) || "Jawaban";
-    }
-    return { ws, row: r, block, typeColumn: groups[0]!.type, groups };
-  }
-  return null;
-}
-
-export function colLetter(c: number): string {
-  let s = "";
-  for (let n = c; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
-}
-
-/** The chosen group's index: by header text (whole or part), column letter, or 1-based number; default the first. */
-export function chooseGroup(groups: Array<{ header: string; answer: number }>, wanted: string | undefined, sheet: string): number {
-  if (!wanted) return 0;
-  const w = wanted.trim();
-  const byHeader = groups.findIndex((g) => norm(g.header) === norm(w));
-  if (byHeader >= 0) return byHeader;
-  const byLetter = groups.findIndex((g) => colLetter(g.answer) === w.toUpperCase());
-  if (byLetter >= 0) return byLetter;
-  if (/^\d+$/.test(w) && Number(w) >= 1 && Number(w) <= groups.length) return Number(w) - 1;
-  const partial = groups.map((g, i) => (norm(g.header).includes(norm(w)) ? i : -1)).filter((i) => i >= 0);
-  if (partial.length === 1) return partial[0]!;
-  throw new LkeError([
-    {
-      sheet,
-      cell: null,
-      message: `lapisan jawaban "${wanted}" tidak ada (yang ada: ${groups.map((g) => `"${g.header}" kolom ${colLetter(g.answer)}`).join(", ")})`,
-    },
-  ]);
-}
-
-const romanValue = (s: string): number => {
-  const v: Record<string, number> = { i: 1, v: 5, x: 10, l: 50 };
-  let total = 0;
-  const t = s.toLowerCase();
-  for (let i = 0; i < t.length; i++) {
-    const a = v[t[i]!] ?? 0;
-    const b = v[t[i + 1] ?? ""] ?? 0;
-    total += a < b ? -a : a;
-  }
-  return total;
-};
-
-/** A label without its numbering and printed weight: "MANAJEMEN PERUBAHAN (5)" → "manajemen perubahan". */
-const bareLabel = (s: string) =>
-  norm(s.replace(/\(\s*\d+([.,]\d+)?\s*\)\s*$/, ""))
-    .replace(/^([ivx]+|[a-z]|\d+) /, "")
-    .trim();
-
-const STOP = new Set(["jumlah", "yang", "dan", "di", "ke", "dari", "untuk", "dengan", "atau", "pada", "dalam"]);
-const tokens = (s: string) =>
-  norm(s)
-    .split(" ")
-    .filter((t) => t && !STOP.has(t));
-
-/** How alike a count row's label is to an input's label: shared words (a word matches another it begins), Dice coefficient. */
-function likeness(a: string, b: string): number {
-  const x = tokens(a);
-  const y = tokens(b);
-  if (!x.length || !y.length) return 0;
-  const hit = (w: string, ws: string[]) =>
-    ws.some((v) => v === w || (Math.min(v.length, w.length) >= 5 && (v.startsWith(w) || w.startsWith(v))));
-  const shared = x.filter((w) => hit(w, y)).length + y.filter((w) => hit(w, x)).length;
-  return shared / (x.length + y.length);
-}
 
 type Kind = "component" | "subcomponent" | "area" | "group" | "item" | "input" | "total" | "text";
 
@@ -522,25 +360,6 @@ function findGroup(node: TreeNode, itemId: string): TreeNode | null {
     if (g) return g;
   }
   return null;
-}
-
-/** The column of the group that holds the most http(s) links (the official ZI workbook's link column has no header). */
-function detectLinkColumn(header: NumberedHeader, chosen: number, last: number): number | null {
-  const g = header.groups[chosen]!;
-  // Anywhere between the previous group (or the numbering) and the next group: the 2026 variant keeps it left of the answer.
-  const start = (header.groups[chosen - 1]?.answer ?? header.block[1]) + 1;
-  const end = header.groups[chosen + 1]?.answer ?? Math.min(header.ws.columnCount, 200) + 1;
-  const counts = new Map<number, number>();
-  for (let r = header.row + 1; r <= last; r++) {
-    const row = header.ws.getRow(r);
-    for (let c = start; c < end; c++) {
-      if (c === g.note || c === g.answer || c === g.type) continue;
-      if (/https?:\/\//i.test(ownText(row.getCell(c)))) counts.set(c, (counts.get(c) ?? 0) + 1);
-    }
-  }
-  let best: number | null = null;
-  for (const [c, n] of counts) if (best === null || n > counts.get(best)!) best = c;
-  return best;
 }
 
 /** Throws the collected issues, if any. */

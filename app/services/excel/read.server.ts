@@ -18,7 +18,8 @@ import {
   TOTAL_CODE,
   type LkeLayer,
 } from "~/domain/lke/layout";
-import { colLetter, findNumberedHeader, ownText, parseNumbered, throwIssues, type NumberedHeader } from "./read-numbered.server";
+import { colLetter, findNumberedHeader, ownText, type NumberedHeader } from "./numbered-header.server";
+import { parseNumbered, throwIssues } from "./read-numbered.server";
 import {
   cellValue,
   lastValueRow,
