@@ -81,7 +81,8 @@ export function writeUtama(
     ws.addRow([]);
     // Bands as data: (above, up_to]; the first matching band in content order, as the engine does.
     let f = `"-"`;
-    for (const b of [...bands].reverse()) f = `IF(AND(${total}>${b.above}+${TOL}${b.up_to === undefined ? "" : `,${total}<=${b.up_to}+${TOL}`}),"${b.code}",${f})`;
+    for (const b of [...bands].reverse())
+      f = `IF(AND(${total}>${b.above}+${TOL}${b.up_to === undefined ? "" : `,${total}<=${b.up_to}+${TOL}`}),"${b.code}",${f})`;
     const r = ws.addRow(["Predikat Indeks RB", null]);
     r.getCell(1).font = { bold: true };
     r.getCell(2).value = { formula: f, result: score?.predicate?.code ?? "-" };
