@@ -10,7 +10,8 @@ import { lastValueRow } from "~/services/excel/sheet.server";
 import { BULK_ZIP_LIMITS, previewBulkImport } from "~/services/excel/bulk.server";
 import { issueText, LkeError, openWorkbook, WORKBOOK_LIMITS } from "~/services/excel/read.server";
 import { buildLkeWorkbook } from "~/services/excel/workbook.server";
-import { rangeArea, SCAN_LIMITS, SheetCounter, sheetNames, TagCounter, vetXlsx } from "~/services/excel/xlsx-scan.server";
+import { SCAN_LIMITS, vetXlsx } from "~/services/excel/xlsx-scan.server";
+import { rangeArea, SheetCounter, sheetNames, TagCounter } from "~/services/excel/xml-count";
 import { loadInstruments } from "~/services/instruments/catalog.server";
 import {
   bulkBomb,
