@@ -200,6 +200,18 @@ export async function listAssessments(db: Db, actor: Actor, filter: { periodId?:
   }));
 }
 
+/** The unit's assessment of this period and instrument family, if any (one each: the table's unique key). */
+export async function existingAssessmentId(db: Db, unitId: string, periodId: string, instrumentId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom("assessment")
+    .select("id")
+    .where("unit_id", "=", unitId)
+    .where("period_id", "=", periodId)
+    .where("instrument_id", "=", instrumentId)
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
 /** The latest earlier-period assessment of the same unit and instrument family, for carry-forward. */
 async function previousAssessment(db: Db, unitId: string, instrumentId: string, year: number): Promise<Assessment | undefined> {
   return db
@@ -249,14 +261,7 @@ export async function createAssessments(db: Db, actor: Actor, input: CreateInput
   const skipped: string[] = [];
   await db.transaction().execute(async (trx) => {
     for (const unit of units) {
-      const exists = await trx
-        .selectFrom("assessment")
-        .select("id")
-        .where("unit_id", "=", unit.id)
-        .where("period_id", "=", period.id)
-        .where("instrument_id", "=", input.instrumentId)
-        .executeTakeFirst();
-      if (exists) {
+      if (await existingAssessmentId(trx, unit.id, period.id, input.instrumentId)) {
         skipped.push(unit.id);
         continue;
       }

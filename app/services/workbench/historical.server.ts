@@ -36,7 +36,7 @@ import { installationKey } from "~/services/seal/keys.server";
 import { sealAssessment } from "~/services/seal/seal.server";
 import { insertAnswer } from "./answer-row.server";
 import { itemKey } from "./answers.server";
-import { canOnUnit } from "./assessments.server";
+import { canOnUnit, existingAssessmentId } from "./assessments.server";
 import { todayWib } from "./rules";
 import { writeSnapshot } from "./workflow.server";
 
@@ -143,14 +143,8 @@ export async function checkHistoricalTarget(
 
 /** One assessment per unit, period and instrument family (the table's unique key): a second is refused. */
 async function assertNoAssessment(db: Db, input: Pick<HistoricalInput, "unitId" | "periodId" | "instrumentId">): Promise<void> {
-  const exists = await db
-    .selectFrom("assessment")
-    .select("id")
-    .where("unit_id", "=", input.unitId)
-    .where("period_id", "=", input.periodId)
-    .where("instrument_id", "=", input.instrumentId)
-    .executeTakeFirst();
-  if (exists) throw new HistoricalImportError("historical.exists", exists.id);
+  const exists = await existingAssessmentId(db, input.unitId, input.periodId, input.instrumentId);
+  if (exists) throw new HistoricalImportError("historical.exists", exists);
 }
 
 /** Every answer must name an item of the instrument and be one it accepts: the first few offenders are named. */
