@@ -197,14 +197,12 @@ export function tryParseWorkbook(
   instrument: Instrument,
   opts: { group?: string } = {},
 ): { parsed: ParsedWorkbook; issues: LkeIssue[] } {
-  return opened.layout === "cermin" ? parseCermin(opened.ws, instrument, opts) : parseNumbered(opened.numbered!, instrument, opts);
+  // Cermin's layout reads every layer at once: a group choice applies to official workbooks only (the
+  // importer keeps the layers the user may see).
+  return opened.layout === "cermin" ? parseCermin(opened.ws, instrument) : parseNumbered(opened.numbered!, instrument, opts);
 }
 
-function parseCermin(
-  ws: ExcelJS.Worksheet,
-  instrument: Instrument,
-  opts: { group?: string },
-): { parsed: ParsedWorkbook; issues: LkeIssue[] } {
+function parseCermin(ws: ExcelJS.Worksheet, instrument: Instrument): { parsed: ParsedWorkbook; issues: LkeIssue[] } {
   const header = findHeader(ws)!;
   const col = (name: string) => header.columns.get(name.toLowerCase());
   const codeCol = col(HEADERS.code)!;
@@ -314,8 +312,6 @@ function parseCermin(
     noteColumn: l.note ? colLetter(l.note) : null,
     linkColumn: evidenceCol ? colLetter(evidenceCol) : null,
   }));
-  // Cermin's layout reads every layer at once (a group choice does not apply; the importer keeps the layers the user may see).
-  void opts;
   const itemsTotal = rows.filter((r) => r.kind === "item").length;
   return {
     parsed: {
