@@ -34,38 +34,40 @@ export function AreasCard({ d }: { d: Pick<AssessmentOverview, "assessment" | "s
   return (
     <section className="card">
       <h2>{t("workbench.areas")}</h2>
-      <table data-testid="areas">
-        <thead>
-          <tr>
-            <th>{t("workbench.areas")}</th>
-            <th>{t("assessments.score")}</th>
-            <th>{t("assessments.progress")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {d.summary.areas.map((area) => (
-            <tr key={area.id} className={d.myNodes.some((n) => n === area.id || n.startsWith(area.id + ".")) ? "mine" : undefined}>
-              <td>
-                <span className="muted">{area.path.join(" › ")}</span>
-                <br />
-                <Link to={`/assessments/${a.id}/areas/${area.id}`}>
-                  {area.id} {area.label}
-                </Link>
-              </td>
-              <td>
-                {formatNumber(area.value, locale, 2)} / {formatNumber(area.weight, locale, 2)}
-              </td>
-              <td>
-                <ProgressBar
-                  done={area.confirmed}
-                  total={area.items}
-                  label={t("workbench.answered", { answered: area.confirmed, total: area.items })}
-                />
-              </td>
+      <div className="table-scroll">
+        <table data-testid="areas">
+          <thead>
+            <tr>
+              <th>{t("workbench.areas")}</th>
+              <th>{t("assessments.score")}</th>
+              <th>{t("assessments.progress")}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {d.summary.areas.map((area) => (
+              <tr key={area.id} className={d.myNodes.some((n) => n === area.id || n.startsWith(area.id + ".")) ? "mine" : undefined}>
+                <td>
+                  <span className="muted">{area.path.join(" › ")}</span>
+                  <br />
+                  <Link to={`/assessments/${a.id}/areas/${area.id}`}>
+                    {area.id} {area.label}
+                  </Link>
+                </td>
+                <td>
+                  {formatNumber(area.value, locale, 2)} / {formatNumber(area.weight, locale, 2)}
+                </td>
+                <td>
+                  <ProgressBar
+                    done={area.confirmed}
+                    total={area.items}
+                    label={t("workbench.answered", { answered: area.confirmed, total: area.items })}
+                  />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }
