@@ -207,3 +207,15 @@ export function bulkBomb(count = 20, entryBytes = 20 * 1024 * 1024 - 4096): Prom
     9,
   );
 }
+
+/**
+ * What LibreOffice writes for a worksheet whose columns are formatted: every row padded with empty
+ * styled cells out to the last column (`<c r="XFD5" s="0"/>`; here from column `from` to `to`).
+ */
+export function withLibreOfficePadding(sheetXml: string, from = 40, to = 702): string {
+  return sheetXml.replace(/<row r="(\d+)"([^>]*)>([\s\S]*?)<\/row>/g, (_m, r: string, attrs: string, cells: string) => {
+    let pad = "";
+    for (let c = from; c <= to; c++) pad += `<c r="${colLetters(c)}${r}" s="0"/>`;
+    return `<row r="${r}"${attrs}>${cells}${pad}</row>`;
+  });
+}

@@ -242,6 +242,32 @@ export class LibreOffice {
     return fs.readFileSync(output);
   }
 
+  /** Opens `bytes` in LibreOffice Calc and saves it as .xlsx unchanged (any workbook: no macro, no sheet named). */
+  async resave(bytes: Uint8Array, name = "resave.xlsx"): Promise<Buffer> {
+    const n = ++this.count;
+    const inDir = path.join(this.dir, `resave-in-${n}`);
+    const outDir = path.join(this.dir, `resave-out-${n}`);
+    fs.mkdirSync(inDir);
+    fs.writeFileSync(path.join(inDir, name), bytes);
+    await run(
+      this.soffice,
+      [
+        this.profileArg(),
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        "xlsx:Calc MS Excel 2007 XML",
+        "--outdir",
+        outDir,
+        path.join(inDir, name),
+      ],
+      {
+        timeout: 120_000,
+      },
+    );
+    return fs.readFileSync(path.join(outDir, name));
+  }
+
   dispose(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }

@@ -11,6 +11,9 @@
  * It runs wherever `soffice` is installed (CI installs libreoffice-calc-nogui) and is skipped, saying
  * so, only where it is not.
  */
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Db } from "#db/client.server";
@@ -21,11 +24,17 @@ import type { Answers, AnswerValue } from "~/domain/scoring/answers";
 import { scoreAssessment } from "~/domain/scoring/score";
 import { exportAssessmentWorkbook } from "~/services/excel/export.server";
 import { previewImport, type ImportPreview } from "~/services/excel/import.server";
-import { readWorkbookAnswers } from "~/services/excel/score-workbook.server";
+import { readWorkbookAnswers, readWorkbookGroups } from "~/services/excel/score-workbook.server";
+import { loadInstruments } from "~/services/instruments/catalog.server";
 import { answersObject, saveAnswer } from "~/services/workbench/answers.server";
 import { requireAssessment, type AssessmentContext } from "~/services/workbench/assessments.server";
 import { findSoffice, LibreOffice } from "../helpers/libreoffice";
 import { freshWorld, type World } from "../helpers/world";
+
+const REAL_PMPRB = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "../../../shared/fixtures/official-workbooks/lke-pmprb-2014-evaluated.xlsx",
+);
 
 const SOFFICE = findSoffice();
 if (!SOFFICE) console.warn("lke-libreoffice: skipped, soffice is not on PATH (apt-get install libreoffice-calc-nogui)");
@@ -227,6 +236,22 @@ describe.skipIf(!SOFFICE)("a Cermin export through LibreOffice Calc (skipped onl
     // The texts moved the total: the old cached values would not have passed.
     expect(score.total).not.toBeCloseTo(scoreAssessment(ctx.instrument, stored).total, 9);
   });
+
+  // The real official PMPRB workbook (../shared; skipped without it) opened and saved in LibreOffice:
+  // LibreOffice pads its formatted rows to column XFD (3.46 million empty cells, 71 MB of XML); both
+  // answer layers still read as they do from the original.
+  test.skipIf(!fs.existsSync(REAL_PMPRB))(
+    "the real PMPRB workbook saved by LibreOffice reads both layers as the original does",
+    async () => {
+      const saved = await lo.resave(new Uint8Array(fs.readFileSync(REAL_PMPRB)), "lke-pmprb.xlsx");
+      const instruments = loadInstruments().map((l) => l.instrument);
+      const { groups } = await readWorkbookGroups(new Uint8Array(saved), "lke-pmprb-lo.xlsx", instruments);
+      const { groups: original } = await readWorkbookGroups(new Uint8Array(fs.readFileSync(REAL_PMPRB)), "lke-pmprb.xlsx", instruments);
+      expect(groups.map((g) => g.answers)).toEqual(original.map((g) => g.answers));
+      expect(groups.map((g) => g.group.header)).toEqual(["PENILAIAN TAHUN 2015", "PENILAIAN TAHUN 2014"]);
+    },
+    180_000,
+  );
 });
 
 function rowIndex(ws: ExcelJS.Worksheet, code: string): number {

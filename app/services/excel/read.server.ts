@@ -31,6 +31,7 @@ import {
   type ParsedWorkbook,
   type UnmatchedRow,
 } from "./sheet.server";
+import { stripPadding } from "./strip-padding.server";
 import { vetXlsx } from "./xlsx-scan.server";
 import { type ZipLimits } from "./zip.server";
 
@@ -68,7 +69,9 @@ export interface OpenedWorkbook {
 export async function openWorkbook(bytes: Uint8Array, fileName = "workbook.xlsx"): Promise<OpenedWorkbook> {
   // Vetted on the bytes before ExcelJS builds anything: zip limits, ODS/.xls/macros, and rows and
   // cells holding values counted as each sheet streams by (xlsx-scan.server.ts).
-  await vetXlsx(bytes, fileName, WORKBOOK_LIMITS);
+  const scan = await vetXlsx(bytes, fileName, WORKBOOK_LIMITS);
+  // LibreOffice's padding (empty cells to column XFD) is removed first: ExcelJS would build every one.
+  bytes = await stripPadding(bytes, scan.sheets);
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);

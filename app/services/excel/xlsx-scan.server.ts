@@ -43,7 +43,14 @@ export interface XlsxLimits extends ZipLimits {
  * value-cell limit, room for generous formatting; ExcelJS needs roughly 300 bytes per element, so
  * the limit also caps what one upload can make it allocate (~300 MB).
  */
-export const SCAN_LIMITS = { elements: 1_000_000, validationCells: 2_000_000, merges: 5_000, partElements: 1_000_000 } as const;
+export const SCAN_LIMITS = {
+  elements: 1_000_000,
+  validationCells: 2_000_000,
+  merges: 5_000,
+  partElements: 1_000_000,
+  /** A worksheet with LibreOffice's padding may inflate this far (scanned, never held): its content still counts against entryBytes. */
+  paddedSheetBytes: 256 * 1024 * 1024,
+} as const;
 
 export interface SheetCounts {
   /** The part, e.g. `xl/worksheets/sheet1.xml`. */
@@ -54,6 +61,8 @@ export interface SheetCounts {
   valueCells: number;
   rowElements: number;
   cellElements: number;
+  /** Empty cells after a value in their row (LibreOffice's padding to column XFD), stripped before ExcelJS. */
+  paddingCells: number;
   merges: number;
   mergedCells: number;
   validationCells: number;
@@ -220,7 +229,10 @@ async function scanSheet(zip: ListedZip, entry: ZipDirEntry, name: string, budge
         name,
       );
     }
-    const elements = base.elements + c.rowElements + c.cellElements + c.mergedCells;
+    // LibreOffice's padding (empty cells after a row's values) is stripped before ExcelJS: it counts
+    // neither as elements nor as bytes; a sheet of nothing but padding-free content is measured as before.
+    if (c.bytes - c.paddingBytes > room) throw tooLarge(entry.name, limits);
+    const elements = base.elements + c.rowElements + c.cellElements - c.paddingCells + c.mergedCells;
     if (elements > maxElements) {
       throw fail(
         `terlalu banyak sel dan baris, termasuk yang kosong atau hanya berformat (sudah ${fmt(elements)} elemen sel, baris dan sel gabungan saat pemeriksaan dihentikan; paling banyak ${fmt(maxElements)} di seluruh buku kerja); hapus baris dan kolom kosong yang berformat lalu simpan ulang`,
@@ -237,10 +249,11 @@ async function scanSheet(zip: ListedZip, entry: ZipDirEntry, name: string, budge
       );
     }
   };
+  const room = budget.room();
   const n = await inflateEntry(
     zip,
     entry,
-    budget.room(),
+    Math.max(room, SCAN_LIMITS.paddedSheetBytes),
     (chunk) => {
       counter.feed(chunk);
       check();
@@ -249,9 +262,9 @@ async function scanSheet(zip: ListedZip, entry: ZipDirEntry, name: string, budge
   );
   counter.end();
   check();
-  budget.spent(entry.name, n);
+  budget.spent(entry.name, n - counter.paddingBytes);
   budget.cells += counter.valueCells;
-  budget.elements += counter.rowElements + counter.cellElements + counter.mergedCells;
+  budget.elements += counter.rowElements + counter.cellElements - counter.paddingCells + counter.mergedCells;
   budget.validationCells += counter.validationCells;
   return {
     file: entry.name,
@@ -260,6 +273,7 @@ async function scanSheet(zip: ListedZip, entry: ZipDirEntry, name: string, budge
     valueCells: counter.valueCells,
     rowElements: counter.rowElements,
     cellElements: counter.cellElements,
+    paddingCells: counter.paddingCells,
     merges: counter.merges,
     mergedCells: counter.mergedCells,
     validationCells: counter.validationCells,

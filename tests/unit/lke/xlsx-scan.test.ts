@@ -22,6 +22,7 @@ import {
   partsOf,
   sheetRows,
   withLibreOfficeLastRow,
+  withLibreOfficePadding,
   zipOf,
 } from "../../helpers/hostile-xlsx";
 
@@ -108,6 +109,40 @@ describe("counting what a sheet holds", () => {
     );
     expect(names.get("xl/worksheets/sheet1.xml")).toBe("Utama & Data");
     expect(names.get("xl/worksheets/sheet2.xml")).toBe("Jawaban");
+  });
+});
+
+describe("LibreOffice's padding of formatted rows to the last column", () => {
+  test("a padded workbook is counted, stripped before ExcelJS, and reads exactly as the original", async () => {
+    const original = await cermin();
+    const bytes = await patched(original, (name, xml) =>
+      /^xl\/worksheets\/sheet\d+\.xml$/.test(name) ? withLibreOfficePadding(xml) : undefined,
+    );
+    const scan = await vetXlsx(bytes, "lke.xlsx", WORKBOOK_LIMITS);
+    const jawaban = scan.sheets.find((s) => s.name === "Jawaban")!;
+    // Every row with a value carries (at least) 663 empty cells after it; none of them counts as an element.
+    expect(jawaban.paddingCells).toBeGreaterThanOrEqual(663 * jawaban.valueRows);
+    expect(jawaban.cellElements - jawaban.paddingCells).toBeLessThan(SCAN_LIMITS.elements);
+    const opened = await openWorkbook(bytes, "lke.xlsx");
+    expect(opened.ws.getRow(5).cellCount).toBeLessThan(40);
+    const plain = await openWorkbook(original, "lke.xlsx");
+    const values = (o: typeof plain) => {
+      const out: unknown[] = [];
+      o.ws.eachRow((row) => row.eachCell((c) => out.push([c.address, c.value])));
+      return out;
+    };
+    expect(values(opened)).toEqual(values(plain));
+  });
+
+  test("empty cells in rows without any value are not padding: they still count (the hostile file stays refused)", () => {
+    const counter = new SheetCounter();
+    counter.feed(
+      Buffer.from(
+        '<sheetData><row r="1"><c r="A1" s="1"/><c r="B1" s="1"/></row><row r="2"><c r="A2"><v>1</v></c><c r="B2" s="3"/></row></sheetData>',
+      ),
+    );
+    counter.end();
+    expect(counter).toMatchObject({ cellElements: 4, valueCells: 1, paddingCells: 1, paddingBytes: '<c r="B2" s="3"/>'.length });
   });
 });
 
