@@ -6,6 +6,7 @@ import type { Actor } from "~/auth/permissions";
 import { loadActor } from "~/auth/require.server";
 import { diffSize, type InstrumentDiff } from "~/domain/instrument/diff";
 import { fmt } from "~/domain/scoring/format";
+import { englishIssue } from "~/i18n/instrument-issues";
 import { publishRelease, ReleaseError, uploadRelease, type ReleaseView } from "~/services/instruments/releases.server";
 import { type CliIo, parseArgs, UsageError } from "./io";
 
@@ -130,7 +131,7 @@ export async function instrumentsImport(args: string[], io: CliIo): Promise<numb
           : e.key === "instruments.stale"
             ? "the published version changed since the upload"
             : "already published";
-      io.err([reason, ...e.issues.map((i) => `  - ${i.at}: ${i.message}`)].join("\n"));
+      io.err([reason, ...e.issues.map((i) => `  - ${englishIssue(i)}`)].join("\n"));
       return 1;
     }
     throw e;

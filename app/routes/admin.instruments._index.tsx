@@ -5,8 +5,8 @@ import { forbidden, requireUser } from "~/auth/require.server";
 import { Field, FormAlert, type ActionFeedback } from "~/components/form";
 import { TableCard } from "~/components/list";
 import { getDb } from "~/db.server";
-import type { InstrumentIssue } from "~/domain/instrument/validate";
 import { formatDate, type MessageKey } from "~/i18n";
+import { issueMessage, type KeyedIssue } from "~/i18n/instrument-issues";
 import { useLocale, useT } from "~/i18n/use-t";
 import { listFamilies, listReleases, ReleaseError, uploadRelease } from "~/services/instruments/releases.server";
 import { INSTRUMENT_MAX_BYTES } from "~/utils/constants";
@@ -40,7 +40,8 @@ const UploadSchema = z.object({
   ),
 });
 
-type ActionData = ActionFeedback & { ok: false; issues?: InstrumentIssue[] };
+/** A refused upload: each problem a message key with its parameters, translated on the page. */
+type ActionData = ActionFeedback & { ok: false; issues?: KeyedIssue[] };
 
 async function utf8(file: File): Promise<string | null> {
   try {
@@ -148,7 +149,7 @@ export default function InstrumentReleases() {
             <ul>
               {result.issues.map((i, k) => (
                 <li key={k}>
-                  <strong>{i.at}:</strong> {i.message}
+                  <strong>{i.at}:</strong> {issueMessage(i, locale)}
                 </li>
               ))}
             </ul>

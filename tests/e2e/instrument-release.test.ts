@@ -122,3 +122,60 @@ test("admin uploads a new ZI version, sees the diff, publishes it, and a new rol
   expect(main).toContain(hash.slice(0, 10));
   await screenshot(page, "e2e-instrument-release-assessment");
 });
+
+test("a refused file reads in the admin's language: the same problems in Indonesian, then in English (#27)", async () => {
+  const admin = loginFor(server.logins, "admin");
+  const { page } = await newSession(browser, server.baseUrl, { allow: [/status of 400/] });
+  const setLocale = async (locale: "id" | "en") => {
+    const res = await page.context().request.post("/language", { form: { locale, redirectTo: "/" }, maxRedirects: 0 });
+    expect(res.status()).toBe(302);
+  };
+  const upload = async (name: string, text: string) => {
+    await page.goto("/admin/instruments");
+    await waitForHydration(page);
+    await page.locator("#instrument-file").setInputFiles({ name, mimeType: "application/yaml", buffer: Buffer.from(text) });
+    await page.locator("form[enctype='multipart/form-data'] button[type=submit]").click();
+    const issues = page.getByTestId("instrument-issues");
+    await issues.waitFor();
+    return issues.locator("li").allTextContents();
+  };
+  // Weights that do not add up, an unknown answer type, and a file that is not YAML at all.
+  const weights = editYaml(contentText("zi-2021"), (d) => {
+    d.version = "1.2.0";
+    locate(d, "A.I.1.i").node.weight = 1.25;
+  });
+  const type = editYaml(contentText("zi-2021"), (d) => {
+    d.version = "1.2.0";
+    locate(d, "A.I.1.i.a").node.type = "skala";
+  });
+  const notYaml = "id: zi-2021\ntree: [\n  - a\n";
+  try {
+    await loginViaForm(page, admin.email, admin.password);
+    await setLocale("id");
+    expect(await upload("zi-rusak.yaml", weights)).toEqual([
+      "A.I.1: jumlah bobot di bawah A.I.1 adalah 4,75 (A.I.1.i 1,25 + A.I.1.ii 1 + A.I.1.iii 1 + A.I.1.iv 1,5), seharusnya 4",
+    ]);
+    expect(await page.getByTestId("instrument-issues").textContent()).toContain("Berkas tidak dapat diunggah");
+    const schema = await upload("zi-tipe.yaml", type);
+    expect(schema).toEqual([expect.stringMatching(/^A\.I\.1\.i\.a: “type”: “skala” bukan salah satu dari yes_no, abc, /)]);
+    expect(schema.join("\n")).not.toMatch(/Invalid|Expected|received/);
+    expect(await upload("bukan-yaml.yaml", notYaml)).toEqual([
+      "bukan-yaml.yaml: baris 3, kolom 3: YAML tidak dapat dibaca — isi yang tidak terduga; periksa indentasi, titik dua, dan kurung",
+    ]);
+    await screenshot(page, "e2e-instrument-release-refused-id");
+
+    await setLocale("en");
+    expect(await upload("zi-rusak.yaml", weights)).toEqual([
+      "A.I.1: children weights of A.I.1 sum to 4.75 (A.I.1.i 1.25 + A.I.1.ii 1 + A.I.1.iii 1 + A.I.1.iv 1.5), expected 4",
+    ]);
+    expect(await upload("zi-tipe.yaml", type)).toEqual([
+      expect.stringMatching(/^A\.I\.1\.i\.a: "type": "skala" is not one of yes_no, abc, /),
+    ]);
+    expect(await page.getByTestId("instrument-issues").textContent()).toContain("The file cannot be uploaded; nothing was stored");
+    expect(await upload("not-yaml.yaml", notYaml)).toEqual([
+      "not-yaml.yaml: line 3, column 3: the YAML cannot be read — unexpected content; check the indentation, the colons and the brackets",
+    ]);
+  } finally {
+    await setLocale("id");
+  }
+});

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import type { Db } from "#db/client.server";
 import type { Actor } from "~/auth/permissions";
 import type { InstrumentDiff } from "~/domain/instrument/diff";
-import type { InstrumentIssue } from "~/domain/instrument/validate";
+import { englishIssue, type KeyedIssue } from "~/i18n/instrument-issues";
 import { scoreAssessment } from "~/domain/scoring/score";
 import * as releaseRoute from "~/routes/admin.instruments.$releaseId";
 import * as indexRoute from "~/routes/admin.instruments._index";
@@ -55,7 +55,8 @@ function uploadForm(files: { file?: [string, string | Uint8Array<ArrayBuffer>]; 
 const upload = (cookie: string, files: Parameters<typeof uploadForm>[0]) =>
   callAction(indexRoute, { path: "/admin/instruments", cookie, form: uploadForm(files) });
 
-const issuesOf = (data: unknown) => ((data as { issues?: InstrumentIssue[] }).issues ?? []).map((i) => `${i.at}: ${i.message}`);
+/** The refused upload's problems, in English (the page translates the same keys). */
+const issuesOf = (data: unknown) => ((data as { issues?: KeyedIssue[] }).issues ?? []).map(englishIssue);
 
 async function rollOut(unitId: string, instrumentId = "pmprb-2014"): Promise<string> {
   const { created } = await createAssessments(db, admin, { unitIds: [unitId], periodId, instrumentId, carryForward: false });
@@ -65,7 +66,7 @@ async function rollOut(unitId: string, instrumentId = "pmprb-2014"): Promise<str
 const pmprbHash = () => getInstrument("pmprb-2014")!.contentHash;
 
 describe("uploading an invalid file", () => {
-  test("every issue comes back as `at: message`, with a 400, and nothing is stored", async () => {
+  test("every issue comes back as a message key with parameters (`at`, `key`, `params`), with a 400, and nothing is stored", async () => {
     const broken = editYaml(contentText("pmprb-2014"), (d) => {
       d.version = "1.1.0";
       locate(d, "A.1.i").node.weight = 3;
@@ -74,7 +75,7 @@ describe("uploading an invalid file", () => {
     const out = await upload(cookies.admin, { file: ["pmprb-rusak.yaml", broken] });
     expect(out.status).toBe(400);
     expect((out.data as { formError: string }).formError).toBe("instruments.invalid");
-    expect(issuesOf(out.data).some((i) => i.startsWith("A.1.i.a: type:"))).toBe(true);
+    expect(issuesOf(out.data).some((i) => i.startsWith('A.1.i.a: "type": "abcz" is not one of'))).toBe(true);
     const weights = await uploadRelease(db, admin, {
       text: editYaml(contentText("pmprb-2014"), (d) => ((d.version = "1.1.0"), (locate(d, "A.1.i").node.weight = 3))),
       fileName: "w.yaml",
@@ -87,7 +88,7 @@ describe("uploading an invalid file", () => {
   test("unparsable YAML names its line; a missing, binary or oversized file is a field error", async () => {
     const yaml = await upload(cookies.admin, { file: ["x.yaml", "id: [unclosed\n  version: 1"] });
     expect(yaml.status).toBe(400);
-    expect(issuesOf(yaml.data)[0]).toMatch(/^line \d+: /);
+    expect(issuesOf(yaml.data)[0]).toMatch(/^x\.yaml: line \d+, column \d+: /);
     const none = await upload(cookies.admin, {});
     expect(none.status).toBe(400);
     expect((none.data as { fieldErrors: Record<string, string> }).fieldErrors.file).toBe("instruments.fileRequired");
@@ -102,14 +103,14 @@ describe("uploading an invalid file", () => {
     const same = await uploadRelease(db, admin, { text: `${contentText("pmprb-2014")}# komentar\n`, fileName: "same.yaml" }).catch(
       (e: unknown) => e as ReleaseError,
     );
-    expect((same as ReleaseError).issues.map((i) => i.message).join("\n")).toMatch(
+    expect((same as ReleaseError).issues.map(englishIssue).join("\n")).toMatch(
       /version 1\.0\.1 of pmprb-2014 already exists as the content file/,
     );
     const older = await uploadRelease(db, admin, {
       text: editYaml(contentText("pmprb-2014"), (d) => (d.version = "0.9.0")),
       fileName: "old.yaml",
     }).catch((e: unknown) => e as ReleaseError);
-    expect((older as ReleaseError).issues.map((i) => i.message)).toEqual([
+    expect((older as ReleaseError).issues.map(englishIssue)).toEqual([
       expect.stringMatching(/0\.9\.0 is not newer than the published version 1\.0\.1/),
     ]);
     const draft = await uploadRelease(db, admin, { text: editYaml(pmprbNext(), (d) => (d.status = "draft")), fileName: "d.yaml" }).catch(
@@ -123,7 +124,7 @@ describe("uploading an invalid file", () => {
     expect(badMapping.status).toBe(400);
     const issues = issuesOf(badMapping.data);
     expect(issues).toEqual([
-      expect.stringMatching(/^mapping\.from: the mapping is from "0\.1\.0", but the published version of pmprb-2014 is 1\.0\.1/),
+      expect.stringMatching(/^map\.json: the mapping is from "0\.1\.0", but the published version of pmprb-2014 is 1\.0\.1/),
       expect.stringMatching(/^A\.9\.i\.a: mapping: old item id "A\.9\.i\.a"/),
       expect.stringMatching(/^A\.1\.ii\.q: mapping: new item id "A\.1\.ii\.q"/),
     ]);
@@ -337,7 +338,10 @@ test("a new family: no previous version, no diff, a roll-out can use it once pub
   const withMapping = await uploadRelease(db, admin, { text, fileName: "zi-2031.yaml", mappingText: '{"from":"x","items":{}}' }).catch(
     (e: unknown) => e as ReleaseError,
   );
-  expect((withMapping as ReleaseError).issues).toEqual([{ at: "mapping", message: "zi-2031 has no published version to map from" }]);
+  expect((withMapping as ReleaseError).issues).toEqual([
+    { at: "mapping", key: "instrument.mapping.noPrevious", params: { instrument: "zi-2031" } },
+  ]);
+  expect((withMapping as ReleaseError).issues.map(englishIssue)).toEqual(["mapping: zi-2031 has no published version to map from"]);
   const view = await uploadRelease(db, admin, { text, fileName: "zi-2031.yaml" });
   expect(view.release.previousHash).toBeNull();
   expect(view.diff).toBeNull();

@@ -1,3 +1,5 @@
+import type { InstrumentIssueKey, IssueParams } from "./issues";
+
 /*
  * LKE id scheme (domain README §2): <component>.<subcomponent>.<area>.<sub-area>.<question>
  * component A/B (uppercase letter), subcomponent uppercase roman, area arabic, sub-area lowercase
@@ -9,27 +11,29 @@ export type NodeLevel = "component" | "subcomponent" | "area" | "subarea" | "ite
 
 const ROMAN = /^(?:X{0,3})(?:IX|IV|V?I{0,3})$/;
 
-const SEGMENT_RULES: Record<NodeLevel, { test: (s: string) => boolean; describe: string }> = {
-  component: { test: (s) => /^[A-Z]$/.test(s), describe: "one uppercase letter (A, B)" },
-  subcomponent: { test: (s) => s !== "" && ROMAN.test(s), describe: "an uppercase roman numeral (I, II, …)" },
-  area: { test: (s) => /^[1-9][0-9]*$/.test(s), describe: "an arabic number (1, 2, …)" },
-  subarea: {
-    test: (s) => s !== "" && s === s.toLowerCase() && ROMAN.test(s.toUpperCase()),
-    describe: "a lowercase roman numeral (i, ii, …)",
-  },
-  item: { test: (s) => /^[a-z]$/.test(s), describe: "one lowercase letter (a, b, …)" },
+const SEGMENT_RULES: Record<NodeLevel, (s: string) => boolean> = {
+  component: (s) => /^[A-Z]$/.test(s),
+  subcomponent: (s) => s !== "" && ROMAN.test(s),
+  area: (s) => /^[1-9][0-9]*$/.test(s),
+  subarea: (s) => s !== "" && s === s.toLowerCase() && ROMAN.test(s.toUpperCase()),
+  item: (s) => /^[a-z]$/.test(s),
 };
+
+/** An id that breaks the scheme: the message key (its text says what the segment must be) and its parameters. */
+export interface IdProblem {
+  key: InstrumentIssueKey;
+  params: IssueParams;
+}
 
 /**
  * Checks that `id` is `parentId` plus one segment of the notation of `level`.
- * Returns a message describing the violation, or null when the id is well formed.
+ * Returns the violation, or null when the id is well formed.
  */
-export function checkChildId(id: string, parentId: string | null, level: NodeLevel): string | null {
+export function checkChildId(id: string, parentId: string | null, level: NodeLevel): IdProblem | null {
   const prefix = parentId === null ? "" : `${parentId}.`;
-  if (!id.startsWith(prefix)) return `id "${id}" must start with its parent id "${parentId}."`;
+  if (!id.startsWith(prefix)) return { key: "instrument.id.parentPrefix", params: { id, parent: `${parentId}.` } };
   const segment = id.slice(prefix.length);
-  const rule = SEGMENT_RULES[level];
-  if (!rule.test(segment)) return `id "${id}": the ${level} segment "${segment}" must be ${rule.describe}`;
+  if (!SEGMENT_RULES[level](segment)) return { key: `instrument.id.segment.${level}`, params: { id, segment } };
   return null;
 }
 
@@ -40,10 +44,10 @@ const CODE = /^[A-Z0-9][A-Za-z0-9]*$/;
  * Checks an id under the "codes" scheme: nodes carry their worksheet code, items are their
  * group's code plus one lowercase letter ("X101.a").
  */
-export function checkCodeId(id: string, parentId: string | null, level: NodeLevel): string | null {
-  if (level !== "item") return CODE.test(id) ? null : `id "${id}" must be a worksheet code (letters and digits, e.g. X101)`;
+export function checkCodeId(id: string, parentId: string | null, level: NodeLevel): IdProblem | null {
+  if (level !== "item") return CODE.test(id) ? null : { key: "instrument.id.code", params: { id } };
   const prefix = `${parentId}.`;
-  if (!id.startsWith(prefix)) return `id "${id}" must start with its group id "${parentId}."`;
+  if (!id.startsWith(prefix)) return { key: "instrument.id.groupPrefix", params: { id, group: prefix } };
   const segment = id.slice(prefix.length);
-  return SEGMENT_RULES.item.test(segment) ? null : `id "${id}": the item segment "${segment}" must be ${SEGMENT_RULES.item.describe}`;
+  return SEGMENT_RULES.item(segment) ? null : { key: "instrument.id.segment.item", params: { id, segment } };
 }

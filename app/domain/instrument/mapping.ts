@@ -1,8 +1,9 @@
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { issue, type InstrumentIssue } from "./issues";
+import { schemaIssue, yamlIssue } from "./parse";
 import type { Instrument } from "./schema";
 import { itemsWithGroups } from "./tree";
-import type { InstrumentIssue } from "./validate";
 
 /**
  * How the items of a previous version continue in a new one: `{ from, items: { old id: new id | null } }`.
@@ -22,20 +23,21 @@ export type ItemMapping = z.infer<typeof ItemMappingSchema>;
 
 export type MappingParse = { ok: true; mapping: ItemMapping } | { ok: false; issues: InstrumentIssue[] };
 
-/** Parses a mapping file (YAML or JSON: YAML reads both). Pure: the caller reads the file. */
-export function parseItemMapping(text: string): MappingParse {
+/**
+ * Parses a mapping file (YAML or JSON: YAML reads both). Pure: the caller reads the file. Problems are
+ * located at `sourceName` (the file name), the field below it in the params.
+ */
+export function parseItemMapping(text: string, sourceName = "mapping"): MappingParse {
   let raw: unknown;
   try {
     raw = parseYaml(text);
   } catch (e) {
-    return { ok: false, issues: [{ at: "mapping", message: e instanceof Error ? e.message : String(e) }] };
+    return { ok: false, issues: [yamlIssue(e, sourceName)] };
   }
   const parsed = ItemMappingSchema.safeParse(raw);
   if (parsed.success) return { ok: true, mapping: parsed.data };
-  return {
-    ok: false,
-    issues: parsed.error.issues.map((i) => ({ at: ["mapping", ...i.path].join("."), message: i.message })),
-  };
+  // Item ids are keys here, not `id` fields: every problem is the file's, its path in `field`.
+  return { ok: false, issues: parsed.error.issues.map((i) => schemaIssue(null, i, sourceName)) };
 }
 
 /**
@@ -49,21 +51,17 @@ export function checkItemMapping(mapping: ItemMapping, prev: Instrument, next: I
   const issues: InstrumentIssue[] = [];
   const claimed = new Map<string, string>();
   for (const [from, to] of Object.entries(mapping.items)) {
-    if (!prevIds.has(from))
-      issues.push({ at: from, message: `mapping: old item id "${from}" is not an item of ${prev.id} ${prev.version}` });
+    if (!prevIds.has(from)) issues.push(issue(from, "instrument.mapping.oldUnknown", { from, instrument: prev.id, version: prev.version }));
     if (to === null) continue;
     if (!nextIds.has(to)) {
-      issues.push({ at: to, message: `mapping: new item id "${to}" (for "${from}") is not an item of ${next.id} ${next.version}` });
+      issues.push(issue(to, "instrument.mapping.newUnknown", { to, from, instrument: next.id, version: next.version }));
       continue;
     }
     const other = claimed.get(to);
-    if (other !== undefined) issues.push({ at: to, message: `mapping: "${other}" and "${from}" both map to "${to}"` });
+    if (other !== undefined) issues.push(issue(to, "instrument.mapping.bothMap", { a: other, b: from, to }));
     claimed.set(to, from);
     if (to !== from && prevIds.has(to) && !(to in mapping.items)) {
-      issues.push({
-        at: to,
-        message: `mapping: "${from}" maps to "${to}", which is also an item of ${prev.version}: map "${to}" too (to its new id, or null)`,
-      });
+      issues.push(issue(to, "instrument.mapping.claimed", { from, to, version: prev.version }));
     }
   }
   return issues;

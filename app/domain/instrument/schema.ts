@@ -6,13 +6,14 @@ import { z } from "zod";
  * the scoring engine only knows the generic answer types and formula kinds.
  *
  * Structural rules that Zod cannot express well (weights adding up, the id scheme, formulas naming
- * declared inputs) are checked in `validate.ts`, which names the offending id.
+ * declared inputs) are checked in `validate.ts`, which names the offending id. A custom message in a
+ * schema below is a message key of `issues.ts` (translated in app/i18n/instruments.*.ts), never text.
  */
 
 /** A weight: a decimal number, or an exact fraction "a/b" where the value is not a finite decimal (e.g. "1/3"). */
 export const WeightSchema = z.union([
   z.number().finite().nonnegative(),
-  z.string().regex(/^\d+(\.\d+)?\/\d+(\.\d+)?$/, 'expected a number or an exact fraction like "1/3"'),
+  z.string().regex(/^\d+(\.\d+)?\/\d+(\.\d+)?$/, "instrument.schema.weightFormat"),
 ]);
 export type Weight = z.infer<typeof WeightSchema>;
 
@@ -66,7 +67,7 @@ export type Option = z.infer<typeof OptionSchema>;
 
 export const InputSchema = z
   .object({
-    name: z.string().regex(/^[a-z][a-z0-9_]*$/, "input names are lower_snake_case"),
+    name: z.string().regex(/^[a-z][a-z0-9_]*$/, "instrument.schema.inputName"),
     label: z.string().min(1),
     label_en: z.string().optional(),
     /** Informational inputs are recorded but take no part in the formula (e.g. complaints "in process"). */
@@ -130,7 +131,7 @@ export type Formula = z.infer<typeof FormulaSchema>;
 export const ScaleSchema = z
   .object({ min: z.number().finite(), max: z.number().finite() })
   .strict()
-  .refine((s) => s.max > s.min, "scale max must exceed min");
+  .refine((s) => s.max > s.min, "instrument.schema.scaleOrder");
 
 export const ItemSchema = z
   .object({
@@ -248,11 +249,11 @@ export const PredicateBandSchema = z
     up_to: z.number().optional(),
   })
   .strict()
-  .refine((b) => b.up_to === undefined || b.up_to > b.above, "band up_to must exceed above");
+  .refine((b) => b.up_to === undefined || b.up_to > b.above, "instrument.schema.bandOrder");
 export type PredicateBand = z.infer<typeof PredicateBandSchema>;
 
 const criterionBase = {
-  id: z.string().regex(/^[a-z][a-z0-9_]*$/),
+  id: z.string().regex(/^[a-z][a-z0-9_]*$/, "instrument.schema.snakeId"),
   label: z.string().min(1),
   label_en: z.string().optional(),
 };
@@ -282,7 +283,7 @@ export type Criterion = z.infer<typeof CriterionSchema>;
 
 export const VerdictRuleSchema = z
   .object({
-    id: z.string().regex(/^[a-z][a-z0-9_]*$/),
+    id: z.string().regex(/^[a-z][a-z0-9_]*$/, "instrument.schema.snakeId"),
     label: z.string().min(1),
     label_en: z.string().optional(),
     criteria: z.array(CriterionSchema).min(1),
@@ -357,7 +358,7 @@ export type AppliesTo = z.infer<typeof AppliesToSchema>;
 
 export const InstrumentSchema = z
   .object({
-    id: z.string().regex(/^[a-z][a-z0-9-]*$/, "instrument ids are kebab-case"),
+    id: z.string().regex(/^[a-z][a-z0-9-]*$/, "instrument.schema.kebabId"),
     version: z.string().min(1),
     title: z.string().min(1),
     title_en: z.string().optional(),
@@ -368,7 +369,10 @@ export const InstrumentSchema = z
      * Instruments that measure the same thing under successive regimes (PMPRB 2014 → Evaluasi RB 2023:
      * both the Indeks RB). Trends and the waterfall run across a series, reporting the switch as a rule change.
      */
-    series: z.string().regex(/^[a-z][a-z0-9-]*$/).optional(),
+    series: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]*$/, "instrument.schema.kebabId")
+      .optional(),
     settings: SettingsSchema.default({}),
     total_weight: z.number().positive(),
     answer_scales: AnswerScalesSchema,

@@ -1,19 +1,15 @@
 import { checkChildId, checkCodeId } from "./id-scheme";
+import { issue, type InstrumentIssue, type InstrumentIssueKey, type IssueParams } from "./issues";
 import { isScaled, type Instrument, type Item, type ScaleValues, type ScaledType } from "./schema";
 import { treeNodes, walkTree, type TreeNode } from "./tree";
 import { sameWeight, weightValue } from "./weights";
 
-/** One structural problem, located by the id of the row or node it concerns. */
-export interface InstrumentIssue {
-  at: string;
-  message: string;
-}
+export type { InstrumentIssue } from "./issues";
 
 /** The codes and values of a scaled answer type under the instrument's current settings. */
 export function scaleFor(instrument: Instrument, type: ScaledType, abcd = instrument.settings.abcd_values): ScaleValues {
   return type === "abcd" ? instrument.answer_scales.abcd[abcd] : instrument.answer_scales[type];
 }
-
 
 function checkScales(instrument: Instrument, issues: InstrumentIssue[]): void {
   const tables: Array<[string, ScaleValues]> = [
@@ -24,84 +20,84 @@ function checkScales(instrument: Instrument, issues: InstrumentIssue[]): void {
     ["abcde", instrument.answer_scales.abcde],
   ];
   for (const [name, table] of tables) {
-    if (Object.keys(table).length < 2) issues.push({ at: `answer_scales.${name}`, message: "a scale needs at least two codes" });
+    if (Object.keys(table).length < 2) issues.push(issue(`answer_scales.${name}`, "instrument.scale.tooFewCodes"));
     for (const [code, w] of Object.entries(table)) {
       const v = weightValue(w);
-      if (!(v >= 0 && v <= 1)) issues.push({ at: `answer_scales.${name}`, message: `value of "${code}" is ${String(w)}, outside [0, 1]` });
+      if (!(v >= 0 && v <= 1)) issues.push(issue(`answer_scales.${name}`, "instrument.scale.valueRange", { code, value: w }));
     }
   }
-  const a = Object.keys(instrument.answer_scales.abcd.two_decimal).join(",");
-  const b = Object.keys(instrument.answer_scales.abcd.exact_thirds).join(",");
-  if (a !== b) issues.push({ at: "answer_scales.abcd", message: `both abcd variants need the same codes (${a} vs ${b})` });
+  const a = Object.keys(instrument.answer_scales.abcd.two_decimal);
+  const b = Object.keys(instrument.answer_scales.abcd.exact_thirds);
+  if (a.join(",") !== b.join(",")) issues.push(issue("answer_scales.abcd", "instrument.scale.abcdCodes", { a, b }));
 }
 
 function checkItem(instrument: Instrument, item: Item, group: TreeNode, issues: InstrumentIssue[]): void {
   const at = item.id;
-  const fail = (message: string) => issues.push({ at, message });
+  const fail = (key: InstrumentIssueKey, params?: IssueParams) => issues.push(issue(at, key, params));
   const { type } = item;
-  const forbid = (field: keyof Item, why: string) => {
-    if (item[field] !== undefined) fail(`"${field}" is not allowed for ${type} items (${why})`);
+  const forbid = (field: keyof Item, why: "oneOption" | "computed" | "number" | "points" | "groupWeight") => {
+    if (item[field] !== undefined) fail(`instrument.item.forbidden.${why}`, { field, type });
   };
 
   if (isScaled(type)) {
-    forbid("inputs", "answered with one option");
-    forbid("formula", "answered with one option");
-    forbid("scale", "answered with one option");
+    forbid("inputs", "oneOption");
+    forbid("formula", "oneOption");
+    forbid("scale", "oneOption");
     const codes = Object.keys(scaleFor(instrument, type));
     const given = (item.options ?? []).map((o) => o.code);
     if (given.length !== codes.length || !codes.every((c) => given.includes(c))) {
-      fail(`${type} needs exactly the options ${codes.join(", ")}; found ${given.join(", ") || "none"}`);
+      fail("instrument.item.scaleOptions", { type, expected: codes, found: given });
     }
     for (const o of item.options ?? []) {
-      if (o.value !== undefined) fail(`option ${o.code}: ${type} values come from answer_scales, not from the option`);
+      if (o.value !== undefined) fail("instrument.item.optionValueNotAllowed", { code: o.code, type });
     }
   } else if (type === "choice") {
-    forbid("inputs", "answered with one option");
-    forbid("formula", "answered with one option");
-    if ((item.options ?? []).length < 2) fail("choice needs at least two options");
+    forbid("inputs", "oneOption");
+    forbid("formula", "oneOption");
+    if ((item.options ?? []).length < 2) fail("instrument.item.choiceTooFew");
     for (const o of item.options ?? []) {
-      if (o.value === undefined) fail(`option ${o.code}: choice options need a value`);
+      if (o.value === undefined) fail("instrument.item.choiceValueMissing", { code: o.code });
     }
   } else if (type === "percent") {
-    forbid("options", "computed from inputs");
-    forbid("scale", "computed from inputs");
+    forbid("options", "computed");
+    forbid("scale", "computed");
     checkFormula(item, fail);
   } else if (type === "range_scaled" || type === "coefficient") {
-    forbid("options", "answered with a number");
-    forbid("inputs", "answered with a number");
-    forbid("formula", "answered with a number");
+    forbid("options", "number");
+    forbid("inputs", "number");
+    forbid("formula", "number");
     const scale = item.scale;
-    if (!scale) fail(`${type} needs a scale {min, max}`);
+    if (!scale) fail("instrument.item.scaleMissing", { type });
     else if (type === "range_scaled" && (scale.min < 0 || !(scale.max > 0))) {
-      fail("range_scaled needs 0 ≤ min < max (the value scores value / max × weight)");
+      fail("instrument.item.rangeScaledScale");
     } else if (type === "coefficient" && (scale.min < -group.weight || scale.max > group.weight)) {
-      fail(`coefficient range ${scale.min}…${scale.max} exceeds ±${group.weight}, the weight of its group ${group.id}`);
+      fail("instrument.item.coefficientRange", { min: scale.min, max: scale.max, weight: group.weightRaw, group: group.id });
     }
-    if (type === "coefficient" && (group.items ?? []).length !== 1) fail(`coefficient must be the only item of its group ${group.id}`);
+    if (type === "coefficient" && (group.items ?? []).length !== 1) fail("instrument.item.aloneInGroup", { type, group: group.id });
   } else if (type === "survey_0_4" || type === "index_score") {
-    forbid("options", "answered with a number");
-    forbid("inputs", "answered with a number");
-    forbid("formula", "answered with a number");
-    if (type === "index_score" && !item.scale) fail("index_score needs a scale {min, max}");
+    forbid("options", "number");
+    forbid("inputs", "number");
+    forbid("formula", "number");
+    if (type === "index_score" && !item.scale) fail("instrument.item.scaleMissing", { type });
     if (type === "survey_0_4" && item.scale && (item.scale.min !== 0 || item.scale.max !== 4)) {
-      fail("survey_0_4 is on the scale 0–4; remove the scale or use index_score");
+      fail("instrument.item.surveyScale");
     }
   } else {
     // external_points: the points awarded for the whole group, so the item must be alone in it.
-    forbid("options", "answered with points");
-    forbid("inputs", "answered with points");
-    forbid("formula", "answered with points");
-    forbid("scale", "its range is the group weight");
-    if ((group.items ?? []).length !== 1) fail(`external_points must be the only item of its group ${group.id}`);
+    forbid("options", "points");
+    forbid("inputs", "points");
+    forbid("formula", "points");
+    forbid("scale", "groupWeight");
+    if ((group.items ?? []).length !== 1) fail("instrument.item.aloneInGroup", { type, group: group.id });
   }
 
   const seen = new Set<string>();
   for (const o of item.options ?? []) {
-    if (seen.has(o.code)) fail(`duplicate option code "${o.code}"`);
+    if (seen.has(o.code)) fail("instrument.item.duplicateOption", { code: o.code });
     seen.add(o.code);
     if (o.value !== undefined) {
       const v = weightValue(o.value);
-      if (!(v >= 0 && v <= 1)) fail(`option ${o.code}: value ${String(o.value)} is outside [0, 1]`);
+      if (!(v >= 0 && v <= 1)) fail("instrument.item.optionValueRange", { code: o.code, value: o.value });
     }
   }
 }
@@ -116,20 +112,20 @@ function checkLinks(roots: TreeNode[], issues: InstrumentIssue[]): void {
   const visit = (node: TreeNode, inAdjustment: boolean): void => {
     const adjustment = inAdjustment || node.adjustment === true;
     for (const item of node.items ?? []) {
-      const fail = (message: string) => issues.push({ at: item.id, message });
+      const fail = (key: InstrumentIssueKey, params?: IssueParams) => issues.push(issue(item.id, key, params));
       if (adjustment !== (item.type === "coefficient")) {
-        fail(adjustment ? "an adjustment component holds only coefficient items" : "coefficient items belong in an adjustment component");
+        fail(adjustment ? "instrument.item.adjustmentOnlyCoefficients" : "instrument.item.coefficientOutsideAdjustment");
       }
       if (item.not_applicable) {
-        if ((node.items ?? []).length !== 1) fail(`not_applicable items must be the only item of their group ${node.id}`);
-        if (item.type === "coefficient") fail("a coefficient cannot be not applicable");
+        if ((node.items ?? []).length !== 1) fail("instrument.item.notApplicableAlone", { group: node.id });
+        if (item.type === "coefficient") fail("instrument.item.coefficientNotApplicable");
       }
       if (item.multiplier !== undefined) {
         const source = groupsSeen.get(item.multiplier);
-        if (item.type === "coefficient") fail("a coefficient cannot have a multiplier");
-        if (!source) fail(`multiplier "${item.multiplier}" must name a weighted group that comes before this item`);
+        if (item.type === "coefficient") fail("instrument.item.coefficientMultiplier");
+        if (!source) fail("instrument.item.multiplierUnknown", { multiplier: item.multiplier });
         else if ((source.items ?? []).some((i) => i.multiplier !== undefined || i.not_applicable)) {
-          fail(`multiplier "${item.multiplier}" must not itself be multiplied or possibly not applicable`);
+          fail("instrument.item.multiplierChained", { multiplier: item.multiplier });
         }
       }
     }
@@ -143,7 +139,7 @@ function checkIndex(instrument: Instrument, roots: TreeNode[], issues: Instrumen
   const rule = instrument.evaluation.index;
   const adjustments = roots.filter((r) => r.adjustment);
   if (!rule) {
-    for (const a of adjustments) issues.push({ at: a.id, message: "an adjustment component needs evaluation.index.adjustment" });
+    for (const a of adjustments) issues.push(issue(a.id, "instrument.index.adjustmentUnnamed"));
     return;
   }
   const at = "evaluation.index";
@@ -151,50 +147,49 @@ function checkIndex(instrument: Instrument, roots: TreeNode[], issues: Instrumen
   const claimed = new Set<string>();
   for (const id of [...rule.general.nodes, ...rule.added]) {
     const node = byId.get(id);
-    if (!node) issues.push({ at, message: `"${id}" is not a component` });
-    else if (node.adjustment) issues.push({ at, message: `"${id}" is an adjustment component; name it as index.adjustment` });
-    if (claimed.has(id)) issues.push({ at, message: `"${id}" is named twice` });
+    if (!node) issues.push(issue(at, "instrument.index.notComponent", { id }));
+    else if (node.adjustment) issues.push(issue(at, "instrument.index.adjustmentInNodes", { id }));
+    if (claimed.has(id)) issues.push(issue(at, "instrument.index.namedTwice", { id }));
     claimed.add(id);
   }
   for (const r of roots) {
-    if (!r.adjustment && !claimed.has(r.id)) issues.push({ at, message: `component "${r.id}" is neither in general.nodes nor in added` });
+    if (!r.adjustment && !claimed.has(r.id)) issues.push(issue(at, "instrument.index.componentUnclaimed", { id: r.id }));
   }
   if (rule.adjustment !== undefined && !adjustments.some((a) => a.id === rule.adjustment)) {
-    issues.push({ at, message: `adjustment "${rule.adjustment}" is not an adjustment component` });
+    issues.push(issue(at, "instrument.index.adjustmentNotAdjustment", { id: rule.adjustment }));
   }
   for (const a of adjustments) {
-    if (a.id !== rule.adjustment) issues.push({ at: a.id, message: "only the adjustment named in evaluation.index may be an adjustment component" });
+    if (a.id !== rule.adjustment) issues.push(issue(a.id, "instrument.index.extraAdjustment"));
   }
 }
 
-function checkFormula(item: Item, fail: (message: string) => void): void {
+function checkFormula(item: Item, fail: (key: InstrumentIssueKey, params?: IssueParams) => void): void {
   const inputs = item.inputs ?? [];
-  if (inputs.length === 0) fail("percent items need named inputs");
+  if (inputs.length === 0) fail("instrument.formula.noInputs");
   if (!item.formula) {
-    fail("percent items need a formula");
+    fail("instrument.formula.missing");
     return;
   }
   const names = new Set<string>();
   for (const input of inputs) {
-    if (names.has(input.name)) fail(`duplicate input "${input.name}"`);
+    if (names.has(input.name)) fail("instrument.formula.duplicateInput", { name: input.name });
     names.add(input.name);
   }
   const f = item.formula;
   const used = f.kind === "ratio" ? [f.numerator, ...f.denominator] : [f.before, f.after];
   for (const name of used) {
     const input = inputs.find((i) => i.name === name);
-    if (!input) fail(`formula names unknown input "${name}" (declared: ${[...names].join(", ") || "none"})`);
-    else if (input.informational) fail(`formula uses informational input "${name}"`);
+    if (!input) fail("instrument.formula.unknownInput", { name, declared: [...names] });
+    else if (input.informational) fail("instrument.formula.informationalInput", { name });
   }
 }
 
 function checkNodeShape(instrument: Instrument, issues: InstrumentIssue[]): void {
   for (const c of instrument.tree) {
-    if (!!c.subcomponents === !!c.areas)
-      issues.push({ at: c.id, message: "a component needs either subcomponents or areas (exactly one)" });
+    if (!!c.subcomponents === !!c.areas) issues.push(issue(c.id, "instrument.node.componentShape"));
     const areas = [...(c.subcomponents ?? []).flatMap((s) => s.areas), ...(c.areas ?? [])];
     for (const a of areas) {
-      if (!!a.subareas === !!a.items) issues.push({ at: a.id, message: "an area needs either subareas or items (exactly one)" });
+      if (!!a.subareas === !!a.items) issues.push(issue(a.id, "instrument.node.areaShape"));
     }
   }
 }
@@ -205,31 +200,36 @@ function checkEvaluation(instrument: Instrument, ids: Set<string>, issues: Instr
   for (let i = 1; i < sorted.length; i++) {
     const prev = sorted[i - 1];
     const cur = sorted[i];
-    if (prev && cur && cur.above < (prev.up_to ?? Infinity)) issues.push({ at: `predicate ${cur.code}`, message: `band overlaps ${prev.code}` });
+    if (prev && cur && cur.above < (prev.up_to ?? Infinity)) {
+      issues.push(issue(`predicate_bands ${cur.code}`, "instrument.evaluation.bandOverlap", { code: cur.code, other: prev.code }));
+    }
   }
   const portal = instrument.evaluation.portal_2025;
   if (instrument.settings.predicate_rule === "portal_2025" && !portal) {
-    issues.push({ at: "settings.predicate_rule", message: "portal_2025 needs evaluation.portal_2025" });
+    issues.push(issue("settings.predicate_rule", "instrument.evaluation.portalMissing"));
   }
   if (portal) {
     for (const code of [portal.top, portal.conditional]) {
-      if (!bands.some((b) => b.code === code)) issues.push({ at: "evaluation.portal_2025", message: `no predicate band "${code}"` });
+      if (!bands.some((b) => b.code === code)) issues.push(issue("evaluation.portal_2025", "instrument.evaluation.unknownBand", { code }));
     }
     for (const id of Object.keys(portal.targets)) {
-      if (!ids.has(id)) issues.push({ at: "evaluation.portal_2025", message: `target for unknown item "${id}"` });
+      if (!ids.has(id)) issues.push(issue("evaluation.portal_2025", "instrument.evaluation.unknownTarget", { id }));
     }
   }
   for (const g of groups) {
-    for (const n of g.nodes) if (!ids.has(n)) issues.push({ at: `zi_area_groups ${g.id}`, message: `unknown node "${n}"` });
+    for (const n of g.nodes)
+      if (!ids.has(n)) issues.push(issue(`zi_area_groups ${g.id}`, "instrument.evaluation.unknownNode", { node: n }));
   }
   for (const v of verdicts) {
     const seen = new Set<string>();
     for (const c of v.criteria) {
       const at = `zi_verdicts ${v.id}.${c.id}`;
-      if (seen.has(c.id)) issues.push({ at, message: "duplicate criterion id" });
+      if (seen.has(c.id)) issues.push(issue(at, "instrument.evaluation.duplicateCriterion", { id: c.id }));
       seen.add(c.id);
-      if (c.kind === "node_min" && c.node !== "total" && !ids.has(c.node)) issues.push({ at, message: `unknown node "${c.node}"` });
-      if (c.kind === "area_percent_min" && groups.length === 0) issues.push({ at, message: "needs evaluation.zi_area_groups" });
+      if (c.kind === "node_min" && c.node !== "total" && !ids.has(c.node)) {
+        issues.push(issue(at, "instrument.evaluation.unknownNode", { node: c.node }));
+      }
+      if (c.kind === "area_percent_min" && groups.length === 0) issues.push(issue(at, "instrument.evaluation.areaGroupsMissing"));
     }
   }
 }
@@ -247,34 +247,34 @@ export function validateInstrument(instrument: Instrument): InstrumentIssue[] {
   const codes = instrument.settings.id_scheme === "codes";
   const ids = new Set<string>();
   const claim = (id: string) => {
-    if (ids.has(id)) issues.push({ at: id, message: `duplicate id "${id}"` });
+    if (ids.has(id)) issues.push(issue(id, "instrument.duplicateId", { id }));
     ids.add(id);
   };
 
   // Adjustment components (koefisien) are signed extras, outside the weights that add up to the total.
   const total = roots.filter((n) => !n.adjustment).reduce((s, n) => s + n.weight, 0);
   if (!sameWeight(total, instrument.total_weight)) {
-    issues.push({ at: "tree", message: `component weights sum to ${total}, expected total_weight ${instrument.total_weight}` });
+    issues.push(issue("tree", "instrument.totalWeight", { sum: total, expected: instrument.total_weight }));
   }
 
   walkTree(roots, (node, parent) => {
     claim(node.id);
     const idProblem = codes ? checkCodeId(node.id, parent?.id ?? null, node.level) : checkChildId(node.id, parent?.id ?? null, node.level);
-    if (idProblem) issues.push({ at: node.id, message: idProblem });
+    if (idProblem) issues.push(issue(node.id, idProblem.key, idProblem.params));
     if (!(node.weight > 0) || !Number.isFinite(node.weight)) {
-      issues.push({ at: node.id, message: `weight ${String(node.weightRaw)} must be a positive finite number` });
+      issues.push(issue(node.id, "instrument.weightPositive", { weight: node.weightRaw }));
     }
     if (node.children.length > 0) {
       const sum = node.children.reduce((s, c) => s + c.weight, 0);
       if (!sameWeight(sum, node.weight)) {
-        const parts = node.children.map((c) => `${c.id} ${String(c.weightRaw)}`).join(" + ");
-        issues.push({ at: node.id, message: `children weights sum to ${sum} (${parts}), expected ${String(node.weightRaw)}` });
+        const parts = node.children.map((c) => ({ id: c.id, weight: c.weightRaw }));
+        issues.push(issue(node.id, "instrument.weightSum", { node: node.id, sum, parts, expected: node.weightRaw }));
       }
     }
     for (const item of node.items ?? []) {
       claim(item.id);
       const itemProblem = codes ? checkCodeId(item.id, node.id, "item") : checkChildId(item.id, node.id, "item");
-      if (itemProblem) issues.push({ at: item.id, message: itemProblem });
+      if (itemProblem) issues.push(issue(item.id, itemProblem.key, itemProblem.params));
       checkItem(instrument, item, node, issues);
     }
   });

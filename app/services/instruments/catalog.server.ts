@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { issue } from "~/domain/instrument/issues";
 import { InstrumentError, parseInstrument } from "~/domain/instrument/parse";
 import type { Instrument } from "~/domain/instrument/schema";
+import { englishIssue } from "~/i18n/instrument-issues";
 
 /** A parsed instrument with where it came from and the hash that freezes it into an assessment. */
 export interface LoadedInstrument {
@@ -12,7 +14,7 @@ export interface LoadedInstrument {
   file: string;
 }
 
-/** One content file: parsed, or the reason it cannot be used. */
+/** One content file: parsed, or the reason it cannot be used (its message in English, its issues as keys). */
 export type InstrumentFileResult = ({ ok: true } & LoadedInstrument) | { ok: false; file: string; error: InstrumentError };
 
 export const DEFAULT_INSTRUMENT_DIR = "content/instruments";
@@ -43,11 +45,12 @@ export function readInstrumentFiles(dir?: string): InstrumentFileResult[] {
       // The file name is the id: `getInstrument(id)` and frozen assessments rely on it.
       const stem = name.replace(/\.ya?ml$/, "");
       if (instrument.id !== stem) {
-        throw new InstrumentError(name, [{ at: "id", message: `id "${instrument.id}" must match the file name "${stem}"` }]);
+        throw new InstrumentError(name, [issue("id", "instrument.idFileName", { id: instrument.id, stem })]);
       }
       return { ok: true, instrument, contentHash: contentHash(text), file };
     } catch (e) {
-      if (e instanceof InstrumentError) return { ok: false, file, error: e };
+      // Logs and the CLI read the English rendering of the same keys the admin pages translate.
+      if (e instanceof InstrumentError) return { ok: false, file, error: new InstrumentError(e.sourceName, e.issues, englishIssue) };
       throw e;
     }
   });

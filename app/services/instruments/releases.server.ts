@@ -7,7 +7,9 @@ import { diffInstruments, type InstrumentDiff } from "~/domain/instrument/diff";
 import { checkItemMapping, ItemMappingSchema, parseItemMapping, type ItemMapping } from "~/domain/instrument/mapping";
 import { InstrumentError, parseInstrument } from "~/domain/instrument/parse";
 import type { Instrument } from "~/domain/instrument/schema";
-import type { InstrumentIssue } from "~/domain/instrument/validate";
+import type { InstrumentIssue } from "~/domain/instrument/issues";
+import type { MessageKey } from "~/i18n";
+import { englishIssue, type KeyedIssue } from "~/i18n/instrument-issues";
 import { compareVersions } from "~/domain/instrument/version";
 import { INSTRUMENT_MAX_BYTES } from "~/utils/constants";
 import { newId } from "~/utils/ids";
@@ -23,14 +25,27 @@ import { contentHash, loadInstruments } from "./catalog.server";
 
 export type ReleaseErrorKey = "instruments.invalid" | "instruments.notDraft" | "instruments.stale";
 
-/** An upload or publish that cannot go ahead; `issues` name each problem's row (`at: message`). */
+/** The release rules' own problems (the file's are the instrument domain's keys). */
+type ReleaseIssueKey = Extract<
+  MessageKey,
+  `instrument.release.${string}` | "instrument.mapping.noPrevious" | "instrument.mapping.fromMismatch"
+>;
+/** One problem of an upload: the instrument's (validation, mapping) or a release rule's, a key with parameters. */
+export type ReleaseIssue = InstrumentIssue | InstrumentIssue<ReleaseIssueKey>;
+
+const releaseIssue = (at: string, key: ReleaseIssueKey, params: InstrumentIssue["params"] = {}): ReleaseIssue => ({ at, key, params });
+
+/**
+ * An upload or publish that cannot go ahead; `issues` name each problem's row with a message key and
+ * its parameters, which the page translates. The exception's own message is the English rendering.
+ */
 export class ReleaseError extends Error {
   override readonly name = "ReleaseError";
   constructor(
     readonly key: ReleaseErrorKey,
-    readonly issues: InstrumentIssue[] = [],
+    readonly issues: KeyedIssue[] = [],
   ) {
-    super(`${key}${issues.length ? `\n${issues.map((i) => `  - ${i.at}: ${i.message}`).join("\n")}` : ""}`);
+    super(`${key}${issues.length ? `\n${issues.map((i) => `  - ${englishIssue(i)}`).join("\n")}` : ""}`);
   }
 }
 
@@ -78,7 +93,7 @@ export interface UploadInput {
 
 const requireSystemAdmin = (actor: Actor) => requirePermission(actor, "system.manage", { type: "system" });
 
-const tooLarge = (at: string) => ({ at, message: `the file is larger than ${INSTRUMENT_MAX_BYTES / 1048576} MB` });
+const tooLarge = (at: string) => releaseIssue(at, "instrument.release.tooLarge", { mb: INSTRUMENT_MAX_BYTES / 1048576 });
 
 /** A mapping names its previous version by version string, full hash, or a hash prefix of 12+ characters. */
 function mappingMatches(from: string, current: CurrentInstrument): boolean {
@@ -91,49 +106,47 @@ function releaseIssues(
   hash: string,
   current: CurrentInstrument | null,
   existing: Pick<InstrumentRelease, "version" | "status">[],
-): InstrumentIssue[] {
-  const issues: InstrumentIssue[] = [];
-  if (next.status !== "published") {
-    issues.push({
-      at: "status",
-      message: 'a release file must say "status: published" (the release stays a draft in Cermin until you publish it)',
-    });
-  }
+  fileName: string,
+): ReleaseIssue[] {
+  const issues: ReleaseIssue[] = [];
+  const named = { version: next.version, instrument: next.id };
+  if (next.status !== "published") issues.push(releaseIssue("status", "instrument.release.notPublished"));
   const content = loadInstruments().find((l) => l.instrument.id === next.id);
   if (content && compareVersions(content.instrument.version, next.version) === 0) {
-    issues.push({
-      at: "version",
-      message: `version ${next.version} of ${next.id} already exists as the content file ${content.instrument.version}`,
-    });
+    issues.push(releaseIssue("version", "instrument.release.inContent", { ...named, existing: content.instrument.version }));
   }
   for (const r of existing) {
-    if (compareVersions(r.version, next.version) === 0)
-      issues.push({ at: "version", message: `version ${next.version} of ${next.id} was already uploaded (${r.version}, ${r.status})` });
+    if (compareVersions(r.version, next.version) === 0) {
+      const key = r.status === "draft" ? "instrument.release.uploadedDraft" : "instrument.release.uploadedPublished";
+      issues.push(releaseIssue("version", key, { ...named, existing: r.version }));
+    }
   }
   if (current && compareVersions(next.version, current.instrument.version) <= 0 && !issues.some((i) => i.at === "version")) {
-    issues.push({
-      at: "version",
-      message: `version ${next.version} is not newer than the published version ${current.instrument.version} of ${next.id}`,
-    });
+    issues.push(releaseIssue("version", "instrument.release.notNewer", { ...named, current: current.instrument.version }));
   }
-  if (current && current.hash === hash) issues.push({ at: "instrument", message: "the file is identical to the published version" });
+  if (current && current.hash === hash) issues.push(releaseIssue(fileName, "instrument.release.identical"));
   return issues;
 }
 
 function mappingIssues(
   text: string,
+  sourceName: string,
   next: Instrument,
   current: CurrentInstrument | null,
-): { mapping: ItemMapping | null; issues: InstrumentIssue[] } {
-  const parsed = parseItemMapping(text);
+): { mapping: ItemMapping | null; issues: ReleaseIssue[] } {
+  const parsed = parseItemMapping(text, sourceName);
   if (!parsed.ok) return { mapping: null, issues: parsed.issues };
-  if (!current) return { mapping: null, issues: [{ at: "mapping", message: `${next.id} has no published version to map from` }] };
-  const issues: InstrumentIssue[] = [];
+  if (!current) return { mapping: null, issues: [releaseIssue(sourceName, "instrument.mapping.noPrevious", { instrument: next.id })] };
+  const issues: ReleaseIssue[] = [];
   if (!mappingMatches(parsed.mapping.from, current)) {
-    issues.push({
-      at: "mapping.from",
-      message: `the mapping is from "${parsed.mapping.from}", but the published version of ${next.id} is ${current.instrument.version} (sha256 ${current.hash.slice(0, 12)})`,
-    });
+    issues.push(
+      releaseIssue(sourceName, "instrument.mapping.fromMismatch", {
+        from: parsed.mapping.from,
+        instrument: next.id,
+        version: current.instrument.version,
+        hash: current.hash.slice(0, 12),
+      }),
+    );
   }
   issues.push(...checkItemMapping(parsed.mapping, current.instrument, next));
   return { mapping: parsed.mapping, issues };
@@ -164,8 +177,8 @@ export async function uploadRelease(db: Db, actor: Actor, input: UploadInput): P
   const hash = contentHash(input.text);
   const current = await currentInstrument(db, next.id);
   const existing = await db.selectFrom("instrument_release").select(["version", "status"]).where("instrument_id", "=", next.id).execute();
-  const issues = releaseIssues(next, hash, current, existing);
-  const mapped = input.mappingText?.trim() ? mappingIssues(input.mappingText, next, current) : { mapping: null, issues: [] };
+  const issues = releaseIssues(next, hash, current, existing, fileName);
+  const mapped = input.mappingText?.trim() ? mappingIssues(input.mappingText, mappingName, next, current) : { mapping: null, issues: [] };
   issues.push(...mapped.issues);
   if (issues.length > 0) throw new ReleaseError("instruments.invalid", issues);
 
@@ -211,7 +224,7 @@ export async function uploadRelease(db: Db, actor: Actor, input: UploadInput): P
     // Another upload of the same version won the race.
     if (isUniqueViolation(e))
       throw new ReleaseError("instruments.invalid", [
-        { at: "version", message: `version ${next.version} of ${next.id} was already uploaded` },
+        releaseIssue("version", "instrument.release.uploaded", { version: next.version, instrument: next.id }),
       ]);
     throw e;
   }

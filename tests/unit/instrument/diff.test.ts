@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { diffInstruments, diffSize, type InstrumentDiff } from "~/domain/instrument/diff";
 import { checkItemMapping, parseItemMapping } from "~/domain/instrument/mapping";
+import { englishIssue } from "~/i18n/instrument-issues";
 import { parseInstrument } from "~/domain/instrument/parse";
 import type { Instrument } from "~/domain/instrument/schema";
 import { compareVersions } from "~/domain/instrument/version";
@@ -184,9 +185,9 @@ describe("item mapping", () => {
   test("malformed files are refused with the field named", () => {
     const noItems = parseItemMapping("from: 1.0.1\n");
     expect(noItems.ok).toBe(false);
-    if (!noItems.ok) expect(noItems.issues.map((i) => i.at)).toEqual(["mapping.items"]);
+    if (!noItems.ok) expect(noItems.issues.map((i) => [i.at, i.params.field])).toEqual([["mapping", "items"]]);
     const wrongValue = parseItemMapping("from: 1.0.1\nitems:\n  A.1.i.b: 3\n");
-    expect(!wrongValue.ok && wrongValue.issues[0]!.at).toBe("mapping.items.A.1.i.b");
+    expect(!wrongValue.ok && wrongValue.issues[0]!.params.field).toBe("items.A.1.i.b");
     const extra = parseItemMapping("from: 1.0.1\nitems: {}\nto: 2\n");
     expect(extra.ok).toBe(false);
     const yaml = parseItemMapping("from: [unclosed");
@@ -198,21 +199,17 @@ describe("item mapping", () => {
     expect(check({ "A.9.i.a": "A.1.i.z" })).toEqual([
       expect.objectContaining({
         at: "A.9.i.a",
-        message: expect.stringMatching(/old item id "A\.9\.i\.a" is not an item of pmprb-2014 1\.0\.1/),
+        key: "instrument.mapping.oldUnknown",
+        params: { from: "A.9.i.a", instrument: "pmprb-2014", version: "1.0.1" },
       }),
     ]);
-    expect(check({ "A.1.i.b": "A.1.i.y" })).toEqual([
-      expect.objectContaining({
-        at: "A.1.i.y",
-        message: expect.stringMatching(/new item id "A\.1\.i\.y".*not an item of pmprb-2014 1\.1\.0/),
-      }),
-    ]);
+    expect(check({ "A.1.i.b": "A.1.i.y" })).toEqual([expect.objectContaining({ at: "A.1.i.y", key: "instrument.mapping.newUnknown" })]);
     const twice = check({ "A.1.i.b": "A.1.i.z", "A.1.ii.e": "A.1.i.z" });
     expect(twice.map((i) => i.at)).toEqual(["A.1.i.z"]);
-    expect(twice[0]!.message).toMatch(/both map to/);
+    expect(englishIssue(twice[0]!)).toMatch(/both map to/);
     const claimed = check({ "A.1.i.b": "A.1.i.a" });
     expect(claimed.map((i) => i.at)).toEqual(["A.1.i.a"]);
-    expect(claimed[0]!.message).toMatch(/map "A\.1\.i\.a" too/);
+    expect(englishIssue(claimed[0]!)).toMatch(/map "A\.1\.i\.a" too/);
   });
 });
 

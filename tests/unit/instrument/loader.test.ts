@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InstrumentError, parseInstrument } from "~/domain/instrument/parse";
+import { englishIssue } from "~/i18n/instrument-issues";
 import { miniInstrument, toYaml, type RawDoc as Doc } from "./mini";
 
 function issues(mutate: (d: Doc) => void): string[] {
@@ -8,7 +9,7 @@ function issues(mutate: (d: Doc) => void): string[] {
   try {
     parseInstrument(toYaml(doc), "mini.yaml");
   } catch (e) {
-    if (e instanceof InstrumentError) return e.issues.map((i) => `${i.at}: ${i.message}`);
+    if (e instanceof InstrumentError) return e.issues.map(englishIssue);
     throw e;
   }
   throw new Error("expected the instrument to be rejected");
@@ -44,11 +45,13 @@ describe("parseInstrument accepts a valid instrument", () => {
 
 describe("parseInstrument rejects, naming the row", () => {
   it("sub-area weights that do not add up to the area weight", () => {
-    expect(issues((d) => (sub(d, 1).weight = 3.5))).toEqual(["A.I.1: children weights sum to 5.5 (A.I.1.i 2 + A.I.1.ii 3.5), expected 6"]);
+    expect(issues((d) => (sub(d, 1).weight = 3.5))).toEqual([
+      "A.I.1: children weights of A.I.1 sum to 5.5 (A.I.1.i 2 + A.I.1.ii 3.5), expected 6",
+    ]);
   });
 
   it("a weight off by more than 1e-9, but not one within it", () => {
-    expect(issues((d) => (sub(d, 1).weight = 4.000001)).join("\n")).toMatch(/^A\.I\.1: children weights sum to/m);
+    expect(issues((d) => (sub(d, 1).weight = 4.000001)).join("\n")).toMatch(/^A\.I\.1: children weights of A\.I\.1 sum to/m);
     expect(() => {
       const d = miniInstrument();
       sub(d, 1).weight = 4 + 1e-12;
@@ -90,7 +93,7 @@ describe("parseInstrument rejects, naming the row", () => {
         ];
       });
     expect(withValue(1.5)).toEqual(["A.I.1.i.b: option TW: value 1.5 is outside [0, 1]"]);
-    expect(withValue(-0.5).join("\n")).toMatch(/^A\.I\.1\.i\.b: options\.1\.value: /);
+    expect(withValue(-0.5)).toEqual(['A.I.1.i.b: "options.1.value" must be at least 0']);
   });
 
   it("a formula naming an unknown input", () => {
@@ -110,7 +113,9 @@ describe("parseInstrument rejects, naming the row", () => {
   });
 
   it("an unknown answer type, naming the item", () => {
-    expect(issues((d) => (itemAt(d, 0, 0).type = "likert")).join("\n")).toMatch(/^A\.I\.1\.i\.a: type: Invalid enum value/);
+    expect(issues((d) => (itemAt(d, 0, 0).type = "likert")).join("\n")).toMatch(
+      /^A\.I\.1\.i\.a: "type": "likert" is not one of yes_no, abc, /,
+    );
   });
 
   it("an external_points item that shares its group", () => {
@@ -138,7 +143,19 @@ describe("parseInstrument rejects, naming the row", () => {
     ).toEqual(['zi_verdicts wbk.ipak: unknown node "B.I.9"']);
   });
 
-  it("invalid YAML, naming the line", () => {
-    expect(() => parseInstrument("id: mini\ntree: [\n  - a", "bad.yaml")).toThrow(/bad\.yaml: invalid instrument\n {2}- line \d+:/);
+  it("invalid YAML, naming the line and column", () => {
+    expect(() => parseInstrument("id: mini\ntree: [\n  - a", "bad.yaml")).toThrow(InstrumentError);
+    const doc = structuredClone(miniInstrument());
+    const text = toYaml(doc).replace("total_weight: 10", "total_weight: 10\ntotal_weight: 11");
+    let thrown: unknown;
+    try {
+      parseInstrument(text, "dup.yaml");
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(InstrumentError);
+    const [problem] = (thrown as InstrumentError).issues;
+    expect(problem).toEqual({ at: "dup.yaml", key: "instrument.yaml.duplicateKey", params: { line: expect.any(Number), column: 1 } });
+    expect(englishIssue(problem!)).toMatch(/^dup\.yaml: line \d+, column 1: this key appears twice in the same mapping$/);
   });
 });

@@ -11,6 +11,7 @@ import { validateInstrument } from "~/domain/instrument/validate";
 import { AnswerError, type Answers } from "~/domain/scoring/answers";
 import { scoreAssessment, validateAnswer } from "~/domain/scoring/score";
 import { indeksRbPredicate } from "~/domain/scoring/thresholds";
+import { englishIssue } from "~/i18n/instrument-issues";
 import { getInstrument } from "~/services/instruments/catalog.server";
 
 const load = (id: string): Instrument => getInstrument(id)!.instrument;
@@ -194,7 +195,7 @@ describe("predicates", () => {
 
 describe("validation of the new rules", () => {
   const clone = (): Instrument => structuredClone(kl);
-  const messages = (i: Instrument) => validateInstrument(i).map((x) => `${x.at}: ${x.message}`);
+  const messages = (i: Instrument) => validateInstrument(i).map(englishIssue);
 
   it("accepts the shipped instruments", () => {
     for (const i of [kl, prov, kabkota]) expect(messages(i)).toEqual([]);
@@ -219,7 +220,7 @@ describe("validation of the new rules", () => {
   it("names weights that do not add up to the spec's blocks", () => {
     const i = clone();
     i.tree[1]!.subcomponents![0]!.areas[0]!.weight = 2.5;
-    expect(messages(i).join("\n")).toMatch(/B1: children weights sum to 33.5/);
+    expect(messages(i).join("\n")).toMatch(/B1: children weights of B1 sum to 33.5/);
   });
 });
 
