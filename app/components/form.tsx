@@ -1,12 +1,14 @@
 import { Form } from "@remix-run/react";
 import type { InputHTMLAttributes, ReactNode } from "react";
-import type { MessageKey } from "~/i18n";
+import type { MessageKey, Params } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 
 export interface ActionFeedback {
   ok: boolean;
   intent?: string;
   formError?: MessageKey;
+  /** The parameters of formError ("5 di luar rentang 0–4"); numbers are written in the reader's locale. */
+  formParams?: Params;
   fieldErrors?: Partial<Record<string, MessageKey>>;
   values?: Record<string, string>;
   message?: MessageKey;
@@ -27,7 +29,7 @@ export function FormAlert({ feedback }: { feedback?: ActionFeedback }) {
     const own = feedback.fieldErrors?._form;
     return (
       <p className="alert alert-error" role="alert">
-        {t(own ?? feedback.formError)}
+        {own ? t(own) : t(feedback.formError, feedback.formParams)}
       </p>
     );
   }

@@ -11,14 +11,22 @@ import { ScoreSummaryCard } from "~/components/workbench/score-summary";
 import { HistoricalMarkNote } from "~/components/workbench/historical";
 import { Timeline } from "~/components/workbench/timeline";
 import { getDb } from "~/db.server";
+import { getLocale } from "~/i18n/locale.server";
 import { formatDate, formatNumber, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 import { updateFollowUp } from "~/services/evaluation/findings.server";
 import { assessmentOverview } from "~/services/workbench/assessment-view.server";
-import { requireAssessment } from "~/services/workbench/assessments.server";
+import { inLocale, requireAssessment } from "~/services/workbench/assessments.server";
 import { historicalMark } from "~/services/workbench/historical.server";
 import { hasGaps, submissionGaps } from "~/services/workbench/readiness.server";
-import { assertMayFinalise, assertMaySubmit, finaliseAssessment, reopenAssessment, setAssignment, submitAssessment } from "~/services/workbench/workflow.server";
+import {
+  assertMayFinalise,
+  assertMaySubmit,
+  finaliseAssessment,
+  reopenAssessment,
+  setAssignment,
+  submitAssessment,
+} from "~/services/workbench/workflow.server";
 import { badRequest, emptyToNull, formFailure, formValues, readFormData, ruleFailure } from "~/utils/forms";
 import { IdSchema } from "~/utils/schemas";
 
@@ -27,7 +35,7 @@ import { IdSchema } from "~/utils/schemas";
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
-  const ctx = await requireAssessment(db, user, params.id!);
+  const ctx = inLocale(await requireAssessment(db, user, params.id!), await getLocale(request, user));
   return {
     ...(await assessmentOverview(db, user, ctx, new URL(request.url).searchParams)),
     historical: await historicalMark(db, ctx.assessment.id),
@@ -84,7 +92,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (v.intent === "submit") assertMaySubmit(user, ctx);
       else assertMayFinalise(user, ctx);
       const gaps = await submissionGaps(db, ctx);
-      if (hasGaps(gaps)) return data({ ok: false as const, formError: "workbench.confirmGaps" as const, fieldErrors: {}, values, intent: v.intent, gaps }, { status: 400 });
+      if (hasGaps(gaps))
+        return data(
+          { ok: false as const, formError: "workbench.confirmGaps" as const, fieldErrors: {}, values, intent: v.intent, gaps },
+          { status: 400 },
+        );
     }
     switch (v.intent) {
       case "submit":

@@ -1,6 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
-import { useMemo, useState } from "react";
+import { Fragment, useMemo, useState } from "react";
 import { z } from "zod";
 import { requireUser } from "~/auth/require.server";
 import { EvidencePanel } from "~/components/evidence-panel";
@@ -10,6 +10,8 @@ import { ItemCard, type ItemAnswer } from "~/components/workbench/item-card";
 import { LiveScore } from "~/components/workbench/live-score";
 import { ProgressBar } from "~/components/workbench/progress-bar";
 import { getDb } from "~/db.server";
+import { localizeInstrument } from "~/domain/instrument/localize";
+import { getLocale } from "~/i18n/locale.server";
 import type { Instrument } from "~/domain/instrument/schema";
 import type { Answers, AnswerValue } from "~/domain/scoring/answers";
 import { scoreAssessment } from "~/domain/scoring/score";
@@ -26,16 +28,25 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
   const ctx = await requireAssessment(db, user, params.id!);
-  const view = await getAreaView(db, user, ctx, params.area!);
+  // The reader's language: the English UI shows the instrument's English texts where it has them.
+  const shown = { ...ctx, instrument: localizeInstrument(ctx.instrument, await getLocale(request, user)) };
+  const view = await getAreaView(db, user, shown, params.area!);
   return {
     assessment: { id: ctx.assessment.id, status: ctx.assessment.status, unitName: ctx.unit.name, year: ctx.period.year },
-    instrument: ctx.instrument,
+    instrument: shown.instrument,
     ...view,
   };
 }
 
-const CommentSchema = z.object({ itemId: z.string().min(1).max(64), body: z.string().trim().min(1, "error.required").max(4000, "error.tooLong") });
-const ReviewSchema = z.object({ itemId: z.string().min(1).max(64), note: z.string().trim().max(1000, "error.tooLong").optional(), overrideReason: z.string().max(1000).optional() });
+const CommentSchema = z.object({
+  itemId: z.string().min(1).max(64),
+  body: z.string().trim().min(1, "error.required").max(4000, "error.tooLong"),
+});
+const ReviewSchema = z.object({
+  itemId: z.string().min(1).max(64),
+  note: z.string().trim().max(1000, "error.tooLong").optional(),
+  overrideReason: z.string().max(1000).optional(),
+});
 
 /** Plain form posts (no JavaScript), comments and the coordinator's review; autosave uses /assessments/:id/answers. */
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -49,8 +60,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
       case "save": {
         const out = await saveFromForm(db, user, ctx, values);
         // Post/redirect/get: a refresh must not re-post an answer with a stale version.
-        if (out.status === 200) return redirect(`${new URL(request.url).pathname}?saved=${encodeURIComponent(values.itemId ?? "")}#item-${values.itemId ?? ""}`);
-        if (out.status === 409) return data({ ok: false as const, intent, conflict: out.body.conflict, itemId: values.itemId ?? null, values }, { status: 409 });
+        if (out.status === 200)
+          return redirect(`${new URL(request.url).pathname}?saved=${encodeURIComponent(values.itemId ?? "")}#item-${values.itemId ?? ""}`);
+        if (out.status === 409)
+          return data({ ok: false as const, intent, conflict: out.body.conflict, itemId: values.itemId ?? null, values }, { status: 409 });
         return data({ ...out.body, intent, values }, { status: 400 });
       }
       case "comment": {
@@ -63,7 +76,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
       case "return": {
         const parsed = ReviewSchema.safeParse(values);
         if (!parsed.success) return badRequest({ formError: "error.form", fieldErrors: {}, values, intent });
-        await reviewItem(db, user, ctx, parsed.data.itemId, intent === "approve" ? "approved" : "returned", parsed.data.note ?? null, parsed.data.overrideReason ?? null);
+        await reviewItem(
+          db,
+          user,
+          ctx,
+          parsed.data.itemId,
+          intent === "approve" ? "approved" : "returned",
+          parsed.data.note ?? null,
+          parsed.data.overrideReason ?? null,
+        );
         break;
       }
       case "blind-finish": {
@@ -108,11 +129,14 @@ export default function AreaPage() {
   const node = (id: string) => live.nodes[id];
   const location = useLocation();
   const savedItem = new URLSearchParams(location.search).get("saved");
+  const blindRows = new Map(d.blindRows.map((r) => [r.itemId, r.areaId]));
   return (
     <>
       <p>
-        <Link to={`/assessments/${d.assessment.id}`}>← {d.assessment.unitName} · {d.assessment.year}</Link> ·{" "}
-        <strong>{t(`status.${d.assessment.status}` as MessageKey)}</strong>
+        <Link to={`/assessments/${d.assessment.id}`}>
+          ← {d.assessment.unitName} · {d.assessment.year}
+        </Link>{" "}
+        · <strong>{t(`status.${d.assessment.status}` as MessageKey)}</strong>
       </p>
       <h1>
         {d.area.id} {d.area.label}
@@ -146,7 +170,14 @@ export default function AreaPage() {
       ) : null}
       {d.notAssigned ? (
         <p className="alert alert-warn" data-testid="not-assigned-banner">
-          {d.notAssigned.names.length ? t("workbench.assignedTo", { names: d.notAssigned.names.join(", ") }) : t("workbench.assignedToNobody")}
+          {d.notAssigned.names.length
+            ? t("workbench.assignedTo", { names: d.notAssigned.names.join(", ") })
+            : t("workbench.assignedToNobody")}
+        </p>
+      ) : null}
+      {d.readOnly ? (
+        <p className="readonly-why" data-testid="read-only-why">
+          {t(d.readOnly.key, d.readOnly.status ? { status: t(`status.${d.readOnly.status}` as MessageKey) } : undefined)}
         </p>
       ) : null}
       {feedback && "formParams" in feedback && feedback.formParams && feedback.formError ? (
@@ -159,55 +190,79 @@ export default function AreaPage() {
       <ConfirmCarried
         assessmentId={d.assessment.id}
         areaId={d.area.id}
-        carriedInArea={d.area.groups.flatMap((g) => g.items).filter((i) => d.editable.includes(i.id) && (d.answers[i.id] as ItemAnswer | undefined)?.carriedOver).length}
+        carriedInArea={
+          d.area.groups
+            .flatMap((g) => g.items)
+            .filter((i) => d.editable.includes(i.id) && (d.answers[i.id] as ItemAnswer | undefined)?.carriedOver).length
+        }
       />
       <div className="area-layout">
         <div>
-          {d.area.groups.map((g) => (
-            <section className="card" key={g.id} aria-labelledby={`g-${g.id}`}>
-              <div className="group-head">
-                <h2 id={`g-${g.id}`}>
-                  {g.id} {g.label}
-                </h2>
-                <span>
-                  {t("workbench.value", { value: formatNumber(node(g.id)?.value ?? 0, locale, 2), max: formatNumber(g.weight, locale, 2) })}
-                </span>
-              </div>
-              {g.items.map((item) => (
-                <ItemCard
-                  key={item.id}
-                  assessmentId={d.assessment.id}
-                  item={item}
-                  groupWeight={g.weight}
-                  answer={(d.answers[item.id] as ItemAnswer | undefined) ?? null}
-                  editable={d.editable.includes(item.id)}
-                  canReview={d.can.review}
-                  canComment={d.can.comment}
-                  comments={d.comments[item.id] ?? []}
-                  history={d.history[item.id] ?? []}
-                  olderHistory={d.olderHistory.counts[item.id] ? { count: d.olderHistory.counts[item.id]!, atLeast: d.olderHistory.atLeast } : null}
-                  evidence={
-                    <EvidencePanel
+          {d.area.groups.map((g, gi) => (
+            <Fragment key={g.id}>
+              {g.path && g.path.length > 0 && g.path.join() !== d.area.groups[gi - 1]?.path?.join() ? (
+                <h2 className="page-section-head">{g.path.join(" › ")}</h2>
+              ) : null}
+              <section className="card" aria-labelledby={`g-${g.id}`}>
+                <div className="group-head">
+                  <h2 id={`g-${g.id}`}>
+                    {g.id} {g.label}
+                  </h2>
+                  <span>
+                    {live.index?.notApplicable.includes(g.id)
+                      ? t("workbench.index.notApplicable")
+                      : t("workbench.value", { value: formatNumber(node(g.id)?.value ?? 0, locale, 2), max: formatNumber(g.weight, locale, 2) })}
+                  </span>
+                </div>
+                {g.items.map((item) =>
+                  blindRows.has(item.id) ? (
+                    <p key={item.id} id={`item-${item.id}`} className="alert alert-warn" data-testid={`blind-row-${item.id}`}>
+                      {t("workbench.blindRow")}{" "}
+                      <Link to={`/assessments/${d.assessment.id}/areas/${blindRows.get(item.id)}`}>
+                        {t("workbench.blindRowLink", { id: blindRows.get(item.id)! })}
+                      </Link>
+                    </p>
+                  ) : (
+                    <ItemCard
+                      key={item.id}
                       assessmentId={d.assessment.id}
-                      itemId={item.id}
-                      evidence={d.evidence.byItem[item.id] ?? []}
-                      otherEvidence={d.evidence.all.filter((e) => !e.itemIds.includes(item.id))}
-                      hints={[]}
-                      canEdit={d.editable.includes(item.id)}
-                      redirectTo={`${location.pathname}#item-${item.id}`}
-                      maxBytes={d.evidence.maxBytes}
+                      item={item}
+                      groupWeight={g.weight}
+                      answer={(d.answers[item.id] as ItemAnswer | undefined) ?? null}
+                      editable={d.editable.includes(item.id)}
+                      canReview={d.can.review}
+                      canComment={d.can.comment}
+                      comments={d.comments[item.id] ?? []}
+                      history={d.history[item.id] ?? []}
+                      olderHistory={
+                        d.olderHistory.counts[item.id] ? { count: d.olderHistory.counts[item.id]!, atLeast: d.olderHistory.atLeast } : null
+                      }
+                      evidence={
+                        <EvidencePanel
+                          assessmentId={d.assessment.id}
+                          itemId={item.id}
+                          evidence={d.evidence.byItem[item.id] ?? []}
+                          otherEvidence={d.evidence.all.filter((e) => !e.itemIds.includes(item.id))}
+                          hints={[]}
+                          canEdit={d.editable.includes(item.id)}
+                          redirectTo={`${location.pathname}#item-${item.id}`}
+                          maxBytes={d.evidence.maxBytes}
+                        />
+                      }
+                      justSaved={savedItem === item.id}
+                      serverConflict={
+                        serverConflict?.itemId === item.id ? { conflict: serverConflict.conflict, posted: serverConflict.values } : null
+                      }
+                      evaluator={(d.evaluator[item.id] as { layer: string; value: unknown; note: string | null } | undefined) ?? null}
+                      followUps={d.followUps[item.id] ?? []}
+                      liveValue={node(item.id)?.answered ? (node(item.id)?.value ?? null) : null}
+                      warnings={live.warnings.filter((w) => w.itemId === item.id).map((w) => w.code)}
+                      onLive={(id, v) => setEdits((prev) => ({ ...prev, [id]: v }))}
                     />
-                  }
-                  justSaved={savedItem === item.id}
-                  serverConflict={serverConflict?.itemId === item.id ? { conflict: serverConflict.conflict, posted: serverConflict.values } : null}
-                  evaluator={(d.evaluator[item.id] as { layer: string; value: unknown; note: string | null } | undefined) ?? null}
-                  followUps={d.followUps[item.id] ?? []}
-                  liveValue={node(item.id)?.answered ? (node(item.id)?.value ?? null) : null}
-                  warnings={live.warnings.filter((w) => w.itemId === item.id).map((w) => w.code)}
-                  onLive={(id, v) => setEdits((prev) => ({ ...prev, [id]: v }))}
-                />
-              ))}
-            </section>
+                  ),
+                )}
+              </section>
+            </Fragment>
           ))}
           <p className="row">
             {d.prev ? <Link to={`/assessments/${d.assessment.id}/areas/${d.prev}`}>{t("workbench.prevArea")}</Link> : null}

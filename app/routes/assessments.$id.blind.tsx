@@ -7,9 +7,10 @@ import { AgreementFigure } from "~/components/blind/agreement-figure";
 import { FormAlert, feedbackFor } from "~/components/form";
 import { ProgressBar } from "~/components/workbench/progress-bar";
 import { getDb } from "~/db.server";
+import { getLocale } from "~/i18n/locale.server";
 import { formatDate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
-import { requireAssessment } from "~/services/workbench/assessments.server";
+import { inLocale, requireAssessment } from "~/services/workbench/assessments.server";
 import { getBlindPanel } from "~/services/blind/results.server";
 import { revealRound, startRounds } from "~/services/blind/rounds.server";
 import { badRequest, formFailure, readFormData, ruleFailure } from "~/utils/forms";
@@ -19,7 +20,7 @@ import { IdSchema } from "~/utils/schemas";
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
-  const ctx = await requireAssessment(db, user, params.id!);
+  const ctx = inLocale(await requireAssessment(db, user, params.id!), await getLocale(request, user));
   return {
     assessment: { id: ctx.assessment.id, unitName: ctx.unit.name, year: ctx.period.year, status: ctx.assessment.status },
     ...(await getBlindPanel(db, user, ctx)),

@@ -8,13 +8,15 @@ import { FormAlert, feedbackFor } from "~/components/form";
 import { AnswerInputs } from "~/components/workbench/answer-inputs";
 import { fieldsOf } from "~/components/workbench/item-card";
 import { getDb } from "~/db.server";
+import { getLocale } from "~/i18n/locale.server";
+import { answerText } from "~/components/evaluation/answer-text";
 import { outlineOf } from "~/domain/instrument/outline";
 import type { Item } from "~/domain/instrument/schema";
 import type { AnswerValue } from "~/domain/scoring/answers";
 import { formatDate, formatNumber } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 import { WorkbenchError } from "~/services/workbench/answers.server";
-import { requireAssessment } from "~/services/workbench/assessments.server";
+import { inLocale, requireAssessment } from "~/services/workbench/assessments.server";
 import { getConsensusView, recordConsensus } from "~/services/blind/results.server";
 import { BlindError } from "~/services/blind/rounds.server";
 import { answerFromFields } from "~/services/workbench/rules";
@@ -27,12 +29,16 @@ import { badRequest, formValues, readFormData, ruleFailure } from "~/utils/forms
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
-  const ctx = await requireAssessment(db, user, params.id!);
+  const ctx = inLocale(await requireAssessment(db, user, params.id!), await getLocale(request, user));
   try {
     const view = await getConsensusView(db, user, ctx, params.area!);
     const area = outlineOf(ctx.instrument).areas.find((a) => a.id === view.area.id)!;
     const instrumentItems: Record<string, Item> = Object.fromEntries(area.groups.flatMap((g) => g.items.map((i) => [i.id, i])));
-    return { assessment: { id: ctx.assessment.id, unitName: ctx.unit.name, year: ctx.period.year, status: ctx.assessment.status }, instrumentItems, ...view };
+    return {
+      assessment: { id: ctx.assessment.id, unitName: ctx.unit.name, year: ctx.period.year, status: ctx.assessment.status },
+      instrumentItems,
+      ...view,
+    };
   } catch (e) {
     if (e instanceof BlindError) throw new Response(e.key, { status: e.key === "blind.noRound" ? 404 : 409 });
     throw e;
@@ -54,12 +60,23 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const values = formValues(await readFormData(request));
   const parsed = ConsensusSchema.safeParse(values);
   if (!parsed.success) {
-    return badRequest({ formError: parsed.error.issues[0]?.path[0] === "intent" ? "error.unknownIntent" : "error.form", fieldErrors: {}, values, intent: values.intent });
+    return badRequest({
+      formError: parsed.error.issues[0]?.path[0] === "intent" ? "error.unknownIntent" : "error.form",
+      fieldErrors: {},
+      values,
+      intent: values.intent,
+    });
   }
   const item = outlineOf(ctx.instrument).items.get(parsed.data.itemId);
   if (!item) return badRequest({ formError: "workbench.unknownItem", fieldErrors: {}, values, intent: "consensus" });
   const answer = answerFromFields(item, values);
-  if (!answer.ok) return badRequest({ formError: "workbench.invalidAnswer", fieldErrors: { [answer.field]: "error.invalid" }, values, intent: "consensus" });
+  if (!answer.ok)
+    return badRequest({
+      formError: "workbench.invalidAnswer",
+      fieldErrors: { [answer.field]: "error.invalid" },
+      values,
+      intent: "consensus",
+    });
   try {
     const saved = await recordConsensus(db, user, ctx, params.area!, {
       itemId: item.id,
@@ -68,7 +85,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
       note: parsed.data.note ?? null,
       reason: parsed.data.reason ?? null,
     });
-    if (!saved.ok) return data({ ok: false as const, formError: "blind.conflict" as const, fieldErrors: {}, values, intent: "consensus" }, { status: 409 });
+    if (!saved.ok)
+      return data(
+        { ok: false as const, formError: "blind.conflict" as const, fieldErrors: {}, values, intent: "consensus" },
+        { status: 409 },
+      );
   } catch (e) {
     if (e instanceof WorkbenchError || e instanceof BlindError) return ruleFailure(e, values, "consensus");
     throw e;
@@ -76,11 +97,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirect(`${new URL(request.url).pathname}?saved=${encodeURIComponent(item.id)}#c-${item.id}`);
 }
 
-function showAnswer(v: unknown): string {
-  if (v === null || v === undefined) return "–";
-  if (typeof v === "object") return Object.entries(v as Record<string, number>).map(([k, n]) => `${k}=${n}`).join(", ");
-  return String(v);
-}
+
 
 /** Background of a heat-map cell: white (no disagreement) to red (every item). */
 const heat = (share: number) => `hsl(0, 80%, ${Math.round(100 - share * 45)}%)`;
@@ -142,7 +159,8 @@ export default function ConsensusPage() {
                   {g.id} {g.label}
                 </td>
                 <td style={{ background: heat(g.disagreementShare) }}>
-                  {formatNumber(g.disagreementShare * 100, locale, 0)} % ({g.items.filter((i) => i.spread.disagreement).length}/{g.items.length})
+                  {formatNumber(g.disagreementShare * 100, locale, 0)} % ({g.items.filter((i) => i.spread.disagreement).length}/
+                  {g.items.length})
                 </td>
               </tr>
             ))}
@@ -162,12 +180,20 @@ export default function ConsensusPage() {
               </header>
               <p className="question">{item.question}</p>
               <table>
+                <thead>
+                  <tr>
+                    <th scope="col">{t("blind.colRater")}</th>
+                    <th scope="col">{t("blind.colAnswer")}</th>
+                    <th scope="col">{t("blind.colValue")}</th>
+                    <th scope="col">{t("blind.colNote")}</th>
+                  </tr>
+                </thead>
                 <tbody>
                   {item.raters.map((r, i) => (
                     <tr key={r.userId}>
                       <td>{d.raters[i]?.name}</td>
                       <td>
-                        <strong>{showAnswer(r.value)}</strong>
+                        <strong>{answerText(d.instrumentItems[item.id] as Item | undefined, r.value, locale)}</strong>
                       </td>
                       <td>{num(r.itemValue)}</td>
                       <td>{r.note ?? ""}</td>
@@ -177,7 +203,7 @@ export default function ConsensusPage() {
               </table>
               <p className="muted">
                 {t("blind.spread", { min: num(item.spread.min), max: num(item.spread.max), mode: num(item.spread.mode) })} ·{" "}
-                {t("blind.majority", { answer: item.spread.majority.map((m) => showAnswer(JSON.parse(m))).join(" / ") || "–" })}
+                {t("blind.majority", { answer: item.spread.majority.map((m) => answerText(d.instrumentItems[item.id] as Item | undefined, JSON.parse(m), locale)).join(" / ") || "–" })}
               </p>
               <ConsensusForm
                 item={(d.instrumentItems[item.id] as Item | undefined) ?? null}
@@ -224,9 +250,26 @@ function ConsensusForm(props: {
         groupWeight={props.groupWeight}
       />
       <label htmlFor={`cnote-${props.itemId}`}>{t("workbench.note")}</label>
-      <textarea id={`cnote-${props.itemId}`} name="note" value={fields.note ?? ""} disabled={!props.canRecord} maxLength={4000} onChange={(e) => setFields((f) => ({ ...f, note: e.target.value }))} />
+      <textarea
+        id={`cnote-${props.itemId}`}
+        name="note"
+        value={fields.note ?? ""}
+        disabled={!props.canRecord}
+        maxLength={4000}
+        onChange={(e) => setFields((f) => ({ ...f, note: e.target.value }))}
+      />
       <label htmlFor={`reason-${props.itemId}`}>{t("blind.departReason")}</label>
-      <input id={`reason-${props.itemId}`} name="reason" maxLength={1000} disabled={!props.canRecord} />
+      <p className="hint" id={`reason-hint-${props.itemId}`}>
+        {t("blind.departReasonHint")}
+      </p>
+      <textarea
+        id={`reason-${props.itemId}`}
+        name="reason"
+        rows={3}
+        maxLength={1000}
+        disabled={!props.canRecord}
+        aria-describedby={`reason-hint-${props.itemId}`}
+      />
       {props.canRecord ? <button type="submit">{t("blind.record")}</button> : null}
     </form>
   );

@@ -61,7 +61,9 @@ export function emptyToNull(v: unknown): unknown {
 /** Domain rule errors carry a message key; they become a 400 in the form that caused them. */
 export function ruleFailure(error: unknown, values: Record<string, string>, intent?: string) {
   if (error instanceof Error && "key" in error && isMessageKey((error as { key: unknown }).key)) {
-    return badRequest({ formError: (error as { key: MessageKey }).key, fieldErrors: {}, values, intent });
+    // A refusal with parameters (an answer out of range) keeps them, so the message names the value and the range.
+    const problem = (error as { problem?: { params?: Record<string, string | number> } }).problem;
+    return badRequest({ formError: (error as { key: MessageKey }).key, ...(problem?.params ? { formParams: problem.params } : {}), fieldErrors: {}, values, intent });
   }
   throw error;
 }

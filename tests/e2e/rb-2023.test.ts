@@ -81,24 +81,32 @@ test("roll out rb-2023-kabkota to the regency, fill it with evidence, see Indeks
   );
   expect(assessmentId).toBeTruthy();
 
-  // ---- Every row, page by page (an indicator per page), as the coordinator would from the letters.
+  // ---- Every row, one page per component (issue #27: A, B, C, Tematik — not 41 pages), as the coordinator would from the letters.
   let expectedGeneral = 0;
   let expectedTematik = 0;
-  for (const area of outline.areas) {
-    const items = area.groups.flatMap((g) => g.items.map((item) => ({ item, weight: g.weight, group: g.id })));
+  expect(outline.pages.length).toBeLessThanOrEqual(6);
+  for (const page of outline.pages) {
+    const items = page.groups.flatMap((g) => g.items.map((item) => ({ item, weight: g.weight, group: g.id })));
     if (items.every(({ item }) => item.type === "coefficient")) continue;
-    await c.goto(`/assessments/${assessmentId}/areas/${area.id}`);
+    await c.goto(`/assessments/${assessmentId}/areas/${page.id}`);
     await waitForHydration(c);
+    // The navigator lists the components, each row of this one is on the page, and no spec tag shows.
+    expect(await c.locator(".area-nav li").count()).toBe(outline.pages.length);
+    expect(await c.locator("article.item-card").count()).toBe(items.length);
+    expect(await c.locator("main").textContent()).not.toMatch(/\[I\]|A1 eval/);
     for (const { item, weight } of items) {
       const max = item.type === "external_points" ? weight : item.scale!.max;
       const value = item.id === HALF ? max / 2 : max;
       await c.locator(`[id="a-${item.id}-value"]`).fill(idInput(value));
       await waitSaved(c, item.id);
       const points = (value / max) * weight;
-      if (area.path[0] === "RB Tematik") expectedTematik += points;
+      if (outline.areas.find((a) => a.id === outline.areaOfItem.get(item.id))!.path[0] === "RB Tematik") expectedTematik += points;
       else expectedGeneral += points;
     }
   }
+  // A row's own address opens its component's page (links from readiness, notifications, the overview).
+  await c.goto(`/assessments/${assessmentId}/areas/B105`);
+  expect(await c.locator("h1").textContent()).toContain(outline.pages.find((p) => p.areaIds.includes("B105"))!.label);
   expect(expectedGeneral).toBeCloseTo(99, 9);
   expect(expectedTematik).toBeCloseTo(20, 9);
 
@@ -149,4 +157,26 @@ test("roll out rb-2023-kabkota to the regency, fill it with evidence, see Indeks
   };
   expect(JSON.parse(stored.value_json)).toBe("N/A");
   expect(stored.note).toBe(NA_REASON);
+
+  // ---- The regency's organisation admin reads the worksheet: the fields look disabled and the page says why.
+  await admin.page.goto(`/assessments/${assessmentId}/areas/B`);
+  await admin.page.getByTestId("read-only-why").filter({ hasText: "Hanya tim penilai unit ini" }).waitFor();
+  expect(await admin.page.locator(`[id="a-${HALF}-value"]`).isDisabled()).toBe(true);
+  const fill = await admin.page.locator(`[id="a-${HALF}-value"]`).evaluate((el) => getComputedStyle(el).backgroundColor);
+  expect(fill).not.toBe("rgb(255, 255, 255)");
+  await screenshot(admin.page, "e2e-rb-2023-org-admin-read-only");
+
+  // ---- In English the worksheet reads in English where the instrument has English texts.
+  await c.goto(`/assessments/${assessmentId}/areas/A`);
+  await c.getByTestId("language-switch").click();
+  await c.locator("h1").filter({ hasText: instrument.tree[0]!.label_en! }).waitFor();
+  const a101 = instrument.tree[0]!.areas![0]!;
+  expect(await c.locator("main").textContent()).toContain(a101.items![0]!.question_en!);
+  expect(await c.locator("main").textContent()).toContain("Scored by: National evaluator");
+  await c.goto(`/assessments/${assessmentId}`);
+  const aa = instrument.evaluation.predicate_bands.find((b) => b.code === "AA")!;
+  const summaryText = await c.getByTestId("score-summary").textContent();
+  expect(summaryText).toContain(`AA (${aa.label_en})`);
+  expect(summaryText).not.toContain(aa.label);
+  await screenshot(c, "e2e-rb-2023-english");
 });

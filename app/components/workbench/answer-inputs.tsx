@@ -2,6 +2,7 @@ import { NOT_APPLICABLE, type Item } from "~/domain/instrument/schema";
 import { numberRange } from "~/domain/scoring/item-value";
 import { formatNumber } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
+import { scorerText } from "./scorer-text";
 
 interface Props {
   item: Item;
@@ -79,7 +80,9 @@ export function AnswerInputs({ item, fields, disabled, onChange, ratio, formatRa
   const na = item.not_applicable && fields.value === NOT_APPLICABLE;
   return (
     <div className="number-answer">
-      <label htmlFor={`${base}-value`}>{range ? t("workbench.range", { min: formatNumber(range.min, locale), max: formatNumber(range.max, locale) }) : item.type}</label>
+      <label htmlFor={`${base}-value`}>
+        {range ? t("workbench.range", { min: formatNumber(range.min, locale), max: formatNumber(range.max, locale) }) : item.type}
+      </label>
       <input
         id={`${base}-value`}
         name={na ? undefined : "value"}
@@ -107,7 +110,7 @@ export function AnswerInputs({ item, fields, disabled, onChange, ratio, formatRa
           {na ? <span className="hint"> — {t("workbench.notApplicableHint")}</span> : null}
         </label>
       ) : null}
-      {item.scorer ? <p className="hint">{t("workbench.scorer", { scorer: item.scorer })}</p> : null}
+      {item.scorer ? <p className="hint">{t("workbench.scorer", { scorer: scorerText(item.scorer, t) })}</p> : null}
     </div>
   );
 }

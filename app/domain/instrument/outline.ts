@@ -7,6 +7,8 @@ export interface OutlineGroup {
   label: string;
   weight: number;
   items: Item[];
+  /** On a page of several areas: the labels above the group's area (component, subcomponent), to head each section. */
+  path?: string[];
 }
 
 /** An area of change as the workbench navigates it: its groups and their items. */
@@ -20,8 +22,22 @@ export interface OutlineArea {
   itemCount: number;
 }
 
+/**
+ * What the workbench shows on one page. Usually one area; in a row worksheet (the Evaluasi RB LKE: one
+ * indicator row per area, 41 rows) a component is one page holding every row, so a team fills a
+ * component in one visit instead of one page per row.
+ */
+export interface OutlinePage extends OutlineArea {
+  /** The areas on the page, in content order (one for an ordinary area page). */
+  areaIds: string[];
+}
+
 export interface Outline {
   areas: OutlineArea[];
+  /** The workbench pages in content order. */
+  pages: OutlinePage[];
+  /** area id → the id of the page that shows it */
+  pageOfArea: Map<string, string>;
   /** item id → area id */
   areaOfItem: Map<string, string>;
   /** item id → item */
@@ -62,7 +78,47 @@ export function outlineOf(instrument: Instrument): Outline {
     }
     areas.push({ id: node.id, label: node.label, weight: node.weight, path, groups, itemCount });
   });
-  const outline = { areas, areaOfItem, items, groupWeight };
+  const { pages, pageOfArea } = pagesOf(treeNodes(instrument), areas, instrument.settings.id_scheme === "codes");
+  const outline = { areas, pages, pageOfArea, areaOfItem, items, groupWeight };
   outlines.set(instrument, outline);
   return outline;
+}
+
+/**
+ * In a worksheet whose node ids are its row codes (`id_scheme: codes`, the Evaluasi RB LKE: each area
+ * one indicator row), a component of several rows is one page; elsewhere each area is its own page.
+ */
+function pagesOf(roots: TreeNode[], areas: OutlineArea[], rowWorksheet: boolean): { pages: OutlinePage[]; pageOfArea: Map<string, string> } {
+  const byId = new Map(areas.map((a) => [a.id, a]));
+  const pages: OutlinePage[] = [];
+  const pageOfArea = new Map<string, string>();
+  for (const root of roots) {
+    const inRoot: OutlineArea[] = [];
+    walkTree([root], (node) => {
+      const area = node.level === "area" ? byId.get(node.id) : undefined;
+      if (area) inRoot.push(area);
+    });
+    const rows = rowWorksheet && inRoot.length > 1;
+    if (!rows) {
+      for (const a of inRoot) {
+        pages.push({ ...a, areaIds: [a.id] });
+        pageOfArea.set(a.id, a.id);
+      }
+      continue;
+    }
+    pages.push({
+      id: root.id,
+      label: root.label,
+      weight: root.weight,
+      path: [],
+      // A row split in parts (IKU makro and non makro) heads its parts with the row's code and label.
+      groups: inRoot.flatMap((a) =>
+        a.groups.map((g) => ({ ...g, path: g.id === a.id ? a.path.slice(1) : [...a.path.slice(1), `${a.id} ${a.label}`] })),
+      ),
+      itemCount: inRoot.reduce((n, a) => n + a.itemCount, 0),
+      areaIds: inRoot.map((a) => a.id),
+    });
+    for (const a of inRoot) pageOfArea.set(a.id, root.id);
+  }
+  return { pages, pageOfArea };
 }

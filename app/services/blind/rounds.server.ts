@@ -16,7 +16,7 @@ import { outlineOf, type OutlineArea } from "~/domain/instrument/outline";
 import { NOT_APPLICABLE, type Item } from "~/domain/instrument/schema";
 import { validateAnswer } from "~/domain/scoring/score";
 import { newId } from "~/utils/ids";
-import { parseValue, WorkbenchError, type SaveInput, type SaveResult } from "~/services/workbench/answers.server";
+import { assertInRange, parseValue, WorkbenchError, type SaveInput, type SaveResult } from "~/services/workbench/answers.server";
 import { canOnUnit, type AssessmentContext } from "~/services/workbench/assessments.server";
 import { writeAudit } from "~/services/admin/audit.server";
 import { notify } from "~/services/notifications/notify.server";
@@ -146,6 +146,7 @@ export async function saveIndividualAnswer(db: Db, actor: Actor, ctx: Assessment
   const rater = await raterRound(db, actor, ctx, areaId);
   if (!rater) throw new BlindError("blind.notRater");
   if (rater.finishedAt) throw new BlindError("blind.finished");
+  assertInRange(ctx.instrument, input.itemId, input.value);
   const issues = validateAnswer(ctx.instrument, input.itemId, input.value);
   if (issues.length > 0) throw new WorkbenchError("workbench.invalidAnswer", issues[0]!.expected);
   const note = input.note?.trim() ? input.note.trim() : null;

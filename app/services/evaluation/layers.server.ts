@@ -8,7 +8,7 @@ import { NOT_APPLICABLE } from "~/domain/instrument/schema";
 import { validateAnswer } from "~/domain/scoring/score";
 import { insertAnswer } from "~/services/workbench/answer-row.server";
 import { newId } from "~/utils/ids";
-import { itemKey, parseValue, WorkbenchError } from "~/services/workbench/answers.server";
+import { assertInRange, itemKey, parseValue, WorkbenchError } from "~/services/workbench/answers.server";
 import { canOnUnit, type AssessmentContext } from "~/services/workbench/assessments.server";
 import { writeAudit } from "~/services/admin/audit.server";
 import { notify, notifyReleasedSendBacks } from "~/services/notifications/notify.server";
@@ -66,6 +66,7 @@ export async function saveEvaluatorAnswerIn(
     throw new WorkbenchError("workbench.koefReasonRequired");
   }
   if (input.decision === "send_back" && value === null) value = null;
+  if (input.decision === "adjust") assertInRange(ctx.instrument, input.itemId, value);
   if (validateAnswer(ctx.instrument, input.itemId, value).length > 0) throw new WorkbenchError("workbench.invalidAnswer");
   if (input.decision === "adjust" && value === null) throw new WorkbenchError("workbench.invalidAnswer");
   if (input.decision === "adjust" && value === NOT_APPLICABLE && !input.note?.trim() && !input.recommendation?.trim()) {

@@ -180,6 +180,18 @@ async function currentConflict(db: Db, ctx: AssessmentContext, itemId: string): 
 }
 
 /**
+ * A number outside its item's range is refused with the range (at its field), not clamped by the
+ * engine: one rule for the team's answers, a rater's blind answers and an evaluator's scores.
+ */
+export function assertInRange(instrument: AssessmentContext["instrument"], itemId: string, value: AnswerValue): void {
+  const outline = outlineOf(instrument);
+  const item = outline.items.get(itemId);
+  if (!item) return;
+  const problem = rangeProblem(item, outline.groupWeight.get(itemId) ?? 0, value);
+  if (problem) throw new WorkbenchError(problem.key, undefined, problem);
+}
+
+/**
  * saveAnswer inside the caller's transaction (an Excel import applies many saves as one): the same
  * checks and optimistic concurrency; `source` is added to the audit entry (e.g. the workbook's hash).
  */
@@ -192,10 +204,7 @@ export async function saveAnswerIn(trx: Db, actor: Actor, ctx: AssessmentContext
   await assertNotBlind(trx, ctx, input.itemId);
   // Editability is judged on the row this transaction read (one lookup per save, no gap between check and write).
   await assertEditableNow(trx, actor, ctx, role, input.itemId, current?.review_status ?? null, input.overrideReason ?? null);
-  // A number outside its item's range is refused with the range, not clamped by the engine.
-  const outline = outlineOf(ctx.instrument);
-  const problem = rangeProblem(outline.items.get(input.itemId)!, outline.groupWeight.get(input.itemId) ?? 0, input.value);
-  if (problem) throw new WorkbenchError(problem.key, undefined, problem);
+  assertInRange(ctx.instrument, input.itemId, input.value);
   const issues = validateAnswer(ctx.instrument, input.itemId, input.value);
   if (issues.length > 0) throw new WorkbenchError("workbench.invalidAnswer", issues[0]!.expected);
   // A row marked not applicable leaves the index: the reason why is part of the answer.

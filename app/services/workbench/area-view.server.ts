@@ -1,7 +1,7 @@
 import type { Db } from "#db/client.server";
 import type { Actor } from "~/auth/permissions";
 import { notFound } from "~/auth/require.server";
-import { outlineOf } from "~/domain/instrument/outline";
+import { outlineOf, type OutlinePage } from "~/domain/instrument/outline";
 import { itemEditable } from "./rules";
 import { editorRole, itemKey, loadAnswers, parseValue } from "./answers.server";
 import { summarise } from "./assessment-view.server";
@@ -15,16 +15,34 @@ import { assignedItemsOf, covers } from "./assignment.server";
 /** Each item card shows its newest entries; the rest is counted ("N older entries"), not sent to the page. */
 export const HISTORY_PER_ITEM = 20;
 const HISTORY_FETCH = 2000;
-import { itemInOpenRound, ownIndividualAnswers, raterRound } from "~/services/blind/rounds.server";
+import { itemInOpenRound, listRounds, ownIndividualAnswers, raterRound } from "~/services/blind/rounds.server";
 import { blindScope, hiddenAuditIds, hiddenFrom } from "~/services/blind/visibility.server";
 
 /** Everything the filling page of one area needs, checked against the actor's rights. */
 export async function getAreaView(db: Db, actor: Actor, ctx: AssessmentContext, areaId: string) {
   const outline = outlineOf(ctx.instrument);
-  const index = outline.areas.findIndex((a) => a.id === areaId);
-  const area = outline.areas[index];
+  // The page that shows this id: an area's own page, or the component page holding a worksheet row.
+  const pageId = outline.pageOfArea.get(areaId) ?? (outline.pages.some((p) => p.id === areaId) ? areaId : null);
+  const index = outline.pages.findIndex((p) => p.id === pageId);
+  let area: OutlinePage | undefined = outline.pages[index];
   if (!area) throw notFound();
+  // Rows of a multi-row page in an open blind round are rated on their own row page (the round is per area).
+  const openRoundAreas =
+    area.areaIds.length > 1
+      ? new Set((await listRounds(db, ctx.assessment.id)).filter((r) => r.status === "open").map((r) => r.area_id))
+      : new Set<string>();
+  if (openRoundAreas.has(areaId)) {
+    const single = outline.areas.find((a) => a.id === areaId)!;
+    area = { ...single, areaIds: [single.id] };
+  }
+  const page = area;
+  const blindRowItems = new Set(
+    page.areaIds.length > 1
+      ? page.groups.filter((g) => openRoundAreas.has(outline.areaOfItem.get(g.items[0]!.id) ?? "")).flatMap((g) => g.items.map((i) => i.id))
+      : [],
+  );
   const itemIds = area.groups.flatMap((g) => g.items.map((i) => i.id));
+  const roundArea = page.areaIds.length === 1 ? page.areaIds[0]! : null;
   // The reads are independent: on PostgreSQL they go out together over the pool's connections
   // (one wait instead of ten round trips in a row); on SQLite they queue on the one connection.
   const [rows, allComments, entries, evidence, layerView, openFindings, assignments, rater, roundOpen, scope] = await Promise.all([
@@ -53,8 +71,8 @@ export async function getAreaView(db: Db, actor: Actor, ctx: AssessmentContext, 
       .execute(),
     // Penilaian bersama (issue #14): a named rater sees and edits only their own individual answers;
     // everybody else sees the self layer of a blind area read-only until the consensus.
-    raterRound(db, actor, ctx, area.id),
-    itemIds.length > 0 ? itemInOpenRound(db, ctx, itemIds[0]!) : Promise.resolve(false),
+    roundArea ? raterRound(db, actor, ctx, roundArea) : Promise.resolve(null),
+    roundArea && itemIds.length > 0 ? itemInOpenRound(db, ctx, itemIds[0]!) : Promise.resolve(false),
     blindScope(db, ctx.assessment.id, ctx.instrument),
   ]);
   // Comments a rater wrote on an item of their open round are theirs alone until the reveal.
@@ -87,9 +105,14 @@ export async function getAreaView(db: Db, actor: Actor, ctx: AssessmentContext, 
   // The assignment rule of the saves (assignment.server.ts): an assessor's items outside their assignment are read-only here too.
   const assigned = await assignedItemsOf(db, actor, ctx, role);
   const editable = itemIds.filter(
-    (id) => role !== null && itemEditable(ctx.assessment.status, role, answers[id]?.reviewStatus ?? null) && (assigned === null || assigned.has(id)),
+    (id) =>
+      role !== null &&
+      !blindRowItems.has(id) &&
+      itemEditable(ctx.assessment.status, role, answers[id]?.reviewStatus ?? null) &&
+      (assigned === null || assigned.has(id)),
   );
-  const areaAssignees = [...new Set(assignments.filter((a) => covers(a.node_id, area.id) || covers(area.id, a.node_id)).map((a) => a.name))];
+  const onPage = (nodeId: string) => page.areaIds.some((id) => covers(nodeId, id) || covers(id, nodeId));
+  const areaAssignees = [...new Set(assignments.filter((a) => onPage(a.node_id)).map((a) => a.name))];
   /** Nothing of this area is assigned to this assessor: the page says so and who is assigned (issue #27). */
   const notAssigned = assigned !== null && !itemIds.some((id) => assigned.has(id)) ? { names: areaAssignees } : null;
   // Item history: answer, review and comment rows carry the item key; evidence rows name their items in before/after.
@@ -133,14 +156,41 @@ export async function getAreaView(db: Db, actor: Actor, ctx: AssessmentContext, 
     for (const key of Object.keys(olderHistory)) delete olderHistory[key];
     for (const key of Object.keys(evaluator)) delete evaluator[key];
   }
+  // Rows in an open round on a multi-row page: their answers stay on the row page, where the round's rules apply.
+  for (const id of blindRowItems) {
+    delete answers[id];
+    delete history[id];
+    delete olderHistory[id];
+    delete evaluator[id];
+  }
   const editableNow = !blind ? editable : rater && !rater.finishedAt && ctx.assessment.status !== "final" ? itemIds : [];
+  const byArea = new Map(summary.areas.map((a) => [a.id, a]));
+  // Why the fields of this page cannot be changed, when none can and no banner (assignment, blind round) says it already.
+  const readOnly: { key: "workbench.readOnlyWhy.role" | "workbench.readOnlyWhy.status"; status?: string } | null =
+    editableNow.length > 0 || notAssigned || blind
+      ? null
+      : role === null
+        ? { key: "workbench.readOnlyWhy.role" }
+        : { key: "workbench.readOnlyWhy.status", status: ctx.assessment.status };
   return {
     blind,
     notAssigned,
+    readOnly,
     area: { id: area.id, label: area.label, weight: area.weight, path: area.path, groups: area.groups },
-    prev: outline.areas[index - 1]?.id ?? null,
-    next: outline.areas[index + 1]?.id ?? null,
-    areas: summary.areas,
+    /** Items on this page whose row is in an open blind round: rated on the row's own page. */
+    blindRows: [...blindRowItems].map((id) => ({ itemId: id, areaId: outline.areaOfItem.get(id)! })),
+    prev: outline.pages[index - 1]?.id ?? null,
+    next: outline.pages[index + 1]?.id ?? null,
+    /** The navigator: one entry per page, its confirmed answers over its items. */
+    areas: outline.pages.map((p) => {
+      const parts = p.areaIds.map((id) => byArea.get(id)).filter((a) => a !== undefined);
+      return {
+        id: p.id,
+        label: p.label,
+        confirmed: parts.reduce((n, a) => n + a.confirmed, 0),
+        items: parts.reduce((n, a) => n + a.items, 0),
+      };
+    }),
     summary: { total: summary.total, max: summary.max },
     answers,
     editable: editableNow,
@@ -159,7 +209,7 @@ export async function getAreaView(db: Db, actor: Actor, ctx: AssessmentContext, 
     evaluator,
     followUps,
     assignees: assignments
-      .filter((a) => a.node_id === area.id || a.node_id.startsWith(`${area.id}.`))
+      .filter((a) => page.areaIds.some((id) => a.node_id === id || a.node_id.startsWith(`${id}.`)))
       .map((a) => `${a.name} (${a.node_id})`),
     can: {
       review:

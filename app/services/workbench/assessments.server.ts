@@ -10,6 +10,7 @@ import { writeAudit } from "~/services/admin/audit.server";
 import { validateAnswer } from "~/domain/scoring/score";
 import type { AnswerValue } from "~/domain/scoring/answers";
 import { fitOf } from "~/domain/instrument/applies";
+import { localizeInstrument } from "~/domain/instrument/localize";
 import { freezeInstrument, getFrozenInstrument, releaseMapping } from "~/services/instruments/frozen.server";
 import { assertOrganisationActive } from "~/services/admin/organisations.server";
 import { assessmentsWithUnit } from "#db/queries/joins";
@@ -138,7 +139,11 @@ export interface AssessmentRow {
 }
 
 /** Assessments whose unit lies in the actor's read scope, newest period first. */
-export async function listAssessments(db: Db, actor: Actor, filter: { periodId?: string; organisationId?: string } = {}): Promise<AssessmentRow[]> {
+export async function listAssessments(
+  db: Db,
+  actor: Actor,
+  filter: { periodId?: string; organisationId?: string } = {},
+): Promise<AssessmentRow[]> {
   let q = db
     .selectFrom("assessment")
     .innerJoin("unit", "unit.id", "assessment.unit_id")
@@ -166,7 +171,9 @@ export async function listAssessments(db: Db, actor: Actor, filter: { periodId?:
   }
   if (filter.periodId) q = q.where("assessment.period_id", "=", filter.periodId);
   if (filter.organisationId) q = q.where("assessment.organisation_id", "=", filter.organisationId);
-  const rows = (await q.execute()).filter((r) => canOnUnit(actor, "assessment.read", { organisation_id: r.organisation_id, path: r.unit_path }));
+  const rows = (await q.execute()).filter((r) =>
+    canOnUnit(actor, "assessment.read", { organisation_id: r.organisation_id, path: r.unit_path }),
+  );
   if (rows.length === 0) return [];
   const counts = await db
     .selectFrom("answer")
@@ -298,7 +305,13 @@ export async function createAssessments(db: Db, actor: Actor, input: CreateInput
         action: "assessment.create",
         entityType: "assessment",
         entityId: id,
-        after: { unitId: unit.id, periodId: period.id, instrumentId: input.instrumentId, instrumentHash: frozen.hash, carriedFrom: prev?.id ?? null },
+        after: {
+          unitId: unit.id,
+          periodId: period.id,
+          instrumentId: input.instrumentId,
+          instrumentHash: frozen.hash,
+          carriedFrom: prev?.id ?? null,
+        },
       });
       created.push(id);
     }
@@ -346,18 +359,50 @@ async function carryForward(
       now,
     });
   }
-  const evidence = await db.selectFrom("evidence").selectAll().where("assessment_id", "=", fromId).where("removed_at", "is", null).execute();
+  const evidence = await db
+    .selectFrom("evidence")
+    .selectAll()
+    .where("assessment_id", "=", fromId)
+    .where("removed_at", "is", null)
+    .execute();
   for (const e of evidence) {
-    const links = await db.selectFrom("evidence_item").select("item_id").where("evidence_id", "=", e.id).where("removed_at", "is", null).execute();
+    const links = await db
+      .selectFrom("evidence_item")
+      .select("item_id")
+      .where("evidence_id", "=", e.id)
+      .where("removed_at", "is", null)
+      .execute();
     const kept = links.flatMap((l) => {
       const itemId = target(l.item_id);
       return itemId !== null && itemIds.has(itemId) ? [{ item_id: itemId }] : [];
     });
     if (kept.length === 0) continue;
     const newEvidenceId = newId();
-    await db.insertInto("evidence").values({ ...e, id: newEvidenceId, assessment_id: toId, created_at: now }).execute();
+    await db
+      .insertInto("evidence")
+      .values({ ...e, id: newEvidenceId, assessment_id: toId, created_at: now })
+      .execute();
     for (const l of kept) {
-      await db.insertInto("evidence_item").values({ id: newId(), evidence_id: newEvidenceId, assessment_id: toId, item_id: l.item_id, created_at: now, created_by: actorId, removed_at: null }).execute();
+      await db
+        .insertInto("evidence_item")
+        .values({
+          id: newId(),
+          evidence_id: newEvidenceId,
+          assessment_id: toId,
+          item_id: l.item_id,
+          created_at: now,
+          created_by: actorId,
+          removed_at: null,
+        })
+        .execute();
     }
   }
+}
+
+/**
+ * The context as a page in `locale` shows it: the instrument's English texts in the English UI
+ * (domain/instrument/localize.ts). For loaders only; saves, imports and exports keep the instrument.
+ */
+export function inLocale<C extends { instrument: Instrument }>(ctx: C, locale: string): C {
+  return { ...ctx, instrument: localizeInstrument(ctx.instrument, locale) };
 }
