@@ -3,7 +3,7 @@ import { useEffect, useRef } from "react";
 import { formatDate, formatNumber, type Locale, type MessageKey, type Translate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 import type { EvidenceKey } from "~/i18n/evidence.id";
-import { evidenceErrorFrom, plainSize, type EvidenceView } from "~/services/evidence/rules";
+import { evidenceErrorFrom, evidenceNoticeFrom, plainSize, type EvidenceNotice, type EvidenceView } from "~/services/evidence/rules";
 import { ACCEPT_ATTRIBUTE, EVIDENCE_TYPES, typeOfMime } from "~/services/evidence/sniff";
 
 export interface EvidencePanelProps {
@@ -28,6 +28,13 @@ interface Failure {
 }
 
 const k = (key: EvidenceKey) => key as unknown as MessageKey;
+
+/** The notices of a successful upload or link (content already there: not added again, or attached from another item). */
+function noticesOf(d: unknown): EvidenceNotice[] {
+  return d && typeof d === "object" && (d as { ok?: unknown }).ok === true && Array.isArray((d as { notices?: unknown }).notices)
+    ? (d as { notices: EvidenceNotice[] }).notices
+    : [];
+}
 
 function failureOf(d: unknown): Failure | null {
   return d && typeof d === "object" && (d as { ok?: unknown }).ok === false && typeof (d as Failure).formError === "string"
@@ -55,6 +62,19 @@ function Alert({ failure }: { failure: { formError: string; formParams?: Record<
     <p className="alert alert-error" role="alert">
       {t(failure.formError as MessageKey, failure.formParams)}
     </p>
+  );
+}
+
+/** What the server said about an upload or link that added no new listing; a status, not an error. */
+function Notices({ notices, testId }: { notices: { key: string; params: Record<string, string> }[]; testId: string }) {
+  const t = useT();
+  if (notices.length === 0) return null;
+  return (
+    <div className="alert alert-warn" role="status" data-testid={testId}>
+      {notices.map((n, i) => (
+        <p key={i}>{t(n.key as MessageKey, n.params)}</p>
+      ))}
+    </div>
   );
 }
 
@@ -153,6 +173,7 @@ export function EvidencePanel({ assessmentId, itemId, evidence, otherEvidence, h
   const action = `/assessments/${encodeURIComponent(assessmentId)}/evidence`;
   const dom = `ev-${itemId}`;
   const returned = evidenceErrorFrom(search, itemId);
+  const returnedNotice = evidenceNoticeFrom(search, itemId);
   const busy = (f: { state: string }) => f.state !== "idle";
   return (
     <section className="evidence" aria-labelledby={`${dom}-title`} data-testid={`evidence-panel-${itemId}`}>
@@ -168,6 +189,7 @@ export function EvidencePanel({ assessmentId, itemId, evidence, otherEvidence, h
         </div>
       ) : null}
       <Alert failure={returned ? { formError: returned.key, formParams: returned.params } : null} />
+      <Notices notices={returnedNotice ? [returnedNotice] : []} testId={`evidence-notice-${itemId}`} />
       {evidence.length === 0 ? (
         <p className="muted">{t(k("evidence.none"))}</p>
       ) : (
@@ -182,6 +204,7 @@ export function EvidencePanel({ assessmentId, itemId, evidence, otherEvidence, h
           <upload.Form method="post" encType="multipart/form-data" action={action} ref={uploadForm}>
             <Hidden intent="upload" itemId={itemId} redirectTo={redirectTo} />
             <Alert failure={failureOf(upload.data)} />
+            <Notices notices={noticesOf(upload.data)} testId={`evidence-upload-notice-${itemId}`} />
             <label htmlFor={`${dom}-file`}>{t(k("evidence.files"))}</label>
             <input
               id={`${dom}-file`}
@@ -208,6 +231,7 @@ export function EvidencePanel({ assessmentId, itemId, evidence, otherEvidence, h
             <link.Form method="post" action={action} ref={linkForm}>
               <Hidden intent="link" itemId={itemId} redirectTo={redirectTo} />
               <Alert failure={failureOf(link.data)} />
+              <Notices notices={noticesOf(link.data)} testId={`evidence-link-notice-${itemId}`} />
               <label htmlFor={`${dom}-url`}>{t(k("evidence.url"))}</label>
               <input id={`${dom}-url`} type="url" name="url" required maxLength={2000} inputMode="url" placeholder="https://" />
               <label htmlFor={`${dom}-name`}>{t(k("evidence.linkName"))}</label>

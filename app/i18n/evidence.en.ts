@@ -26,7 +26,8 @@ export const evidenceEn: Record<EvidenceKey, string> = {
   "evidence.tooMany": "At most {max} files per upload.",
   "evidence.empty": 'File "{name}" is empty (0 bytes) and was not saved.',
   "evidence.tooLarge": 'File "{name}" exceeds the size limit of {max}.',
-  "evidence.storageFull": 'File "{name}" was not stored: the evidence storage is full. Your answers are still saved; try the upload again later or contact the administrator.',
+  "evidence.storageFull":
+    'File "{name}" was not stored: the evidence storage is full. Your answers are still saved; try the upload again later or contact the administrator.',
   "evidence.requestTooLarge": "The upload is too large. The limit is {max} per file; upload large files one at a time.",
   "evidence.markup":
     'File "{name}" was refused: HTML, SVG and XML documents can carry scripts and are not accepted as evidence. Save it as PDF and upload again.',
@@ -44,4 +45,11 @@ export const evidenceEn: Record<EvidenceKey, string> = {
   "evidence.linkTooLong": "The link is too long (max. 2,000 characters).",
   "evidence.unknownItem": "This item does not exist in the assessment's instrument.",
   "evidence.notFound": "This evidence was not found in this assessment.",
+  "evidence.alreadyAttached": "“{file}”: this file is already attached to this item as “{name}”; it was not added again.",
+  "evidence.linkAlreadyAttached": "This link is already attached to this item as “{name}”; it was not added again.",
+  "evidence.reused":
+    "“{file}”: this file is already in this assessment as “{name}” (item {items}); it is now attached to this item too, without a second copy.",
+  "evidence.linkReused":
+    "This link is already in this assessment as “{name}” (item {items}); it is now attached to this item too, without a second copy.",
+  "evidence.duplicateInUpload": "“{name}” has the same content as another file chosen in this upload; it is stored once.",
 };

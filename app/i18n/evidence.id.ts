@@ -24,7 +24,8 @@ export const evidenceId = {
   "evidence.tooMany": "Paling banyak {max} berkas sekali unggah.",
   "evidence.empty": 'Berkas "{name}" kosong (0 bita) dan tidak disimpan.',
   "evidence.tooLarge": 'Berkas "{name}" melebihi batas ukuran {max}.',
-  "evidence.storageFull": 'Berkas "{name}" tidak tersimpan: ruang penyimpanan bukti sedang penuh. Jawaban Anda tetap tersimpan; coba unggah lagi nanti atau hubungi pengelola aplikasi.',
+  "evidence.storageFull":
+    'Berkas "{name}" tidak tersimpan: ruang penyimpanan bukti sedang penuh. Jawaban Anda tetap tersimpan; coba unggah lagi nanti atau hubungi pengelola aplikasi.',
   "evidence.requestTooLarge": "Kiriman terlalu besar. Batas ukuran per berkas adalah {max}; unggah berkas besar satu per satu.",
   "evidence.markup":
     'Berkas "{name}" ditolak: dokumen HTML, SVG atau XML dapat memuat skrip dan tidak diterima sebagai bukti. Simpan sebagai PDF lalu unggah ulang.',
@@ -41,6 +42,13 @@ export const evidenceId = {
   "evidence.linkTooLong": "Alamat tautan terlalu panjang (maks. 2.000 karakter).",
   "evidence.unknownItem": "Butir penilaian tidak ditemukan pada instrumen penilaian ini.",
   "evidence.notFound": "Bukti dukung tidak ditemukan pada penilaian ini.",
+  "evidence.alreadyAttached": "“{file}”: berkas ini sudah dilampirkan pada butir ini sebagai “{name}”; tidak ditambahkan lagi.",
+  "evidence.linkAlreadyAttached": "Tautan ini sudah dilampirkan pada butir ini sebagai “{name}”; tidak ditambahkan lagi.",
+  "evidence.reused":
+    "“{file}”: berkas ini sudah ada di penilaian ini sebagai “{name}” (butir {items}); kini juga dilampirkan pada butir ini, tanpa salinan kedua.",
+  "evidence.linkReused":
+    "Tautan ini sudah ada di penilaian ini sebagai “{name}” (butir {items}); kini juga dilampirkan pada butir ini, tanpa salinan kedua.",
+  "evidence.duplicateInUpload": "Berkas “{name}” berisi sama dengan berkas lain yang dipilih dalam unggahan ini; disimpan sekali saja.",
 } as const;
 
 export type EvidenceKey = keyof typeof evidenceId;

@@ -5,13 +5,20 @@ import { safeRedirect } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import type { MessageKey } from "~/i18n";
 import { requireAssessment } from "~/services/workbench/assessments.server";
-import { EvidenceError, withEvidenceError, plainSize, type EvidenceView } from "~/services/evidence/rules";
 import {
-  addLinkEvidence,
+  EvidenceError,
+  withEvidenceError,
+  withEvidenceNotice,
+  plainSize,
+  type EvidenceNotice,
+  type EvidenceView,
+} from "~/services/evidence/rules";
+import {
   addStagedEvidences,
   attachEvidence,
   detachEvidence,
   evidenceMaxBytes,
+  linkEvidence,
   readEvidencePost,
   removeEvidence,
   type EvidenceOptions,
@@ -82,11 +89,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     };
 
     let evidence: EvidenceView[];
+    // An upload or link whose content is already there (on the item, or attached from another): said, not duplicated.
+    let notices: EvidenceNotice[] = [];
     try {
       if (!intent) throw new EvidenceError("error.unknownIntent", "intent");
       if (intent === "upload") {
         const itemId = field(formData, "itemId");
-        evidence = await addStagedEvidences(db, user, ctx, itemId, upload, field(formData, "evidenceDate", 10, false), opts);
+        ({ evidence, notices } = await addStagedEvidences(db, user, ctx, itemId, upload, field(formData, "evidenceDate", 10, false), opts));
       } else if (intent === "link") {
         const itemId = field(formData, "itemId");
         const input = {
@@ -94,7 +103,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           name: field(formData, "name", 500, false),
           evidenceDate: field(formData, "evidenceDate", 10, false),
         };
-        evidence = [await addLinkEvidence(db, user, ctx, itemId, input, opts)];
+        ({ evidence, notices } = await linkEvidence(db, user, ctx, itemId, input, opts));
       } else if (intent === "remove") {
         evidence = [await removeEvidence(db, user, ctx, field(formData, "evidenceId"), opts)];
       } else {
@@ -121,8 +130,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         { status: e.status },
       );
     }
-    if (back) throw redirect(back);
-    return { ok: true as const, intent, evidence };
+    const [notice] = notices;
+    if (back) throw redirect(notice && values.itemId ? withEvidenceNotice(back, values.itemId.trim(), notice) : back);
+    return { ok: true as const, intent, evidence, notices };
   } finally {
     await upload.dispose();
   }

@@ -83,7 +83,11 @@ const evidenceOf = (out: { status: number; data: unknown }) => {
 const pdf = (seed: string, name: string) => new File([new Uint8Array(f.pdf(seed))], name, { type: "application/pdf" });
 const get = (id: string, cookie: string) => callLoader(download, { path: `/evidence/${id}/download`, params: { id }, cookie });
 async function areaPage(cookie: string, areaId = area) {
-  const out = await callLoader(areaRoute, { path: `/assessments/${w.assessmentId}/areas/${areaId}`, params: { id: w.assessmentId, area: areaId }, cookie });
+  const out = await callLoader(areaRoute, {
+    path: `/assessments/${w.assessmentId}/areas/${areaId}`,
+    params: { id: w.assessmentId, area: areaId },
+    cookie,
+  });
   expect(out.status).toBe(200);
   return { data: out.data as AreaData, text: JSON.stringify(out.data) };
 }
@@ -106,7 +110,9 @@ test("a rater's evidence and comments in an open round are theirs alone until th
   // Rater A adds a link, a file and a comment to an item of the round, and a file to an item outside it.
   const link = evidenceOf(await postEvidence(A, { intent: "link", itemId: items[0]!, url: URL_A, name: "Tautan A" }));
   // Dated outside the period, so the overview's readiness check would name it.
-  const file = evidenceOf(await postEvidence(A, { intent: "upload", itemId: items[0]!, file: pdf("blind-a", FILE_A), evidenceDate: "2001-01-01" }));
+  const file = evidenceOf(
+    await postEvidence(A, { intent: "upload", itemId: items[0]!, file: pdf("blind-a", FILE_A), evidenceDate: "2001-01-01" }),
+  );
   const comment = await callAction(areaRoute, {
     path: `/assessments/${w.assessmentId}/areas/${area}`,
     params: { id: w.assessmentId, area },
@@ -137,11 +143,23 @@ test("a rater's evidence and comments in an open round are theirs alone until th
     expect(refused.data, intent).toMatchObject({ formError: "evidence.notFound" });
   }
 
-  // B uploading the very same file to the item gets their own evidence, not A's hidden row.
-  const sameB = evidenceOf(await postEvidence(cookieB, { intent: "upload", itemId: items[0]!, file: pdf("blind-a", "salinan-b.pdf") }));
+  // B uploading the very same file to the item gets their own evidence, not A's hidden row, and no
+  // notice ("already attached as …") gives A's away; nor does the same link.
+  const sameBOut = await postEvidence(cookieB, { intent: "upload", itemId: items[0]!, file: pdf("blind-a", "salinan-b.pdf") });
+  const sameB = evidenceOf(sameBOut);
   expect(sameB.id).not.toBe(file.id);
   expect(sameB.itemIds).toEqual([items[0]]);
+  expect((sameBOut.data as { notices: unknown[] }).notices).toEqual([]);
   expect((await get(sameB.id, A)).status).toBe(404);
+  const linkBOut = await postEvidence(cookieB, { intent: "link", itemId: items[0]!, url: URL_A, name: "Tautan B" });
+  expect(evidenceOf(linkBOut).id).not.toBe(link.id);
+  expect((linkBOut.data as { notices: unknown[] }).notices).toEqual([]);
+  const elsewhereOut = await postEvidence(A, { intent: "upload", itemId: items[1]!, file: pdf("blind-a", "lagi-a.pdf") });
+  // A's own hidden row is A's to reuse; the notice names only the item A sees it on.
+  expect(evidenceOf(elsewhereOut).id).toBe(file.id);
+  expect((elsewhereOut.data as { notices: unknown[] }).notices).toEqual([
+    { key: "evidence.reused", params: { file: "lagi-a.pdf", name: FILE_A, items: items[0] } },
+  ]);
 
   // The coordinator (and a reviewer) see neither content nor history entries; the blind page counts them per rater.
   for (const cookie of [w.cookies.coordinator!, w.cookies.reviewer!]) {
@@ -150,8 +168,8 @@ test("a rater's evidence and comments in an open round are theirs alone until th
     expect((await get(file.id, cookie)).status).toBe(404);
   }
   const counts = (await rounds()).rounds[0]!.raters;
-  expect(counts.find((r) => r.userId === w.users.assessor.id)).toMatchObject({ evidence: 2, comments: 1 });
-  expect(counts.filter((r) => r.userId !== w.users.assessor.id).map((r) => [r.evidence, r.comments])).toEqual([[1, 0]]);
+  expect(counts.find((r) => r.userId === w.users.assessor.id)).toMatchObject({ evidence: 3, comments: 1 });
+  expect(counts.filter((r) => r.userId !== w.users.assessor.id).map((r) => [r.evidence, r.comments])).toEqual([[2, 0]]);
   // Exports and evaluation samples list evidence for nobody in particular: none of it.
   const exported = (await listEvidence(db, w.assessmentId)).all.map((e) => e.id);
   expect(exported).not.toContain(link.id);
@@ -164,7 +182,12 @@ test("a rater's evidence and comments in an open round are theirs alone until th
   expect((await get(out.id, cookieB)).status).toBe(200);
 
   // The reveal (early, with a reason): everybody sees everything as usual.
-  const reveal = await callAction(blindRoute, { path: base(), params: ids(), cookie: w.cookies.coordinator, form: { intent: "reveal", areaId: area, reason: "uji" } });
+  const reveal = await callAction(blindRoute, {
+    path: base(),
+    params: ids(),
+    cookie: w.cookies.coordinator,
+    form: { intent: "reveal", areaId: area, reason: "uji" },
+  });
   expect(reveal.status, JSON.stringify(reveal.data)).toBe(200);
   const afterB = await areaPage(cookieB);
   expect(afterB.data.evidence.byItem[items[0]!]!.map((e) => e.id)).toEqual(expect.arrayContaining([link.id, file.id]));

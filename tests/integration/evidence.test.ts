@@ -8,7 +8,8 @@ import { outlineOf } from "~/domain/instrument/outline";
 import * as evidenceRoute from "~/routes/assessments.$id.evidence";
 import * as download from "~/routes/evidence.$id.download";
 import { createAssessments, requireAssessment } from "~/services/workbench/assessments.server";
-import { evidenceReadiness } from "~/services/evidence/rules";
+import { translator, type MessageKey } from "~/i18n";
+import { evidenceNoticeFrom, evidenceReadiness } from "~/services/evidence/rules";
 import { listEvidence } from "~/services/evidence/evidence.server";
 import { newId } from "~/utils/ids";
 import * as f from "../fixtures/evidence/files";
@@ -78,19 +79,19 @@ test("a PDF is sniffed, stored once under its sha256 and deduplicated across upl
   expect(e1).toMatchObject({ name: "SK Tim ZI.pdf", mime: "application/pdf", size: bytes.length, sha256: sha(bytes), itemIds: [items[0]] });
   expect(fs.readFileSync(path.join(dataDir, "evidence", sha(bytes)))).toEqual(Buffer.from(bytes));
 
-  // Same bytes, other name and item: a second evidence row, one blob.
+  // Same bytes, other name and item: the same evidence row attached there too (issue #27), one blob.
   const second = await upload([file(bytes, "salinan.pdf")], { itemId: items[1]! });
   const [e2] = okData(second).evidence;
-  expect(e2!.id).not.toBe(e1!.id);
-  expect(e2!.sha256).toBe(e1!.sha256);
+  expect(e2!.id).toBe(e1!.id);
+  expect(e2!.itemIds).toEqual([items[0], items[1]].sort());
   expect(blobs().filter((b) => b === sha(bytes))).toHaveLength(1);
   expect(await db.selectFrom("evidence_blob").select("sha256").where("sha256", "=", sha(bytes)).execute()).toHaveLength(1);
 
   // Same bytes again on the same item (a double submit): the existing row, no duplicate.
   const again = await upload([file(bytes, "SK Tim ZI (2).pdf")]);
   expect(okData(again).evidence.map((e) => e.id)).toEqual([e1!.id]);
-  const audit = await db.selectFrom("audit_log").selectAll().where("entity_id", "=", e1!.id).execute();
-  expect(audit.map((a) => a.action)).toEqual(["evidence.upload"]);
+  const audit = await db.selectFrom("audit_log").selectAll().where("entity_id", "=", e1!.id).orderBy("at").orderBy("id").execute();
+  expect(audit.map((a) => a.action)).toEqual(["evidence.upload", "evidence.attach"]);
   expect(JSON.parse(audit[0]!.after_json!)).toMatchObject({
     name: "SK Tim ZI.pdf",
     sha256: sha(bytes),
@@ -409,4 +410,85 @@ test("readiness: evidence dated outside the period and one file behind many item
   expect(r.spreadFiles).toEqual([
     { name: "semua.pdf", items: [items[0], items[1], otherArea[0], otherArea[1]].sort(), evidenceIds: [e!.id] },
   ]);
+});
+
+test("the same file or link is listed once per item and reused across items, and the user is told (#27)", async () => {
+  const [itemA, itemB, itemC] = [items[2]!, items[3]!, otherArea[2]!];
+  const bytes = f.pdf("told-once");
+  const notices = (o: { data: unknown }) => (o.data as { notices: { key: string; params: Record<string, string> }[] }).notices;
+  const said = (o: { data: unknown }, locale: "id" | "en") => notices(o).map((n) => translator(locale)(n.key as MessageKey, n.params));
+  const listed = async (itemId: string) => (await listEvidence(db, w.assessmentId)).all.filter((e) => e.itemIds.includes(itemId));
+
+  const first = await upload([file(bytes, "Notulen rapat.pdf")], { itemId: itemA, evidenceDate: "2025-02-01" });
+  expect(first.status).toBe(200);
+  expect(notices(first)).toEqual([]);
+  const [e] = okData(first).evidence;
+  const count = await evidenceCount();
+
+  // The same content again on the same item, under another name: nothing new, and said in the user's language.
+  const again = await upload([file(bytes, "notulen-salinan.pdf")], { itemId: itemA });
+  expect(again.status).toBe(200);
+  expect(okData(again).evidence.map((x) => x.id)).toEqual([e!.id]);
+  expect(notices(again)).toEqual([{ key: "evidence.alreadyAttached", params: { file: "notulen-salinan.pdf", name: "Notulen rapat.pdf" } }]);
+  expect(said(again, "id")).toEqual([
+    "“notulen-salinan.pdf”: berkas ini sudah dilampirkan pada butir ini sebagai “Notulen rapat.pdf”; tidak ditambahkan lagi.",
+  ]);
+  expect(said(again, "en")).toEqual([
+    "“notulen-salinan.pdf”: this file is already attached to this item as “Notulen rapat.pdf”; it was not added again.",
+  ]);
+  expect(await evidenceCount()).toBe(count);
+  expect((await listed(itemA)).map((x) => x.name)).toEqual(["Notulen rapat.pdf"]);
+
+  // On another item: the same row is attached there too (no second listing anywhere), and said.
+  const other = await upload([file(bytes, "notulen.pdf")], { itemId: itemB });
+  expect(okData(other).evidence).toMatchObject([{ id: e!.id, itemIds: [itemA, itemB].sort() }]);
+  expect(said(other, "id")).toEqual([
+    `“notulen.pdf”: berkas ini sudah ada di penilaian ini sebagai “Notulen rapat.pdf” (butir ${itemA}); kini juga dilampirkan pada butir ini, tanpa salinan kedua.`,
+  ]);
+  expect(await evidenceCount()).toBe(count);
+  const attach = await db
+    .selectFrom("audit_log")
+    .selectAll()
+    .where("entity_id", "=", e!.id)
+    .where("action", "=", "evidence.attach")
+    .execute();
+  expect(attach.map((a) => JSON.parse(a.after_json!).itemIds)).toEqual([[itemA, itemB].sort()]);
+
+  // Two copies chosen in one upload, one of them new: one row, and the copy is named.
+  const fresh = f.pdf("told-batch");
+  const batch = await upload([file(fresh, "a.pdf"), file(fresh, "b.pdf")], { itemId: itemC });
+  expect(okData(batch).evidence.map((x) => x.name)).toEqual(["a.pdf"]);
+  expect(notices(batch)).toEqual([{ key: "evidence.duplicateInUpload", params: { name: "b.pdf" } }]);
+  expect(await evidenceCount()).toBe(count + 1);
+
+  // Links: the same url on the item is not listed twice; on another item it is attached.
+  const url = "https://contoh.go.id/notulen-2025";
+  const l1 = await post(w.cookies.assessor, { intent: "link", itemId: itemA, url, name: "Notulen daring" });
+  expect(notices(l1)).toEqual([]);
+  const linkId = okData(l1).evidence[0]!.id;
+  const l2 = await post(w.cookies.assessor, { intent: "link", itemId: itemA, url, name: "Notulen lagi" });
+  expect(okData(l2).evidence.map((x) => x.id)).toEqual([linkId]);
+  expect(said(l2, "id")).toEqual(["Tautan ini sudah dilampirkan pada butir ini sebagai “Notulen daring”; tidak ditambahkan lagi."]);
+  const l3 = await post(w.cookies.assessor, { intent: "link", itemId: itemB, url });
+  expect(okData(l3).evidence).toMatchObject([{ id: linkId, itemIds: [itemA, itemB].sort() }]);
+  expect(notices(l3)).toEqual([{ key: "evidence.linkReused", params: { name: "Notulen daring", items: itemA } }]);
+  expect((await listed(itemA)).map((x) => x.name).sort()).toEqual(["Notulen daring", "Notulen rapat.pdf"]);
+  expect(await evidenceCount()).toBe(count + 2);
+
+  // Without JavaScript the notice rides the redirect back, for the panel of that item.
+  const back = `/assessments/${w.assessmentId}/areas/A.I.1#item-${itemA}`;
+  const nojs = await post(
+    w.cookies.assessor,
+    { intent: "upload", itemId: itemA, redirectTo: back, file: file(bytes, "lagi.pdf") },
+    w.assessmentId,
+    { "sec-fetch-mode": "navigate" },
+  );
+  expect(nojs.status).toBe(302);
+  const to = new URL(nojs.location!, "http://x");
+  expect(to.hash).toBe(`#item-${itemA}`);
+  expect(evidenceNoticeFrom(to.searchParams, itemA)).toEqual({
+    key: "evidence.alreadyAttached",
+    params: { file: "lagi.pdf", name: "Notulen rapat.pdf" },
+  });
+  expect(evidenceNoticeFrom(to.searchParams, itemB)).toBeNull();
 });

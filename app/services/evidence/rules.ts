@@ -18,6 +18,24 @@ export interface EvidenceView {
   itemIds: string[];
 }
 
+/**
+ * Said with a successful upload or link that did not add a new row (issue #27): the content is already
+ * on the item (`name`: as what), or was attached from other items (`items`: those the actor sees).
+ */
+export interface EvidenceNotice {
+  key: Extract<
+    EvidenceKey,
+    "evidence.alreadyAttached" | "evidence.linkAlreadyAttached" | "evidence.reused" | "evidence.linkReused" | "evidence.duplicateInUpload"
+  >;
+  params: Record<string, string>;
+}
+
+/** What an upload or a link left on the item, and what to tell about it. */
+export interface AddedEvidence {
+  evidence: EvidenceView[];
+  notices: EvidenceNotice[];
+}
+
 /** Evidence keys, generic form keys, and the workbench's editing-rule keys passed through from answers.server. */
 export type ErrorKey = EvidenceKey | "error.required" | "error.tooLong" | "error.unknownIntent" | "error.tooLarge" | `workbench.${string}`;
 
@@ -217,26 +235,53 @@ export function evidenceReadiness(
 }
 
 const ERROR_PARAM = "ev.error";
+const NOTICE_PARAM = "ev.notice";
 const ITEM_PARAM = "ev.item";
 const PARAM_PREFIX = "ev.p.";
+
+function withEvidenceMessage(
+  redirectTo: string,
+  param: string,
+  e: { key: string; itemId: string | null; params: Record<string, string | number> },
+): string {
+  const url = new URL(redirectTo, "http://local");
+  url.searchParams.set(param, e.key);
+  if (e.itemId) url.searchParams.set(ITEM_PARAM, e.itemId);
+  for (const [k, v] of Object.entries(e.params)) url.searchParams.set(`${PARAM_PREFIX}${k}`, String(v).slice(0, 300));
+  return `${url.pathname}${url.search}${url.hash}`;
+}
+
+function evidenceMessageFrom(
+  search: URLSearchParams,
+  param: string,
+  itemId: string,
+): { key: string; params: Record<string, string> } | null {
+  const key = search.get(param);
+  if (!key || search.get(ITEM_PARAM) !== itemId || !/^(evidence|error|workbench)\.[A-Za-z]+$/.test(key)) return null;
+  const params: Record<string, string> = {};
+  for (const [k, v] of search) if (k.startsWith(PARAM_PREFIX)) params[k.slice(PARAM_PREFIX.length)] = v;
+  return { key, params };
+}
 
 /** Without JavaScript a refused upload redirects back with the message in the query; the panel reads it. */
 export function withEvidenceError(
   redirectTo: string,
   e: { key: string; itemId: string | null; params: Record<string, string | number> },
 ): string {
-  const url = new URL(redirectTo, "http://local");
-  url.searchParams.set(ERROR_PARAM, e.key);
-  if (e.itemId) url.searchParams.set(ITEM_PARAM, e.itemId);
-  for (const [k, v] of Object.entries(e.params)) url.searchParams.set(`${PARAM_PREFIX}${k}`, String(v).slice(0, 300));
-  return `${url.pathname}${url.search}${url.hash}`;
+  return withEvidenceMessage(redirectTo, ERROR_PARAM, e);
 }
 
 /** The message carried by `withEvidenceError` for this item; only message-key-shaped values are honoured. */
 export function evidenceErrorFrom(search: URLSearchParams, itemId: string): { key: string; params: Record<string, string> } | null {
-  const key = search.get(ERROR_PARAM);
-  if (!key || search.get(ITEM_PARAM) !== itemId || !/^(evidence|error|workbench)\.[A-Za-z]+$/.test(key)) return null;
-  const params: Record<string, string> = {};
-  for (const [k, v] of search) if (k.startsWith(PARAM_PREFIX)) params[k.slice(PARAM_PREFIX.length)] = v;
-  return { key, params };
+  return evidenceMessageFrom(search, ERROR_PARAM, itemId);
+}
+
+/** Without JavaScript, an upload or link that reused evidence redirects back with its notice in the query. */
+export function withEvidenceNotice(redirectTo: string, itemId: string, notice: EvidenceNotice): string {
+  return withEvidenceMessage(redirectTo, NOTICE_PARAM, { key: notice.key, itemId, params: notice.params });
+}
+
+/** The notice carried by `withEvidenceNotice` for this item. */
+export function evidenceNoticeFrom(search: URLSearchParams, itemId: string): { key: string; params: Record<string, string> } | null {
+  return evidenceMessageFrom(search, NOTICE_PARAM, itemId);
 }

@@ -3,7 +3,7 @@ import { renderToString } from "react-dom/server";
 import { createStaticHandler, createStaticRouter, StaticRouterProvider } from "react-router-dom/server";
 import { expect, test } from "vitest";
 import { EvidencePanel, type EvidencePanelProps } from "~/components/evidence-panel";
-import type { EvidenceView } from "~/services/evidence/rules";
+import { withEvidenceNotice, type EvidenceView } from "~/services/evidence/rules";
 
 const view = (over: Partial<EvidenceView>): EvidenceView => ({
   id: "e1",
@@ -79,4 +79,16 @@ test("a refusal carried back in the query is shown on its own item only", async 
   const url = "/assessments/a1/areas/A.I.1?ev.error=evidence.markup&ev.item=A.I.1.i.a&ev.p.name=logo.svg";
   expect(await render({}, url)).toContain('role="alert"');
   expect(await render({ itemId: "A.I.1.i.b" }, url)).not.toContain('role="alert"');
+});
+
+test("a notice carried back in the query (the file was already there) reads as a status on its own item (#27)", async () => {
+  const back = withEvidenceNotice("/assessments/a1/areas/A.I.1#item-A.I.1.i.a", "A.I.1.i.a", {
+    key: "evidence.alreadyAttached",
+    params: { file: "salinan.pdf", name: "SK Tim ZI.pdf" },
+  });
+  const html = await render({ evidence: [view({})] }, back);
+  expect(html).toContain('role="status"');
+  expect(html).toContain("“salinan.pdf”: berkas ini sudah dilampirkan pada butir ini sebagai “SK Tim ZI.pdf”; tidak ditambahkan lagi.");
+  expect(html).not.toContain('role="alert"');
+  expect(await render({ itemId: "A.I.1.i.b" }, back)).not.toContain("sudah dilampirkan");
 });
