@@ -11,7 +11,9 @@ import { AnswerInputs } from "~/components/workbench/answer-inputs";
 import { fieldsOf } from "~/components/workbench/item-card";
 import { Timeline } from "~/components/workbench/timeline";
 import { getDb } from "~/db.server";
+import { getLocale } from "~/i18n/locale.server";
 import { frameMeanWeight, riskWeight, type FrameUnit } from "~/domain/evaluation/sampling";
+import { localizeInstrument } from "~/domain/instrument/localize";
 import { outlineOf } from "~/domain/instrument/outline";
 import type { AnswerValue } from "~/domain/scoring/answers";
 import { formatNumber, type MessageKey } from "~/i18n";
@@ -36,7 +38,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const current = items.find((i) => i.id === wanted) ?? items.find((i) => !i.decision) ?? items[0];
   if (!current) throw new Response("error.notFound", { status: 404 });
   const ctx = ctxs.get(current.assessment_id)!;
-  const item = outlineOf(ctx.instrument).items.get(current.item_id)!;
+  // The item as the reader's language shows it (English texts where the instrument has them).
+  const item = outlineOf(localizeInstrument(ctx.instrument, await getLocale(request, user))).items.get(current.item_id)!;
   const rows = await db
     .selectFrom("answer")
     .selectAll()
@@ -146,7 +149,7 @@ function Review() {
         {t("eval.samples")}: {t(`eval.strategy.${d.sample.strategy}` as MessageKey)} · {t(`eval.layer.${d.sample.layer}` as MessageKey)}
       </h1>
       <p className="muted">
-        seed {d.sample.seed} · frame {d.sample.frameHash.slice(0, 12)} ·{" "}
+        {t("eval.seedShort", { seed: d.sample.seed })} · {t("eval.frameShort", { hash: d.sample.frameHash.slice(0, 12) })} ·{" "}
         <span data-testid="sample-progress">{t("eval.progress", { done, total: d.items.length })}</span>
       </p>
       <nav className="card" aria-label={t("eval.samples")}>

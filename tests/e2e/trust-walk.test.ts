@@ -20,7 +20,8 @@ let coordinatorName: string;
 
 withServerAndBrowser((started) => ({ server, browser, withDb } = world = started));
 
-const userByEmail = (email: string) => withDb((db) => db.prepare("SELECT id, name FROM user WHERE email = ?").get(email) as { id: string; name: string });
+const userByEmail = (email: string) =>
+  withDb((db) => db.prepare("SELECT id, name FROM user WHERE email = ?").get(email) as { id: string; name: string });
 const assessmentOf = (unitCode: string, year: number, instrumentId: string) =>
   withDb(
     (db) =>
@@ -80,7 +81,9 @@ test("assessor: own work on the start page, assignment enforced, out-of-range re
   await page.goto(`/assessments/${draft}/areas/A.I.2`);
   await waitForHydration(page);
   expect(await page.getByTestId("not-assigned-banner").textContent()).toContain(`Area ini ditugaskan kepada ${coordinatorName}`);
-  expect(await page.locator('article.item-card input[type="radio"]').evaluateAll((rs) => rs.every((r) => r.matches(":disabled")))).toBe(true);
+  expect(await page.locator('article.item-card input[type="radio"]').evaluateAll((rs) => rs.every((r) => r.matches(":disabled")))).toBe(
+    true,
+  );
 
   // 5 in a 0–4 survey: refused at the field; 3,62 is kept and reads back with its comma.
   await page.goto(`/assessments/${draft}/areas/B.I.1`);
@@ -90,7 +93,10 @@ test("assessor: own work on the start page, assignment enforced, out-of-range re
   await field.fill("5");
   await card.getByTestId("field-error").filter({ hasText: "5 di luar rentang 0–4." }).waitFor();
   await field.fill("3,62");
-  await card.getByTestId("save-state-B.I.1.a").filter({ hasText: /^Tersimpan$/ }).waitFor();
+  await card
+    .getByTestId("save-state-B.I.1.a")
+    .filter({ hasText: /^Tersimpan$/ })
+    .waitFor();
   await page.reload();
   await waitForHydration(page);
   expect(await page.getByTestId("item-B.I.1.a").locator('input[name="value"]').inputValue()).toBe("3,62");
@@ -196,7 +202,10 @@ test("regency org admin: the RB worksheet one page per component, read-only and 
   await waitForHydration(page);
   await page.locator("#add-name").fill("Sekretariat Ganda");
   await page.locator("#add-code").fill("setda");
-  await page.locator("form", { has: page.locator("#add-code") }).locator('button[type="submit"]').click();
+  await page
+    .locator("form", { has: page.locator("#add-code") })
+    .locator('button[type="submit"]')
+    .click();
   await page.getByText("Kode unit itu sudah dipakai unit lain di instansi ini").first().waitFor();
   expect(withDb((db) => db.prepare("SELECT COUNT(*) FROM unit WHERE organisation_id = ?").pluck().get(regency) as number)).toBe(before);
 
