@@ -1,11 +1,14 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/require.server";
+import { answerItemOf, answerText, type AnswerItem } from "~/components/evaluation/answer-text";
 import { getDb } from "~/db.server";
-import { formatDate, type MessageKey } from "~/i18n";
+import { outlineOf } from "~/domain/instrument/outline";
+import type { Json, Mismatch, MismatchWhat } from "~/domain/seal/document";
+import { formatDate, formatNumber, type Locale, type MessageKey, type Translate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 import { requireAssessment } from "~/services/workbench/assessments.server";
-import { verifyAssessment } from "~/services/seal/seal.server";
+import { verifyAssessment, type SealIssue } from "~/services/seal/seal.server";
 
 /** Recomputes the sealed submission from the database and the evidence store; every difference by item or file. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -15,11 +18,77 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const raw = new URL(request.url).searchParams.get("seal");
   const seq = raw !== null && /^[1-9]\d{0,5}$/.test(raw) ? Number(raw) : undefined;
   const report = await verifyAssessment(db, ctx.assessment.id, { seq });
-  return { assessment: { id: ctx.assessment.id, unit: ctx.unit.name, year: ctx.period.year }, report };
+  // The items of changed answers, so the page reads their values as people do (never JSON).
+  const items = outlineOf(ctx.instrument).items;
+  const answerItems: Record<string, AnswerItem | null> = {};
+  for (const m of report.mismatches) if (m.kind === "answer") answerItems[m.at] = answerItemOf(items.get(m.at));
+  return { assessment: { id: ctx.assessment.id, unit: ctx.unit.name, year: ctx.period.year }, report, answerItems };
+}
+
+// The report's English `problems` and `message`s are for `cermin verify`; the page says them in the reader's language.
+const ISSUE: Record<SealIssue["code"], MessageKey> = {
+  noSeal: "seal.none",
+  signature: "seal.problem.signature",
+  document: "seal.problem.document",
+  chain: "seal.problem.chain",
+  noSuchSeal: "seal.problem.noSuchSeal",
+};
+const KIND: Record<Mismatch["kind"], MessageKey> = {
+  assessment: "seal.kind.assessment",
+  instrument: "seal.kind.instrument",
+  answer: "seal.kind.answer",
+  evidence: "seal.kind.evidence",
+  score: "seal.kind.score",
+};
+const FIELD: Record<string, MessageKey> = {
+  "assessment.id": "seal.field.assessment.id",
+  "assessment.unit": "seal.field.assessment.unit",
+  "assessment.organisation": "seal.field.assessment.organisation",
+  "assessment.period": "seal.field.assessment.period",
+  "assessment.year": "seal.field.assessment.year",
+  "instrument.id": "seal.field.instrument.id",
+  "instrument.version": "seal.field.instrument.version",
+  "instrument.hash": "seal.field.instrument.hash",
+  "score.total": "seal.field.score.total",
+  "score.predicate": "seal.field.score.predicate",
+};
+const WHAT: Record<MismatchWhat, MessageKey> = {
+  field: "seal.what.field",
+  answerRemoved: "seal.what.answerRemoved",
+  answerAdded: "seal.what.answerAdded",
+  value: "seal.what.value",
+  note: "seal.what.note",
+  evidenceRemoved: "seal.what.evidenceRemoved",
+  evidenceAdded: "seal.what.evidenceAdded",
+  fileMissing: "seal.what.fileMissing",
+  fileChanged: "seal.what.fileChanged",
+  link: "seal.what.link",
+  renamed: "seal.what.renamed",
+  items: "seal.what.items",
+};
+const LAYER: Record<string, MessageKey> = { internal: "eval.layer.internal", external: "eval.layer.external" };
+
+/** Where a difference is: the item (with its evaluator layer), the file, or the part of the assessment. */
+function mismatchWhere(m: Mismatch, t: Translate): string {
+  if (m.kind === "answer") return m.layer && m.layer !== "self" ? `${m.at} (${LAYER[m.layer] ? t(LAYER[m.layer]!) : m.layer})` : m.at;
+  if (m.kind === "evidence") return m.at;
+  const field = FIELD[`${m.kind}.${m.at}`];
+  return field ? t(field) : m.at;
+}
+
+/** A sealed or current value as people read it: answers by their option's criterion, numbers in the locale. */
+function mismatchValue(m: Mismatch, v: Json | undefined, item: AnswerItem | null | undefined, locale: Locale): string {
+  if (v === undefined || v === null || v === "") return "–";
+  if (m.what === "value" || m.what === "answerAdded" || m.what === "answerRemoved") return answerText(item, v, locale);
+  if (m.what === "note") return `“${String(v)}”`;
+  if (m.what === "fileChanged" && typeof v === "string") return `${v.slice(0, 12)}…`;
+  if (Array.isArray(v)) return v.join(", ");
+  if (typeof v === "number") return formatNumber(v, locale);
+  return typeof v === "object" ? answerText(null, v, locale) : String(v);
 }
 
 export default function VerifyPage() {
-  const { assessment, report } = useLoaderData<typeof loader>();
+  const { assessment, report, answerItems } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   return (
@@ -54,7 +123,8 @@ export default function VerifyPage() {
           </li>
         ))}
       </ul>
-      {report.mismatches.length + report.problems.length > 0 ? (
+      {/* With no seal at all the alert above says so; every other problem and difference is listed. */}
+      {report.mismatches.length + report.issues.filter((p) => p.code !== "noSeal").length > 0 ? (
         <table data-testid="verify-mismatches">
           <thead>
             <tr>
@@ -64,23 +134,30 @@ export default function VerifyPage() {
             </tr>
           </thead>
           <tbody>
-            {report.problems.map((p) => (
-              <tr key={p}>
-                <td>seal</td>
-                <td>—</td>
-                <td>{p}</td>
-              </tr>
-            ))}
-            {report.mismatches.map((m, i) => (
-              <tr key={i}>
-                <td>{m.kind}</td>
-                <td>
-                  {m.at}
-                  {m.layer && m.layer !== "self" ? ` [${m.layer}]` : ""}
-                </td>
-                <td>{m.message}</td>
-              </tr>
-            ))}
+            {report.issues
+              .filter((p) => p.code !== "noSeal")
+              .map((p, i) => (
+                <tr key={`issue-${i}`}>
+                  <td>{t("seal.kind.seal")}</td>
+                  <td>{p.seq === undefined ? "—" : t("seal.seq", { seq: p.seq })}</td>
+                  <td>{t(ISSUE[p.code], { seq: p.seq ?? "" })}</td>
+                </tr>
+              ))}
+            {report.mismatches.map((m, i) => {
+              const item = answerItems[m.at];
+              return (
+                <tr key={i}>
+                  <td>{t(KIND[m.kind])}</td>
+                  <td>{mismatchWhere(m, t)}</td>
+                  <td>
+                    {t(WHAT[m.what], {
+                      before: mismatchValue(m, m.before, item, locale),
+                      after: mismatchValue(m, m.after, item, locale),
+                    })}
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       ) : null}

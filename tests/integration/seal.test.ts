@@ -91,7 +91,7 @@ describe("sealing and verifying", () => {
     let report = await verify();
     expect(report.ok).toBe(false);
     expect(report.mismatches.filter((m) => m.kind === "answer")).toEqual([
-      { kind: "answer", at: "A.I.1.i.b", layer: "self", message: 'value "B" → "A"' },
+      { kind: "answer", at: "A.I.1.i.b", layer: "self", message: 'value "B" → "A"', what: "value", before: "B", after: "A" },
     ]);
     await db
       .updateTable("answer")
@@ -101,7 +101,15 @@ describe("sealing and verifying", () => {
       .execute();
     report = await verify();
     expect(report.mismatches).toEqual([
-      { kind: "answer", at: "A.I.1.i.b", layer: "self", message: 'note changed: null → "ditambah kemudian"' },
+      {
+        kind: "answer",
+        at: "A.I.1.i.b",
+        layer: "self",
+        message: 'note changed: null → "ditambah kemudian"',
+        what: "note",
+        before: null,
+        after: "ditambah kemudian",
+      },
     ]);
     await db
       .updateTable("answer")
@@ -144,7 +152,12 @@ describe("sealing and verifying", () => {
     await db.deleteFrom("evidence").where("id", "=", link.id).execute();
     const report = await verify();
     expect(report.mismatches).toEqual([
-      { kind: "evidence", at: "Notulen rapat tim", message: `evidence link "Notulen rapat tim" (${link.id}) removed` },
+      {
+        kind: "evidence",
+        at: "Notulen rapat tim",
+        message: `evidence link "Notulen rapat tim" (${link.id}) removed`,
+        what: "evidenceRemoved",
+      },
     ]);
     await db.insertInto("evidence").values(link).execute();
     await db.insertInto("evidence_item").values(items).execute();

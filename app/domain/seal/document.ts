@@ -106,13 +106,33 @@ export function receiptCore(r: Receipt): ReceiptCore {
   return core;
 }
 
+/** What a difference is, for a sentence in the reader's language (the verify page: `seal.what.<what>`). */
+export type MismatchWhat =
+  | "field"
+  | "answerRemoved"
+  | "answerAdded"
+  | "value"
+  | "note"
+  | "evidenceRemoved"
+  | "evidenceAdded"
+  | "fileMissing"
+  | "fileChanged"
+  | "link"
+  | "renamed"
+  | "items";
+
 /** A difference between the sealed state and the state now, located by item, file or part. */
 export interface Mismatch {
   kind: "instrument" | "answer" | "evidence" | "score" | "assessment";
   /** The item id, evidence name or node id it concerns. */
   at: string;
   layer?: string;
+  /** The difference in English, for `cermin verify`. */
   message: string;
+  what: MismatchWhat;
+  /** As sealed and as now, when the difference has a value on that side (an answer's value, a note, a hash, a URL, a name, items). */
+  before?: Json;
+  after?: Json;
 }
 
 const show = (v: Json | undefined) => (v === undefined ? "—" : JSON.stringify(v));
@@ -125,14 +145,14 @@ const show = (v: Json | undefined) => (v === undefined ? "—" : JSON.stringify(
 export function compareStates(sealed: SealState, now: SealState): Mismatch[] {
   const out: Mismatch[] = [];
   for (const key of ["id", "unit", "organisation", "period", "year"] as const) {
-    if (sealed.assessment[key] !== now.assessment[key]) {
-      out.push({ kind: "assessment", at: key, message: `${key} ${show(sealed.assessment[key])} → ${show(now.assessment[key])}` });
-    }
+    const [before, after] = [sealed.assessment[key], now.assessment[key]];
+    if (before !== after)
+      out.push({ kind: "assessment", at: key, message: `${key} ${show(before)} → ${show(after)}`, what: "field", before, after });
   }
   for (const key of ["id", "version", "hash"] as const) {
-    if (sealed.instrument[key] !== now.instrument[key]) {
-      out.push({ kind: "instrument", at: key, message: `instrument ${key} ${sealed.instrument[key]} → ${now.instrument[key]}` });
-    }
+    const [before, after] = [sealed.instrument[key], now.instrument[key]];
+    if (before !== after)
+      out.push({ kind: "instrument", at: key, message: `instrument ${key} ${before} → ${after}`, what: "field", before, after });
   }
   for (const layer of [...new Set([...Object.keys(sealed.layers), ...Object.keys(now.layers)])].sort()) {
     const before = new Map((sealed.layers[layer] ?? []).map((a) => [a.item, a]));
@@ -140,12 +160,14 @@ export function compareStates(sealed: SealState, now: SealState): Mismatch[] {
     for (const item of [...new Set([...before.keys(), ...after.keys()])].sort()) {
       const b = before.get(item);
       const a = after.get(item);
-      if (!a) out.push({ kind: "answer", at: item, layer, message: `answer removed (was ${show(b?.value)})` });
-      else if (!b) out.push({ kind: "answer", at: item, layer, message: `answer added after the seal: ${show(a.value)}` });
+      const at = { kind: "answer" as const, at: item, layer };
+      if (!a) out.push({ ...at, message: `answer removed (was ${show(b?.value)})`, what: "answerRemoved", before: b!.value });
+      else if (!b) out.push({ ...at, message: `answer added after the seal: ${show(a.value)}`, what: "answerAdded", after: a.value });
       else {
         if (canonicalJson(b.value) !== canonicalJson(a.value))
-          out.push({ kind: "answer", at: item, layer, message: `value ${show(b.value)} → ${show(a.value)}` });
-        if (b.note !== a.note) out.push({ kind: "answer", at: item, layer, message: `note changed: ${show(b.note)} → ${show(a.note)}` });
+          out.push({ ...at, message: `value ${show(b.value)} → ${show(a.value)}`, what: "value", before: b.value, after: a.value });
+        if (b.note !== a.note)
+          out.push({ ...at, message: `note changed: ${show(b.note)} → ${show(a.note)}`, what: "note", before: b.note, after: a.note });
       }
     }
   }
@@ -155,24 +177,40 @@ export function compareStates(sealed: SealState, now: SealState): Mismatch[] {
     const b = evBefore.get(id);
     const a = evAfter.get(id);
     const name = (b ?? a)!.name;
-    if (!a) out.push({ kind: "evidence", at: name, message: `evidence ${b!.kind} "${name}" (${id}) removed` });
-    else if (!b) out.push({ kind: "evidence", at: name, message: `evidence ${a.kind} "${name}" (${id}) added after the seal` });
+    const at = { kind: "evidence" as const, at: name };
+    if (!a) out.push({ ...at, message: `evidence ${b!.kind} "${name}" (${id}) removed`, what: "evidenceRemoved" });
+    else if (!b) out.push({ ...at, message: `evidence ${a.kind} "${name}" (${id}) added after the seal`, what: "evidenceAdded" });
     else {
       if (b.kind === "file" && a.sha256 === null)
-        out.push({ kind: "evidence", at: name, message: `file "${name}" is missing from the evidence store` });
+        out.push({ ...at, message: `file "${name}" is missing from the evidence store`, what: "fileMissing" });
       else if (b.sha256 !== a.sha256)
-        out.push({ kind: "evidence", at: name, message: `file "${name}": SHA-256 ${b.sha256} → ${a.sha256} (content changed)` });
-      if (b.url !== a.url) out.push({ kind: "evidence", at: name, message: `link "${name}": ${show(b.url)} → ${show(a.url)}` });
-      if (b.name !== a.name) out.push({ kind: "evidence", at: name, message: `renamed to "${a.name}"` });
+        out.push({
+          ...at,
+          message: `file "${name}": SHA-256 ${b.sha256} → ${a.sha256} (content changed)`,
+          what: "fileChanged",
+          before: b.sha256,
+          after: a.sha256,
+        });
+      if (b.url !== a.url)
+        out.push({ ...at, message: `link "${name}": ${show(b.url)} → ${show(a.url)}`, what: "link", before: b.url, after: a.url });
+      if (b.name !== a.name) out.push({ ...at, message: `renamed to "${a.name}"`, what: "renamed", before: b.name, after: a.name });
       if (b.items.join(",") !== a.items.join(","))
-        out.push({ kind: "evidence", at: name, message: `backs items ${b.items.join(", ")} → ${a.items.join(", ")}` });
+        out.push({
+          ...at,
+          message: `backs items ${b.items.join(", ")} → ${a.items.join(", ")}`,
+          what: "items",
+          before: b.items,
+          after: a.items,
+        });
     }
   }
   if (canonicalJson(sealed.score.total) !== canonicalJson(now.score.total)) {
-    out.push({ kind: "score", at: "total", message: `total ${sealed.score.total} → ${now.score.total}` });
+    const [before, after] = [sealed.score.total, now.score.total];
+    out.push({ kind: "score", at: "total", message: `total ${before} → ${after}`, what: "field", before, after });
   }
   if (sealed.score.predicate !== now.score.predicate) {
-    out.push({ kind: "score", at: "predicate", message: `predicate ${show(sealed.score.predicate)} → ${show(now.score.predicate)}` });
+    const [before, after] = [sealed.score.predicate, now.score.predicate];
+    out.push({ kind: "score", at: "predicate", message: `predicate ${show(before)} → ${show(after)}`, what: "field", before, after });
   }
   return out;
 }

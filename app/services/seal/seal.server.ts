@@ -258,8 +258,16 @@ export interface VerifyReport {
   /** The seal compared with the database now (the latest, or the one asked for). */
   checked: { seq: number; event: string; at: string } | null;
   mismatches: Mismatch[];
+  /** In English, for `cermin verify`. */
   problems: string[];
+  /** The same problems for a sentence in the reader's language (the verify page: `seal.problem.<code>`). */
+  issues: SealIssue[];
   ok: boolean;
+}
+
+export interface SealIssue {
+  code: "noSeal" | "signature" | "document" | "chain" | "noSuchSeal";
+  seq?: number;
 }
 
 /**
@@ -271,7 +279,12 @@ export async function verifyAssessment(db: Db, assessmentId: string, opts: { seq
   const key = opts.key ?? installationKey();
   const seals = await listSeals(db, assessmentId);
   const problems: string[] = [];
-  if (seals.length === 0) problems.push("the assessment has no seal (it was never submitted)");
+  const issues: SealIssue[] = [];
+  const problem = (issue: SealIssue, text: string) => {
+    issues.push(issue);
+    problems.push(text);
+  };
+  if (seals.length === 0) problem({ code: "noSeal" }, "the assessment has no seal (it was never submitted)");
   let previous: string | null = null;
   const report: VerifyReport["seals"] = [];
   for (const s of seals) {
@@ -284,9 +297,11 @@ export async function verifyAssessment(db: Db, assessmentId: string, opts: { seq
       const link = await db.selectFrom("seal").select("id").where("seal_hash", "=", core.previousOrganisationSeal).executeTakeFirst();
       if (!link) chainOk = false;
     }
-    if (!signatureOk) problems.push(`seal ${s.seq}: the signature does not verify with this installation's key`);
-    if (!documentOk) problems.push(`seal ${s.seq}: the stored document does not hash to the signed document hash`);
-    if (!chainOk) problems.push(`seal ${s.seq}: the hash chain is broken`);
+    if (!signatureOk)
+      problem({ code: "signature", seq: s.seq }, `seal ${s.seq}: the signature does not verify with this installation's key`);
+    if (!documentOk)
+      problem({ code: "document", seq: s.seq }, `seal ${s.seq}: the stored document does not hash to the signed document hash`);
+    if (!chainOk) problem({ code: "chain", seq: s.seq }, `seal ${s.seq}: the hash chain is broken`);
     report.push({
       seq: s.seq,
       event: s.event,
@@ -301,7 +316,7 @@ export async function verifyAssessment(db: Db, assessmentId: string, opts: { seq
     previous = s.seal_hash;
   }
   const target = opts.seq === undefined ? seals[seals.length - 1] : seals.find((s) => s.seq === opts.seq);
-  if (opts.seq !== undefined && !target) problems.push(`no seal ${opts.seq}`);
+  if (opts.seq !== undefined && !target) problem({ code: "noSuchSeal", seq: opts.seq }, `no seal ${opts.seq}`);
   let mismatches: Mismatch[] = [];
   if (target) {
     const sealed = (JSON.parse(target.document_json) as SealDocument).state;
@@ -313,6 +328,7 @@ export async function verifyAssessment(db: Db, assessmentId: string, opts: { seq
     checked: target ? { seq: target.seq, event: target.event, at: target.created_at } : null,
     mismatches,
     problems,
+    issues,
     ok: problems.length === 0 && mismatches.length === 0 && seals.length > 0,
   };
 }
