@@ -85,4 +85,12 @@ export const auditEn: Record<keyof typeof auditId, string> = {
   "audit.entity.other": "{type}",
   "audit.reason": "Reason: {reason}",
   "audit.system": "System",
+  "audit.value.departs": "differs from the majority answer",
+  "audit.value.selfGroup": "unit's answer group: {group}",
+  "audit.value.externalGroup": "evaluator's answer group: {group}",
+  "audit.value.imported": "{answers} answers, {links} evidence links",
+  "audit.value.cleared": "{n} answers cleared",
+  "audit.value.unfinished": "{n} raters not finished",
+  "audit.value.stage.fill": "filling stage",
+  "audit.value.stage.review": "review stage",
 };

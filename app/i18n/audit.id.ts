@@ -83,4 +83,12 @@ export const auditId = {
   "audit.entity.other": "{type}",
   "audit.reason": "Alasan: {reason}",
   "audit.system": "Sistem",
+  "audit.value.departs": "berbeda dari jawaban mayoritas",
+  "audit.value.selfGroup": "kelompok jawaban unit: {group}",
+  "audit.value.externalGroup": "kelompok jawaban evaluator: {group}",
+  "audit.value.imported": "{answers} jawaban, {links} tautan bukti",
+  "audit.value.cleared": "{n} jawaban dikosongkan",
+  "audit.value.unfinished": "{n} penilai belum selesai",
+  "audit.value.stage.fill": "tahap pengisian",
+  "audit.value.stage.review": "tahap reviu",
 } as const;

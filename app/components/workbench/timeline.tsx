@@ -1,11 +1,8 @@
 import { answerText, type AnswerItem } from "~/components/evaluation/answer-text";
-import { formatDate, formatNumber, type Locale } from "~/i18n";
+import { formatDate, formatNumber, isMessageKey, translator, type Locale, type Translate } from "~/i18n";
 import { auditActionName } from "~/i18n/audit-actions";
 import { useLocale, useT } from "~/i18n/use-t";
 import type { TimelineEntry } from "~/services/workbench/workflow.server";
-
-/** Keys of audit values that are bookkeeping, not something a person reads. */
-const TECHNICAL = new Set(["seq", "version", "id", "sha256", "source", "hash", "assessmentId", "itemIds", "evidenceId"]);
 
 const cut = (s: string) => (s.length > 120 ? s.slice(0, 117) + "…" : s);
 
@@ -18,21 +15,67 @@ function scalar(v: unknown, locale: Locale): string | null {
   return null;
 }
 
+/** A code (a status, a layer, a seal event) by its dictionary entry under `prefix`; nothing when unknown. */
+function code(t: Translate, prefix: string, v: unknown): string | null {
+  const key = `${prefix}.${String(v)}`;
+  return typeof v === "string" && isMessageKey(key) ? t(key) : null;
+}
+
+const count = (v: unknown) => (typeof v === "number" ? v : 0);
+
 /**
- * An audit value as a person reads it, never JSON: an answer through answerText (option with its
- * criterion, numbers in the locale, counts with their labels) and its note; other entries as their
- * readable fields (a status, a body, a name), without bookkeeping such as versions and sequence numbers.
+ * One field of an audit value in words, or null when it is bookkeeping (ids, hashes, sequence
+ * numbers, sources, versions) or not known here: a field is never shown by its name (issue #27).
+ */
+function field(k: string, x: unknown, o: Record<string, unknown>, t: Translate, locale: Locale): string | null {
+  switch (k) {
+    case "note":
+    case "body":
+    case "name":
+    case "recommendation":
+    case "url":
+      return scalar(x, locale);
+    case "status":
+      return code(t, "status", x);
+    case "reviewStatus":
+      return code(t, "review", x);
+    case "layer":
+      return code(t, "eval.layer", x);
+    case "event":
+      return code(t, "seal.event", x);
+    case "stage":
+      return code(t, "audit.value.stage", x);
+    case "departs":
+      return x === true ? t("audit.value.departs") : null;
+    case "selfGroup":
+    case "externalGroup":
+      return typeof x === "string" && x ? t(k === "selfGroup" ? "audit.value.selfGroup" : "audit.value.externalGroup", { group: x }) : null;
+    case "answers":
+      return t("audit.value.imported", { answers: count(x), links: count(o.links) });
+    case "cleared":
+      return count(x) > 0 ? t("audit.value.cleared", { n: count(x) }) : null;
+    case "unfinished":
+      return typeof x === "number" && x > 0 ? t("audit.value.unfinished", { n: x }) : null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * An audit value as a person reads it, never JSON and never a field's name: an answer through
+ * answerText (option with its criterion, numbers in the locale, counts with their labels) and its
+ * note; other entries by the fields a person reads (a status, a body, a name), in words.
  */
 export function auditValueText(v: unknown, item: AnswerItem | null | undefined, locale: Locale): string {
   if (v === null || v === undefined) return "–";
   if (typeof v !== "object" || Array.isArray(v)) return scalar(v, locale) ?? "–";
   const o = v as Record<string, unknown>;
+  const t = translator(locale);
   const parts: string[] = [];
   if ("value" in o) parts.push(answerText(item ?? null, o.value, locale));
   for (const [k, x] of Object.entries(o)) {
-    if (k === "value" || TECHNICAL.has(k)) continue;
-    const s = scalar(x, locale);
-    if (s !== null) parts.push(k === "note" || k === "body" || k === "name" ? s : `${k}: ${s}`);
+    const s = k === "value" ? null : field(k, x, o, t, locale);
+    if (s !== null) parts.push(s);
   }
   return parts.length ? parts.join(" · ") : "–";
 }
@@ -49,7 +92,8 @@ export function Timeline({ entries, item = null }: { entries: TimelineEntry[]; i
         const after = e.after !== null && e.after !== undefined ? auditValueText(e.after, item, locale) : null;
         return (
           <li key={e.id} data-action={e.action}>
-            <span className="muted">{formatDate(e.at, locale)}</span> · {e.actor ?? "–"} · <strong>{auditActionName(e.action, locale)}</strong>
+            <span className="muted">{formatDate(e.at, locale)}</span> · {e.actor ?? "–"} ·{" "}
+            <strong>{auditActionName(e.action, locale)}</strong>
             {e.itemId ? <> · {e.itemId}</> : null}
             {before !== null || after !== null ? (
               <div className="muted small">{before !== null && after !== null ? `${before} → ${after}` : (after ?? before)}</div>

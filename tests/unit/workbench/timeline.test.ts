@@ -29,7 +29,16 @@ const entries: TimelineEntry[] = [
     after: { value: "B", note: "Sudah diperbaiki", version: 2, source: { seq: 1, sha256: "ab" } },
     reason: null,
   },
-  { id: "2", at: "2025-03-02T04:00:00.000Z", actor: null, action: "answer.confirm", itemId: null, before: null, after: { value: 3.62, seq: 1 }, reason: null },
+  {
+    id: "2",
+    at: "2025-03-02T04:00:00.000Z",
+    actor: null,
+    action: "answer.confirm",
+    itemId: null,
+    before: null,
+    after: { value: 3.62, seq: 1 },
+    reason: null,
+  },
 ];
 
 async function render(locale: Locale): Promise<string> {
@@ -37,7 +46,9 @@ async function render(locale: Locale): Promise<string> {
   const handler = createStaticHandler(routes);
   const context = await handler.query(new Request("http://localhost/"));
   if (context instanceof Response) throw new Error("unexpected redirect");
-  return renderToString(createElement(StaticRouterProvider, { router: createStaticRouter(handler.dataRoutes, context), context, hydrate: false }));
+  return renderToString(
+    createElement(StaticRouterProvider, { router: createStaticRouter(handler.dataRoutes, context), context, hydrate: false }),
+  );
 }
 
 test("the history names actions in words, shows answers as text and times in WIB, never JSON or keys", async () => {
@@ -56,8 +67,32 @@ test("the history names actions in words, shows answers as text and times in WIB
 });
 
 test("auditValueText reads other entries by their fields, without bookkeeping", () => {
-  expect(auditValueText({ reviewStatus: "returned", note: "Lengkapi bukti" }, null, "id")).toBe("reviewStatus: returned · Lengkapi bukti");
+  expect(auditValueText({ reviewStatus: "returned", note: "Lengkapi bukti" }, null, "id")).toBe("Dikembalikan · Lengkapi bukti");
+  expect(auditValueText({ reviewStatus: "returned", note: "Lengkapi bukti" }, null, "en")).toBe("Returned · Lengkapi bukti");
   expect(auditValueText({ body: "Mohon cek" }, null, "en")).toBe("Mohon cek");
   expect(auditValueText({ seq: 3, version: 2 }, null, "id")).toBe("–");
   expect(auditValueText({ value: { agen: 0, perubahan: 2.5 } }, null, "id")).toBe("agen: 0; perubahan: 2,5");
+});
+
+test("auditValueText never shows a field's name or a code (issue #27)", () => {
+  const seal = { seq: 1, event: "finalise", documentHash: "ab".repeat(32), sealHash: "cd".repeat(32) };
+  expect(auditValueText(seal, null, "id")).toBe("difinalkan");
+  expect(auditValueText(seal, null, "en")).toBe("finalised");
+  const consensus = { roundId: "r1", value: "A", majority: ["A"], departs: false };
+  expect(auditValueText(consensus, item, "id")).toBe("A — Semua unit");
+  expect(auditValueText({ ...consensus, departs: true }, item, "en")).toBe("A — All units · differs from the majority answer");
+  expect(
+    auditValueText({ status: "final", source: { file: "x.xlsx" }, selfGroup: "PENILAIAN TAHUN 2015", externalGroup: null }, null, "id"),
+  ).toBe("Final (terkunci) · kelompok jawaban unit: PENILAIAN TAHUN 2015");
+  expect(auditValueText({ status: "submitted" }, null, "en")).toBe("Submitted to the coordinator");
+  expect(auditValueText({ layer: "external" }, null, "id")).toBe("Evaluator eksternal (TPN)");
+  expect(auditValueText({ roundId: "r1", areaId: "A.I.5", unfinished: 0 }, null, "id")).toBe("–");
+  expect(auditValueText({ roundId: "r1", areaId: "A.I.5", unfinished: 1 }, null, "id")).toBe("1 penilai belum selesai");
+  expect(auditValueText({ file: "lke.xlsx", answers: 3, links: 1, cleared: 0, conflictsTaken: [] }, null, "id")).toBe(
+    "3 jawaban, 1 tautan bukti",
+  );
+  expect(auditValueText({ stage: "fill" }, null, "id")).toBe("tahap pengisian");
+  expect(auditValueText({ unitId: "u", periodId: "p", instrumentId: "zi-2021", instrumentHash: "ab", carriedFrom: null }, null, "en")).toBe(
+    "–",
+  );
 });
