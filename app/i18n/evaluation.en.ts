@@ -29,6 +29,8 @@ export const evaluationEn: Record<keyof typeof evaluationId, string> = {
   "eval.strategy.risk": "Risk-based",
   "eval.size": "Number of items",
   "eval.seed": "Random seed (leave empty to generate)",
+  "eval.seedShort": "random seed {seed}",
+  "eval.frameShort": "sampling frame {hash}",
   "eval.layer": "Layer",
   "eval.progress": "{done} of {total} items reviewed",
   "eval.review": "Review",

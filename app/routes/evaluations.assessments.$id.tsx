@@ -203,7 +203,8 @@ export default function EvaluatorAssessment() {
           {d.samples.map((s) => (
             <li key={s.id}>
               <Link to={`/evaluations/samples/${s.id}`}>
-                {t(`eval.strategy.${s.strategy}` as MessageKey)} · {t(`eval.layer.${s.layer}` as MessageKey)} · seed {s.seed}
+                {t(`eval.strategy.${s.strategy}` as MessageKey)} · {t(`eval.layer.${s.layer}` as MessageKey)} ·{" "}
+                {t("eval.seedShort", { seed: s.seed })}
               </Link>{" "}
               — {t("eval.progress", { done: s.done, total: s.size })}
             </li>

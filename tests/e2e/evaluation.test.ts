@@ -219,7 +219,7 @@ test("an evaluator samples by risk, views evidence inline, adjusts two and sends
   await e.locator("#layer").selectOption("external");
   await e.locator("#seed").fill(SEED);
   await e.getByRole("button", { name: "Tarik sampel", exact: true }).click();
-  const sampleLink = e.getByRole("link", { name: `Berbasis risiko · Evaluator eksternal (TPN) · seed ${SEED}` });
+  const sampleLink = e.getByRole("link", { name: `Berbasis risiko · Evaluator eksternal (TPN) · benih acak ${SEED}` });
   await sampleLink.waitFor();
   expect(await e.locator("li", { has: sampleLink }).textContent()).toContain("0 dari 10 butir diperiksa");
   const sample = sampleOf("external");
@@ -414,7 +414,7 @@ test("after a decision the next item opens fresh: no decision chosen, its own an
   await e.locator("#layer").selectOption("internal");
   await e.locator("#seed").fill(SEED);
   await e.getByRole("button", { name: "Tarik sampel", exact: true }).click();
-  const link = e.getByRole("link", { name: `Berbasis risiko · Evaluator internal (TPI) · seed ${SEED}` });
+  const link = e.getByRole("link", { name: `Berbasis risiko · Evaluator internal (TPI) · benih acak ${SEED}` });
   await link.waitFor();
   const { items } = sampleOf("internal");
   // Guard: a broken setup must not pass as the expected failure (a .fails test that returns is reported failed).

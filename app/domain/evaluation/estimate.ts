@@ -315,7 +315,7 @@ export function describeMethod(o: {
           ]
         : o.interval === "bootstrap"
           ? [
-              `Interval ${pct}: bootstrap persentil Rao–Wu (${fmtId(o.B, 0)} pengambilan ulang, seed tetap, tanpa koreksi populasi terbatas sehingga cenderung sedikit lebih lebar).`,
+              `Interval ${pct}: bootstrap persentil Rao–Wu (${fmtId(o.B, 0)} pengambilan ulang, benih acak tetap, tanpa koreksi populasi terbatas sehingga cenderung sedikit lebih lebar).`,
               `${pct} interval: Rao–Wu percentile bootstrap (${o.B} resamples, fixed seed, no finite-population correction, so it errs on the wide side).`,
             ]
           : [
