@@ -136,7 +136,7 @@ export const workbenchId = {
   "workbench.areaOrSubarea": "Area / sub-area",
   "workbench.myItems": "Butir saya",
   "workbench.timeline": "Linimasa",
-  "workbench.snapshot": "Snapshot nilai final: {total} ({at}, mesin {engine})",
+  "workbench.snapshot": "Rekaman nilai final: {total} ({at}, mesin {engine})",
   "workbench.prevArea": "← Area sebelumnya",
   "workbench.nextArea": "Area berikutnya →",
   "workbench.allAreas": "Semua area",

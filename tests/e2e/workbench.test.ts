@@ -258,7 +258,7 @@ test("assessor fills an area by keyboard with evidence; review, return, fix, fin
   expect(db.snapshot).toHaveLength(1);
   expect(db.snapshot[0]!.total).toBe(scored.total);
   expect(JSON.parse(db.snapshot[0]!.answers_json)).toEqual(answers);
-  expect(snapshotText).toContain(`Snapshot nilai final: ${idNumber(scored.total)} (`);
+  expect(snapshotText).toContain(`Rekaman nilai final: ${idNumber(scored.total)} (`);
   expect((await c.getByTestId("server-total").textContent())!.trim()).toBe(idNumber(scored.total));
   // The area value the live score showed is the engine's value for A.I.1 on the final answers.
   await openArea(a);
