@@ -142,7 +142,8 @@ export default function AreaPage() {
         {d.area.id} {d.area.label}
       </h1>
       <p className="muted">
-        {d.area.path.join(" › ")} · {t("workbench.weight", { weight: formatNumber(d.area.weight, locale, 2) })}
+        {d.area.path.length ? `${d.area.path.join(" › ")} · ` : null}
+        {t("workbench.weight", { weight: formatNumber(d.area.weight, locale, 2) })}
         {d.assignees.length ? ` · ${d.assignees.join(", ")}` : null}
       </p>
       <nav aria-label={t("workbench.areas")} className="card">
