@@ -270,7 +270,11 @@ function ConsensusForm(props: {
         disabled={!props.canRecord}
         aria-describedby={`reason-hint-${props.itemId}`}
       />
-      {props.canRecord ? <button type="submit">{t("blind.record")}</button> : null}
+      {props.canRecord ? (
+        <p className="row">
+          <button type="submit">{t("blind.record")}</button>
+        </p>
+      ) : null}
     </form>
   );
 }
