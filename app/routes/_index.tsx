@@ -7,6 +7,7 @@ import { getLocale } from "~/i18n/locale.server";
 import { useLocale, useT } from "~/i18n/use-t";
 import { ownMemberships } from "~/services/admin/users.server";
 import { startPage, type StartAssessment } from "~/services/workbench/start.server";
+import { itemHref } from "~/services/workbench/links";
 
 /** Each role's start (issue #27): my work with progress, items sent back, windows closing, queues, notifications. */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -30,12 +31,7 @@ export default function Home() {
           <ul>
             {s.returned.slice(0, 20).map((r) => (
               <li key={`${r.assessmentId}:${r.itemId}`}>
-                <Link
-                  to={r.areaId ? `/assessments/${r.assessmentId}/areas/${r.areaId}#item-${r.itemId}` : `/assessments/${r.assessmentId}`}
-                >
-                  {r.itemId}
-                </Link>{" "}
-                · {r.unitName} {r.year}
+                <Link to={itemHref(r.assessmentId, r.areaId, r.itemId)}>{r.itemId}</Link> · {r.unitName} {r.year}
               </li>
             ))}
           </ul>

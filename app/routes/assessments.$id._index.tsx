@@ -161,7 +161,13 @@ export default function AssessmentOverview() {
         </p>
       ) : null}
       <ScoreSummaryCard summary={d.summary} />
-      <p data-testid="completeness">{t("workbench.answered", { answered: d.completeness.answered, total: d.completeness.total })}</p>
+      <p data-testid="completeness">
+        {r && d.completeness.answered < d.completeness.total ? (
+          <a href="#readiness">{t("workbench.answered", { answered: d.completeness.answered, total: d.completeness.total })}</a>
+        ) : (
+          t("workbench.answered", { answered: d.completeness.answered, total: d.completeness.total })
+        )}
+      </p>
       <p>
         <Link to={`/assessments/${a.id}/lke`} data-testid="lke-link">
           {t("lke.link")}
@@ -185,8 +191,8 @@ export default function AssessmentOverview() {
       <FindingsCard findings={d.findings} canWrite={d.can.followUp} title="eval.findings" />
       <FindingsCard findings={d.followUps} canWrite={d.can.followUp} title="eval.openFollowUps" />
       <AreasCard d={d} />
-      <ReadinessCard readiness={r} assessmentId={a.id} />
-      <WorkflowActions can={d.can} role={d.role} windowClosed={windowClosed} gaps={gaps} assessmentId={a.id} values={feedback?.values} />
+      <ReadinessCard readiness={r} />
+      <WorkflowActions can={d.can} role={d.role} windowClosed={windowClosed} gaps={gaps} values={feedback?.values} />
       <TeamCard d={d} />
       <section className="card">
         <h2>{t("workbench.timeline")}</h2>

@@ -85,7 +85,15 @@ export default function Report() {
           </span>
         ) : null}
       </p>
-      <p data-testid="report-completeness">{app("workbench.answered", { answered: r.completeness.answered, total: r.completeness.total })}</p>
+      <p data-testid="report-completeness">
+        {r.completeness.href ? (
+          <Link to={r.completeness.href}>
+            {app("workbench.answered", { answered: r.completeness.answered, total: r.completeness.total })}
+          </Link>
+        ) : (
+          app("workbench.answered", { answered: r.completeness.answered, total: r.completeness.total })
+        )}
+      </p>
       {r.index ? <IndexBreakdown index={r.index} /> : null}
       <VerdictTables verdicts={r.verdicts} />
       <section className="card">

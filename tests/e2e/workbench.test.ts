@@ -35,7 +35,6 @@ const RETURN_NOTE = "Target prioritas belum dilampiri SK; mohon dinilai ulang.";
 let server: TestServer, browser: Browser, assessmentId: string, withDb: E2eWorld["withDb"];
 withServerAndBrowser((started) => ({ server, browser, withDb, demoDraftId: assessmentId } = started));
 
-
 /** Presses Tab (or Shift+Tab) until the focused element matches `selector`; fails after `max` presses. */
 async function tabTo(page: Page, selector: string, opts: { back?: boolean; max?: number } = {}): Promise<void> {
   for (let i = 0; i < (opts.max ?? 80); i++) {
@@ -180,11 +179,26 @@ test("assessor fills an area by keyboard with evidence; review, return, fix, fin
   await a.goto(`/assessments/${assessmentId}`);
   expect(await a.getByTestId("completeness").textContent()).toMatch(/^\d+ dari \d+ butir terjawab$/);
   await waitForHydration(a);
+  // The readiness check names each unanswered item as a link to its card on its area page (issue #27).
+  const unanswered = a.getByTestId("readiness-unanswered");
+  if ((await unanswered.locator("details").count()) > 0) await unanswered.locator("summary").click();
+  const firstGap = unanswered.locator("a").first();
+  const gapHref = (await firstGap.getAttribute("href"))!;
+  expect(gapHref).toMatch(
+    new RegExp(`^/assessments/${assessmentId}/areas/[^#]+#item-${(await firstGap.textContent())!.replace(/\./g, "\\.")}$`),
+  );
+  await firstGap.click();
+  await a.waitForURL((u) => `${u.pathname}${u.hash}` === gapHref);
+  await a.locator(`[id="${gapHref.split("#")[1]}"]`).waitFor();
+  await a.goto(`/assessments/${assessmentId}`);
+  await waitForHydration(a);
   await a.getByRole("button", { name: "Ajukan ke koordinator", exact: true }).click();
   await a.getByTestId("gaps-submit").waitFor();
   expect(await a.getByTestId("assessment-status").textContent()).toBe("Draf");
   expect(await a.getByTestId("gaps-unanswered").locator("a").count()).toBeGreaterThan(0);
-  expect(await a.getByTestId("gaps-unanswered").locator("a").first().getAttribute("href")).toMatch(new RegExp(`^/assessments/${assessmentId}/areas/[^#]+#item-`));
+  expect(await a.getByTestId("gaps-unanswered").locator("a").first().getAttribute("href")).toMatch(
+    new RegExp(`^/assessments/${assessmentId}/areas/[^#]+#item-`),
+  );
   await a.getByTestId("confirm-submit").check();
   await a.getByRole("button", { name: "Ajukan ke koordinator", exact: true }).click();
   await a.getByTestId("assessment-status").filter({ hasText: "Diajukan ke koordinator" }).waitFor();

@@ -153,6 +153,9 @@ test("filling progress covers the open period's assessments: confirmed + answere
   const progress = d.charts.progress!;
   expect(progress.table.rows).toHaveLength(25);
   for (const r of progress.table.rows) expect((r.confirmed as number) + (r.answered as number) + (r.empty as number)).toBe(113);
+  // Each unit's row leads to what is missing: the overview's readiness check, its items linked (issue #27).
+  expect(progress.table.hrefKey).toBe("_href");
+  for (const r of progress.table.rows) expect(r._href).toMatch(/^\/assessments\/[0-9a-f-]{36}#readiness$/);
   const ratio = (r: (typeof progress.table.rows)[number]) => (r.confirmed as number) / 113;
   const ratios = progress.table.rows.map(ratio);
   expect(ratios).toEqual([...ratios].sort((x, y) => x - y));
@@ -297,7 +300,14 @@ test("drill-down: unit → area → sub-area → items with answers and evidence
     .where("node_id", "=", "A.I.1.ii")
     .executeTakeFirstOrThrow();
   expect(areaData.nodes.table.rows[1]!.value).toBe(stored.value);
-  await insertLinkEvidence(db, { id: "ev-1", assessmentId: data.chosen.assessmentId, itemId: "A.I.1.ii.b", url: "https://example.go.id/sk", name: "SK", at: "2025-01-01" });
+  await insertLinkEvidence(db, {
+    id: "ev-1",
+    assessmentId: data.chosen.assessmentId,
+    itemId: "A.I.1.ii.b",
+    url: "https://example.go.id/sk",
+    name: "SK",
+    at: "2025-01-01",
+  });
   const sub = await callLoader(unitRoute, {
     path: `/dashboard/units/${unitId}?period=${data.chosen.periodId}&node=A.I.1.ii`,
     cookie: cookies.reviewerA,

@@ -95,7 +95,7 @@ test("submit with unanswered items: 400 listing them with their area, nothing ch
   expect(gaps.answered).toBe(1);
   expect(gaps.total).toBeGreaterThan(100);
   expect(gaps.unanswered).toHaveLength(gaps.total - 1);
-  expect(gaps.unanswered).toContainEqual({ itemId: "A.I.1.i.b", areaId: "A.I.1" });
+  expect(gaps.unanswered).toContainEqual({ itemId: "A.I.1.i.b", areaId: "A.I.1", href: `/assessments/${a.id}/areas/A.I.1#item-A.I.1.i.b` });
   expect(gaps.unanswered.map((g) => g.itemId)).not.toContain("A.I.1.i.a");
   // The item that expects evidence and has none is named too.
   expect(gaps.missingEvidence.map((g) => g.itemId)).toContain("A.I.1.i.a");
@@ -116,7 +116,9 @@ test("submit with unanswered items: 400 listing them with their area, nothing ch
   const fin = await post(a.id, w.cookies.coordinator, { intent: "finalise" });
   expect(fin.status).toBe(400);
   expect(fin.data).toMatchObject({ formError: "workbench.confirmGaps", intent: "finalise" });
-  expect((fin.data as { gaps: SubmissionGaps }).gaps.unanswered).toContainEqual({ itemId: "A.I.1.i.b", areaId: "A.I.1" });
+  expect((fin.data as { gaps: SubmissionGaps }).gaps.unanswered).toContainEqual(
+    expect.objectContaining({ itemId: "A.I.1.i.b", areaId: "A.I.1" }),
+  );
   expect(await status(a.id)).toBe("submitted");
   expect(await db.selectFrom("score_snapshot").select("id").where("assessment_id", "=", a.id).execute()).toHaveLength(0);
   expect((await post(a.id, w.cookies.coordinator, { intent: "finalise", confirm: "1" })).status).toBe(200);
@@ -130,7 +132,13 @@ test("a stored out-of-range answer is listed with its range and a link target", 
   expect(res.status).toBe(400);
   const gaps = (res.data as { gaps: SubmissionGaps }).gaps;
   expect(gaps.outOfRange).toEqual([
-    { itemId: "B.I.1.a", areaId: "B.I.1", key: "workbench.outOfRange", params: { value: 7, min: 0, max: 4 } },
+    {
+      itemId: "B.I.1.a",
+      areaId: "B.I.1",
+      href: `/assessments/${a.id}/areas/B.I.1#item-B.I.1.a`,
+      key: "workbench.outOfRange",
+      params: { value: 7, min: 0, max: 4 },
+    },
   ]);
   expect(await status(a.id)).toBe("draft");
 });

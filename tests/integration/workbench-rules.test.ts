@@ -45,7 +45,12 @@ beforeAll(async () => {
 /** A fresh zi-2021 assessment of a new unit with one assessor. */
 async function newAssessment(unitName: string) {
   const unit = await makeUnit(db, w.ministry.id, w.eselon1, unitName);
-  const { created } = await createAssessments(db, system(), { unitIds: [unit.id], periodId: w.periodId, instrumentId: "zi-2021", carryForward: false });
+  const { created } = await createAssessments(db, system(), {
+    unitIds: [unit.id],
+    periodId: w.periodId,
+    instrumentId: "zi-2021",
+    carryForward: false,
+  });
   const user = await makeUser(db, { role: "assessor", organisationId: w.ministry.id, unitId: unit.id });
   const assessor = await actorOf(user.id);
   return { id: created[0]!, assessor, cookie: await sessionCookie(db, user.id) };
@@ -77,7 +82,9 @@ test("an assessor with assignments is refused an unassigned item in the service,
   const inside = await optionItemOf(a.id, "A.I.1");
   const ctx = await requireAssessment(db, a.assessor, a.id);
 
-  const err = await saveAnswer(db, a.assessor, ctx, { itemId: outside.id, baseVersion: 0, value: outside.value, note: null }).catch((e: unknown) => e);
+  const err = await saveAnswer(db, a.assessor, ctx, { itemId: outside.id, baseVersion: 0, value: outside.value, note: null }).catch(
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(WorkbenchError);
   expect((err as WorkbenchError).key).toBe("workbench.notAssigned");
   // Evidence on an item goes through the same check (evidence/access.server.ts calls assertItemEditable).
@@ -94,28 +101,44 @@ test("an assessor with assignments is refused an unassigned item in the service,
   expect((await save(a.id, a.cookie, { itemId: inside.id, baseVersion: "0", value: inside.value })).status).toBe(200);
   expect((await save(a.id, w.cookies.coordinator, { itemId: outside.id, baseVersion: "0", value: outside.value })).status).toBe(200);
   expect(answersObject(await loadAnswers(db, a.id))).toEqual({ [inside.id]: inside.value, [outside.id]: outside.value });
-  const savedBy = await db.selectFrom("answer").select("updated_by").where("assessment_id", "=", a.id).where("item_id", "=", outside.id).executeTakeFirstOrThrow();
+  const savedBy = await db
+    .selectFrom("answer")
+    .select("updated_by")
+    .where("assessment_id", "=", a.id)
+    .where("item_id", "=", outside.id)
+    .executeTakeFirstOrThrow();
   expect(savedBy.updated_by).toBe(coordinator.id);
 });
 
-test.runIf(dialectName() === "postgres")("the one-statement autosave (PostgreSQL) applies the same rule: it saves assigned items and leaves the rest to the refusing path", async () => {
-  const a = await newAssessment("Unit Lean");
-  await assignExample(a.id, a.assessor.id);
-  const outside = await optionItemOf(a.id, "A.I.2");
-  const inside = await optionItemOf(a.id, "A.I.1");
-  const ctx = await requireAssessment(db, a.assessor, a.id);
-  expect(await leanSaveAnswer(db, a.assessor, ctx, { itemId: outside.id, baseVersion: 0, value: outside.value, note: null })).toBeNull();
-  expect(await leanSaveAnswer(db, a.assessor, ctx, { itemId: inside.id, baseVersion: 0, value: inside.value, note: null })).toMatchObject({ ok: true, version: 1 });
-  expect(await leanSaveAnswer(db, a.assessor, ctx, { itemId: "B.I.1.a", baseVersion: 0, value: 5, note: null })).toBeNull();
-  const cctx = await requireAssessment(db, coordinator, a.id);
-  expect(await leanSaveAnswer(db, coordinator, cctx, { itemId: outside.id, baseVersion: 0, value: outside.value, note: null })).toMatchObject({ ok: true });
-  expect(answersObject(await loadAnswers(db, a.id))).toEqual({ [inside.id]: inside.value, [outside.id]: outside.value });
-});
+test.runIf(dialectName() === "postgres")(
+  "the one-statement autosave (PostgreSQL) applies the same rule: it saves assigned items and leaves the rest to the refusing path",
+  async () => {
+    const a = await newAssessment("Unit Lean");
+    await assignExample(a.id, a.assessor.id);
+    const outside = await optionItemOf(a.id, "A.I.2");
+    const inside = await optionItemOf(a.id, "A.I.1");
+    const ctx = await requireAssessment(db, a.assessor, a.id);
+    expect(await leanSaveAnswer(db, a.assessor, ctx, { itemId: outside.id, baseVersion: 0, value: outside.value, note: null })).toBeNull();
+    expect(await leanSaveAnswer(db, a.assessor, ctx, { itemId: inside.id, baseVersion: 0, value: inside.value, note: null })).toMatchObject(
+      { ok: true, version: 1 },
+    );
+    expect(await leanSaveAnswer(db, a.assessor, ctx, { itemId: "B.I.1.a", baseVersion: 0, value: 5, note: null })).toBeNull();
+    const cctx = await requireAssessment(db, coordinator, a.id);
+    expect(
+      await leanSaveAnswer(db, coordinator, cctx, { itemId: outside.id, baseVersion: 0, value: outside.value, note: null }),
+    ).toMatchObject({ ok: true });
+    expect(answersObject(await loadAnswers(db, a.id))).toEqual({ [inside.id]: inside.value, [outside.id]: outside.value });
+  },
+);
 
 test("the area page of an unassigned area is read-only for that assessor and names who is assigned", async () => {
   const a = await newAssessment("Unit Spanduk");
   await assignExample(a.id, a.assessor.id);
-  const other = await makeUser(db, { role: "assessor", organisationId: w.ministry.id, unitId: (await requireAssessment(db, coordinator, a.id)).unit.id });
+  const other = await makeUser(db, {
+    role: "assessor",
+    organisationId: w.ministry.id,
+    unitId: (await requireAssessment(db, coordinator, a.id)).unit.id,
+  });
   await setAssignment(db, coordinator, await requireAssessment(db, coordinator, a.id), "A.I.2", other.id, true);
   const ctx = await requireAssessment(db, a.assessor, a.id);
   const otherName = (await db.selectFrom("user").select("name").where("id", "=", other.id).executeTakeFirstOrThrow()).name;
@@ -129,7 +152,9 @@ test("the area page of an unassigned area is read-only for that assessor and nam
   const asCoordinator = await getAreaView(db, coordinator, await requireAssessment(db, coordinator, a.id), "A.I.2");
   expect(asCoordinator.editable.length).toBeGreaterThan(0);
   expect(asCoordinator.notAssigned).toBeNull();
-  expect(translator("id")("workbench.assignedTo", { names: otherName })).toBe(`Area ini ditugaskan kepada ${otherName}. Anda hanya dapat membacanya.`);
+  expect(translator("id")("workbench.assignedTo", { names: otherName })).toBe(
+    `Area ini ditugaskan kepada ${otherName}. Anda hanya dapat membacanya.`,
+  );
 });
 
 test("an assessor without any assignment in the assessment may change any item, in the editor and in the import alike", async () => {
@@ -162,11 +187,18 @@ async function workbookWith(actor: Actor, assessmentId: string, answers: Record<
 test("the import and the editor give the same answer for the same items", async () => {
   const a = await newAssessment("Unit Satu Aturan");
   await assignExample(a.id, a.assessor.id);
-  const items = [await optionItemOf(a.id, "A.I.1"), await optionItemOf(a.id, "A.I.2"), await optionItemOf(a.id, "B.I.1").catch(() => null)].filter(
-    (x): x is { id: string; value: string } => x !== null,
-  );
+  const items = [
+    await optionItemOf(a.id, "A.I.1"),
+    await optionItemOf(a.id, "A.I.2"),
+    await optionItemOf(a.id, "B.I.1").catch(() => null),
+  ].filter((x): x is { id: string; value: string } => x !== null);
   const ctx = await requireAssessment(db, a.assessor, a.id);
-  const preview = await previewImport(db, a.assessor, ctx, await workbookWith(a.assessor, a.id, Object.fromEntries(items.map((i) => [i.id, i.value]))));
+  const preview = await previewImport(
+    db,
+    a.assessor,
+    ctx,
+    await workbookWith(a.assessor, a.id, Object.fromEntries(items.map((i) => [i.id, i.value]))),
+  );
   const verdicts: Array<{ item: string; importAllows: boolean; editorAllows: boolean }> = [];
   for (const i of items) {
     const change = preview.changes.find((c) => c.layer === "self" && c.itemId === i.id)!;
@@ -184,7 +216,12 @@ test("a number outside its item's range is refused at the field with the range, 
   for (const typed of ["5", "-1", "4,5"]) {
     const res = await save(a.id, a.cookie, { itemId: "B.I.1.a", baseVersion: "0", value: typed });
     expect(res.status).toBe(400);
-    expect(res.data).toMatchObject({ ok: false, formError: "workbench.outOfRange", fieldErrors: { value: "workbench.outOfRange" }, formParams: { min: 0, max: 4 } });
+    expect(res.data).toMatchObject({
+      ok: false,
+      formError: "workbench.outOfRange",
+      fieldErrors: { value: "workbench.outOfRange" },
+      formParams: { min: 0, max: 4 },
+    });
   }
   const five = await save(a.id, a.cookie, { itemId: "B.I.1.a", baseVersion: "0", value: "5" });
   const params = (five.data as { formParams: Record<string, number> }).formParams;
@@ -196,17 +233,25 @@ test("a number outside its item's range is refused at the field with the range, 
   expect(plain.data).toMatchObject({ formError: "workbench.outOfRange", formParams: { value: 5, min: 0, max: 4 } });
   // The service refuses it too (the import's apply and consensus go through it).
   const ctx = await requireAssessment(db, a.assessor, a.id);
-  await expect(saveAnswer(db, a.assessor, ctx, { itemId: "B.I.1.a", baseVersion: 0, value: 5, note: null })).rejects.toMatchObject({ key: "workbench.outOfRange" });
+  await expect(saveAnswer(db, a.assessor, ctx, { itemId: "B.I.1.a", baseVersion: 0, value: 5, note: null })).rejects.toMatchObject({
+    key: "workbench.outOfRange",
+  });
   // A count typed with decimals says it must be whole, naming the field; a negative one says so.
   const frac = await save(a.id, a.cookie, { itemId: "A.II.1.i.a", baseVersion: "0", "in.agen": "3,5", "in.perubahan": "4" });
   expect(frac.status).toBe(400);
   expect(frac.data).toMatchObject({ formError: "workbench.countWhole", fieldErrors: { "in.agen": "workbench.countWhole" } });
   const label = (frac.data as { formParams: { label: string } }).formParams.label;
-  expect(translator("id")("workbench.countWhole", (frac.data as { formParams: Record<string, string> }).formParams)).toContain(`"${label}" harus bilangan bulat`);
-  expect(translator("en")("workbench.countWhole", (frac.data as { formParams: Record<string, string> }).formParams)).toContain("must be a whole number");
+  expect(translator("id")("workbench.countWhole", (frac.data as { formParams: Record<string, string> }).formParams)).toContain(
+    `"${label}" harus bilangan bulat`,
+  );
+  expect(translator("en")("workbench.countWhole", (frac.data as { formParams: Record<string, string> }).formParams)).toContain(
+    "must be a whole number",
+  );
   const neg = await save(a.id, a.cookie, { itemId: "A.II.1.i.a", baseVersion: "0", "in.agen": "-2", "in.perubahan": "4" });
   expect(neg.data).toMatchObject({ formError: "workbench.countNegative", fieldErrors: { "in.agen": "workbench.countNegative" } });
-  await expect(saveAnswer(db, a.assessor, ctx, { itemId: "A.II.1.i.a", baseVersion: 0, value: { agen: 3.5, perubahan: 4 }, note: null })).rejects.toMatchObject({
+  await expect(
+    saveAnswer(db, a.assessor, ctx, { itemId: "A.II.1.i.a", baseVersion: 0, value: { agen: 3.5, perubahan: 4 }, note: null }),
+  ).rejects.toMatchObject({
     key: "workbench.countWhole",
   });
   expect(answersObject(await loadAnswers(db, a.id))).toEqual({});
@@ -219,12 +264,18 @@ test("every number type is checked against its own range", () => {
   const item = (over: Partial<Item>) => ({ ...base, ...over }) as Item;
   expect(rangeProblem(item({ type: "survey_0_4" }), 10, 4)).toBeNull();
   expect(rangeProblem(item({ type: "survey_0_4" }), 10, -1)).toMatchObject({ key: "workbench.outOfRange", params: { min: 0, max: 4 } });
-  expect(rangeProblem(item({ type: "index_score", scale: { min: 1, max: 5 } } as Partial<Item>), 10, 0)).toMatchObject({ params: { min: 1, max: 5 } });
+  expect(rangeProblem(item({ type: "index_score", scale: { min: 1, max: 5 } } as Partial<Item>), 10, 0)).toMatchObject({
+    params: { min: 1, max: 5 },
+  });
   expect(rangeProblem(item({ type: "index_score" }), 10, 100)).toBeNull();
   expect(rangeProblem(item({ type: "external_points" }), 2.5, 3)).toMatchObject({ params: { value: 3, min: 0, max: 2.5 } });
   expect(rangeProblem(item({ type: "external_points" }), 2.5, 2.5)).toBeNull();
-  expect(rangeProblem(item({ type: "range_scaled", scale: { min: 0, max: 10 } } as Partial<Item>), 1, 11)).toMatchObject({ params: { min: 0, max: 10 } });
-  expect(rangeProblem(item({ type: "range_scaled", scale: { min: 0, max: 10 }, not_applicable: true } as Partial<Item>), 1, "N/A")).toBeNull();
+  expect(rangeProblem(item({ type: "range_scaled", scale: { min: 0, max: 10 } } as Partial<Item>), 1, 11)).toMatchObject({
+    params: { min: 0, max: 10 },
+  });
+  expect(
+    rangeProblem(item({ type: "range_scaled", scale: { min: 0, max: 10 }, not_applicable: true } as Partial<Item>), 1, "N/A"),
+  ).toBeNull();
   const percent = item({ type: "percent", inputs: [{ name: "n", label: "Jumlah" }] } as Partial<Item>);
   expect(rangeProblem(percent, 1, { n: 2 })).toBeNull();
   expect(rangeProblem(percent, 1, { n: 2.5 })).toMatchObject({ field: "in.n", key: "workbench.countWhole" });
@@ -238,8 +289,29 @@ test("readiness lists a stored out-of-range answer with its area, so the overvie
   // Written around the workbench, as data saved before the refusal existed.
   await db
     .insertInto("answer")
-    .values({ id: newId(), assessment_id: a.id, layer: "self", item_id: "B.I.1.a", value_json: "5", note: null, version: 1, carried_over: 0, review_status: "pending", review_note: null, updated_by: coordinator.id, updated_at: new Date().toISOString() })
+    .values({
+      id: newId(),
+      assessment_id: a.id,
+      layer: "self",
+      item_id: "B.I.1.a",
+      value_json: "5",
+      note: null,
+      version: 1,
+      carried_over: 0,
+      review_status: "pending",
+      review_note: null,
+      updated_by: coordinator.id,
+      updated_at: new Date().toISOString(),
+    })
     .execute();
   const r = await readiness(db, ctx);
-  expect(r.outOfRange).toEqual([{ itemId: "B.I.1.a", areaId: "B.I.1", key: "workbench.outOfRange", params: { value: 5, min: 0, max: 4 } }]);
+  expect(r.outOfRange).toEqual([
+    {
+      itemId: "B.I.1.a",
+      areaId: "B.I.1",
+      href: `/assessments/${a.id}/areas/B.I.1#item-B.I.1.a`,
+      key: "workbench.outOfRange",
+      params: { value: 5, min: 0, max: 4 },
+    },
+  ]);
 });

@@ -1,4 +1,5 @@
-import { Form, Link } from "@remix-run/react";
+import { Form } from "@remix-run/react";
+import { ItemLinks } from "~/components/workbench/item-links";
 import { answerText } from "~/components/evaluation/answer-text";
 import { ComparisonTable } from "~/components/evaluation/comparison-table";
 import { formatNumber, type MessageKey } from "~/i18n";
@@ -42,33 +43,34 @@ export function EvaluationCard({ evaluation }: { evaluation: NonNullable<Assessm
 
 type Gaps = Pick<SubmissionGaps, "answered" | "total" | "unanswered" | "outOfRange" | "missingEvidence"> & { intent?: string };
 
-/** What is missing before a submission or finalisation, each item linked to its place on its area page; and the box that confirms going on anyway. */
-function GapList({ gaps, assessmentId, intent }: { gaps: Gaps; assessmentId: string; intent: "submit" | "finalise" }) {
+/**
+ * What is missing before a submission or finalisation, each item linked to its place on its area page
+ * (the `href` the server built with `itemHref`, as every readiness finding); and the box that confirms going on anyway.
+ */
+function GapList({ gaps, intent }: { gaps: Gaps; intent: "submit" | "finalise" }) {
   const t = useT();
-  const link = (itemId: string, areaId: string) => (
-    <Link key={itemId} to={`/assessments/${assessmentId}/areas/${areaId}#item-${itemId}`}>
-      {itemId}
-    </Link>
-  );
-  const links = (items: { itemId: string; areaId: string }[]) => items.flatMap((i, n) => (n === 0 ? [link(i.itemId, i.areaId)] : [", ", link(i.itemId, i.areaId)]));
   return (
     <div className="alert alert-error" data-testid={`gaps-${intent}`}>
       <p>{t("workbench.answered", { answered: gaps.answered, total: gaps.total })}</p>
       <ul>
         {gaps.unanswered.length ? (
           <li data-testid="gaps-unanswered">
-            {t("workbench.unanswered", { count: gaps.unanswered.length })}: {links(gaps.unanswered)}
+            {t("workbench.unanswered", { count: gaps.unanswered.length })}: <ItemLinks items={gaps.unanswered} />
           </li>
         ) : null}
         {gaps.outOfRange.length ? (
           <li data-testid="gaps-out-of-range">
             {t("workbench.outOfRangeStored", { count: gaps.outOfRange.length })}{" "}
-            {gaps.outOfRange.flatMap((o, n) => [n === 0 ? null : "; ", link(o.itemId, o.areaId), ` (${t(o.key, o.params)})`])}
+            {gaps.outOfRange.flatMap((o, n) => [
+              n === 0 ? null : "; ",
+              <ItemLinks key={o.itemId} items={[o]} />,
+              ` (${t(o.key, o.params)})`,
+            ])}
           </li>
         ) : null}
         {gaps.missingEvidence.length ? (
           <li data-testid="gaps-missing-evidence">
-            {t("workbench.missingEvidence", { count: gaps.missingEvidence.length })}: {links(gaps.missingEvidence)}
+            {t("workbench.missingEvidence", { count: gaps.missingEvidence.length })}: <ItemLinks items={gaps.missingEvidence} />
           </li>
         ) : null}
       </ul>
@@ -90,14 +92,12 @@ export function WorkflowActions({
   can,
   role,
   gaps,
-  assessmentId,
   values,
 }: {
   windowClosed: boolean;
   can: { submit: boolean; finalise: boolean; reopen: boolean };
   role: "assessor" | "coordinator" | null;
   gaps: Gaps | null;
-  assessmentId: string;
   values?: Record<string, string>;
 }) {
   const t = useT();
@@ -122,7 +122,7 @@ export function WorkflowActions({
         <Form method="post">
           <input type="hidden" name="intent" value="submit" />
           {override("submit")}
-          {gaps?.intent === "submit" ? <GapList gaps={gaps} assessmentId={assessmentId} intent="submit" /> : null}
+          {gaps?.intent === "submit" ? <GapList gaps={gaps} intent="submit" /> : null}
           <button type="submit">{t(role === "coordinator" ? "workbench.submitCoordinator" : "workbench.submit")}</button>
         </Form>
       ) : null}
@@ -130,7 +130,7 @@ export function WorkflowActions({
         <Form method="post">
           <input type="hidden" name="intent" value="finalise" />
           {override("finalise")}
-          {gaps?.intent === "finalise" ? <GapList gaps={gaps} assessmentId={assessmentId} intent="finalise" /> : null}
+          {gaps?.intent === "finalise" ? <GapList gaps={gaps} intent="finalise" /> : null}
           <button type="submit">{t("workbench.finalise")}</button>
         </Form>
       ) : null}

@@ -1,7 +1,8 @@
 import { Form, Link } from "@remix-run/react";
 import { AgreementFigure } from "~/components/blind/agreement-figure";
 import { ProgressBar } from "~/components/workbench/progress-bar";
-import { formatNumber } from "~/i18n";
+import { FindingItems, ItemLinks } from "~/components/workbench/item-links";
+import { formatDate, formatNumber } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 import type { AssessmentOverview } from "~/services/workbench/assessment-view.server";
 import { NamedOptions } from "~/components/options";
@@ -72,34 +73,81 @@ export function AreasCard({ d }: { d: Pick<AssessmentOverview, "assessment" | "s
   );
 }
 
-/** What still stands between the assessment and a clean submission. */
-export function ReadinessCard({ readiness: r, assessmentId }: { readiness: AssessmentOverview["readiness"]; assessmentId: string }) {
+/**
+ * What still stands between the assessment and a clean submission. Every finding names its items, each a
+ * link to the item on its area page (the `href` the server built with `itemHref`); evidence findings
+ * name the file and link the items it supports.
+ */
+export function ReadinessCard({ readiness: r }: { readiness: AssessmentOverview["readiness"] }) {
   const t = useT();
+  const locale = useLocale();
   if (!r) return null;
-  const findings = [
-    r.unanswered.length ? t("workbench.unanswered", { count: r.unanswered.length }) : null,
-    r.answeredWithoutEvidence.length ? t("workbench.noEvidence", { count: r.answeredWithoutEvidence.length }) : null,
-    r.unconfirmed.length ? t("workbench.unconfirmed", { count: r.unconfirmed.length }) : null,
-    r.outsidePeriod.length ? t("workbench.outsidePeriod", { count: r.outsidePeriod.length }) : null,
-    r.spreadFiles.length ? t("workbench.manyItems", { count: r.spreadFiles.length }) : null,
-  ].filter((x): x is string => x !== null);
+  const clean =
+    !r.unanswered.length &&
+    !r.answeredWithoutEvidence.length &&
+    !r.unconfirmed.length &&
+    !r.outsidePeriod.length &&
+    !r.spreadFiles.length &&
+    !r.outOfRange.length;
   return (
-    <section className="card" data-testid="readiness">
+    <section className="card" id="readiness" data-testid="readiness">
       <h2>{t("workbench.readiness")}</h2>
-      {findings.length === 0 && r.outOfRange.length === 0 ? (
+      {clean ? (
         <p>{t("workbench.ready")}</p>
       ) : (
         <ul>
-          {findings.map((f) => (
-            <li key={f}>{f}</li>
-          ))}
+          {r.unanswered.length ? (
+            <FindingItems
+              message={t("workbench.unanswered", { count: r.unanswered.length })}
+              items={r.unanswered}
+              testId="readiness-unanswered"
+            />
+          ) : null}
+          {r.answeredWithoutEvidence.length ? (
+            <FindingItems
+              message={t("workbench.noEvidence", { count: r.answeredWithoutEvidence.length })}
+              items={r.answeredWithoutEvidence}
+              testId="readiness-no-evidence"
+            />
+          ) : null}
+          {r.unconfirmed.length ? (
+            <FindingItems
+              message={t("workbench.unconfirmed", { count: r.unconfirmed.length })}
+              items={r.unconfirmed}
+              testId="readiness-unconfirmed"
+            />
+          ) : null}
+          {r.outsidePeriod.length ? (
+            <li data-testid="readiness-outside-period">
+              {t("workbench.outsidePeriod", { count: r.outsidePeriod.length })}:
+              <ul>
+                {r.outsidePeriod.map((e) => (
+                  <li key={e.evidenceId}>
+                    {e.name} ({formatDate(e.date, locale)}): <ItemLinks items={e.items} />
+                  </li>
+                ))}
+              </ul>
+            </li>
+          ) : null}
+          {r.spreadFiles.length ? (
+            <li data-testid="readiness-spread-files">
+              {t("workbench.manyItems", { count: r.spreadFiles.length })}:
+              <ul>
+                {r.spreadFiles.map((f) => (
+                  <li key={f.name + f.items.map((i) => i.itemId).join()}>
+                    {f.name}: <ItemLinks items={f.items} />
+                  </li>
+                ))}
+              </ul>
+            </li>
+          ) : null}
           {r.outOfRange.length ? (
             <li data-testid="readiness-out-of-range">
               {t("workbench.outOfRangeStored", { count: r.outOfRange.length })}
               <ul>
                 {r.outOfRange.map((o) => (
                   <li key={o.itemId}>
-                    <Link to={`/assessments/${assessmentId}/areas/${o.areaId}#item-${o.itemId}`}>{o.itemId}</Link>: {t(o.key, o.params)}
+                    <ItemLinks items={[o]} />: {t(o.key, o.params)}
                   </li>
                 ))}
               </ul>

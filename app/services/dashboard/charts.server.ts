@@ -8,6 +8,7 @@ import { outlineOf } from "~/domain/instrument/outline";
 import type { Instrument } from "~/domain/instrument/schema";
 import type { DashboardScope, PeriodOption } from "./scope.server";
 import { getFrozenInstrument } from "~/services/instruments/frozen.server";
+import { assessmentHref } from "~/services/workbench/links";
 
 /** One chart's data: the table it draws, what the chart needs besides, and where its CSV lives. */
 export interface ChartPayload<M = Record<string, never>> {
@@ -33,7 +34,12 @@ export const MAX_LAYER_BARS = 30;
 /** Thresholds drawn behind the trend: Indeks RB bands, and the WBK/WBBM minimum totals. */
 export function trendGuides(instrument: Instrument | null): TrendMeta {
   if (!instrument) return { bands: [], lines: [], max: 100 };
-  const bands = instrument.evaluation.predicate_bands.map((b) => ({ code: b.code, label: b.label, from: b.above, to: b.up_to ?? instrument.total_weight }));
+  const bands = instrument.evaluation.predicate_bands.map((b) => ({
+    code: b.code,
+    label: b.label,
+    from: b.above,
+    to: b.up_to ?? instrument.total_weight,
+  }));
   const lines = instrument.evaluation.zi_verdicts.flatMap((v) =>
     v.criteria.flatMap((c) => (c.kind === "node_min" && c.node === "total" ? [{ label: v.id.toUpperCase(), value: c.min }] : [])),
   );
@@ -214,7 +220,8 @@ export async function progressChart(db: Db, scope: DashboardScope, t: DashT): Pr
         answered: r.answered - r.confirmed,
         empty: Math.max(0, r.items - r.answered),
         items: r.items,
-        _href: `/assessments/${r.assessmentId}`,
+        // What is still missing is listed, each item linked, in the overview's readiness check.
+        _href: assessmentHref(r.assessmentId, "readiness"),
       })),
       hrefKey: "_href",
     },

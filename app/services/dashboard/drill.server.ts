@@ -21,6 +21,7 @@ import type { Locale } from "~/i18n";
 import { canOnUnit } from "~/services/workbench/assessments.server";
 import { areaGuides, trendGuides, type ChartPayload, type TrendMeta } from "./charts.server";
 import { getFrozenInstrument } from "~/services/instruments/frozen.server";
+import { itemHref } from "~/services/workbench/links";
 
 export interface Crumb {
   label: string;
@@ -272,7 +273,7 @@ async function itemsChart(
           evidence: facts.get(item.id)?.evidence ?? 0,
           note: facts.get(item.id)?.note ?? null,
           _label: item.id,
-          _href: `/assessments/${chosen.assessmentId}/areas/${target.trail[0]!.id}#item-${item.id}`,
+          _href: itemHref(chosen.assessmentId, target.trail[0]!.id, item.id),
         };
       }),
       hrefKey: "_href",

@@ -12,6 +12,7 @@ import { answersObject, loadAnswers } from "~/services/workbench/answers.server"
 import { requireAssessment } from "~/services/workbench/assessments.server";
 import { answerText } from "./drill.server";
 import type { ChartPayload } from "./charts.server";
+import { itemHref } from "~/services/workbench/links";
 
 export const TOP_IMPROVEMENTS = 15;
 
@@ -26,7 +27,8 @@ export function readTarget(url: URL, instrument: Instrument, currentTotal: numbe
   return { kind: "total", value: Math.min(instrument.total_weight, Math.ceil(currentTotal / 5) * 5 + 5) };
 }
 
-function improvementTable(rows: ItemImprovement[], instrument: Instrument, t: DashT): DataTable {
+/** The items to improve, each linked to the item on its area page (`itemHref`). */
+function improvementTable(rows: ItemImprovement[], instrument: Instrument, t: DashT, assessmentId: string): DataTable {
   const items = outlineOf(instrument).items;
   return {
     columns: [
@@ -47,8 +49,10 @@ function improvementTable(rows: ItemImprovement[], instrument: Instrument, t: Da
         best: answerText(item, r.best) ?? "–",
         gain: r.gain,
         _label: r.id,
+        _href: itemHref(assessmentId, r.areaId, r.id),
       };
     }),
+    hrefKey: "_href",
   };
 }
 
@@ -69,7 +73,7 @@ export async function assessmentPlan(db: Db, actor: Actor, assessmentId: string,
   const topChart: ChartPayload = {
     id: "plan",
     title: t("dash.plan.top"),
-    table: improvementTable(top, instrument, t),
+    table: improvementTable(top, instrument, t, assessmentId),
     notes: top.length ? [] : [t("dash.plan.noImprovements")],
     csvHref: `/dashboard/csv/plan${queryString({ assessment: assessmentId })}`,
     meta: {},
@@ -77,7 +81,7 @@ export async function assessmentPlan(db: Db, actor: Actor, assessmentId: string,
   const steps: ChartPayload = {
     id: "plan-steps",
     title: t("dash.plan.steps"),
-    table: improvementTable(finalPlan.steps, instrument, t),
+    table: improvementTable(finalPlan.steps, instrument, t, assessmentId),
     notes: [],
     csvHref: `/dashboard/csv/plan-steps${queryString({ assessment: assessmentId, ...q })}`,
     meta: {},

@@ -12,6 +12,7 @@ import type { ScoreResult, VerdictResult } from "~/domain/scoring/types";
 import type { Locale } from "~/i18n";
 import { answersObject, loadAnswers } from "~/services/workbench/answers.server";
 import { requireAssessment } from "~/services/workbench/assessments.server";
+import { assessmentHref } from "~/services/workbench/links";
 import { areaGuides, trendGuides, type ChartPayload, type TrendMeta } from "./charts.server";
 
 export interface RecapRow {
@@ -69,7 +70,13 @@ export async function assessmentReport(db: Db, actor: Actor, assessmentId: strin
   const areas = outline.areas;
   // How complete the answers are ("62 of 113 items answered"), beside the score they produce.
   const answeredIds = new Set(answers.filter((a) => a.value_json !== null).map((a) => a.item_id));
-  const completeness = { answered: [...outline.items.keys()].filter((id) => answeredIds.has(id)).length, total: outline.items.size };
+  const answered = [...outline.items.keys()].filter((id) => answeredIds.has(id)).length;
+  // Incomplete: the overview's readiness check lists what is missing, each item linked.
+  const completeness = {
+    answered,
+    total: outline.items.size,
+    href: answered < outline.items.size ? assessmentHref(assessment.id, "readiness") : null,
+  };
   const areaTable: DataTable = {
     columns: dashColumns(t, [
       ["node"],

@@ -12,6 +12,7 @@ import { outlineOf } from "~/domain/instrument/outline";
 import { translator } from "~/i18n";
 import { newId } from "~/utils/ids";
 import type { AssessmentContext } from "~/services/workbench/assessments.server";
+import { itemHref } from "~/services/workbench/links";
 import { absoluteUrl, mailEnabled, notificationConfig, type NotificationConfig } from "./config.server";
 import { localeOf, renderNotification, type NotificationKind, type NotificationParams } from "./messages";
 import { composeMail, enqueueMail, SET_PASSWORD_MAIL } from "./outbox.server";
@@ -105,11 +106,9 @@ export async function deliver(
 
 const shorten = (s: string, max = 110) => (s.length <= max ? s : `${s.slice(0, max - 1).trimEnd()}…`);
 
-/** The path of an item on its area page; the item card's id is `item-<itemId>` (components/workbench/item-card.tsx). */
+/** The path of an item on its area page (`itemHref`, the builder every list of findings uses). */
 export function itemLink(ctx: Pick<AssessmentContext, "assessment" | "instrument">, itemId: string): string {
-  const area = outlineOf(ctx.instrument).areaOfItem.get(itemId);
-  if (!area) return `/assessments/${ctx.assessment.id}`;
-  return `/assessments/${ctx.assessment.id}/areas/${encodeURIComponent(area)}#item-${encodeURIComponent(itemId)}`;
+  return itemHref(ctx.assessment.id, outlineOf(ctx.instrument).areaOfItem.get(itemId), itemId);
 }
 
 export function assessmentLink(assessmentId: string): string {
