@@ -10,6 +10,7 @@ import { readFile } from "node:fs/promises";
 import { createDb } from "#db/client.server";
 import { migrateToLatest } from "#db/migrate";
 import { fmtId } from "~/domain/scoring/format";
+import { translator } from "~/i18n";
 import { importHistoricalWorkbook } from "~/services/excel/historical.server";
 import { issueText, LkeError } from "~/services/excel/sheet.server";
 import { HistoricalImportError } from "~/services/workbench/historical.server";
@@ -68,7 +69,8 @@ export async function lkeHistoricalCommand(args: string[], io: CliIo): Promise<n
       return EXIT_REFUSED;
     }
     if (e instanceof HistoricalImportError) {
-      io.err(`ditolak: ${e.key}${e.detail ? ` (${e.detail})` : ""}`);
+      // The page's sentence in Indonesian, then the key and its detail (for scripts and support).
+      io.err(`ditolak: ${translator("id")(e.key, { detail: e.detail ?? "" })} [${e.key}${e.detail ? ` ${e.detail}` : ""}]`);
       return EXIT_REFUSED;
     }
     if (e instanceof Response) {

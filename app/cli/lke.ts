@@ -5,12 +5,14 @@ import type { Actor } from "~/auth/permissions";
 import { AnswerError } from "~/domain/scoring/answers";
 import { fmtId } from "~/domain/scoring/format";
 import { scoreAssessment } from "~/domain/scoring/score";
+import { translateMaybe, translator } from "~/i18n";
+import { keyedMessage } from "~/i18n/keyed";
 import type { AnswerValue } from "~/domain/scoring/answers";
 import { requireAssessment } from "~/services/workbench/assessments.server";
 import { exportAssessmentWorkbook, templateWorkbook } from "~/services/excel/export.server";
 import { applyImport, ImportApplyError } from "~/services/excel/apply.server";
 import { changeKey, previewImport, type ImportPreview } from "~/services/excel/import.server";
-import { columnsText } from "~/services/excel/import-checks.server";
+import { columnsRead } from "~/services/excel/import-checks.server";
 import { issueText, LkeError } from "~/services/excel/read.server";
 import { readWorkbookAnswers, readWorkbookGroups } from "~/services/excel/score-workbook.server";
 import { WorkbenchError } from "~/services/workbench/answers.server";
@@ -225,7 +227,7 @@ export function previewText(p: ImportPreview): string {
   lines.push(
     `Pratinjau impor ${p.fileName} (sha256 ${p.sha256.slice(0, 16)}…, susunan ${p.layout === "official" ? "LKE resmi KemenPANRB" : "Cermin"})`,
   );
-  if (p.group) lines.push(`Dibaca dari sheet ${p.sheet}: ${columnsText(p.group)}`);
+  if (p.group) lines.push(`Dibaca dari sheet ${p.sheet}: ${columnsRead(p.group).map((m) => keyedMessage(m, "id")).join(", ")}`);
   if (p.chosenGroup !== null && p.groups.length > 1)
     lines.push(
       `Kelompok kolom jawaban lain (--layer): ${p.groups
@@ -253,7 +255,7 @@ export function previewText(p: ImportPreview): string {
   for (const c of p.changes) {
     const layer = c.layer === "self" ? "" : ` [${c.layer === "internal" ? "TPI" : "TPN"}]`;
     const tag = c.blocked
-      ? ` — DITOLAK: ${c.blocked}`
+      ? ` — DITOLAK: ${translateMaybe(translator("id"), c.blocked)}`
       : c.conflict
         ? " — KONFLIK: diubah di Cermin sejak diekspor"
         : c.clears

@@ -5,10 +5,12 @@ import { z } from "zod";
 import { requireUser } from "~/auth/require.server";
 import { PostButton } from "~/components/form";
 import { TableCard } from "~/components/list";
+import { WorkbookRefusal } from "~/components/lke/workbook-refusal";
 import { ProgressBar } from "~/components/workbench/progress-bar";
 import { getDb } from "~/db.server";
 import type { MessageKey } from "~/i18n";
 import { formatNumber } from "~/i18n";
+import { lkeIssueLine } from "~/i18n/lke-issues";
 import { useLocale, useT } from "~/i18n/use-t";
 import { listAssessments } from "~/services/workbench/assessments.server";
 import { listExports, previewBulkImport, startRolloutExport, type BulkPreviewRow } from "~/services/excel/bulk.server";
@@ -141,18 +143,7 @@ export default function LkeBulkPage() {
       ) : null}
       <section className="card">
         <h2>{t("lke.bulkUpload")}</h2>
-        {result && !result.ok ? (
-          <div className="alert alert-error" role="alert">
-            <p>{t(result.formError)}</p>
-            {result.issues?.length ? (
-              <ul>
-                {result.issues.map((i, k) => (
-                  <li key={k}>{i.message}</li>
-                ))}
-              </ul>
-            ) : null}
-          </div>
-        ) : null}
+        {result && !result.ok ? <WorkbookRefusal formError={result.formError} issues={result.issues} testId="lke-bulk-error" /> : null}
         <Form method="post" encType="multipart/form-data" className="row">
           <input type="hidden" name="intent" value="import" />
           <div>
@@ -178,8 +169,9 @@ export default function LkeBulkPage() {
                 {r.preview ? `${formatNumber(r.preview.before.total, locale, 2)} → ${formatNumber(r.preview.after.total, locale, 2)}` : "–"}
               </td>
               <td>
-                {r.error ??
-                  (r.preview
+                {r.error
+                  ? r.error.map((i) => lkeIssueLine(i, locale)).join("; ")
+                  : r.preview
                     ? t("lke.counts", {
                         changes: r.preview.changes.length,
                         conflicts: r.preview.changes.filter((c) => c.conflict && !c.blocked).length,
@@ -187,7 +179,7 @@ export default function LkeBulkPage() {
                         unchanged: 0,
                         unmatched: r.preview.unmatched.length,
                       })
-                    : "")}
+                    : ""}
                 {r.preview?.importId && r.assessmentId ? (
                   <>
                     {" · "}

@@ -11,7 +11,7 @@ import type { Actor } from "~/auth/permissions";
 import type { Item } from "~/domain/instrument/schema";
 import { lkeRows, META_SHEET } from "~/domain/lke/layout";
 import type { AnswerValue } from "~/domain/scoring/answers";
-import { fmtId } from "~/domain/scoring/format";
+import { lkeIssueMessage } from "~/i18n/lke-issues";
 import { saveAnswer } from "~/services/workbench/answers.server";
 import { requireAssessment, type AssessmentContext } from "~/services/workbench/assessments.server";
 import { exportAssessmentWorkbook, templateWorkbook } from "~/services/excel/export.server";
@@ -109,10 +109,13 @@ async function refused(bytes: Uint8Array, name = "lke.xlsx"): Promise<LkeError> 
   return err;
 }
 
-/** The issue at this sheet/cell whose message matches; the error's text names both. */
+/** An issue as the Indonesian page and the CLI print it (item and message; sheet and cell apart). */
+const said = (i: LkeIssue) => lkeIssueMessage(i, "id");
+
+/** The issue at this sheet/cell whose Indonesian message matches; the error's text names both. */
 function expectIssue(err: LkeError, sheet: string | null, cell: string | null, message: RegExp | string): LkeIssue {
   const re = typeof message === "string" ? new RegExp(message.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")) : message;
-  const found = err.issues.find((i) => i.sheet === sheet && i.cell === cell && re.test(i.message));
+  const found = err.issues.find((i) => i.sheet === sheet && i.cell === cell && re.test(said(i)));
   expect(found, `no issue at ${sheet ?? "-"}!${cell ?? "-"} matching ${re}; got ${JSON.stringify(err.issues)}`).toBeDefined();
   expect(err.message).toContain(issueText(found!));
   if (sheet) expect(err.message).toContain(cell ? `sheet ${sheet}, sel ${cell}: ` : `sheet ${sheet}: `);
@@ -294,7 +297,8 @@ describe("not an .xlsx", () => {
 
   test("a truncated .xlsx is refused", async () => {
     const err = await refused(exported.subarray(0, Math.floor(exported.length / 2)), "terpotong.xlsx");
-    expect(err.issues[0]!.message).toMatch(/^terpotong\.xlsx/);
+    expect(err.issues[0]!.params.file).toBe("terpotong.xlsx");
+    expect(said(err.issues[0]!)).toMatch(/^terpotong\.xlsx/);
   });
 
   test("an old .xls (OLE compound file) is refused with a hint to save as .xlsx", async () => {
@@ -443,9 +447,9 @@ describe("a workbook of something else", () => {
     expect(other).not.toBeNull();
     const err = await refused(other!, "LKE pmprb.xlsx");
     const issue = expectIssue(err, "Utama", null, /pmprb-2014/);
-    expect(issue.message).toContain("zi-2021");
-    expect(issue.message).toContain(`instrumen pmprb-2014`);
-    expect(issue.message).toContain(`memakai zi-2021 ${ctx.instrument.version}`);
+    expect(said(issue)).toContain("zi-2021");
+    expect(said(issue)).toContain(`instrumen pmprb-2014`);
+    expect(said(issue)).toContain(`memakai zi-2021 ${ctx.instrument.version}`);
   });
 
   test("a workbook of another version of the instrument is refused, naming both versions", async () => {
@@ -456,8 +460,8 @@ describe("a workbook of something else", () => {
     });
     const err = await refused(bytes);
     const issue = expectIssue(err, "Utama", null, /9\.9\.9/);
-    expect(issue.message).toContain(`zi-2021 9.9.9`);
-    expect(issue.message).toContain(`memakai zi-2021 ${ctx.instrument.version}`);
+    expect(said(issue)).toContain(`zi-2021 9.9.9`);
+    expect(said(issue)).toContain(`memakai zi-2021 ${ctx.instrument.version}`);
   });
 
   test("without the hidden sheet, the version on Utama decides", async () => {
@@ -467,7 +471,7 @@ describe("a workbook of something else", () => {
     });
     const err = await refused(bytes);
     const issue = expectIssue(err, "Utama", null, /zi-2021 9\.9\.9/);
-    expect(issue.message).toContain(`memakai zi-2021 ${ctx.instrument.version}`);
+    expect(said(issue)).toContain(`memakai zi-2021 ${ctx.instrument.version}`);
   });
 
   test("a workbook of the same version with other content (hash) is refused", async () => {
@@ -483,15 +487,15 @@ describe("a workbook of something else", () => {
     const bytes = await exportAssessmentWorkbook(db, system, otherCtx);
     const err = await refused(bytes);
     const issue = expectIssue(err, "Utama", null, /milik penilaian lain/);
-    expect(issue.message).toContain(w.submittedAssessmentId);
-    expect(issue.message).toContain(w.assessmentId);
+    expect(said(issue)).toContain(w.submittedAssessmentId);
+    expect(said(issue)).toContain(w.assessmentId);
   });
 
   test("a workbook of another organisation's assessment is refused too", async () => {
     const otherCtx = await requireAssessment(db, system, w.otherAssessmentId);
     const err = await refused(await exportAssessmentWorkbook(db, system, otherCtx));
     const issue = expectIssue(err, "Utama", null, /milik penilaian lain/);
-    expect(issue.message).toContain(w.otherAssessmentId);
+    expect(said(issue)).toContain(w.otherAssessmentId);
   });
 });
 
@@ -542,9 +546,8 @@ describe("cells", () => {
       ws.getCell(cell).value = 5;
     });
     const err = await refused(bytes);
-    const range = `${fmtId(survey.item.scale?.min ?? 0)}–${fmtId(survey.item.scale?.max ?? 4)}`;
-    expect(range).toBe("0,00–4,00");
-    expectIssue(err, "Jawaban", cell, `${survey.code}: 5 di luar rentang ${range}`);
+    const issue = expectIssue(err, "Jawaban", cell, `${survey.code}: 5 di luar rentang 0–4`);
+    expect(issue).toMatchObject({ item: survey.code, key: "lke.issue.outOfRange", params: { value: 5, min: 0, max: 4 } });
   });
 
   test("text in a number item is refused, naming the cell", async () => {
@@ -571,7 +574,7 @@ describe("cells", () => {
     });
     const err = await refused(bytes);
     expectIssue(err, "Jawaban", cellA, `${ratio.code}: -1 untuk "${a!.label}" bukan bilangan bulat ≥ 0`);
-    expectIssue(err, "Jawaban", cellB, `${ratio.code}: 2.5 untuk "${b!.label}" bukan bilangan bulat ≥ 0`);
+    expectIssue(err, "Jawaban", cellB, `${ratio.code}: 2,5 untuk "${b!.label}" bukan bilangan bulat ≥ 0`);
     expect(err.issues).toHaveLength(2);
   });
 

@@ -15,6 +15,7 @@ import { createAssessments } from "~/services/workbench/assessments.server";
 import { getExportFile, listRollout, previewBulkImport, startRolloutExport } from "~/services/excel/bulk.server";
 import { openWorkbook } from "~/services/excel/read.server";
 import { readZip } from "~/services/excel/zip.server";
+import { lkeIssueMessage } from "~/i18n/lke-issues";
 import { makeUnit } from "../helpers/factories";
 import { type World, freshWorld } from "../helpers/world";
 
@@ -112,8 +113,9 @@ test("a zip of filled workbooks previews each against its own assessment", async
   expect(rows.filter((r) => r.error)).toEqual([]);
   // The assessor's scope is their service unit and the unit below it: the two sibling units' workbooks are refused.
   const asAssessor = await previewBulkImport(db, assessor, zip);
-  expect(asAssessor.filter((r) => r.error).map((r) => r.error)).toEqual([
-    expect.stringMatching(/cakupan/),
-    expect.stringMatching(/cakupan/),
-  ]);
+  const refusedRows = asAssessor.filter((r) => r.error);
+  expect(refusedRows.map((r) => r.error!.map((i) => i.key))).toEqual([["lke.issue.bulk.notFound"], ["lke.issue.bulk.notFound"]]);
+  // Each in the reader's language.
+  expect(lkeIssueMessage(refusedRows[0]!.error![0]!, "id")).toMatch(/cakupan/);
+  expect(lkeIssueMessage(refusedRows[0]!.error![0]!, "en")).toBe("assessment not found or outside your scope");
 });

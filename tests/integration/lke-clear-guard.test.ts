@@ -24,6 +24,7 @@ import { createAssessments, requireAssessment } from "~/services/workbench/asses
 import { exportAssessmentWorkbook } from "~/services/excel/export.server";
 import { applyImport, ImportApplyError } from "~/services/excel/apply.server";
 import { LkeError, previewImport, type ImportPreview } from "~/services/excel/import.server";
+import { issueText, type LkeIssue } from "~/services/excel/read.server";
 import * as lkeRoute from "~/routes/assessments.$id.lke";
 import { runMain } from "../helpers/cli";
 import { makeUnit } from "../helpers/factories";
@@ -339,7 +340,9 @@ test("HTTP: the preview lists the clearances; apply without allowClear leaves th
   form.set("file", new File([new Uint8Array(await allBlank(buf))], "kosong.xlsx"));
   const empty = await call(form);
   expect(empty.status).toBe(400);
-  expect(JSON.stringify(empty.data)).toMatch(/tidak ada jawaban yang terbaca/);
+  const issues = (empty.data as { issues: LkeIssue[] }).issues;
+  expect(issues.map((i) => i.key)).toEqual(["lke.issue.noAnswersClearing"]);
+  expect(issueText(issues[0]!)).toMatch(/tidak ada jawaban yang terbaca/);
 });
 
 // ---------------------------------------------------------------------------------------------

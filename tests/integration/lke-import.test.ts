@@ -19,7 +19,7 @@ import { newId } from "~/utils/ids";
 import { exportAssessmentWorkbook } from "~/services/excel/export.server";
 import { applyImport, ImportApplyError } from "~/services/excel/apply.server";
 import { changeKey, previewImport } from "~/services/excel/import.server";
-import { LkeError } from "~/services/excel/sheet.server";
+import { issueText, LkeError } from "~/services/excel/sheet.server";
 import { loadInstruments } from "~/services/instruments/catalog.server";
 import { setAssignment } from "~/services/workbench/workflow.server";
 import { previewText } from "~/cli/lke";
@@ -214,7 +214,7 @@ test("an assessor imports only the areas assigned to them", async () => {
   });
   const p = await previewImport(db, assessor, ctx, file(buf));
   expect(p.changes.find((c) => c.itemId === a2.code)!.blocked).toBeNull();
-  expect(p.changes.find((c) => c.itemId === a3.code)!.blocked).toMatch(/ditugaskan/);
+  expect(p.changes.find((c) => c.itemId === a3.code)!.blocked).toBe("lke.blocked.notAssigned");
   await applyImport(db, assessor, ctx, p.importId!);
   const answers = answersObject(await selfRows());
   expect(answers[a2.code]).toBe(a2.item.options![0]!.code);
@@ -334,6 +334,7 @@ test("another instrument's official workbook (PMPRB into a ZI assessment) is ref
   expect(err).toBeInstanceOf(LkeError);
   const issues = (err as LkeError).issues;
   expect(issues).toHaveLength(1);
-  expect(issues[0]!.message).toMatch(/^hanya \d+ dari 113 butir instrumen yang dikenali .*jawaban dari kolom J/);
-  expect(issues[0]!.message).not.toMatch(/muncul dua kali/);
+  expect(issues[0]).toMatchObject({ key: "lke.issue.fewRecognised", params: { total: 113 } });
+  expect(issueText(issues[0]!)).toMatch(/hanya \d+ dari 113 butir instrumen yang dikenali .*jawaban dari kolom J/);
+  expect(issueText(issues[0]!)).not.toMatch(/muncul dua kali/);
 });

@@ -1,7 +1,7 @@
 import { Form } from "@remix-run/react";
 import { useState } from "react";
 import type { MessageKey } from "~/i18n";
-import { formatNumber } from "~/i18n";
+import { formatNumber, translateMaybe } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 import type { AnswerValue } from "~/domain/scoring/answers";
 import type { ImportChange, ImportPreview } from "~/services/excel/import.server";
@@ -169,7 +169,7 @@ export function ImportPreviewView({ preview: p, needsOverride, busy }: { preview
                     <td className="break-anywhere">{c.newLinks.join(" ")}</td>
                     <td>
                       {c.blocked ? (
-                        t("lke.blocked", { reason: c.blocked })
+                        t("lke.blocked", { reason: translateMaybe(t, c.blocked) })
                       ) : c.clears && !c.conflict ? (
                         t("lke.willClear")
                       ) : c.conflict ? (

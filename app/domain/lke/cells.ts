@@ -1,6 +1,6 @@
 import { NOT_APPLICABLE, type Input, type Item } from "../instrument/schema";
 import type { AnswerValue } from "../scoring/answers";
-import { fmtId } from "../scoring/format";
+import { lkeMessage, type LkeMessage } from "./issues";
 import { numberRange, optionCodes } from "./layout";
 
 /**
@@ -10,7 +10,8 @@ import { numberRange, optionCodes } from "./layout";
  */
 export type CellValue = string | number | boolean | null;
 
-export type CellParse<T> = { ok: true; value: T } | { ok: false; message: string };
+/** A cell read: its value, or why it cannot be (a message key with its parameters; the reader adds sheet, cell and item). */
+export type CellParse<T> = { ok: true; value: T } | ({ ok: false } & LkeMessage);
 
 const isBlank = (v: CellValue) => v === null || (typeof v === "string" && v.trim() === "");
 
@@ -46,10 +47,13 @@ function numberOf(v: CellValue): number | null {
   return null;
 }
 
-/** Decimals worth showing of a typed number (at most 4): 5 → 0, 2.5 → 1. */
-const decimals = (n: number) => Math.min(4, (String(n).split(".")[1] ?? "").length);
+/** What the cell holds, for a message: text quoted as typed, a number as a number (formatted in the reader's locale). */
+const show = (v: CellValue): string | number => (typeof v === "string" ? `"${v.trim()}"` : typeof v === "number" ? v : String(v));
 
-const show = (v: CellValue) => (typeof v === "string" ? `"${v.trim()}"` : String(v));
+/** A range limit for a message: at most 4 decimals (a group weight of 5/3 reads 1,6667, not 1,666666666667). */
+const limit = (n: number) => Math.round(n * 1e4) / 1e4;
+
+const fail = (key: LkeMessage["key"], params: LkeMessage["params"] = {}) => ({ ok: false as const, ...lkeMessage(key, params) });
 
 /** The answer of an option or number item from its `Jawaban` cell; blank = not answered (null). */
 export function parseAnswerCell(item: Item, groupWeight: number, v: CellValue): CellParse<AnswerValue> {
@@ -58,12 +62,12 @@ export function parseAnswerCell(item: Item, groupWeight: number, v: CellValue): 
   const range = numberRange(item, groupWeight);
   if (range) {
     const n = numberOf(v);
-    if (n === null) return { ok: false, message: `${show(v)} bukan angka (isi ${fmtId(range.min)}–${fmtId(range.max)})` };
-    if (n < range.min || n > range.max)
-      return { ok: false, message: `${fmtId(n, decimals(n))} di luar rentang ${fmtId(range.min)}–${fmtId(range.max)}` };
+    const bounds = { min: limit(range.min), max: limit(range.max) };
+    if (n === null) return fail("lke.issue.notNumber", { value: show(v), ...bounds });
+    if (n < range.min || n > range.max) return fail("lke.issue.outOfRange", { value: n, ...bounds });
     return { ok: true, value: n };
   }
-  if (item.type === "percent") return { ok: false, message: "butir persentase diisi jumlahnya pada baris di bawahnya" };
+  if (item.type === "percent") return fail("lke.issue.percentOnCounts");
   const codes = optionCodes(item);
   const text = typeof v === "boolean" ? (v ? "Ya" : "Tidak") : String(v).trim();
   // The code ("WTP"), or a category's full name as official workbooks type it ("Wajar Tanpa Pengecualian").
@@ -71,7 +75,7 @@ export function parseAnswerCell(item: Item, groupWeight: number, v: CellValue): 
   const code =
     codes.find((c) => c.toLowerCase() === text.toLowerCase()) ??
     (item.type === "choice" ? item.options?.find((o) => squash(o.criterion) === squash(text))?.code : undefined);
-  if (!code) return { ok: false, message: `${show(v)} bukan pilihan jawaban (pilih ${codes.join(", ")})` };
+  if (!code) return fail("lke.issue.notOption", { value: show(v), codes });
   return { ok: true, value: code };
 }
 
@@ -94,13 +98,8 @@ export function parseCountText(raw: string): number | "fraction" | null {
 export function parseCountCell(input: Input, v: CellValue): CellParse<number | null> {
   if (isBlank(v)) return { ok: true, value: null };
   const n = typeof v === "string" ? parseCountText(v) : numberOf(v);
-  if (n === "fraction")
-    return {
-      ok: false,
-      message: `${show(v)} untuk "${input.label}" harus bilangan bulat (jumlah tanpa desimal; ribuan boleh ditulis 1.000)`,
-    };
-  if (n === null || !Number.isInteger(n) || n < 0)
-    return { ok: false, message: `${show(v)} untuk "${input.label}" bukan bilangan bulat ≥ 0` };
+  if (n === "fraction") return fail("lke.issue.countFraction", { value: show(v), label: input.label });
+  if (n === null || !Number.isInteger(n) || n < 0) return fail("lke.issue.countNotWhole", { value: show(v), label: input.label });
   return { ok: true, value: n };
 }
 
@@ -116,7 +115,7 @@ export function countsAnswer(item: Item, counts: Record<string, number | null>):
     const n = counts[i.name];
     if (n === null || n === undefined) {
       if (i.informational) continue;
-      return { ok: false, message: `jumlah "${i.label}" belum diisi` };
+      return fail("lke.issue.countMissing", { label: i.label });
     }
     out[i.name] = n;
   }

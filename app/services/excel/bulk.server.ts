@@ -13,11 +13,12 @@ import { dataDir, type Db } from "#db/client.server";
 import type { LkeExport } from "#db/schema";
 import type { Actor } from "~/auth/permissions";
 import { forbidden, notFound } from "~/auth/require.server";
+import { lkeIssue, lkeMessage, type LkeIssue } from "~/domain/lke/issues";
 import { newId } from "~/utils/ids";
 import { listAssessments, requireAssessment, type AssessmentRow } from "~/services/workbench/assessments.server";
 import { streamAssessmentWorkbook, workbookFileName } from "./export.server";
 import { previewImport, type ImportPreview } from "./import.server";
-import { issueText, LkeError, openWorkbook } from "./read.server";
+import { LkeError, openWorkbook } from "./read.server";
 import { inflateEntry, listZip, tooLarge, ZipError, type ListedZip, type ZipDirEntry } from "./zip.server";
 
 /** A roll-out: the assessments of one period and instrument that the actor may read. */
@@ -206,14 +207,13 @@ async function inflateBulkEntry(zip: ListedZip, entry: ZipDirEntry, spent: numbe
     (chunk) => {
       n += chunk.length;
       if (n > MiB && n > ratio * packed) {
-        throw new ZipError(
-          "too_large",
-          `arsip ditolak: "${entry.name}" membengkak dari ${Math.ceil(packed / 1024)} KiB menjadi lebih dari ${Math.floor(n / MiB)} MiB saat dibuka (lebih dari ${ratio} kali; bom zip?)`,
-        );
+        throw new ZipError("too_large", "lke.issue.bulk.refused", {
+          problem: lkeMessage("lke.issue.bulk.ratio", { name: entry.name, packed: Math.ceil(packed / 1024), mib: Math.floor(n / MiB), ratio }),
+        });
       }
       onChunk(chunk);
     },
-    () => new ZipError("too_large", `arsip ditolak: ${tooLarge(entry.name, BULK_ZIP_LIMITS).message}`),
+    () => new ZipError("too_large", "lke.issue.bulk.refused", { problem: tooLarge(entry.name, BULK_ZIP_LIMITS).problem }),
   );
 }
 
@@ -222,7 +222,8 @@ export interface BulkPreviewRow {
   assessmentId: string | null;
   unitName: string | null;
   preview: Pick<ImportPreview, "importId" | "changes" | "before" | "after" | "unmatched"> | null;
-  error: string | null;
+  /** Why the workbook was not previewed (each problem a message key, translated on the page); null when it was. */
+  error: LkeIssue[] | null;
 }
 
 /**
@@ -238,10 +239,10 @@ export async function previewBulkImport(db: Db, actor: Actor, zip: Uint8Array): 
     let total = 0;
     for (const entry of listed.entries) total += await inflateBulkEntry(listed, entry, total, () => undefined);
   } catch (e) {
-    if (e instanceof ZipError) throw new LkeError([{ sheet: null, cell: null, message: e.message }]);
+    if (e instanceof ZipError) throw new LkeError([lkeIssue(null, null, e.problem.key, e.problem.params)]);
     throw e;
   }
-  if (listed.entries.length === 0) throw new LkeError([{ sheet: null, cell: null, message: "arsip tidak berisi berkas .xlsx" }]);
+  if (listed.entries.length === 0) throw new LkeError([lkeIssue(null, null, "lke.issue.bulk.noWorkbooks")]);
   const out: BulkPreviewRow[] = [];
   for (const entry of listed.entries) {
     const file = entry.name.split("/").pop() ?? entry.name;
@@ -253,18 +254,16 @@ export async function previewBulkImport(db: Db, actor: Actor, zip: Uint8Array): 
     try {
       const opened = await openWorkbook(data, file);
       if (!opened.meta.assessmentId)
-        throw new LkeError([
-          { sheet: "Utama", cell: null, message: "buku kerja tidak menyebut id penilaian; impor satu per satu di halaman penilaiannya" },
-        ]);
+        throw new LkeError([lkeIssue("Utama", null, "lke.issue.bulk.noAssessmentId")]);
       row.assessmentId = opened.meta.assessmentId;
       const ctx = await requireAssessment(db, actor, opened.meta.assessmentId);
       row.unitName = ctx.unit.name;
       const p = await previewImport(db, actor, ctx, { name: file, bytes: data });
       row.preview = { importId: p.importId, changes: p.changes, before: p.before, after: p.after, unmatched: p.unmatched };
     } catch (e) {
-      if (e instanceof LkeError) row.error = e.issues.map(issueText).join("; ");
+      if (e instanceof LkeError) row.error = e.issues;
       else if (e instanceof Response)
-        row.error = e.status === 404 ? "penilaian tidak ditemukan atau di luar cakupan Anda" : "Anda tidak berhak atas penilaian ini";
+        row.error = [lkeIssue(null, null, e.status === 404 ? "lke.issue.bulk.notFound" : "lke.issue.bulk.forbidden")];
       else throw e;
     }
     out.push(row);

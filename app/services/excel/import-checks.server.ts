@@ -4,6 +4,7 @@
  * the refusal of a workbook Cermin could barely read, naming the columns it took.
  */
 import type { Layer } from "#db/schema";
+import { lkeIssue, lkeMessage, type LkeMessage } from "~/domain/lke/issues";
 import { layerHeader, LAYER_SUFFIX, type LkeLayer } from "~/domain/lke/layout";
 import { LkeError, type ParsedCell, type ParsedWorkbook } from "./read.server";
 import type { AnswerGroup } from "./sheet.server";
@@ -33,13 +34,16 @@ export function recognisedOf(parsed: ParsedWorkbook, cells: ParsedCell[]): Parse
   return { ...parsed.recognised, answered: Math.min(parsed.recognised.answered, answered) };
 }
 
-/** "jawaban dari kolom K, catatan dari O, tautan dari Q" */
-export function columnsText(g: AnswerGroup | null): string {
-  if (!g) return "kolom jawaban tidak ditemukan";
-  const parts = [`jawaban dari kolom ${g.answerColumn}${g.header ? ` ("${g.header}")` : ""}`];
-  parts.push(g.noteColumn ? `catatan dari ${g.noteColumn}` : "tanpa kolom catatan");
-  parts.push(g.linkColumn ? `tautan dari ${g.linkColumn}` : "tanpa kolom tautan");
-  return parts.join(", ");
+/** The columns read, as messages joined with commas: "jawaban dari kolom K, catatan dari O, tautan dari Q". */
+export function columnsRead(g: AnswerGroup | null): LkeMessage[] {
+  if (!g) return [lkeMessage("lke.issue.columns.none")];
+  return [
+    g.header
+      ? lkeMessage("lke.issue.columns.answer", { column: g.answerColumn, header: g.header })
+      : lkeMessage("lke.issue.columns.answerOnly", { column: g.answerColumn }),
+    g.noteColumn ? lkeMessage("lke.issue.columns.note", { column: g.noteColumn }) : lkeMessage("lke.issue.columns.noNote"),
+    g.linkColumn ? lkeMessage("lke.issue.columns.link", { column: g.linkColumn }) : lkeMessage("lke.issue.columns.noLink"),
+  ];
 }
 
 /**
@@ -54,24 +58,18 @@ export function refuseUnreadable(
   instrument: string,
   untouchedOwnExport = false,
 ): void {
-  const check = `periksa apakah jawaban ada di kolom berjudul ${layerHeader("answer", "self")} (atau pilih kelompok kolom jawaban lain) dan apakah baris butir memakai kode atau penomoran instrumen ${instrument}`;
+  const check = lkeMessage("lke.issue.check", { header: layerHeader("answer", "self"), instrument });
+  const columns = columnsRead(group);
   if (r.items < r.itemsTotal / 2) {
     throw new LkeError([
-      {
-        sheet,
-        cell: null,
-        message: `hanya ${r.items} dari ${r.itemsTotal} butir instrumen yang dikenali (${r.answered} terjawab); ${columnsText(group)}; ${check}`,
-      },
+      lkeIssue(sheet, null, "lke.issue.fewRecognised", { items: r.items, total: r.itemsTotal, answered: r.answered, columns, check }),
     ]);
   }
   if (r.answered === 0 && !untouchedOwnExport) {
-    const clearing = clearances ? `; mengimpornya akan mengosongkan ${clearances} jawaban` : "";
     throw new LkeError([
-      {
-        sheet,
-        cell: null,
-        message: `tidak ada jawaban yang terbaca di ${r.items} butir yang dikenali${clearing}; ${columnsText(group)}; ${check}`,
-      },
+      clearances
+        ? lkeIssue(sheet, null, "lke.issue.noAnswersClearing", { items: r.items, clearances, columns, check })
+        : lkeIssue(sheet, null, "lke.issue.noAnswers", { items: r.items, columns, check }),
     ]);
   }
 }

@@ -14,8 +14,10 @@ import type { Answer, Layer } from "#db/schema";
 import type { Actor } from "~/auth/permissions";
 import { outlineOf } from "~/domain/instrument/outline";
 import { sameAnswer } from "~/domain/lke/cells";
+import { lkeIssue, lkeMessage } from "~/domain/lke/issues";
 import type { Answers, AnswerValue } from "~/domain/scoring/answers";
 import { scoreAssessment } from "~/domain/scoring/score";
+import type { MessageKey } from "~/i18n";
 import { newId } from "~/utils/ids";
 import { editorRole, parseValue, WorkbenchError } from "~/services/workbench/answers.server";
 import { canOnUnit, type AssessmentContext } from "~/services/workbench/assessments.server";
@@ -40,8 +42,11 @@ export interface ImportChange {
   newLinks: string[];
   /** Changed in Cermin since the export and different in the workbook: applied only when chosen. */
   conflict: boolean;
-  /** Why this change cannot be applied by this user now (shown, never applied). */
-  blocked: string | null;
+  /**
+   * Why this change cannot be applied by this user now (shown, never applied): a message key,
+   * translated on the page (a preview stored before keys may hold the Indonesian sentence).
+   */
+  blocked: BlockedKey | null;
   /**
    * The workbook's blank answer cell would clear an answered item (see `isClearance`): applied only
    * when the user explicitly allows clearing.
@@ -103,7 +108,8 @@ export const MAX_WORKBOOK_BYTES = 20 * 1024 * 1024;
 
 export const changeKey = (c: Pick<ImportChange, "layer" | "itemId">) => `${c.layer}:${c.itemId}`;
 
-const LAYER_NAMES: Record<Layer, string> = { self: "unit", internal: "TPI", external: "TPN" };
+/** Why a change is blocked (app/i18n/lke.{id,en}.ts). */
+export type BlockedKey = Extract<MessageKey, `lke.blocked.${string}`>;
 
 function brief(ctx: AssessmentContext, answers: Answers): ScoreBrief {
   const r = scoreAssessment(ctx.instrument, answers);
@@ -124,21 +130,19 @@ function blockedReason(
   row: Answer | undefined,
   assigned: Set<string> | null,
   itemId: string,
-): string | null {
+): BlockedKey | null {
   if (layer === "self") {
     const role = editorRole(actor, ctx);
-    if (!role) return "Anda tidak dapat mengubah jawaban unit";
-    if (ctx.assessment.status === "final") return "penilaian sudah final (terkunci)";
+    if (!role) return "lke.blocked.notEditor";
+    if (ctx.assessment.status === "final") return "lke.blocked.final";
     if (!itemEditable(ctx.assessment.status, role, row?.review_status ?? null)) {
-      return ctx.assessment.status === "returned"
-        ? "butir ini tidak dikembalikan untuk diperbaiki"
-        : "penilaian sudah dikirim; hanya koordinator yang dapat mengubah";
+      return ctx.assessment.status === "returned" ? "lke.blocked.notReturned" : "lke.blocked.submitted";
     }
-    if (role === "assessor" && assigned && !assigned.has(itemId)) return "bukan area yang ditugaskan kepada Anda";
+    if (role === "assessor" && assigned && !assigned.has(itemId)) return "lke.blocked.notAssigned";
     return null;
   }
-  if (!canWriteLayer(actor, ctx, layer as EvaluatorLayer)) return `Anda tidak dapat mengubah lapisan ${LAYER_NAMES[layer]}`;
-  if (ctx.assessment.status === "draft") return "penilaian belum dikirim; lapisan evaluator belum dapat diisi";
+  if (!canWriteLayer(actor, ctx, layer as EvaluatorLayer)) return layer === "internal" ? "lke.blocked.layer.internal" : "lke.blocked.layer.external";
+  if (ctx.assessment.status === "draft") return "lke.blocked.draft";
   return null;
 }
 
@@ -154,7 +158,7 @@ export async function previewImport(
   opts: { group?: string } = {},
 ): Promise<ImportPreview> {
   if (file.bytes.length > MAX_WORKBOOK_BYTES) {
-    throw new LkeError([{ sheet: null, cell: null, message: `${file.name} lebih besar dari ${MAX_WORKBOOK_BYTES / 1048576} MiB` }]);
+    throw new LkeError([lkeIssue(null, null, "lke.issue.tooLarge", { file: file.name, mib: MAX_WORKBOOK_BYTES / 1048576 })]);
   }
   const opened = await openWorkbook(file.bytes, file.name);
   const { meta } = opened;
@@ -162,32 +166,26 @@ export async function previewImport(
   // An official workbook names no instrument: it is read against the assessment's, and one of
   // another instrument is refused below because too few of its rows are recognised.
   if (opened.layout === "cermin") {
-    if (!meta.instrumentId)
-      throw new LkeError([{ sheet: "Utama", cell: null, message: 'buku kerja tidak menyebut instrumennya (baris "Instrumen")' }]);
+    if (!meta.instrumentId) throw new LkeError([lkeIssue("Utama", null, "lke.issue.noInstrument")]);
     if (meta.instrumentId !== inst.id || (meta.instrumentVersion && meta.instrumentVersion !== inst.version)) {
       throw new LkeError([
-        {
-          sheet: "Utama",
-          cell: null,
-          message:
-            `buku kerja untuk instrumen ${meta.instrumentId} ${meta.instrumentVersion ?? ""}`.trimEnd() +
-            `, tetapi penilaian ini memakai ${inst.id} ${inst.version}`,
-        },
+        lkeIssue("Utama", null, "lke.issue.otherInstrument", {
+          workbook: `${meta.instrumentId} ${meta.instrumentVersion ?? ""}`.trimEnd(),
+          assessment: `${inst.id} ${inst.version}`,
+        }),
       ]);
     }
     if (meta.instrumentHash && meta.instrumentHash !== ctx.assessment.instrument_hash) {
       throw new LkeError([
-        {
-          sheet: "Utama",
-          cell: null,
-          message: `isi instrumen berbeda: buku kerja ${meta.instrumentHash.slice(0, 12)}…, penilaian ${ctx.assessment.instrument_hash.slice(0, 12)}… (versi ${inst.version} yang sama, isi lain)`,
-        },
+        lkeIssue("Utama", null, "lke.issue.otherContent", {
+          workbook: meta.instrumentHash.slice(0, 12),
+          assessment: ctx.assessment.instrument_hash.slice(0, 12),
+          version: inst.version,
+        }),
       ]);
     }
     if (meta.assessmentId && meta.assessmentId !== ctx.assessment.id) {
-      throw new LkeError([
-        { sheet: "Utama", cell: null, message: `buku kerja ini milik penilaian lain (${meta.assessmentId}), bukan ${ctx.assessment.id}` },
-      ]);
+      throw new LkeError([lkeIssue("Utama", null, "lke.issue.otherAssessment", { workbook: meta.assessmentId, assessment: ctx.assessment.id })]);
     }
   }
   // Read without throwing first: a workbook of another instrument (or one Cermin can barely follow)
@@ -202,11 +200,10 @@ export async function previewImport(
     const wanted = opts.group.trim().toLowerCase();
     if (!groups.some((g) => g.header.toLowerCase() === wanted || g.answerColumn.toLowerCase() === wanted))
       throw new LkeError([
-        {
-          sheet: parsed.sheet,
-          cell: null,
-          message: `lapisan jawaban "${opts.group}" tidak ada (yang ada: ${groups.map((g) => `"${g.header}" kolom ${g.answerColumn}`).join(", ")})`,
-        },
+        lkeIssue(parsed.sheet, null, "lke.issue.unknownGroup", {
+          group: opts.group,
+          groups: groups.map((g) => lkeMessage("lke.issue.group", { header: g.header, column: g.answerColumn })),
+        }),
       ]);
   }
   const group = readGroup(parsed, groups);
@@ -262,9 +259,9 @@ export async function previewImport(
     const currentVersion = row?.version ?? 0;
     let blocked = blockedReason(actor, ctx, c.layer, row, assigned, c.itemId);
     if (!blocked && c.layer !== "self" && c.value === null && answerChanged)
-      blocked = "jawaban evaluator tidak dapat dikosongkan lewat Excel";
+      blocked = "lke.blocked.evaluatorClear";
     if (!blocked && c.layer === "self" && !windowOpen && !actor.isAdmin) {
-      if (!canOnUnit(actor, "window.override", ctx.unit)) blocked = "jadwal pengisian sudah ditutup";
+      if (!canOnUnit(actor, "window.override", ctx.unit)) blocked = "lke.blocked.closed";
     }
     changes.push({
       layer: c.layer,

@@ -6,7 +6,8 @@
  */
 import type ExcelJS from "exceljs";
 import type { CellValue } from "~/domain/lke/cells";
-import { cellValue, LkeError } from "./sheet.server";
+import { lkeMessage } from "~/domain/lke/issues";
+import { cellValue, LkeError, lkeIssue } from "./sheet.server";
 
 const MAX_HEADER_ROW = 30;
 
@@ -129,11 +130,10 @@ export function chooseGroup(groups: Array<{ header: string; answer: number }>, w
   const partial = groups.map((g, i) => (norm(g.header).includes(norm(w)) ? i : -1)).filter((i) => i >= 0);
   if (partial.length === 1) return partial[0]!;
   throw new LkeError([
-    {
-      sheet,
-      cell: null,
-      message: `lapisan jawaban "${wanted}" tidak ada (yang ada: ${groups.map((g) => `"${g.header}" kolom ${colLetter(g.answer)}`).join(", ")})`,
-    },
+    lkeIssue(sheet, null, "lke.issue.unknownGroup", {
+      group: wanted,
+      groups: groups.map((g) => lkeMessage("lke.issue.group", { header: g.header, column: colLetter(g.answer) })),
+    }),
   ]);
 }
 

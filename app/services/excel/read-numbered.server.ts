@@ -20,8 +20,10 @@ import { countsAnswer, linksIn, parseAnswerCell, parseCountCell, parseNoteCell, 
 import { chooseGroup, colLetter, detectLinkColumn, norm, ownText, ownValue, type NumberedHeader } from "./numbered-header.server";
 import { bareLabel, likeness, romanValue } from "./numbered-text";
 import {
+  cellIssue,
   lastValueRow,
   LkeError,
+  lkeIssue,
   type AnswerGroup,
   type LkeIssue,
   type ParsedCell,
@@ -114,13 +116,13 @@ export function parseNumbered(
       if (!row) continue;
       const parsed = parseCountCell(inp, row.raw);
       if (!parsed.ok) {
-        issues.push({ sheet: ws.name, cell: row.cell, message: `${cur.item.id}: ${parsed.message}` });
+        issues.push(cellIssue(ws.name, row.cell, cur.item.id, parsed));
         ok = false;
       } else counts[inp.name] = parsed.value;
     }
     if (!ok) return;
     const parsed = countsAnswer(cur.item, counts);
-    if (!parsed.ok) issues.push({ sheet: ws.name, cell: cur.cell, message: `${cur.item.id}: ${parsed.message}` });
+    if (!parsed.ok) issues.push(cellIssue(ws.name, cur.cell, cur.item.id, parsed));
     else target.value = parsed.value;
   };
 
@@ -128,7 +130,7 @@ export function parseNumbered(
     const where = addr(r, g.answer);
     const prior = seen.get(item.id);
     if (prior) {
-      issues.push({ sheet: ws.name, cell: where, message: `${item.id} muncul dua kali (juga di baris ${prior})` });
+      issues.push(lkeIssue(ws.name, where, "lke.issue.duplicateItem", { item: item.id, row: String(prior) }));
       return;
     }
     seen.set(item.id, r);
@@ -141,7 +143,7 @@ export function parseNumbered(
       return;
     }
     const parsed = parseAnswerCell(item, groupWeight, answerOf(r));
-    if (!parsed.ok) issues.push({ sheet: ws.name, cell: where, message: `${item.id}: ${parsed.message}` });
+    if (!parsed.ok) issues.push(cellIssue(ws.name, where, item.id, parsed));
     else cells.push({ layer: "self", itemId: item.id, value: parsed.value, note, links, cell: where });
     current = { item, groupWeight, cell: where, row: r, counts: [] };
   };

@@ -21,9 +21,11 @@ import {
 import { colLetter, findNumberedHeader, ownText, type NumberedHeader } from "./numbered-header.server";
 import { parseNumbered, throwIssues } from "./read-numbered.server";
 import {
+  cellIssue,
   cellValue,
   lastValueRow,
   LkeError,
+  lkeIssue,
   text,
   type AnswerGroup,
   type LkeIssue,
@@ -76,9 +78,8 @@ export async function openWorkbook(bytes: Uint8Array, fileName = "workbook.xlsx"
   try {
     await wb.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
   } catch (e) {
-    throw new LkeError([
-      { sheet: null, cell: null, message: `${fileName} tidak dapat dibaca sebagai .xlsx (${e instanceof Error ? e.message : String(e)})` },
-    ]);
+    // ExcelJS's own words stay as they are, inside the message.
+    throw new LkeError([lkeIssue(null, null, "lke.issue.unreadable", { file: fileName, error: e instanceof Error ? e.message : String(e) })]);
   }
   const meta: WorkbookMeta = {
     format: null,
@@ -127,15 +128,11 @@ export async function openWorkbook(bytes: Uint8Array, fileName = "workbook.xlsx"
   const layout = cerminSheet ? "cermin" : numbered ? "official" : null;
   if (!layout) {
     const hidden = wb.worksheets.filter((w) => !visible.includes(w)).map((w) => w.name);
+    const params = { sheets: visible.map((w) => `"${w.name}"`), answer: HEADERS.answer, code: HEADERS.code };
     throw new LkeError([
-      {
-        sheet: null,
-        cell: null,
-        message:
-          `tidak ada lembar kerja LKE: tidak satu pun sheet yang terlihat (${visible.map((w) => `"${w.name}"`).join(", ") || "tidak ada"}) ` +
-          `punya baris judul dengan kolom "${HEADERS.answer}" beserta "${HEADERS.code}" (buku kerja Cermin) atau "Pilihan Jawaban"/"Nilai"/"Catatan" (LKE resmi)` +
-          (hidden.length ? `; sheet tersembunyi tidak dibaca (${hidden.join(", ")})` : ""),
-      },
+      hidden.length
+        ? lkeIssue(null, null, "lke.issue.noWorksheetHidden", { ...params, hidden })
+        : lkeIssue(null, null, "lke.issue.noWorksheet", params),
     ]);
   }
   const ws = cerminSheet ?? numbered!.ws;
@@ -145,7 +142,7 @@ export async function openWorkbook(bytes: Uint8Array, fileName = "workbook.xlsx"
     utamaMeta(utama, meta);
   }
   if (meta.format && meta.format !== LKE_FORMAT) {
-    throw new LkeError([{ sheet: META_SHEET, cell: "B1", message: `format ${meta.format} tidak dikenal (Cermin membaca ${LKE_FORMAT})` }]);
+    throw new LkeError([lkeIssue(META_SHEET, "B1", "lke.issue.unknownFormat", { format: meta.format, expected: LKE_FORMAT })]);
   }
   return { layout, wb, ws, numbered, meta, versions };
 }
@@ -242,7 +239,7 @@ function parseCermin(ws: ExcelJS.Worksheet, instrument: Instrument): { parsed: P
     }
     const prior = seen.get(code);
     if (prior) {
-      issues.push({ sheet: ws.name, cell: addr(r, codeCol), message: `Kode "${code}" ganda (juga di ${prior})` });
+      issues.push(lkeIssue(ws.name, addr(r, codeCol), "lke.issue.duplicateCode", { code, prior }));
       continue;
     }
     seen.set(code, addr(r, codeCol));
@@ -258,15 +255,11 @@ function parseCermin(ws: ExcelJS.Worksheet, instrument: Instrument): { parsed: P
       }
       for (const l of layers) {
         if (mergedOver(ws, r, l.answer)) {
-          issues.push({
-            sheet: ws.name,
-            cell: addr(r, l.answer),
-            message: "sel jawaban berada dalam sel gabungan (merge); pisahkan sel itu",
-          });
+          issues.push(lkeIssue(ws.name, addr(r, l.answer), "lke.issue.merged"));
           continue;
         }
         const parsed = parseCountCell(input, cellValue(row.getCell(l.answer)));
-        if (!parsed.ok) issues.push({ sheet: ws.name, cell: addr(r, l.answer), message: `${itemId}: ${parsed.message}` });
+        if (!parsed.ok) issues.push(cellIssue(ws.name, addr(r, l.answer), itemId, parsed));
         else {
           const key = `${l.layer}:${itemId}`;
           const c = counts.get(key) ?? {};
@@ -292,11 +285,11 @@ function parseCermin(ws: ExcelJS.Worksheet, instrument: Instrument): { parsed: P
         continue;
       }
       if (mergedOver(ws, r, l.answer)) {
-        issues.push({ sheet: ws.name, cell: where, message: "sel jawaban berada dalam sel gabungan (merge); pisahkan sel itu" });
+        issues.push(lkeIssue(ws.name, where, "lke.issue.merged"));
         continue;
       }
       const parsed = parseAnswerCell(known.item, known.groupWeight, cellValue(row.getCell(l.answer)));
-      if (!parsed.ok) issues.push({ sheet: ws.name, cell: where, message: `${code}: ${parsed.message}` });
+      if (!parsed.ok) issues.push(cellIssue(ws.name, where, code, parsed));
       else cells.push({ layer: l.layer, itemId: code, value: parsed.value, note, links: l.layer === "self" ? links : [], cell: where });
     }
   }
@@ -305,7 +298,7 @@ function parseCermin(ws: ExcelJS.Worksheet, instrument: Instrument): { parsed: P
     const item = items.get(c.itemId)!.item;
     if (item.type !== "percent") continue;
     const parsed = countsAnswer(item, counts.get(`${c.layer}:${c.itemId}`) ?? {});
-    if (!parsed.ok) issues.push({ sheet: ws.name, cell: c.cell, message: `${c.itemId}: ${parsed.message}` });
+    if (!parsed.ok) issues.push(cellIssue(ws.name, c.cell, c.itemId, parsed));
     else c.value = parsed.value;
   }
   const groups: AnswerGroup[] = layers.map((l, index) => ({

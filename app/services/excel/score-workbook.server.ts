@@ -4,6 +4,7 @@
  */
 import type { Instrument } from "~/domain/instrument/schema";
 import type { Answers } from "~/domain/scoring/answers";
+import { lkeIssue, lkeMessage } from "~/domain/lke/issues";
 import type { LkeLayer } from "~/domain/lke/layout";
 import { LkeError, openWorkbook, parseWorkbook, tryParseWorkbook, type OpenedWorkbook, type ParsedWorkbook } from "./read.server";
 import type { AnswerGroup } from "./sheet.server";
@@ -74,22 +75,18 @@ function pickInstrument(
     const instrument = instruments.find((i) => i.id === wanted);
     if (!instrument)
       throw new LkeError([
-        { sheet: "Utama", cell: null, message: `instrumen ${wanted} tidak dikenal (tersedia: ${instruments.map((i) => i.id).join(", ")})` },
+        lkeIssue("Utama", null, "lke.issue.unknownInstrument", { instrument: wanted, available: instruments.map((i) => i.id) }),
       ]);
     const v = opened.meta.instrumentVersion;
     if (!instrumentId && v && v !== instrument.version) {
       throw new LkeError([
-        {
-          sheet: "Utama",
-          cell: null,
-          message: `buku kerja untuk ${wanted} ${v}, tetapi isi instrumen yang ada versi ${instrument.version}`,
-        },
+        lkeIssue("Utama", null, "lke.issue.versionMismatch", { instrument: wanted, workbookVersion: v, version: instrument.version }),
       ]);
     }
     return instrument;
   }
   if (opened.layout !== "official") {
-    throw new LkeError([{ sheet: "Utama", cell: null, message: 'buku kerja tidak menyebut instrumennya (baris "Instrumen")' }]);
+    throw new LkeError([lkeIssue("Utama", null, "lke.issue.noInstrument")]);
   }
   // The official workbook names no instrument: the one whose numbering its rows follow, item for item.
   const candidates = instruments
@@ -102,13 +99,9 @@ function pickInstrument(
   const best = candidates[0];
   if (!best || best.items === 0 || best.share < 0.5) {
     throw new LkeError([
-      {
-        sheet: opened.ws.name,
-        cell: null,
-        message:
-          `susunan baris tidak cocok dengan instrumen mana pun (${candidates.map((c) => `${c.instrument.id}: ${c.items} butir dikenali`).join(", ")}); ` +
-          "sebutkan instrumennya (--instrument)",
-      },
+      lkeIssue(opened.ws.name, null, "lke.issue.noMatchingInstrument", {
+        candidates: candidates.map((c) => lkeMessage("lke.issue.candidate", { instrument: c.instrument.id, items: c.items })),
+      }),
     ]);
   }
   return best.instrument;

@@ -5,23 +5,29 @@
 import type ExcelJS from "exceljs";
 import type { CellValue } from "~/domain/lke/cells";
 import type { LkeLayer } from "~/domain/lke/layout";
+import type { LkeIssue, LkeMessage } from "~/domain/lke/issues";
 import type { AnswerValue } from "~/domain/scoring/answers";
+import { indonesianLkeIssue } from "~/i18n/lke-issues";
 
-export interface LkeIssue {
-  sheet: string | null;
-  cell: string | null;
-  message: string;
-}
+export type { LkeIssue } from "~/domain/lke/issues";
+export { lkeIssue } from "~/domain/lke/issues";
 
+/**
+ * A workbook that cannot be read or imported: every problem as a key with parameters (the pages
+ * translate them); the message is their Indonesian rendering, as the CLI prints them.
+ */
 export class LkeError extends Error {
   constructor(readonly issues: LkeIssue[]) {
     super(issues.map(issueText).join("\n"));
   }
 }
 
-export function issueText(i: LkeIssue): string {
-  const where = i.sheet ? `sheet ${i.sheet}${i.cell ? `, sel ${i.cell}` : ""}: ` : "";
-  return `${where}${i.message}`;
+/** "sheet Jawaban, sel D12: …" in Indonesian (the CLI's and exception messages' language). */
+export const issueText = (i: LkeIssue): string => indonesianLkeIssue(i);
+
+/** A cell whose value cannot be read as the item's answer: where, the item, and why (the cell parser's message). */
+export function cellIssue(sheet: string, cell: string, item: string, why: LkeMessage): LkeIssue {
+  return { sheet, cell, item, key: why.key, params: why.params };
 }
 
 /** Limits on what an uploaded workbook may unpack to (a ZI LKE from Cermin is ~0.3 MB unpacked). */

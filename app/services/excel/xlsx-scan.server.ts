@@ -19,6 +19,7 @@
  * (.ods, a zip too) and a macro workbook, each with its own message.
  */
 import os from "node:os";
+import { lkeIssue, type LkeIssueKey, type LkeParams } from "~/domain/lke/issues";
 import { LkeError } from "./sheet.server";
 import { SheetCounter, sheetNames, TagCounter } from "./xml-count";
 import { inflateEntry, listZip, looksLikeZip, tooLarge, ZipError, type ListedZip, type ZipDirEntry, type ZipLimits } from "./zip.server";
@@ -79,9 +80,8 @@ export interface XlsxScan {
 /** Parts ExcelJS loads as worksheets (its own pattern, unanchored as it is there). */
 const WORKSHEET = /xl\/worksheets\/sheet(\d+)[.]xml/;
 const ODS_MIME = "application/vnd.oasis.opendocument.spreadsheet";
-const fmt = (n: number) => n.toLocaleString("id-ID");
-
-const fail = (message: string, sheet: string | null = null): LkeError => new LkeError([{ sheet, cell: null, message }]);
+/** A refusal of the file (or of one sheet, named). */
+const fail = (key: LkeIssueKey, params: LkeParams, sheet: string | null = null): LkeError => new LkeError([lkeIssue(sheet, null, key, params)]);
 
 /**
  * Checks that `bytes` are an .xlsx within `limits` without building it. Returns the counts per
@@ -114,9 +114,9 @@ async function inSlot<T>(fn: () => Promise<T>): Promise<T> {
 
 async function vet(bytes: Uint8Array, fileName: string, limits: XlsxLimits): Promise<XlsxScan> {
   if (bytes.length >= 8 && bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) {
-    throw fail(`${fileName} adalah berkas Excel lama (.xls); simpan ulang sebagai .xlsx`);
+    throw fail("lke.issue.xls", { file: fileName });
   }
-  if (!looksLikeZip(bytes)) throw fail(`${fileName} bukan berkas .xlsx (isi berkas tidak dikenali)`);
+  if (!looksLikeZip(bytes)) throw fail("lke.issue.notXlsx", { file: fileName });
   try {
     const zip = listZip(bytes, limits);
     const byName = new Map(zip.entries.map((e) => [e.name, e]));
@@ -145,19 +145,17 @@ async function vet(bytes: Uint8Array, fileName: string, limits: XlsxLimits): Pro
     };
     const mime = byName.has("mimetype") ? (await small("mimetype")).trim() : "";
     if (mime.startsWith(ODS_MIME)) {
-      throw fail(
-        `${fileName} adalah berkas OpenDocument (.ods), bukan .xlsx; di LibreOffice pilih Berkas → Simpan Sebagai → "Excel 2007-365 (.xlsx)", lalu unggah berkas .xlsx itu`,
-      );
+      throw fail("lke.issue.ods", { file: fileName });
     }
     if (mime.startsWith("application/vnd.oasis.opendocument")) {
-      throw fail(`${fileName} adalah dokumen OpenDocument (${mime}), bukan buku kerja .xlsx`);
+      throw fail("lke.issue.openDocument", { file: fileName, mime });
     }
     if (!byName.has("[Content_Types].xml") || !byName.has("xl/workbook.xml")) {
-      throw fail(`${fileName} adalah arsip ZIP, tetapi bukan buku kerja .xlsx`);
+      throw fail("lke.issue.zipNotWorkbook", { file: fileName });
     }
     const contentTypes = await small("[Content_Types].xml");
     if (zip.entries.some((e) => /vbaProject\.bin$/i.test(e.name)) || /macroEnabled/i.test(contentTypes)) {
-      throw fail(`${fileName} berisi makro (.xlsm); Cermin hanya menerima .xlsx tanpa makro`);
+      throw fail("lke.issue.macro", { file: fileName });
     }
     const names = sheetNames(await small("xl/workbook.xml"), await small("xl/_rels/workbook.xml.rels"));
     const sheets: SheetCounts[] = [];
@@ -176,7 +174,7 @@ async function vet(bytes: Uint8Array, fileName: string, limits: XlsxLimits): Pro
     }
     return { sheets, inflatedBytes: budget.bytes, partElements: budget.partElements };
   } catch (e) {
-    if (e instanceof ZipError) throw fail(`${fileName}: ${e.message}`);
+    if (e instanceof ZipError) throw fail("lke.issue.inFile", { file: fileName, problem: e.problem });
     throw e;
   }
 }
@@ -201,10 +199,7 @@ class Budget {
     this.partElements += n;
     const max = this.limits.partElements ?? SCAN_LIMITS.partElements;
     if (this.partElements > max) {
-      throw new ZipError(
-        "too_large",
-        `"${name}" berisi terlalu banyak elemen XML (sudah ${fmt(this.partElements)} di luar sheet saat pemeriksaan dihentikan; paling banyak ${fmt(max)})`,
-      );
+      throw new ZipError("too_large", "lke.issue.tooManyPartElements", { part: name, count: this.partElements, max });
     }
   }
 }
@@ -218,35 +213,23 @@ async function scanSheet(zip: ListedZip, entry: ZipDirEntry, name: string, budge
   const check = () => {
     const c = counter;
     if (c.valueRows > limits.rows) {
-      throw fail(
-        `terlalu banyak baris berisi nilai (sudah ${fmt(c.valueRows)} saat pemeriksaan dihentikan; paling banyak ${fmt(limits.rows)}, baris kosong tidak dihitung)`,
-        name,
-      );
+      throw fail("lke.issue.tooManyRows", { count: c.valueRows, max: limits.rows }, name);
     }
     if (base.cells + c.valueCells > limits.cells) {
-      throw fail(
-        `buku kerja terlalu besar: sudah ${fmt(base.cells + c.valueCells)} sel berisi nilai saat pemeriksaan dihentikan (paling banyak ${fmt(limits.cells)} di seluruh sheet)`,
-        name,
-      );
+      throw fail("lke.issue.tooManyCells", { count: base.cells + c.valueCells, max: limits.cells }, name);
     }
     // LibreOffice's padding (empty cells after a row's values) is stripped before ExcelJS: it counts
     // neither as elements nor as bytes; a sheet of nothing but padding-free content is measured as before.
     if (c.bytes - c.paddingBytes > room) throw tooLarge(entry.name, limits);
     const elements = base.elements + c.rowElements + c.cellElements - c.paddingCells + c.mergedCells;
     if (elements > maxElements) {
-      throw fail(
-        `terlalu banyak sel dan baris, termasuk yang kosong atau hanya berformat (sudah ${fmt(elements)} elemen sel, baris dan sel gabungan saat pemeriksaan dihentikan; paling banyak ${fmt(maxElements)} di seluruh buku kerja); hapus baris dan kolom kosong yang berformat lalu simpan ulang`,
-        name,
-      );
+      throw fail("lke.issue.tooManyElements", { count: elements, max: maxElements }, name);
     }
     if (c.merges > maxMerges) {
-      throw fail(`terlalu banyak rentang sel gabungan (sudah ${fmt(c.merges)}; paling banyak ${fmt(maxMerges)} per sheet)`, name);
+      throw fail("lke.issue.tooManyMerges", { count: c.merges, max: maxMerges }, name);
     }
     if (base.validation + c.validationCells > maxValidation) {
-      throw fail(
-        `validasi data mencakup terlalu banyak sel (sudah ${fmt(base.validation + c.validationCells)}; paling banyak ${fmt(maxValidation)} di seluruh buku kerja); batasi validasi pada sel yang dipakai`,
-        name,
-      );
+      throw fail("lke.issue.tooManyValidation", { count: base.validation + c.validationCells, max: maxValidation }, name);
     }
   };
   const room = budget.room();

@@ -145,7 +145,7 @@ export class SheetCounter {
           if (!merge && !startsWith(buf, lt + 1, "dataValidation")) break;
           const gt = buf.indexOf(GT, lt);
           if (gt < 0) {
-            if (buf.length - lt > MAX_TAG) throw new ZipError("corrupt", "sheet berisi tag XML yang terlalu panjang");
+            if (buf.length - lt > MAX_TAG) throw new ZipError("corrupt", "lke.issue.zip.longTag");
             if (!final) this.carry = buf.subarray(lt);
             return;
           }

@@ -1,4 +1,6 @@
 import zlib from "node:zlib";
+import { lkeMessage, type LkeIssueKey, type LkeMessage, type LkeParams } from "~/domain/lke/issues";
+import { keyedMessage } from "~/i18n/keyed";
 
 /*
  * A small ZIP reader that trusts nothing in the file: it walks the central directory, inflates
@@ -39,12 +41,17 @@ export interface ListedZip {
   entries: ZipDirEntry[];
 }
 
+/** An archive refused: why (`reason`), and what to tell the user (`problem`, a message key; the message is its Indonesian rendering). */
 export class ZipError extends Error {
+  readonly problem: LkeMessage;
   constructor(
     readonly reason: "not_zip" | "too_large" | "too_many" | "unsupported" | "corrupt",
-    message: string,
+    key: LkeIssueKey,
+    params: LkeParams = {},
   ) {
-    super(message);
+    const problem = lkeMessage(key, params);
+    super(keyedMessage(problem, "id"));
+    this.problem = problem;
   }
 }
 
@@ -65,7 +72,7 @@ export function looksLikeZip(bytes: Uint8Array): boolean {
  */
 export function listZip(input: Uint8Array, limits: Pick<ZipLimits, "entries">, filter: (name: string) => boolean = () => true): ListedZip {
   const buf = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  if (!looksLikeZip(buf)) throw new ZipError("not_zip", "bukan arsip ZIP");
+  if (!looksLikeZip(buf)) throw new ZipError("not_zip", "lke.issue.zip.notZip");
   let eocd = -1;
   for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
     if (buf.readUInt32LE(i) === EOCD) {
@@ -73,15 +80,15 @@ export function listZip(input: Uint8Array, limits: Pick<ZipLimits, "entries">, f
       break;
     }
   }
-  if (eocd < 0) throw new ZipError("corrupt", "arsip ZIP tidak punya direktori pusat (berkas terpotong?)");
+  if (eocd < 0) throw new ZipError("corrupt", "lke.issue.zip.noDirectory");
   const count = buf.readUInt16LE(eocd + 10);
   const cdOffset = buf.readUInt32LE(eocd + 16);
-  if (count === 0xffff || cdOffset === 0xffffffff) throw new ZipError("unsupported", "arsip ZIP64 tidak diterima");
-  if (count > limits.entries) throw new ZipError("too_many", `arsip berisi ${count} bagian (paling banyak ${limits.entries})`);
+  if (count === 0xffff || cdOffset === 0xffffffff) throw new ZipError("unsupported", "lke.issue.zip.zip64");
+  if (count > limits.entries) throw new ZipError("too_many", "lke.issue.zip.tooManyEntries", { count, max: limits.entries });
   const entries: ZipDirEntry[] = [];
   let p = cdOffset;
   for (let k = 0; k < count; k++) {
-    if (p + 46 > buf.length || buf.readUInt32LE(p) !== CEN) throw new ZipError("corrupt", "direktori pusat ZIP rusak");
+    if (p + 46 > buf.length || buf.readUInt32LE(p) !== CEN) throw new ZipError("corrupt", "lke.issue.zip.badDirectory");
     const flags = buf.readUInt16LE(p + 8);
     const method = buf.readUInt16LE(p + 10);
     const compressedSize = buf.readUInt32LE(p + 20);
@@ -93,13 +100,12 @@ export function listZip(input: Uint8Array, limits: Pick<ZipLimits, "entries">, f
     const name = buf.subarray(p + 46, p + 46 + nameLen).toString("utf8");
     p += 46 + nameLen + extraLen + commentLen;
     if (name.endsWith("/")) continue;
-    if (flags & 1) throw new ZipError("unsupported", `"${name}" terenkripsi`);
+    if (flags & 1) throw new ZipError("unsupported", "lke.issue.zip.encrypted", { name });
     if (!filter(name)) continue;
-    if (local + 30 > buf.length || buf.readUInt32LE(local) !== LOC) throw new ZipError("corrupt", `"${name}": header lokal rusak`);
+    if (local + 30 > buf.length || buf.readUInt32LE(local) !== LOC) throw new ZipError("corrupt", "lke.issue.zip.badLocalHeader", { name });
     const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    if (start + compressedSize > buf.length) throw new ZipError("corrupt", `"${name}" terpotong`);
-    if (method !== 0 && method !== 8)
-      throw new ZipError("unsupported", `"${name}" memakai metode kompresi ZIP ${method} yang tidak didukung`);
+    if (start + compressedSize > buf.length) throw new ZipError("corrupt", "lke.issue.zip.truncated", { name });
+    if (method !== 0 && method !== 8) throw new ZipError("unsupported", "lke.issue.zip.method", { name, method: String(method) });
     entries.push({ name, method, compressedSize, declaredSize, start });
   }
   return { buf, entries };
@@ -122,7 +128,7 @@ export function readZip(input: Uint8Array, limits: ZipLimits, filter: (name: str
         data = zlib.inflateRawSync(raw, { maxOutputLength: Math.max(1, room) });
       } catch (err) {
         if (err instanceof RangeError || (err as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") throw tooLarge(e.name, limits);
-        throw new ZipError("corrupt", `"${e.name}" tidak dapat didekompresi`);
+        throw new ZipError("corrupt", "lke.issue.zip.inflate", { name: e.name });
       }
     }
     total += data.length;
@@ -146,7 +152,7 @@ export async function inflateEntry(
   entry: ZipDirEntry,
   room: number,
   onChunk: (chunk: Buffer) => void | Promise<void>,
-  tooBig: () => Error = () => new ZipError("too_large", `"${entry.name}" membengkak melebihi batas saat dibuka`),
+  tooBig: () => Error = () => new ZipError("too_large", "lke.issue.zip.swells", { name: entry.name }),
 ): Promise<number> {
   const raw = zip.buf.subarray(entry.start, entry.start + entry.compressedSize);
   let n = 0;
@@ -180,7 +186,7 @@ export async function inflateEntry(
     }
   } catch (e) {
     if (ours.has(e)) throw e;
-    throw new ZipError("corrupt", `"${entry.name}" tidak dapat didekompresi`);
+    throw new ZipError("corrupt", "lke.issue.zip.inflate", { name: entry.name });
   } finally {
     inflater.destroy();
   }
@@ -195,8 +201,9 @@ export async function readEntry(zip: ListedZip, entry: ZipDirEntry, room: number
 }
 
 export function tooLarge(name: string, limits: Pick<ZipLimits, "entryBytes" | "totalBytes">): ZipError {
-  return new ZipError(
-    "too_large",
-    `"${name}" membengkak melebihi batas saat dibuka (${Math.round(limits.entryBytes / 1048576)} MiB per bagian, ${Math.round(limits.totalBytes / 1048576)} MiB seluruhnya): bom zip atau sheet terlalu besar`,
-  );
+  return new ZipError("too_large", "lke.issue.zip.tooLarge", {
+    name,
+    entryMib: Math.round(limits.entryBytes / 1048576),
+    totalMib: Math.round(limits.totalBytes / 1048576),
+  });
 }

@@ -264,7 +264,13 @@ describe("hostile files", () => {
       { name: "unit-3.xlsx", data: await odsZip() },
     ]);
     const rows = await previewBulkImport({} as Db, { id: "x", isAdmin: true, memberships: [] }, bytes);
-    expect(rows.map((r) => [r.file, r.error])).toEqual([
+    expect(rows.map((r) => [r.file, r.error?.map((i) => i.key)])).toEqual([
+      ["unit-1.xlsx", ["lke.issue.bulk.noAssessmentId"]],
+      ["unit-2.xlsx", ["lke.issue.bulk.noAssessmentId"]],
+      ["unit-3.xlsx", ["lke.issue.ods"]],
+    ]);
+    // As the Indonesian page and the CLI print them.
+    expect(rows.map((r) => [r.file, r.error?.map(issueText).join("; ")])).toEqual([
       ["unit-1.xlsx", "sheet Utama: buku kerja tidak menyebut id penilaian; impor satu per satu di halaman penilaiannya"],
       ["unit-2.xlsx", "sheet Utama: buku kerja tidak menyebut id penilaian; impor satu per satu di halaman penilaiannya"],
       ["unit-3.xlsx", expect.stringMatching(/^unit-3\.xlsx adalah berkas OpenDocument \(\.ods\)/)],
