@@ -109,6 +109,7 @@ test("every chart of the organisation dashboard draws the demo data, with number
     const marks = await chart.locator(".chart-box svg .recharts-line-curve, .chart-box svg .recharts-bar-rectangle").count();
     expect(marks, `chart ${id} draws data`).toBeGreaterThan(0);
     expect(await chart.getByTestId(`csv-${id}`).count(), `chart ${id} offers a CSV`).toBe(1);
+    expect(await chart.getByTestId(`xlsx-${id}`).count(), `chart ${id} offers an XLSX`).toBe(1);
   }
   await screenshot(page, "e2e-dashboard");
 
@@ -133,9 +134,11 @@ test("every chart of the organisation dashboard draws the demo data, with number
     .trim()
     .split("\r\n");
   expect(lines).toHaveLength(stored.size + 1);
+  // Indonesian convention: `;` between fields, a decimal comma; the stored total unrounded in the last column.
   for (const line of lines.slice(1)) {
-    const [name, total] = line.split(",");
-    expect(Number(total)).toBe(stored.get(name!)!.total);
+    const cells = line.split(";");
+    expect(cells[1]).toBe(stored.get(cells[0]!)!.total.toFixed(2).replace(".", ","));
+    expect(Number(cells.at(-1)!.replace(",", "."))).toBe(stored.get(cells[0]!)!.total);
   }
 });
 

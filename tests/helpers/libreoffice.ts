@@ -268,6 +268,37 @@ export class LibreOffice {
     return fs.readFileSync(path.join(outDir, name));
   }
 
+  /**
+   * Opens a CSV in LibreOffice Calc with the import options a person picks in its text-import dialog
+   * (separator, UTF-8, the language whose number convention applies: an LCID, e.g. 1057 id-ID, 2057
+   * en-GB) and saves it as .xlsx: what Calc made of every field (a number or text).
+   */
+  async importCsv(bytes: Uint8Array, opts: { separator: string; lcid: number }, name = "export.csv"): Promise<Buffer> {
+    const n = ++this.count;
+    const inDir = path.join(this.dir, `csv-in-${n}`);
+    const outDir = path.join(this.dir, `csv-out-${n}`);
+    fs.mkdirSync(inDir);
+    fs.writeFileSync(path.join(inDir, name), bytes);
+    // CSV filter options: separator, text delimiter ("), character set (76 = UTF-8), first line, column types, language.
+    const filter = `CSV:${opts.separator.charCodeAt(0)},34,76,1,,${opts.lcid}`;
+    await run(
+      this.soffice,
+      [
+        this.profileArg(),
+        "--headless",
+        "--norestore",
+        `--infilter=${filter}`,
+        "--convert-to",
+        "xlsx:Calc MS Excel 2007 XML",
+        "--outdir",
+        outDir,
+        path.join(inDir, name),
+      ],
+      { timeout: 120_000 },
+    );
+    return fs.readFileSync(path.join(outDir, name.replace(/\.csv$/, ".xlsx")));
+  }
+
   dispose(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }

@@ -64,7 +64,8 @@ test("why the score moved: the waterfall runs from the stored total to the store
     .trim()
     .split("\r\n");
   expect(lines).toHaveLength(rows.length + 1);
-  expect(Number(lines.at(-1)!.split(",").at(-1))).toBe(finals[1]!.total);
+  // The last column is the last decimal column at full precision, in the Indonesian convention.
+  expect(Number(lines.at(-1)!.split(";").at(-1)!.replace(",", "."))).toBe(finals[1]!.total);
 
   const other = await callLoader(movementRoute, { path: `/dashboard/movement/${unitId}`, cookie: reviewerB, params: { unitId } });
   expect(other.status).toBe(404);

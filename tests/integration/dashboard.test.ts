@@ -231,7 +231,7 @@ test("a reviewer of one organisation never sees another's numbers, pages or CSV"
     .replace(/^\uFEFF/, "")
     .trim()
     .split("\r\n");
-  expect(lines.slice(1).every((l) => l.startsWith("B-unit,"))).toBe(true);
+  expect(lines.slice(1).every((l) => l.startsWith("B-unit;"))).toBe(true);
 });
 
 test("a unit-scoped coordinator sees only their subtree; the unit filter narrows further", async () => {
@@ -250,7 +250,7 @@ test("a unit-scoped coordinator sees only their subtree; the unit filter narrows
   expect(narrowed.charts.units!.table.rows).toHaveLength(inSubtree.length);
 });
 
-test("CSV holds exactly the chart's table, with unrounded stored numbers", async () => {
+test("CSV holds exactly the chart's table: rounded as shown, then the unrounded stored numbers (Indonesian convention)", async () => {
   const d = await dashboard(cookies.reviewerA);
   const out = await callLoader(csvRoute, { path: "/dashboard/csv/units", cookie: cookies.reviewerA, params: { chart: "units" } });
   expect(out.status).toBe(200);
@@ -259,9 +259,10 @@ test("CSV holds exactly the chart's table, with unrounded stored numbers", async
     .replace(/^\uFEFF/, "")
     .trim()
     .split("\r\n");
-  expect(lines[0]).toBe("Unit,Nilai total");
+  expect(lines[0]).toBe("Unit;Nilai total;Nilai total (presisi penuh)");
   const rows = d.charts.units!.table.rows;
-  expect(lines.slice(1)).toEqual(rows.map((r) => `${r.unit},${r.total}`));
+  const comma = (s: string) => s.replace(".", ",");
+  expect(lines.slice(1)).toEqual(rows.map((r) => `${r.unit};${comma((r.total as number).toFixed(2))};${comma(String(r.total))}`));
   const unknown = await callLoader(csvRoute, { path: "/dashboard/csv/nope", cookie: cookies.reviewerA, params: { chart: "nope" } });
   expect(unknown.status).toBe(404);
 });

@@ -193,6 +193,7 @@ const MATRIX: Record<string, RouteCase> = {
   },
   "dashboard._index": { get: signedIn(200) },
   "dashboard.csv.$chart": { params: () => ({ chart: "trend" }), get: signedIn(200) },
+  "dashboard.xlsx.$chart": { params: () => ({ chart: "trend" }), get: signedIn(200) },
   "dashboard.units.$unitId": { params: (w) => ({ unitId: w.service.id }), get: signedIn(200, { otherOrgAdmin: 404 }) },
   "dashboard.movement.$unitId": { params: (w) => ({ unitId: w.service.id }), get: signedIn(200, { otherOrgAdmin: 404 }) },
   "dashboard.plan.$id": { params: (w) => ({ id: w.assessmentId }), get: signedIn(200, { otherOrgAdmin: 404 }) },

@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { useDashT } from "~/components/dashboard/dash-t";
 import { formatNumber, type Locale } from "~/i18n";
 import { useLocale } from "~/i18n/use-t";
+import { xlsxHref } from "~/services/dashboard/export";
 import type { Cell, ColumnFormat, DataTable } from "./table-data";
 
 export function formatCell(v: Cell, format: ColumnFormat | undefined, locale: Locale): string {
@@ -69,7 +70,7 @@ interface FigureProps {
 
 /**
  * A chart with what makes it accessible: a title, the notes that explain it, its data as a table in a
- * toggle beneath, and a CSV download of exactly that table.
+ * toggle beneath, and CSV and Excel downloads of exactly that table.
  */
 export function ChartFigure({ id, title, table, csvHref, notes = [], children, open = false, extra }: FigureProps) {
   const t = useDashT();
@@ -105,6 +106,10 @@ export function ChartFigure({ id, title, table, csvHref, notes = [], children, o
         <p className="chart-actions no-print">
           <a href={csvHref} download data-testid={`csv-${id}`}>
             {t("dash.csv")}
+          </a>
+          {" · "}
+          <a href={xlsxHref(csvHref)} download data-testid={`xlsx-${id}`}>
+            {t("dash.xlsx")}
           </a>
         </p>
       )}

@@ -11,11 +11,11 @@ import { extraChart } from "./extra.server";
 const UNIT_CHARTS = ["unit-trend", "unit-nodes", "unit-items"] as const;
 
 /**
- * The chart behind a CSV download, computed by the same service as its page (same scope checks, same
- * filters), so the file holds exactly what the chart draws. 404 for an unknown chart or one that does
- * not apply to these filters.
+ * The chart behind a CSV or XLSX download, computed by the same service as its page (same scope
+ * checks, same filters), so the file holds exactly what the chart draws. 404 for an unknown chart or
+ * one that does not apply to these filters.
  */
-export async function chartForCsv(
+export async function chartForExport(
   db: Db,
   actor: Actor,
   chart: string,
