@@ -31,6 +31,8 @@ const ANSWER_ITEMS: Partial<Record<Persona, string>> = { admin: "A.I.1.i.a", coo
 /** Every route module must be listed here; a new route without an entry fails the test below. */
 const MATRIX: Record<string, RouteCase> = {
   _index: { get: signedIn(200) },
+  // Any unknown path: a 404 for everyone, signed in or not (the root loader then picks the reader's language).
+  $: { params: () => ({ "*": "tidak/ada" }), get: all(404) },
   login: {
     get: all(302, { anon: 200 }),
     post: { form: (_w, p) => ({ email: `nobody-${p}@test.local`, password: "salah" }), expect: all(401) },
