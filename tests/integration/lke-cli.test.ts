@@ -58,7 +58,8 @@ test("lke template, then lke score --json of the blank workbook equals cermin sc
   const unknown = await runCli(["lke", "template", "tidak-ada", "-o", file("x.xlsx")], dir);
   expect(unknown.code).toBe(1);
   expect(unknown.stderr).toMatch(/unknown instrument "tidak-ada"/);
-});
+  // Several CLI processes in a row (each starts the app's code afresh): minutes on a loaded 2-core machine.
+}, 120_000);
 
 test("lke export → lke import: no change; a filled workbook previews without changing anything, --apply applies it", async () => {
   const exp = await runCli(["lke", "export", draftId, "-o", file("lke.xlsx")], dir);
@@ -96,7 +97,8 @@ test("lke export → lke import: no change; a filled workbook previews without c
   const offline = await runCli(["lke", "score", file("terisi.xlsx"), "--json"], dir);
   const engine = await runCli(["score", "zi-2021", file("jawaban.json"), "--json"], dir);
   expect(JSON.parse(offline.stdout)).toEqual(JSON.parse(engine.stdout));
-});
+  // Several CLI processes in a row (each starts the app's code afresh): minutes on a loaded 2-core machine.
+}, 120_000);
 
 test("a bad workbook: exit 2, the sheet and cell named, nothing changed", async () => {
   const wb = new ExcelJS.Workbook();
