@@ -45,6 +45,9 @@ function checkInvariants(inst: Instrument, result: ScoreResult): void {
   expect(nodes.total?.max).toBe(inst.total_weight);
 }
 
+/** Hundreds of full scorings per property: seconds on a quiet machine, more while CI runs other suites beside it. */
+const PROPERTY_TIMEOUT = 60_000;
+
 describe.each(["zi-2021", "pmprb-2014"] as const)("properties of %s", (id) => {
   const inst = instrument(id);
   const answers = answersArb(inst);
@@ -56,7 +59,7 @@ describe.each(["zi-2021", "pmprb-2014"] as const)("properties of %s", (id) => {
       }),
       { seed: SEED, numRuns: 150 },
     );
-  });
+  }, PROPERTY_TIMEOUT);
 
   it("a better answer never lowers any node (exactly: rounding is monotone)", () => {
     fc.assert(
@@ -71,7 +74,7 @@ describe.each(["zi-2021", "pmprb-2014"] as const)("properties of %s", (id) => {
       }),
       { seed: SEED, numRuns: 300 },
     );
-  });
+  }, PROPERTY_TIMEOUT);
 
   it("is deterministic: the same answers give the same result, whenever nodes are read", () => {
     fc.assert(
@@ -83,5 +86,5 @@ describe.each(["zi-2021", "pmprb-2014"] as const)("properties of %s", (id) => {
       }),
       { seed: SEED, numRuns: 50 },
     );
-  });
+  }, PROPERTY_TIMEOUT);
 });
