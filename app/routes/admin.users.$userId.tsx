@@ -110,7 +110,8 @@ export default function UserDetail() {
               <Field name="name" label="common.name" defaultValue={target.name} required maxLength={200} />
               <button type="submit">{t("common.save")}</button>
             </Form>
-            <p className="row">
+            {/* A div, not a p: each button is a form, and a form inside a p is cut out of it by the HTML parser (hydration error). */}
+            <div className="row">
               <PostButton intent="password-link" className="secondary">
                 {t("users.newLink")}
               </PostButton>
@@ -119,7 +120,7 @@ export default function UserDetail() {
                   {target.disabled ? t("users.enable") : t("users.disable")}
                 </PostButton>
               )}
-            </p>
+            </div>
           </>
         ) : null}
       </section>

@@ -21,6 +21,7 @@ import { getConsensusView, recordConsensus } from "~/services/blind/results.serv
 import { BlindError } from "~/services/blind/rounds.server";
 import { answerFromFields } from "~/services/workbench/rules";
 import { badRequest, formValues, readFormData, ruleFailure } from "~/utils/forms";
+import { heat } from "~/components/blind/heat";
 
 /**
  * The consensus view of one revealed blind area: every rater's answers and values, the spread, the
@@ -96,11 +97,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   return redirect(`${new URL(request.url).pathname}?saved=${encodeURIComponent(item.id)}#c-${item.id}`);
 }
-
-
-
-/** Background of a heat-map cell: white (no disagreement) to red (every item). */
-const heat = (share: number) => `hsl(0, 80%, ${Math.round(100 - share * 45)}%)`;
 
 export default function ConsensusPage() {
   const d = useLoaderData<typeof loader>();
