@@ -25,7 +25,7 @@ let a: ScaleResult;
 let b: ScaleResult;
 const cookies = {} as Record<"id" | "en" | "other", string>;
 
-type Chart = { id: string; table: DataTable; csvHref: string };
+type Chart = { id: string; title: string; table: DataTable; csvHref: string };
 
 beforeAll(async () => {
   db = await freshDb();
@@ -242,7 +242,7 @@ describe.skipIf(!SOFFICE)("in LibreOffice Calc", () => {
     const res = await download(csvRoute, units.csvHref, cookies.id);
     const xlsx = await lo.importCsv(new Uint8Array(await res.arrayBuffer()), { separator: ";", lcid: 1057 });
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(xlsx);
+    await wb.xlsx.load(xlsx as unknown as ArrayBuffer);
     const sheet = wb.worksheets[0]!;
     expect(sheet.getCell(1, 1).value, "the BOM is not part of the first label").toBe("Unit");
     const fullCol = units.table.columns.length + 1;
