@@ -136,7 +136,7 @@ export const dashboardEn: Record<keyof typeof dashboardId, string> = {
   "dash.report.status.not_applicable": "Not applicable",
   "dash.report.areas": "Area indices (% of weight)",
   "dash.report.notes": "Team notes per item",
-  "dash.report.noNotes": "No notes.",
+  "dash.report.pageOf": "Page {page} of {pages}",
   "dash.report.generated": "Printed from Cermin, {date}.",
   "dash.report.back": "Back to the assessment",
   "dash.move.title": "Why the score moved: {unit}",

@@ -135,7 +135,7 @@ export const dashboardId = {
   "dash.report.status.not_applicable": "Tidak berlaku",
   "dash.report.areas": "Indeks area (% dari bobot)",
   "dash.report.notes": "Catatan tim per butir",
-  "dash.report.noNotes": "Tidak ada catatan.",
+  "dash.report.pageOf": "Halaman {page} dari {pages}",
   "dash.report.generated": "Dicetak dari Cermin, {date}.",
   "dash.report.back": "Kembali ke penilaian",
   "dash.move.title": "Mengapa nilainya berubah: {unit}",

@@ -8,6 +8,8 @@ import { TrendChart } from "~/components/charts/trend-chart";
 import { useDashT } from "~/components/dashboard/dash-t";
 import dashboardStyles from "~/components/dashboard/dashboard.css?url";
 import { PrintButton } from "~/components/dashboard/print-button";
+import { printPageCss } from "~/components/dashboard/print-page";
+import { ReleasedLayersCard } from "~/components/evaluation/effective-score";
 import { RecapTable, VerdictTables } from "~/components/dashboard/report-tables";
 import { getDb } from "~/db.server";
 import { formatDate, formatNumber } from "~/i18n";
@@ -35,8 +37,14 @@ export default function Report() {
   const t = useDashT();
   const app = useT();
   const locale = useLocale();
+  // Every printed page: unit, period and instrument at the top, "Halaman 3 dari 7" at the bottom.
+  const pageCss = printPageCss(
+    { left: `${r.unit} · ${r.period.name}`, right: `${r.instrument.title} (${r.instrument.id} ${r.instrument.version})` },
+    t("dash.report.pageOf"),
+  );
   return (
     <article className="report" data-testid="report">
+      <style dangerouslySetInnerHTML={{ __html: pageCss }} />
       <p className="no-print row">
         <Link to={`/assessments/${r.assessment.id}`}>{t("dash.report.back")}</Link>
         <PrintButton label={t("dash.report.print")} />
@@ -94,6 +102,7 @@ export default function Report() {
           app("workbench.answered", { answered: r.completeness.answered, total: r.completeness.total })
         )}
       </p>
+      {r.layers ? <ReleasedLayersCard scores={r.layers} /> : null}
       {r.index ? <IndexBreakdown index={r.index} /> : null}
       <VerdictTables verdicts={r.verdicts} />
       <section className="card">
@@ -126,11 +135,9 @@ export default function Report() {
           />
         </ChartFigure>
       ) : null}
-      <section className="card report-notes">
-        <h2>{t("dash.report.notes")}</h2>
-        {r.notes.length === 0 ? (
-          <p className="muted">{t("dash.report.noNotes")}</p>
-        ) : (
+      {r.notes.length > 0 ? (
+        <section className="card report-notes" data-testid="report-notes">
+          <h2>{t("dash.report.notes")}</h2>
           <dl>
             {r.notes.map((n) => (
               <div key={n.itemId}>
@@ -141,8 +148,8 @@ export default function Report() {
               </div>
             ))}
           </dl>
-        )}
-      </section>
+        </section>
+      ) : null}
       <p className="small muted">{t("dash.report.generated", { date: formatDate(r.printedAt, locale) })}</p>
     </article>
   );

@@ -147,6 +147,8 @@ test("the report recaps the stored snapshot: every node value and the total", as
   expect(r.recap.length).toBe(2 + 4 + 15 + 42);
   for (const row of r.recap) expect(row.value, row.id).toBe(stored.get(row.id));
   expect(r.verdicts).toHaveLength(2);
+  // No evaluator layer released (evaluatorShare 0): the report has no layers section to print.
+  expect((out.data as { layers: unknown }).layers).toBeNull();
   const draft = await callLoader(reportRoute, { path: `/reports/${openId}`, cookie: reviewerA, params: { id: openId } });
   expect((draft.data as { assessment: { final: boolean } }).assessment.final).toBe(false);
   const other = await callLoader(reportRoute, { path: `/reports/${f.id}`, cookie: reviewerB, params: { id: f.id } });

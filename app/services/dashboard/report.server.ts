@@ -10,6 +10,7 @@ import { treeNodes, walkTree } from "~/domain/instrument/tree";
 import { scoreAssessment } from "~/domain/scoring/score";
 import type { ScoreResult, VerdictResult } from "~/domain/scoring/types";
 import type { Locale } from "~/i18n";
+import { releasedLayerScores } from "~/services/evaluation/view.server";
 import { answersObject, loadAnswers } from "~/services/workbench/answers.server";
 import { requireAssessment } from "~/services/workbench/assessments.server";
 import { assessmentHref } from "~/services/workbench/links";
@@ -26,9 +27,11 @@ export interface RecapRow {
 
 /**
  * The printable report of one assessment: the recap per component, subcomponent, area and sub-area
- * (weights, values, percent), the predicate or WBK/WBBM verdicts, the area chart, the unit's totals over
- * periods, and the team's notes. A final assessment is reported from its stored snapshot; an open one
- * from its current answers, marked as a draft.
+ * (weights, values, percent), the predicate or WBK/WBBM verdicts, every released evaluator layer with
+ * the effective score, the area chart, the unit's totals over periods, and the team's notes. A final
+ * assessment is reported from its stored snapshot; an open one from its current answers, marked as a
+ * draft. Evaluator layers are read as the overview reads them (released layers only: what every reader
+ * of the assessment may see).
  */
 export async function assessmentReport(db: Db, actor: Actor, assessmentId: string, locale: Locale) {
   const t = dashTranslator(locale);
@@ -133,6 +136,8 @@ export async function assessmentReport(db: Db, actor: Actor, assessmentId: strin
     criteria: v.criteria.map((c) => ({ id: c.id, label: c.label, actual: c.actual, required: c.required, status: c.status, unit: c.unit })),
   }));
 
+  const layers = await releasedLayerScores(db, ctx);
+
   return {
     assessment: { id: assessment.id, status: assessment.status, final, instrumentHash: assessment.instrument_hash },
     organisation: ctx.organisationName,
@@ -153,6 +158,8 @@ export async function assessmentReport(db: Db, actor: Actor, assessmentId: strin
     // The Indeks RB breakdown (RB 2023: RB General, applicable weight, koefisien, tematik), else null.
     index: result.index ?? null,
     recap,
+    // The team's layer and the released evaluator layers with the effective score; null without a released evaluator layer.
+    layers: layers.layers.some((l) => l.layer !== "self") ? layers : null,
     areasChart,
     trend,
     notes,

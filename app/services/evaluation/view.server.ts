@@ -1,11 +1,11 @@
 import type { Db } from "#db/client.server";
-import type { Layer } from "#db/schema";
+import type { Answer, Layer } from "#db/schema";
 import type { Actor } from "~/auth/permissions";
 import { outlineOf } from "~/domain/instrument/outline";
 import { scoreAssessment } from "~/domain/scoring/score";
 import { answersObject } from "~/services/workbench/answers.server";
 import type { AssessmentContext } from "~/services/workbench/assessments.server";
-import { loadLayerRows, mergeLayers, releasedLayers, visibleLayers } from "./layer-rows.server";
+import { LAYER_ORDER, loadLayerRows, mergeLayers, releasedLayers, visibleLayers } from "./layer-rows.server";
 
 export interface LayerSummary {
   layer: Layer;
@@ -28,19 +28,12 @@ export interface ItemComparison {
   delta: number;
 }
 
-/**
- * Scores of each visible layer and the effective score (per item the highest-authority layer that
- * answered), plus the items where an evaluator's answer differs from the team's.
- */
-export async function layerComparison(db: Db, actor: Actor, ctx: AssessmentContext) {
-  const layers = await visibleLayers(db, actor, ctx);
-  const released = await releasedLayers(db, ctx.assessment.id);
-  const rows = await loadLayerRows(db, ctx.assessment.id, layers);
+/** The layers' scores over the team's answers, and the effective score over all of `layers`. */
+function scoreLayers(ctx: AssessmentContext, rows: Record<Layer, Answer[]>, layers: readonly Layer[], released: ReadonlySet<Layer>) {
   const selfAnswers = answersObject(rows.self);
   const selfResult = scoreAssessment(ctx.instrument, selfAnswers);
   const merged = mergeLayers(rows, layers);
   const effective = scoreAssessment(ctx.instrument, merged.answers);
-  const outline = outlineOf(ctx.instrument);
   const summaries: LayerSummary[] = layers.map((layer) => {
     const answered = rows[layer].filter((r) => r.value_json !== null).length;
     return {
@@ -51,6 +44,44 @@ export async function layerComparison(db: Db, actor: Actor, ctx: AssessmentConte
       released: layer === "self" || released.has(layer),
     };
   });
+  return { summaries, selfResult, merged, effective };
+}
+
+/**
+ * The effective score as every reader of the assessment sees it (the printed report): the team's
+ * layer and each released evaluator layer with its total and the items it rests on, the effective
+ * total over exactly those layers, the order of authority that makes it effective (highest first),
+ * and how many of the answered items each layer decided.
+ */
+export async function releasedLayerScores(db: Db, ctx: AssessmentContext) {
+  const released = await releasedLayers(db, ctx.assessment.id);
+  const layers = LAYER_ORDER.filter((l) => l === "self" || released.has(l));
+  const rows = await loadLayerRows(db, ctx.assessment.id, layers);
+  const { summaries, merged, effective } = scoreLayers(ctx, rows, layers, released);
+  const items = outlineOf(ctx.instrument).items;
+  const decided = Object.fromEntries(layers.map((l) => [l, 0])) as Record<Layer, number>;
+  for (const [itemId, layer] of Object.entries(merged.source)) if (items.has(itemId)) decided[layer]++;
+  return {
+    layers: summaries,
+    effective: { total: effective.total, predicate: effective.predicate?.code ?? null },
+    /** Highest authority first: where a layer answered an item, its answer counts. */
+    authority: [...layers].reverse(),
+    decided,
+  };
+}
+
+export type ReleasedLayerScores = Awaited<ReturnType<typeof releasedLayerScores>>;
+
+/**
+ * Scores of each visible layer and the effective score (per item the highest-authority layer that
+ * answered), plus the items where an evaluator's answer differs from the team's.
+ */
+export async function layerComparison(db: Db, actor: Actor, ctx: AssessmentContext) {
+  const layers = await visibleLayers(db, actor, ctx);
+  const released = await releasedLayers(db, ctx.assessment.id);
+  const rows = await loadLayerRows(db, ctx.assessment.id, layers);
+  const { summaries, selfResult, merged, effective } = scoreLayers(ctx, rows, layers, released);
+  const outline = outlineOf(ctx.instrument);
   const selfRow = new Map(rows.self.map((r) => [r.item_id, r]));
   const comparisons: ItemComparison[] = [];
   for (const layer of ["external", "internal"] as const) {
