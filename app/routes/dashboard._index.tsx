@@ -3,7 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/require.server";
 import { BarsChart } from "~/components/charts/bars-chart";
 import { ChartFigure } from "~/components/charts/chart-figure";
-import { STACK, STACK_RISK } from "~/components/charts/palette";
+import { OKABE_ITO, STACK, STACK_RISK } from "~/components/charts/palette";
 import { TrendChart } from "~/components/charts/trend-chart";
 import { useDashT } from "~/components/dashboard/dash-t";
 import { DashboardFilters } from "~/components/dashboard/filters";
@@ -23,12 +23,13 @@ export const meta: MetaFunction = () => [{ title: "Dasbor · Cermin" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const locale = await getLocale(request, user);
-  const { scope, periods, charts } = await organisationDashboard(getDb(), user, readQuery(new URL(request.url)), locale);
+  const { scope, periods, periodNote, charts } = await organisationDashboard(getDb(), user, readQuery(new URL(request.url)), locale);
   return {
     agreement: await listAgreement(getDb(), scope.filter),
     organisation: scope.organisation,
     subtree: scope.subtree ? { id: scope.subtree.id, name: scope.subtree.name } : null,
     period: periods.current,
+    periodNote,
     filters: {
       organisations: scope.organisations,
       subtrees: scope.subtrees,
@@ -52,19 +53,31 @@ export default function Dashboard() {
       </h1>
       <p className="muted">{t("dash.intro")}</p>
       <DashboardFilters options={data.filters} />
+      {data.periodNote ? (
+        <p className="period-note" data-testid="period-note">
+          {data.periodNote}
+        </p>
+      ) : null}
       <ChartFigure {...trend}>
-        <TrendChart id="trend" table={trend.table} xKey="period" series={["mean", "min", "max"]} guides={trend.meta} />
+        <TrendChart
+          id="trend"
+          table={trend.table}
+          xKey="period"
+          series={["mean", "min", "max"]}
+          guides={trend.meta}
+          countKey="units"
+          flagKey="_fewer"
+        />
       </ChartFigure>
       <ChartFigure {...areas}>
         <BarsChart
           id="areas"
           table={areas.table}
           categoryKey="_label"
-          series={areas.meta.series.map((key) => ({ key }))}
+          series={areas.meta.series.map((key) => ({ key, color: key === "previous" ? OKABE_ITO.skyBlue : OKABE_ITO.blue }))}
           max={100}
           format="percent"
           guides={areas.meta.guides}
-          labelWidth={260}
         />
       </ChartFigure>
       <ChartFigure {...units}>
@@ -90,7 +103,11 @@ export default function Dashboard() {
             id="layers"
             table={layers.table}
             categoryKey="unit"
-            series={[{ key: "self" }, { key: "internal" }, { key: "external" }]}
+            series={[
+              { key: "self", color: OKABE_ITO.blue },
+              { key: "internal", color: OKABE_ITO.orange },
+              { key: "external", color: OKABE_ITO.bluishGreen },
+            ]}
             max={trend.meta.max}
           />
         </ChartFigure>
@@ -103,7 +120,6 @@ export default function Dashboard() {
             categoryKey="verdict"
             stacked
             format="int"
-            labelWidth={80}
             series={[
               { key: "pass", color: STACK_RISK[0] },
               { key: "missByOne", color: STACK_RISK[1] },

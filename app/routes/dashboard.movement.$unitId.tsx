@@ -45,7 +45,13 @@ export default function Movement() {
               id="movement"
               table={d.chart.table}
               domain={d.chart.meta.domain}
-              labels={{ total: t("dash.col.total"), rise: t("dash.move.up"), fall: t("dash.move.down") }}
+              labels={{
+                total: t("dash.col.total"),
+                better: t("dash.move.better"),
+                worse: t("dash.move.worse"),
+                unanswered: t("dash.move.unanswered"),
+                rule: t("dash.move.ruleStep"),
+              }}
             />
           </ChartFigure>
           {d.explanation.ruleChange ? (

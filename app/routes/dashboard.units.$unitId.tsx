@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/require.server";
 import { BarsChart } from "~/components/charts/bars-chart";
 import { ChartFigure } from "~/components/charts/chart-figure";
+import { OKABE_ITO } from "~/components/charts/palette";
 import { TrendChart } from "~/components/charts/trend-chart";
 import { Breadcrumbs } from "~/components/dashboard/breadcrumbs";
 import { useDashT } from "~/components/dashboard/dash-t";
@@ -67,17 +68,16 @@ export default function UnitDashboard() {
             id="unit-nodes"
             table={d.nodes.table}
             categoryKey="_label"
-            series={d.nodes.meta.series.map((key) => ({ key }))}
+            series={d.nodes.meta.series.map((key) => ({ key, color: key === "previous" ? OKABE_ITO.skyBlue : OKABE_ITO.blue }))}
             max={100}
             format="percent"
             guides={d.nodes.meta.guides}
-            labelWidth={260}
           />
         </ChartFigure>
       ) : null}
       {d.items ? (
         <ChartFigure {...d.items} open>
-          <BarsChart id="unit-items" table={d.items.table} categoryKey="_label" series={[{ key: "value" }]} max={1} labelWidth={110} />
+          <BarsChart id="unit-items" table={d.items.table} categoryKey="_label" series={[{ key: "value" }]} max={1} />
         </ChartFigure>
       ) : null}
       <ChartFigure {...d.trend}>

@@ -9,6 +9,8 @@ import { type Db } from "#db/client.server";
 import { outlineOf } from "~/domain/instrument/outline";
 import { formatNumber } from "~/i18n";
 import { writeLayerSnapshot } from "~/services/dashboard/layers.server";
+import { answersObject, loadAnswers } from "~/services/workbench/answers.server";
+import { storeSnapshot } from "~/services/workbench/snapshots.server";
 import { getFrozenInstrument } from "~/services/instruments/frozen.server";
 import { newId } from "~/utils/ids";
 import { loginViaForm, newSession, screenshot, waitForHydration } from "../helpers/browser";
@@ -83,10 +85,15 @@ async function signIn(): Promise<Page> {
   return page;
 }
 
+/** The chart's data table: open from the start (issue #28); opened by its summary should a reader have folded it. */
 async function openTable(page: Page, chart: string) {
-  await page.getByTestId(`chart-${chart}`).locator("details.chart-data > summary").first().click();
+  const details = page.getByTestId(`chart-${chart}`).locator("details.chart-data").first();
+  if ((await details.getAttribute("open")) === null) await details.locator("> summary").click();
   await page.getByTestId(`table-${chart}`).waitFor();
 }
+
+/** Drawn marks of a chart: bars, and line segments of a trend. */
+const MARKS = ".chart-box svg.chart-svg [data-bar], .chart-box svg.chart-svg .trend-line";
 
 async function storedTotals(year: number) {
   const rows = await snapshotsWithUnit(db)
@@ -106,7 +113,7 @@ test("every chart of the organisation dashboard draws the demo data, with number
   await waitForHydration(page);
   for (const id of ["trend", "areas", "units", "progress", "layers", "readiness"]) {
     const chart = page.getByTestId(`chart-${id}`);
-    const marks = await chart.locator(".chart-box svg .recharts-line-curve, .chart-box svg .recharts-bar-rectangle").count();
+    const marks = await chart.locator(MARKS).count();
     expect(marks, `chart ${id} draws data`).toBeGreaterThan(0);
     expect(await chart.getByTestId(`csv-${id}`).count(), `chart ${id} offers a CSV`).toBe(1);
     expect(await chart.getByTestId(`xlsx-${id}`).count(), `chart ${id} offers an XLSX`).toBe(1);
@@ -209,18 +216,21 @@ test("why the score moved (waterfall) and what would raise it (planner) draw the
   await page.waitForURL((u) => u.pathname === `/dashboard/movement/${unit.id}`);
   const waterfall = page.getByTestId("chart-movement");
   await waterfall.waitFor();
-  await expect.poll(() => waterfall.locator(".chart-box svg .recharts-bar-rectangle").count()).toBeGreaterThan(2);
+  await expect.poll(() => waterfall.locator(MARKS).count()).toBeGreaterThan(2);
   await openTable(page, "movement");
   const rows = page.getByTestId("table-movement").locator("tbody tr");
   expect(await rows.first().locator('td[data-col="end"]').textContent()).toBe(fmt(before.get("Kantor Layanan Perizinan Jakarta")!.total));
   expect(await rows.last().locator('td[data-col="end"]').textContent()).toBe(fmt(stored.get("Kantor Layanan Perizinan Jakarta")!.total));
+  // Unanswered items apart from worse answers, and no change reads −0,00 (issue #28).
+  expect(await page.getByTestId("table-movement").locator("thead").textContent()).toContain("Belum dijawab");
+  expect(await page.locator("main").textContent()).not.toMatch(/[−-]0,00/);
   await page.getByTestId("movement-real").locator("details > summary").first().click();
   await screenshot(page, "e2e-dashboard-movement");
 
   const draft = await db.selectFrom("assessment").select("id").where("status", "=", "draft").where("unit_id", "=", unit.id).executeTakeFirstOrThrow();
   await page.goto(`/dashboard/plan/${draft.id}`);
   await waitForHydration(page);
-  expect(await page.getByTestId("chart-plan").locator(".chart-box svg .recharts-bar-rectangle").count()).toBeGreaterThan(0);
+  expect(await page.getByTestId("chart-plan").locator(MARKS).count()).toBeGreaterThan(0);
   await page.getByTestId("plan-target").getByLabel("Nilai total", { exact: true }).check();
   await page.getByTestId("plan-target").getByLabel("Nilai total yang dituju").fill("60");
   await page.getByRole("button", { name: "Hitung rencana" }).click();
@@ -239,4 +249,54 @@ test("an organisation admin of another organisation gets 404 for the ministry's 
   expect(res?.status()).toBe(404);
   const csv = await page.request.get(`/dashboard/csv/units?org=${ministry.id}`);
   expect(csv.status()).toBe(404);
+});
+
+test("one unit final in a newer period (issue #28, acceptance 4): its trend point says n = 1 and is marked; the dashboard shows the period before and says why", async () => {
+  // Jakarta's 2025 draft finalised as the workflow would leave it: its answers scored into a stored snapshot.
+  const draft = await assessmentsWithUnit(db)
+    .select(["a.id", "a.instrument_hash"])
+    .where("u.code", "=", "KLP-JKT")
+    .where("p.year", "=", 2025)
+    .where("a.instrument_id", "=", "zi-2021")
+    .executeTakeFirstOrThrow();
+  await storeSnapshot(db, {
+    assessmentId: draft.id,
+    instrumentHash: draft.instrument_hash,
+    instrument: await getFrozenInstrument(db, draft.instrument_hash),
+    layer: "self",
+    answers: answersObject(await loadAnswers(db, draft.id)),
+    actorId: null,
+    now: new Date().toISOString(),
+  });
+  await db.updateTable("assessment").set({ status: "final" }).where("id", "=", draft.id).execute();
+  const before = (await storedTotals(2024)).size;
+
+  const page = await signIn();
+  await page.goto("/dashboard");
+  await waitForHydration(page);
+  const point = page.getByTestId("chart-trend").locator('[data-point="2025"]');
+  expect(await point.getAttribute("data-units")).toBe("1");
+  expect(await point.getAttribute("data-flag")).toBe("fewer");
+  expect(await point.locator(".trend-flag-ring").count()).toBe(1);
+  expect(await point.locator("[data-count]").textContent()).toBe("▲ n = 1");
+  expect(await page.getByTestId("chart-trend").locator('[data-point="2024"]').getAttribute("data-flag")).toBeNull();
+  // The mark's name and tooltip say it in words too.
+  const mark = page
+    .getByTestId("chart-trend")
+    .locator("a[data-mark]")
+    .filter({ has: page.locator('[data-point="2025"]') });
+  expect(await mark.getAttribute("aria-label")).toContain("dari 1 unit final; lebih sedikit unit final daripada periode sebelumnya");
+  const last = page.getByTestId("table-trend").locator("tbody tr").last();
+  expect(await last.locator('td[data-col="units"]').textContent()).toBe("1");
+  expect(await last.locator('td[data-col="note"]').textContent()).toBe(`▲ lebih sedikit unit final daripada 2024 (${before})`);
+  expect(await page.getByTestId("chart-trend").textContent()).toContain(
+    `2025: hanya 1 unit final, lebih sedikit daripada 2024 (${before} unit)`,
+  );
+  expect(await page.getByTestId("legend-trend").textContent()).toContain("lebih sedikit unit final daripada periode sebelumnya");
+  // The default view: 2024, said on the page with the reason.
+  expect(await page.getByTestId("period-note").textContent()).toContain(
+    `Menampilkan 2024 (${before} unit final), bukan periode yang lebih baru (2025)`,
+  );
+  expect(await page.getByTestId("chart-units").locator("figcaption").textContent()).toContain("2024");
+  await screenshot(page, "e2e-dashboard-one-unit-period");
 });

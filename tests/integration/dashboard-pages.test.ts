@@ -198,3 +198,50 @@ test("hostile query strings never crash a dashboard loader (no 5xx; errors are m
     }
   }
 });
+
+test("the waterfall splits each area's change into better answers, worse answers and answers no longer given (issue #28)", async () => {
+  // The later final of another unit loses two answers it had before: a gap, not a worse answer.
+  const unit = a.unitIds[2]!;
+  const rows = await db
+    .selectFrom("assessment as x")
+    .innerJoin("period as p", "p.id", "x.period_id")
+    .innerJoin("score_snapshot as s", (j) => j.onRef("s.assessment_id", "=", "x.id").on("s.layer", "=", "self"))
+    .select(["s.id", "s.answers_json", "p.year"])
+    .where("x.unit_id", "=", unit)
+    .where("x.status", "=", "final")
+    .orderBy("p.year")
+    .execute();
+  const [earlier, later] = [rows[0]!, rows.at(-1)!];
+  const before = JSON.parse(earlier.answers_json) as Record<string, unknown>;
+  const after = JSON.parse(later.answers_json) as Record<string, unknown>;
+  const gone = ["A.I.1.i.a", "A.II.2.i.a"].filter((id) => before[id] !== undefined);
+  expect(gone).toHaveLength(2);
+  for (const id of gone) delete after[id];
+  await db
+    .updateTable("score_snapshot")
+    .set({ answers_json: JSON.stringify(after) })
+    .where("id", "=", later.id)
+    .execute();
+
+  const out = await callLoader(movementRoute, { path: `/dashboard/movement/${unit}`, cookie: reviewerA, params: { unitId: unit } });
+  expect(out.status).toBe(200);
+  const d = out.data as { chart: Chart & { notes: string[] } };
+  const table = d.chart.table;
+  expect(table.columns.map((c) => c.key)).toEqual(["step", "label", "start", "better", "worse", "unanswered", "change", "end"]);
+  const steps = table.rows.slice(1, -1);
+  for (const r of steps) {
+    expect(r.better as number).toBeGreaterThanOrEqual(0);
+    expect(r.worse as number).toBeLessThanOrEqual(0);
+    expect(r.unanswered as number).toBeLessThanOrEqual(0);
+    expect(Math.abs((r.better as number) + (r.worse as number) + (r.unanswered as number) - (r.change as number))).toBeLessThan(1e-9);
+  }
+  // The two removed answers are the only ones counted as unanswered, in their areas.
+  const unanswered = steps.filter((r) => (r.unanswered as number) < 0).map((r) => r.step);
+  expect(unanswered.sort()).toEqual(["A.I.1", "A.II.2"]);
+  expect(table.rows[0]!.better).toBeNull();
+  expect(
+    d.chart.notes.some((n) =>
+      /^Seluruhnya: jawaban naik \+\d+,\d\d; jawaban turun (−\d+,\d\d|0,00); butir yang belum dijawab −\d+,\d\d\.$/.test(n),
+    ),
+  ).toBe(true);
+});

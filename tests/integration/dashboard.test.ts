@@ -7,6 +7,10 @@ import * as dashboardRoute from "~/routes/dashboard._index";
 import * as csvRoute from "~/routes/dashboard.csv.$chart";
 import * as unitRoute from "~/routes/dashboard.units.$unitId";
 import { seedScale, type ScaleResult } from "#db/seed/scale.server";
+import { MEANINGFUL_SHARE } from "~/services/dashboard/charts.server";
+import { getFrozenInstrument } from "~/services/instruments/frozen.server";
+import { answersObject, loadAnswers } from "~/services/workbench/answers.server";
+import { storeSnapshot } from "~/services/workbench/snapshots.server";
 import { freshDb } from "../helpers/db";
 import { makeUser, sessionCookie, insertLinkEvidence } from "../helpers/factories";
 import { callLoader } from "../helpers/remix";
@@ -320,7 +324,8 @@ test("drill-down: unit → area → sub-area → items with answers and evidence
   expect(items.map((r) => r.item)).toEqual(["A.I.1.ii.a", "A.I.1.ii.b", "A.I.1.ii.c"]);
   expect(items.find((r) => r.item === "A.I.1.ii.b")!.evidence).toBe(1);
   const answers = JSON.parse(snap.answers_json) as Record<string, string>;
-  expect(String(items[0]!.answer).startsWith(`${answers["A.I.1.ii.a"]}:`)).toBe(true);
+  // The answer as the other pages read it (components/evaluation/answer-text): the option, a dash, its criterion.
+  expect(String(items[0]!.answer).startsWith(`${answers["A.I.1.ii.a"]} — `)).toBe(true);
   const itemNode = await db
     .selectFrom("score_snapshot_node")
     .select("value")
@@ -338,4 +343,60 @@ test("anonymous visitors are sent to log in; users without any assessment scope 
   const nobody = await makeUser(db, {});
   const out = await callLoader(dashboardRoute, { path: "/dashboard", cookie: await sessionCookie(db, nobody.id) });
   expect(out.status).toBe(403);
+});
+
+test("one unit final in a newer period (issue #28, acceptance 4): the point carries its unit count and the mark; the default view is the period before, said in words", async () => {
+  const c = await seedScale(db, { units: 5, periods: 2, seed: 9, name: "Lembaga C" });
+  const reviewerC = await sessionCookie(db, (await makeUser(db, { role: "reviewer", organisationId: c.organisationId })).id);
+  const open = await db
+    .selectFrom("assessment as x")
+    .innerJoin("period as p", "p.id", "x.period_id")
+    .innerJoin("unit as u", "u.id", "x.unit_id")
+    .select(["x.id", "x.instrument_hash", "p.id as periodId", "p.year", "u.name"])
+    .where("x.organisation_id", "=", c.organisationId)
+    .where("p.status", "=", "open")
+    .orderBy("u.name")
+    .executeTakeFirstOrThrow();
+  // Finalised as the workflow does it: the answers scored into a stored snapshot.
+  await storeSnapshot(db, {
+    assessmentId: open.id,
+    instrumentHash: open.instrument_hash,
+    instrument: await getFrozenInstrument(db, open.instrument_hash),
+    layer: "self",
+    answers: answersObject(await loadAnswers(db, open.id)),
+    actorId: null,
+    now: new Date().toISOString(),
+  });
+  await db.updateTable("assessment").set({ status: "final" }).where("id", "=", open.id).execute();
+
+  const out = await callLoader(dashboardRoute, { path: "/dashboard", cookie: reviewerC });
+  expect(out.status).toBe(200);
+  const d = out.data as DashboardData & { periodNote: string };
+  const rows = d.charts.trend!.table.rows;
+  expect(rows.map((r) => [r.period, r.units, r._fewer])).toEqual([
+    [String(open.year - 2), 5, null],
+    [String(open.year - 1), 5, null],
+    [String(open.year), 1, 1],
+  ]);
+  expect(rows[2]!.note).toBe(`▲ lebih sedikit unit final daripada ${open.year - 1} (5)`);
+  expect(rows[2]!.mean).toBe(rows[2]!.min);
+  expect(d.charts.trend!.table.columns.map((col) => col.key)).toContain("units");
+  expect((d.charts.trend as unknown as { notes: string[] }).notes).toContain(
+    `${open.year}: hanya 1 unit final, lebih sedikit daripada ${open.year - 1} (5 unit); rata-rata, terendah, dan tertinggi ${open.year} belum sebanding dengan periode sebelumnya.`,
+  );
+  // The default view: the previous period (1 of 5 is under MEANINGFUL_SHARE), and the page says why.
+  expect(MEANINGFUL_SHARE).toBe(0.5);
+  expect(d.period!.year).toBe(open.year - 1);
+  expect(d.charts.units!.table.rows).toHaveLength(5);
+  expect(d.periodNote).toBe(
+    `Menampilkan ${open.year - 1} (5 unit final), bukan periode yang lebih baru (${open.year}): ${open.year} baru memiliki 1 unit final, kurang dari 50 % dari 5 unit final pada ${open.year - 1}. Pilih periode pada filter untuk melihatnya.`,
+  );
+  // Chosen in the filter, the newer period is shown, its one unit said.
+  const chosen = (await callLoader(dashboardRoute, { path: `/dashboard?period=${open.periodId}`, cookie: reviewerC }))
+    .data as DashboardData & {
+    periodNote: string;
+  };
+  expect(chosen.period!.year).toBe(open.year);
+  expect(chosen.charts.units!.table.rows.map((r) => r.unit)).toEqual([open.name]);
+  expect(chosen.periodNote).toBe(`Menampilkan ${open.year} sesuai pilihan filter (1 unit final).`);
 });

@@ -33,4 +33,6 @@ export const BAND_FILLS = ["#E8F1F8", "#FDF3E1", "#E6F4EF", "#F6EAF1", "#FBE9E0"
 export const DASHES = ["", "6 3", "2 3", "8 3 2 3"] as const;
 
 export const GRID = "#D9DDE4";
+/** Thresholds (WBK/WBBM minima, area minima): solid grey, so they never pass for a data series. */
+export const THRESHOLD = "#4A5261";
 export const AXIS = "#5B6475";

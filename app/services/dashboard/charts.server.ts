@@ -46,18 +46,89 @@ export function trendGuides(instrument: Instrument | null): TrendMeta {
   return { bands, lines, max: instrument.total_weight };
 }
 
+/**
+ * A period is shown by default only when it has at least this share of the units final in the period
+ * before it (issue #28): one unit finalised early must not stand for the organisation.
+ */
+export const MEANINGFUL_SHARE = 0.5;
+
 export interface PeriodChoice {
   current: PeriodOption | null;
   previous: PeriodOption | null;
+  /**
+   * Why `current`: "chosen" in the filter; "latest" — the latest period with final snapshots;
+   * "meaningful" — later periods were passed over because they have too few final units (`skipped`);
+   * "none" — nothing is final yet.
+   */
+  reason: "chosen" | "latest" | "meaningful" | "none";
+  /** Units final in `current` (0 when none or chosen without data). */
+  units: number;
+  /** The passed-over periods, latest first, with their final units and those of the period before each. */
+  skipped: { year: number; units: number; before: { year: number; units: number } }[];
 }
 
-/** The chosen period (default: the latest with final snapshots) and the latest earlier one with data. */
+/** Whether trend row i has fewer final units than the row before it (the period before with data). */
+export function fewerThanBefore(trend: readonly TrendRow[], i: number): boolean {
+  return i > 0 && trend[i]!.units < trend[i - 1]!.units;
+}
+
+/**
+ * The chosen period and the latest earlier one with data. Default: the latest period whose final
+ * units are at least MEANINGFUL_SHARE of the period before it (the first period always qualifies).
+ */
 export function choosePeriods(scope: DashboardScope, trend: TrendRow[]): PeriodChoice {
   const byId = new Map(scope.periods.map((p) => [p.id, p]));
-  const current = scope.query.period ? byId.get(scope.query.period)! : trend.length ? byId.get(trend[trend.length - 1]!.periodId)! : null;
-  if (!current) return { current: null, previous: null };
+  const unitsOf = (id: string) => trend.find((r) => r.periodId === id)?.units ?? 0;
+  const skipped: PeriodChoice["skipped"] = [];
+  let current: PeriodOption | null = null;
+  let reason: PeriodChoice["reason"] = "none";
+  if (scope.query.period) {
+    current = byId.get(scope.query.period)!;
+    reason = "chosen";
+  } else {
+    for (let i = trend.length - 1; i >= 0; i--) {
+      const row = trend[i]!;
+      const before = trend[i - 1];
+      if (!before || row.units >= MEANINGFUL_SHARE * before.units) {
+        current = byId.get(row.periodId)!;
+        reason = skipped.length ? "meaningful" : "latest";
+        break;
+      }
+      skipped.push({ year: row.year, units: row.units, before: { year: before.year, units: before.units } });
+    }
+  }
+  if (!current) return { current: null, previous: null, reason: "none", units: 0, skipped: [] };
   const earlier = trend.filter((r) => r.year < current.year);
-  return { current, previous: earlier.length ? byId.get(earlier[earlier.length - 1]!.periodId)! : null };
+  return {
+    current,
+    previous: earlier.length ? byId.get(earlier[earlier.length - 1]!.periodId)! : null,
+    reason,
+    units: unitsOf(current.id),
+    skipped,
+  };
+}
+
+/** In words: which period the dashboard shows and why (null when nothing is final). */
+export function periodNote(periods: PeriodChoice, t: DashT): string | null {
+  const c = periods.current;
+  if (!c) return null;
+  const period = String(c.year);
+  if (periods.reason === "chosen") return t("dash.period.chosen", { period, units: periods.units });
+  if (periods.reason === "latest") return t("dash.period.latest", { period, units: periods.units });
+  const s = periods.skipped[0]!;
+  return t("dash.period.meaningful", {
+    period,
+    units: periods.units,
+    skipped: periods.skipped
+      .map((x) => String(x.year))
+      .reverse()
+      .join(", "),
+    latest: String(s.year),
+    latestUnits: s.units,
+    before: String(s.before.year),
+    beforeUnits: s.before.units,
+    share: MEANINGFUL_SHARE * 100,
+  });
 }
 
 export const csvHref = (scope: DashboardScope, id: string) => `/dashboard/csv/${id}${queryString(scope.query)}`;
@@ -66,18 +137,31 @@ const unitHref = (scope: DashboardScope, unitId: string, periodId: string | null
 
 export function trendChart(scope: DashboardScope, trend: TrendRow[], t: DashT): ChartPayload<TrendMeta> {
   const meta = trendGuides(scope.instrument);
-  const notes = [meta.bands.length ? t("dash.trend.bands") : "", meta.lines.length ? t("dash.trend.lines") : ""].filter(Boolean);
+  const fewer = trend.flatMap((r, i) => (fewerThanBefore(trend, i) ? [{ row: r, before: trend[i - 1]! }] : []));
+  const notes = [
+    meta.bands.length ? t("dash.trend.bands") : "",
+    meta.lines.length ? t("dash.trend.lines") : "",
+    t("dash.trend.counts"),
+    ...fewer.map(({ row, before }) =>
+      t("dash.trend.fewer", { period: String(row.year), units: row.units, previous: String(before.year), previousUnits: before.units }),
+    ),
+  ].filter(Boolean);
   return {
     id: "trend",
     title: t(meta.bands.length ? "dash.trend.titleRb" : "dash.trend.titleZi"),
     table: {
-      columns: dashColumns(t, [["period"], ["mean", "number"], ["min", "number"], ["max", "number"], ["units", "int"]]),
-      rows: trend.map((r) => ({
+      columns: dashColumns(t, [["period"], ["mean", "number"], ["min", "number"], ["max", "number"], ["units", "int"], ["note"]]),
+      rows: trend.map((r, i) => ({
         period: String(r.year),
         mean: r.mean,
         min: r.min,
         max: r.max,
         units: r.units,
+        note: fewerThanBefore(trend, i)
+          ? t("dash.trend.fewerCell", { previous: String(trend[i - 1]!.year), previousUnits: trend[i - 1]!.units })
+          : null,
+        // Marked on the chart: fewer units final than in the period before.
+        _fewer: fewerThanBefore(trend, i) ? 1 : null,
         _href: queryString(scope.query, { period: r.periodId }),
       })),
       hrefKey: "_href",

@@ -13,11 +13,13 @@ import { notFound } from "~/auth/require.server";
 import type { DataTable } from "~/components/charts/table-data";
 import { dashColumns, dashTranslator, type DashT } from "~/components/dashboard/dash-t";
 import { queryString, readParam } from "~/components/dashboard/query";
+import { localizeInstrument } from "~/domain/instrument/localize";
 import { outlineOf } from "~/domain/instrument/outline";
 import type { Instrument, Item } from "~/domain/instrument/schema";
 import { treeNodes, walkTree, type TreeNode } from "~/domain/instrument/tree";
 import type { AnswerValue } from "~/domain/scoring/answers";
 import type { Locale } from "~/i18n";
+import { answerText as readAnswer } from "~/components/evaluation/answer-text";
 import { canOnUnit } from "~/services/workbench/assessments.server";
 import { areaGuides, trendGuides, type ChartPayload, type TrendMeta } from "./charts.server";
 import { getFrozenInstrument } from "~/services/instruments/frozen.server";
@@ -65,17 +67,13 @@ function findTarget(instrument: Instrument, nodeId: string | null): DrillTarget 
   };
 }
 
-/** An answer as a reader sees it: the option with its criterion, the number, or the named counts. */
-export function answerText(item: Item, value: AnswerValue | undefined): string | null {
+/**
+ * An answer as a reader sees it (components/evaluation/answer-text: the option with its criterion,
+ * numbers and counts in the locale's format, never "3.11"); null when unanswered.
+ */
+export function answerText(item: Item, value: AnswerValue | undefined, locale: Locale): string | null {
   if (value === undefined || value === null) return null;
-  if (typeof value === "string") {
-    const option = item.options?.find((o) => o.code === value);
-    return option ? `${value}: ${option.criterion}` : value;
-  }
-  if (typeof value === "number") return String(value);
-  return Object.entries(value)
-    .map(([k, v]) => `${item.inputs?.find((i) => i.name === k)?.label ?? k} = ${v}`)
-    .join("; ");
+  return readAnswer(item, value, locale);
 }
 
 async function requireUnit(db: Db, actor: Actor, unitId: string): Promise<Unit> {
@@ -155,7 +153,8 @@ export async function unitDrill(db: Db, actor: Actor, unitId: string, url: URL, 
   result.crumbs.push({ label: `${unit.name}${chosen ? ` · ${chosen.year}` : ""}`, href: selfHref(null) });
   if (!chosen?.snapshotId) return result;
 
-  const instrument = await getFrozenInstrument(db, chosen.instrumentHash);
+  // Labels, questions and answers in the reader's language where the instrument has them.
+  const instrument = localizeInstrument(await getFrozenInstrument(db, chosen.instrumentHash), locale);
   result.trend.meta = trendGuides(instrument);
   const nodeParam = readParam(url, "node");
   const target = findTarget(instrument, nodeParam);
@@ -172,7 +171,7 @@ export async function unitDrill(db: Db, actor: Actor, unitId: string, url: URL, 
   };
 
   if (target.items) {
-    result.items = await itemsChart(db, chosen, snap.answers_json, target, t, csv("unit-items", target.node!.id));
+    result.items = await itemsChart(db, chosen, snap.answers_json, target, t, locale, csv("unit-items", target.node!.id));
   } else {
     result.nodes = await nodesChart(db, chosen, previous, target, t, selfHref, csv("unit-nodes", target.node?.id ?? null));
     result.nodes.meta.guides = target.node ? [] : areaGuides(instrument);
@@ -230,6 +229,7 @@ async function itemsChart(
   answersJson: string,
   target: DrillTarget,
   t: DashT,
+  locale: Locale,
   csvHref: string,
 ): Promise<ChartPayload> {
   const items = target.items!;
@@ -267,12 +267,13 @@ async function itemsChart(
         return {
           item: item.id,
           question: item.question,
-          answer: answerText(item, answers[item.id]) ?? t("dash.notAnswered"),
+          answer: answerText(item, answers[item.id], locale) ?? t("dash.notAnswered"),
           value: v,
           points: v === null ? null : perItem * v,
           evidence: facts.get(item.id)?.evidence ?? 0,
           note: facts.get(item.id)?.note ?? null,
-          _label: item.id,
+          // The item's name on the chart (wrapped, the full text in its title); the code alone says little.
+          _label: `${item.id} ${item.question}`,
           _href: itemHref(chosen.assessmentId, target.trail[0]!.id, item.id),
         };
       }),

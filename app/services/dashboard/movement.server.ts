@@ -8,6 +8,7 @@ import { queryString, readParam } from "~/components/dashboard/query";
 import { explainChange, type ChangeExplanation, type ChangePart } from "~/domain/analysis";
 import { outlineOf } from "~/domain/instrument/outline";
 import type { Answers } from "~/domain/scoring/answers";
+import { signedNumber } from "~/components/charts/numbers";
 import { formatNumber, type Locale } from "~/i18n";
 import { canOnUnit } from "~/services/workbench/assessments.server";
 import { answerText } from "./drill.server";
@@ -111,12 +112,40 @@ export async function unitMovement(db: Db, actor: Actor, unitId: string, url: UR
   );
   const text = (s: typeof a) => {
     const items = outlineOf(s.instrument).items;
-    return new Map(Object.entries(s.answers).map(([id, v]) => [id, (items.has(id) ? answerText(items.get(id)!, v) : null) ?? String(v)]));
+    return new Map(
+      Object.entries(s.answers).map(([id, v]) => [id, (items.has(id) ? answerText(items.get(id)!, v, locale) : null) ?? String(v)]),
+    );
   };
   const [fromYear, toYear] = [String(from.year), String(to.year)];
 
-  const steps: { step: string; label: string; start: number; change: number | null; end: number }[] = [];
-  steps.push({ step: fromYear, label: fromYear, start: 0, change: null, end: explanation.before.total });
+  // Each area's change in three parts (issue #28): answers that rose (or were newly given), answers
+  // that fell, and answers no longer given ("belum dijawab") — a fall that is a gap to fill, not a
+  // worse answer. The parts are sums of the explanation's item contributions, so they add up to it.
+  const parts = (area: ChangeExplanation["realChange"]["areas"][number]) => {
+    let better = 0;
+    let worse = 0;
+    let unanswered = 0;
+    for (const g of area.subareas)
+      for (const i of g.items) {
+        if (i.delta > 0) better += i.delta;
+        else if (i.delta < 0 && i.answerAfter === null) unanswered -= i.delta;
+        else if (i.delta < 0) worse -= i.delta;
+      }
+    return { better, worse, unanswered };
+  };
+  interface Step {
+    step: string;
+    label: string;
+    start: number;
+    change: number | null;
+    better: number | null;
+    worse: number | null;
+    unanswered: number | null;
+    end: number;
+  }
+  const none = { better: null, worse: null, unanswered: null };
+  const steps: Step[] = [];
+  steps.push({ step: fromYear, label: fromYear, start: 0, change: null, ...none, end: explanation.before.total });
   let running = explanation.before.total;
   if (explanation.ruleChange) {
     steps.push({
@@ -124,16 +153,22 @@ export async function unitMovement(db: Db, actor: Actor, unitId: string, url: UR
       label: t("dash.move.ruleChange"),
       start: running,
       change: explanation.ruleChange.delta,
+      ...none,
       end: running + explanation.ruleChange.delta,
     });
     running += explanation.ruleChange.delta;
   }
+  const totals = { better: 0, worse: 0, unanswered: 0 };
   for (const area of explanation.realChange.areas) {
-    steps.push({ step: area.id, label: `${area.id} ${area.label}`, start: running, change: area.delta, end: running + area.delta });
+    const p = parts(area);
+    totals.better += p.better;
+    totals.worse += p.worse;
+    totals.unanswered += p.unanswered;
+    steps.push({ step: area.id, label: `${area.id} ${area.label}`, start: running, change: area.delta, ...p, end: running + area.delta });
     running += area.delta;
   }
-  steps.push({ step: toYear, label: toYear, start: 0, change: null, end: explanation.after.total });
-  const levels = steps.flatMap((s) => (s.change === null ? [s.end] : [s.start, s.end]));
+  steps.push({ step: toYear, label: toYear, start: 0, change: null, ...none, end: explanation.after.total });
+  const levels = steps.flatMap((s) => (s.change === null ? [s.end] : [s.start, s.end, s.start + (s.better ?? 0)]));
   const lo = Math.max(0, Math.floor(Math.min(...levels) / 5) * 5 - 5);
   const hi = Math.min(b.instrument.total_weight, Math.ceil(Math.max(...levels) / 5) * 5 + 5);
   const table: DataTable = {
@@ -141,17 +176,18 @@ export async function unitMovement(db: Db, actor: Actor, unitId: string, url: UR
       { key: "step", label: t("dash.move.col.step") },
       { key: "label", label: t("dash.col.label") },
       { key: "start", label: t("dash.move.col.start"), format: "number" },
+      { key: "better", label: t("dash.move.better"), format: "number" },
+      { key: "worse", label: t("dash.move.worse"), format: "number" },
+      { key: "unanswered", label: t("dash.move.unanswered"), format: "number" },
       { key: "change", label: t("dash.move.col.change"), format: "number" },
       { key: "end", label: t("dash.move.col.end"), format: "number" },
     ],
     rows: steps.map((s) => ({
       ...s,
       start: s.change === null ? null : s.start,
-      // Drawn as a floating bar: an invisible base, then the rise or the fall; totals stand on the axis.
-      _base: s.change === null ? 0 : Math.min(s.start, s.end),
-      _rise: s.change !== null && s.change > 0 ? s.change : 0,
-      _fall: s.change !== null && s.change < 0 ? -s.change : 0,
-      _total: s.change === null ? s.end : 0,
+      // Falls as negative numbers, as the change column reads.
+      worse: s.worse === null ? null : -s.worse,
+      unanswered: s.unanswered === null ? null : -s.unanswered,
     })),
   };
   const notes = [
@@ -163,6 +199,13 @@ export async function unitMovement(db: Db, actor: Actor, unitId: string, url: UR
       delta: signed(explanation.delta, locale),
     }),
   ];
+  notes.push(
+    t("dash.move.parts", {
+      better: signed(totals.better, locale),
+      worse: signed(-totals.worse, locale),
+      unanswered: signed(-totals.unanswered, locale),
+    }),
+  );
   if (explanation.ruleChange) notes.push(t("dash.move.ruleNote", { from: fromYear, to: toYear }));
   if (explanation.before.instrument !== explanation.after.instrument) {
     const name = (i: typeof a.instrument) => `${i.title} (${i.id} ${i.version})`;
@@ -201,4 +244,5 @@ export async function unitMovement(db: Db, actor: Actor, unitId: string, url: UR
 }
 
 const fmt = (v: number, locale: Locale) => formatNumber(v, locale, 2);
-const signed = (v: number, locale: Locale) => `${v > 0 ? "+" : v < 0 ? "−" : "±"}${formatNumber(Math.abs(v), locale, 2)}`;
+/** A signed change; one that rounds to zero reads 0,00 (never −0,00). */
+const signed = (v: number, locale: Locale) => signedNumber(v, locale);

@@ -9,6 +9,7 @@ import {
   areasChart,
   choosePeriods,
   layersChart,
+  periodNote,
   progressChart,
   trendChart,
   unitsChart,
@@ -46,6 +47,8 @@ export async function organisationDashboard(db: Db, actor: Actor, query: Dashboa
   return {
     scope,
     periods,
+    /** Which period the charts show and why, in words. */
+    periodNote: periodNote(periods, t),
     charts: { trend: trendChart(scope, trend, t), areas, units, progress, layers, readiness: readiness?.chart ?? null },
   };
 }

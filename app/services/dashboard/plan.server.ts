@@ -28,7 +28,7 @@ export function readTarget(url: URL, instrument: Instrument, currentTotal: numbe
 }
 
 /** The items to improve, each linked to the item on its area page (`itemHref`). */
-function improvementTable(rows: ItemImprovement[], instrument: Instrument, t: DashT, assessmentId: string): DataTable {
+function improvementTable(rows: ItemImprovement[], instrument: Instrument, t: DashT, locale: Locale, assessmentId: string): DataTable {
   const items = outlineOf(instrument).items;
   return {
     columns: [
@@ -45,8 +45,8 @@ function improvementTable(rows: ItemImprovement[], instrument: Instrument, t: Da
         item: r.id,
         question: item.question,
         area: `${r.areaId} ${r.areaLabel}`,
-        current: answerText(item, r.current ?? undefined) ?? t("dash.notAnswered"),
-        best: answerText(item, r.best) ?? "–",
+        current: answerText(item, r.current ?? undefined, locale) ?? t("dash.notAnswered"),
+        best: answerText(item, r.best, locale) ?? "–",
         gain: r.gain,
         _label: r.id,
         _href: itemHref(assessmentId, r.areaId, r.id),
@@ -73,7 +73,7 @@ export async function assessmentPlan(db: Db, actor: Actor, assessmentId: string,
   const topChart: ChartPayload = {
     id: "plan",
     title: t("dash.plan.top"),
-    table: improvementTable(top, instrument, t, assessmentId),
+    table: improvementTable(top, instrument, t, locale, assessmentId),
     notes: top.length ? [] : [t("dash.plan.noImprovements")],
     csvHref: `/dashboard/csv/plan${queryString({ assessment: assessmentId })}`,
     meta: {},
@@ -81,7 +81,7 @@ export async function assessmentPlan(db: Db, actor: Actor, assessmentId: string,
   const steps: ChartPayload = {
     id: "plan-steps",
     title: t("dash.plan.steps"),
-    table: improvementTable(finalPlan.steps, instrument, t, assessmentId),
+    table: improvementTable(finalPlan.steps, instrument, t, locale, assessmentId),
     notes: [],
     csvHref: `/dashboard/csv/plan-steps${queryString({ assessment: assessmentId, ...q })}`,
     meta: {},
