@@ -18,7 +18,8 @@ import { rolesOf } from "~/auth/permissions";
 import { menuFor } from "~/components/menu";
 import { getDb } from "~/db.server";
 import { unreadCount } from "~/services/notifications/inbox.server";
-import { translateMaybe, translator, type MessageKey } from "~/i18n";
+import { DEFAULT_LOCALE, translateMaybe, translator, type MessageKey } from "~/i18n";
+import { titleText } from "~/i18n/page-title";
 import { getLocale } from "~/i18n/locale.server";
 import { useLocale, useT } from "~/i18n/use-t";
 import { useNonce } from "~/utils/nonce";
@@ -29,7 +30,17 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "data:," },
 ];
 
-export const meta: MetaFunction = () => [{ title: "Cermin" }];
+/**
+ * The title of a page without its own (none left, issue #28) and of the error page: the error in the
+ * reader's language. Each route's `meta` names its page (app/i18n/page-title.ts).
+ */
+export const meta: MetaFunction<typeof loader> = ({ data, error }) => {
+  const t = translator(data?.locale ?? DEFAULT_LOCALE);
+  if (!error) return [{ title: t("app.name") }];
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const key: MessageKey = status === 404 ? "title.notFound" : status === 403 ? "title.forbidden" : "title.error";
+  return [{ title: titleText(t, t(key)) }];
+};
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getOptionalUser(request);
@@ -130,12 +141,19 @@ function Header() {
   );
 }
 
-/** The footer: where the installation's public signing key is published (receipts are checked against it). */
+/** The footer: the accessibility statement, and where the installation's public signing key is published (receipts are checked against it). */
 function SiteFooter() {
   const t = useT();
   return (
     <footer className="site-footer no-print">
-      <Link to="/about">{t("seal.aboutTitle")}</Link>
+      <ul>
+        <li>
+          <Link to="/about/accessibility">{t("a11y.footer")}</Link>
+        </li>
+        <li>
+          <Link to="/about">{t("seal.aboutTitle")}</Link>
+        </li>
+      </ul>
     </footer>
   );
 }
@@ -177,6 +195,7 @@ export function ErrorBoundary() {
           <a href="/">{t("error.backHome")}</a>
         </p>
       </main>
+      <SiteFooter />
     </Shell>
   );
 }

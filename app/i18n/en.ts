@@ -1,3 +1,4 @@
+import { a11yEn } from "./a11y.en";
 import { blindEn } from "./blind.en";
 import { historicalEn } from "./historical.en";
 import { auditEn } from "./audit.en";
@@ -24,6 +25,7 @@ export const en: Record<MessageKey, string> = {
   ...blindEn,
   ...historicalEn,
   ...auditEn,
+  ...a11yEn,
   "app.name": "Cermin",
   "app.tagline": "Workbench for bureaucratic-reform self-assessments",
   "nav.home": "Home",

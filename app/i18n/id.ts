@@ -1,3 +1,4 @@
+import { a11yId } from "./a11y.id";
 import { blindId } from "./blind.id";
 import { historicalId } from "./historical.id";
 import { auditId } from "./audit.id";
@@ -23,6 +24,7 @@ export const id = {
   ...blindId,
   ...historicalId,
   ...auditId,
+  ...a11yId,
   "app.name": "Cermin",
   "app.tagline": "Meja kerja penilaian mandiri reformasi birokrasi",
   "nav.home": "Beranda",

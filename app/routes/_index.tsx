@@ -8,6 +8,9 @@ import { useLocale, useT } from "~/i18n/use-t";
 import { ownMemberships } from "~/services/admin/users.server";
 import { startPage, type StartAssessment } from "~/services/workbench/start.server";
 import { itemHref } from "~/services/workbench/links";
+import { pageTitle } from "~/i18n/page-title";
+
+export const meta = pageTitle("home.title");
 
 /** Each role's start (issue #27): my work with progress, items sent back, windows closing, queues, notifications. */
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -1,6 +1,9 @@
 import { useLoaderData } from "@remix-run/react";
 import { useT } from "~/i18n/use-t";
 import { installationKey } from "~/services/seal/keys.server";
+import { pageTitle } from "~/i18n/page-title";
+
+export const meta = pageTitle("seal.aboutTitle");
 
 /** The installation's public signing key, for checking receipts offline. Public on purpose: it is a public key. */
 export async function loader() {

@@ -13,6 +13,9 @@ import { mailEnabled } from "~/services/notifications/config.server";
 import { getEmailMode, setEmailMode } from "~/services/notifications/inbox.server";
 import { badRequest, formFailure, parseForm, readFormData, ruleFailure } from "~/utils/forms";
 import { redirect } from "@remix-run/node";
+import { pageTitle } from "~/i18n/page-title";
+
+export const meta = pageTitle("account.title");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

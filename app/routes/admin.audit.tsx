@@ -9,6 +9,9 @@ import { AUDIT_ACTIONS, auditActionName } from "~/i18n/audit-actions";
 import { useLocale, useT } from "~/i18n/use-t";
 import { listAuditLog } from "~/services/admin/audit-log.server";
 import { IdSchema } from "~/utils/schemas";
+import { pageTitle } from "~/i18n/page-title";
+
+export const meta = pageTitle("audit.title");
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 /** Each filter is kept only when valid (a hand-edited URL shows the unfiltered log rather than an error). */

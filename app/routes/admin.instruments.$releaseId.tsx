@@ -11,6 +11,9 @@ import { useLocale, useT } from "~/i18n/use-t";
 import { getReleaseView, publishRelease, ReleaseError } from "~/services/instruments/releases.server";
 import { formFailure, formValues, readFormData } from "~/utils/forms";
 import { IdSchema } from "~/utils/schemas";
+import { pageTitle } from "~/i18n/page-title";
+
+export const meta = pageTitle<typeof loader>("title.release", (d) => `${d.release.instrumentId} ${d.release.version}`);
 
 function releaseId(params: LoaderFunctionArgs["params"]): string {
   const parsed = IdSchema.safeParse(params.releaseId);

@@ -11,6 +11,9 @@ import { useLocale, useT } from "~/i18n/use-t";
 import { listFamilies, listReleases, ReleaseError, uploadRelease } from "~/services/instruments/releases.server";
 import { INSTRUMENT_MAX_BYTES } from "~/utils/constants";
 import { badRequest, fieldErrorsOf, readFormData } from "~/utils/forms";
+import { pageTitle } from "~/i18n/page-title";
+
+export const meta = pageTitle("instruments.title");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

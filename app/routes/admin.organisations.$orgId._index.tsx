@@ -30,6 +30,9 @@ import {
   OrganisationSchema,
   UnitFieldsSchema,
 } from "~/utils/schemas";
+import { pageTitle } from "~/i18n/page-title";
+
+export const meta = pageTitle<typeof loader>("common.organisation", (d) => d.org.name);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, db, org } = await requireOrganisationRoute(request, params.orgId);

@@ -11,6 +11,9 @@ import { useLocale, useT } from "~/i18n/use-t";
 import { createPeriod, listPeriods, setPeriodStatus, updatePeriodWindows } from "~/services/admin/periods.server";
 import { parseForm, ruleFailure } from "~/utils/forms";
 import { IdSchema, PeriodSchema, PeriodWindowsSchema } from "~/utils/schemas";
+import { pageTitle } from "~/i18n/page-title";
+
+export const meta = pageTitle<typeof loader>("org.periods", (d) => d.org.name);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, db, org } = await requireOrganisationRoute(request, params.orgId);

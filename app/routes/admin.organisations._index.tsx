@@ -10,6 +10,9 @@ import { useT } from "~/i18n/use-t";
 import { countArchivedOrganisations, createOrganisation, listOrganisations } from "~/services/admin/organisations.server";
 import { badRequest, parseForm, readFormData } from "~/utils/forms";
 import { OrganisationSchema } from "~/utils/schemas";
+import { pageTitle } from "~/i18n/page-title";
+
+export const meta = pageTitle("orgs.title");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -23,6 +23,9 @@ import { parseForm, ruleFailure, readIntentForm } from "~/utils/forms";
 import { IdSchema, ScopedRoleSchema } from "~/utils/schemas";
 import { PASSWORD_LINK_HOURS } from "~/utils/constants";
 import { mailPasswordLink } from "~/services/notifications/notify.server";
+import { pageTitle } from "~/i18n/page-title";
+
+export const meta = pageTitle<typeof loader>("users.title", (d) => d.target.name);
 
 async function load(request: Request, userId: string) {
   const actor = await requireUser(request);

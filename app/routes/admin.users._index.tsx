@@ -15,6 +15,9 @@ import { PASSWORD_LINK_HOURS } from "~/utils/constants";
 import { badRequest, parseForm, readFormData, ruleFailure } from "~/utils/forms";
 import { CreateUserFormSchema } from "~/utils/schemas";
 import { TableCard } from "~/components/list";
+import { pageTitle } from "~/i18n/page-title";
+
+export const meta = pageTitle("users.title");
 
 async function requireUserManager(request: Request) {
   const user = await requireUser(request);

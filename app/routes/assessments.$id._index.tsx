@@ -29,6 +29,9 @@ import {
 } from "~/services/workbench/workflow.server";
 import { badRequest, emptyToNull, formFailure, formValues, readFormData, ruleFailure } from "~/utils/forms";
 import { IdSchema } from "~/utils/schemas";
+import { pageTitle } from "~/i18n/page-title";
+
+export const meta = pageTitle<typeof loader>("title.overview", (d) => `${d.assessment.unitName} ${d.assessment.year}`);
 
 /* The assessment overview: score, areas, readiness, evaluation, team and workflow (submit, finalise, reopen, assign, follow-ups). */
 

@@ -15,6 +15,9 @@ import { getBlindPanel } from "~/services/blind/results.server";
 import { revealRound, startRounds } from "~/services/blind/rounds.server";
 import { badRequest, formFailure, readFormData, ruleFailure } from "~/utils/forms";
 import { IdSchema } from "~/utils/schemas";
+import { pageTitle } from "~/i18n/page-title";
+
+export const meta = pageTitle<typeof loader>("blind.title", (d) => `${d.assessment.unitName} ${d.assessment.year}`);
 
 /** Penilaian bersama of one assessment: rounds and per-rater progress (never values), start, reveal. */
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -22,6 +22,9 @@ import { BlindError } from "~/services/blind/rounds.server";
 import { answerFromFields } from "~/services/workbench/rules";
 import { badRequest, formValues, readFormData, ruleFailure } from "~/utils/forms";
 import { heat } from "~/components/blind/heat";
+import { pageTitle } from "~/i18n/page-title";
+
+export const meta = pageTitle<typeof loader>("title.consensus", (d) => `${d.area.id} ${d.area.label} · ${d.assessment.unitName} ${d.assessment.year}`);
 
 /**
  * The consensus view of one revealed blind area: every rater's answers and values, the spread, the

@@ -18,6 +18,9 @@ import { canWriteLayer } from "~/services/evaluation/layer-rows.server";
 import { stageOpen, todayWib } from "~/services/workbench/rules";
 import { readFormData } from "~/utils/forms";
 import { IdSchema } from "~/utils/schemas";
+import { pageTitle } from "~/i18n/page-title";
+
+export const meta = pageTitle<typeof loader>("lke.title", (d) => `${d.assessment.unitName} ${d.assessment.year}`);
 
 /** Who may upload: the unit's editors (self layer) and the evaluators of a layer (their own layer only). */
 const canImportInto = (user: Actor, ctx: AssessmentContext) =>

@@ -11,6 +11,9 @@ import { formatDate, formatNumber, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 import { requireAssessment } from "~/services/workbench/assessments.server";
 import { listSeals } from "~/services/seal/seal.server";
+import { pageTitle } from "~/i18n/page-title";
+
+export const meta = pageTitle<typeof loader>("seal.receiptTitle", (d) => `${d.assessment.unit} ${d.assessment.year}`);
 
 /** The receipt of a sealed submission (the latest seal, or ?seal=N): printable, with a QR code to verify it. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -119,7 +122,13 @@ export default function ReceiptPage() {
             </dd>
           </dl>
           {d.qr ? (
-            <figure aria-label={t("seal.qr")} className="qr" data-testid="receipt-qr" dangerouslySetInnerHTML={{ __html: d.qr }} />
+            // The drawing is an image named by its caption (issue #28: the QR code had no accessible name).
+            <figure className="qr" data-testid="receipt-qr">
+              <div role="img" aria-labelledby="receipt-qr-caption" dangerouslySetInnerHTML={{ __html: d.qr }} />
+              <figcaption id="receipt-qr-caption" className="muted small">
+                {t("seal.qr")}
+              </figcaption>
+            </figure>
           ) : null}
           <p className="no-print">
             <a href={`/assessments/${d.assessment.id}/receipt.json?seal=${r.seq}`} download data-testid="receipt-download">

@@ -9,6 +9,9 @@ import { formatDate, formatNumber, type Locale, type MessageKey, type Translate 
 import { useLocale, useT } from "~/i18n/use-t";
 import { requireAssessment } from "~/services/workbench/assessments.server";
 import { verifyAssessment, type SealIssue } from "~/services/seal/seal.server";
+import { pageTitle } from "~/i18n/page-title";
+
+export const meta = pageTitle<typeof loader>("seal.verifyTitle", (d) => `${d.assessment.unit} ${d.assessment.year}`);
 
 /** Recomputes the sealed submission from the database and the evidence store; every difference by item or file. */
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -16,6 +16,9 @@ import { buildTree, flattenTree } from "~/services/admin/units.server";
 import { badRequest, readFormData, ruleFailure } from "~/utils/forms";
 import { IdSchema } from "~/utils/schemas";
 import { TableCard } from "~/components/list";
+import { pageTitle } from "~/i18n/page-title";
+
+export const meta = pageTitle("assessments.title");
 
 /** Units and open periods where the actor may create assessments. */
 async function creationOptions(userId: string, user: Awaited<ReturnType<typeof requireUser>>) {

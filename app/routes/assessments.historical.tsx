@@ -19,6 +19,9 @@ import { LkeError } from "~/services/excel/sheet.server";
 import { HistoricalImportError } from "~/services/workbench/historical.server";
 import { readFormData } from "~/utils/forms";
 import { IdSchema } from "~/utils/schemas";
+import { pageTitle } from "~/i18n/page-title";
+
+export const meta = pageTitle("historical.title");
 
 /*
  * /assessments/historical (issue #26): a coordinator (or whoever may roll out for the unit) brings a

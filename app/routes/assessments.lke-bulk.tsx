@@ -18,6 +18,9 @@ import { LkeError, type LkeIssue } from "~/services/excel/read.server";
 import { plainSize } from "~/services/evidence/rules";
 import { readFormData } from "~/utils/forms";
 import { IdSchema } from "~/utils/schemas";
+import { pageTitle } from "~/i18n/page-title";
+
+export const meta = pageTitle("lke.bulkTitle");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

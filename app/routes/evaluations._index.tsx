@@ -9,6 +9,9 @@ import { canOnUnit, listAssessments, requireAssessment } from "~/services/workbe
 import { layerComparison } from "~/services/evaluation/view.server";
 import { TableCard } from "~/components/list";
 import { LayerScore } from "~/components/evaluation/layers-card";
+import { pageTitle } from "~/i18n/page-title";
+
+export const meta = pageTitle("eval.title");
 
 /** Submitted and final assessments in the evaluator's scope, with self and effective scores. */
 export async function loader({ request }: LoaderFunctionArgs) {

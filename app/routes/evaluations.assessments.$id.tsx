@@ -23,6 +23,9 @@ import { DrawSampleForm } from "~/components/evaluation/draw-sample-form";
 import { badRequest, formFailure, formValues, readFormData, ruleFailure } from "~/utils/forms";
 import { drawSampleAction } from "~/services/evaluation/samples.server";
 import { revealedConsensusRows } from "~/services/blind/results.server";
+import { pageTitle } from "~/i18n/page-title";
+
+export const meta = pageTitle<typeof loader>("title.evaluation", (d) => `${d.assessment.unitName} ${d.assessment.year}`);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -12,6 +12,9 @@ import { parseDecimal } from "~/services/workbench/rules";
 import { getPrerequisites, listEligibility, recordWbk, savePrerequisites } from "~/services/evaluation/eligibility.server";
 import { badRequest, emptyToNull, formValues, readFormData, ruleFailure } from "~/utils/forms";
 import { IdSchema } from "~/utils/schemas";
+import { pageTitle } from "~/i18n/page-title";
+
+export const meta = pageTitle("eval.eligibility");
 
 async function requireEvaluator(request: Request) {
   const user = await requireUser(request);

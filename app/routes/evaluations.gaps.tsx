@@ -6,6 +6,9 @@ import { getDb } from "~/db.server";
 import { formatNumber } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 import { listGaps, rankUnitsByGap } from "~/services/evaluation/gaps.server";
+import { pageTitle } from "~/i18n/page-title";
+
+export const meta = pageTitle("eval.gaps");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

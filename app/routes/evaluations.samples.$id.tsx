@@ -26,6 +26,9 @@ import { getSample } from "~/services/evaluation/samples.server";
 import { answerFromFields } from "~/services/workbench/rules";
 import { timeline } from "~/services/workbench/workflow.server";
 import { formFailure, formValues, readFormData, ruleFailure } from "~/utils/forms";
+import { pageTitle } from "~/i18n/page-title";
+
+export const meta = pageTitle<typeof loader>("eval.samples", (d) => `${d.current.item.id} · ${d.current.unitName} ${d.current.year}`);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -9,6 +9,9 @@ import { getLocale } from "~/i18n/locale.server";
 import { useLocale, useT } from "~/i18n/use-t";
 import { listInbox, markAllRead, markRead, unreadCount } from "~/services/notifications/inbox.server";
 import { badRequest, parseForm, readFormData } from "~/utils/forms";
+import { pageTitle } from "~/i18n/page-title";
+
+export const meta = pageTitle("inbox.title");
 
 // The signed-in user's own notifications only: every query below is keyed by user.id.
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { getOptionalUser } from "~/auth/require.server";
@@ -8,8 +8,9 @@ import { getDb } from "~/db.server";
 import { useT } from "~/i18n/use-t";
 import { attemptLogin } from "~/auth/login.server";
 import { parseForm, readFormData } from "~/utils/forms";
+import { pageTitle } from "~/i18n/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Masuk · Cermin" }];
+export const meta = pageTitle("nav.login");
 
 const LoginSchema = z.object({
   email: z.string({ required_error: "error.required" }).trim().min(1, "error.required").max(254, "error.tooLong"),

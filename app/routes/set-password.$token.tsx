@@ -6,6 +6,9 @@ import { getDb } from "~/db.server";
 import { useT } from "~/i18n/use-t";
 import { getPasswordTokenUser, setPasswordWithToken } from "~/services/admin/users.server";
 import { badRequest, parseForm, readFormData } from "~/utils/forms";
+import { pageTitle } from "~/i18n/page-title";
+
+export const meta = pageTitle("setPassword.title");
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const user = await getPasswordTokenUser(getDb(), params.token ?? "");

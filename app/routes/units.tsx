@@ -6,6 +6,9 @@ import { getDb } from "~/db.server";
 import { useT } from "~/i18n/use-t";
 import { listOrganisations } from "~/services/admin/organisations.server";
 import { buildTree, listUnits } from "~/services/admin/units.server";
+import { pageTitle } from "~/i18n/page-title";
+
+export const meta = pageTitle("units.readOnlyTitle");
 
 /** Read-only structure of every organisation in the user's scope, for all roles. */
 export async function loader({ request }: LoaderFunctionArgs) {

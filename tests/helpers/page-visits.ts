@@ -312,6 +312,7 @@ export async function preparePageVisits(server: TestServer, db: Db): Promise<Pag
   const visits: Visit[] = [
     ...v("_index.tsx", "/"),
     ...v("about.tsx", "/about"),
+    ...v("about_.accessibility.tsx", "/about/accessibility"),
     ...v("account.tsx", "/account"),
     ...v("inbox.tsx", "/inbox"),
     ...v("units.tsx", "/units"),
@@ -384,6 +385,7 @@ export async function preparePageVisits(server: TestServer, db: Db): Promise<Pag
     { route: "login.tsx", url: "/login", post: () => new URLSearchParams({ email: "tidak-ada@cermin.test", password: "salah-sekali" }) },
     { route: "login.tsx", url: "/login", post: () => new URLSearchParams({ email: "", password: "" }) },
     ...v("about.tsx", "/about"),
+    ...v("about_.accessibility.tsx", "/about/accessibility"),
     ...v("set-password.$token.tsx", `/set-password/${token}`, "/set-password/bukan-token"),
     {
       route: "set-password.$token.tsx",

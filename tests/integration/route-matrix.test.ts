@@ -218,6 +218,8 @@ const MATRIX: Record<string, RouteCase> = {
     },
   },
   about: { get: all(200) },
+  // The accessibility statement (issue #28): a page without a loader, public.
+  "about_.accessibility": {},
   "assessments.$id.receipt": { params: (w) => ({ id: w.assessmentId }), get: signedIn(200, { otherOrgAdmin: 404 }) },
   // The world's assessments were never submitted through the workflow: no seal, so no receipt file.
   "assessments.$id.receipt[.]json": { params: (w) => ({ id: w.assessmentId }), get: signedIn(404) },
