@@ -23,6 +23,9 @@ import { BlindError, finishRating } from "~/services/blind/rounds.server";
 import { requireAssessment } from "~/services/workbench/assessments.server";
 import { saveFromForm } from "~/services/workbench/save-form.server";
 import { badRequest, formFailure, formValues, readFormData, ruleFailure } from "~/utils/forms";
+import { pageTitle } from "~/i18n/page-title";
+
+export const meta = pageTitle<typeof loader>("title.area", (d) => `${d.area.id} ${d.area.label} · ${d.assessment.unitName} ${d.assessment.year}`);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -238,6 +241,7 @@ export default function AreaPage() {
                       olderHistory={
                         d.olderHistory.counts[item.id] ? { count: d.olderHistory.counts[item.id]!, atLeast: d.olderHistory.atLeast } : null
                       }
+                      evidenceCount={(d.evidence.byItem[item.id] ?? []).length}
                       evidence={
                         <EvidencePanel
                           assessmentId={d.assessment.id}

@@ -13,7 +13,7 @@ import SQLite from "better-sqlite3";
 import type { Browser, Page } from "playwright-core";
 import { beforeAll, expect, test } from "vitest";
 import { pdf } from "../fixtures/evidence/files";
-import { CONFIRMATION_ASKED, loginViaForm, newSession, screenshot, waitForHydration, workflowAction } from "../helpers/browser";
+import { CONFIRMATION_ASKED, loginViaForm, newSession, openItemMore, screenshot, waitForHydration, workflowAction } from "../helpers/browser";
 import { loginFor, runCli, tempDir, type TestServer } from "../helpers/server";
 import { withServerAndBrowser, idNumber } from "../helpers/e2e";
 
@@ -121,6 +121,7 @@ async function attachEvidence(a: Page): Promise<string> {
   for (const [area, items] of Object.entries(EVIDENCED)) {
     await openArea(a, area);
     for (const itemId of items) {
+      await openItemMore(a, itemId);
       const panel = a.getByTestId(`evidence-panel-${itemId}`);
       if (!evidenceId) {
         const upload = panel.locator("form").filter({ has: a.locator('input[type="file"]') });

@@ -4,7 +4,7 @@
  */
 import type { Browser } from "playwright-core";
 import { expect, test } from "vitest";
-import { loginViaForm, newSession, waitForHydration } from "../helpers/browser";
+import { loginViaForm, newSession, openItemMore, waitForHydration } from "../helpers/browser";
 import { loginFor, type TestServer } from "../helpers/server";
 import { withServerAndBrowser } from "../helpers/e2e";
 
@@ -22,6 +22,7 @@ test("an empty file is refused: the panel says why, and plain HTTP gets a 400 wi
   await loginViaForm(page, login.email, login.password);
   await page.goto(`${server.baseUrl}/assessments/${assessmentId}/areas/A.I.1`);
   await waitForHydration(page);
+  await openItemMore(page, "A.I.1.i.a");
   const panel = page.getByTestId("evidence-panel-A.I.1.i.a");
   const form = panel.locator("form").filter({ has: page.locator('input[type="file"]') });
   await form.locator('input[type="file"]').setInputFiles({ name: "kosong.pdf", mimeType: "application/pdf", buffer: Buffer.alloc(0) });

@@ -11,7 +11,7 @@ import { expect, test } from "vitest";
 import { parseInstrument } from "~/domain/instrument/parse";
 import { outlineOf } from "~/domain/instrument/outline";
 import { pdf } from "../fixtures/evidence/files";
-import { loginViaForm, newSession, screenshot, waitForHydration } from "../helpers/browser";
+import { loginViaForm, newSession, openItemMore, screenshot, waitForHydration } from "../helpers/browser";
 import { loginFor, ROOT, type TestServer } from "../helpers/server";
 import { withServerAndBrowser, idNumber, type E2eWorld } from "../helpers/e2e";
 
@@ -113,6 +113,7 @@ test("roll out rb-2023-kabkota to the regency, fill it with evidence, see Indeks
   // ---- Evidence on the rows that take another institution's letter: the SAKIP report (PDF) and a link.
   await c.goto(`/assessments/${assessmentId}/areas/B105`);
   await waitForHydration(c);
+  await openItemMore(c, "B105.a");
   const filePanel = c.getByTestId("evidence-panel-B105.a");
   const upload = filePanel.locator("form").filter({ has: c.locator('input[type="file"]') });
   await upload.locator('input[type="file"]').setInputFiles({ name: "lhe-sakip-2025.pdf", mimeType: "application/pdf", buffer: Buffer.from(pdf("LHE SAKIP")) });
@@ -120,6 +121,7 @@ test("roll out rb-2023-kabkota to the regency, fill it with evidence, see Indeks
   await filePanel.locator("li", { hasText: "lhe-sakip-2025.pdf" }).waitFor();
   await c.goto(`/assessments/${assessmentId}/areas/B201`);
   await waitForHydration(c);
+  await openItemMore(c, "B201.a");
   const linkPanel = c.getByTestId("evidence-panel-B201.a");
   await linkPanel.locator("summary", { hasText: "Tambah tautan" }).click();
   await linkPanel.getByLabel("Alamat tautan (http/https)").fill("https://kasn.go.id/penilaian-sistem-merit/kab-contoh-2025");

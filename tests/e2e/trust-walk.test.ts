@@ -7,7 +7,7 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { beforeAll, expect, test } from "vitest";
-import { loginViaForm, newSession, screenshot, waitForHydration } from "../helpers/browser";
+import { loginViaForm, newSession, openItemMore, screenshot, waitForHydration } from "../helpers/browser";
 import { loginFor, type TestServer } from "../helpers/server";
 import { withServerAndBrowser, type E2eWorld } from "../helpers/e2e";
 
@@ -101,8 +101,8 @@ test("assessor: own work on the start page, assignment enforced, out-of-range re
   await waitForHydration(page);
   expect(await page.getByTestId("item-B.I.1.a").locator('input[name="value"]').inputValue()).toBe("3,62");
   // The item's history reads as words: no action keys, no JSON.
-  const history = page.getByTestId("item-B.I.1.a").locator("details", { hasText: "Riwayat" });
-  await history.locator("summary").click();
+  await openItemMore(page, "B.I.1.a");
+  const history = page.getByTestId("history-B.I.1.a");
   const historyText = (await history.textContent()) ?? "";
   expect(historyText).toContain("3,62");
   expect(historyText).not.toMatch(/answer\.save|\{"|T\d\d:\d\d:\d\dZ/);

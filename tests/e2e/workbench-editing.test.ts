@@ -7,7 +7,7 @@
 import type { Browser, Page } from "playwright-core";
 import { beforeAll, expect, test } from "vitest";
 import { pdf } from "../fixtures/evidence/files";
-import { loginViaForm, newSession, waitForHydration } from "../helpers/browser";
+import { loginViaForm, newSession, openItemMore, waitForHydration } from "../helpers/browser";
 import { loginFor, type TestServer } from "../helpers/server";
 import { withServerAndBrowser, type E2eWorld } from "../helpers/e2e";
 
@@ -274,6 +274,7 @@ test("an assessor of KLP-JKT gets 404 for KLP-SBY's assessments, their .data end
 
   // …and attaches a PDF there, so there is an evidence file of KLP-SBY to ask for.
   await openArea(c, sby!.id, "A.I.1");
+  await openItemMore(c, "A.I.1.i.a");
   const panel = c.getByTestId("evidence-panel-A.I.1.i.a");
   const upload = panel.locator("form").filter({ has: c.locator('input[type="file"]') });
   await upload

@@ -131,3 +131,12 @@ export async function workflowAction(page: Page, button: string, status: string)
   await done.waitFor();
   return asked;
 }
+
+/**
+ * Opens an item card's disclosure on an area page (guidance, evidence, discussion and history sit
+ * behind one button per item since issue #28), unless it is open already.
+ */
+export async function openItemMore(page: Page, itemId: string): Promise<void> {
+  const more = page.getByTestId(`item-more-${itemId}`);
+  if (!(await more.evaluate((d) => (d as HTMLDetailsElement).open))) await more.locator(":scope > summary").click();
+}

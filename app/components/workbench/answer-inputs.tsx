@@ -16,6 +16,8 @@ interface Props {
   groupWeight: number;
   /** The server's refusal of one field ("5 di luar rentang 0–4"), shown under that field. */
   error?: { field: string; message: string } | null;
+  /** Draws the "clear" button after the options (the item card offers it in its disclosure instead: one Tab stop less). */
+  clearable?: boolean;
 }
 
 /** The refusal under a field, tied to it for screen readers. */
@@ -29,7 +31,7 @@ function FieldError({ id, error, field }: { id: string; error: Props["error"]; f
 }
 
 /** The answer controls of one item: options with their criteria, a score, or the named counts of a ratio. */
-export function AnswerInputs({ item, fields, disabled, onChange, ratio, formatRatio, groupWeight, error = null }: Props) {
+export function AnswerInputs({ item, fields, disabled, onChange, ratio, formatRatio, groupWeight, error = null, clearable = true }: Props) {
   const t = useT();
   const locale = useLocale();
   const base = `a-${item.id}`;
@@ -43,7 +45,7 @@ export function AnswerInputs({ item, fields, disabled, onChange, ratio, formatRa
             <strong>{o.code}</strong> — {o.criterion}
           </label>
         ))}
-        {fields.value ? (
+        {clearable && fields.value ? (
           <button type="button" className="link-button" onClick={() => onChange("value", "")}>
             {t("workbench.clear")}
           </button>

@@ -1,10 +1,11 @@
-import { Form } from "@remix-run/react";
+import { Form, useSearchParams } from "@remix-run/react";
 import { useEffect, useState, type ReactNode } from "react";
 import type { Item } from "~/domain/instrument/schema";
 import type { AnswerValue } from "~/domain/scoring/answers";
 import { formatDate, formatNumber, type Locale, type MessageKey } from "~/i18n";
 import { answerText } from "~/components/evaluation/answer-text";
 import { useLocale, useT } from "~/i18n/use-t";
+import { evidenceErrorFrom, evidenceNoticeFrom } from "~/services/evidence/rules";
 import { answerFromFields } from "~/services/workbench/rules";
 import { AnswerInputs } from "./answer-inputs";
 import { Timeline } from "./timeline";
@@ -61,6 +62,8 @@ interface Props {
   /** Entries older than those shown (the page shows each item's newest ones). */
   olderHistory?: { count: number; atLeast: boolean } | null;
   evidence: ReactNode;
+  /** How many files and links the item has (shown on the disclosure that holds the evidence). */
+  evidenceCount?: number;
   /** A released evaluator answer on this item, if any. */
   evaluator?: { layer: string; value: unknown; note: string | null } | null;
   /** A conflict from a plain form post (no JavaScript): the other person's answer and what this user posted. */
@@ -76,7 +79,7 @@ interface Props {
   onLive: (itemId: string, value: AnswerValue | undefined) => void;
 }
 
-export function ItemCard({ assessmentId, item, groupWeight, answer, editable, canReview, canComment, comments, history, olderHistory = null, evidence, evaluator, followUps = [], serverConflict = null, justSaved = false, liveValue, warnings = [], onLive }: Props) {
+export function ItemCard({ assessmentId, item, groupWeight, answer, editable, canReview, canComment, comments, history, olderHistory = null, evidence, evidenceCount = 0, evaluator, followUps = [], serverConflict = null, justSaved = false, liveValue, warnings = [], onLive }: Props) {
   const t = useT();
   const locale = useLocale();
   const draftKey = `cermin:draft:${assessmentId}:${item.id}`;
@@ -84,6 +87,12 @@ export function ItemCard({ assessmentId, item, groupWeight, answer, editable, ca
     serverConflict ? pickFields(item, serverConflict.posted) : fieldsOf(item, answer?.value ?? null, answer?.note ?? null, locale),
   );
   const [restored, setRestored] = useState(false);
+  const [search] = useSearchParams();
+  // Without JavaScript the page answers every form post (save, evidence) with itself: the Save button is
+  // drawn on the server, and stays drawn until the page runs; then answers save themselves and it only
+  // shows where a person's action is wanted (issue #28: fewer Tab stops between one answer and the next).
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
   const save = useAutosave({ endpoint: `/assessments/${assessmentId}/answers`, itemId: item.id, version: answer?.version ?? 0, draftKey, initialState: justSaved ? "saved" : "idle" });
 
   const update = (next: Record<string, string>, persist = true) => {
@@ -105,6 +114,10 @@ export function ItemCard({ assessmentId, item, groupWeight, answer, editable, ca
   }, []);
 
   const conflict = save.conflict;
+  // A chosen option can be cleared (a number or a count is cleared by emptying its field).
+  const hasAnswer = Boolean(item.options && item.options.length > 0 && fields.value);
+  // An evidence form posted without JavaScript comes back with its error or notice: the disclosure is open to show it.
+  const evidenceMessage = Boolean(evidenceErrorFrom(search, item.id) ?? evidenceNoticeFrom(search, item.id));
   const stateKey: Record<typeof save.state, MessageKey | null> = {
     idle: null,
     unsaved: "workbench.unsaved",
@@ -214,6 +227,7 @@ export function ItemCard({ assessmentId, item, groupWeight, answer, editable, ca
           formatRatio={(v) => `${formatNumber(v * 100, locale, 2)} %`}
           groupWeight={groupWeight}
           error={fieldError}
+          clearable={false}
         />
         {[...new Set(warnings)].map((code) => (
           <p key={code} className="alert alert-warn" data-testid={`warning-${item.id}`}>
@@ -222,9 +236,11 @@ export function ItemCard({ assessmentId, item, groupWeight, answer, editable, ca
         ))}
         <label htmlFor={`note-${item.id}`}>{t("workbench.note")}</label>
         <textarea id={`note-${item.id}`} name="note" value={fields.note ?? ""} disabled={!editable} maxLength={4000} onChange={(e) => update({ ...fields, note: e.target.value })} />
-        {editable ? (
+        {editable && (!hydrated || answer?.carriedOver || save.state === "failed" || save.state === "expired") ? (
           <p className="row">
-            <button type="submit">{answer?.carriedOver ? t("workbench.confirm") : t("workbench.save")}</button>
+            {!hydrated || answer?.carriedOver ? (
+              <button type="submit">{answer?.carriedOver ? t("workbench.confirm") : t("workbench.save")}</button>
+            ) : null}
             {save.state === "failed" ? (
               <button type="button" className="secondary" onClick={save.saveNow}>
                 {t("workbench.retry")}
@@ -233,54 +249,68 @@ export function ItemCard({ assessmentId, item, groupWeight, answer, editable, ca
           </p>
         ) : null}
       </form>
-      {item.guidance ? (
-        <details>
-          <summary>{t("workbench.guidance")}</summary>
-          <p>{item.guidance}</p>
-        </details>
-      ) : null}
-      {item.evidence.length > 0 ? (
-        <details>
-          <summary>{t("workbench.evidenceHints")}</summary>
+      {canReview ? <ReviewControls itemId={item.id} /> : null}
+      {/* One Tab stop for all that is not the answer: guidance, evidence, discussion and history (issue #28). */}
+      <details className="item-more" open={evidenceMessage || undefined} data-testid={`item-more-${item.id}`}>
+        <summary className="item-more">
+          <span className="sr-only">{item.id}: </span>
+          {t("workbench.more")} <span className="muted small">({t("workbench.moreCounts", { evidence: evidenceCount, comments: comments.length })})</span>
+        </summary>
+        {editable && hasAnswer ? (
+          <p>
+            <button type="button" className="link-button" onClick={() => update({ ...fields, value: "" })}>
+              {t("workbench.clearAnswer")}
+            </button>
+          </p>
+        ) : null}
+        {item.guidance ? (
+          <section>
+            <h4>{t("workbench.guidance")}</h4>
+            <p>{item.guidance}</p>
+          </section>
+        ) : null}
+        {item.evidence.length > 0 ? (
+          <section>
+            <h4>{t("workbench.evidenceHints")}</h4>
+            <ul>
+              {item.evidence.map((e) => (
+                <li key={e}>{e}</li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
+        {evidence}
+        <section>
+          <h4>
+            {t("workbench.comments")} ({comments.length})
+          </h4>
           <ul>
-            {item.evidence.map((e) => (
-              <li key={e}>{e}</li>
+            {comments.map((c) => (
+              <li key={c.id}>
+                <strong>{c.author ?? "–"}</strong> <span className="muted small">{formatDate(c.at, locale)}</span>
+                <div>{c.body}</div>
+              </li>
             ))}
           </ul>
-        </details>
-      ) : null}
-      {evidence}
-      {canReview ? <ReviewControls itemId={item.id} /> : null}
-      <details>
-        <summary>
-          {t("workbench.comments")} ({comments.length})
-        </summary>
-        <ul>
-          {comments.map((c) => (
-            <li key={c.id}>
-              <strong>{c.author ?? "–"}</strong> <span className="muted small">{formatDate(c.at, locale)}</span>
-              <div>{c.body}</div>
-            </li>
-          ))}
-        </ul>
-        {canComment ? (
-          <Form method="post" preventScrollReset>
-            <input type="hidden" name="intent" value="comment" />
-            <input type="hidden" name="itemId" value={item.id} />
-            <label htmlFor={`comment-${item.id}`} className="sr-only">
-              {t("workbench.comments")}
-            </label>
-            <textarea id={`comment-${item.id}`} name="body" required maxLength={4000} placeholder={t("workbench.commentPlaceholder")} />
-            <button type="submit" className="secondary">
-              {t("workbench.addComment")}
-            </button>
-          </Form>
-        ) : null}
-      </details>
-      <details>
-        <summary>{t("workbench.history")}</summary>
-        <Timeline entries={history} item={item} />
-        {olderHistory ? <p className="muted">{t(olderHistory.atLeast ? "workbench.historyOlderAtLeast" : "workbench.historyOlder", { n: olderHistory.count })}</p> : null}
+          {canComment ? (
+            <Form method="post" preventScrollReset>
+              <input type="hidden" name="intent" value="comment" />
+              <input type="hidden" name="itemId" value={item.id} />
+              <label htmlFor={`comment-${item.id}`} className="sr-only">
+                {t("workbench.comments")}
+              </label>
+              <textarea id={`comment-${item.id}`} name="body" required maxLength={4000} placeholder={t("workbench.commentPlaceholder")} />
+              <button type="submit" className="secondary">
+                {t("workbench.addComment")}
+              </button>
+            </Form>
+          ) : null}
+        </section>
+        <section data-testid={`history-${item.id}`}>
+          <h4>{t("workbench.history")}</h4>
+          <Timeline entries={history} item={item} />
+          {olderHistory ? <p className="muted">{t(olderHistory.atLeast ? "workbench.historyOlderAtLeast" : "workbench.historyOlder", { n: olderHistory.count })}</p> : null}
+        </section>
       </details>
     </article>
   );
