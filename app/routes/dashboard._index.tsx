@@ -83,7 +83,7 @@ export default function Dashboard() {
       <ChartFigure {...units}>
         <BarsChart id="units" table={units.table} categoryKey="unit" series={[{ key: "total" }]} max={trend.meta.max} />
       </ChartFigure>
-      <ChartFigure {...progress}>
+      <ChartFigure {...progress} action={{ label: t("dash.plan.linkHead"), text: t("dash.plan.link"), key: "_plan" }}>
         <BarsChart
           id="progress"
           table={progress.table}

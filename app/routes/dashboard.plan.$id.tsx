@@ -41,7 +41,14 @@ export default function Plan() {
       </p>
       {d.assessment.final ? <p className="muted">{t("dash.plan.final")}</p> : null}
       <ChartFigure {...d.top}>
-        <BarsChart id="plan" table={d.top.table} categoryKey="_label" series={[{ key: "gain" }]} labelWidth={110} />
+        <BarsChart
+          id="plan"
+          table={d.top.table}
+          categoryKey="_label"
+          series={[{ key: "gain" }]}
+          mutedKey="_external"
+          mutedLabel={t("dash.plan.external.mark")}
+        />
       </ChartFigure>
       <Form method="get" className="card row no-print" aria-label={t("dash.plan.target")} data-testid="plan-target">
         <fieldset className="row">
@@ -53,17 +60,15 @@ export default function Plan() {
           ))}
           <div>
             <label htmlFor="p-value">{t("dash.plan.targetValue")}</label>
-            <input
-              id="p-value"
-              name="value"
-              type="number"
-              step="0.01"
-              min="0"
-              max={d.max}
-              defaultValue={d.target.kind === "total" ? d.target.value : ""}
-            />
+            {/* Text, not type=number: the reader's decimal comma ("72,5") is kept as typed and read back. */}
+            <input id="p-value" name="value" type="text" inputMode="decimal" autoComplete="off" size={8} defaultValue={d.targetText} />
           </div>
         </fieldset>
+        {d.external.count > 0 ? (
+          <label className="check plan-external">
+            <input type="checkbox" name="external" value="1" defaultChecked={d.external.included} /> {t("dash.plan.external.toggle")}
+          </label>
+        ) : null}
         <div>
           <button type="submit">{t("dash.plan.compute")}</button>
         </div>
@@ -75,8 +80,15 @@ export default function Plan() {
         ))}
       </section>
       {d.steps.table.rows.length > 0 ? (
-        <ChartFigure {...d.steps} open>
-          <BarsChart id="plan-steps" table={d.steps.table} categoryKey="_label" series={[{ key: "gain" }]} labelWidth={110} />
+        <ChartFigure {...d.steps}>
+          <BarsChart
+            id="plan-steps"
+            table={d.steps.table}
+            categoryKey="_label"
+            series={[{ key: "gain" }]}
+            mutedKey="_external"
+            mutedLabel={t("dash.plan.external.mark")}
+          />
         </ChartFigure>
       ) : null}
     </div>

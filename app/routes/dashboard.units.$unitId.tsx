@@ -59,7 +59,9 @@ export default function UnitDashboard() {
               {t("dash.unit.openMovement")}
             </Link>
           ) : null}
-          {chosen.status !== "final" ? <Link to={`/dashboard/plan/${chosen.assessmentId}`}>{t("dash.unit.openPlan")}</Link> : null}
+          <Link to={`/dashboard/plan/${chosen.assessmentId}`} data-testid="unit-plan-link">
+            {t("dash.unit.openPlan")}
+          </Link>
         </p>
       ) : null}
       {d.nodes ? (

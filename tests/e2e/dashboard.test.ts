@@ -212,6 +212,8 @@ test("why the score moved (waterfall) and what would raise it (planner) draw the
   const before = await storedTotals(2023);
   await page.goto(`/dashboard/units/${unit.id}`);
   await waitForHydration(page);
+  // The unit page links to the planner of the period it shows (final or not).
+  expect(await page.getByTestId("unit-plan-link").getAttribute("href")).toMatch(/^\/dashboard\/plan\/[0-9a-f-]{36}$/);
   await page.getByRole("link", { name: "Mengapa nilainya berubah" }).click();
   await page.waitForURL((u) => u.pathname === `/dashboard/movement/${unit.id}`);
   const waterfall = page.getByTestId("chart-movement");
@@ -228,9 +230,27 @@ test("why the score moved (waterfall) and what would raise it (planner) draw the
   await screenshot(page, "e2e-dashboard-movement");
 
   const draft = await db.selectFrom("assessment").select("id").where("status", "=", "draft").where("unit_id", "=", unit.id).executeTakeFirstOrThrow();
-  await page.goto(`/dashboard/plan/${draft.id}`);
+  // The dashboard links to the planner of each open assessment (its row in the filling progress).
+  await page.goto("/dashboard");
+  await waitForHydration(page);
+  await page.getByTestId("table-progress").getByRole("link", { name: "Rencana: Kantor Layanan Perizinan Jakarta" }).click();
+  await page.waitForURL((u) => u.pathname === `/dashboard/plan/${draft.id}`);
   await waitForHydration(page);
   expect(await page.getByTestId("chart-plan").locator(MARKS).count()).toBeGreaterThan(0);
+  // What the unit cannot act on (the IPAK and IPKP surveys) is left out by default and said; the gains read 3,00.
+  expect(await page.getByTestId("chart-plan").textContent()).toContain("2 butir yang nilainya ditetapkan pihak lain");
+  const items = await page.getByTestId("table-plan").locator("tbody th").allTextContents();
+  expect(items.map((i) => i.trim()).filter((i) => ["B.I.1.a", "B.II.1.a"].includes(i))).toEqual([]);
+  for (const gain of await page.getByTestId("table-plan").locator('td[data-col="gain"]').allTextContents())
+    expect(gain).toMatch(/^\d+,\d\d$/);
+  await page
+    .getByTestId("plan-target")
+    .getByLabel(/Sertakan butir yang nilainya ditetapkan pihak lain/)
+    .check();
+  await page.getByRole("button", { name: "Hitung rencana" }).click();
+  await page.waitForURL((u) => u.searchParams.get("external") === "1");
+  await page.getByTestId("legend-plan").getByText("nilainya ditetapkan pihak lain").waitFor();
+  expect(await page.getByTestId("chart-plan").locator('[data-bar][fill="url(#plan-muted)"]').count()).toBeGreaterThan(0);
   await page.getByTestId("plan-target").getByLabel("Nilai total", { exact: true }).check();
   await page.getByTestId("plan-target").getByLabel("Nilai total yang dituju").fill("60");
   await page.getByRole("button", { name: "Hitung rencana" }).click();

@@ -245,3 +245,42 @@ test("the waterfall splits each area's change into better answers, worse answers
     ),
   ).toBe(true);
 });
+
+test("the planner leaves out what the unit cannot act on (external surveys and indices) unless asked; labels are item names; one number format (issue #28)", async () => {
+  type Plan = {
+    top: Chart & { notes: string[] };
+    steps: Chart;
+    external: { included: boolean; count: number };
+    targetText: string;
+  };
+  const load = async (query: string) => {
+    const out = await callLoader(planRoute, { path: `/dashboard/plan/${openId}${query}`, cookie: reviewerA, params: { id: openId } });
+    expect(out.status).toBe(200);
+    return out.data as Plan;
+  };
+  // zi-2021: the IPAK and IPKP survey scores (survey_0_4) are set by an external survey.
+  const surveys = ["B.I.1.a", "B.II.1.a"];
+  const d = await load("?target=total&value=72,5");
+  expect(d.external).toEqual({ included: false, count: 2 });
+  expect(d.targetText).toBe("72,5");
+  for (const chart of [d.top, d.steps]) {
+    expect(chart.table.rows.map((r) => r.item).filter((id) => surveys.includes(id as string))).toEqual([]);
+    for (const r of chart.table.rows) {
+      expect(r._external).toBeNull();
+      expect(r.source).toBe("Unit");
+      // The chart's label is the item's name, not only its code.
+      expect(r._label).toBe(`${r.item} ${r.question}`);
+      // Numbers in answers read in the Indonesian format (3,89), never 3.11.
+      expect(`${r.current} ${r.best}`).not.toMatch(/\d\.\d/);
+    }
+  }
+  expect(d.top.notes.some((n) => n.startsWith("2 butir yang nilainya ditetapkan pihak lain"))).toBe(true);
+
+  const all = await load("?target=total&value=72,5&external=1");
+  expect(all.external.included).toBe(true);
+  const marked = all.top.table.rows.filter((r) => r._external === 1);
+  expect(marked.map((r) => r.item).sort()).toEqual(surveys.filter((id) => all.top.table.rows.some((r) => r.item === id)).sort());
+  expect(marked.length).toBeGreaterThan(0);
+  for (const r of marked) expect(r.source).toBe("Pihak lain (survei atau indeks eksternal)");
+  expect(all.top.csvHref).toContain("external=1");
+});

@@ -134,16 +134,23 @@ function outcome(instrument: Instrument, target: PlanTarget, result: ScoreResult
  *   Σ_{i ∈ X below node k} w_g / n_g × (v_best,i − v_i) ≥ threshold_k − value_k  for each criterion k
  * (total target: one criterion on the total). Exact (see plan-search.ts); the result is re-scored
  * by the engine. Among the smallest sets the laminar DP returns one with the largest total gain.
- * Unreachable targets return every improvement and the best achievable outcome.
+ * Unreachable targets return every improvement and the best achievable outcome. Items in `fixed`
+ * keep their current answer (e.g. values another institution sets, which the unit cannot raise).
  * @throws Error when the instrument has no such verdict rule; RangeError for a non-finite total;
  *   AnswerError for invalid answers.
  */
-export function planToTarget(instrument: Instrument, answers: Answers, target: PlanTarget, options: ScoreOptions = {}): Plan {
+export function planToTarget(
+  instrument: Instrument,
+  answers: Answers,
+  target: PlanTarget,
+  options: ScoreOptions = {},
+  fixed: ReadonlySet<string> = new Set(),
+): Plan {
   if (target.kind === "total" && !Number.isFinite(target.value))
     throw new RangeError(`target total must be a finite number, got ${target.value}`);
   const rule = ruleOf(instrument, target);
   const now = scoreAssessment(instrument, answers, options);
-  const candidates = byGain(improvementsOf(instrument, answers, options, now));
+  const candidates = byGain(improvementsOf(instrument, answers, options, now)).filter((c) => !fixed.has(c.id));
   const slot = new Map(candidates.map((c, k) => [c.id, k]));
   const criteria: Criterion[] = rule
     ? criteriaOf(instrument, rule, now)

@@ -306,6 +306,8 @@ export async function progressChart(db: Db, scope: DashboardScope, t: DashT): Pr
         items: r.items,
         // What is still missing is listed, each item linked, in the overview's readiness check.
         _href: assessmentHref(r.assessmentId, "readiness"),
+        // What would raise it: the planner of this assessment (a link beside the row, not a column).
+        _plan: `/dashboard/plan/${r.assessmentId}`,
       })),
       hrefKey: "_href",
     },

@@ -1,7 +1,8 @@
 /**
  * Issue #28: the dashboards' charts and the rules behind them — which period is shown by default,
- * the unit count and mark on a trend point, labels that wrap, numbers that never read −0,00 — and
- * the charts' server markup (as wide as the box, text not scaled, one Tab stop per chart).
+ * the unit count and mark on a trend point, labels that wrap, numbers that never read −0,00, the
+ * items a unit cannot act on — and the charts' server markup (as wide as the box, text not scaled,
+ * one Tab stop per chart).
  */
 import { createElement, type ReactElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
@@ -17,8 +18,11 @@ import type { DataTable } from "~/components/charts/table-data";
 import { TrendChart } from "~/components/charts/trend-chart";
 import { WaterfallChart } from "~/components/charts/waterfall-chart";
 import { dashTranslator } from "~/components/dashboard/dash-t";
+import { EXTERNAL_TYPES, setElsewhere } from "~/domain/instrument/external";
+import { outlineOf } from "~/domain/instrument/outline";
 import { choosePeriods, MEANINGFUL_SHARE, periodNote, type PeriodChoice } from "~/services/dashboard/charts.server";
 import type { DashboardScope } from "~/services/dashboard/scope.server";
+import { getInstrument } from "~/services/instruments/catalog.server";
 
 /** Server markup of a chart, as the server renders it: inside a data router whose root says locale "id". */
 async function render(element: ReactElement): Promise<string> {
@@ -112,6 +116,21 @@ describe("numbers and labels", () => {
     expect(niceTicks(0, 3.2, 4)).toEqual([0, 1, 2, 3]);
     expect(pct(0.375)).toBe("37.5%");
     expect(pct(1.2)).toBe("100%");
+  });
+});
+
+describe("items the unit cannot act on", () => {
+  test("read from the instrument: a scorer, or an external score's type — zi-2021's IPAK and IPKP surveys", () => {
+    expect(EXTERNAL_TYPES).toEqual(["survey_0_4", "index_score", "external_points", "coefficient"]);
+    expect(setElsewhere({ type: "abcd", scorer: "BPS" })).toBe(true);
+    expect(setElsewhere({ type: "range_scaled" })).toBe(false);
+    expect(setElsewhere({ type: "yes_no" })).toBe(false);
+    const zi = getInstrument("zi-2021")!.instrument;
+    const external = [...outlineOf(zi).items.values()].filter(setElsewhere).map((i) => i.id);
+    expect(external).toEqual(["B.I.1.a", "B.II.1.a"]);
+    const rb = getInstrument("rb-2023-kl")!.instrument;
+    const rbItems = [...outlineOf(rb).items.values()];
+    expect(rbItems.filter(setElsewhere).every((i) => i.scorer !== undefined || EXTERNAL_TYPES.includes(i.type))).toBe(true);
   });
 });
 
