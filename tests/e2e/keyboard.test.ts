@@ -143,7 +143,7 @@ test("what cannot be changed looks it: a read-only item's options, note and labe
       const el = c.querySelector(sel);
       if (!el) return null;
       const s = getComputedStyle(el);
-      return { color: s.color, cursor: s.cursor, border: s.borderTopStyle, disabled: (el as HTMLInputElement).disabled ?? null };
+      return { color: s.color, cursor: s.cursor, border: s.borderTopStyle, disabled: el.matches(":disabled") };
     };
     return { radio: style("input[type=radio]"), label: style("label.option"), note: style("textarea[name=note]") };
   });
