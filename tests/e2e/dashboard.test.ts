@@ -235,8 +235,7 @@ test("why the score moved (waterfall) and what would raise it (planner) draw the
   await waitForHydration(page);
   await page.getByTestId("table-progress").getByRole("link", { name: "Rencana: Kantor Layanan Perizinan Jakarta" }).click();
   await page.waitForURL((u) => u.pathname === `/dashboard/plan/${draft.id}`);
-  await waitForHydration(page);
-  expect(await page.getByTestId("chart-plan").locator(MARKS).count()).toBeGreaterThan(0);
+  await expect.poll(() => page.getByTestId("chart-plan").locator(MARKS).count()).toBeGreaterThan(0);
   // What the unit cannot act on (the IPAK and IPKP surveys) is left out by default and said; the gains read 3,00.
   expect(await page.getByTestId("chart-plan").textContent()).toContain("2 butir yang nilainya ditetapkan pihak lain");
   const items = await page.getByTestId("table-plan").locator("tbody th").allTextContents();
@@ -301,10 +300,7 @@ test("one unit final in a newer period (issue #28, acceptance 4): its trend poin
   expect(await point.locator("[data-count]").textContent()).toBe("▲ n = 1");
   expect(await page.getByTestId("chart-trend").locator('[data-point="2024"]').getAttribute("data-flag")).toBeNull();
   // The mark's name and tooltip say it in words too.
-  const mark = page
-    .getByTestId("chart-trend")
-    .locator("a[data-mark]")
-    .filter({ has: page.locator('[data-point="2025"]') });
+  const mark = page.getByTestId("chart-trend").locator('a[data-mark][aria-label^="2025:"]');
   expect(await mark.getAttribute("aria-label")).toContain("dari 1 unit final; lebih sedikit unit final daripada periode sebelumnya");
   const last = page.getByTestId("table-trend").locator("tbody tr").last();
   expect(await last.locator('td[data-col="units"]').textContent()).toBe("1");

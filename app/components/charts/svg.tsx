@@ -137,8 +137,10 @@ export function ChartSvg({ id, height, interactive, children, className }: SvgPr
 }
 
 /**
- * A focusable mark: an SVG link with its accessible name and tooltip, a hit area (drawn as the focus
- * ring when focused) and its drawing. `first` is the chart's one Tab stop.
+ * A focusable mark: its drawing, and over it an SVG link with the mark's accessible name and tooltip
+ * whose hit area is drawn as the focus ring when focused. The drawing stays outside the link, so the
+ * link's name is the whole of its text (WCAG 2.5.3: no visible text inside that the name leaves out).
+ * `first` is the chart's one Tab stop.
  */
 export function Mark({
   href,
@@ -161,11 +163,13 @@ export function Mark({
       </g>
     );
   return (
-    <a href={href} data-mark="" aria-label={name} tabIndex={first ? 0 : -1}>
-      <title>{name}</title>
-      <rect className="mark-hit" x={hit.x} y={hit.y} width={hit.width} height={hit.height} rx={3} />
+    <g>
       {children}
-    </a>
+      <a href={href} data-mark="" aria-label={name} tabIndex={first ? 0 : -1}>
+        <title>{name}</title>
+        <rect className="mark-hit" x={hit.x} y={hit.y} width={hit.width} height={hit.height} rx={3} />
+      </a>
+    </g>
   );
 }
 
