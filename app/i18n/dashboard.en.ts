@@ -4,6 +4,9 @@ import type { dashboardId } from "./dashboard.id";
 export const dashboardEn: Record<keyof typeof dashboardId, string> = {
   "dash.nav": "Dashboard",
   "dash.title": "Organisation dashboard",
+  "dash.pageTitle.unit": "Unit dashboard",
+  "dash.pageTitle.plan": "Improvement plan",
+  "dash.pageTitle.movement": "Score movement",
   "dash.intro": "Every number comes from the score snapshots stored when assessments were finalised.",
   "dash.filters": "Filters",
   "dash.filter.org": "Organisation",

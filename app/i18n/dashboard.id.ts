@@ -2,6 +2,9 @@
 export const dashboardId = {
   "dash.nav": "Dasbor",
   "dash.title": "Dasbor organisasi",
+  "dash.pageTitle.unit": "Dasbor unit",
+  "dash.pageTitle.plan": "Rencana peningkatan",
+  "dash.pageTitle.movement": "Perubahan nilai",
   "dash.intro": "Semua angka berasal dari snapshot nilai yang tersimpan saat penilaian difinalkan.",
   "dash.filters": "Filter",
   "dash.filter.org": "Instansi",

@@ -1,4 +1,6 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { translator } from "~/i18n";
+import { localeOfMatches, titleText } from "~/i18n/page-title";
 import { Form, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/require.server";
 import { ChartFigure } from "~/components/charts/chart-figure";
@@ -13,7 +15,11 @@ import { unitMovement } from "~/services/dashboard/movement.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: dashboardStyles }];
 
-export const meta: MetaFunction = () => [{ title: "Perubahan nilai · Cermin" }];
+/** The page's own heading (unit and period in it) as the title, in the reader's language. */
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  const t = translator(localeOfMatches(matches));
+  return [{ title: titleText(t, data?.title ?? t("dash.pageTitle.movement")) }];
+};
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -1,4 +1,6 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { translator } from "~/i18n";
+import { localeOfMatches, titleText } from "~/i18n/page-title";
 import { Form, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/require.server";
 import { BarsChart } from "~/components/charts/bars-chart";
@@ -14,7 +16,11 @@ import { assessmentPlan } from "~/services/dashboard/plan.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: dashboardStyles }];
 
-export const meta: MetaFunction = () => [{ title: "Rencana peningkatan · Cermin" }];
+/** The page's own heading (unit and period in it) as the title, in the reader's language. */
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  const t = translator(localeOfMatches(matches));
+  return [{ title: titleText(t, data?.title ?? t("dash.pageTitle.plan")) }];
+};
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

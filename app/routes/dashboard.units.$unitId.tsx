@@ -1,4 +1,5 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { pageTitle } from "~/i18n/page-title";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/require.server";
 import { BarsChart } from "~/components/charts/bars-chart";
@@ -17,7 +18,7 @@ import dashboardStyles from "~/components/dashboard/dashboard.css?url";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: dashboardStyles }];
 
-export const meta: MetaFunction = () => [{ title: "Dasbor unit · Cermin" }];
+export const meta = pageTitle<typeof loader>("dash.pageTitle.unit", (d) => d.unit.name);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -1,4 +1,5 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { pageTitle } from "~/i18n/page-title";
 import { IndexBreakdown } from "~/components/workbench/index-breakdown";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/require.server";
@@ -21,9 +22,7 @@ import { HistoricalMarkNote } from "~/components/workbench/historical";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: dashboardStyles }];
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.unit} ${data.period.year} · Laporan · Cermin` : "Laporan · Cermin" },
-];
+export const meta = pageTitle<typeof loader>("dash.report.title", (d) => `${d.unit} ${d.period.year}`);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
