@@ -45,7 +45,7 @@ const ENGLISH_WORDS = [
   ...["download", "upload", "back", "next", "previous", "none", "unknown", "pending", "approved", "returned", "draft", "average"],
   ...["page", "assessment", "assessments", "answer", "answers", "dashboard", "home", "password", "users", "organisation"],
   ...["organisations", "instruments", "report", "export", "import", "yes", "changed", "removed", "added", "missing"],
-  ...["layer", "layers", "event", "seed", "frame", "round", "rater", "raters", "null", "true", "false", "undefined"],
+  ...["layer", "layers", "event", "seed", "frame", "round", "rater", "raters", "null", "true", "false", "undefined", "snapshot"],
   ...["of", "the", "and", "not", "is", "was", "has", "with"],
 ];
 
