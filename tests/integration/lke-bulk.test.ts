@@ -11,7 +11,7 @@ import { beforeAll, expect, test } from "vitest";
 import type { Db } from "#db/client.server";
 import type { Actor } from "~/auth/permissions";
 import { loadActor } from "~/auth/require.server";
-import { createAssessments } from "~/services/workbench/assessments.server";
+import { createAssessments } from "~/services/workbench/rollout.server";
 import { getExportFile, listRollout, previewBulkImport, startRolloutExport } from "~/services/excel/bulk.server";
 import { openWorkbook } from "~/services/excel/read.server";
 import { readZip } from "~/services/excel/zip.server";

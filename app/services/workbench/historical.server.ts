@@ -36,7 +36,8 @@ import { installationKey } from "~/services/seal/keys.server";
 import { sealAssessment } from "~/services/seal/seal.server";
 import { insertAnswer } from "./answer-row.server";
 import { itemKey } from "./answers.server";
-import { canOnUnit, existingAssessmentId } from "./assessments.server";
+import { canOnUnit } from "./assessments.server";
+import { existingAssessmentId } from "./rollout.server";
 import { todayWib } from "./rules";
 import { writeSnapshot } from "./workflow.server";
 
