@@ -25,6 +25,15 @@ import type {
   PrerequisiteTable,
   UnitPredicateTable,
 } from "./schema-evaluation";
+import type {
+  RenaksiPlanTable,
+  RenaksiTargetTable,
+  RenaksiActionTable,
+  RenaksiOutputTable,
+  RenaksiGradeTable,
+  TematikNodeTable,
+  RenaksiEvidenceTable,
+} from "./schema-renaksi";
 
 /**
  * The database as Kysely sees it. Portable types only: text ids made in the app,
@@ -69,6 +78,13 @@ export interface Database {
   individual_answer: IndividualAnswerTable;
   historical_import: HistoricalImportTable;
   historical_preview: HistoricalPreviewTable;
+  renaksi_plan: RenaksiPlanTable;
+  renaksi_target: RenaksiTargetTable;
+  renaksi_action: RenaksiActionTable;
+  renaksi_output: RenaksiOutputTable;
+  renaksi_grade: RenaksiGradeTable;
+  tematik_node: TematikNodeTable;
+  renaksi_evidence: RenaksiEvidenceTable;
 }
 
 export const ORGANISATION_KINDS = ["kementerian_lembaga", "pemda_provinsi", "pemda_kabkota"] as const;
@@ -330,3 +346,5 @@ export * from "./schema-evaluation";
 export * from "./schema-exchange";
 // Team judgement and trust (issue #14): blind rounds, seals, notifications and jobs.
 export * from "./schema-trust";
+// Rencana Aksi RB and RB Tematik (issue #29).
+export * from "./schema-renaksi";

@@ -147,6 +147,11 @@ export function ItemCard({ assessmentId, item, groupWeight, answer, editable, ca
         ) : null}
       </header>
       <p className="question">{item.question}</p>
+      {item.computed_from ? (
+        <p className="alert alert-ok" data-testid={`computed-${item.id}`}>
+          {t("workbench.computedFrom")} <a href={`/renaksi/for/${assessmentId}`}>{t("workbench.computedLink")}</a>
+        </p>
+      ) : null}
       {answer?.reviewStatus === "returned" && answer.reviewNote ? <p className="alert alert-error">{t("workbench.reviewNote", { note: answer.reviewNote })}</p> : null}
       {restored ? <p className="alert alert-ok">{t("workbench.draftRestored")}</p> : null}
       {evaluator ? (

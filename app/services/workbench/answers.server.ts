@@ -30,6 +30,7 @@ export class WorkbenchError extends Error {
       | "workbench.koefReasonRequired"
       | "workbench.blindRoundOpen"
       | "workbench.notAssigned"
+      | "workbench.computedItem"
       | AnswerProblem["key"],
     public readonly detail?: string,
     /** For an answer refused at one field: the field and the message's parameters. */
@@ -84,7 +85,10 @@ export async function assertWindow(db: Db, actor: Actor, ctx: AssessmentContext,
 
 /** The checks that need no database: a known item, a role that may edit, an assessment not final. */
 function editorFor(actor: Actor, ctx: AssessmentContext, itemId: string): EditorRole {
-  if (!outlineOf(ctx.instrument).items.has(itemId)) throw new WorkbenchError("workbench.unknownItem");
+  const item = outlineOf(ctx.instrument).items.get(itemId);
+  if (!item) throw new WorkbenchError("workbench.unknownItem");
+  // A101/A102 of the 2024 worksheets come from the Rencana Aksi (services/renaksi/rescore.server.ts), never by hand.
+  if (item.computed_from) throw new WorkbenchError("workbench.computedItem");
   const role = editorRole(actor, ctx);
   if (!role) throw forbidden();
   if (ctx.assessment.status === "final") throw new WorkbenchError("workbench.locked");

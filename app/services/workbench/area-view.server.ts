@@ -108,6 +108,7 @@ export async function getAreaView(db: Db, actor: Actor, ctx: AssessmentContext, 
     (id) =>
       role !== null &&
       !blindRowItems.has(id) &&
+      !outline.items.get(id)?.computed_from &&
       itemEditable(ctx.assessment.status, role, answers[id]?.reviewStatus ?? null) &&
       (assigned === null || assigned.has(id)),
   );
