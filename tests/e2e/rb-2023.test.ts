@@ -50,7 +50,8 @@ test("roll out rb-2023-kabkota to the regency, fill it with evidence, see Indeks
   await admin.page.getByRole("button", { name: "Tambah periode" }).click();
   await admin.page.getByRole("cell", { name: "2026", exact: true }).first().waitFor();
 
-  // ---- The coordinator rolls out; the form proposes the Kab/Kota worksheet for the period.
+  // ---- The coordinator rolls out; the form proposes the 2024 Kab/Kota worksheet for the period (rb-2023 applies
+  // up to 2023 and is labelled historical), and the coordinator takes the 2023 one on purpose.
   // The refused save of a not-applicable row without its reason is a 400 the browser logs: expected here.
   const coordinator = await newSession(browser, server.baseUrl, { allow: [/status of 400 \(Bad Request\)/] });
   const c = coordinator.page;
@@ -62,9 +63,11 @@ test("roll out rb-2023-kabkota to the regency, fill it with evidence, see Indeks
   const value2026 = await period.locator("option", { hasText: "2026" }).getAttribute("value");
   await period.selectOption(value2026!);
   const select = c.getByTestId("rollout-instrument");
-  expect(await select.inputValue()).toBe("rb-2023-kabkota");
+  expect(await select.inputValue()).toBe("rb-2024-kabkota");
   expect(await select.locator("option:checked").textContent()).toContain("diusulkan");
   expect(await select.locator('option[value="pmprb-2014"]').textContent()).toContain("historis");
+  expect(await select.locator('option[value="rb-2023-kabkota"]').textContent()).toContain("historis");
+  await select.selectOption("rb-2023-kabkota");
   await c.getByLabel("Sekretariat Daerah").check();
   await c.getByLabel(/Mulai dari jawaban/).uncheck();
   await c.getByRole("button", { name: "Buat penilaian" }).click();

@@ -108,10 +108,16 @@ function ruleText(item: Item): string {
   const parts: string[] = [];
   if (item.multiplier !== undefined) parts.push(`× ${item.multiplier}`);
   if (item.not_applicable) parts.push("N/A allowed");
+  // RB 2024: a value computed from the Rencana Aksi, and the portal row a weight table is applied by.
+  if (item.computed_from !== undefined) parts.push(`computed from ${item.computed_from}`);
+  if (item.portal_id !== undefined) parts.push(`portal ${item.portal_id}`);
   return parts.join(", ");
 }
 
-/** Instrument-wide scoring rules: the index, the predicate bands, the WBK/WBBM rules, where it applies. */
+/**
+ * Instrument-wide scoring rules: the index, the predicate bands, the WBK/WBBM rules, where it applies.
+ * evaluation.portal_2025 is compared whole (top, top_min, top_inclusive, targets, target_notes, …).
+ */
 function compareEvaluation(prev: Instrument, next: Instrument, diff: InstrumentDiff): void {
   const parts = (i: Instrument): Array<[string, unknown]> => [
     ["evaluation.index", i.evaluation.index],

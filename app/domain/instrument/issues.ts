@@ -102,6 +102,9 @@ export const INSTRUMENT_ISSUE_KEYS = [
   "instrument.item.coefficientMultiplier",
   "instrument.item.multiplierUnknown",
   "instrument.item.multiplierChained",
+  "instrument.item.computedFromTwice",
+  "instrument.item.computedFromType",
+  "instrument.item.portalIdTwice",
   // Percent formulas.
   "instrument.formula.noInputs",
   "instrument.formula.missing",
@@ -123,6 +126,15 @@ export const INSTRUMENT_ISSUE_KEYS = [
   "instrument.evaluation.unknownNode",
   "instrument.evaluation.duplicateCriterion",
   "instrument.evaluation.areaGroupsMissing",
+  // A portal weight table (lke_bobot) applied to an instrument (portal-weights.ts).
+  "instrument.portal.header",
+  "instrument.portal.group",
+  "instrument.portal.number",
+  "instrument.portal.duplicate",
+  "instrument.portal.unknownId",
+  "instrument.portal.missingRow",
+  "instrument.portal.multiplier",
+  "instrument.portal.range",
   // Item mappings between two versions.
   "instrument.mapping.oldUnknown",
   "instrument.mapping.newUnknown",

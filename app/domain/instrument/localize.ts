@@ -24,6 +24,7 @@ function en<T extends { label: string; label_en?: string }>(node: T): T {
   return node.label_en ? { ...node, label: node.label_en } : node;
 }
 
+/** Every other field (scale, multiplier, portal_id, computed_from, …) is the original's. */
 function item(i: Item): Item {
   return {
     ...i,
@@ -56,6 +57,7 @@ function toEnglish(i: Instrument): Instrument {
     evaluation: {
       ...ev,
       ...(ev.index ? { index: { ...en(ev.index), general: en(ev.index.general) } } : {}),
+      // Targets, target_notes and top_inclusive are carried as they are (the notes have no English version).
       ...(ev.portal_2025 ? { portal_2025: { ...ev.portal_2025, fallback: en(ev.portal_2025.fallback) } } : {}),
       predicate_bands: ev.predicate_bands.map(en),
       zi_verdicts: ev.zi_verdicts.map((v) => ({ ...en(v), criteria: v.criteria.map(en) })),

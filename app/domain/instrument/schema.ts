@@ -162,6 +162,20 @@ export const ItemSchema = z
     multiplier: z.string().min(1).optional(),
     /** The item may be answered "N/A" (with a reason): its group's weight leaves the renormalised index. */
     not_applicable: z.boolean().default(false),
+    /**
+     * The national Portal RB's `lke_parameter_id` of the row (rb-2024 spec §1.3, e.g. 2130): the key a
+     * portal weight table (`lke_bobot`: bobot, range, target baik, pengali per row and kind) is imported by
+     * (app/domain/instrument/portal-weights.ts).
+     */
+    portal_id: z.number().int().positive().optional(),
+    /**
+     * The value is not typed by hand but computed from the organisation's Rencana Aksi (rb-2024 spec §2):
+     * `renaksi_strategi` = Strategi from the graded LKE Renaksi (the "Rencana Aksi Pembangunan RB General"
+     * row, §2.5); `renaksi_implementasi` = the implementation score 0–100 from the realised outputs (the
+     * "Tingkat Implementasi Rencana Aksi" row, §2.6). At most one item per value, and only on range_scaled
+     * items (validate.ts).
+     */
+    computed_from: z.enum(["renaksi_strategi", "renaksi_implementasi"]).optional(),
   })
   .strict();
 export type Item = z.infer<typeof ItemSchema>;
@@ -323,8 +337,12 @@ export const Portal2025Schema = z
     top_min: z.number(),
     conditional: z.string().min(1),
     fallback: z.object({ code: z.string().min(1), ...labelled }).strict(),
-    /** Per item id, the "target baik" value the item's answer must reach. */
+    /** The top band from top_min inclusive (score ≥ top_min, the portal's 2025 dashboard) or exclusive (score > top_min). */
+    top_inclusive: z.boolean().default(true),
+    /** Per item id, the "target baik" value the item's raw answer must reach (score ≥ target). */
     targets: z.record(z.string(), z.number()).default({}),
+    /** Per item id, a note on a target that looks wrong (rb-2024 spec §1.3 ⚠, gap G4), shown with the target. */
+    target_notes: z.record(z.string(), z.string()).default({}),
     basis: RuleBasisSchema.optional(),
   })
   .strict();

@@ -135,6 +135,31 @@ function checkLinks(roots: TreeNode[], issues: InstrumentIssue[]): void {
   for (const root of roots) visit(root, false);
 }
 
+/**
+ * Item fields that must be unique across the instrument: a `computed_from` value (one item takes the
+ * Strategi of the Rencana Aksi, one its implementation score; both range_scaled) and a `portal_id`
+ * (the key a portal weight table is applied by).
+ */
+function checkUnique(instrument: Instrument, issues: InstrumentIssue[]): void {
+  const computed = new Map<string, string>();
+  const portal = new Map<number, string>();
+  walkTree(treeNodes(instrument), (node) => {
+    for (const item of node.items ?? []) {
+      if (item.computed_from !== undefined) {
+        const other = computed.get(item.computed_from);
+        if (other !== undefined) issues.push(issue(item.id, "instrument.item.computedFromTwice", { value: item.computed_from, other }));
+        else computed.set(item.computed_from, item.id);
+        if (item.type !== "range_scaled") issues.push(issue(item.id, "instrument.item.computedFromType", { type: item.type }));
+      }
+      if (item.portal_id !== undefined) {
+        const other = portal.get(item.portal_id);
+        if (other !== undefined) issues.push(issue(item.id, "instrument.item.portalIdTwice", { portal_id: item.portal_id, other }));
+        else portal.set(item.portal_id, item.id);
+      }
+    }
+  });
+}
+
 function checkIndex(instrument: Instrument, roots: TreeNode[], issues: InstrumentIssue[]): void {
   const rule = instrument.evaluation.index;
   const adjustments = roots.filter((r) => r.adjustment);
@@ -215,6 +240,11 @@ function checkEvaluation(instrument: Instrument, ids: Set<string>, issues: Instr
     for (const id of Object.keys(portal.targets)) {
       if (!ids.has(id)) issues.push(issue("evaluation.portal_2025", "instrument.evaluation.unknownTarget", { id }));
     }
+    // A note on a target needs the target (and so a real item).
+    for (const id of Object.keys(portal.target_notes)) {
+      if (portal.targets[id] === undefined)
+        issues.push(issue("evaluation.portal_2025.target_notes", "instrument.evaluation.unknownTarget", { id }));
+    }
   }
   for (const g of groups) {
     for (const n of g.nodes)
@@ -280,6 +310,7 @@ export function validateInstrument(instrument: Instrument): InstrumentIssue[] {
   });
 
   checkLinks(roots, issues);
+  checkUnique(instrument, issues);
   checkIndex(instrument, roots, issues);
   checkEvaluation(instrument, ids, issues);
   return issues;

@@ -3,7 +3,7 @@ import { treeNodes, type TreeNode } from "../instrument/tree";
 import { scaleFor } from "../instrument/validate";
 import { weightText } from "../instrument/weights";
 import { compileItem, type ItemPlan } from "./item-value";
-import { planVerdicts, type VerdictPlan } from "./thresholds";
+import { planVerdicts, type TargetPlan, type VerdictPlan } from "./thresholds";
 import type { ScoreLevel } from "./types";
 
 /** Node kinds: a sum of its children (total, component, subcomponent, area), a weighted group of items, an item. */
@@ -55,6 +55,8 @@ export interface Compiled {
   parent: Int32Array;
   /** The total as an index (evaluation.index), resolved to node indices; null: the total is the sum. */
   index: IndexPlan | null;
+  /** The rows with a "target baik" (evaluation.portal_2025.targets) in content order, labelled with their group's label. */
+  targets: readonly TargetPlan[];
 }
 
 /** evaluation.index by node index (see scoreAssessment). */
@@ -152,6 +154,16 @@ function flatten(instrument: Instrument, abcd: Settings["abcd_values"]): Compile
         scaleTo: rule.general.scale_to,
       }
     : null;
+  // Targets in content order (the order the unmet rows are listed in), each with its row's label.
+  const targetOf = instrument.evaluation.portal_2025?.targets ?? {};
+  const targets: TargetPlan[] = [];
+  for (const n of itemNode) {
+    const id = ids[n] as string;
+    const target = targetOf[id];
+    if (target !== undefined) targets.push({ itemId: id, label: labels[parent[n] as number] as string, target });
+  }
+  // A target naming no item (validate.ts reports it) is still checked: it can never be met.
+  for (const [id, target] of Object.entries(targetOf)) if (!nodeIndex.has(id)) targets.push({ itemId: id, label: id, target });
   const childStart = new Int32Array(size + 1);
   for (let i = 0; i < size; i++) childStart[i + 1] = (childStart[i] as number) + (children[i]?.length ?? 0);
   const itemOf = new Int32Array(size).fill(-1);
@@ -187,6 +199,7 @@ function flatten(instrument: Instrument, abcd: Settings["abcd_values"]): Compile
     nodeIndex,
     parent,
     index,
+    targets,
   };
 }
 

@@ -105,7 +105,7 @@ export function scoreAssessment(instrument: Instrument, answers: Answers, option
     bands.length === 0
       ? null
       : rule === "portal_2025" && portal
-        ? portalPredicate(total, bands, portal, answers)
+        ? portalPredicate(total, bands, portal, answers, c.targets)
         : indeksRbPredicate(total, bands),
     zi,
     index,

@@ -1,6 +1,6 @@
 import type { AreaGroup, Criterion, Portal2025, PredicateBand, Settings, VerdictRule } from "../instrument/schema";
 import type { Answers } from "./answers";
-import type { CriterionResult, PredicateResult, ScoreContext, VerdictResult } from "./types";
+import type { CriterionResult, PredicateResult, PredicateTargets, ScoreContext, VerdictResult } from "./types";
 
 /**
  * Threshold comparisons use unrounded values (README §4); this tolerance only absorbs binary
@@ -23,23 +23,58 @@ export function indeksRbPredicate(score: number, bands: readonly PredicateBand[]
   return null;
 }
 
+/** A row with a "target baik", resolved once per instrument (compile.ts): its item id, its group's label and the target. */
+export interface TargetPlan {
+  itemId: string;
+  label: string;
+  target: number;
+}
+
 /**
- * The national portal's 2025 predicate logic (rb-2023 spec §3; seen only in the portal's code, so
- * optional and off by default): `top` from `top_min` on; below it the published bands, except that
- * the `conditional` band needs every item with a target to reach it (a number answer ≥ target),
- * else `fallback` ("A-"). Items without a target are not checked.
+ * The "target baik" check (rb-2024 spec §5, portal `WebDashboardController::hasilEvaluasi`): all targets
+ * are met when #rows with score ≥ target ≥ #rows with a target, compared on the raw score (the answer
+ * as typed, not the weighted score). A row unanswered or answered N/A has no score, so it counts as
+ * not met (actual null): the portal counts only rows whose score reaches the target. No targets: met.
  */
-export function portalPredicate(score: number, bands: readonly PredicateBand[], portal: Portal2025, answers: Answers): PredicateResult | null {
+export function checkTargets(plan: readonly TargetPlan[], answers: Answers): PredicateTargets {
+  const unmet: PredicateTargets["unmet"] = [];
+  for (const t of plan) {
+    const a = answers[t.itemId];
+    const actual = typeof a === "number" ? a : null;
+    if (actual === null || !(actual >= t.target - COMPARISON_TOLERANCE)) unmet.push({ itemId: t.itemId, label: t.label, target: t.target, actual });
+  }
+  return { checked: plan.length, met: plan.length - unmet.length, unmet };
+}
+
+/**
+ * The national portal's 2025 predicate logic (rb-2024 spec §5, rb-2023 spec §3; seen only in the
+ * portal's code): `top` from `top_min` on (≥ when `top_inclusive`, else >); below it the published
+ * bands, except that everything above the `conditional` band's lower bound is that band only when
+ * every row with a target reaches it (checkTargets), else `fallback` ("A-"). The target check is
+ * returned with every band. `targets` defaults to the instrument's targets with their item ids as
+ * labels (callers that score pass the compiled plan with the group labels).
+ */
+export function portalPredicate(
+  score: number,
+  bands: readonly PredicateBand[],
+  portal: Portal2025,
+  answers: Answers,
+  targets: readonly TargetPlan[] = Object.entries(portal.targets).map(([itemId, target]) => ({ itemId, label: itemId, target })),
+): PredicateResult | null {
+  const check = checkTargets(targets, answers);
   const top = bands.find((b) => b.code === portal.top);
-  if (top && score >= portal.top_min - COMPARISON_TOLERANCE) return { code: top.code, label: top.label, score };
-  // Below top_min, everything above the conditional band's lower bound is the conditional band (A: > 80 and < 100).
+  const inclusive = portal.top_inclusive ?? true;
+  const reachesTop = inclusive ? score >= portal.top_min - COMPARISON_TOLERANCE : score > portal.top_min + COMPARISON_TOLERANCE;
+  if (top && reachesTop) return { code: top.code, label: top.label, score, targets: check };
+  // Below the top, everything above the conditional band's lower bound is the conditional band (A: > 80 and < 100).
   const band = bands.find((b) => b.code === portal.conditional);
-  if (!band || !(score > band.above + COMPARISON_TOLERANCE)) return indeksRbPredicate(score, bands);
-  const met = Object.entries(portal.targets).every(([id, target]) => {
-    const a = answers[id];
-    return typeof a === "number" && a >= target - COMPARISON_TOLERANCE;
-  });
-  return met ? { code: band.code, label: band.label, score } : { code: portal.fallback.code, label: portal.fallback.label, score };
+  if (!band || !(score > band.above + COMPARISON_TOLERANCE)) {
+    const plain = indeksRbPredicate(score, bands);
+    return plain && { ...plain, targets: check };
+  }
+  return check.unmet.length === 0
+    ? { code: band.code, label: band.label, score, targets: check }
+    : { code: portal.fallback.code, label: portal.fallback.label, score, targets: check };
 }
 
 function decided(

@@ -39,6 +39,19 @@ export interface PredicateResult {
   code: string;
   label: string;
   score: number;
+  /**
+   * The "target baik" check of the portal 2025 rule (settings.predicate_rule portal_2025; rb-2024 spec §5),
+   * present only under that rule, whatever the band: rows with a target, how many reach it (raw answer ≥
+   * target), and the ones that do not, in content order. `label` is the row's (group's) label; `actual`
+   * is null when the row is unanswered or answered N/A (neither counts as met).
+   */
+  targets?: PredicateTargets;
+}
+
+export interface PredicateTargets {
+  checked: number;
+  met: number;
+  unmet: { itemId: string; label: string; target: number; actual: number | null }[];
 }
 
 export type CriterionStatus = "pass" | "fail" | "unknown" | "not_applicable";

@@ -46,7 +46,7 @@ describe("cermin instruments check", () => {
       expect(block).toContain(`    RB Tematik ${tematik}\n`);
       expect(block).toContain(`Total ${100 + tematik}`);
     }
-    expect(text).toContain("5 valid, 0 invalid");
+    expect(text).toContain("8 valid, 0 invalid");
   });
 
   it("accepts a leading 'check' argument", async () => {

@@ -15,12 +15,15 @@ const weights = (id: "zi-2021" | "pmprb-2014") => {
 };
 
 describe("shipped instruments", () => {
-  it("are exactly zi-2021, pmprb-2014 and the three Evaluasi RB 2023 trees", () => {
+  it("are exactly zi-2021, pmprb-2014 and the three Evaluasi RB 2023 and 2024 trees", () => {
     expect(readdirSync(CONTENT_DIR).sort()).toEqual([
       "pmprb-2014.yaml",
       "rb-2023-kabkota.yaml",
       "rb-2023-kl.yaml",
       "rb-2023-prov.yaml",
+      "rb-2024-kabkota.yaml",
+      "rb-2024-kl.yaml",
+      "rb-2024-prov.yaml",
       "zi-2021.yaml",
     ]);
   });

@@ -20,7 +20,16 @@ afterEach(() => {
 describe("instrument service", () => {
   it("loads the shipped content with a sha256 of each file", () => {
     const loaded = loadInstruments(CONTENT_DIR);
-    expect(loaded.map((l) => l.instrument.id)).toEqual(["pmprb-2014", "rb-2023-kabkota", "rb-2023-kl", "rb-2023-prov", "zi-2021"]);
+    expect(loaded.map((l) => l.instrument.id)).toEqual([
+      "pmprb-2014",
+      "rb-2023-kabkota",
+      "rb-2023-kl",
+      "rb-2023-prov",
+      "rb-2024-kabkota",
+      "rb-2024-kl",
+      "rb-2024-prov",
+      "zi-2021",
+    ]);
     const zi = getInstrument("zi-2021", CONTENT_DIR);
     const text = readFileSync(path.join(CONTENT_DIR, "zi-2021.yaml"), "utf8");
     expect(zi?.contentHash).toBe(createHash("sha256").update(text).digest("hex"));

@@ -93,7 +93,7 @@ describe("cermin score", () => {
     const unknown = await run("pmprb-2020", fx("zi-2021-mixed"));
     expect(unknown.code).toBe(1);
     expect(unknown.err).toMatch(
-      /unknown instrument "pmprb-2020" \(available: pmprb-2014, rb-2023-kabkota, rb-2023-kl, rb-2023-prov, zi-2021\)/,
+      /unknown instrument "pmprb-2020" \(available: pmprb-2014, rb-2023-kabkota, rb-2023-kl, rb-2023-prov, rb-2024-kabkota, rb-2024-kl, rb-2024-prov, zi-2021\)/,
     );
     const missing = await run("zi-2021", path.join(tmp, "nope.json"));
     expect(missing.code).toBe(1);

@@ -13,7 +13,16 @@ export const FIXTURE_DIR = path.join(REPO_ROOT, "tests/fixtures/answers");
 export const OLD_INSTRUMENT_DIR = path.join(REPO_ROOT, "tests/fixtures/instruments");
 
 /** The shipped instruments (content/instruments), and earlier versions kept as fixtures ("id@version"). */
-export type InstrumentId = "zi-2021" | "pmprb-2014" | "rb-2023-kl" | "rb-2023-prov" | "rb-2023-kabkota" | "pmprb-2014@1.0.0";
+export type InstrumentId =
+  | "zi-2021"
+  | "pmprb-2014"
+  | "rb-2023-kl"
+  | "rb-2023-prov"
+  | "rb-2023-kabkota"
+  | "rb-2024-kl"
+  | "rb-2024-prov"
+  | "rb-2024-kabkota"
+  | "pmprb-2014@1.0.0";
 
 const cache = new Map<string, Instrument>();
 
