@@ -69,7 +69,9 @@ export function implementationScore(outputs: readonly OutputQuarters[], mode: Ac
   }
 
   const mean = numerator / denominator;
-  const rounded = mode === "portal" ? roundHalfAwayFromZero(mean, 0) : mean;
+  // An absurdly small target can make a total Infinity; it is capped like any value above 100
+  // (min and the integer rounding commute, 100 being an integer).
+  const rounded = mode === "portal" && Number.isFinite(mean) ? roundHalfAwayFromZero(mean, 0) : mean;
   const score = Math.min(100, rounded);
   const trace: ImplementationTrace = { mode, outputs: rows, numerator, denominator, mean, rounded, capped: score !== rounded };
   const steps = [`(${terms}) / ${denominator} = ${fmt(mean)}`];
