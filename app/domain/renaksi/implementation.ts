@@ -64,7 +64,9 @@ export function implementationScore(outputs: readonly OutputQuarters[], mode: Ac
     const reason: ScoreNullReason = denominator === 0 ? "no_outputs_with_target" : "no_achievement";
     const trace: ImplementationTrace = { mode, outputs: rows, numerator, denominator, mean: null, rounded: null, capped: false };
     const traceText =
-      reason === "no_outputs_with_target" ? "no output with a quarterly target above 0 → not computed" : `(${terms || "0"}) = 0 → not computed`;
+      reason === "no_outputs_with_target"
+        ? "no output with a quarterly target above 0 → not computed"
+        : `(${terms || "0"}) = 0 → not computed`;
     return { mode, score: null, reason, outputs: achieved, trace, traceText };
   }
 

@@ -18,12 +18,7 @@ export {
   type RenaksiAnswers,
   type RenaksiGrade,
 } from "./grade";
-export {
-  implementationScore,
-  type ImplementationScore,
-  type ImplementationTrace,
-  type ScoreNullReason,
-} from "./implementation";
+export { implementationScore, type ImplementationScore, type ImplementationTrace, type ScoreNullReason } from "./implementation";
 export { RenaksiContentError, parseRenaksiFile, renaksiContentForYear, type RenaksiContentIssue } from "./parse";
 export { COMPLETENESS_MINIMUM, planCompleteness, type PlanCompleteness } from "./plan";
 export { roundHalfAwayFromZero } from "./rounding";

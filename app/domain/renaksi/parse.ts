@@ -45,7 +45,10 @@ function schemaIssue(raw: unknown, i: ZodIssue, root: string): RenaksiContentIss
     if (node === null || typeof node !== "object") break;
     node = (node as Record<string | number, unknown>)[key];
     consumed.push(key);
-    const named = node !== null && typeof node === "object" ? ((node as { code?: unknown; id?: unknown }).code ?? (node as { id?: unknown }).id) : undefined;
+    const named =
+      node !== null && typeof node === "object"
+        ? ((node as { code?: unknown; id?: unknown }).code ?? (node as { id?: unknown }).id)
+        : undefined;
     if (typeof named === "string") {
       at = named;
       rest = i.path.slice(consumed.length);
@@ -130,7 +133,10 @@ export function parseRenaksiFile(text: string, sourceName: string): RenaksiFile 
   }
   const parsed = RenaksiFileSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new RenaksiContentError(sourceName, parsed.error.issues.map((i) => schemaIssue(raw, i, sourceName)));
+    throw new RenaksiContentError(
+      sourceName,
+      parsed.error.issues.map((i) => schemaIssue(raw, i, sourceName)),
+    );
   }
   const c = parsed.data;
   const issues = c.kind === "rb_general" ? checkGeneral(c) : c.kind === "lke_renaksi" ? checkLke(c) : checkTematik(c);

@@ -156,9 +156,7 @@ export const ComputedNodeSchema: z.ZodType<ComputedNode, z.ZodTypeDef, unknown> 
     })
     .strict(),
 );
-export const LkeNodeSchema: z.ZodType<LkeNode, z.ZodTypeDef, unknown> = z.lazy(() =>
-  z.union([ComputedNodeSchema, CriterionSchema]),
-);
+export const LkeNodeSchema: z.ZodType<LkeNode, z.ZodTypeDef, unknown> = z.lazy(() => z.union([ComputedNodeSchema, CriterionSchema]));
 
 export const GradeBandSchema = z
   .object({
@@ -189,9 +187,7 @@ export type LkeRenaksiContent = z.infer<typeof LkeRenaksiContentSchema>;
 // ── tematik (§3.1, §3.2) ───────────────────────────────────────────────────────────────────────
 
 const KindMap = <T extends z.ZodTypeAny>(value: T) =>
-  z
-    .object({ kementerian_lembaga: value, pemda_provinsi: value, pemda_kabkota: value })
-    .strict();
+  z.object({ kementerian_lembaga: value, pemda_provinsi: value, pemda_kabkota: value }).strict();
 
 export const ThemeSchema = z
   .object({
@@ -230,11 +226,7 @@ export const TematikContentSchema = z
   .strict();
 export type TematikContent = z.infer<typeof TematikContentSchema>;
 
-export const RenaksiFileSchema = z.discriminatedUnion("kind", [
-  RbGeneralContentSchema,
-  LkeRenaksiContentSchema,
-  TematikContentSchema,
-]);
+export const RenaksiFileSchema = z.discriminatedUnion("kind", [RbGeneralContentSchema, LkeRenaksiContentSchema, TematikContentSchema]);
 export type RenaksiFile = z.infer<typeof RenaksiFileSchema>;
 
 /** The content of one cycle year: all three files. */

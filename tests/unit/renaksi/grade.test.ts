@@ -21,11 +21,13 @@ const lke = content2024().lke;
 const criteria = renaksiCriteria(lke);
 const answerArb = (kind: "grade" | "yes_no"): fc.Arbitrary<RenaksiAnswer | null> =>
   fc.constantFrom<RenaksiAnswer | null>(...(kind === "grade" ? GRADES : (["YA", "TIDAK"] as const)), null);
-const answersArb = fc.tuple(...criteria.map((c) => answerArb(c.answer))).map((vs) => Object.fromEntries(criteria.map((c, i) => [c.code, vs[i]])));
+const answersArb = fc
+  .tuple(...criteria.map((c) => answerArb(c.answer)))
+  .map((vs) => Object.fromEntries(criteria.map((c, i) => [c.code, vs[i]])));
 
 describe("gradeRenaksi", () => {
   it("best answers: PenilaianKU 1, PenetapanRA 2, Strategi 3", () => {
-    const best = Object.fromEntries(criteria.map((c) => [c.code, c.answer === "grade" ? "A" : "YA"]));
+    const best = Object.fromEntries(criteria.map((c): [string, RenaksiAnswer] => [c.code, c.answer === "grade" ? "A" : "YA"]));
     expect(gradeRenaksi(best, lke)).toMatchObject({ penilaianKU: 1, penetapanRA: 2, strategi: 3 });
   });
   it("no answers: everything 0, every criterion listed as unanswered", () => {
@@ -72,7 +74,9 @@ describe("gradeRenaksi", () => {
       fc.property(answersArb, (answers) => {
         const g = gradeRenaksi(answers, lke);
         expect(g.penilaianKU).toBe(roundHalfAwayFromZero((v(answers.PKU1) + v(answers.PKU2) + v(answers.PKU3)) / 3, 2));
-        expect(g.penetapanRA).toBe(roundHalfAwayFromZero((2 * (v(answers.PRA1) + v(answers.PRA2) + v(answers.PRA3) + v(answers.PRA4))) / 4, 2));
+        expect(g.penetapanRA).toBe(
+          roundHalfAwayFromZero((2 * (v(answers.PRA1) + v(answers.PRA2) + v(answers.PRA3) + v(answers.PRA4))) / 4, 2),
+        );
         expect(g.strategi).toBe(g.penilaianKU + g.penetapanRA);
         expect(g.penilaianKU).toBeGreaterThanOrEqual(0);
         expect(g.penilaianKU).toBeLessThanOrEqual(1);
@@ -91,7 +95,9 @@ describe("gradeRenaksi", () => {
         const rank = (z: RenaksiAnswer | null) => (z === null ? -1 : order[z]);
         const better = rank(x) >= rank(y) ? x : y;
         const worse = better === x ? y : x;
-        expect(gradeRenaksi({ ...a, [code]: better }, lke).strategi).toBeGreaterThanOrEqual(gradeRenaksi({ ...a, [code]: worse }, lke).strategi);
+        expect(gradeRenaksi({ ...a, [code]: better }, lke).strategi).toBeGreaterThanOrEqual(
+          gradeRenaksi({ ...a, [code]: worse }, lke).strategi,
+        );
       }),
       { seed: SEED, numRuns: 200 },
     );

@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { implementationScore, outputAchievement, roundHalfAwayFromZero } from "~/domain/renaksi";
+import { implementationScore, outputAchievement, roundHalfAwayFromZero, type AchievementMode } from "~/domain/renaksi";
 import type { OutputQuarters, Quarterly } from "~/domain/renaksi/types";
 import { SEED } from "../scoring/arbitraries";
 import { out, q } from "./fixtures";
@@ -46,7 +46,10 @@ describe("not computable → null with a reason (the UI shows 'belum dapat dihit
     expect(implementationScore([])).toMatchObject({ score: null, reason: "no_outputs_with_target" });
   });
   it("no output with a target", () => {
-    expect(implementationScore([out(q(0, 0, 0, 0), q(1, 1, 1, 1))], "strict")).toMatchObject({ score: null, reason: "no_outputs_with_target" });
+    expect(implementationScore([out(q(0, 0, 0, 0), q(1, 1, 1, 1))], "strict")).toMatchObject({
+      score: null,
+      reason: "no_outputs_with_target",
+    });
   });
   it("nothing achieved yet", () => {
     const s = implementationScore([out(q(1, 1, 1, 1), q(null, null, null, null)), out(q(1, 1, 1, 1), q(0, 0, 0, 0))]);
@@ -59,7 +62,7 @@ describe("not computable → null with a reason (the UI shows 'belum dapat dihit
 describe("properties", () => {
   it("score = min(100, round(Σ totals / #with target)) in portal mode, unrounded in strict; always within [0, 100]", () => {
     fc.assert(
-      fc.property(fc.array(outputArb, { maxLength: 8 }), fc.constantFrom("portal", "strict" as const), (outputs, mode) => {
+      fc.property(fc.array(outputArb, { maxLength: 8 }), fc.constantFrom<AchievementMode>("portal", "strict"), (outputs, mode) => {
         const s = implementationScore(outputs, mode);
         const totals = outputs.map((o) => outputAchievement(o, mode).total ?? 0);
         const numerator = totals.reduce((a, b) => a + b, 0);
