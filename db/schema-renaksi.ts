@@ -2,7 +2,7 @@ import type { Selectable } from "kysely";
 
 /*
  * Rencana Aksi RB (issue #29, spec rb-2024 §2–3): plans, targets, actions, outputs, LKE Renaksi grades,
- * the RB Tematik chain and the plan's evidence. Part of the Database interface in schema.ts.
+ * and the RB Tematik chain. Part of the Database interface in schema.ts.
  */
 
 export const RENAKSI_MODES = ["portal", "strict"] as const;
@@ -112,17 +112,3 @@ export interface TematikNodeTable {
   position: number;
 }
 export type TematikNode = Selectable<TematikNodeTable>;
-
-export interface RenaksiEvidenceTable {
-  id: string;
-  plan_id: string;
-  target_id: string | null;
-  blob_sha256: string | null;
-  url: string | null;
-  name: string;
-  mime: string | null;
-  size: number | null;
-  uploaded_by: string | null;
-  created_at: string;
-  removed_at: string | null;
-}

@@ -32,7 +32,6 @@ import type {
   RenaksiOutputTable,
   RenaksiGradeTable,
   TematikNodeTable,
-  RenaksiEvidenceTable,
 } from "./schema-renaksi";
 
 /**
@@ -84,7 +83,6 @@ export interface Database {
   renaksi_output: RenaksiOutputTable;
   renaksi_grade: RenaksiGradeTable;
   tematik_node: TematikNodeTable;
-  renaksi_evidence: RenaksiEvidenceTable;
 }
 
 export const ORGANISATION_KINDS = ["kementerian_lembaga", "pemda_provinsi", "pemda_kabkota"] as const;

@@ -12,6 +12,7 @@ export function menuFor(actor: Actor): MenuItem[] {
   if (actor.isAdmin || scopesFor(actor, "assessment.read").length > 0) items.push({ to: "/assessments", label: "nav.assessments" });
   if (actor.isAdmin || scopesFor(actor, "assessment.read").length > 0) items.push({ to: "/dashboard", label: "dash.nav" });
   if (actor.isAdmin || scopesFor(actor, "evaluation.read").length > 0) items.push({ to: "/evaluations", label: "nav.evaluations" });
+  if (actor.isAdmin || scopesFor(actor, "organisation.read").length > 0) items.push({ to: "/renaksi", label: "renaksi.nav" });
   if (actor.isAdmin || scopesFor(actor, "unit.read").length > 0) items.push({ to: "/units", label: "nav.units" });
   if (actor.isAdmin || scopesFor(actor, "unit.manage").length > 0)
     items.push({ to: "/admin/organisations", label: "nav.adminOrganisations" });

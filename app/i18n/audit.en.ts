@@ -2,6 +2,23 @@ import type { auditActionsId, auditId } from "./audit.id";
 
 /** The audit log page and the names of its actions. English. */
 export const auditActionsEn: Record<keyof typeof auditActionsId, string> = {
+  "answer.compute": "Value computed from the action plan",
+  "renaksi.create": "Action plan created",
+  "renaksi.target": "Action plan target saved",
+  "renaksi.target.remove": "Action plan target deleted",
+  "renaksi.target.realisation": "Indicator realisation saved",
+  "renaksi.action": "Action saved",
+  "renaksi.action.remove": "Action deleted",
+  "renaksi.output": "Output saved",
+  "renaksi.output.remove": "Output deleted",
+  "renaksi.monev": "Quarterly realisation saved",
+  "renaksi.grade": "LKE Renaksi grade saved",
+  "renaksi.evaluatorNote": "Action plan evaluator note saved",
+  "renaksi.tematik": "Thematic RB chain entry added",
+  "renaksi.tematik.realisation": "Thematic indicator realisation saved",
+  "renaksi.tematik.remove": "Thematic RB chain entry deleted",
+  "renaksi.schedule": "Action plan schedule changed",
+  "renaksi.import": "Action plan imported from Excel",
   "answer.save": "Answer saved",
   "answer.confirm": "Carried-over answer confirmed",
   "answer.approve": "Item approved",

@@ -1,3 +1,4 @@
+import { renaksiEn } from "./renaksi.en";
 import { a11yEn } from "./a11y.en";
 import { blindEn } from "./blind.en";
 import { historicalEn } from "./historical.en";
@@ -26,6 +27,7 @@ export const en: Record<MessageKey, string> = {
   ...historicalEn,
   ...auditEn,
   ...a11yEn,
+  ...renaksiEn,
   "app.name": "Cermin",
   "app.tagline": "Workbench for bureaucratic-reform self-assessments",
   "nav.home": "Home",

@@ -1,3 +1,4 @@
+import { renaksiId } from "./renaksi.id";
 import { a11yId } from "./a11y.id";
 import { blindId } from "./blind.id";
 import { historicalId } from "./historical.id";
@@ -25,6 +26,7 @@ export const id = {
   ...historicalId,
   ...auditId,
   ...a11yId,
+  ...renaksiId,
   "app.name": "Cermin",
   "app.tagline": "Meja kerja penilaian mandiri reformasi birokrasi",
   "nav.home": "Beranda",

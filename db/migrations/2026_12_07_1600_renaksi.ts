@@ -3,7 +3,7 @@ import type { Kysely } from "kysely";
 // Frozen: never edit after it has shipped; add a new migration instead.
 // Rencana Aksi RB (issue #29, spec rb-2024 §2–3): one plan per organisation and year, its indicator
 // targets, actions and outputs with quarterly targets and realisation, the graded LKE Renaksi, the
-// RB Tematik chain, the plan's evidence and its schedule (windows per feature, optional due dates per quarter).
+// RB Tematik chain and its schedule (windows per feature, optional due dates per quarter).
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("renaksi_plan")
@@ -110,27 +110,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("position", "integer", (c) => c.notNull())
     .execute();
   await db.schema.createIndex("tematik_node_plan_idx").on("tematik_node").columns(["plan_id", "theme"]).execute();
-
-  // The plan's evidence (bukti dukung per target), through the evidence blob store.
-  await db.schema
-    .createTable("renaksi_evidence")
-    .addColumn("id", "text", (c) => c.primaryKey())
-    .addColumn("plan_id", "text", (c) => c.notNull().references("renaksi_plan.id").onDelete("cascade"))
-    .addColumn("target_id", "text", (c) => c.references("renaksi_target.id").onDelete("cascade"))
-    .addColumn("blob_sha256", "text", (c) => c.references("evidence_blob.sha256"))
-    .addColumn("url", "text")
-    .addColumn("name", "text", (c) => c.notNull())
-    .addColumn("mime", "text")
-    .addColumn("size", "integer")
-    .addColumn("uploaded_by", "text", (c) => c.references("user.id"))
-    .addColumn("created_at", "text", (c) => c.notNull())
-    .addColumn("removed_at", "text")
-    .execute();
-  await db.schema.createIndex("renaksi_evidence_plan_idx").on("renaksi_evidence").columns(["plan_id"]).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ["renaksi_evidence", "tematik_node", "renaksi_grade", "renaksi_output", "renaksi_action", "renaksi_target", "renaksi_plan"]) {
+  for (const t of ["tematik_node", "renaksi_grade", "renaksi_output", "renaksi_action", "renaksi_target", "renaksi_plan"]) {
     await db.schema.dropTable(t).execute();
   }
 }
