@@ -23,6 +23,9 @@ const HELP = `Cermin command line
   cermin instruments import FILE [--mapping FILE] [--publish] [--as EMAIL|admin]
                                        upload a new instrument version as a draft release, print the
                                        issues or its diff against the published version; --publish publishes it
+  cermin instruments import-weights --from ID --csv FILE --version V --year Y [--out FILE] [--id ID] [--dir DIR]
+                                       apply a Portal RB weight table (lke_bobot) to an instrument by portal_id
+                                       and write the new version's YAML (stdout without --out)
   cermin verify <assessmentId> [--seal N] [--json]
                                        recompute a sealed submission and name every change by item or file
   cermin verify --receipt FILE --public-key KEY
@@ -72,7 +75,11 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
           const { instrumentsImport } = await import("./instrument-releases");
           return await instrumentsImport(rest, io);
         }
-        if (sub !== "check") throw new UsageError(`unknown instruments command "${sub ?? ""}" (check, import)`);
+        if (sub === "import-weights") {
+          const { instrumentsImportWeights } = await import("./instruments");
+          return await instrumentsImportWeights(rest, io);
+        }
+        if (sub !== "check") throw new UsageError(`unknown instruments command "${sub ?? ""}" (check, import, import-weights)`);
         const { instrumentsCheck } = await import("./instruments");
         return await instrumentsCheck(rest, io);
       }

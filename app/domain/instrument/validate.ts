@@ -153,7 +153,7 @@ function checkUnique(instrument: Instrument, issues: InstrumentIssue[]): void {
       }
       if (item.portal_id !== undefined) {
         const other = portal.get(item.portal_id);
-        if (other !== undefined) issues.push(issue(item.id, "instrument.item.portalIdTwice", { portal_id: item.portal_id, other }));
+        if (other !== undefined) issues.push(issue(item.id, "instrument.item.portalIdTwice", { portal_id: String(item.portal_id), other }));
         else portal.set(item.portal_id, item.id);
       }
     }
