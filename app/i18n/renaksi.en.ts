@@ -61,7 +61,7 @@ export const renaksiEn: Record<RenaksiKey, string> = {
   "renaksi.notSet": "not restricted",
   "renaksi.gaps": "What is not known (data gaps)",
   "renaksi.planIntro": "Set {year} targets for the main-activity indicators that apply to your kind of organisation, with a baseline (the {prev} realisation); then actions and outputs with quarterly targets.",
-  "renaksi.readOnlyTeam": "Only this organisation's RB team (organisation-level coordinators or assessors) can fill in the action plan; you can read it.",
+  "renaksi.readOnlyTeam": "Only this organisation's RB team (its coordinators, or assessors of the whole organisation) can fill in the action plan; you can read it.",
   "renaksi.planClosed": "The planning window is not open; the plan cannot be changed.",
   "renaksi.baseline": "Baseline",
   "renaksi.target": "Target",

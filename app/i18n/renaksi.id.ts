@@ -59,7 +59,7 @@ export const renaksiId = {
   "renaksi.notSet": "tidak dibatasi",
   "renaksi.gaps": "Yang belum diketahui (celah data)",
   "renaksi.planIntro": "Tetapkan target tahun {year} untuk indikator kegiatan utama yang berlaku bagi jenis instansi Anda, dengan baseline (realisasi {prev}); lalu rencana aksi dan output dengan target per triwulan.",
-  "renaksi.readOnlyTeam": "Hanya tim RB instansi ini (koordinator atau asesor tingkat instansi) yang dapat mengisi rencana aksi; Anda dapat membacanya.",
+  "renaksi.readOnlyTeam": "Hanya tim RB instansi ini (koordinator di instansi ini, atau asesor tingkat instansi) yang dapat mengisi rencana aksi; Anda dapat membacanya.",
   "renaksi.planClosed": "Jadwal perencanaan tidak sedang dibuka; rencana tidak dapat diubah.",
   "renaksi.baseline": "Baseline",
   "renaksi.target": "Target",

@@ -63,6 +63,11 @@ export interface DemoSpec {
   fraction: number;
   /** The instrument (default zi-2021, the unit-level worksheet). */
   instrumentId?: string;
+  /**
+   * Values of the instrument's computed items (A101/A102 from the Rencana Aksi, issue #29) with their
+   * notes; computed items not named here stay unanswered (a person never types them).
+   */
+  computed?: Record<string, { value: number; note: string }>;
 }
 
 /**
@@ -100,13 +105,23 @@ export async function seedDemoAssessments(db: Db, specs: DemoSpec[], actorId: st
     };
     await db.insertInto("assessment").values(assessment).execute();
     const answers = demoAnswers(frozen.instrument, spec.quality, 1000 + i * 7919, spec.fraction);
+    const notes: Record<string, string> = {};
+    for (const [itemId, item] of outlineOf(frozen.instrument).items) {
+      if (!item.computed_from) continue;
+      delete answers[itemId];
+      const c = spec.computed?.[itemId];
+      if (c) {
+        answers[itemId] = c.value;
+        notes[itemId] = c.note;
+      }
+    }
     const rows = Object.entries(answers).map(([itemId, value]) => ({
       id: newId(),
       assessment_id: id,
       layer: "self" as const,
       item_id: itemId,
       value_json: JSON.stringify(value),
-      note: null,
+      note: notes[itemId] ?? null,
       version: 1,
       carried_over: 0,
       review_status: spec.status === "final" ? ("approved" as const) : ("pending" as const),

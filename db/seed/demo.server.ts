@@ -9,7 +9,9 @@ import { newId } from "~/utils/ids";
 import { writeAudit } from "~/services/admin/audit.server";
 import { type DemoSpec, seedDemoAssessments } from "./demo-assessments.server";
 import { seedDemoBlindRound } from "./demo-blind.server";
-import { seedDemoEvaluation } from "./demo-evaluation.server";
+import { nestable, seedDemoEvaluation } from "./demo-evaluation.server";
+import { seedDemoPlan } from "./demo-renaksi.server";
+import { loadActor } from "~/auth/require.server";
 import type { UnitKind } from "~/services/admin/unit-kinds";
 
 export const DEMO_MINISTRY_CODE = "KEMENDEMO";
@@ -168,14 +170,29 @@ export async function seedDemo(db: Db): Promise<DemoLogin[]> {
       }
     }
     specs.push({ unitId: units.get("KLP-JKT")!.id, organisationId: ministry, periodId: ministryOrg.periods.get(2025)!, year: 2025, status: "draft", quality: 0.7, fraction: 0.4 });
-    // The agency-level Evaluasi RB of each organisation, of its kind: 2024 evaluated, 2025 being filled.
-    for (const [org, code, instrumentId] of [
-      [ministryOrg, "SETJEN", "rb-2023-kl"],
-      [regencyOrg, "SETDA", "rb-2023-kabkota"],
+    // The agency-level Evaluasi RB of each organisation, of its kind: 2023 on the 2023 worksheet (final);
+    // 2024 on the 2024 worksheet, final, its A101/A102 computed from the 2024 Rencana Aksi (four quarters,
+    // graded by the evaluator); 2025 being filled on the 2024 worksheet, its A102 following the 2025 plan
+    // (two quarters reported, not graded yet), issue #29.
+    const nested = nestable(trx);
+    const actorOf = async (email: string) => {
+      const u = await trx.selectFrom("user").selectAll().where("email", "=", email).executeTakeFirstOrThrow();
+      return loadActor(nested, u);
+    };
+    const admin = await actorOf("admin@cermin.test");
+    for (const [org, code, kind, rb2023, rb2024, team, evaluator, grades] of [
+      [ministryOrg, "SETJEN", "kementerian_lembaga", "rb-2023-kl", "rb-2024-kl", "koordinator@kemendemo.test", "evaluator@kemendemo.test", ["A", "B", "YA", "B", "C", "B", "A"]],
+      [regencyOrg, "SETDA", "pemda_kabkota", "rb-2023-kabkota", "rb-2024-kabkota", "koordinator@kabdemo.test", null, ["B", "B", "YA", "C", "C", "B", "B"]],
     ] as const) {
-      const base = { unitId: units.get(code)!.id, organisationId: org.id, instrumentId };
-      specs.push({ ...base, periodId: org.periods.get(2024)!, year: 2024, status: "final", quality: 0.5, fraction: 1 });
-      specs.push({ ...base, periodId: org.periods.get(2025)!, year: 2025, status: "draft", quality: 0.65, fraction: 0.6 });
+      const teamActor = await actorOf(team);
+      // The regency has no evaluator account in the demo: the system admin grades as the national evaluator.
+      const evaluatorActor = evaluator ? await actorOf(evaluator) : admin;
+      const plan2024 = await seedDemoPlan(nested, { organisationId: org.id, organisationKind: kind, year: 2024, team: teamActor, evaluator: evaluatorActor, quarters: 4, grades: [...grades], seed: code.length * 31 });
+      const plan2025 = await seedDemoPlan(nested, { organisationId: org.id, organisationKind: kind, year: 2025, team: teamActor, evaluator: null, quarters: 2, grades: null, seed: code.length * 37 });
+      const base = { unitId: units.get(code)!.id, organisationId: org.id };
+      specs.push({ ...base, instrumentId: rb2023, periodId: org.periods.get(2023)!, year: 2023, status: "final", quality: 0.45, fraction: 1 });
+      specs.push({ ...base, instrumentId: rb2024, periodId: org.periods.get(2024)!, year: 2024, status: "final", quality: 0.5, fraction: 1, computed: plan2024.computed });
+      specs.push({ ...base, instrumentId: rb2024, periodId: org.periods.get(2025)!, year: 2025, status: "draft", quality: 0.65, fraction: 0.6, computed: plan2025.computed });
     }
     const assessmentIds = await seedDemoAssessments(trx, specs, adminId);
     const final2024 = (code: string) => assessmentIds[specs.findIndex((s) => s.unitId === units.get(code)!.id && s.year === 2024)]!;

@@ -181,7 +181,7 @@ test("reviewer: the start page holds the review queue and notifications, in both
 test("regency org admin: the RB worksheet one page per component, read-only and saying why, scorer tags in words; a duplicate unit code is refused", async () => {
   // The refused unit is a 400 the browser logs: expected here.
   const page = await session("org_admin", "kabdemo", [/status of 400/]);
-  const rb = assessmentOf("SETDA", 2025, "rb-2023-kabkota");
+  const rb = assessmentOf("SETDA", 2025, "rb-2024-kabkota");
   await page.goto(`/assessments/${rb}/areas/B`);
   await waitForHydration(page);
   // One page for component B: the navigator lists the components, not 41 rows.

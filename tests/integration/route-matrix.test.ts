@@ -3,6 +3,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import type { Db } from "#db/client.server";
 import { uploadRelease } from "~/services/instruments/releases.server";
+import { createPlan, saveTarget } from "~/services/renaksi/plans.server";
 import { freshDb } from "../helpers/db";
 import { sessionCookie } from "../helpers/factories";
 import { pmprbNext } from "../helpers/instrument-edits";
@@ -26,6 +27,10 @@ interface RouteCase {
 let n = 0;
 /** A draft PMPRB release (uploaded in beforeAll) for the release page; the admin's POST publishes it. */
 let releaseId = "";
+/** The ministry's 2025 Rencana Aksi (created in beforeAll) with one target, for the plan pages (issue #29). */
+let planId = "";
+let planTargetId = "";
+const personaYear = (p: Persona) => String(2030 + PERSONAS.indexOf(p));
 /** Distinct never-answered items, so each persona's first save starts from version 0. */
 const ANSWER_ITEMS: Partial<Record<Persona, string>> = { admin: "A.I.1.i.a", coordinator: "A.I.1.i.b", assessor: "A.I.1.ii.a" };
 /** Every route module must be listed here; a new route without an entry fails the test below. */
@@ -224,6 +229,39 @@ const MATRIX: Record<string, RouteCase> = {
   // The world's assessments were never submitted through the workflow: no seal, so no receipt file.
   "assessments.$id.receipt[.]json": { params: (w) => ({ id: w.assessmentId }), get: signedIn(404) },
   "assessments.$id.verify": { params: (w) => ({ id: w.assessmentId }), get: signedIn(200, { otherOrgAdmin: 404 }) },
+  // Rencana Aksi (issue #29): read by anyone of the organisation; filled by its coordinators (any unit) and
+  // organisation-wide assessors; graded by its evaluators; the schedule by its admin; another organisation's
+  // admin does not see it (404).
+  "renaksi._index": {
+    get: signedIn(200),
+    post: { form: (w, p) => ({ intent: "create", organisationId: w.ministry.id, year: personaYear(p) }), expect: signedIn(403, { admin: 302, coordinator: 302 }) },
+  },
+  "renaksi.for.$assessmentId": { params: (w) => ({ assessmentId: w.assessmentId }), get: all(302, { otherOrgAdmin: 404 }) },
+  "renaksi.$planId._index": {
+    params: () => ({ planId }),
+    get: signedIn(200, { otherOrgAdmin: 404 }),
+    post: { form: () => ({ intent: "schedule", mode: "portal" }), expect: signedIn(403, { admin: 200, orgAdmin: 200, otherOrgAdmin: 404 }) },
+  },
+  "renaksi.$planId.rencana": {
+    params: () => ({ planId }),
+    get: signedIn(200, { otherOrgAdmin: 404 }),
+    post: { form: () => ({ intent: "save-target", indicatorCode: "IND02", target: "5" }), expect: signedIn(403, { admin: 200, coordinator: 200, otherOrgAdmin: 404 }) },
+  },
+  "renaksi.$planId.monev": {
+    params: () => ({ planId }),
+    get: signedIn(200, { otherOrgAdmin: 404 }),
+    post: { form: () => ({ intent: "evaluator-note", entity: "target", id: planTargetId, note: "Catatan" }), expect: signedIn(403, { admin: 200, evaluator: 200, otherOrgAdmin: 404 }) },
+  },
+  "renaksi.$planId.penilaian": {
+    params: () => ({ planId }),
+    get: signedIn(200, { otherOrgAdmin: 404 }),
+    post: { form: () => ({ intent: "grade", criterion: "PKU1", grade: "A" }), expect: signedIn(403, { admin: 200, evaluator: 200, otherOrgAdmin: 404 }) },
+  },
+  "renaksi.$planId.tematik": {
+    params: () => ({ planId }),
+    get: signedIn(200, { otherOrgAdmin: 404 }),
+    post: { form: () => ({ intent: "add-node", theme: "KEMISKINAN", kind: "sasaran", name: "Sasaran uji" }), expect: signedIn(403, { admin: 200, coordinator: 200, otherOrgAdmin: 404 }) },
+  },
   "admin.users.$userId": {
     params: (w) => ({ userId: w.users.assessor.id }),
     get: signedIn(403, { admin: 200, orgAdmin: 200, reviewer: 200 }),
@@ -244,6 +282,9 @@ beforeAll(async () => {
   world = await buildWorld(db);
   const admin = { id: world.users.admin.id, isAdmin: true, memberships: [] };
   releaseId = (await uploadRelease(db, admin, { text: pmprbNext(), fileName: "pmprb-2014-1.1.0.yaml" })).release.id;
+  planId = await createPlan(db, admin, world.ministry.id, 2025);
+  await saveTarget(db, admin, planId, { indicatorCode: "IND01", baselineYear: 2024, baselineValue: 1, target: 2, unit: null, note: null });
+  planTargetId = (await db.selectFrom("renaksi_target").select("id").where("plan_id", "=", planId).executeTakeFirstOrThrow()).id;
 });
 
 test("every route module is in the role × route matrix", () => {

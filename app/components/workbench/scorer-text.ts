@@ -8,11 +8,15 @@ import type { Translate } from "~/i18n";
 export function scorerText(scorer: string, t: Translate): string {
   let name = scorer.trim();
   const notes: string[] = [];
+  // 2024 files name the portal's evaluator id after the tag: `KemenPANRB [I] (penilai portal 17)`.
+  const portalId = /\s*\(penilai portal \d+\)$/;
+  const hadPortalId = portalId.test(name);
+  name = name.replace(portalId, "");
   if (/\s*\[I\]$/.test(name)) {
     name = name.replace(/\s*\[I\]$/, "");
     notes.push(t("workbench.scorerInferred"));
   }
-  if (/\s*\(A\d+ eval \d+\)$/.test(name)) {
+  if (/\s*\(A\d+ eval \d+\)$/.test(name) || (hadPortalId && name === "Evaluator meso")) {
     name = name.replace(/\s*\(A\d+ eval \d+\)$/, "");
     notes.push(t("workbench.scorerUnknown"));
   }

@@ -5,8 +5,10 @@ import { forbidden, notFound } from "~/auth/require.server";
 
 /*
  * Who may do what with a Rencana Aksi (spec rb-2024 §2.3). The plan is an organisation-level thing:
- * reading it needs any role in the organisation; filling it (plan, monitoring, Tematik, Excel) an
- * organisation-wide coordinator or assessor (the RB team), not one scoped to a unit; grading the
+ * reading it needs any role in the organisation; filling it (plan, monitoring, Tematik, Excel) the RB
+ * team: a coordinator of the organisation (the plan gathers actions of every unit, so a coordinator of
+ * any of its units, e.g. the Sekretariat that houses the Biro/Bagian Organisasi) or an organisation-wide
+ * assessor, not an assessor scoped to one unit; grading the
  * LKE Renaksi and writing evaluator notes an evaluator of the organisation (the assigned TPN).
  * System admins may do all of it. Every loader and action calls requirePlan itself.
  */
@@ -40,7 +42,7 @@ const orgScope = (organisationId: string) => ({ type: "scope" as const, scope: {
 export function mayFill(actor: Actor, organisationId: string): boolean {
   return (
     actor.isAdmin ||
-    actor.memberships.some((m) => m.organisationId === organisationId && m.unitPath === null && (m.role === "coordinator" || m.role === "assessor"))
+    actor.memberships.some((m) => m.organisationId === organisationId && (m.role === "coordinator" || (m.role === "assessor" && m.unitPath === null)))
   );
 }
 

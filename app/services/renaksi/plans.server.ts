@@ -163,7 +163,7 @@ export async function saveTarget(db: Db, actor: Actor, planId: string, input: Ta
 }
 
 export async function removeTarget(db: Db, actor: Actor, planId: string, targetId: string): Promise<void> {
-  const row = await ownRow(db, "renaksi_target", planId, targetId);
+  const row = await ownRow(db, actor, "fill", "renaksi_target", planId, targetId);
   await change(db, actor, planId, "fill", "plan", { action: "renaksi.target.remove", entityType: "renaksi_target", entityId: targetId, before: row }, async (trx) => {
     await trx.deleteFrom("renaksi_output").where("action_id", "in", trx.selectFrom("renaksi_action").select("id").where("target_id", "=", targetId)).execute();
     await trx.deleteFrom("renaksi_action").where("target_id", "=", targetId).execute();
@@ -172,8 +172,8 @@ export async function removeTarget(db: Db, actor: Actor, planId: string, targetI
 }
 
 export async function addAction(db: Db, actor: Actor, planId: string, parent: { targetId: string } | { tematikNodeId: string }, text: string): Promise<string> {
-  if ("targetId" in parent) await ownRow(db, "renaksi_target", planId, parent.targetId);
-  else await ownRow(db, "tematik_node", planId, parent.tematikNodeId);
+  if ("targetId" in parent) await ownRow(db, actor, "fill", "renaksi_target", planId, parent.targetId);
+  else await ownRow(db, actor, "fill", "tematik_node", planId, parent.tematikNodeId);
   const id = newId();
   await change(db, actor, planId, "fill", "plan", { action: "renaksi.action", entityType: "renaksi_action", entityId: id, after: { text, ...parent } }, async (trx) => {
     await trx
@@ -192,14 +192,14 @@ export async function addAction(db: Db, actor: Actor, planId: string, parent: { 
 }
 
 export async function updateAction(db: Db, actor: Actor, planId: string, actionId: string, text: string): Promise<void> {
-  const row = await ownRow(db, "renaksi_action", planId, actionId);
+  const row = await ownRow(db, actor, "fill", "renaksi_action", planId, actionId);
   await change(db, actor, planId, "fill", "plan", { action: "renaksi.action", entityType: "renaksi_action", entityId: actionId, before: { text: row.text }, after: { text } }, async (trx) => {
     await trx.updateTable("renaksi_action").set({ text }).where("id", "=", actionId).execute();
   });
 }
 
 export async function removeAction(db: Db, actor: Actor, planId: string, actionId: string): Promise<void> {
-  const row = await ownRow(db, "renaksi_action", planId, actionId);
+  const row = await ownRow(db, actor, "fill", "renaksi_action", planId, actionId);
   await change(db, actor, planId, "fill", "plan", { action: "renaksi.action.remove", entityType: "renaksi_action", entityId: actionId, before: row }, async (trx) => {
     await trx.deleteFrom("renaksi_output").where("action_id", "=", actionId).execute();
     await trx.deleteFrom("renaksi_action").where("id", "=", actionId).execute();
@@ -227,7 +227,7 @@ const outputPlanColumns = (o: OutputPlanInput) => ({
 });
 
 export async function addOutput(db: Db, actor: Actor, planId: string, actionId: string, input: OutputPlanInput): Promise<string> {
-  await ownRow(db, "renaksi_action", planId, actionId);
+  await ownRow(db, actor, "fill", "renaksi_action", planId, actionId);
   const id = newId();
   await change(db, actor, planId, "fill", "plan", { action: "renaksi.output", entityType: "renaksi_output", entityId: id, after: input }, async (trx) => {
     await trx
@@ -250,7 +250,7 @@ export async function addOutput(db: Db, actor: Actor, planId: string, actionId: 
 }
 
 export async function updateOutput(db: Db, actor: Actor, planId: string, outputId: string, input: OutputPlanInput): Promise<void> {
-  const row = await ownRow(db, "renaksi_output", planId, outputId);
+  const row = await ownRow(db, actor, "fill", "renaksi_output", planId, outputId);
   const cols = outputPlanColumns(input);
   await change(db, actor, planId, "fill", "plan", { action: "renaksi.output", entityType: "renaksi_output", entityId: outputId, before: pick(row, cols), after: cols }, async (trx) => {
     await trx.updateTable("renaksi_output").set(cols).where("id", "=", outputId).execute();
@@ -258,7 +258,7 @@ export async function updateOutput(db: Db, actor: Actor, planId: string, outputI
 }
 
 export async function removeOutput(db: Db, actor: Actor, planId: string, outputId: string): Promise<void> {
-  const row = await ownRow(db, "renaksi_output", planId, outputId);
+  const row = await ownRow(db, actor, "fill", "renaksi_output", planId, outputId);
   await change(db, actor, planId, "fill", "plan", { action: "renaksi.output.remove", entityType: "renaksi_output", entityId: outputId, before: row }, async (trx) => {
     await trx.deleteFrom("renaksi_output").where("id", "=", outputId).execute();
   });
@@ -273,7 +273,7 @@ export interface MonevInput {
 
 /** One quarter's realisation of one output (spec §2.3 "Monitor"), inside the monitoring window. */
 export async function saveMonev(db: Db, actor: Actor, planId: string, outputId: string, input: MonevInput): Promise<void> {
-  const row = await ownRow(db, "renaksi_output", planId, outputId);
+  const row = await ownRow(db, actor, "fill", "renaksi_output", planId, outputId);
   const real = quarters(row.realisation_tw_json);
   const budget = quarters(row.budget_realisation_tw_json);
   const before = { quarter: input.quarter, realisation: real[input.quarter - 1], budgetRealisation: budget[input.quarter - 1], note: row.note };
@@ -290,7 +290,7 @@ export async function saveMonev(db: Db, actor: Actor, planId: string, outputId: 
 
 /** The indicator's realisation of the year (capaian = realisasi / target × 100 is computed, not stored). */
 export async function saveTargetRealisation(db: Db, actor: Actor, planId: string, targetId: string, realisasi: number | null, note: string | null): Promise<void> {
-  const row = await ownRow(db, "renaksi_target", planId, targetId);
+  const row = await ownRow(db, actor, "fill", "renaksi_target", planId, targetId);
   await change(
     db,
     actor,
@@ -339,7 +339,7 @@ export async function saveGrade(db: Db, actor: Actor, planId: string, input: Gra
 /** The evaluator's note on a target, an output or a Tematik indicator (spec §2.3 "Review"). */
 export async function saveEvaluatorNote(db: Db, actor: Actor, planId: string, entity: "target" | "output" | "tematik", id: string, note: string | null): Promise<void> {
   const table = entity === "target" ? "renaksi_target" : entity === "output" ? "renaksi_output" : "tematik_node";
-  const row = await ownRow(db, table, planId, id);
+  const row = await ownRow(db, actor, "grade", table, planId, id);
   await change(db, actor, planId, "grade", null, { action: "renaksi.evaluatorNote", entityType: table, entityId: id, before: { note: row.evaluator_note }, after: { note } }, async (trx) => {
     await trx.updateTable(table).set({ evaluator_note: note }).where("id", "=", id).execute();
   });
@@ -358,7 +358,7 @@ export interface TematikNodeInput {
 export async function addTematikNode(db: Db, actor: Actor, planId: string, input: TematikNodeInput): Promise<string> {
   const ctx = await requirePlan(db, actor, planId, "fill");
   if (!renaksiContentFor(ctx.plan.year)?.tematik.themes.some((t) => t.code === input.theme)) throw new RenaksiError("renaksi.unknownTheme", { code: input.theme });
-  if (input.parentId) await ownRow(db, "tematik_node", planId, input.parentId);
+  if (input.parentId) await ownRow(db, actor, "fill", "tematik_node", planId, input.parentId);
   const id = newId();
   await change(db, actor, planId, "fill", "plan", { action: "renaksi.tematik", entityType: "tematik_node", entityId: id, after: input }, async (trx) => {
     await trx
@@ -384,14 +384,14 @@ export async function addTematikNode(db: Db, actor: Actor, planId: string, input
 }
 
 export async function saveTematikRealisation(db: Db, actor: Actor, planId: string, nodeId: string, realisasi: number | null, note: string | null): Promise<void> {
-  const row = await ownRow(db, "tematik_node", planId, nodeId);
+  const row = await ownRow(db, actor, "fill", "tematik_node", planId, nodeId);
   await change(db, actor, planId, "fill", "monev", { action: "renaksi.tematik.realisation", entityType: "tematik_node", entityId: nodeId, before: { realisasi: row.realisasi, note: row.note }, after: { realisasi, note } }, async (trx) => {
     await trx.updateTable("tematik_node").set({ realisasi, note }).where("id", "=", nodeId).execute();
   });
 }
 
 export async function removeTematikNode(db: Db, actor: Actor, planId: string, nodeId: string): Promise<void> {
-  const row = await ownRow(db, "tematik_node", planId, nodeId);
+  const row = await ownRow(db, actor, "fill", "tematik_node", planId, nodeId);
   await change(db, actor, planId, "fill", "plan", { action: "renaksi.tematik.remove", entityType: "tematik_node", entityId: nodeId, before: row }, async (trx) => {
     const ids = [nodeId, ...(await trx.selectFrom("tematik_node").select("id").where("parent_id", "=", nodeId).execute()).map((r) => r.id)];
     const actions = trx.selectFrom("renaksi_action").select("id").where("tematik_node_id", "in", ids);
@@ -444,7 +444,9 @@ export { mayFill, mayGrade, mayRead };
 type OwnedTable = "renaksi_target" | "renaksi_action" | "renaksi_output" | "tematik_node";
 
 /** A row of the plan named in the URL; another plan's id is a 404, never a write elsewhere. */
-async function ownRow<T extends OwnedTable>(db: Db, table: T, planId: string, id: string) {
+async function ownRow<T extends OwnedTable>(db: Db, actor: Actor, need: "fill" | "grade", table: T, planId: string, id: string) {
+  // Access first: someone outside the plan learns nothing about which rows exist.
+  await requirePlan(db, actor, planId, need);
   const row = await db.selectFrom(table as OwnedTable).selectAll().where("id", "=", id).where("plan_id", "=", planId).executeTakeFirst();
   if (!row) throw new RenaksiError("renaksi.notFound");
   return row as Record<string, unknown> & { evaluator_note: string | null } & Record<string, any>;

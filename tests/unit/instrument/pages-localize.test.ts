@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { scorerText } from "~/components/workbench/scorer-text";
 import { localizeInstrument } from "~/domain/instrument/localize";
@@ -75,5 +77,20 @@ describe("scorerText (issue #27: no internal source marker on a page)", () => {
     expect(scorerText("Evaluator Nasional", en)).toBe("National evaluator");
     expect(scorerText("BPS", en)).toBe("BPS");
     expect(scorerText("KemenPANRB [I]", id)).not.toMatch(/\[I\]/);
+  });
+
+  it("reads the 2024 files' portal evaluator ids (issue #29) the same way", () => {
+    const id = translator("id");
+    const en = translator("en");
+    expect(scorerText("KemenPANRB [I] (penilai portal 17)", id)).toBe("KemenPANRB (disimpulkan, belum terverifikasi)");
+    expect(scorerText("Evaluator Nasional [I] (penilai portal 14)", en)).toBe("National evaluator (inferred, not verified)");
+    expect(scorerText("Evaluator meso (penilai portal 27)", id)).toBe("Evaluator meso (lembaga penilai belum diketahui)");
+    // Every scorer of the shipped instruments reads without a tag or a portal id.
+    for (const file of ["rb-2023-kl", "rb-2023-prov", "rb-2023-kabkota", "rb-2024-kl", "rb-2024-prov", "rb-2024-kabkota"]) {
+      const text = readFileSync(path.join(process.cwd(), "content/instruments", `${file}.yaml`), "utf8");
+      for (const m of text.matchAll(/^\s*scorer: (.+)$/gm)) {
+        for (const t of [id, en]) expect(scorerText(m[1]!.replace(/^"|"$/g, ""), t), `${file}: ${m[1]}`).not.toMatch(/\[I\]|penilai portal|A\d+ eval/);
+      }
+    }
   });
 });
