@@ -1,4 +1,5 @@
 import { renaksiEn } from "./renaksi.en";
+import { renaksiExcelEn } from "./renaksi-excel.en";
 import { a11yEn } from "./a11y.en";
 import { blindEn } from "./blind.en";
 import { historicalEn } from "./historical.en";
@@ -28,6 +29,7 @@ export const en: Record<MessageKey, string> = {
   ...auditEn,
   ...a11yEn,
   ...renaksiEn,
+  ...renaksiExcelEn,
   "app.name": "Cermin",
   "app.tagline": "Workbench for bureaucratic-reform self-assessments",
   "nav.home": "Home",

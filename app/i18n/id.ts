@@ -1,4 +1,5 @@
 import { renaksiId } from "./renaksi.id";
+import { renaksiExcelId } from "./renaksi-excel.id";
 import { a11yId } from "./a11y.id";
 import { blindId } from "./blind.id";
 import { historicalId } from "./historical.id";
@@ -27,6 +28,7 @@ export const id = {
   ...auditId,
   ...a11yId,
   ...renaksiId,
+  ...renaksiExcelId,
   "app.name": "Cermin",
   "app.tagline": "Meja kerja penilaian mandiri reformasi birokrasi",
   "nav.home": "Beranda",
