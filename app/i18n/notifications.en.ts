@@ -22,6 +22,7 @@ export const notificationsEn: Record<keyof typeof notificationsId, string> = {
   "notify.kind.results_released": "The {layer} evaluation results for the assessment of {unit} ({period}) were released.",
   "notify.kind.window_fill":
     "Filling the assessment of {unit} ({period}) closes in {days} days ({date}); {open} items are still unanswered.",
+  "notify.kind.renaksi_due": "The Q{quarter} realisation report of the {unit} {period} action plan is due in {days} days ({date}); {open} outputs are not reported yet.",
   "notify.kind.window_review": "Reviewing the assessment of {unit} ({period}) closes in {days} days ({date}).",
   "notify.layer.internal": "TPI (internal)",
   "notify.layer.external": "TPN (external)",

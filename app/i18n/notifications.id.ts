@@ -20,6 +20,7 @@ export const notificationsId = {
   "notify.kind.results_released": "Hasil evaluasi {layer} untuk penilaian {unit} ({period}) telah dirilis.",
   "notify.kind.window_fill":
     "Jadwal pengisian penilaian {unit} ({period}) berakhir dalam {days} hari ({date}); {open} butir belum dijawab.",
+  "notify.kind.renaksi_due": "Laporan realisasi TW {quarter} Rencana Aksi {unit} {period} jatuh tempo dalam {days} hari ({date}); {open} output belum dilaporkan.",
   "notify.kind.window_review": "Jadwal reviu penilaian {unit} ({period}) berakhir dalam {days} hari ({date}).",
   "notify.layer.internal": "TPI",
   "notify.layer.external": "TPN",

@@ -66,9 +66,9 @@ export default function PlanOverview() {
             {scores.strategi ? (
               <>
                 <strong>
-                  <Num value={scores.strategi.value} />
+                  <Num value={scores.strategi.value} digits={2} />
                 </strong>{" "}
-                = {t("renaksi.penilaianKU")} <Num value={scores.strategi.penilaianKU} /> + {t("renaksi.penetapanRA")} <Num value={scores.strategi.penetapanRA} />
+                = {t("renaksi.penilaianKU")} <Num value={scores.strategi.penilaianKU} digits={2} /> + {t("renaksi.penetapanRA")} <Num value={scores.strategi.penetapanRA} digits={2} />
                 {scores.strategi.unanswered.length > 0 ? <span className="muted"> · {t("renaksi.unanswered", { n: scores.strategi.unanswered.length })}</span> : null}
               </>
             ) : (

@@ -54,16 +54,16 @@ export default function PlanGrading() {
           <dl className="facts">
             <dt>{t("renaksi.penilaianKU")}</dt>
             <dd>
-              <Num value={s.penilaianKU} />
+              <Num value={s.penilaianKU} digits={2} />
             </dd>
             <dt>{t("renaksi.penetapanRA")}</dt>
             <dd>
-              <Num value={s.penetapanRA} />
+              <Num value={s.penetapanRA} digits={2} />
             </dd>
             <dt>{t("renaksi.strategi")}</dt>
             <dd>
               <strong>
-                <Num value={s.value} />
+                <Num value={s.value} digits={2} />
               </strong>{" "}
               / 3
             </dd>

@@ -1,6 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { pageTitle } from "~/i18n/page-title";
 import { IndexBreakdown } from "~/components/workbench/index-breakdown";
+import { TargetCheck } from "~/components/workbench/target-check";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/require.server";
 import { BarsChart } from "~/components/charts/bars-chart";
@@ -92,6 +93,7 @@ export default function Report() {
           </span>
         ) : null}
       </p>
+      {r.predicate?.targets ? <TargetCheck targets={r.predicate.targets} notes={r.targetNotes} open /> : null}
       <p data-testid="report-completeness">
         {r.completeness.href ? (
           <Link to={r.completeness.href}>

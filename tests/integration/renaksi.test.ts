@@ -141,4 +141,27 @@ describe("plan → monitoring → grading → index", () => {
     const o = await db.selectFrom("renaksi_output").selectAll().where("id", "=", outputId).executeTakeFirstOrThrow();
     expect(JSON.parse(o.realisation_tw_json)).toEqual([null, null, null, null]);
   });
+
+  it("reminds the team before a quarter's due date while outputs lack realisation, once a day", async () => {
+    const { sendRenaksiDueReminders } = await import("~/services/renaksi/reminders.server");
+    const w = await world();
+    const team = await actor(w.coordinator.id);
+    const planId = await createPlan(db, team, w.org.id, 2024);
+    await saveTarget(db, team, planId, { indicatorCode: "IND01", baselineYear: 2023, baselineValue: 1, target: 2, unit: null, note: null });
+    const t = await db.selectFrom("renaksi_target").select("id").where("plan_id", "=", planId).executeTakeFirstOrThrow();
+    const actionId = await addAction(db, team, planId, { targetId: t.id }, "Aksi");
+    const outputId = await addOutput(db, team, planId, actionId, { indicator: "Output", unit: "dok", targetTw: [null, 1, null, null], budgetTotal: null, implementer: null, coordinator: null, focus: null });
+    await saveSchedule(db, system(), planId, { mode: "portal", planOpen: null, planClose: null, monevOpen: null, monevClose: null, gradingClose: null, dueTw: [null, "2024-07-15", null, null] });
+    const config = { smtpUrl: null, from: "cermin@test.local", publicUrl: "http://localhost", windowDays: 7, dailyHourWib: 7 } as NonNullable<Parameters<typeof sendRenaksiDueReminders>[2]>;
+    expect(await sendRenaksiDueReminders(db, "2024-07-01", config)).toBe(0);
+    // The coordinator and nobody else (the unit assessor and the evaluator are not the plan's team).
+    expect(await sendRenaksiDueReminders(db, "2024-07-08", config)).toBe(1);
+    expect(await sendRenaksiDueReminders(db, "2024-07-08", config)).toBe(0);
+    const row = await db.selectFrom("notification").selectAll().where("kind", "=", "renaksi_due").where("link", "like", `/renaksi/${planId}/%`).executeTakeFirstOrThrow();
+    expect(row.user_id).toBe(w.coordinator.id);
+    const { renderNotification, parseParams } = await import("~/services/notifications/messages");
+    expect(renderNotification("id", row.kind, parseParams(row.params_json))).toContain("TW 2 ");
+    await saveMonev(db, team, planId, outputId, { quarter: 2, realisation: 1, budgetRealisation: null, note: null });
+    expect(await sendRenaksiDueReminders(db, "2024-07-09", { ...config, windowDays: 6 })).toBe(0);
+  });
 });

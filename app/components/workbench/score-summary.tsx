@@ -1,13 +1,15 @@
 import { formatNumber } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
-import type { IndexResult } from "~/domain/scoring/types";
+import type { IndexResult, PredicateTargets } from "~/domain/scoring/types";
+import { TargetCheck } from "./target-check";
 import { IndexBreakdown } from "./index-breakdown";
 
 interface Props {
   summary: {
     total: number;
     max: number;
-    predicate: { code: string; label: string } | null;
+    predicate: { code: string; label: string; targets?: PredicateTargets } | null;
+    targetNotes?: Record<string, string>;
     index?: IndexResult | null;
     verdicts: { id: string; label: string; pass: boolean; criteria: { id: string; label: string; actual: number | boolean | null; required: number | boolean; pass: boolean | null; unit: string }[] }[];
   };
@@ -34,6 +36,7 @@ export function ScoreSummaryCard({ summary }: Props) {
           </span>
         ) : null}
       </p>
+      {summary.predicate?.targets ? <TargetCheck targets={summary.predicate.targets} notes={summary.targetNotes} /> : null}
       {summary.index ? <IndexBreakdown index={summary.index} /> : null}
       {summary.verdicts.map((v) => (
         <details key={v.id}>

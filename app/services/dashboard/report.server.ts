@@ -149,11 +149,12 @@ export async function assessmentReport(db: Db, actor: Actor, assessmentId: strin
     completeness,
     predicate: snapshot
       ? snapshot.predicate
-        ? { code: snapshot.predicate, label: result.predicate?.label ?? snapshot.predicate }
+        ? { code: snapshot.predicate, label: result.predicate?.label ?? snapshot.predicate, ...(result.predicate?.targets ? { targets: result.predicate.targets } : {}) }
         : null
       : result.predicate
-        ? { code: result.predicate.code, label: result.predicate.label }
+        ? { code: result.predicate.code, label: result.predicate.label, ...(result.predicate.targets ? { targets: result.predicate.targets } : {}) }
         : null,
+    targetNotes: instrument.evaluation.portal_2025?.target_notes ?? {},
     verdicts,
     // The Indeks RB breakdown (RB 2023: RB General, applicable weight, koefisien, tematik), else null.
     index: result.index ?? null,

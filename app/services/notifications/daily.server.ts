@@ -14,6 +14,7 @@ import { mailEnabled, notificationConfig, type NotificationConfig } from "./conf
 import { localeOf, parseParams, renderNotification } from "./messages";
 import { assessmentLink, deliver, membersCovering, usersByIds, type Recipient } from "./notify.server";
 import { composeMail, enqueueMail } from "./outbox.server";
+import { sendRenaksiDueReminders } from "~/services/renaksi/reminders.server";
 
 export const WINDOW_REMINDER_JOB = "window-reminder";
 export const DIGEST_JOB = "mail-digest";
@@ -54,7 +55,7 @@ export async function runDailyJobs(db: Db, opts: { now?: Date; config?: Notifica
   const day = todayWib(now);
   const report: DailyReport = { day, reminders: null, digests: null };
   if (await claimJobRun(db, WINDOW_REMINDER_JOB, day, now)) {
-    report.reminders = await sendWindowReminders(db, day, config, now);
+    report.reminders = (await sendWindowReminders(db, day, config, now)) + (await sendRenaksiDueReminders(db, day, config, now));
     await finishJobRun(db, WINDOW_REMINDER_JOB, day, { notifications: report.reminders });
   }
   if (mailEnabled(config) && (await claimJobRun(db, DIGEST_JOB, day, now))) {

@@ -14,12 +14,13 @@ export const NOTIFICATION_KINDS = [
   "consensus_revealed",
   "window_fill",
   "window_review",
+  "renaksi_due",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** Values a message may show; `layer` is a layer code and `date` an ISO date, both rendered per language. */
 export type NotificationParams = Partial<Record<"unit" | "period" | "area" | "item" | "by" | "note" | "layer" | "date", string>> &
-  Partial<Record<"days" | "open", number>>;
+  Partial<Record<"days" | "open" | "quarter", number>>;
 
 export function localeOf(value: string | null | undefined): Locale {
   return isLocale(value) ? value : "id";

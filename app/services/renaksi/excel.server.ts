@@ -485,7 +485,7 @@ async function diffPlan(db: Db, ctx: PlanContext, content: RenaksiContent | null
   const d = new DiffBuilder(ctx);
   d.errors.push(...book.errors);
   const rows = await loadRows(db, ctx.plan.id);
-  const year = ctx.plan.year;
+  const year = String(ctx.plan.year);
 
   // Outputs of actions grouped by the action's identity (parent + text), in the plan's order.
   const actionBy = new Map<string, string>();
@@ -623,7 +623,7 @@ async function diffPlan(db: Db, ctx: PlanContext, content: RenaksiContent | null
       let ok = true;
       for (const f of fields) {
         if (!same(seen.values[f.column] ?? null, f.after)) {
-          rr.fail(f.column, "renaksiExcel.issue.conflict", { column: f.column, row: seen.row, name });
+          rr.fail(f.column, "renaksiExcel.issue.conflict", { column: f.column, row: String(seen.row), name });
           ok = false;
         }
       }

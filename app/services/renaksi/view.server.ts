@@ -12,6 +12,7 @@ import { renaksiContentFor } from "./content.server";
 import { mayAdminister } from "./plans.server";
 import { quarters, type Quarter4 } from "./quarters";
 import { todayWib } from "~/services/workbench/rules";
+import { canOnUnit } from "~/services/workbench/assessments.server";
 
 /*
  * The read model of a plan's pages (spec rb-2024 §2–3): the organisation kind's indicators grouped by
@@ -116,7 +117,7 @@ export async function loadPlanView(db: Db, actor: Actor, ctx: PlanContext, local
       .selectFrom("assessment as a")
       .innerJoin("period as p", "p.id", "a.period_id")
       .innerJoin("unit as u", "u.id", "a.unit_id")
-      .select(["a.id", "a.status", "a.instrument_id", "u.name as unit_name"])
+      .select(["a.id", "a.status", "a.instrument_id", "u.name as unit_name", "u.organisation_id", "u.path"])
       .where("a.organisation_id", "=", plan.organisation_id)
       .where("p.year", "=", plan.year)
       .where("a.instrument_id", "like", "rb-%")
@@ -259,7 +260,8 @@ export async function loadPlanView(db: Db, actor: Actor, ctx: PlanContext, local
     scores,
     criteria,
     gaps: content ? [...content.general.gaps, ...content.lke.gaps, ...content.tematik.gaps].map((g) => (en ? g.note_en : g.note)) : [],
-    assessments: assessments.map((a) => ({ id: a.id, status: a.status, instrumentId: a.instrument_id, unitName: a.unit_name })),
+    // Only the assessments the reader may open (a unit-scoped coordinator does not see the Sekretariat's).
+    assessments: assessments.filter((a) => canOnUnit(actor, "assessment.read", { organisation_id: a.organisation_id, path: a.path })).map((a) => ({ id: a.id, status: a.status, instrumentId: a.instrument_id, unitName: a.unit_name })),
     themes,
     focus: (content?.tematik.fokus_intervensi ?? []).map((f) => ({ code: f.code, name: en ? f.name_en : f.name })),
   };

@@ -6,7 +6,7 @@ import type { Db } from "#db/client.server";
 import type { Answer } from "#db/schema";
 import { outlineOf } from "~/domain/instrument/outline";
 import { scoreAssessment } from "~/domain/scoring/score";
-import type { IndexResult, ScoreResult } from "~/domain/scoring/types";
+import type { PredicateTargets, IndexResult, ScoreResult } from "~/domain/scoring/types";
 import type { Actor } from "~/auth/permissions";
 import { blindSummary } from "~/services/blind/results.server";
 import { blindScope, hiddenAuditIds } from "~/services/blind/visibility.server";
@@ -39,7 +39,9 @@ export interface VerdictSummary {
 export interface ScoreSummary {
   total: number;
   max: number;
-  predicate: { code: string; label: string } | null;
+  predicate: { code: string; label: string; targets?: PredicateTargets } | null;
+  /** Notes on doubtful "target baik" values (rb-2024 §1.3 ⚠), by item id. */
+  targetNotes: Record<string, string>;
   verdicts: VerdictSummary[];
   areas: AreaSummary[];
   warnings: { itemId: string; message: string }[];
@@ -60,7 +62,10 @@ export function summarise(ctx: AssessmentContext, rows: Answer[]): ScoreSummary 
   return {
     total: result.total,
     max: result.max,
-    predicate: result.predicate ? { code: result.predicate.code, label: result.predicate.label } : null,
+    predicate: result.predicate
+      ? { code: result.predicate.code, label: result.predicate.label, ...(result.predicate.targets ? { targets: result.predicate.targets } : {}) }
+      : null,
+    targetNotes: ctx.instrument.evaluation.portal_2025?.target_notes ?? {},
     verdicts: Object.values(result.zi ?? {}).map((v) => ({
       id: v.id,
       label: v.label,
