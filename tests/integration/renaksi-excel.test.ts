@@ -213,6 +213,32 @@ describe("import", () => {
     ]);
   });
 
+  it("Tematik: a node's realisation and an output's budget total change; one node with two different values is a conflict", async () => {
+    const w = await world();
+    const wb = await load(await exportPlanWorkbook(db, w.team, w.planId));
+    const t = wb.getWorksheet(TEMATIK_SHEET)!;
+    t.getCell(3, col(TEMATIK_COLUMNS, "realisasi")).value = 2.4;
+    t.getCell(3, col(TEMATIK_COLUMNS, "realisasi_anggaran")).value = 125_000;
+    const file = await bytes(wb);
+    const preview = await previewPlanImport(db, w.team, w.planId, file);
+    expect(preview.errors).toEqual([]);
+    expect(preview.changes.map((c) => [c.entity, c.name, c.fields.map((f) => [f.column, f.before, f.after])])).toEqual([
+      ["indikator_roadmap", "Persentase kemiskinan ekstrem", [["realisasi", 2.8, 2.4]]],
+      ["output", "Data padan", [["realisasi_anggaran", null, 125_000]]],
+    ]);
+    await applyPlanImport(db, w.team, w.planId, file);
+    const node = await db.selectFrom("tematik_node").selectAll().where("plan_id", "=", w.planId).where("kind", "=", "indikator_roadmap").executeTakeFirstOrThrow();
+    expect(node.realisasi).toBe(2.4);
+    const out = await db.selectFrom("renaksi_output").selectAll().where("plan_id", "=", w.planId).where("indicator", "=", "Data padan").executeTakeFirstOrThrow();
+    expect(JSON.parse(out.budget_realisation_tw_json)).toEqual([null, null, null, 125_000]);
+    // The same permasalahan again with another sasaran_permasalahan: refused at that cell, naming the first row.
+    const wb2 = await load(await exportPlanWorkbook(db, w.team, w.planId));
+    const t2 = wb2.getWorksheet(TEMATIK_SHEET)!;
+    t2.addRow(TEMATIK_COLUMNS.map((c) => ({ tema: "KEMISKINAN", permasalahan: "Data penerima bantuan tidak mutakhir", sasaran_permasalahan: "Lain" })[c.key as "tema"] ?? null));
+    const p2 = await previewPlanImport(db, w.team, w.planId, await bytes(wb2));
+    expect(p2.errors).toEqual([{ sheet: TEMATIK_SHEET, cell: "J4", key: "renaksiExcel.issue.conflict", params: { column: "sasaran_permasalahan", row: "3", name: "Data penerima bantuan tidak mutakhir" } }]);
+  });
+
   it("a blank cell over a stored value is a clearance: refused without confirmClear, applied with it", async () => {
     const w = await world();
     const wb = await load(await exportPlanWorkbook(db, w.team, w.planId));
