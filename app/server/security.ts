@@ -78,6 +78,9 @@ export function bodyLimitFor(path: string, defaults: { body: number; evidence: n
   if (/^\/assessments\/[^/]+\/lke(\.data)?\/?$/.test(path) || /^\/assessments\/lke-bulk(\.data)?\/?$/.test(path)) {
     return (defaults.workbook ?? DEFAULT_WORKBOOK_MAX_BYTES) + 1024 * 1024;
   }
+  // A Rencana Aksi workbook (issue #29; the importer refuses one above its own 512 KB limit with a message, and the
+  // apply step posts it back base64-encoded): room for that message instead of the server's bare 413.
+  if (/^\/renaksi\/[^/]+\/excel(\.data)?\/?$/.test(path)) return 4 * 1024 * 1024;
   // An instrument YAML and its item mapping, each up to INSTRUMENT_MAX_BYTES; the action answers a readable error above that.
   if (/^\/admin\/instruments(\.data)?\/?$/.test(path)) return 2 * INSTRUMENT_MAX_BYTES + 1024 * 1024;
   return defaults.body;

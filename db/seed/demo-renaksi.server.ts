@@ -43,7 +43,7 @@ export async function seedDemoPlan(db: Db, spec: DemoPlanSpec): Promise<{ planId
       note: null,
     });
     const target = await db.selectFrom("renaksi_target").select(["id", "target"]).where("plan_id", "=", planId).where("indicator_code", "=", ind.code).executeTakeFirstOrThrow();
-    const actionId = await addAction(db, spec.team, planId, { targetId: target.id }, `Rencana aksi ${k + 1}: memperkuat ${ind.name.toLowerCase()}`);
+    const actionId = await addAction(db, spec.team, planId, { targetId: target.id }, `Memperkuat ${ind.name.charAt(0).toLowerCase()}${ind.name.slice(1)} melalui peta proses bisnis dan SOP`);
     const outputs = k < 2 ? 2 : 1;
     for (let o = 0; o < outputs; o++) {
       const targetTw: [number, number, number, number] = o === 0 ? [1, 1, 1, 1] : [0, 2, 0, 2];

@@ -262,6 +262,13 @@ const MATRIX: Record<string, RouteCase> = {
     get: signedIn(200, { otherOrgAdmin: 404 }),
     post: { form: () => ({ intent: "add-node", theme: "KEMISKINAN", kind: "sasaran", name: "Sasaran uji" }), expect: signedIn(403, { admin: 200, coordinator: 200, otherOrgAdmin: 404 }) },
   },
+  "renaksi.$planId.excel": {
+    params: () => ({ planId }),
+    get: signedIn(200, { otherOrgAdmin: 404 }),
+    // No workbook attached: a readable 400 for the team, 403 for the others.
+    post: { form: () => ({ intent: "preview" }), expect: signedIn(403, { admin: 400, coordinator: 400, otherOrgAdmin: 404 }) },
+  },
+  "renaksi.$planId.xlsx": { params: () => ({ planId }), get: signedIn(200, { otherOrgAdmin: 404 }) },
   "admin.users.$userId": {
     params: (w) => ({ userId: w.users.assessor.id }),
     get: signedIn(403, { admin: 200, orgAdmin: 200, reviewer: 200 }),

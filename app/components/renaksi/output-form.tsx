@@ -95,7 +95,8 @@ export function OutputSummary({ output }: { output: OutputView }) {
             <th scope="row">{t("renaksi.achievement")}</th>
             {output.achievement.perQuarter.map((v, i) => (
               <td key={i}>
-                <Pct value={v} />
+                {/* A quarter without a target has no achievement to show (the portal stores 0 there). */}
+                <Pct value={(output.targetTw[i] ?? 0) > 0 ? v : null} />
               </td>
             ))}
             <td data-testid="output-total">

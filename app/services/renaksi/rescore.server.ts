@@ -24,13 +24,14 @@ export interface RescoreOutcome {
 }
 
 const fmt = (n: number) => formatNumber(n, "id");
+const fmt2 = (n: number) => formatNumber(n, "id", 2);
 
 /** The note stored with a computed answer: how the value came about, in the default language. */
 export function computedNote(kind: "renaksi_strategi" | "renaksi_implementasi", year: number, s: PlanScores): string {
   if (kind === "renaksi_strategi") {
     return s.strategi === null
       ? `Dihitung dari Rencana Aksi ${year}: LKE Renaksi belum dinilai.`
-      : `Dihitung dari Rencana Aksi ${year}: Penilaian KU ${fmt(s.strategi.penilaianKU)} + Penetapan RA ${fmt(s.strategi.penetapanRA)} = ${fmt(s.strategi.value)}.`;
+      : `Dihitung dari Rencana Aksi ${year}: Penilaian KU ${fmt2(s.strategi.penilaianKU)} + Penetapan RA ${fmt2(s.strategi.penetapanRA)} = ${fmt2(s.strategi.value)}.`;
   }
   return s.implementation.score === null
     ? `Dihitung dari Rencana Aksi ${year}: belum dapat dihitung (${s.implementation.reason === "no_outputs_with_target" ? "belum ada output dengan target triwulan" : "belum ada realisasi output"}).`
