@@ -142,6 +142,7 @@ export const renaksiEn: Record<RenaksiKey, string> = {
   "renaksi.none": "None yet.",
   "renaksi.remove": "Delete",
   "renaksi.notANumber": "Not a number; write e.g. 12.5.",
+  "renaksi.notAnAmount": "Not a rupiah amount; write e.g. 15,000,000.",
   "renaksi.yearFrom": "Action plans start from 2024.",
   "renaksi.badGradeField": "Choose A–E (or YA/TIDAK for validity).",
   "renaksi.windowClosed": "Outside the schedule: this part is not open for entries.",

@@ -140,6 +140,7 @@ export const renaksiId = {
   "renaksi.none": "Belum ada.",
   "renaksi.remove": "Hapus",
   "renaksi.notANumber": "Bukan angka; tulis misalnya 12,5.",
+  "renaksi.notAnAmount": "Bukan jumlah rupiah; tulis misalnya 15.000.000.",
   "renaksi.yearFrom": "Rencana aksi dimulai dari tahun 2024.",
   "renaksi.badGradeField": "Pilih A–E (atau YA/TIDAK untuk keabsahan).",
   "renaksi.windowClosed": "Di luar jadwal: bagian ini tidak sedang dibuka untuk diisi.",

@@ -3,7 +3,7 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/auth/require.server";
 import { Field, FormAlert, IntentForm, feedbackFor } from "~/components/form";
-import { Card, Num, Pct, PlanNav, numText } from "~/components/renaksi/plan-parts";
+import { Card, Num, Pct, PlanNav, amountText, numText } from "~/components/renaksi/plan-parts";
 import { OutputSummary } from "~/components/renaksi/output-form";
 import { getDb } from "~/db.server";
 import { formatDate } from "~/i18n";
@@ -121,7 +121,7 @@ export default function PlanMonev() {
                           inputMode="decimal"
                           label="renaksi.budgetRealisation"
                           idPrefix={`${o.id}-`}
-                          defaultValue={numText(o.budgetRealisationTw[quarter - 1], locale)}
+                          defaultValue={amountText(o.budgetRealisationTw[quarter - 1], locale)}
                           feedback={here(o.id)}
                         />
                       </div>

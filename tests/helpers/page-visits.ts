@@ -283,6 +283,9 @@ export async function preparePageVisits(server: TestServer, db: Db): Promise<Pag
   const samples = (await db.selectFrom("sample").select("id").execute()).map((s) => s.id);
   const ministry = (await db.selectFrom("organisation").select("id").where("code", "=", "KEMENDEMO").executeTakeFirstOrThrow()).id;
   const regency = (await db.selectFrom("organisation").select("id").where("code", "=", "KABDEMO").executeTakeFirstOrThrow()).id;
+  const planOf = async (org: string, year: number) =>
+    (await db.selectFrom("renaksi_plan").select("id").where("organisation_id", "=", org).where("year", "=", year).executeTakeFirstOrThrow()).id;
+  const plans = { kl2024: await planOf(ministry, 2024), kab2025: await planOf(regency, 2025) };
   const units = {
     jkt: await unitId(db, "KLP-JKT"),
     djpp: await unitId(db, "DJPP"),
@@ -332,6 +335,14 @@ export async function preparePageVisits(server: TestServer, db: Db): Promise<Pag
       `/dashboard/movement/${units.sby}`,
       `/dashboard/movement/${units.setda}`,
     ),
+    // Rencana Aksi (issue #29): the list, the ministry's 2024 plan (graded, four quarters) on every tab, the regency's 2025 plan.
+    ...v("renaksi._index.tsx", "/renaksi"),
+    ...v("renaksi.$planId._index.tsx", `/renaksi/${plans.kl2024}`, `/renaksi/${plans.kab2025}`),
+    ...v("renaksi.$planId.rencana.tsx", `/renaksi/${plans.kl2024}/rencana`, `/renaksi/${plans.kab2025}/rencana`),
+    ...v("renaksi.$planId.monev.tsx", `/renaksi/${plans.kl2024}/monev`, `/renaksi/${plans.kab2025}/monev?tw=2`),
+    ...v("renaksi.$planId.penilaian.tsx", `/renaksi/${plans.kl2024}/penilaian`, `/renaksi/${plans.kab2025}/penilaian`),
+    ...v("renaksi.$planId.tematik.tsx", `/renaksi/${plans.kl2024}/tematik`),
+    ...v("renaksi.$planId.excel.tsx", `/renaksi/${plans.kl2024}/excel`),
     ...v("evaluations._index.tsx", "/evaluations"),
     ...v("evaluations.eligibility.tsx", "/evaluations/eligibility"),
     ...v("evaluations.gaps.tsx", "/evaluations/gaps"),

@@ -2,7 +2,7 @@ import type { ActionFeedback } from "~/components/form";
 import { Field } from "~/components/form";
 import { useLocale, useT } from "~/i18n/use-t";
 import type { OutputView } from "~/services/renaksi/view.server";
-import { Num, Pct, numText } from "./plan-parts";
+import { Num, Pct, amountText, numText } from "./plan-parts";
 
 type OutputLike = Pick<OutputView, "indicator" | "unit" | "targetTw" | "budgetTotal" | "implementer" | "coordinator" | "focus">;
 
@@ -15,7 +15,7 @@ export function OutputFields({ prefix, output, feedback, focus }: { prefix: stri
       <Field name="indicator" label="renaksi.outputIndicator" idPrefix={prefix} defaultValue={output?.indicator ?? ""} required feedback={feedback} />
       <div className="grid-2">
         <Field name="unit" label="renaksi.unit" idPrefix={prefix} defaultValue={output?.unit ?? ""} required feedback={feedback} />
-        <Field name="budgetTotal" inputMode="decimal" label="renaksi.budgetTotal" idPrefix={prefix} defaultValue={numText(output?.budgetTotal, locale)} feedback={feedback} />
+        <Field name="budgetTotal" inputMode="decimal" label="renaksi.budgetTotal" idPrefix={prefix} defaultValue={amountText(output?.budgetTotal, locale)} feedback={feedback} />
       </div>
       <fieldset>
         <legend>{t("renaksi.targetTw")}</legend>

@@ -50,6 +50,11 @@ export function numText(value: number | null | undefined, locale: string): strin
   return value === null || value === undefined ? "" : locale === "id" ? String(value).replace(".", ",") : String(value);
 }
 
+/** A rupiah amount as an input's default text, grouped as the reader writes it ("15.000.000"). */
+export function amountText(value: number | null | undefined, locale: "id" | "en"): string {
+  return value === null || value === undefined ? "" : formatNumber(value, locale);
+}
+
 export function Card({ title, children, testId }: { title: ReactNode; children: ReactNode; testId?: string }) {
   return (
     <section className="card" data-testid={testId}>

@@ -22,6 +22,33 @@ const decimal = z.preprocess(
     .nullable(),
 );
 export const OptionalDecimal = decimal;
+
+/**
+ * A rupiah amount: whole or decimal, with the grouping people type ("15.000.000", "15,000,000",
+ * "15 000 000", "Rp 15.000.000") or without ("15000000"). Several separators of one kind are grouping;
+ * a single separator followed by exactly three digits is grouping too (amounts are rarely fractional).
+ */
+export function parseAmount(raw: string): number | null {
+  const t = raw.trim().replace(/^Rp\.?\s*/i, "").replace(/\s/g, "");
+  if (/^\d{1,3}(\.\d{3})+(,\d+)?$/.test(t)) return Number(t.replace(/\./g, "").replace(",", "."));
+  if (/^\d{1,3}(,\d{3})+(\.\d+)?$/.test(t)) return Number(t.replace(/,/g, ""));
+  return parseDecimal(t);
+}
+
+const amount = z.preprocess(
+  emptyToNull,
+  z
+    .string()
+    .transform((s, ctx) => {
+      const n = parseAmount(s);
+      if (n === null || n < 0) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: "renaksi.notAnAmount" });
+        return z.NEVER;
+      }
+      return n;
+    })
+    .nullable(),
+);
 const text = (max: number) => z.preprocess(emptyToNull, z.string().trim().max(max, "error.tooLong").nullable());
 const required = (max: number) => z.string({ required_error: "error.required" }).trim().min(1, "error.required").max(max, "error.tooLong");
 const isoDate = z.preprocess(emptyToNull, z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "error.invalidDate").nullable());
@@ -50,7 +77,7 @@ export const OutputSchema = z.object({
   targetTw2: decimal,
   targetTw3: decimal,
   targetTw4: decimal,
-  budgetTotal: decimal,
+  budgetTotal: amount,
   implementer: text(300),
   coordinator: text(300),
   focus: text(64),
@@ -62,7 +89,7 @@ export const MonevSchema = z.object({
   id,
   quarter: z.coerce.number().int().min(1, "error.invalid").max(4, "error.invalid"),
   realisation: decimal,
-  budgetRealisation: decimal,
+  budgetRealisation: amount,
   note: text(4000),
 });
 
