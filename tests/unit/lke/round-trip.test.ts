@@ -72,8 +72,10 @@ async function roundTrip(instrument: Instrument, answers: Record<string, LkeAnsw
 describe.each(instruments.map((i) => [i.id, i] as const))("%s", (_id, instrument) => {
   test("every answer type it uses is exercised", () => {
     const types = new Set(lkeRows(instrument).flatMap((r) => (r.kind === "item" ? [r.item.type] : [])));
-    // The RB 2023 worksheets are all published numbers: range-scaled values, points and the koefisien.
-    expect(types.size).toBeGreaterThanOrEqual(instrument.evaluation.index ? 3 : 5);
+    // The Evaluasi RB worksheets are all published numbers: range-scaled values and the koefisien (2023 also
+    // one row of points; 2024 none).
+    expect(types.size).toBeGreaterThanOrEqual(instrument.evaluation.index ? 2 : 5);
+    if (instrument.evaluation.index) expect([...types]).toEqual(expect.arrayContaining(["range_scaled", "coefficient"]));
   });
 
   test("export → import gives back identical answers and notes; lke score equals the engine", async () => {
