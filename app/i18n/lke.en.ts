@@ -81,6 +81,7 @@ export const lkeEn: Record<keyof typeof lkeId, string> = {
   "lke.unit": "Unit",
   "lke.openPreview": "Review and apply",
   // Why an import preview cannot apply a change (ImportChange.blocked).
+  "lke.blocked.computed": "this value is computed from the RB action plan, not taken from a workbook",
   "lke.blocked.notEditor": "you cannot change the unit's answers",
   "lke.blocked.final": "the assessment is final (locked)",
   "lke.blocked.notReturned": "this item was not returned for correction",

@@ -80,6 +80,7 @@ export const lkeId = {
   "lke.unit": "Unit",
   "lke.openPreview": "Lihat dan terapkan",
   // Why an import preview cannot apply a change (ImportChange.blocked).
+  "lke.blocked.computed": "nilai ini dihitung dari Rencana Aksi RB, tidak diisi dari buku kerja",
   "lke.blocked.notEditor": "Anda tidak dapat mengubah jawaban unit",
   "lke.blocked.final": "penilaian sudah final (terkunci)",
   "lke.blocked.notReturned": "butir ini tidak dikembalikan untuk diperbaiki",

@@ -164,4 +164,33 @@ describe("plan → monitoring → grading → index", () => {
     await saveMonev(db, team, planId, outputId, { quarter: 2, realisation: 1, budgetRealisation: null, note: null });
     expect(await sendRenaksiDueReminders(db, "2024-07-09", { ...config, windowDays: 6 })).toBe(0);
   });
+
+  it("an LKE workbook cannot change a computed row: the preview blocks it and says why", async () => {
+    const ExcelJS = (await import("exceljs")).default;
+    const { exportAssessmentWorkbook } = await import("~/services/excel/export.server");
+    const { previewImport } = await import("~/services/excel/import.server");
+    const w = await world();
+    const team = await actor(w.coordinator.id);
+    const ctx = await requireAssessment(db, team, w.assessmentId);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await exportAssessmentWorkbook(db, team, ctx)) as unknown as ArrayBuffer);
+    const ws = wb.getWorksheet("Jawaban")!;
+    let answerCol = 0;
+    ws.getRow(1).eachCell((c, n) => {
+      if (c.value === "Jawaban") answerCol = n;
+    });
+    let edited = 0;
+    ws.eachRow((row) => {
+      const code = String(row.getCell(1).value ?? "");
+      if (code === "A101.a" || code === "B103.a") {
+        row.getCell(answerCol).value = code === "A101.a" ? 3 : 4;
+        edited++;
+      }
+    });
+    expect(edited).toBe(2);
+    const p = await previewImport(db, team, ctx, { name: "lke.xlsx", bytes: new Uint8Array(Buffer.from(await wb.xlsx.writeBuffer())) });
+    const by = new Map(p.changes.map((c) => [c.itemId, c]));
+    expect(by.get("A101.a")?.blocked).toBe("lke.blocked.computed");
+    expect(by.get("B103.a")?.blocked).toBeNull();
+  });
 });

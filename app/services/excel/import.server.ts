@@ -132,6 +132,8 @@ function blockedReason(
   itemId: string,
 ): BlockedKey | null {
   if (layer === "self") {
+    // A101/A102 of the 2024 worksheets come from the Rencana Aksi, never from a workbook (issue #29).
+    if (outlineOf(ctx.instrument).items.get(itemId)?.computed_from) return "lke.blocked.computed";
     const role = editorRole(actor, ctx);
     if (!role) return "lke.blocked.notEditor";
     if (ctx.assessment.status === "final") return "lke.blocked.final";
