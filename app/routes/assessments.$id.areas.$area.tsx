@@ -19,6 +19,8 @@ import { formatNumber, type MessageKey, type Params } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 import { addComment, reviewItem, WorkbenchError } from "~/services/workbench/answers.server";
 import { getAreaView } from "~/services/workbench/area-view.server";
+import { tematikBeside } from "~/services/renaksi/tematik-beside.server";
+import { TematikRecapCard } from "~/components/renaksi/tematik-recap";
 import { BlindError, finishRating } from "~/services/blind/rounds.server";
 import { requireAssessment } from "~/services/workbench/assessments.server";
 import { saveFromForm } from "~/services/workbench/save-form.server";
@@ -38,6 +40,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     assessment: { id: ctx.assessment.id, status: ctx.assessment.status, unitName: ctx.unit.name, year: ctx.period.year },
     instrument: shown.instrument,
     ...view,
+    // Beside the RB Tematik rows: the recap of the organisation's Tematik plan (issue #29).
+    tematik: await tematikBeside(db, ctx.instrument, view.area.id, ctx.assessment.organisation_id, ctx.period.year),
   };
 }
 
@@ -191,6 +195,7 @@ export default function AreaPage() {
       ) : (
         <FormAlert feedback={feedback} />
       )}
+      {d.tematik ? <TematikRecapCard beside={d.tematik} /> : null}
       <ConfirmCarried
         assessmentId={d.assessment.id}
         areaId={d.area.id}

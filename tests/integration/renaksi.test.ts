@@ -10,15 +10,16 @@ import type { Actor } from "~/auth/permissions";
 import { loadActor } from "~/auth/require.server";
 import { scoreAssessment } from "~/domain/scoring/score";
 import * as answersRoute from "~/routes/assessments.$id.answers";
+import * as areaRoute from "~/routes/assessments.$id.areas.$area";
 import * as monevRoute from "~/routes/renaksi.$planId.monev";
 import * as planRoute from "~/routes/renaksi.$planId.rencana";
-import { addAction, addOutput, createPlan, saveGrade, saveMonev, saveSchedule, saveTarget } from "~/services/renaksi/plans.server";
+import { addAction, addOutput, addTematikNode, createPlan, saveGrade, saveMonev, saveSchedule, saveTarget } from "~/services/renaksi/plans.server";
 import { loadAnswers, answersObject } from "~/services/workbench/answers.server";
 import { requireAssessment } from "~/services/workbench/assessments.server";
 import { createAssessments } from "~/services/workbench/rollout.server";
 import { freshDb } from "../helpers/db";
 import { makeOrg, makePeriod, makeUnit, makeUser, sessionCookie } from "../helpers/factories";
-import { callAction } from "../helpers/remix";
+import { callAction, callLoader } from "../helpers/remix";
 import { withTempDataDir } from "../helpers/world";
 
 let db: Db;
@@ -96,6 +97,23 @@ describe("plan → monitoring → grading → index", () => {
     expect(audit.some((a) => a.action === "answer.compute" && a.after_json!.includes(planId))).toBe(true);
     const note = (await loadAnswers(db, w.assessmentId)).find((a) => a.item_id === "A102.a")!.note!;
     expect(note).toContain("(100 + 100 + 50 + 0) / 4 = 62,5");
+
+    // RB Tematik: one theme's chain; its recap stands beside the Tematik rows of the worksheet (§3.3), the rows stay unscored.
+    const problem = await addTematikNode(db, team, planId, { theme: "KEMISKINAN", kind: "permasalahan", parentId: null, name: "Data belum padu", goal: null, target: null, unit: null });
+    const tAction = await addAction(db, team, planId, { tematikNodeId: problem }, "Pemutakhiran data");
+    const tOutputInput = { indicator: "Basis data", unit: "basis data", targetTw: [0, 1, 0, 1] as [number, number, number, number], budgetTotal: null, implementer: null, coordinator: null };
+    await expect(addOutput(db, team, planId, tAction, { ...tOutputInput, focus: "TI" })).rejects.toMatchObject({ key: "renaksi.unknownFocus" });
+    await expect(addOutput(db, team, planId, actionId, { ...tOutputInput, focus: "TEKNOLOGI_INFORMASI" })).rejects.toMatchObject({ key: "renaksi.unknownFocus" });
+    const tOutput = await addOutput(db, team, planId, tAction, { ...tOutputInput, focus: "TEKNOLOGI_INFORMASI" });
+    await saveMonev(db, team, planId, tOutput, { quarter: 2, realisation: 1, budgetRealisation: null, note: null });
+    // Tematik outputs do not enter A102.
+    expect(answersObject(await loadAnswers(db, w.assessmentId))["A102.a"]).toBe(63);
+    const areaPage = await callLoader(areaRoute, { path: `/assessments/${w.assessmentId}/areas/T`, params: { id: w.assessmentId, area: "T" }, cookie: await sessionCookie(db, w.coordinator.id) });
+    const beside = (areaPage.data as { tematik: { planId: string; themes: { code: string; recap: { perTw: (number | null)[]; outputs: number } }[] } | null }).tematik!;
+    expect(beside.planId).toBe(planId);
+    expect(beside.themes.find((t) => t.code === "KEMISKINAN")!.recap).toMatchObject({ perTw: [null, 100, null, null], outputs: 1 });
+    const areaA = await callLoader(areaRoute, { path: `/assessments/${w.assessmentId}/areas/A`, params: { id: w.assessmentId, area: "A" }, cookie: await sessionCookie(db, w.coordinator.id) });
+    expect((areaA.data as { tematik: unknown }).tematik).toBeNull();
 
     // Strict mode (§2.6: 75, 100, 50, 0 → 56,25) re-scores the assessment.
     await saveSchedule(db, system(), planId, { mode: "strict", planOpen: null, planClose: null, monevOpen: null, monevClose: null, gradingClose: null, dueTw: [null, null, null, null] });

@@ -25,6 +25,7 @@ export class RenaksiError extends Error {
       | "renaksi.unknownCriterion"
       | "renaksi.badGrade"
       | "renaksi.unknownTheme"
+      | "renaksi.unknownFocus"
       | "renaksi.notFound"
       | "renaksi.noContent"
       | "renaksi.stale",

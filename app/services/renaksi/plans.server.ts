@@ -226,8 +226,17 @@ const outputPlanColumns = (o: OutputPlanInput) => ({
   focus: o.focus,
 });
 
+/** A fokus intervensi only on a Tematik output, and only one of the year's (spec §3.2). */
+async function assertFocus(db: Db, planId: string, action: { tematik_node_id?: unknown }, focus: string | null): Promise<void> {
+  if (focus === null) return;
+  const plan = await db.selectFrom("renaksi_plan").select("year").where("id", "=", planId).executeTakeFirstOrThrow();
+  const known = renaksiContentFor(plan.year)?.tematik.fokus_intervensi.some((f) => f.code === focus) ?? false;
+  if (!action.tematik_node_id || !known) throw new RenaksiError("renaksi.unknownFocus", { code: focus });
+}
+
 export async function addOutput(db: Db, actor: Actor, planId: string, actionId: string, input: OutputPlanInput): Promise<string> {
-  await ownRow(db, actor, "fill", "renaksi_action", planId, actionId);
+  const action = await ownRow(db, actor, "fill", "renaksi_action", planId, actionId);
+  await assertFocus(db, planId, action, input.focus);
   const id = newId();
   await change(db, actor, planId, "fill", "plan", { action: "renaksi.output", entityType: "renaksi_output", entityId: id, after: input }, async (trx) => {
     await trx
@@ -251,6 +260,7 @@ export async function addOutput(db: Db, actor: Actor, planId: string, actionId: 
 
 export async function updateOutput(db: Db, actor: Actor, planId: string, outputId: string, input: OutputPlanInput): Promise<void> {
   const row = await ownRow(db, actor, "fill", "renaksi_output", planId, outputId);
+  await assertFocus(db, planId, await ownRow(db, actor, "fill", "renaksi_action", planId, row.action_id as string), input.focus);
   const cols = outputPlanColumns(input);
   await change(db, actor, planId, "fill", "plan", { action: "renaksi.output", entityType: "renaksi_output", entityId: outputId, before: pick(row, cols), after: cols }, async (trx) => {
     await trx.updateTable("renaksi_output").set(cols).where("id", "=", outputId).execute();
