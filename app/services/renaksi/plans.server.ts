@@ -227,7 +227,7 @@ const outputPlanColumns = (o: OutputPlanInput) => ({
 });
 
 /** A fokus intervensi only on a Tematik output, and only one of the year's (spec §3.2). */
-async function assertFocus(db: Db, planId: string, action: { tematik_node_id?: unknown }, focus: string | null): Promise<void> {
+async function assertFocus(db: Db, planId: string, action: Record<string, unknown>, focus: string | null): Promise<void> {
   if (focus === null) return;
   const plan = await db.selectFrom("renaksi_plan").select("year").where("id", "=", planId).executeTakeFirstOrThrow();
   const known = renaksiContentFor(plan.year)?.tematik.fokus_intervensi.some((f) => f.code === focus) ?? false;
