@@ -47,6 +47,8 @@ export async function leanSaveAnswer(db: Db, actor: Actor, ctx: AssessmentContex
   const outline = outlineOf(ctx.instrument);
   const areaId = outline.areaOfItem.get(input.itemId);
   if (!outline.items.has(input.itemId) || areaId === undefined) return null;
+  // A computed item (A101/A102 from the Rencana Aksi) is refused by the transactional path, with its message.
+  if (outline.items.get(input.itemId)!.computed_from) return null;
   const role = editorRole(actor, ctx);
   const status = ctx.assessment.status;
   if (!role || status === "final") return null;
