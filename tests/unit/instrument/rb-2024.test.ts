@@ -222,3 +222,28 @@ describe("validation of the new item fields", () => {
     expect([p?.top_inclusive, p?.targets, p?.target_notes]).toEqual([true, kl.evaluation.portal_2025!.targets, kl.evaluation.portal_2025!.target_notes]);
   });
 });
+
+describe("the A / A- rule at and around every target baik of every kind (§5)", () => {
+  for (const k of kinds) {
+    it(`${k.id}: each target row at its target is met (A), just below it is the one unmet row (A-), just above is met`, () => {
+      const inst: Instrument = structuredClone(instrument(k.id));
+      const targets = inst.evaluation.portal_2025!.targets;
+      // The unreachable Opini target (G4) set to its range's top so that A can be reached at all.
+      for (const { item } of itemsWithGroups(inst)) if (targets[item.id] !== undefined && targets[item.id]! > (item.scale?.max ?? Infinity)) targets[item.id] = item.scale!.max;
+      const scales = new Map(itemsWithGroups(inst).map(({ item }) => [item.id, item.scale!]));
+      // Koefisien −10: index 90, inside the A band, for every case below (a row's drop is at most a few points).
+      const base = generalOnly(inst, { "KOEF.a": -10 });
+      expect(Object.keys(targets)).toHaveLength(k.targets[0] + k.targets[1]);
+      for (const [id, target] of Object.entries(targets)) {
+        const eps = (scales.get(id)!.max - scales.get(id)!.min) / 1000;
+        const at = scoreAssessment(inst, { ...base, [id]: target });
+        expect(at.total, id).toBeGreaterThan(80);
+        expect(at.predicate?.code, `${id} at ${target}`).toBe("A");
+        const below = scoreAssessment(inst, { ...base, [id]: target - eps });
+        expect(below.predicate?.code, `${id} below ${target}`).toBe("A-");
+        expect(below.predicate?.targets?.unmet.map((u) => u.itemId)).toEqual([id]);
+        if (target + eps <= scales.get(id)!.max) expect(scoreAssessment(inst, { ...base, [id]: target + eps }).predicate?.code, `${id} above`).toBe("A");
+      }
+    });
+  }
+});
