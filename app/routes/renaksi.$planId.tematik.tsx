@@ -3,7 +3,7 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/auth/require.server";
 import { Field, FormAlert, IntentForm, PostButton, SelectField, feedbackFor } from "~/components/form";
-import { Card, Num, Pct, PlanNav, numText } from "~/components/renaksi/plan-parts";
+import { Card, Num, Pct, PlanNav, QuarterHead, QuarterRow, numText } from "~/components/renaksi/plan-parts";
 import { OutputFields, OutputSummary } from "~/components/renaksi/output-form";
 import { getDb } from "~/db.server";
 import type { MessageKey } from "~/i18n";
@@ -102,38 +102,10 @@ function Theme({ theme }: { theme: ThemeView }) {
         <p>{t("renaksi.recapEmpty")}</p>
       ) : (
         <table className="compact" data-testid={`recap-${theme.code}`}>
-          <thead>
-            <tr>
-              <th scope="col"></th>
-              {[1, 2, 3, 4].map((q) => (
-                <th key={q} scope="col">
-                  {t(`renaksi.tw${q}` as MessageKey)}
-                </th>
-              ))}
-              <th scope="col">{t("renaksi.total")}</th>
-            </tr>
-          </thead>
+          <QuarterHead />
           <tbody>
-            <tr>
-              <th scope="row">{t("renaksi.recapAchievement")}</th>
-              {r.perTw.map((v, i) => (
-                <td key={i}>
-                  <Pct value={v} />
-                </td>
-              ))}
-              <td>
-                <Pct value={r.total} />
-              </td>
-            </tr>
-            <tr>
-              <th scope="row">{t("renaksi.recapFilled")}</th>
-              {r.pengisianTw.map((v, i) => (
-                <td key={i}>
-                  <Pct value={v} />
-                </td>
-              ))}
-              <td></td>
-            </tr>
+            <QuarterRow label={t("renaksi.recapAchievement")} values={r.perTw} total={r.total} pct />
+            <QuarterRow label={t("renaksi.recapFilled")} values={r.pengisianTw} total={null} pct />
           </tbody>
         </table>
       )}

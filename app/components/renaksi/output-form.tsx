@@ -2,7 +2,9 @@ import type { ActionFeedback } from "~/components/form";
 import { Field } from "~/components/form";
 import { useLocale, useT } from "~/i18n/use-t";
 import type { OutputView } from "~/services/renaksi/view.server";
-import { Num, Pct, amountText, numText } from "./plan-parts";
+import { Num, QuarterHead, QuarterRow, amountText, numText } from "./plan-parts";
+
+const sum = (xs: readonly (number | null)[]) => xs.reduce<number>((s, v) => s + (v ?? 0), 0);
 
 type OutputLike = Pick<OutputView, "indicator" | "unit" | "targetTw" | "budgetTotal" | "implementer" | "coordinator" | "focus">;
 
@@ -57,52 +59,17 @@ export function OutputSummary({ output }: { output: OutputView }) {
         {output.coordinator ? ` · ${t("renaksi.coordinator")}: ${output.coordinator}` : ""}
       </p>
       <table className="compact">
-        <thead>
-          <tr>
-            <th scope="col"></th>
-            {[1, 2, 3, 4].map((q) => (
-              <th key={q} scope="col">
-                {t(`renaksi.tw${q}` as "renaksi.tw1")}
-              </th>
-            ))}
-            <th scope="col">{t("renaksi.total")}</th>
-          </tr>
-        </thead>
+        <QuarterHead />
         <tbody>
-          <tr>
-            <th scope="row">{t("renaksi.target")}</th>
-            {output.targetTw.map((v, i) => (
-              <td key={i}>
-                <Num value={v} />
-              </td>
-            ))}
-            <td>
-              <Num value={output.targetTw.reduce<number>((s, v) => s + (v ?? 0), 0)} />
-            </td>
-          </tr>
-          <tr>
-            <th scope="row">{t("renaksi.realisation")}</th>
-            {output.realisationTw.map((v, i) => (
-              <td key={i}>
-                <Num value={v} />
-              </td>
-            ))}
-            <td>
-              <Num value={output.realisationTw.reduce<number>((s, v) => s + (v ?? 0), 0)} />
-            </td>
-          </tr>
-          <tr>
-            <th scope="row">{t("renaksi.achievement")}</th>
-            {output.achievement.perQuarter.map((v, i) => (
-              <td key={i}>
-                {/* A quarter without a target has no achievement to show (the portal stores 0 there). */}
-                <Pct value={(output.targetTw[i] ?? 0) > 0 ? v : null} />
-              </td>
-            ))}
-            <td data-testid="output-total">
-              <Pct value={output.achievement.total} />
-            </td>
-          </tr>
+          <QuarterRow label={t("renaksi.target")} values={output.targetTw} total={sum(output.targetTw)} />
+          <QuarterRow label={t("renaksi.realisation")} values={output.realisationTw} total={sum(output.realisationTw)} />
+          {/* A quarter without a target has no achievement to show (the portal stores 0 there). */}
+          <QuarterRow
+            label={t("renaksi.achievement")}
+            values={output.achievement.perQuarter.map((v, i) => ((output.targetTw[i] ?? 0) > 0 ? v : null))}
+            total={output.achievement.total}
+            pct
+          />
         </tbody>
       </table>
       {output.achievement.over300 ? <p className="alert alert-warn">{t("renaksi.over300")}</p> : null}

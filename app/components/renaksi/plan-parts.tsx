@@ -55,6 +55,47 @@ export function amountText(value: number | null | undefined, locale: "id" | "en"
   return value === null || value === undefined ? "" : formatNumber(value, locale);
 }
 
+/** The head of a quarter table: an empty (or named) first column, TW I–IV, Total, and any further columns. */
+export function QuarterHead({ first, extra = [] }: { first?: string; extra?: string[] }) {
+  const t = useT();
+  return (
+    <thead>
+      <tr>
+        <th scope="col">{first ?? ""}</th>
+        {([1, 2, 3, 4] as const).map((q) => (
+          <th key={q} scope="col">
+            {t(`renaksi.tw${q}`)}
+          </th>
+        ))}
+        <th scope="col">{t("renaksi.total")}</th>
+        {extra.map((e) => (
+          <th key={e} scope="col">
+            {e}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
+/** One row of a quarter table: its head cell, four quarters and the total, as numbers or percentages. */
+export function QuarterRow({ label, values, total, pct = false }: { label: string; values: readonly (number | null)[]; total: number | null; pct?: boolean }) {
+  const Cell = pct ? Pct : Num;
+  return (
+    <tr>
+      <th scope="row">{label}</th>
+      {values.map((v, i) => (
+        <td key={i}>
+          <Cell value={v} />
+        </td>
+      ))}
+      <td>
+        <Cell value={total} />
+      </td>
+    </tr>
+  );
+}
+
 export function Card({ title, children, testId }: { title: ReactNode; children: ReactNode; testId?: string }) {
   return (
     <section className="card" data-testid={testId}>

@@ -1,5 +1,6 @@
 import type { Db } from "#db/client.server";
-import type { RenaksiMode, RenaksiPlan, TematikNodeKind } from "#db/schema";
+import type { Selectable } from "kysely";
+import type { Database, RenaksiMode, RenaksiPlan, TematikNodeKind } from "#db/schema";
 import type { Actor } from "~/auth/permissions";
 import { forbidden } from "~/auth/require.server";
 import { writeAudit } from "~/services/admin/audit.server";
@@ -227,7 +228,7 @@ const outputPlanColumns = (o: OutputPlanInput) => ({
 });
 
 /** A fokus intervensi only on a Tematik output, and only one of the year's (spec §3.2). */
-async function assertFocus(db: Db, planId: string, action: Record<string, unknown>, focus: string | null): Promise<void> {
+async function assertFocus(db: Db, planId: string, action: { tematik_node_id: string | null }, focus: string | null): Promise<void> {
   if (focus === null) return;
   const plan = await db.selectFrom("renaksi_plan").select("year").where("id", "=", planId).executeTakeFirstOrThrow();
   const known = renaksiContentFor(plan.year)?.tematik.fokus_intervensi.some((f) => f.code === focus) ?? false;
@@ -260,7 +261,7 @@ export async function addOutput(db: Db, actor: Actor, planId: string, actionId: 
 
 export async function updateOutput(db: Db, actor: Actor, planId: string, outputId: string, input: OutputPlanInput): Promise<void> {
   const row = await ownRow(db, actor, "fill", "renaksi_output", planId, outputId);
-  await assertFocus(db, planId, await ownRow(db, actor, "fill", "renaksi_action", planId, row.action_id as string), input.focus);
+  await assertFocus(db, planId, await ownRow(db, actor, "fill", "renaksi_action", planId, row.action_id), input.focus);
   const cols = outputPlanColumns(input);
   await change(db, actor, planId, "fill", "plan", { action: "renaksi.output", entityType: "renaksi_output", entityId: outputId, before: pick(row, cols), after: cols }, async (trx) => {
     await trx.updateTable("renaksi_output").set(cols).where("id", "=", outputId).execute();
@@ -459,7 +460,7 @@ async function ownRow<T extends OwnedTable>(db: Db, actor: Actor, need: "fill" |
   await requirePlan(db, actor, planId, need);
   const row = await db.selectFrom(table as OwnedTable).selectAll().where("id", "=", id).where("plan_id", "=", planId).executeTakeFirst();
   if (!row) throw new RenaksiError("renaksi.notFound");
-  return row as Record<string, unknown> & { evaluator_note: string | null } & Record<string, any>;
+  return row as unknown as Selectable<Database[T]>;
 }
 
 async function nextPosition(db: Db, table: OwnedTable, planId: string): Promise<number> {
