@@ -112,3 +112,27 @@ export interface TematikNodeTable {
   position: number;
 }
 export type TematikNode = Selectable<TematikNodeTable>;
+
+/**
+ * Bukti dukung of a target (spec §2.2 general_perencanaan_target_dokumen): a file (bytes in the
+ * evidence store under blob_sha256, also an evidence_blob row) or an http(s) link, with its title.
+ */
+export interface RenaksiEvidenceTable {
+  id: string;
+  plan_id: string;
+  target_id: string;
+  kind: "file" | "link";
+  blob_sha256: string | null;
+  url: string | null;
+  /** The title (dokumen). */
+  name: string;
+  /** A file's name as stored and downloaded (made safe, its extension matching its type); null for a link. */
+  filename: string | null;
+  mime: string | null;
+  size: number | null;
+  uploaded_by: string | null;
+  created_at: string;
+  removed_at: string | null;
+  removed_by: string | null;
+}
+export type RenaksiEvidence = Selectable<RenaksiEvidenceTable>;

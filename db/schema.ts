@@ -31,6 +31,7 @@ import type {
   RenaksiActionTable,
   RenaksiOutputTable,
   RenaksiGradeTable,
+  RenaksiEvidenceTable,
   TematikNodeTable,
 } from "./schema-renaksi";
 
@@ -82,6 +83,7 @@ export interface Database {
   renaksi_action: RenaksiActionTable;
   renaksi_output: RenaksiOutputTable;
   renaksi_grade: RenaksiGradeTable;
+  renaksi_evidence: RenaksiEvidenceTable;
   tematik_node: TematikNodeTable;
 }
 

@@ -19,6 +19,8 @@ export const auditActionsEn: Record<keyof typeof auditActionsId, string> = {
   "renaksi.tematik.remove": "Thematic RB chain entry deleted",
   "renaksi.schedule": "Action plan schedule changed",
   "renaksi.import": "Action plan imported from Excel",
+  "renaksi.evidence": "Action plan target evidence added",
+  "renaksi.evidence.remove": "Action plan target evidence removed",
   "answer.save": "Answer saved",
   "answer.confirm": "Carried-over answer confirmed",
   "answer.approve": "Item approved",

@@ -17,6 +17,8 @@ export const auditActionsId = {
   "renaksi.tematik.remove": "Rantai RB Tematik dihapus",
   "renaksi.schedule": "Jadwal rencana aksi diubah",
   "renaksi.import": "Rencana aksi diimpor dari Excel",
+  "renaksi.evidence": "Bukti dukung target rencana aksi ditambah",
+  "renaksi.evidence.remove": "Bukti dukung target rencana aksi dihapus",
   "answer.save": "Jawaban disimpan",
   "answer.confirm": "Jawaban bawaan dikonfirmasi",
   "answer.approve": "Butir disetujui",

@@ -1,37 +1,117 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/auth/require.server";
-import { Field, FormAlert, IntentForm, PostButton, feedbackFor } from "~/components/form";
+import { Field, FormAlert, IntentForm, PostButton, feedbackFor, type ActionFeedback } from "~/components/form";
 import { Card, Num, PlanNav, numText } from "~/components/renaksi/plan-parts";
 import { OutputFields, OutputSummary } from "~/components/renaksi/output-form";
 import { getDb } from "~/db.server";
+import { formatDate, formatNumber, type MessageKey } from "~/i18n";
 import { pageTitle } from "~/i18n/page-title";
 import { useLocale, useT } from "~/i18n/use-t";
 import { ActionSchema, ActionUpdateSchema, OutputAddSchema, OutputUpdateSchema, RemoveSchema, TargetSchema } from "~/services/renaksi/forms";
 import { addAction, addOutput, removeAction, removeOutput, removeTarget, saveTarget, updateAction, updateOutput } from "~/services/renaksi/plans.server";
 import { outputInput } from "~/services/renaksi/output-input";
 import { planPage } from "~/services/renaksi/route.server";
-import { parseForm, readIntentForm, ruleFailure } from "~/utils/forms";
+import { requirePlan } from "~/services/renaksi/access.server";
+import {
+  addRenaksiLink,
+  addStagedRenaksiEvidence,
+  removeRenaksiEvidence,
+  renaksiEvidenceByTarget,
+  type RenaksiEvidenceView,
+} from "~/services/renaksi/evidence.server";
+import { EvidenceError, evidenceMaxBytes, readEvidencePost, type EvidenceUpload } from "~/services/evidence/evidence.server";
+import { plainSize } from "~/services/evidence/rules";
+import { ACCEPT_ATTRIBUTE } from "~/services/evidence/sniff";
+import { badRequest, formFailure, formValues, parseForm, ruleFailure } from "~/utils/forms";
 
 export const meta = pageTitle<typeof loader>("renaksi.tab.plan", (d) => `${d.view.organisation.name} ${d.view.plan.year}`);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { view } = await planPage(request, params.planId);
-  return { view };
+  const { view, db } = await planPage(request, params.planId);
+  // Bukti dukung per target (issue #29), live only; the limits shown beside the upload form.
+  return { view, evidence: await renaksiEvidenceByTarget(db, view.plan.id), maxBytes: plainSize(evidenceMaxBytes()) };
 }
 
-const Intents = z.enum(["save-target", "remove-target", "add-action", "update-action", "remove-action", "add-output", "update-output", "remove-output"]);
+const Intents = z.enum([
+  "save-target",
+  "remove-target",
+  "add-action",
+  "update-action",
+  "remove-action",
+  "add-output",
+  "update-output",
+  "remove-output",
+  "add-evidence-files",
+  "add-evidence-link",
+  "remove-evidence",
+]);
+
+const EvidenceFilesSchema = z.object({ targetId: z.string().min(1).max(64), title: z.string().max(500).optional() });
+const EvidenceLinkSchema = z.object({ targetId: z.string().min(1).max(64), url: z.string().trim().min(1).max(4000), title: z.string().max(500).optional() });
+const EvidenceRemoveSchema = z.object({ id: z.string().min(1).max(64), targetId: z.string().max(64).optional() });
+
+/** A refused file or link: the message (naming the file) in the form it came from, with its status (413/507 kept). */
+function evidenceFailure(e: EvidenceError, values: Record<string, string>, intent: string) {
+  const params = Object.keys(e.params).length > 0 ? e.params : undefined;
+  // A message with parameters is only said once, in full, above the form.
+  const fieldErrors = e.field && !params ? { [e.field]: e.key as MessageKey } : {};
+  return data({ ok: false as const, intent, formError: e.key as MessageKey, ...(params ? { formParams: params } : {}), fieldErrors, values }, { status: e.status });
+}
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
   const planId = params.planId ?? "";
-  const form = await readIntentForm(request, Intents);
-  if ("rejected" in form) return form.rejected;
-  const { formData, values, intent, fail } = form;
+  // Every intent here is the team's: checked before the body is read, so nobody else has files staged.
+  await requirePlan(db, user, planId, "fill");
+  const maxBytes = evidenceMaxBytes();
+  const tooLarge = () => data({ ok: false as const, formError: "evidence.requestTooLarge" as MessageKey, formParams: { max: plainSize(maxBytes) }, fieldErrors: {}, values: {} }, { status: 413 });
+  if (Number(request.headers.get("content-length") ?? 0) > maxBytes + 1024 * 1024) return tooLarge();
+  // Plain posts are read as before; a multipart post (bukti dukung) streams its files into temporary
+  // files through the evidence upload (same limits and sniffing), deleted in the finally below.
+  let formData: FormData;
+  let upload: EvidenceUpload;
+  try {
+    ({ formData, upload } = await readEvidencePost(request, { maxBytes }));
+  } catch (e) {
+    if (e instanceof EvidenceError && e.status === 413) return tooLarge();
+    throw e;
+  }
+  try {
+    return await handle(db, user, planId, formData, upload);
+  } finally {
+    await upload.dispose();
+  }
+}
+
+async function handle(db: ReturnType<typeof getDb>, user: Awaited<ReturnType<typeof requireUser>>, planId: string, formData: FormData, upload: EvidenceUpload) {
+  const values = formValues(formData);
+  const parsedIntent = Intents.safeParse(formData.get("intent"));
+  if (!parsedIntent.success) return formFailure("error.unknownIntent", values);
+  const intent = parsedIntent.data;
+  const fail = (failure: Parameters<typeof badRequest>[0]) => badRequest({ ...failure, intent });
   try {
     switch (intent) {
+      case "add-evidence-files": {
+        const p = parseForm(formData, EvidenceFilesSchema);
+        if (!p.ok) return fail(p);
+        const added = await addStagedRenaksiEvidence(db, user, planId, p.value.targetId, upload, p.value.title ?? null);
+        return data({ ok: true as const, intent, target: p.value.targetId, message: "renaksi.evidence.added" as const, already: added.already });
+      }
+      case "add-evidence-link": {
+        const p = parseForm(formData, EvidenceLinkSchema);
+        if (!p.ok) return fail(p);
+        const added = await addRenaksiLink(db, user, planId, p.value.targetId, { url: p.value.url, title: p.value.title ?? null });
+        return data({ ok: true as const, intent, target: p.value.targetId, message: "renaksi.evidence.added" as const, already: added.already });
+      }
+      case "remove-evidence": {
+        const p = parseForm(formData, EvidenceRemoveSchema);
+        if (!p.ok) return fail(p);
+        await removeRenaksiEvidence(db, user, planId, p.value.id);
+        return data({ ok: true as const, intent, target: p.value.targetId ?? null, message: "renaksi.evidence.removed" as const, already: [] as string[] });
+      }
       case "save-target": {
         const p = parseForm(formData, TargetSchema);
         if (!p.ok) return fail(p);
@@ -82,13 +162,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
       }
     }
   } catch (e) {
+    if (e instanceof EvidenceError) return evidenceFailure(e, values, intent);
     return ruleFailure(e, values, intent);
   }
   return data({ ok: true as const, intent, target: values.id ?? values.parentId ?? values.actionId ?? values.indicatorCode ?? null, message: "common.saved" as const });
 }
 
 export default function PlanTargets() {
-  const { view } = useLoaderData<typeof loader>();
+  const { view, evidence, maxBytes } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -96,10 +177,14 @@ export default function PlanTargets() {
   const byIndicator = new Map(view.targets.map((x) => [x.indicatorCode, x]));
   const fb = feedbackFor(actionData);
   const here = (key: string | null | undefined) => (fb && (fb.values?.id === key || fb.values?.parentId === key || fb.values?.actionId === key || fb.values?.indicatorCode === key) ? fb : undefined);
+  // Bukti dukung feedback lands under its target: a refusal keeps the posted targetId, a success names it.
+  const evidenceFeedback = (targetId: string) =>
+    fb && EVIDENCE_INTENTS.has(fb.intent ?? "") && (fb.values?.targetId ?? (fb as { target?: string | null }).target) === targetId ? fb : undefined;
   return (
     <>
       <PlanNav planId={view.plan.id} org={view.organisation.name} year={view.plan.year} />
       <p className="muted">{t("renaksi.planIntro", { year: String(view.plan.year), prev: String(view.plan.year - 1) })}</p>
+      {fb && !fb.ok && !fb.intent ? <FormAlert feedback={fb} /> : null}
       {!view.canFill ? <p className="alert alert-warn">{t("renaksi.readOnlyTeam")}</p> : !view.open.plan ? <p className="alert alert-warn">{t("renaksi.planClosed")}</p> : null}
       {view.kegiatan.map((k) => (
         <Card key={k.code} title={`${k.number}. ${k.name}`} testId={`ku-${k.code}`}>
@@ -136,6 +221,17 @@ export default function PlanTargets() {
                       </PostButton>
                     ) : null}
                   </details>
+                ) : null}
+                {target ? (
+                  <TargetEvidence
+                    planId={view.plan.id}
+                    targetId={target.id}
+                    evidence={evidence[target.id] ?? []}
+                    editable={editable}
+                    maxBytes={maxBytes}
+                    feedback={evidenceFeedback(target.id)}
+                    already={actionData && "already" in actionData && actionData.target === target.id ? actionData.already : []}
+                  />
                 ) : null}
                 {target?.actions.map((a, ai) => (
                   <div key={a.id} className="renaksi-action" data-testid={`action-${a.id}`}>
@@ -202,5 +298,108 @@ export default function PlanTargets() {
         </Card>
       ))}
     </>
+  );
+}
+
+const EVIDENCE_INTENTS = new Set(["add-evidence-files", "add-evidence-link", "remove-evidence"]);
+
+/**
+ * A target's bukti dukung (issue #29): its live files (downloaded through the plan's authorised route)
+ * and links; for the team inside the planning window, plain forms to upload files with a title, add a
+ * link and remove one (they work without JavaScript: a multipart post to this page).
+ */
+function TargetEvidence({
+  planId,
+  targetId,
+  evidence,
+  editable,
+  maxBytes,
+  feedback,
+  already,
+}: {
+  planId: string;
+  targetId: string;
+  evidence: RenaksiEvidenceView[];
+  editable: boolean;
+  maxBytes: string;
+  feedback: ActionFeedback | undefined;
+  already: string[];
+}) {
+  const t = useT();
+  const locale = useLocale();
+  const dom = `ev-${targetId}`;
+  const failed = Boolean(feedback && !feedback.ok);
+  const files = feedback?.intent === "add-evidence-files" ? feedback : undefined;
+  const link = feedback?.intent === "add-evidence-link" ? feedback : undefined;
+  return (
+    <section className="renaksi-evidence" data-testid={`evidence-${targetId}`} aria-labelledby={`${dom}-title`}>
+      <h4 id={`${dom}-title`}>
+        {t("renaksi.evidence.title")} <span className="muted small">({t("renaksi.evidence.count", { n: evidence.length })})</span>
+      </h4>
+      {feedback?.intent === "remove-evidence" ? <FormAlert feedback={feedback} /> : null}
+      {already.length > 0 ? (
+        <p className="alert alert-warn" role="status">
+          {t("renaksi.evidence.already", { names: already.join(", ") })}
+        </p>
+      ) : null}
+      {evidence.length === 0 ? (
+        <p className="muted">{t("renaksi.evidence.none")}</p>
+      ) : (
+        <ul>
+          {evidence.map((e) => {
+            const safeUrl = e.kind === "link" && e.url && /^https?:\/\//i.test(e.url) ? e.url : null;
+            return (
+              <li key={e.id} data-testid={`evidence-item-${e.id}`}>
+                {e.kind === "file" ? (
+                  <a href={`/renaksi/${encodeURIComponent(planId)}/evidence/${encodeURIComponent(e.id)}`} download={e.filename ?? e.name}>
+                    {e.name}
+                  </a>
+                ) : safeUrl ? (
+                  <a href={safeUrl} target="_blank" rel="noopener noreferrer">
+                    {e.name}
+                  </a>
+                ) : (
+                  <span>{e.name}</span>
+                )}{" "}
+                <span className="muted small">
+                  {e.kind === "file"
+                    ? `· ${e.filename ?? ""}${e.size !== null ? ` · ${formatNumber(Math.max(1, Math.round(e.size / 1024)), locale)} KB` : ""}`
+                    : `· ${t("renaksi.evidence.link")}${safeUrl ? ` · ${new URL(safeUrl).host}` : ""}`}
+                  {` · ${e.uploadedBy ?? "–"}, ${formatDate(e.createdAt, locale)}`}
+                </span>
+                {editable ? (
+                  <PostButton intent="remove-evidence" fields={{ id: e.id, targetId }} className="secondary" formClassName="inline-form">
+                    {t("renaksi.evidence.remove")}
+                  </PostButton>
+                ) : null}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {editable ? (
+        <details open={failed && feedback?.intent !== "remove-evidence"}>
+          <summary>{t("renaksi.evidence.upload")} / {t("renaksi.evidence.addLink")}</summary>
+          <Form method="post" encType="multipart/form-data">
+            <input type="hidden" name="intent" value="add-evidence-files" />
+            <input type="hidden" name="targetId" value={targetId} />
+            <FormAlert feedback={files} />
+            <label htmlFor={`${dom}-file`}>{t("renaksi.evidence.files")}</label>
+            <input id={`${dom}-file`} type="file" name="file" multiple required accept={ACCEPT_ATTRIBUTE} aria-describedby={`${dom}-limits`} />
+            <p className="muted small" id={`${dom}-limits`}>
+              {t("renaksi.evidence.limits", { max: maxBytes })}
+            </p>
+            <Field name="title" label="renaksi.evidence.fileTitle" idPrefix={`${dom}-file-`} maxLength={200} help={t("renaksi.evidence.fileTitleHelp")} feedback={files} />
+            <button type="submit">{t("renaksi.evidence.upload")}</button>
+          </Form>
+          <IntentForm intent="add-evidence-link" fields={{ targetId }}>
+            <FormAlert feedback={link} />
+            <Field name="url" type="url" label="renaksi.evidence.url" idPrefix={`${dom}-link-`} required maxLength={2000} feedback={link} />
+            <Field name="title" label="renaksi.evidence.linkTitle" idPrefix={`${dom}-link-`} maxLength={200} feedback={link} />
+            <button type="submit">{t("renaksi.evidence.addLink")}</button>
+          </IntentForm>
+        </details>
+      ) : null}
+    </section>
   );
 }

@@ -81,6 +81,8 @@ export function bodyLimitFor(path: string, defaults: { body: number; evidence: n
   // A Rencana Aksi workbook (issue #29; the importer refuses one above its own 512 KB limit with a message, and the
   // apply step posts it back base64-encoded): room for that message instead of the server's bare 413.
   if (/^\/renaksi\/[^/]+\/excel(\.data)?\/?$/.test(path)) return 4 * 1024 * 1024;
+  // The planning page also takes a target's bukti dukung (issue #29): the same allowance as assessment evidence.
+  if (/^\/renaksi\/[^/]+\/rencana(\.data)?\/?$/.test(path)) return defaults.evidence + 1024 * 1024;
   // An instrument YAML and its item mapping, each up to INSTRUMENT_MAX_BYTES; the action answers a readable error above that.
   if (/^\/admin\/instruments(\.data)?\/?$/.test(path)) return 2 * INSTRUMENT_MAX_BYTES + 1024 * 1024;
   return defaults.body;

@@ -4,6 +4,8 @@ import { beforeAll, describe, expect, test } from "vitest";
 import type { Db } from "#db/client.server";
 import { uploadRelease } from "~/services/instruments/releases.server";
 import { createPlan, saveTarget } from "~/services/renaksi/plans.server";
+import { addRenaksiFiles } from "~/services/renaksi/evidence.server";
+import { pdf } from "../fixtures/evidence/files";
 import { freshDb } from "../helpers/db";
 import { sessionCookie } from "../helpers/factories";
 import { pmprbNext } from "../helpers/instrument-edits";
@@ -30,6 +32,8 @@ let releaseId = "";
 /** The ministry's 2025 Rencana Aksi (created in beforeAll) with one target, for the plan pages (issue #29). */
 let planId = "";
 let planTargetId = "";
+/** A PDF bukti dukung of that target (issue #29), for its download route. */
+let planEvidenceId = "";
 const personaYear = (p: Persona) => String(2030 + PERSONAS.indexOf(p));
 /** Distinct never-answered items, so each persona's first save starts from version 0. */
 const ANSWER_ITEMS: Partial<Record<Persona, string>> = { admin: "A.I.1.i.a", coordinator: "A.I.1.i.b", assessor: "A.I.1.ii.a" };
@@ -269,6 +273,8 @@ const MATRIX: Record<string, RouteCase> = {
     post: { form: () => ({ intent: "preview" }), expect: signedIn(403, { admin: 400, coordinator: 400, otherOrgAdmin: 404 }) },
   },
   "renaksi.$planId.xlsx": { params: () => ({ planId }), get: signedIn(200, { otherOrgAdmin: 404 }) },
+  // A target's bukti dukung file: downloaded by anyone who reads the plan.
+  "renaksi.$planId.evidence.$evidenceId": { params: () => ({ planId, evidenceId: planEvidenceId }), get: signedIn(200, { otherOrgAdmin: 404 }) },
   "admin.users.$userId": {
     params: (w) => ({ userId: w.users.assessor.id }),
     get: signedIn(403, { admin: 200, orgAdmin: 200, reviewer: 200 }),
@@ -292,6 +298,7 @@ beforeAll(async () => {
   planId = await createPlan(db, admin, world.ministry.id, 2025);
   await saveTarget(db, admin, planId, { indicatorCode: "IND01", baselineYear: 2024, baselineValue: 1, target: 2, unit: null, note: null });
   planTargetId = (await db.selectFrom("renaksi_target").select("id").where("plan_id", "=", planId).executeTakeFirstOrThrow()).id;
+  planEvidenceId = (await addRenaksiFiles(db, admin, planId, planTargetId, [new File([pdf()], "bukti.pdf")], "Bukti target")).ids[0]!;
 });
 
 test("every route module is in the role × route matrix", () => {

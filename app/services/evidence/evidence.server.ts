@@ -8,4 +8,4 @@ export { type EvidenceUpload, readEvidencePost } from "./upload.server";
 export type { EvidenceOptions } from "./access.server";
 export { addFileEvidence, addFileEvidences, addLinkEvidence, addLinkEvidenceIn, addStagedEvidences, linkEvidence } from "./add.server";
 export { attachEvidence, detachEvidence, removeEvidence } from "./links.server";
-export { type EvidenceFile, getEvidenceFile } from "./download.server";
+export { type EvidenceFile, evidenceFileResponse, getEvidenceFile } from "./download.server";

@@ -7,10 +7,10 @@ import { evidenceStore, LocalEvidenceStore } from "./stores.server";
 
 /**
  * Garbage collection of evidence blobs (`cermin evidence gc`). A blob is referenced while any evidence
- * row names it, live or not: removed and detached evidence keeps its row (item history, findings,
- * carried-over copies), and the download route serves by evidence id, so only a blob no row names
- * at all can never be downloaded again. evidence_blob rows are kept: they are no reference, and
- * deleting them could fail a concurrent upload's foreign key check.
+ * row or Rencana Aksi bukti dukung row (renaksi_evidence) names it, live or not: removed and detached
+ * evidence keeps its row (item history, findings, carried-over copies), and the download routes serve
+ * by evidence id, so only a blob no row names at all can never be downloaded again. evidence_blob rows
+ * are kept: they are no reference, and deleting them could fail a concurrent upload's foreign key check.
  *
  * Only files named by a lower-case sha256 are considered (never temporary files, subdirectories or
  * anything else), and only when older than the grace period (mtime): an upload writes its blob before
@@ -70,16 +70,21 @@ const unlessMissing = (e: unknown): false => {
 };
 const lstatOrNull = (file: string) => fs.lstat(file).catch((e: unknown) => unlessMissing(e) || null);
 
+/** The tables whose rows name blobs: assessment evidence and a Rencana Aksi's bukti dukung (issue #29). */
+const REFERENCING = ["evidence", "renaksi_evidence"] as const;
+
 async function referencedAmong(db: Db, hashes: string[]): Promise<Set<string>> {
   const found = new Set<string>();
   for (let i = 0; i < hashes.length; i += CHUNK) {
-    const rows = await db
-      .selectFrom("evidence")
-      .select("blob_sha256")
-      .distinct()
-      .where("blob_sha256", "in", hashes.slice(i, i + CHUNK))
-      .execute();
-    for (const r of rows) if (r.blob_sha256) found.add(r.blob_sha256);
+    for (const table of REFERENCING) {
+      const rows = await db
+        .selectFrom(table)
+        .select("blob_sha256")
+        .distinct()
+        .where("blob_sha256", "in", hashes.slice(i, i + CHUNK))
+        .execute();
+      for (const r of rows) if (r.blob_sha256) found.add(r.blob_sha256);
+    }
   }
   return found;
 }
@@ -98,8 +103,11 @@ export async function planEvidenceGc(db: Db, opts: { minAgeMs: number; store?: E
   const store = opts.store ?? evidenceStore();
   const dir = store.location;
   const now = Date.now();
-  const databaseHasFiles =
-    (await db.selectFrom("evidence").select("id").where("blob_sha256", "is not", null).limit(1).executeTakeFirst()) !== undefined;
+  let databaseHasFiles = false;
+  for (const table of REFERENCING) {
+    databaseHasFiles ||=
+      (await db.selectFrom(table).select("id").where("blob_sha256", "is not", null).limit(1).executeTakeFirst()) !== undefined;
+  }
   const plan: GcPlan = {
     dir,
     store,

@@ -33,14 +33,13 @@ export async function migrateEvidence(
   to: EvidenceStore,
   progress: (line: string) => void,
 ): Promise<MigrateResult> {
-  const rows = await db
-    .selectFrom("evidence")
-    .select("blob_sha256")
-    .distinct()
-    .where("blob_sha256", "is not", null)
-    .orderBy("blob_sha256")
-    .execute();
-  const hashes = rows.flatMap((r) => (r.blob_sha256 ? [r.blob_sha256] : []));
+  // Assessment evidence and a Rencana Aksi's bukti dukung (issue #29) share the store.
+  const named = new Set<string>();
+  for (const table of ["evidence", "renaksi_evidence"] as const) {
+    const rows = await db.selectFrom(table).select("blob_sha256").distinct().where("blob_sha256", "is not", null).execute();
+    for (const r of rows) if (r.blob_sha256) named.add(r.blob_sha256);
+  }
+  const hashes = [...named].sort();
   const result: MigrateResult = { total: hashes.length, copied: 0, skipped: 0, copiedBytes: 0, missing: [], mismatched: [] };
   for (const [i, sha] of hashes.entries()) {
     const at = `[${i + 1}/${hashes.length}] ${sha}`;

@@ -58,6 +58,8 @@ export interface TargetView {
   note: string | null;
   evaluatorNote: string | null;
   actions: ActionView[];
+  /** Live bukti dukung (files and links) of the target (evidence.server.ts). */
+  evidenceCount: number;
 }
 
 export interface TematikNodeView {
@@ -107,7 +109,7 @@ export async function loadPlanView(db: Db, actor: Actor, ctx: PlanContext, local
   const { plan, organisation } = ctx;
   const content = renaksiContentFor(plan.year);
   const en = locale === "en";
-  const [targets, actions, outputs, grades, nodes, assessments, scores] = await Promise.all([
+  const [targets, actions, outputs, grades, nodes, assessments, scores, evidence] = await Promise.all([
     db.selectFrom("renaksi_target").selectAll().where("plan_id", "=", plan.id).orderBy("position").execute(),
     db.selectFrom("renaksi_action").selectAll().where("plan_id", "=", plan.id).orderBy("position").execute(),
     db.selectFrom("renaksi_output").selectAll().where("plan_id", "=", plan.id).orderBy("position").execute(),
@@ -123,7 +125,15 @@ export async function loadPlanView(db: Db, actor: Actor, ctx: PlanContext, local
       .where("a.instrument_id", "like", "rb-%")
       .execute(),
     computePlan(db, plan),
+    db
+      .selectFrom("renaksi_evidence")
+      .select((eb) => ["target_id", eb.fn.countAll().as("n")])
+      .where("plan_id", "=", plan.id)
+      .where("removed_at", "is", null)
+      .groupBy("target_id")
+      .execute(),
   ]);
+  const evidenceCounts = new Map(evidence.map((e) => [e.target_id, Number(e.n)]));
   const indicators = new Map((content?.general.indicators ?? []).map((i) => [i.code, i]));
   const outputView = (o: (typeof outputs)[number]): OutputView => {
     const targetTw = q(o.target_tw_json);
@@ -165,6 +175,7 @@ export async function loadPlanView(db: Db, actor: Actor, ctx: PlanContext, local
       note: t.note,
       evaluatorNote: t.evaluator_note,
       actions: actionViews((a) => a.target_id === t.id),
+      evidenceCount: evidenceCounts.get(t.id) ?? 0,
     };
   });
   // The domain's plan shape (one target per entry, the plan's year) for the completeness rule.
