@@ -2,6 +2,7 @@ import type { auditActionsId, auditId } from "./audit.id";
 
 /** The audit log page and the names of its actions. English. */
 export const auditActionsEn: Record<keyof typeof auditActionsId, string> = {
+  "answer.save": "Answer saved",
   "answer.compute": "Value computed from the action plan",
   "renaksi.create": "Action plan created",
   "renaksi.target": "Action plan target saved",
@@ -21,7 +22,6 @@ export const auditActionsEn: Record<keyof typeof auditActionsId, string> = {
   "renaksi.import": "Action plan imported from Excel",
   "renaksi.evidence": "Action plan target evidence added",
   "renaksi.evidence.remove": "Action plan target evidence removed",
-  "answer.save": "Answer saved",
   "answer.confirm": "Carried-over answer confirmed",
   "answer.approve": "Item approved",
   "answer.return": "Item returned for correction",

@@ -1,5 +1,6 @@
 /** The audit log page and the names of its actions (issue #27: human words, not keys). Bahasa Indonesia. */
 export const auditActionsId = {
+  "answer.save": "Jawaban disimpan",
   "answer.compute": "Nilai dihitung dari Rencana Aksi",
   "renaksi.create": "Rencana aksi dibuat",
   "renaksi.target": "Target rencana aksi disimpan",
@@ -19,7 +20,6 @@ export const auditActionsId = {
   "renaksi.import": "Rencana aksi diimpor dari Excel",
   "renaksi.evidence": "Bukti dukung target rencana aksi ditambah",
   "renaksi.evidence.remove": "Bukti dukung target rencana aksi dihapus",
-  "answer.save": "Jawaban disimpan",
   "answer.confirm": "Jawaban bawaan dikonfirmasi",
   "answer.approve": "Butir disetujui",
   "answer.return": "Butir dikembalikan untuk diperbaiki",
