@@ -8,6 +8,10 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { createElement } from "react";
+import { renderToString } from "react-dom/server";
+import type { RouteObject } from "react-router-dom";
+import { createStaticHandler, createStaticRouter, StaticRouterProvider } from "react-router-dom/server";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "#db/client.server";
 import type { Actor } from "~/auth/permissions";
@@ -39,6 +43,31 @@ const post = (cookie: string | null, form: FormData | Record<string, string>) =>
   callAction(planRoute, { path: `/renaksi/${planId}/rencana`, params: { planId }, cookie, form });
 const download = (cookie: string | null, evidenceId: string, plan = planId) =>
   callLoader(downloadRoute, { path: `/renaksi/${plan}/evidence/${evidenceId}`, params: { planId: plan, evidenceId }, cookie });
+
+/** The planning page as the server renders it (Indonesian), with this loader data and, after a post, this action data. */
+async function renderPage(loaderData: unknown, actionData?: unknown): Promise<string> {
+  const routes: RouteObject[] = [
+    {
+      id: "root",
+      path: "/",
+      loader: () => ({ locale: "id" }),
+      children: [
+        {
+          id: "page",
+          index: true,
+          loader: () => loaderData as object,
+          action: () => (actionData ?? null) as object | null,
+          element: createElement(planRoute.default),
+        },
+      ],
+    },
+  ];
+  const handler = createStaticHandler(routes);
+  const request = new Request("http://localhost/?index", actionData ? { method: "POST", body: new URLSearchParams() } : {});
+  const context = await handler.query(request);
+  if (context instanceof Response) throw new Error("unexpected redirect");
+  return renderToString(createElement(StaticRouterProvider, { router: createStaticRouter(handler.dataRoutes, context), context }));
+}
 
 function filesForm(files: File[], title = ""): FormData {
   const fd = new FormData();
@@ -184,6 +213,33 @@ describe("the team adds bukti dukung on the planning page", () => {
       ["notulen.pdf", "notulen.pdf"],
       ["scan.pdf", "scan.pdf"],
     ]);
+  });
+});
+
+describe("the planning page", () => {
+  it("lists a target's evidence with download links, and gives the team plain upload and link forms", async () => {
+    const [file, url] = await rows();
+    const team = await renderPage((await page(w.cookies.coordinator)).data);
+    expect(team).toContain(`href="/renaksi/${planId}/evidence/${file!.id}"`);
+    expect(team).toContain("Laporan capaian target");
+    expect(team).toContain(`href="https://example.go.id/sk-tim-rb"`);
+    expect(team).toMatch(/<form[^>]*method="post"[^>]*enctype="multipart\/form-data"/i);
+    expect(team).toContain('name="file"');
+    expect(team).toContain('value="add-evidence-link"');
+    expect(team).toContain('value="remove-evidence"');
+    // A reader sees the list, no forms.
+    const reader = await renderPage((await page(w.cookies.reviewer)).data);
+    expect(reader).toContain(`href="/renaksi/${planId}/evidence/${file!.id}"`);
+    expect(reader).toContain("SK Tim RB");
+    expect(reader).not.toContain('value="add-evidence-files"');
+    expect(reader).not.toContain(`value="${url!.id}"`);
+  });
+
+  it("shows a refused file's message, naming it, under its target", async () => {
+    const refused = await post(w.cookies.coordinator, filesForm([new File([exe()], "program.pdf")]));
+    const html = await renderPage((await page(w.cookies.coordinator)).data, refused.data);
+    const section = html.slice(html.indexOf(`data-testid="evidence-${targetId}"`));
+    expect(section).toMatch(/role="alert"[^>]*>[^<]*program\.pdf[^<]*ditolak/);
   });
 });
 
