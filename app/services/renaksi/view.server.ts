@@ -242,7 +242,8 @@ export async function loadPlanView(db: Db, actor: Actor, ctx: PlanContext, local
     const themeOutputs = themeNodes.flatMap((n) => n.actions.flatMap((a) => a.outputs));
     return {
       code: th.code,
-      name: th.lke_name[organisation.kind as keyof typeof th.lke_name] ?? (en ? th.name_en : th.name),
+      // The name of the theme's LKE rows for this kind (K/L "Laju Inflasi", Pemda "Pengendalian Inflasi"); English: the theme's.
+      name: en ? th.name_en : (th.lke_name[organisation.kind as keyof typeof th.lke_name] ?? th.name),
       nodes: themeNodes,
       recap: tematikRecap(
         themeOutputs.map((o) => ({ targetTw: o.targetTw, realisasiTw: o.realisationTw })),
