@@ -148,6 +148,7 @@ export const renaksiEn: Record<RenaksiKey, string> = {
   "renaksi.theme": "Theme",
   "renaksi.outputs": "Outputs",
   "renaksi.unknownFocus": "Intervention focus {code} is not known, or this output is not a thematic RB output.",
+  "renaksi.carriedFrom": "The {year} main activities, LKE Renaksi criteria and themes are not known (a gap); this plan uses the {from} data.",
   "renaksi.yearFrom": "Action plans start from 2024.",
   "renaksi.badGradeField": "Choose A–E (or YA/TIDAK for validity).",
   "renaksi.windowClosed": "Outside the schedule: this part is not open for entries.",

@@ -146,6 +146,7 @@ export const renaksiId = {
   "renaksi.theme": "Tema",
   "renaksi.outputs": "Output",
   "renaksi.unknownFocus": "Fokus intervensi {code} tidak dikenal, atau output ini bukan output RB Tematik.",
+  "renaksi.carriedFrom": "Data kegiatan utama, kriteria LKE Renaksi dan tema tahun {year} belum diketahui (celah); rencana ini memakai data tahun {from}.",
   "renaksi.yearFrom": "Rencana aksi dimulai dari tahun 2024.",
   "renaksi.badGradeField": "Pilih A–E (atau YA/TIDAK untuk keabsahan).",
   "renaksi.windowClosed": "Di luar jadwal: bagian ini tidak sedang dibuka untuk diisi.",

@@ -58,6 +58,7 @@ export default function PlanOverview() {
   return (
     <>
       <PlanNav planId={view.plan.id} org={view.organisation.name} year={view.plan.year} />
+      {view.carriedFrom ? <p className="alert alert-warn">{t("renaksi.carriedFrom", { year: String(view.plan.year), from: String(view.carriedFrom) })}</p> : null}
       <Card title={t("renaksi.scoresTitle")} testId="renaksi-scores">
         <p className="muted">{t("renaksi.scoresIntro")}</p>
         <dl className="facts">

@@ -183,6 +183,7 @@ export default function PlanTargets() {
   return (
     <>
       <PlanNav planId={view.plan.id} org={view.organisation.name} year={view.plan.year} />
+      {view.carriedFrom ? <p className="alert alert-warn">{t("renaksi.carriedFrom", { year: String(view.plan.year), from: String(view.carriedFrom) })}</p> : null}
       <p className="muted">{t("renaksi.planIntro", { year: String(view.plan.year), prev: String(view.plan.year - 1) })}</p>
       {fb && !fb.ok && !fb.intent ? <FormAlert feedback={fb} /> : null}
       {!view.canFill ? <p className="alert alert-warn">{t("renaksi.readOnlyTeam")}</p> : !view.open.plan ? <p className="alert alert-warn">{t("renaksi.planClosed")}</p> : null}
@@ -227,7 +228,7 @@ export default function PlanTargets() {
                     planId={view.plan.id}
                     targetId={target.id}
                     evidence={evidence[target.id] ?? []}
-                    editable={editable}
+                    editable={view.canFill && (view.open.plan || view.open.monev)}
                     maxBytes={maxBytes}
                     feedback={evidenceFeedback(target.id)}
                     already={actionData && "already" in actionData && actionData.target === target.id ? actionData.already : []}

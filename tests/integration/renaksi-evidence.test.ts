@@ -281,8 +281,10 @@ describe("who may", () => {
     });
   });
 
-  it("outside the planning window nothing is added", async () => {
-    await db.updateTable("renaksi_plan").set({ plan_close: "2000-01-01" }).where("id", "=", planId).execute();
+  it("outside the planning and monitoring windows nothing is added; while monitoring is open, evidence of the realisation is", async () => {
+    await db.updateTable("renaksi_plan").set({ plan_close: "2000-01-01", monev_open: "2000-01-01" }).where("id", "=", planId).execute();
+    expect((await post(w.cookies.coordinator, filesForm([new File([pdf("laporan tw")], "laporan-tw.pdf")]))).status).toBe(200);
+    await db.updateTable("renaksi_plan").set({ monev_close: "2000-01-02" }).where("id", "=", planId).execute();
     try {
       const out = await post(w.cookies.coordinator, filesForm([new File([pdf("telat")], "telat.pdf")]));
       expect(out.status).toBe(400);
@@ -291,7 +293,7 @@ describe("who may", () => {
       const view = (await page(w.cookies.coordinator)).data as { view: { open: { plan: boolean } } };
       expect(view.view.open.plan).toBe(false);
     } finally {
-      await db.updateTable("renaksi_plan").set({ plan_close: null }).where("id", "=", planId).execute();
+      await db.updateTable("renaksi_plan").set({ plan_close: null, monev_open: null, monev_close: null }).where("id", "=", planId).execute();
     }
   });
 });

@@ -59,9 +59,15 @@ function cleanTitle(raw: string | null | undefined): string {
 }
 
 /** The team, the planning window, and the target of this plan (another plan's target is "not found"). */
+/** Evidence backs the plan and its realisation: it may be added while planning or monitoring is open. */
+function evidenceWindowOpen(ctx: PlanContext): boolean {
+  const today = todayWib();
+  return windowOpen(ctx.plan.plan_open, ctx.plan.plan_close, today) || windowOpen(ctx.plan.monev_open, ctx.plan.monev_close, today);
+}
+
 async function fillTarget(db: Db, actor: Actor, planId: string, targetId: string): Promise<PlanContext> {
   const ctx = await requirePlan(db, actor, planId, "fill");
-  if (!windowOpen(ctx.plan.plan_open, ctx.plan.plan_close, todayWib())) throw new RenaksiError("renaksi.windowClosed");
+  if (!evidenceWindowOpen(ctx)) throw new RenaksiError("renaksi.windowClosed");
   const target = await db
     .selectFrom("renaksi_target")
     .select("id")
@@ -227,7 +233,7 @@ export async function addRenaksiLink(
 /** Removes (soft) one live evidence of the plan; another plan's or an already removed one is "not found". */
 export async function removeRenaksiEvidence(db: Db, actor: Actor, planId: string, evidenceId: string): Promise<void> {
   const ctx = await requirePlan(db, actor, planId, "fill");
-  if (!windowOpen(ctx.plan.plan_open, ctx.plan.plan_close, todayWib())) throw new RenaksiError("renaksi.windowClosed");
+  if (!evidenceWindowOpen(ctx)) throw new RenaksiError("renaksi.windowClosed");
   const row = await db
     .selectFrom("renaksi_evidence")
     .selectAll()

@@ -98,6 +98,8 @@ export interface PlanView {
   scores: PlanScores;
   criteria: { code: string; label: string; text: string; guidance: string; answer: "grade" | "yes_no"; grade: string | null; note: string | null; recommendation: string | null; gradedAt: string | null }[];
   gaps: string[];
+  /** The year of the master data when the plan's year has none yet (2025 runs on the 2024 files), else null. */
+  carriedFrom: number | null;
   assessments: { id: string; status: string; instrumentId: string; unitName: string }[];
   themes: ThemeView[];
   focus: { code: string; name: string }[];
@@ -271,6 +273,7 @@ export async function loadPlanView(db: Db, actor: Actor, ctx: PlanContext, local
     completeness: planCompleteness({ entries }, plan.year),
     scores,
     criteria,
+    carriedFrom: content?.carriedForward ? content.general.year : null,
     gaps: content ? [...content.general.gaps, ...content.lke.gaps, ...content.tematik.gaps].map((g) => (en ? g.note_en : g.note)) : [],
     // Only the assessments the reader may open (a unit-scoped coordinator does not see the Sekretariat's).
     assessments: assessments.filter((a) => canOnUnit(actor, "assessment.read", { organisation_id: a.organisation_id, path: a.path })).map((a) => ({ id: a.id, status: a.status, instrumentId: a.instrument_id, unitName: a.unit_name })),
