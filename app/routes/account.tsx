@@ -7,7 +7,8 @@ import { clearSessionCookie, destroyAllSessions } from "~/auth/session.server";
 import { Field, FormAlert, FormCard, NewPasswordFields, PostButton, SubmitRow, feedbackFor } from "~/components/form";
 import { getDb } from "~/db.server";
 import { useT } from "~/i18n/use-t";
-import { changeOwnPassword, countSessions } from "~/services/admin/users.server";
+import { throttledCheck } from "~/auth/throttle.server";
+import { changeOwnPassword, countSessions, UserRuleError } from "~/services/admin/users.server";
 import { EMAIL_MODES } from "#db/schema";
 import { mailEnabled } from "~/services/notifications/config.server";
 import { getEmailMode, setEmailMode } from "~/services/notifications/inbox.server";
@@ -35,7 +36,7 @@ const PasswordChangeSchema = z
   .object({ current: z.string({ required_error: "error.required" }).min(1, "error.required").max(200, "password.tooLong") })
   .and(NewPasswordSchema);
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
   const formData = await readFormData(request);
@@ -56,11 +57,25 @@ export async function action({ request }: ActionFunctionArgs) {
   if (parsed.value.password.toLowerCase() === user.email) {
     return badRequest({ formError: "error.form", fieldErrors: { password: "password.sameAsEmail" }, values: {}, intent });
   }
-  try {
-    await changeOwnPassword(db, user.id, user.sessionId, parsed.value.current, parsed.value.password);
-  } catch (e) {
-    return ruleFailure(e, {}, intent);
+  // The current-password check is a password check like the log-in: the same throttle (issue #31).
+  const { current, password } = parsed.value;
+  const checked = await throttledCheck(db, user.email, context?.ip ?? null, async () => {
+    try {
+      await changeOwnPassword(db, user.id, user.sessionId, current, password);
+      return { ok: true as const, value: null };
+    } catch (e) {
+      if (e instanceof UserRuleError && e.key === "account.wrongPassword") return { ok: false as const };
+      throw e;
+    }
+  }).catch((e: unknown) => ruleFailure(e, {}, intent));
+  if ("type" in checked) return checked;
+  if (!checked.ok && checked.reason === "throttled") {
+    return data(
+      { ok: false as const, formError: "account.throttled" as const, formParams: { seconds: checked.seconds }, fieldErrors: {}, values: {}, intent },
+      { status: 429, headers: { "Retry-After": String(checked.seconds) } },
+    );
   }
+  if (!checked.ok) return badRequest({ formError: "account.wrongPassword", fieldErrors: {}, values: {}, intent });
   return data({ ok: true as const, intent, message: "account.passwordChanged" as const });
 }
 

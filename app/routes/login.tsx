@@ -45,8 +45,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
         { status: 429, headers: { "Retry-After": String(result.seconds) } },
       );
     }
-    const formError =
-      result.reason === "disabled" ? "login.disabled" : result.reason === "no_password" ? "login.noPassword" : "login.invalid";
+    // One message for an unknown email, a pending account (no password yet) and a wrong password.
+    const formError = result.reason === "disabled" ? "login.disabled" : "login.invalid";
     return data({ ok: false as const, formError, fieldErrors: {}, values }, { status: 401 });
   }
   const cookie = await createSession(db, result.user.id, request, context?.ip ?? null);

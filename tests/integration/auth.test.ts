@@ -66,14 +66,17 @@ test("six wrong passwords in a row are throttled, even with the right password o
   expect(Number(sixth.headers.get("retry-after"))).toBeGreaterThan(0);
 });
 
-test("failed log-ins recorded at the same time each count (no lost update), and the account locks", async () => {
+test("failed log-ins recorded at the same time each count (no lost update), and the client is locked out of the account", async () => {
   const u = await makeUser(db, { role: "assessor", organisationId: orgId });
-  const keys = throttleKeys(u.email, null);
+  const keys = throttleKeys(u.email, "198.51.100.9");
   await Promise.all(Array.from({ length: 5 }, () => recordFailure(db, keys, new Date())));
-  const row = await db.selectFrom("login_throttle").selectAll().where("key", "=", keys[0]!.key).executeTakeFirstOrThrow();
+  const pair = keys.find((k) => k.key.startsWith("pair:"))!.key;
+  const row = await db.selectFrom("login_throttle").selectAll().where("key", "=", pair).executeTakeFirstOrThrow();
   expect(row.failures).toBe(5);
   expect(row.locked_until).not.toBeNull();
-  expect((await loginWith(u.email, TEST_PASSWORD)).status).toBe(429);
+  expect((await loginWith(u.email, TEST_PASSWORD, "198.51.100.9")).status).toBe(429);
+  // Another client is not locked out (issue #31): the owner still gets in.
+  expect((await loginWith(u.email, TEST_PASSWORD, "198.51.100.10")).status).toBe(302);
 });
 
 test("one IP failing across many accounts is throttled too", async () => {
@@ -160,7 +163,8 @@ test("set-password links work once and are refused when expired", async () => {
     .insertInto("password_token")
     .values({ id: hashToken(token), user_id: u.id, purpose: "set_password", created_by: null, created_at: new Date().toISOString(), expires_at: new Date(Date.now() + 3600_000).toISOString(), used_at: null })
     .execute();
-  expect((await loginWith(u.email, "apa-saja")).data).toMatchObject({ formError: "login.noPassword" });
+  // A pending account is not told apart from a wrong password (issue #31).
+  expect((await loginWith(u.email, "apa-saja")).data).toMatchObject({ formError: "login.invalid" });
   const page = await callLoader(setPassword, { path: `/set-password/${token}`, params: { token } });
   expect(page.data).toEqual({ email: u.email });
   const short = await callAction(setPassword, { path: "/x", params: { token }, form: { password: "pendek", confirm: "pendek" } });
