@@ -25,7 +25,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (parsed.value.password.toLowerCase() === user.email) {
     return badRequest({ formError: "error.form", fieldErrors: { password: "password.sameAsEmail" }, values: {} });
   }
-  await setPasswordWithToken(db, params.token ?? "", parsed.value.password);
+  // Null when another request used the link first: the same answer as a used link.
+  if (!(await setPasswordWithToken(db, params.token ?? "", parsed.value.password)))
+    return data({ ok: false as const, formError: "setPassword.invalidLink" as const, fieldErrors: {}, values: {} }, { status: 410 });
   return redirect("/login?passwordSet=1");
 }
 

@@ -285,13 +285,21 @@ export async function setPasswordWithToken(db: Db, token: string, password: stri
   const user = await getPasswordTokenUser(db, token, now);
   if (!user) return null;
   const hash = await hashPassword(password);
-  await db.transaction().execute(async (trx) => {
-    await trx.updateTable("password_token").set({ used_at: now.toISOString() }).where("id", "=", hashToken(token)).execute();
+  // The link is consumed by a conditional update: of two requests using it at once exactly one wins.
+  const won = await db.transaction().execute(async (trx) => {
+    const used = await trx
+      .updateTable("password_token")
+      .set({ used_at: now.toISOString() })
+      .where("id", "=", hashToken(token))
+      .where("used_at", "is", null)
+      .executeTakeFirst();
+    if (Number(used.numUpdatedRows) !== 1) return false;
     await trx.updateTable("user").set({ password_hash: hash, password_changed_at: now.toISOString() }).where("id", "=", user.id).execute();
     await destroyAllSessions(trx, user.id);
     await writeAudit(trx, { actorUserId: user.id, organisationId: null, action: "user.password_set", entityType: "user", entityId: user.id }, now);
+    return true;
   });
-  return user;
+  return won ? user : null;
 }
 
 /** Changes one's own password after checking the current one; other sessions end, this one stays. */
