@@ -1,5 +1,6 @@
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { pageTitle } from "~/i18n/page-title";
+import { TargetCheck } from "~/components/workbench/target-check";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/require.server";
 import { BarsChart } from "~/components/charts/bars-chart";
@@ -49,6 +50,7 @@ export default function UnitDashboard() {
       ) : (
         <p className="muted">{t("dash.unit.noAssessment")}</p>
       )}
+      {d.snapshot?.targets ? <TargetCheck targets={d.snapshot.targets} notes={d.targetNotes} /> : null}
       {chosen ? (
         <p className="row no-print unit-links">
           <Link to={`/assessments/${chosen.assessmentId}`}>{t("dash.unit.openAssessment")}</Link>

@@ -79,5 +79,17 @@ describe("the demo's Evaluasi RB assessments through every page that shows them"
       expect(JSON.parse(by["A102.a"]!.value_json!)).toBe(scores.implementation.score);
       expect(by["A102.a"]!.note).toContain("Dihitung dari Rencana Aksi 2024");
     }
+    // The unit page of the dashboard shows the target-baik check behind the predicate, from the stored snapshot.
+    const adminRow = await demo.selectFrom("user").select("id").where("email", "=", "admin@cermin.test").executeTakeFirstOrThrow();
+    const setjen = await demo.selectFrom("unit").select("id").where("code", "=", "SETJEN").executeTakeFirstOrThrow();
+    const unitPage = await callLoader(await import("~/routes/dashboard.units.$unitId"), {
+      path: `/dashboard/units/${setjen.id}?instrument=rb-2024-kl`,
+      params: { unitId: setjen.id },
+      cookie: await sessionCookie(demo, adminRow.id),
+    });
+    expect(unitPage.status).toBe(200);
+    const snapshot = (unitPage.data as { snapshot: { predicate: string; targets?: { checked: number; met: number; unmet: unknown[] } } }).snapshot;
+    expect(snapshot.targets?.checked).toBe(25);
+    expect(snapshot.targets!.met + snapshot.targets!.unmet.length).toBe(25);
   });
 });

@@ -1,4 +1,5 @@
 import type { Db } from "#db/client.server";
+import type { PredicateTargets } from "~/domain/scoring/types";
 import {
   itemFacts,
   snapshotNodes,
@@ -143,7 +144,8 @@ export async function unitDrill(db: Db, actor: Actor, unitId: string, url: URL, 
     nodes: null as ChartPayload<{ series: string[]; guides: { label: string; value: number }[] }> | null,
     items: null as ChartPayload | null,
     crumbs: [] as Crumb[],
-    snapshot: null as { total: number; predicate: string | null; createdAt: string; engineVersion: string } | null,
+    snapshot: null as { total: number; predicate: string | null; createdAt: string; engineVersion: string; targets?: PredicateTargets } | null,
+    targetNotes: {} as Record<string, string>,
     nodeId: null as string | null,
   };
   result.crumbs.push({
@@ -163,12 +165,17 @@ export async function unitDrill(db: Db, actor: Actor, unitId: string, url: URL, 
   for (const n of target.trail) result.crumbs.push({ label: `${n.id} ${n.label}`, href: selfHref(n.id) });
   const snap = await snapshotRecord(db, chosen.snapshotId);
   if (!snap) throw notFound();
+  // The target-baik check behind an A / A- predicate (rb-2024 §5), from the stored result; only instruments with that rule.
+  const targets =
+    instrument.settings.predicate_rule === "portal_2025" ? (JSON.parse(snap.result_json) as { predicate?: { targets?: PredicateTargets } | null }).predicate?.targets : undefined;
   result.snapshot = {
     total: Number(snap.total),
     predicate: snap.predicate,
     createdAt: snap.created_at,
     engineVersion: snap.engine_version,
+    ...(targets ? { targets } : {}),
   };
+  result.targetNotes = instrument.evaluation.portal_2025?.target_notes ?? {};
 
   if (target.items) {
     result.items = await itemsChart(db, chosen, snap.answers_json, target, t, locale, csv("unit-items", target.node!.id));
