@@ -10,9 +10,12 @@ import {
   checkBodySize,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_WORKBOOK_MAX_BYTES,
-  isCrossOriginWrite,
   isFramableEvidence,
+  originRefusal,
+  originRefusalMessage,
+  parseTrustProxy,
   securityHeaders,
+  setDefaultHeaders,
 } from "~/server/security";
 
 export interface ServerOptions {
@@ -46,15 +49,14 @@ export async function createServer(opts: ServerOptions): Promise<express.Express
   };
   const app = express();
   app.disable("x-powered-by");
-  if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY === "true" ? true : process.env.TRUST_PROXY);
+  const trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
+  if (trustProxy !== undefined) app.set("trust proxy", trustProxy);
 
   app.use((req, res, next) => {
     const nonce = crypto.randomBytes(16).toString("base64");
     res.locals.nonce = nonce;
-    for (const [k, v] of Object.entries(
-      securityHeaders(nonce, req.protocol === "https", isFramableEvidence(req.path, req.query.inline === "1")),
-    ))
-      res.setHeader(k, v);
+    // Once each: a header the route sets itself (resource routes, evidence downloads) replaces the default.
+    setDefaultHeaders(res, securityHeaders(nonce, req.protocol === "https", isFramableEvidence(req.path, req.query.inline === "1")));
     if (!METHODS.has(req.method)) {
       req.resume();
       res
@@ -64,15 +66,15 @@ export async function createServer(opts: ServerOptions): Promise<express.Express
         .send("Metode tidak diizinkan. / Method not allowed.");
       return;
     }
-    if (
-      isCrossOriginWrite({
-        method: req.method,
-        origin: req.get("origin"),
-        secFetchSite: req.get("sec-fetch-site"),
-        expectedOrigins: allowedOrigins(req),
-      })
-    ) {
-      res.status(403).type("text/plain; charset=utf-8").send("Permintaan dari situs lain ditolak. / Cross-origin request refused.");
+    const refused = originRefusal({
+      method: req.method,
+      origin: req.get("origin"),
+      secFetchSite: req.get("sec-fetch-site"),
+      expectedOrigins: allowedOrigins(req),
+      hasCookie: Boolean(req.get("cookie")),
+    });
+    if (refused) {
+      res.status(403).type("text/plain; charset=utf-8").send(originRefusalMessage(refused));
       return;
     }
     const size = checkBodySize({

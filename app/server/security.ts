@@ -42,22 +42,93 @@ export function securityHeaders(nonce: string, https: boolean, framable = false)
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
- * CSRF guard for state-changing requests: a browser always sends Origin (or at least Sec-Fetch-Site)
- * on a cross-site POST, so either one naming another site is refused. Requests with neither come
- * from non-browser clients, which carry no ambient cookies worth forging.
+ * Why a state-changing request is refused, or null when it may go on:
+ * - `cross_site`: its `Origin` (or `Sec-Fetch-Site`) names another site;
+ * - `unverified`: it carries a cookie (so, possibly, a session) but neither `Origin` nor `Sec-Fetch-Site`,
+ *   so where it came from cannot be told. Every current browser sends `Origin` on a POST; an old one that
+ *   sends neither could be made to post a signed-in user's form by another site (SameSite=Lax is then the
+ *   only guard), and a script with a stolen cookie can add the header anyway. So such a request is refused
+ *   outright rather than trusted: non-browser clients that use a session (tests, benchmarks, scripts) send
+ *   `Origin: <the server's origin>`. Requests without any cookie (a log-in form, `/healthz`) carry no
+ *   ambient authority to forge and pass.
  */
+export function originRefusal(input: {
+  method: string;
+  origin: string | undefined;
+  secFetchSite: string | undefined;
+  expectedOrigins: string[];
+  hasCookie?: boolean;
+}): "cross_site" | "unverified" | null {
+  if (SAFE_METHODS.has(input.method.toUpperCase())) return null;
+  if (input.origin !== undefined) {
+    if (input.origin === "null") return "cross_site";
+    return input.expectedOrigins.includes(input.origin.toLowerCase()) ? null : "cross_site";
+  }
+  if (input.secFetchSite !== undefined) return input.secFetchSite === "cross-site" ? "cross_site" : null;
+  return input.hasCookie ? "unverified" : null;
+}
+
+/** CSRF guard for state-changing requests (see originRefusal): true when the request is refused. */
 export function isCrossOriginWrite(input: {
   method: string;
   origin: string | undefined;
   secFetchSite: string | undefined;
   expectedOrigins: string[];
+  hasCookie?: boolean;
 }): boolean {
-  if (SAFE_METHODS.has(input.method.toUpperCase())) return false;
-  if (input.origin !== undefined) {
-    if (input.origin === "null") return true;
-    return !input.expectedOrigins.includes(input.origin.toLowerCase());
+  return originRefusal(input) !== null;
+}
+
+/** The readable 403 body for a refused write. */
+export function originRefusalMessage(reason: "cross_site" | "unverified"): string {
+  return reason === "cross_site"
+    ? "Permintaan dari situs lain ditolak. / Cross-origin request refused."
+    : "Permintaan ditolak: asal permintaan tidak diketahui (tanpa header Origin). Kirim formulir dari halaman Cermin, atau sertakan header Origin. / " +
+        "Request refused: its origin is unknown (no Origin header). Submit the form from a Cermin page, or send an Origin header.";
+}
+
+/**
+ * `TRUST_PROXY` as express's `trust proxy` setting means it: a whole number is a hop count (`1`: the one
+ * reverse proxy in front of the app), `true`/`false`, anything else a comma-separated list of addresses,
+ * subnets or express's names (`loopback`, `uniquelocal`, …). Handing express the string `"1"` would make it
+ * an address list naming no proxy: `X-Forwarded-For` would be ignored and every user would share the
+ * proxy's address (one throttle counter for the whole installation).
+ */
+export function parseTrustProxy(value: string | undefined): boolean | number | string[] | undefined {
+  const v = value?.trim();
+  if (!v) return undefined;
+  if (/^true$/i.test(v)) return true;
+  if (/^false$/i.test(v)) return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/**
+ * Sets the server's default security headers on a response so that one a route sets itself (a resource
+ * route's `X-Content-Type-Options`, the evidence download's sandboxing CSP and `Referrer-Policy`) replaces
+ * the default instead of being sent as a second copy. `append` is what Remix's express adapter uses to
+ * copy a route's headers.
+ */
+export function setDefaultHeaders(
+  res: { setHeader(name: string, value: string): unknown; append(name: string, value?: string | string[]): unknown },
+  headers: Record<string, string>,
+): void {
+  const pending = new Set<string>();
+  for (const [k, v] of Object.entries(headers)) {
+    res.setHeader(k, v);
+    pending.add(k.toLowerCase());
   }
-  return input.secFetchSite === "cross-site";
+  const append = res.append.bind(res);
+  res.append = (name: string, value?: string | string[]) => {
+    if (typeof name === "string" && pending.delete(name.toLowerCase()) && value !== undefined) {
+      res.setHeader(name, Array.isArray(value) ? value.join(", ") : value);
+      return res;
+    }
+    return append(name, value);
+  };
 }
 
 export type BodyCheck = "ok" | "too_large" | "length_required";

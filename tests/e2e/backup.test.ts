@@ -47,7 +47,7 @@ function startLoad(workers: number): Load {
     await home.text();
     const health = await fetch(`${server.baseUrl}/healthz`);
     if (health.status !== 200) throw new Error(`/healthz: HTTP ${health.status}`);
-    const out = await fetch(`${server.baseUrl}/logout`, { method: "POST", headers: { Cookie: cookie }, redirect: "manual" });
+    const out = await fetch(`${server.baseUrl}/logout`, { method: "POST", headers: { Cookie: cookie, Origin: server.baseUrl }, redirect: "manual" });
     if (out.status !== 302) throw new Error(`logout: HTTP ${out.status}`);
   };
   const loops = Array.from({ length: workers }, async (_, w) => {

@@ -71,7 +71,7 @@ test("two workers save answers concurrently into one SQLite database: no error, 
       for (let n = 0; n < SAVES; n++) {
         const res = await fetch(`${server.baseUrl}/assessments/${assessment.id}/answers`, {
           method: "POST",
-          headers: { Cookie: cookie },
+          headers: { Cookie: cookie, Origin: server.baseUrl },
           body: new URLSearchParams({
             itemId: item.id,
             baseVersion: String(version),

@@ -190,7 +190,7 @@ test("the Medan 2024 report prints its released evaluator layers, the effective 
 
   // Once in English: the same layers and figure in English number format, "Page n of N".
   const setLocale = async (locale: "id" | "en") => {
-    const res = await page.context().request.post("/language", { form: { locale, redirectTo: "/" }, maxRedirects: 0 });
+    const res = await page.context().request.post("/language", { form: { locale, redirectTo: "/" }, maxRedirects: 0, headers: { Origin: server.baseUrl } });
     expect(res.status()).toBe(302);
   };
   await setLocale("en");

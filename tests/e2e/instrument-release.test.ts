@@ -127,7 +127,7 @@ test("a refused file reads in the admin's language: the same problems in Indones
   const admin = loginFor(server.logins, "admin");
   const { page } = await newSession(browser, server.baseUrl, { allow: [/status of 400/] });
   const setLocale = async (locale: "id" | "en") => {
-    const res = await page.context().request.post("/language", { form: { locale, redirectTo: "/" }, maxRedirects: 0 });
+    const res = await page.context().request.post("/language", { form: { locale, redirectTo: "/" }, maxRedirects: 0, headers: { Origin: server.baseUrl } });
     expect(res.status()).toBe(302);
   };
   const upload = async (name: string, text: string) => {

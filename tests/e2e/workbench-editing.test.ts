@@ -224,7 +224,7 @@ test("a decimal comma typed in Indonesian is saved and reads back in the user's 
   const { page } = await newSession(browser, server.baseUrl);
   // The language switch's own POST (it saves the choice on the account).
   const setLocale = async (locale: "id" | "en") => {
-    const res = await page.context().request.post("/language", { form: { locale, redirectTo: "/" }, maxRedirects: 0 });
+    const res = await page.context().request.post("/language", { form: { locale, redirectTo: "/" }, maxRedirects: 0, headers: { Origin: server.baseUrl } });
     expect(res.status()).toBe(302);
   };
   try {

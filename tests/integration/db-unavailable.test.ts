@@ -56,7 +56,7 @@ function requests(server: TestServer, cookie: string, t: Target, timeoutMs = 20_
     redirect: "manual",
     signal: AbortSignal.timeout(timeoutMs),
     ...init,
-    headers: { Cookie: cookie, ...init.headers },
+    headers: { Cookie: cookie, Origin: server.baseUrl, ...init.headers },
   });
   const form = (fields: Record<string, string>) => new URLSearchParams(fields);
   const areaPath = `/assessments/${t.id}/areas/${encodeURIComponent(t.area)}`;

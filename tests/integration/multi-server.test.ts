@@ -107,7 +107,7 @@ describe.skipIf(!pgUrl)("two app servers on one PostgreSQL", () => {
     const save = (server: TestServer, value: string, baseVersion: number) =>
       fetch(`${server.baseUrl}/assessments/${assessment.id}/answers`, {
         method: "POST",
-        headers: { Cookie: cookie },
+        headers: { Cookie: cookie, Origin: server.baseUrl },
         body: new URLSearchParams({ itemId: item.id, baseVersion: String(baseVersion), value }),
       });
     const first = await save(a, item.options![0]!.code, 0);
@@ -132,7 +132,7 @@ describe.skipIf(!pgUrl)("two app servers on one PostgreSQL", () => {
     form.append("file", new File([bytes], "lintas-server.pdf", { type: "application/pdf" }));
     const up = await fetch(`${a.baseUrl}/assessments/${assessment.id}/evidence`, {
       method: "POST",
-      headers: { Cookie: assessorCookie },
+      headers: { Cookie: assessorCookie, Origin: a.baseUrl },
       body: form,
       redirect: "manual",
     });
@@ -172,7 +172,7 @@ describe.skipIf(!pgUrl)("two app servers on one PostgreSQL", () => {
     const assessment = await demoDraftAssessment(db);
     const submit = await fetch(`${a.baseUrl}/assessments/${assessment.id}`, {
       method: "POST",
-      headers: { Cookie: cookie },
+      headers: { Cookie: cookie, Origin: a.baseUrl },
       body: new URLSearchParams({ intent: "submit", confirm: "1" }),
       redirect: "manual",
     });
