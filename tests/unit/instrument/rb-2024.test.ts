@@ -187,6 +187,21 @@ describe("the index of rb-2024 (§1.2)", () => {
     expect(p.total).toBeCloseTo(((97 - 2) / 97) * 100 + 20, 12);
   });
 
+  for (const k of kinds) {
+    it(`${k.id}: each N/A-able row's weight leaves the denominator, the koefisien (its range's ends) is added before renormalising`, () => {
+      const inst = instrument(k.id);
+      const tematikMax = k.tematik;
+      for (const { item, group } of itemsWithGroups(inst).filter(({ item }) => item.not_applicable)) {
+        for (const koef of k.koef) {
+          const r = scoreAssessment(inst, answersAtMax(inst, { [item.id]: NOT_APPLICABLE, "KOEF.a": koef }));
+          const w = group.weight;
+          expect(r.index?.general.applicable, item.id).toBeCloseTo(100 - w, 12);
+          expect(r.total, `${item.id} koef ${koef}`).toBeCloseTo(((100 - w + koef) / (100 - w)) * 100 + tematikMax, 10);
+        }
+      }
+    });
+  }
+
   it("A102 × A101 / 3: the worked example of §2.6 (63 and 2,42 → 3,56; Strategi 5,98)", () => {
     const kl = instrument("rb-2024-kl");
     const r = scoreAssessment(kl, { "A101.a": 2.42, "A102.a": 63 });
