@@ -194,7 +194,7 @@ test("an evaluator samples by risk, views evidence inline, adjusts two and sends
   const list = e.getByTestId("evaluations");
   await list.waitFor();
   const rows = await list.locator("tbody tr").allTextContents();
-  expect(rows.length, "the ministry's 8 final ZI, 1 final Evaluasi RB and 1 submitted assessments").toBe(10);
+  expect(rows.length, "the ministry's 8 final ZI, 2 final Evaluasi RB (2023, 2024) and 1 submitted assessments").toBe(11);
   for (const row of rows) expect(row).toContain(MINISTRY);
   expect(await list.textContent()).not.toContain(regencyUnitName);
   expect([403, 404], "the regency's evaluator page").toContain(

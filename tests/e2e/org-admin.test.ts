@@ -109,7 +109,7 @@ test("org admin builds units, adds a user, and the user sets a password and sign
   await np.getByRole("alert").filter({ hasText: "Tautan ini tidak berlaku" }).waitFor();
 
   await loginViaForm(np, NEW_USER.email, NEW_USER.password);
-  expect(await menuLabels(np)).toEqual(["Beranda", "Penilaian", "Dasbor", "Struktur Organisasi", "Akun Saya"]);
+  expect(await menuLabels(np)).toEqual(["Beranda", "Penilaian", "Dasbor", "Rencana Aksi", "Struktur Organisasi", "Akun Saya"]);
   expect(await np.getByTestId("current-user").textContent()).toBe(`${NEW_USER.name} · Asesor`);
   expect(await np.locator("main").textContent()).toContain(CHILD_UNIT);
 

@@ -181,8 +181,10 @@ function scan(html: string, locale: Locale): { kind: HitKind; snippet: string }[
       const word = r.text.split(/[\s,;:()"'«»“”]+/).find((w) => isMessageKey(w.replace(/[.!?]+$/, "")) && w.includes("."));
       if (word) hits.push({ kind: "key", snippet: `${label}${clip(r.text, r.text.indexOf(word))}` });
     }
-    const camel = [...r.text.matchAll(CAMEL_CASE)].find((m) => !CONTENT.includes(m[0]));
-    if (camel) hits.push({ kind: "key", snippet: `${label}«${camel[0]}» in ${clip(r.text, camel.index)}` });
+    // A PEM block (the installation's public key on /about) is random base64: "…/gyDo=" is no key.
+    const prose = r.text.replace(/-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g, " ");
+    const camel = [...prose.matchAll(CAMEL_CASE)].find((m) => !CONTENT.includes(m[0]));
+    if (camel) hits.push({ kind: "key", snippet: `${label}«${camel[0]}» in ${clip(prose, camel.index)}` });
     const iso = ISO_TIME.exec(r.text);
     if (iso) hits.push({ kind: "iso-time", snippet: `${label}${clip(r.text, iso.index)}` });
     if (locale === "id") {

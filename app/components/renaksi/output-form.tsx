@@ -69,6 +69,7 @@ export function OutputSummary({ output }: { output: OutputView }) {
             values={output.achievement.perQuarter.map((v, i) => ((output.targetTw[i] ?? 0) > 0 ? v : null))}
             total={output.achievement.total}
             pct
+            totalTestId="output-total"
           />
         </tbody>
       </table>

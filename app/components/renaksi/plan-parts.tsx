@@ -79,7 +79,19 @@ export function QuarterHead({ first, extra = [] }: { first?: string; extra?: str
 }
 
 /** One row of a quarter table: its head cell, four quarters and the total, as numbers or percentages. */
-export function QuarterRow({ label, values, total, pct = false }: { label: string; values: readonly (number | null)[]; total: number | null; pct?: boolean }) {
+export function QuarterRow({
+  label,
+  values,
+  total,
+  pct = false,
+  totalTestId,
+}: {
+  label: string;
+  values: readonly (number | null)[];
+  total: number | null;
+  pct?: boolean;
+  totalTestId?: string;
+}) {
   const Cell = pct ? Pct : Num;
   return (
     <tr>
@@ -89,7 +101,7 @@ export function QuarterRow({ label, values, total, pct = false }: { label: strin
           <Cell value={v} />
         </td>
       ))}
-      <td>
+      <td data-testid={totalTestId}>
         <Cell value={total} />
       </td>
     </tr>

@@ -10,8 +10,8 @@ test("no lock before the free failures, then doubling, capped at an hour", () =>
   expect(lockDurationMs(40, 5)).toBe(3_600_000);
 });
 
-test("accounts are keyed case-insensitively, IPs separately", () => {
-  expect(throttleKeys("A@B.id", "1.2.3.4").map((k) => k.key)).toEqual(["account:a@b.id", "ip:1.2.3.4"]);
+test("accounts are keyed case-insensitively; the (account, client) pair and the client separately (#31)", () => {
+  expect(throttleKeys("A@B.id", "1.2.3.4").map((k) => k.key)).toEqual(["account:a@b.id", "pair:a@b.id|1.2.3.4", "ip:1.2.3.4"]);
   expect(throttleKeys("a@b.id", null)).toHaveLength(1);
 });
 
