@@ -164,8 +164,9 @@ test("the regency plans and reports two quarters, the evaluator grades, the 2025
   expect(cli.nodes["A102"]!.value).toBeCloseTo((expectedA102 / 100) * 7 * (expectedStrategi / 3), 12);
 
   // ---- English, then a 390 px phone: the plan overview and monitoring read in English and fit.
+  await waitForHydration(c);
   await c.getByTestId("language-switch").first().click();
-  await c.waitForLoadState("networkidle");
+  await c.locator("html[lang=en]").waitFor();
   await c.goto(`/renaksi/${planId}`);
   expect(await c.getByTestId("renaksi-scores").textContent()).toContain("Values for the LKE RB");
   await c.setViewportSize({ width: 390, height: 844 });
