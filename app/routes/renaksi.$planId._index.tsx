@@ -9,7 +9,7 @@ import { formatDate, type MessageKey } from "~/i18n";
 import { pageTitle } from "~/i18n/page-title";
 import { useLocale, useT } from "~/i18n/use-t";
 import { ScheduleSchema } from "~/services/renaksi/forms";
-import { saveSchedule } from "~/services/renaksi/plans.server";
+import { saveSchedule } from "~/services/renaksi/schedule.server";
 import { planPage } from "~/services/renaksi/route.server";
 import { parseForm, readIntentForm, ruleFailure } from "~/utils/forms";
 

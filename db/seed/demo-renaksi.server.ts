@@ -3,7 +3,8 @@ import type { Actor } from "~/auth/permissions";
 import { renaksiCriteria } from "~/domain/renaksi/grade";
 import { computePlan } from "~/services/renaksi/compute.server";
 import { renaksiContentFor } from "~/services/renaksi/content.server";
-import { addAction, addOutput, addTematikNode, createPlan, saveGrade, saveMonev, saveTarget, saveTargetRealisation } from "~/services/renaksi/plans.server";
+import { addAction, addOutput, createPlan, saveGrade, saveMonev, saveTarget, saveTargetRealisation } from "~/services/renaksi/plans.server";
+import { addTematikNode } from "~/services/renaksi/tematik.server";
 import { computedNote } from "~/services/renaksi/rescore.server";
 import { demoRandom } from "./demo-assessments.server";
 

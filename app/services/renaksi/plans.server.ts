@@ -1,6 +1,6 @@
 import type { Db } from "#db/client.server";
 import type { Selectable } from "kysely";
-import type { Database, RenaksiMode, RenaksiPlan, TematikNodeKind } from "#db/schema";
+import type { Database, RenaksiMode, RenaksiPlan } from "#db/schema";
 import type { Actor } from "~/auth/permissions";
 import { forbidden } from "~/auth/require.server";
 import { writeAudit } from "~/services/admin/audit.server";
@@ -106,10 +106,10 @@ function assertStage(ctx: PlanContext, stage: Stage): void {
 }
 
 /**
- * One change to a plan: the access and window checks, the write, the audit row, the version bump and
+ * One change to a plan (used by every plan write here and in tematik.server.ts): the access and window checks, the write, the audit row, the version bump and
  * the re-score, in one transaction. `need` decides who may; `stage` which window must be open.
  */
-async function change(
+export async function change(
   db: Db,
   actor: Actor,
   planId: string,
@@ -356,106 +356,12 @@ export async function saveEvaluatorNote(db: Db, actor: Actor, planId: string, en
   });
 }
 
-export interface TematikNodeInput {
-  theme: string;
-  kind: TematikNodeKind;
-  parentId: string | null;
-  name: string;
-  goal: string | null;
-  target: number | null;
-  unit: string | null;
-}
-
-export async function addTematikNode(db: Db, actor: Actor, planId: string, input: TematikNodeInput): Promise<string> {
-  const ctx = await requirePlan(db, actor, planId, "fill");
-  if (!renaksiContentFor(ctx.plan.year)?.tematik.themes.some((t) => t.code === input.theme)) throw new RenaksiError("renaksi.unknownTheme", { code: input.theme });
-  if (input.parentId) await ownRow(db, actor, "fill", "tematik_node", planId, input.parentId);
-  const id = newId();
-  await change(db, actor, planId, "fill", "plan", { action: "renaksi.tematik", entityType: "tematik_node", entityId: id, after: input }, async (trx) => {
-    await trx
-      .insertInto("tematik_node")
-      .values({
-        id,
-        plan_id: planId,
-        theme: input.theme,
-        kind: input.kind,
-        parent_id: input.parentId,
-        name: input.name,
-        goal: input.goal,
-        target: input.target,
-        unit: input.unit,
-        realisasi: null,
-        note: null,
-        evaluator_note: null,
-        position: await nextPosition(trx, "tematik_node", planId),
-      })
-      .execute();
-  });
-  return id;
-}
-
-export async function saveTematikRealisation(db: Db, actor: Actor, planId: string, nodeId: string, realisasi: number | null, note: string | null): Promise<void> {
-  const row = await ownRow(db, actor, "fill", "tematik_node", planId, nodeId);
-  await change(db, actor, planId, "fill", "monev", { action: "renaksi.tematik.realisation", entityType: "tematik_node", entityId: nodeId, before: { realisasi: row.realisasi, note: row.note }, after: { realisasi, note } }, async (trx) => {
-    await trx.updateTable("tematik_node").set({ realisasi, note }).where("id", "=", nodeId).execute();
-  });
-}
-
-export async function removeTematikNode(db: Db, actor: Actor, planId: string, nodeId: string): Promise<void> {
-  const row = await ownRow(db, actor, "fill", "tematik_node", planId, nodeId);
-  await change(db, actor, planId, "fill", "plan", { action: "renaksi.tematik.remove", entityType: "tematik_node", entityId: nodeId, before: row }, async (trx) => {
-    const ids = [nodeId, ...(await trx.selectFrom("tematik_node").select("id").where("parent_id", "=", nodeId).execute()).map((r) => r.id)];
-    const actions = trx.selectFrom("renaksi_action").select("id").where("tematik_node_id", "in", ids);
-    await trx.deleteFrom("renaksi_output").where("action_id", "in", actions).execute();
-    await trx.deleteFrom("renaksi_action").where("tematik_node_id", "in", ids).execute();
-    await trx.deleteFrom("tematik_node").where("id", "in", ids).execute();
-  });
-}
-
-export interface ScheduleInput {
-  mode: RenaksiMode;
-  planOpen: string | null;
-  planClose: string | null;
-  monevOpen: string | null;
-  monevClose: string | null;
-  gradingClose: string | null;
-  dueTw: [string | null, string | null, string | null, string | null];
-}
-
-/** Windows and due dates (spec §2.3 "Windows"; per-quarter due dates are Cermin's addition, G9): the organisation admin or a system admin. */
-export async function saveSchedule(db: Db, actor: Actor, planId: string, input: ScheduleInput): Promise<void> {
-  const ctx = await requirePlan(db, actor, planId, "read");
-  const isOrgAdmin = actor.isAdmin || actor.memberships.some((m) => m.organisationId === ctx.plan.organisation_id && m.unitPath === null && m.role === "org_admin");
-  if (!isOrgAdmin) throw forbidden();
-  const cols = {
-    mode: input.mode,
-    plan_open: input.planOpen,
-    plan_close: input.planClose,
-    monev_open: input.monevOpen,
-    monev_close: input.monevClose,
-    grading_close: input.gradingClose,
-    due_tw1: input.dueTw[0],
-    due_tw2: input.dueTw[1],
-    due_tw3: input.dueTw[2],
-    due_tw4: input.dueTw[3],
-  };
-  await db.transaction().execute(async (trx) => {
-    await trx.updateTable("renaksi_plan").set({ ...cols, version: ctx.plan.version + 1, updated_at: new Date().toISOString() }).where("id", "=", planId).execute();
-    await writeAudit(trx, { actorUserId: actor.id, organisationId: ctx.plan.organisation_id, action: "renaksi.schedule", entityType: "renaksi_plan", entityId: planId, before: pick(ctx.plan, cols), after: cols });
-    // The mode changes A102: re-score.
-    await rescorePlan(trx, actor, planId);
-  });
-}
-
-export const mayAdminister = (actor: Actor, organisationId: string) =>
-  actor.isAdmin || actor.memberships.some((m) => m.organisationId === organisationId && m.unitPath === null && m.role === "org_admin");
-
 export { mayFill, mayGrade, mayRead };
 
 type OwnedTable = "renaksi_target" | "renaksi_action" | "renaksi_output" | "tematik_node";
 
 /** A row of the plan named in the URL; another plan's id is a 404, never a write elsewhere. */
-async function ownRow<T extends OwnedTable>(db: Db, actor: Actor, need: "fill" | "grade", table: T, planId: string, id: string) {
+export async function ownRow<T extends OwnedTable>(db: Db, actor: Actor, need: "fill" | "grade", table: T, planId: string, id: string) {
   // Access first: someone outside the plan learns nothing about which rows exist.
   await requirePlan(db, actor, planId, need);
   const row = await db.selectFrom(table as OwnedTable).selectAll().where("id", "=", id).where("plan_id", "=", planId).executeTakeFirst();
@@ -463,12 +369,12 @@ async function ownRow<T extends OwnedTable>(db: Db, actor: Actor, need: "fill" |
   return row as unknown as Selectable<Database[T]>;
 }
 
-async function nextPosition(db: Db, table: OwnedTable, planId: string): Promise<number> {
+export async function nextPosition(db: Db, table: OwnedTable, planId: string): Promise<number> {
   const r = await db.selectFrom(table as OwnedTable).select((eb) => eb.fn.max("position").as("m")).where("plan_id", "=", planId).executeTakeFirst();
   return Number(r?.m ?? 0) + 1;
 }
 
-function pick(row: object, keys: object): Record<string, unknown> {
+export function pick(row: object, keys: object): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(keys)) out[k] = (row as Record<string, unknown>)[k];
   return out;

@@ -9,7 +9,7 @@ import type { Locale } from "~/i18n";
 import { windowOpen, type PlanContext } from "./access.server";
 import { computePlan, type PlanScores } from "./compute.server";
 import { renaksiContentFor } from "./content.server";
-import { mayAdminister } from "./plans.server";
+import { mayAdminister } from "./schedule.server";
 import { quarters, type Quarter4 } from "./quarters";
 import { todayWib } from "~/services/workbench/rules";
 import { canOnUnit } from "~/services/workbench/assessments.server";
