@@ -51,7 +51,7 @@ export interface SealTable {
   assessment_id: string;
   organisation_id: string;
   seq: number;
-  event: "submit" | "finalise";
+  event: "submit" | "finalise" | "appeal";
   document_json: string;
   document_hash: string;
   receipt_json: string;

@@ -34,6 +34,7 @@ import type {
   RenaksiEvidenceTable,
   TematikNodeTable,
 } from "./schema-renaksi";
+import type { AppealTable, AppealFileTable, AppealWindowTable, NationalAverageTable } from "./schema-appeal";
 
 /**
  * The database as Kysely sees it. Portable types only: text ids made in the app,
@@ -85,6 +86,10 @@ export interface Database {
   renaksi_grade: RenaksiGradeTable;
   renaksi_evidence: RenaksiEvidenceTable;
   tematik_node: TematikNodeTable;
+  appeal: AppealTable;
+  appeal_file: AppealFileTable;
+  appeal_window: AppealWindowTable;
+  national_average: NationalAverageTable;
 }
 
 export const ORGANISATION_KINDS = ["kementerian_lembaga", "pemda_provinsi", "pemda_kabkota"] as const;
@@ -97,6 +102,8 @@ export interface OrganisationTable {
   code: string | null;
   archived_at: string | null;
   created_at: string;
+  /** The organisation that covers this one in roll-ups (a province over its regencies; issue #30). */
+  parent_id: string | null;
 }
 
 export interface UnitTable {
@@ -348,3 +355,5 @@ export * from "./schema-exchange";
 export * from "./schema-trust";
 // Rencana Aksi RB and RB Tematik (issue #29).
 export * from "./schema-renaksi";
+// Appeals (sanggah) and roll-ups across organisations (issue #30).
+export * from "./schema-appeal";

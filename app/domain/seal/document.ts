@@ -67,7 +67,7 @@ export interface SealOrigin {
 
 export interface SealDocument {
   format: typeof SEAL_FORMAT;
-  event: "submit" | "finalise";
+  event: "submit" | "finalise" | "appeal";
   seq: number;
   at: string;
   by: { id: string; name: string; email: string };
@@ -82,7 +82,7 @@ export interface ReceiptCore {
   assessmentId: string;
   organisationId: string;
   seq: number;
-  event: "submit" | "finalise";
+  event: "submit" | "finalise" | "appeal";
   documentHash: string;
   /** Seal hashes this one chains to: the previous seal of the assessment and of the organisation. */
   previousAssessmentSeal: string | null;

@@ -61,7 +61,7 @@ export async function createOrganisation(
   input: { name: string; kind: OrganisationKind; code: string | null },
 ): Promise<Organisation> {
   requirePermission(actor, "organisation.create", { type: "system" });
-  const org: Organisation = { id: newId(), name: input.name, kind: input.kind, code: input.code, archived_at: null, created_at: new Date().toISOString() };
+  const org: Organisation = { id: newId(), name: input.name, kind: input.kind, code: input.code, archived_at: null, created_at: new Date().toISOString(), parent_id: null };
   await db.transaction().execute(async (trx) => {
     await trx.insertInto("organisation").values(org).execute();
     await writeAudit(trx, { actorUserId: actor.id, organisationId: org.id, action: "organisation.create", entityType: "organisation", entityId: org.id, after: org });

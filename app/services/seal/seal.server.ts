@@ -149,7 +149,7 @@ export async function sealAssessment(
   db: Db,
   actor: Pick<Actor, "id">,
   assessmentId: string,
-  event: "submit" | "finalise",
+  event: "submit" | "finalise" | "appeal",
   now: string,
   key: SealKey = installationKey(),
   /** A historical final names the workbook it was imported from; the document and the signed receipt carry it. */
