@@ -1,3 +1,4 @@
+import { appealsEn } from "./appeals.en";
 import { renaksiEn } from "./renaksi.en";
 import { renaksiExcelEn } from "./renaksi-excel.en";
 import { a11yEn } from "./a11y.en";
@@ -30,6 +31,7 @@ export const en: Record<MessageKey, string> = {
   ...a11yEn,
   ...renaksiEn,
   ...renaksiExcelEn,
+  ...appealsEn,
   "app.name": "Cermin",
   "app.tagline": "Workbench for bureaucratic-reform self-assessments",
   "nav.home": "Home",

@@ -1,3 +1,4 @@
+import { appealsId } from "./appeals.id";
 import { renaksiId } from "./renaksi.id";
 import { renaksiExcelId } from "./renaksi-excel.id";
 import { a11yId } from "./a11y.id";
@@ -29,6 +30,7 @@ export const id = {
   ...a11yId,
   ...renaksiId,
   ...renaksiExcelId,
+  ...appealsId,
   "app.name": "Cermin",
   "app.tagline": "Meja kerja penilaian mandiri reformasi birokrasi",
   "nav.home": "Beranda",

@@ -65,6 +65,26 @@ export interface SealOrigin {
   sha256: string;
 }
 
+/**
+ * The appeal (sanggah, issue #30) an "appeal" seal was written for: the accepted appeal of one row of an
+ * evaluator layer, with the value before and after and who filed and decided it. Only on event "appeal".
+ */
+export interface SealAppeal {
+  id: string;
+  item: string;
+  layer: string;
+  reason: string;
+  response: string;
+  valueBefore: Json;
+  valueAfter: Json;
+  /** The layer's total (the team's answers with this layer's prevailing) after the new value. */
+  layerTotal: number;
+  filedAt: string;
+  filedBy: string;
+  decidedAt: string;
+  decidedBy: string;
+}
+
 export interface SealDocument {
   format: typeof SEAL_FORMAT;
   event: "submit" | "finalise" | "appeal";
@@ -74,6 +94,8 @@ export interface SealDocument {
   state: SealState;
   /** Absent for submissions made in Cermin. */
   origin?: SealOrigin;
+  /** Only for event "appeal": the accepted appeal this seal records. */
+  appeal?: SealAppeal;
 }
 
 /** What the signature covers; the receipt is this plus the signature. */
@@ -94,6 +116,8 @@ export interface ReceiptCore {
   verifyUrl: string;
   /** Signed with the rest: the workbook a historical final was imported from (absent otherwise). */
   origin?: SealOrigin;
+  /** Signed with the rest: the accepted appeal an "appeal" seal records (absent otherwise). */
+  appeal?: SealAppeal;
 }
 
 export interface Receipt extends ReceiptCore {

@@ -70,8 +70,8 @@ const unlessMissing = (e: unknown): false => {
 };
 const lstatOrNull = (file: string) => fs.lstat(file).catch((e: unknown) => unlessMissing(e) || null);
 
-/** The tables whose rows name blobs: assessment evidence and a Rencana Aksi's bukti dukung (issue #29). */
-const REFERENCING = ["evidence", "renaksi_evidence"] as const;
+/** The tables whose rows name blobs: assessment evidence, a Rencana Aksi's bukti dukung (issue #29) and appeal files (issue #30). */
+const REFERENCING = ["evidence", "renaksi_evidence", "appeal_file"] as const;
 
 async function referencedAmong(db: Db, hashes: string[]): Promise<Set<string>> {
   const found = new Set<string>();

@@ -33,9 +33,9 @@ export async function migrateEvidence(
   to: EvidenceStore,
   progress: (line: string) => void,
 ): Promise<MigrateResult> {
-  // Assessment evidence and a Rencana Aksi's bukti dukung (issue #29) share the store.
+  // Assessment evidence, a Rencana Aksi's bukti dukung (issue #29) and appeal files (issue #30) share the store.
   const named = new Set<string>();
-  for (const table of ["evidence", "renaksi_evidence"] as const) {
+  for (const table of ["evidence", "renaksi_evidence", "appeal_file"] as const) {
     const rows = await db.selectFrom(table).select("blob_sha256").distinct().where("blob_sha256", "is not", null).execute();
     for (const r of rows) if (r.blob_sha256) named.add(r.blob_sha256);
   }

@@ -15,11 +15,15 @@ export const NOTIFICATION_KINDS = [
   "window_fill",
   "window_review",
   "renaksi_due",
+  "appeal_filed",
+  "appeal_decided",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** Values a message may show; `layer` is a layer code and `date` an ISO date, both rendered per language. */
 export type NotificationParams = Partial<Record<"unit" | "period" | "area" | "item" | "by" | "note" | "layer" | "date", string>> &
+  /** An appeal's decision (issue #30): "diterima" or "ditolak", said in the reader's language. */
+  Partial<Record<"status", string>> &
   Partial<Record<"days" | "open" | "quarter", number>>;
 
 export function localeOf(value: string | null | undefined): Locale {
@@ -33,6 +37,7 @@ export function renderNotification(locale: Locale, kind: string, params: Notific
   for (const [k, v] of Object.entries(params)) if (v !== undefined) filled[k] = v;
   if (params.layer === "internal" || params.layer === "external") filled.layer = t(`notify.layer.${params.layer}`);
   if (params.date) filled.date = formatDate(params.date, locale);
+  if (params.status === "diterima" || params.status === "ditolak") filled.status = t(`appeal.status.${params.status}`);
   filled.note ??= "–";
   return t(key, filled);
 }

@@ -12,6 +12,7 @@ import {
   type Mismatch,
   type Receipt,
   type ReceiptCore,
+  type SealAppeal,
   type SealDocument,
   type SealOrigin,
   type SealState,
@@ -154,7 +155,10 @@ export async function sealAssessment(
   key: SealKey = installationKey(),
   /** A historical final names the workbook it was imported from; the document and the signed receipt carry it. */
   origin?: SealOrigin,
+  /** An "appeal" seal carries the accepted appeal in its document and its signed receipt (issue #30). */
+  appeal?: SealAppeal,
 ): Promise<Seal> {
+  if (appeal && event !== "appeal") throw new Error("sealAssessment: appeal facts belong to an appeal seal");
   const state = await buildState(db, assessmentId, { hashFiles: false });
   const user = await db.selectFrom("user").select(["id", "name", "email"]).where("id", "=", actor.id).executeTakeFirst();
   const by = { id: actor.id, name: user?.name ?? "", email: user?.email ?? "" };
@@ -172,7 +176,16 @@ export async function sealAssessment(
     .orderBy("id", "desc")
     .executeTakeFirst();
   const seq = (prevOwn?.seq ?? 0) + 1;
-  const document: SealDocument = { format: SEAL_FORMAT, event, seq, at: now, by, state, ...(origin ? { origin } : {}) };
+  const document: SealDocument = {
+    format: SEAL_FORMAT,
+    event,
+    seq,
+    at: now,
+    by,
+    state,
+    ...(origin ? { origin } : {}),
+    ...(appeal ? { appeal } : {}),
+  };
   const documentJson = canonicalJson(document as unknown as Json);
   const core: ReceiptCore = {
     format: RECEIPT_FORMAT,
@@ -188,6 +201,7 @@ export async function sealAssessment(
     keyId: key.keyId,
     verifyUrl: `${publicUrl()}/assessments/${assessmentId}/verify?seal=${seq}`,
     ...(origin ? { origin } : {}),
+    ...(appeal ? { appeal } : {}),
   };
   const receipt: Receipt = { ...core, signature: signText(key, canonicalJson(core as unknown as Json)) };
   const row: Seal = {
@@ -254,6 +268,8 @@ export interface VerifyReport {
     documentOk: boolean;
     /** As signed in the receipt: the workbook a historical final was imported from. */
     origin?: SealOrigin;
+    /** As signed in the receipt: the accepted appeal an "appeal" seal records. */
+    appeal?: SealAppeal;
   }[];
   /** The seal compared with the database now (the latest, or the one asked for). */
   checked: { seq: number; event: string; at: string } | null;
@@ -312,6 +328,7 @@ export async function verifyAssessment(db: Db, assessmentId: string, opts: { seq
       chainOk,
       documentOk,
       ...(core.origin ? { origin: core.origin } : {}),
+      ...(core.appeal ? { appeal: core.appeal } : {}),
     });
     previous = s.seal_hash;
   }
