@@ -102,8 +102,9 @@ export const appealsEn: Record<keyof typeof appealsId, string> = {
   "appeal.decide.decision": "Decision",
   "appeal.decide.accept": "Accept and change the value",
   "appeal.decide.reject": "Reject (the value stays)",
-  "appeal.decide.newValue": "The evaluator's new value",
-  "appeal.decide.newValueHint": "This value replaces the evaluator's value of this item; the index is re-scored and a new seal is written.",
+  "appeal.decide.newValue": "The evaluator's new value (when accepting)",
+  "appeal.decide.newValueHint":
+    "Used only when the appeal is accepted: this value replaces the evaluator's value of this item; the index is re-scored and a new seal is written.",
   "appeal.decide.response": "Response (required, read by the organisation's team)",
   "appeal.decide.submit": "Save the decision",
   "appeal.decide.saved": "The appeal decision was saved; the organisation's team was told.",

@@ -100,8 +100,9 @@ export const appealsId = {
   "appeal.decide.decision": "Keputusan",
   "appeal.decide.accept": "Terima dan ubah nilai",
   "appeal.decide.reject": "Tolak (nilai tetap)",
-  "appeal.decide.newValue": "Nilai baru evaluator",
-  "appeal.decide.newValueHint": "Nilai ini menggantikan nilai evaluator pada butir ini; indeks dihitung ulang dan segel baru dibuat.",
+  "appeal.decide.newValue": "Nilai baru evaluator (jika diterima)",
+  "appeal.decide.newValueHint":
+    "Dipakai hanya bila sanggah diterima: nilai ini menggantikan nilai evaluator pada butir ini; indeks dihitung ulang dan segel baru dibuat.",
   "appeal.decide.response": "Tanggapan (wajib, dibaca tim instansi)",
   "appeal.decide.submit": "Simpan keputusan",
   "appeal.decide.saved": "Keputusan sanggah disimpan; tim instansi diberi tahu.",

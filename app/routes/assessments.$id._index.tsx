@@ -30,6 +30,8 @@ import {
 import { badRequest, emptyToNull, formFailure, formValues, readFormData, ruleFailure } from "~/utils/forms";
 import { IdSchema } from "~/utils/schemas";
 import { pageTitle } from "~/i18n/page-title";
+import { AppealCard } from "~/components/appeals/appeal-card";
+import { appealSummary } from "~/services/appeals/appeals.server";
 
 export const meta = pageTitle<typeof loader>("title.overview", (d) => `${d.assessment.unitName} ${d.assessment.year}`);
 
@@ -42,6 +44,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     ...(await assessmentOverview(db, user, ctx, new URL(request.url).searchParams)),
     historical: await historicalMark(db, ctx.assessment.id),
+    // Sanggah (issue #30): the windows of released evaluator layers and the appeals so far.
+    appeals: await appealSummary(db, user, ctx),
   };
 }
 
@@ -190,6 +194,7 @@ export default function AssessmentOverview() {
         </p>
       ) : null}
       {d.evaluation ? <EvaluationCard evaluation={d.evaluation} /> : null}
+      {d.appeals ? <AppealCard assessmentId={a.id} summary={d.appeals} /> : null}
       <BlindCard d={d} />
       <FindingsCard findings={d.findings} canWrite={d.can.followUp} title="eval.findings" />
       <FindingsCard findings={d.followUps} canWrite={d.can.followUp} title="eval.openFollowUps" />

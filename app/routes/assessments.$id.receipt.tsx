@@ -12,6 +12,8 @@ import { useLocale, useT } from "~/i18n/use-t";
 import { requireAssessment } from "~/services/workbench/assessments.server";
 import { listSeals } from "~/services/seal/seal.server";
 import { pageTitle } from "~/i18n/page-title";
+import { AppealSealFacts } from "~/components/appeals/seal-facts";
+import { answerItemOf } from "~/components/evaluation/answer-text";
 
 export const meta = pageTitle<typeof loader>("seal.receiptTitle", (d) => `${d.assessment.unit} ${d.assessment.year}`);
 
@@ -46,6 +48,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     sealHash: seal?.seal_hash ?? null,
     qr,
     seals: seals.map((s) => ({ seq: s.seq, event: s.event, at: s.created_at })),
+    // An "appeal" seal (issue #30): how the appealed row's values read.
+    appealItem: receipt?.appeal ? answerItemOf(outlineOf(ctx.instrument).items.get(receipt.appeal.item)) : null,
   };
 }
 
@@ -116,6 +120,7 @@ export default function ReceiptPage() {
                 </dd>
               </>
             ) : null}
+            {r.appeal ? <AppealSealFacts appeal={r.appeal} item={d.appealItem} /> : null}
             <dt>{t("seal.keyId")}</dt>
             <dd>
               <code>{r.keyId}</code>

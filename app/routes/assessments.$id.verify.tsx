@@ -25,6 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const items = outlineOf(ctx.instrument).items;
   const answerItems: Record<string, AnswerItem | null> = {};
   for (const m of report.mismatches) if (m.kind === "answer") answerItems[m.at] = answerItemOf(items.get(m.at));
+  for (const s of report.seals) if (s.appeal) answerItems[s.appeal.item] = answerItemOf(items.get(s.appeal.item));
   return { assessment: { id: ctx.assessment.id, unit: ctx.unit.name, year: ctx.period.year }, report, answerItems };
 }
 
@@ -123,6 +124,19 @@ export default function VerifyPage() {
             {s.signatureOk ? t("seal.signatureOk") : t("seal.signatureBad")},{" "}
             {s.chainOk && s.documentOk ? t("seal.chainOk") : t("seal.chainBad")} — <code>{s.sealHash.slice(0, 16)}…</code>
             {s.origin ? <> — {t("historical.mark", { file: s.origin.file, sha256: s.origin.sha256 })}</> : null}
+            {s.appeal ? (
+              <span data-testid="verify-appeal">
+                {" "}
+                — {t("appeal.seal.mark", { item: s.appeal.item })}:{" "}
+                {t("appeal.seal.summary", {
+                  item: s.appeal.item,
+                  layer: t(LAYER[s.appeal.layer] ?? "eval.layer.external"),
+                  before: answerText(answerItems[s.appeal.item], s.appeal.valueBefore, locale),
+                  after: answerText(answerItems[s.appeal.item], s.appeal.valueAfter, locale),
+                })}
+                ; {t("appeal.response")}: {s.appeal.response}
+              </span>
+            ) : null}
           </li>
         ))}
       </ul>

@@ -10,6 +10,7 @@ import { layerComparison } from "~/services/evaluation/view.server";
 import { TableCard } from "~/components/list";
 import { LayerScore } from "~/components/evaluation/layers-card";
 import { pageTitle } from "~/i18n/page-title";
+import { openAppealCount } from "~/services/appeals/queue.server";
 
 export const meta = pageTitle("eval.title");
 
@@ -26,18 +27,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const cmp = await layerComparison(db, user, ctx);
     out.push({ ...r, self: cmp.self.total, effective: cmp.effective.total, layers: cmp.layers.filter((l) => l.layer !== "self") });
   }
-  return { rows: out };
+  // Appeals (issue #30) waiting for this evaluator's decision.
+  return { rows: out, openAppeals: await openAppealCount(db, user) };
 }
 
 export default function Evaluations() {
-  const { rows } = useLoaderData<typeof loader>();
+  const { rows, openAppeals } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   return (
     <>
       <h1>{t("eval.title")}</h1>
       <p>
-        <Link to="/evaluations/gaps">{t("eval.gaps")}</Link> · <Link to="/evaluations/eligibility">{t("eval.eligibility")}</Link>
+        <Link to="/evaluations/gaps">{t("eval.gaps")}</Link> · <Link to="/evaluations/eligibility">{t("eval.eligibility")}</Link> ·{" "}
+        <Link to="/evaluations/appeals" data-testid="appeal-queue-link">
+          {t("appeal.queue.link")}
+        </Link>
+        {openAppeals > 0 ? <> ({t("appeal.queue.waiting", { count: openAppeals })})</> : null}
       </p>
       <TableCard
         empty={t("eval.empty")}

@@ -457,3 +457,25 @@ export async function decideAppeal(db: Db, actor: Actor, appealId: string, input
 
 /** The value a row had when appealed, parsed for the answer inputs. */
 export const parsedBefore = (a: Pick<Appeal, "value_before_json">): AnswerValue => parseValue(a.value_before_json);
+
+export interface AppealSummary {
+  windows: LayerWindow[];
+  counts: Record<Appeal["status"], number>;
+  ownTeam: boolean;
+}
+
+/** For the assessment overview: the windows of released layers and how many appeals are in each state; null when there is nothing to show. */
+export async function appealSummary(db: Db, actor: Actor, ctx: AssessmentContext, now: Date = new Date()): Promise<AppealSummary | null> {
+  const windows = (await layerWindows(db, ctx, now)).filter((w) => w.releasedAt !== null || w.window?.source !== "default");
+  const rows = await db
+    .selectFrom("appeal")
+    .select(["status", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("assessment_id", "=", ctx.assessment.id)
+    .groupBy("status")
+    .execute();
+  const counts: Record<Appeal["status"], number> = { diajukan: 0, diterima: 0, ditolak: 0 };
+  for (const r of rows) counts[r.status] = Number(r.n);
+  const released = windows.filter((w) => w.releasedAt !== null);
+  if (released.length === 0 && rows.length === 0) return null;
+  return { windows: released, counts, ownTeam: isOwnTeam(actor, ctx) };
+}
