@@ -17,6 +17,7 @@ import * as m0014 from "./migrations/2026_12_07_1500_unit_code_unique";
 import * as m0015 from "./migrations/2026_12_07_1600_renaksi";
 import * as m0016 from "./migrations/2026_12_07_1700_renaksi_evidence";
 import * as m0017 from "./migrations/2026_12_07_1800_appeals_rollups";
+import * as m0018 from "./migrations/2026_12_07_1910_rollup_indexes";
 
 // An explicit list (not a folder scan) so the same migrations run from the CLI, the server bundle and tests.
 const migrations: Record<string, Migration> = {
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   "2026_12_07_1600_renaksi": m0015,
   "2026_12_07_1700_renaksi_evidence": m0016,
   "2026_12_07_1800_appeals_rollups": m0017,
+  "2026_12_07_1910_rollup_indexes": m0018,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

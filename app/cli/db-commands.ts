@@ -5,6 +5,7 @@ import { sql } from "kysely";
 import { createDb, dataDir, resolveDbTarget } from "#db/client.server";
 import { migrateToLatest } from "#db/migrate";
 import { parseScale, seedScale } from "#db/seed/scale.server";
+import { seedOrganisationsScale } from "#db/seed/scale-orgs.server";
 import { demoLoginsText, isDatabaseEmpty, seedDemo, writeDemoLogins } from "#db/seed/demo.server";
 import { type CliIo, parseArgs, UsageError } from "./io";
 
@@ -44,16 +45,32 @@ export async function seedDemoIfEmpty(io: CliIo, { force = false } = {}): Promis
 }
 
 export async function dbSeed(args: string[], io: CliIo): Promise<number> {
-  const { opts } = parseArgs(args, { demo: "boolean", scale: "string" });
+  const { opts } = parseArgs(args, { demo: "boolean", scale: "string", organisations: "boolean" });
   if (opts.scale !== undefined) {
     const scale = parseScale(String(opts.scale));
-    if (!scale) throw new UsageError("--scale needs UNITSxPERIODS, e.g. 1000x5");
+    if (!scale)
+      throw new UsageError(
+        opts.organisations ? "--scale needs ORGANISATIONSxCYCLES, e.g. 600x3" : "--scale needs UNITSxPERIODS, e.g. 1000x5",
+      );
     const db = createDb();
     try {
       await migrateToLatest(db);
       const started = Date.now();
-      const result = await seedScale(db, scale);
-      io.out(`Seeded ${JSON.stringify(result)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      // --organisations: many organisations (regencies under provinces) with yearly Evaluasi RB results, for the roll-ups.
+      const result = opts.organisations
+        ? await seedOrganisationsScale(db, { organisations: scale.units, cycles: scale.periods })
+        : await seedScale(db, scale);
+      const summary =
+        "provinces" in result
+          ? {
+              ...result,
+              organisationIds: result.organisationIds.length,
+              provinces: result.provinces.length,
+              regencies: result.regencies.length,
+              ministries: result.ministries.length,
+            }
+          : result;
+      io.out(`Seeded ${JSON.stringify(summary)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       return 0;
     } finally {
       await db.destroy();

@@ -13,7 +13,7 @@ import { type CliIo, parseArgs, UsageError } from "./io";
 const USAGE = "usage: cermin instruments import FILE [--mapping FILE] [--publish] [--as EMAIL|admin]";
 
 /** The system administrator named by --as (an e-mail), or the first one (`--as admin` or no --as). */
-async function adminFor(db: Db, as: string | boolean | undefined): Promise<Actor> {
+export async function adminFor(db: Db, as: string | boolean | undefined): Promise<Actor> {
   const email = typeof as === "string" && as !== "admin" ? as.trim().toLowerCase() : null;
   let q = db.selectFrom("user").selectAll().where("disabled_at", "is", null);
   q = email ? q.where("email", "=", email) : q.where("is_admin", "=", 1).orderBy("created_at");

@@ -10,6 +10,10 @@ const HELP = `Cermin command line
   cermin db migrate                    apply pending migrations
   cermin db seed --demo                seed the demo organisations and users (empty database only)
   cermin db seed --scale 1000x5        a large generated organisation (units x closed periods) for benchmarks
+  cermin db seed --scale 600x3 --organisations
+                                       many organisations (regencies under provinces) x yearly Evaluasi RB cycles, for roll-ups
+  cermin rollup import-national FILE [--as EMAIL|admin]
+                                       import published national averages (YAML or CSV: year,kind,instrument,node,value,source)
   cermin user create --email E --role R (--unit ID|CODE | --org ID|CODE) [--name N]
                                        create a user and print a one-time set-password link
   cermin backup <file>                 consistent copy while serving (SQLite VACUUM INTO; PostgreSQL pg_dump -Fc)
@@ -82,6 +86,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         if (sub !== "check") throw new UsageError(`unknown instruments command "${sub ?? ""}" (check, import, import-weights)`);
         const { instrumentsCheck } = await import("./instruments");
         return await instrumentsCheck(rest, io);
+      }
+      case "rollup": {
+        const { rollupCommand } = await import("./rollup");
+        return await rollupCommand(sub, rest, io);
       }
       case "lke": {
         const { lkeCommand } = await import("./lke");

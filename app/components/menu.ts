@@ -1,5 +1,6 @@
 import { scopesFor, type Actor } from "~/auth/permissions";
 import type { MessageKey } from "~/i18n";
+import { mayReadRollup } from "~/services/rollup/rules";
 
 export interface MenuItem {
   to: string;
@@ -12,6 +13,7 @@ export function menuFor(actor: Actor): MenuItem[] {
   if (actor.isAdmin || scopesFor(actor, "assessment.read").length > 0) items.push({ to: "/assessments", label: "nav.assessments" });
   if (actor.isAdmin || scopesFor(actor, "assessment.read").length > 0) items.push({ to: "/dashboard", label: "dash.nav" });
   if (actor.isAdmin || scopesFor(actor, "evaluation.read").length > 0) items.push({ to: "/evaluations", label: "nav.evaluations" });
+  if (mayReadRollup(actor)) items.push({ to: "/rollup", label: "nav.rollup" });
   if (actor.isAdmin || scopesFor(actor, "organisation.read").length > 0) items.push({ to: "/renaksi", label: "renaksi.nav" });
   if (actor.isAdmin || scopesFor(actor, "unit.read").length > 0) items.push({ to: "/units", label: "nav.units" });
   if (actor.isAdmin || scopesFor(actor, "unit.manage").length > 0)

@@ -63,6 +63,8 @@ export const auditActionsEn: Record<keyof typeof auditActionsId, string> = {
   "organisation.update": "Organisation changed",
   "organisation.archive": "Organisation archived",
   "organisation.restore": "Organisation restored",
+  "organisation.parent": "Parent organisation changed",
+  "rollup.national_import": "National averages imported",
   "period.create": "Period created",
   "period.update": "Period changed",
   "period.close": "Period closed",

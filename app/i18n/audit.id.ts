@@ -61,6 +61,8 @@ export const auditActionsId = {
   "organisation.update": "Instansi diubah",
   "organisation.archive": "Instansi diarsipkan",
   "organisation.restore": "Instansi dipulihkan",
+  "organisation.parent": "Induk instansi diubah",
+  "rollup.national_import": "Rata-rata nasional diimpor",
   "period.create": "Periode dibuat",
   "period.update": "Periode diubah",
   "period.close": "Periode ditutup",

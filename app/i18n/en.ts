@@ -1,3 +1,4 @@
+import { rollupEn } from "./rollup.en";
 import { appealsEn } from "./appeals.en";
 import { renaksiEn } from "./renaksi.en";
 import { renaksiExcelEn } from "./renaksi-excel.en";
@@ -31,6 +32,7 @@ export const en: Record<MessageKey, string> = {
   ...a11yEn,
   ...renaksiEn,
   ...renaksiExcelEn,
+  ...rollupEn,
   ...appealsEn,
   "app.name": "Cermin",
   "app.tagline": "Workbench for bureaucratic-reform self-assessments",

@@ -1,3 +1,4 @@
+import { rollupId } from "./rollup.id";
 import { appealsId } from "./appeals.id";
 import { renaksiId } from "./renaksi.id";
 import { renaksiExcelId } from "./renaksi-excel.id";
@@ -30,6 +31,7 @@ export const id = {
   ...a11yId,
   ...renaksiId,
   ...renaksiExcelId,
+  ...rollupId,
   ...appealsId,
   "app.name": "Cermin",
   "app.tagline": "Meja kerja penilaian mandiri reformasi birokrasi",

@@ -10,6 +10,8 @@ import { UnitKindOptions, UnitTree } from "~/components/unit-tree";
 import { formatDate } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 import { archiveInfo, countMembers, setOrganisationArchived, updateOrganisation } from "~/services/admin/organisations.server";
+import { PARENT_KIND, parentOptions, setOrganisationParent } from "~/services/admin/organisation-parent.server";
+import { ParentForm } from "~/components/rollup/parent-form";
 import type { UnitKind } from "~/services/admin/unit-kinds";
 import {
   buildTree,
@@ -43,8 +45,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const tree = buildTree(units);
   const canArchive = can(user, "organisation.archive", { type: "system" });
   const memberCount = canArchive ? await countMembers(db, org.id) : 0;
+  // The parent link (issue #30) is the system admin's: the options only for them, none for a kind without a parent kind.
+  const parents = canArchive && PARENT_KIND[org.kind] ? await parentOptions(db, org.id, org.kind) : null;
   return {
     org,
+    parents,
     archived: await archiveInfo(db, org),
     canArchive,
     memberCount,
@@ -72,6 +77,7 @@ const IntentSchema = z.enum([
   "move-unit",
   "archive-unit",
   "restore-unit",
+  "set-parent",
 ]);
 const UnitRefSchema = z.object({ unitId: IdSchema });
 
@@ -96,6 +102,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
         if (!parsed.ok) return fail(parsed);
         await setOrganisationArchived(db, user, org.id, archive, parsed.value.reason);
         return data({ ok: true as const, intent, message: archive ? ("orgs.archivedDone" as const) : ("orgs.restoredDone" as const) });
+      }
+      case "set-parent": {
+        if (!can(user, "organisation.archive", { type: "system" })) throw forbidden();
+        const parsed = parseForm(formData, z.object({ parentId: OptionalIdSchema }));
+        if (!parsed.ok) return fail(parsed);
+        await setOrganisationParent(db, user, org.id, parsed.value.parentId);
+        return data({ ok: true as const, intent, message: "orgParent.saved" as const });
       }
       case "add-unit": {
         const parsed = parseForm(formData, UnitFieldsSchema.extend({ parentId: OptionalIdSchema }));
@@ -147,10 +160,11 @@ export default function OrganisationDetail() {
   const orgFeedback = feedbackFor(actionData, "update-org");
   const addFeedback = feedbackFor(actionData, "add-unit");
   const archiveIntent = d.archived ? "restore-org" : "archive-org";
+  const parentFeedback = feedbackFor(actionData, "set-parent");
   const archiveFeedback =
     actionData && ["archive-org", "restore-org"].includes(actionData.intent ?? "") ? feedbackFor(actionData) : undefined;
   const otherFeedback =
-    actionData && !["update-org", "add-unit", "archive-org", "restore-org"].includes(actionData.intent ?? "")
+    actionData && !["update-org", "add-unit", "archive-org", "restore-org", "set-parent"].includes(actionData.intent ?? "")
       ? feedbackFor(actionData)
       : undefined;
   return (
@@ -182,6 +196,7 @@ export default function OrganisationDetail() {
           <Field name="code" label="common.code" defaultValue={d.org.code ?? ""} idPrefix="org-" feedback={orgFeedback} />
         </FormCard>
       ) : null}
+      {d.canArchive && !d.archived ? <ParentForm parentId={d.org.parent_id} options={d.parents} feedback={parentFeedback} /> : null}
       {d.canArchive ? (
         <ArchiveOrganisation archived={d.archived !== null} memberCount={d.memberCount} intent={archiveIntent} feedback={archiveFeedback} />
       ) : null}

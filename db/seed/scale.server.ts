@@ -42,7 +42,7 @@ type Table = keyof Database;
  * 65,535). When one table's batch is full every table is flushed, in first-seen order, so parents
  * (assessment, snapshot) always reach the database before the rows that reference them.
  */
-class Batcher {
+export class Batcher {
   private pending = new Map<Table, Record<string, unknown>[]>();
   /** SQL text per table and row count: compiled once by Kysely (so placeholders fit the dialect), then reused. */
   private compiled = new Map<string, string>();
@@ -84,7 +84,7 @@ class Batcher {
   }
 }
 
-function answerRow(assessmentId: string, layer: Layer, itemId: string, value: AnswerValue, at: string, carried = 0) {
+export function answerRow(assessmentId: string, layer: Layer, itemId: string, value: AnswerValue, at: string, carried = 0) {
   return {
     id: newId(),
     assessment_id: assessmentId,
@@ -102,7 +102,7 @@ function answerRow(assessmentId: string, layer: Layer, itemId: string, value: An
 }
 
 /** Stores a snapshot with the same rows as storeSnapshot (snapshotRows), batched across assessments. */
-async function addSnapshot(
+export async function addSnapshot(
   b: Batcher,
   instrument: Instrument,
   hash: string,
