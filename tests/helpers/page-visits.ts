@@ -346,6 +346,10 @@ export async function preparePageVisits(server: TestServer, db: Db): Promise<Pag
     ...v("evaluations._index.tsx", "/evaluations"),
     ...v("evaluations.eligibility.tsx", "/evaluations/eligibility"),
     ...v("evaluations.gaps.tsx", "/evaluations/gaps"),
+    // Roll-ups (issue #30): the overview (organisation users are sent to their own page), both demo organisations' pages, national averages.
+    ...v("rollup._index.tsx", "/rollup", "/rollup?kind=kementerian_lembaga&year=2024"),
+    ...v("rollup.organisations.$orgId.tsx", `/rollup/organisations/${ministry}`, `/rollup/organisations/${regency}?year=2023`),
+    ...v("rollup.national.tsx", "/rollup/national"),
     ...v("evaluations.samples.$id.tsx", ...samples.map((s) => `/evaluations/samples/${s}`)),
     ...v("admin.audit.tsx", "/admin/audit"),
     ...v("admin.instruments._index.tsx", "/admin/instruments"),

@@ -186,6 +186,18 @@ const MATRIX: Record<string, RouteCase> = {
     },
   },
   "evaluations.gaps": { get: signedIn(200, { coordinator: 403, assessor: 403 }) },
+  // Roll-ups (issue #30): organisation-wide members and evaluators/reviewers see their own organisation's page (the
+  // overview sends them there); unit-scoped members nothing; the list download and the national averages are wider scopes'.
+  "rollup._index": { get: signedIn(302, { admin: 200, coordinator: 403, assessor: 403 }) },
+  "rollup.organisations.$orgId": {
+    params: (w) => ({ orgId: w.ministry.id }),
+    get: signedIn(200, { coordinator: 403, assessor: 403, otherOrgAdmin: 404 }),
+  },
+  "rollup[.]csv": { get: signedIn(403, { admin: 200 }) },
+  "rollup.national": {
+    get: signedIn(403, { admin: 200 }),
+    post: { form: () => ({ intent: "import" }), expect: signedIn(403, { admin: 400 }) },
+  },
   "evaluations.assessments.$id": {
     params: (w) => ({ id: w.submittedAssessmentId }),
     get: signedIn(403, { admin: 200, orgAdmin: 200, reviewer: 200, evaluator: 200, otherOrgAdmin: 404 }),
