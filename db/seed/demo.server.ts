@@ -11,6 +11,7 @@ import { type DemoSpec, seedDemoAssessments } from "./demo-assessments.server";
 import { seedDemoBlindRound } from "./demo-blind.server";
 import { nestable, seedDemoEvaluation } from "./demo-evaluation.server";
 import { seedDemoPlan } from "./demo-renaksi.server";
+import { seedDemoAppeals } from "./demo-appeals.server";
 import { loadActor } from "~/auth/require.server";
 import type { UnitKind } from "~/services/admin/unit-kinds";
 
@@ -211,6 +212,9 @@ export async function seedDemo(db: Db): Promise<DemoLogin[]> {
     // Penilaian bersama: one finished blind round with its consensus on the Jakarta 2025 draft (issue #14).
     const jakarta2025 = assessmentIds[specs.findIndex((s) => s.unitId === units.get("KLP-JKT")!.id && s.year === 2025)]!;
     await seedDemoBlindRound(trx, { assessmentId: jakarta2025, coordinatorEmail: "koordinator@kemendemo.test", assessorEmail: "asesor@kemendemo.test" });
+    // Sanggah (issue #30): the regency's 2024 RB results released by the national evaluator (the admin here),
+    // the window open on the seed date, one appeal accepted with a re-score and a seal, one still open.
+    await seedDemoAppeals(nested, { assessmentId: final2024("SETDA"), team: await actorOf("koordinator@kabdemo.test"), evaluator: admin });
     await writeAudit(trx, { actorUserId: null, organisationId: null, action: "demo.seed", entityType: "system", entityId: null });
   });
   return logins;

@@ -159,13 +159,18 @@ test("the evaluator work went through the services: samples decided, findings, r
   expect(findings.filter((f) => f.follow_up_status === "in_progress")).toHaveLength(1);
 
   const evaluator = await db.selectFrom("user").select("id").where("email", "=", "evaluator@kemendemo.test").executeTakeFirstOrThrow();
-  const audit = await db.selectFrom("audit_log").select(["action", "actor_user_id"]).where("action", "like", "evaluation.%").execute();
+  const audit = await db.selectFrom("audit_log").select(["action", "actor_user_id", "organisation_id"]).where("action", "like", "evaluation.%").execute();
   const releaseCount = [...releases.values()].reduce((n, s) => n + s.size, 0);
   expect(audit.filter((a) => a.action === "evaluation.release")).toHaveLength(releaseCount);
-  expect(audit.filter((a) => a.action !== "evaluation.release")).toHaveLength(items.length);
-  expect(audit.every((a) => a.actor_user_id === evaluator.id)).toBe(true);
+  // The ministry's reviews went through samples by its evaluator; the regency's TPN scores (the admin as
+  // the national evaluator, issue #30) were adjusted row by row, one of them again by an accepted appeal.
+  const ministry = (await db.selectFrom("organisation").select("id").where("code", "=", "KEMENDEMO").executeTakeFirstOrThrow()).id;
+  const ministryAudit = audit.filter((a) => a.organisation_id === ministry);
+  expect(ministryAudit.filter((a) => a.action !== "evaluation.release")).toHaveLength(items.length);
+  expect(ministryAudit.every((a) => a.actor_user_id === evaluator.id)).toBe(true);
+  const accepted = await db.selectFrom("appeal").select("id").where("status", "=", "diterima").execute();
   const layerSnapshots = await db.selectFrom("score_snapshot").select("id").where("layer", "!=", "self").execute();
-  expect(layerSnapshots).toHaveLength(releaseCount);
+  expect(layerSnapshots).toHaveLength(releaseCount + accepted.length);
 });
 
 /** What a demo looks like without its random ids and timestamps. */
