@@ -281,6 +281,7 @@ export async function preparePageVisits(server: TestServer, db: Db): Promise<Pag
   await tamper(db, ziFinal);
   const blind = await db.selectFrom("blind_round").select(["assessment_id", "area_id"]).executeTakeFirstOrThrow();
   const samples = (await db.selectFrom("sample").select("id").execute()).map((s) => s.id);
+  const appeals = (await db.selectFrom("appeal").select("id").orderBy("filed_at").execute()).map((a) => a.id);
   const ministry = (await db.selectFrom("organisation").select("id").where("code", "=", "KEMENDEMO").executeTakeFirstOrThrow()).id;
   const regency = (await db.selectFrom("organisation").select("id").where("code", "=", "KABDEMO").executeTakeFirstOrThrow()).id;
   const planOf = async (org: string, year: number) =>
@@ -344,6 +345,11 @@ export async function preparePageVisits(server: TestServer, db: Db): Promise<Pag
     ...v("renaksi.$planId.tematik.tsx", `/renaksi/${plans.kl2024}/tematik`),
     ...v("renaksi.$planId.excel.tsx", `/renaksi/${plans.kl2024}/excel`),
     ...v("evaluations._index.tsx", "/evaluations"),
+    // Sanggah (issue #30): the regency's 2024 RB (one accepted, one open appeal), a ZI without appeals, the queue, each appeal, the windows.
+    ...v("assessments.$id.appeals._index.tsx", `/assessments/${rbKabFinal}/appeals`, `/assessments/${ziEvaluated}/appeals`),
+    ...v("evaluations.appeals._index.tsx", "/evaluations/appeals", "/evaluations/appeals?status=all"),
+    ...v("evaluations.appeals.$appealId.tsx", ...appeals.map((a) => `/evaluations/appeals/${a}`)),
+    ...v("admin.appeal-windows.tsx", "/admin/appeal-windows"),
     ...v("evaluations.eligibility.tsx", "/evaluations/eligibility"),
     ...v("evaluations.gaps.tsx", "/evaluations/gaps"),
     // Roll-ups (issue #30): the overview (organisation users are sent to their own page), both demo organisations' pages, national averages.

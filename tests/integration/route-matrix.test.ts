@@ -5,6 +5,12 @@ import type { Db } from "#db/client.server";
 import { uploadRelease } from "~/services/instruments/releases.server";
 import { createPlan, saveTarget } from "~/services/renaksi/plans.server";
 import { addRenaksiFiles } from "~/services/renaksi/evidence.server";
+import { fileAppealWithFiles } from "~/services/appeals/appeals.server";
+import { releaseLayer, saveEvaluatorAnswer } from "~/services/evaluation/layers.server";
+import { requireAssessment } from "~/services/workbench/assessments.server";
+import { createAssessments } from "~/services/workbench/rollout.server";
+import { makeUnit } from "../helpers/factories";
+import { outlineOf } from "~/domain/instrument/outline";
 import { pdf } from "../fixtures/evidence/files";
 import { freshDb } from "../helpers/db";
 import { sessionCookie } from "../helpers/factories";
@@ -34,6 +40,8 @@ let planId = "";
 let planTargetId = "";
 /** A PDF bukti dukung of that target (issue #29), for its download route. */
 let planEvidenceId = "";
+/** An appeal (issue #30) with a file, on a ZI assessment of its own (a unit below the service unit), for the appeal routes. */
+const appeal = { assessmentId: "", id: "", fileId: "", itemId: "" };
 const personaYear = (p: Persona) => String(2030 + PERSONAS.indexOf(p));
 /** Distinct never-answered items, so each persona's first save starts from version 0. */
 const ANSWER_ITEMS: Partial<Record<Persona, string>> = { admin: "A.I.1.i.a", coordinator: "A.I.1.i.b", assessor: "A.I.1.ii.a" };
@@ -287,6 +295,37 @@ const MATRIX: Record<string, RouteCase> = {
   "renaksi.$planId.xlsx": { params: () => ({ planId }), get: signedIn(200, { otherOrgAdmin: 404 }) },
   // A target's bukti dukung file: downloaded by anyone who reads the plan.
   "renaksi.$planId.evidence.$evidenceId": { params: () => ({ planId, evidenceId: planEvidenceId }), get: signedIn(200, { otherOrgAdmin: 404 }) },
+  // Sanggah (issue #30): the team's page (readers 200; only the team's post reaches the checks: the row's appeal is open → 409),
+  // a file (readers of the assessment), the evaluator's queue and decide page (the layer's writers decide: an
+  // empty response → 400), the system administrator's windows.
+  "assessments.$id.appeals._index": {
+    params: () => ({ id: appeal.assessmentId }),
+    get: signedIn(200, { otherOrgAdmin: 404 }),
+    post: {
+      form: () => ({ intent: "file", layer: "external", itemId: appeal.itemId, reason: "Alasan" }),
+      expect: signedIn(403, { coordinator: 409, assessor: 409, otherOrgAdmin: 404 }),
+    },
+  },
+  "assessments.$id.appeals.$appealId.files.$fileId": {
+    params: () => ({ id: appeal.assessmentId, appealId: appeal.id, fileId: appeal.fileId }),
+    get: signedIn(200, { otherOrgAdmin: 404 }),
+  },
+  "evaluations.appeals._index": { get: signedIn(403, { admin: 200, coordinator: 200, evaluator: 200 }) },
+  "evaluations.appeals.$appealId": {
+    params: () => ({ appealId: appeal.id }),
+    get: signedIn(200, { coordinator: 403, assessor: 403, otherOrgAdmin: 404 }),
+    post: {
+      form: () => ({ intent: "decide", decision: "reject", response: " " }),
+      expect: signedIn(403, { admin: 400, evaluator: 400, otherOrgAdmin: 404 }),
+    },
+  },
+  "admin.appeal-windows": {
+    get: signedIn(403, { admin: 200 }),
+    post: {
+      form: () => ({ intent: "set", year: "2025", instrumentId: "zi-2021", organisationId: "", opensOn: "2026-03-01", closesOn: "2026-03-12" }),
+      expect: signedIn(403, { admin: 200 }),
+    },
+  },
   "admin.users.$userId": {
     params: (w) => ({ userId: w.users.assessor.id }),
     get: signedIn(403, { admin: 200, orgAdmin: 200, reviewer: 200 }),
@@ -311,6 +350,17 @@ beforeAll(async () => {
   await saveTarget(db, admin, planId, { indicatorCode: "IND01", baselineYear: 2024, baselineValue: 1, target: 2, unit: null, note: null });
   planTargetId = (await db.selectFrom("renaksi_target").select("id").where("plan_id", "=", planId).executeTakeFirstOrThrow()).id;
   planEvidenceId = (await addRenaksiFiles(db, admin, planId, planTargetId, [new File([pdf()], "bukti.pdf")], "Bukti target")).ids[0]!;
+  const appealUnit = await makeUnit(db, world.ministry.id, world.service, "Loket Sanggah");
+  appeal.assessmentId = (await createAssessments(db, admin, { unitIds: [appealUnit.id], periodId: world.periodId, instrumentId: "zi-2021", carryForward: false })).created[0]!;
+  await db.updateTable("assessment").set({ status: "submitted" }).where("id", "=", appeal.assessmentId).execute();
+  const appealCtx = await requireAssessment(db, admin, appeal.assessmentId);
+  appeal.itemId = [...outlineOf(appealCtx.instrument).items.values()].find((i) => i.options?.length)!.id;
+  const appealValue = outlineOf(appealCtx.instrument).items.get(appeal.itemId)!.options![0]!.code;
+  await saveEvaluatorAnswer(db, admin, appealCtx, { layer: "external", itemId: appeal.itemId, decision: "adjust", value: appealValue, note: null, recommendation: null });
+  await releaseLayer(db, admin, appealCtx, "external", { confirmed: true });
+  const team = { id: world.users.coordinator.id, isAdmin: false, memberships: [{ organisationId: world.ministry.id, unitId: world.eselon1.id, unitPath: world.eselon1.path, role: "coordinator" as const }] };
+  appeal.id = await fileAppealWithFiles(db, team, appealCtx, { layer: "external", itemId: appeal.itemId, reason: "Alasan" }, [new File([pdf()], "sanggah.pdf")]);
+  appeal.fileId = (await db.selectFrom("appeal_file").select("id").where("appeal_id", "=", appeal.id).executeTakeFirstOrThrow()).id;
 });
 
 test("every route module is in the role × route matrix", () => {
