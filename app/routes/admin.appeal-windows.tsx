@@ -100,7 +100,7 @@ export default function AppealWindows() {
         <ul>
           {d.holidayYears.map((h) => (
             <li key={h.year}>
-              <strong>{t("appeal.windows.holidayYear", { year: h.year, days: formatNumber(h.days, locale, 0) })}</strong>
+              <strong>{t("appeal.windows.holidayYear", { year: String(h.year), days: formatNumber(h.days, locale, 0) })}</strong>
               <div className="small muted">{h.sources.join(" · ")}</div>
             </li>
           ))}

@@ -23,6 +23,9 @@ import { formValues } from "~/utils/forms";
 
 export const meta = pageTitle<typeof loader>("appeal.title", (d) => `${d.assessment.unit} ${d.assessment.year}`);
 
+/** A question in a table row: its first words (the whole text in the title). */
+const short = (q: string) => (q.length > 110 ? `${q.slice(0, 107).trimEnd()}…` : q);
+
 /** Refusals that hold for every row (the team, the window): said once above the rows, not in each. */
 const PAGE_WIDE = new Set<string>([
   "appeal.refused.notOwnOrganisation",
@@ -126,7 +129,7 @@ export default function AssessmentAppeals() {
       <BackLink to={`/assessments/${a.id}`}>
         {a.unit} · {a.year}
       </BackLink>
-      <h1>{t("appeal.titleOf", { unit: a.unit, year: a.year })}</h1>
+      <h1>{t("appeal.titleOf", { unit: a.unit, year: String(a.year) })}</h1>
       <p className="muted">{t("appeal.intro")}</p>
       {d.filed ? (
         <p className="alert alert-ok" role="status" data-testid="appeal-filed">
@@ -160,52 +163,42 @@ export default function AssessmentAppeals() {
       <section className="card" data-testid="appeal-rows">
         <h2>{t("appeal.rows.heading")}</h2>
         {pageWide && d.ownTeam ? <p className="muted">{t(pageWide)}</p> : null}
-        {d.rows.length === 0 ? (
-          <p className="muted">{t("appeal.rows.empty")}</p>
-        ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t("appeal.col.item")}</th>
-                <th scope="col">{t("appeal.col.team")}</th>
-                <th scope="col">{t("appeal.col.evaluator")}</th>
-                {d.ownTeam ? <th scope="col">{t("appeal.col.action")}</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {d.rows.map((r) => (
-                <tr key={`${r.layer}:${r.itemId}`} data-testid="appeal-row" data-item={r.itemId}>
-                  <th scope="row">
-                    <code>{r.itemId}</code>
-                    <br />
-                    <span className="small muted">{layerName(t, r.layer)}</span>
-                  </th>
-                  <td>{answerText(d.items[r.itemId], r.selfValue, locale)}</td>
-                  <td>{answerText(d.items[r.itemId], r.value, locale)}</td>
-                  {d.ownTeam ? (
-                    <td>
-                      {r.refusal === null ? (
-                        <Link
-                          to={`?item=${encodeURIComponent(r.itemId)}&layer=${r.layer}#appeal-form`}
-                          aria-label={t("appeal.fileActionFor", { item: r.itemId })}
-                          data-testid="appeal-file-link"
-                        >
-                          {t("appeal.fileAction")}
-                        </Link>
-                      ) : r.openAppealId ? (
-                        <a href={`#appeal-${r.openAppealId}`}>{t("appeal.inProgress")}</a>
-                      ) : PAGE_WIDE.has(r.refusal) ? (
-                        <span className="muted">–</span>
-                      ) : (
-                        <span className="small muted">{t(r.refusal)}</span>
-                      )}
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        {d.rows.length === 0 ? <p className="muted">{t("appeal.rows.empty")}</p> : null}
+        {/* A list, not a table: each row reads whole on a 390 px phone (item, question, both values, the action). */}
+        {d.rows.map((r) => (
+          <div key={`${r.layer}:${r.itemId}`} className="card-inner" data-testid="appeal-row" data-item={r.itemId}>
+            <p>
+              <strong>
+                <code>{r.itemId}</code>
+              </strong>{" "}
+              <span className="small muted">· {layerName(t, r.layer)}</span>
+            </p>
+            <p className="small" title={d.questions[r.itemId]}>
+              {short(d.questions[r.itemId] ?? "")}
+            </p>
+            <p>
+              {t("appeal.col.team")}: <strong>{answerText(d.items[r.itemId], r.selfValue, locale)}</strong> · {t("appeal.col.evaluator")}:{" "}
+              <strong>{answerText(d.items[r.itemId], r.value, locale)}</strong>
+            </p>
+            {d.ownTeam ? (
+              <p>
+                {r.refusal === null ? (
+                  <Link
+                    to={`?item=${encodeURIComponent(r.itemId)}&layer=${r.layer}#appeal-form`}
+                    aria-label={t("appeal.fileActionFor", { item: r.itemId })}
+                    data-testid="appeal-file-link"
+                  >
+                    {t("appeal.fileAction")}
+                  </Link>
+                ) : r.openAppealId ? (
+                  <a href={`#appeal-${r.openAppealId}`}>{t("appeal.inProgress")}</a>
+                ) : PAGE_WIDE.has(r.refusal) ? null : (
+                  <span className="small muted">{t(r.refusal)}</span>
+                )}
+              </p>
+            ) : null}
+          </div>
+        ))}
       </section>
       <section className="card" id="history" data-testid="appeal-history">
         <h2>{t("appeal.history")}</h2>

@@ -87,7 +87,8 @@ export default function ReceiptPage() {
           <div className="no-print">
             <PrintButton label={t("seal.print")} />
           </div>
-          <dl className="receipt">
+          {/* Both columns may shrink and every value breaks anywhere (hashes, e-mail addresses): a 390 px phone does not scroll sideways. */}
+          <dl className="receipt break-anywhere" style={{ gridTemplateColumns: "minmax(0, max-content) minmax(0, 1fr)" }}>
             <dt>{t("seal.seq", { seq: r.seq })}</dt>
             <dd>{t(`seal.event.${r.event}` as MessageKey)}</dd>
             <dt>{t("seal.documentHash")}</dt>

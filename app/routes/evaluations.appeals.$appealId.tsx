@@ -127,9 +127,11 @@ export default function DecideAppeal() {
   const busy = useNavigation().state === "submitting";
   const v = feedback?.values;
   const [decision, setDecision] = useState<string>(v?.decision ?? "");
-  const [fields, setFields] = useState<Record<string, string>>(() =>
-    v ? { ...fieldsOf(d.item, d.current as AnswerValue, null), ...v } : fieldsOf(d.item, d.current as AnswerValue, null),
-  );
+  // The evaluator's value now, written as the reader writes numbers (2,36 in Indonesian); after a refusal, what was typed.
+  const [fields, setFields] = useState<Record<string, string>>(() => ({
+    ...fieldsOf(d.item, d.current as AnswerValue, null, locale),
+    ...(v ?? {}),
+  }));
   const a = d.appeal;
   return (
     <>
@@ -156,7 +158,7 @@ export default function DecideAppeal() {
       {d.blocked ? <p className="alert">{t(d.blocked)}</p> : null}
       {d.canDecide ? (
         <section className="card" data-testid="appeal-decide">
-          <h2>{t("appeal.decide.decision")}</h2>
+          <h2>{t("appeal.queue.decide")}</h2>
           <FormAlert feedback={feedback} />
           <Form method="post">
             <input type="hidden" name="intent" value="decide" />

@@ -11,8 +11,9 @@ export function AppealSealFacts({ appeal, item }: { appeal: SealAppeal; item: An
   const layer = layerName(t, appeal.layer);
   return (
     <>
-      <dt>{t("appeal.seal.heading")}</dt>
-      <dd data-testid="receipt-appeal">
+      <dt title={t("appeal.seal.heading")}>{t("appeal.title")}</dt>
+      {/* A grid cell may shrink below its longest word (min-width 0), so a phone never scrolls sideways. */}
+      <dd data-testid="receipt-appeal" className="break-anywhere" style={{ minWidth: 0 }}>
         <p>
           <strong>
             {t("appeal.seal.summary", {
