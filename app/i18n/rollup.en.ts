@@ -55,6 +55,8 @@ export const rollupEn: Record<keyof typeof rollupId, string> = {
   "rollup.metShare": "% meeting the target",
   "rollup.previousMean": "Mean {year} (%)",
   "rollup.previousPercent": "{year} (%)",
+  "rollup.compareWith": "Compare with the {year} means",
+  "rollup.compareOff": "Hide the comparison with the year before",
   "rollup.change": "Change",
   "rollup.up": "Up",
   "rollup.down": "Down",

@@ -52,6 +52,8 @@ export const rollupId = {
   "rollup.metShare": "% mencapai target",
   "rollup.previousMean": "Rata-rata {year} (%)",
   "rollup.previousPercent": "Capaian {year} (%)",
+  "rollup.compareWith": "Bandingkan dengan rata-rata {year}",
+  "rollup.compareOff": "Sembunyikan perbandingan tahun sebelumnya",
   "rollup.change": "Perubahan",
   "rollup.up": "Naik",
   "rollup.down": "Turun",

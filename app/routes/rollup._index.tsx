@@ -76,7 +76,19 @@ export default function RollupOverviewPage() {
             <>
               <SubcomponentMeans figures={d.figures} />
               <TargetSummaryCard figures={d.figures} />
-              <IndicatorGrid rows={d.figures.indicators} previousYear={d.previousYear} />
+              <IndicatorGrid
+                rows={d.figures.indicators}
+                previousYear={d.compared ? d.previousYear : null}
+                compareHref={
+                  d.previousYear !== null && d.model
+                    ? {
+                        href: `?year=${d.year}&kind=${d.kind}&instrument=${d.model.instrumentId}${d.compared ? "" : "&compare=1"}#rollup-grid`,
+                        year: d.previousYear,
+                        on: d.compared,
+                      }
+                    : null
+                }
+              />
             </>
           ) : null}
           {d.model ? <OrganisationList d={d} kind={d.kind} /> : null}

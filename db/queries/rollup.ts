@@ -33,7 +33,7 @@ const AUTHORITY = sql`CASE s.layer WHEN 'external' THEN 3 WHEN 'internal' THEN 2
  * Final assessments of the peer group's instrument and year (an uncorrelated period subquery, evaluated
  * once); with `instrumentId` and `kind` null, every agency-level instrument and kind of that year.
  */
-function peerAssessments(db: Db, f: { year: number; kind: OrganisationKind | null; instrumentId: string | null }) {
+function peerAssessments(db: Db, f: { year: number; kind: OrganisationKind | null; instrumentId: string | null }, organisationId?: string) {
   let q = db
     .selectFrom("assessment as a")
     .innerJoin("organisation as o", "o.id", "a.organisation_id")
@@ -45,6 +45,7 @@ function peerAssessments(db: Db, f: { year: number; kind: OrganisationKind | nul
       ? q.where("a.instrument_id", "=", f.instrumentId)
       : q.where((eb) => eb.or(AGENCY_INSTRUMENT_PREFIXES.map((p) => eb("a.instrument_id", "like", `${p}%`))));
   if (f.kind !== null) q = q.where("o.kind", "=", f.kind);
+  if (organisationId !== undefined) q = q.where("a.organisation_id", "=", organisationId);
   return q.where((eb) =>
     eb.or([
       eb.and([eb("s.layer", "=", "self"), eb("a.status", "=", "final")]),
@@ -69,8 +70,8 @@ function peerAssessments(db: Db, f: { year: number; kind: OrganisationKind | nul
  * `r.snapshot_id`, `r.total`, `r.predicate`, `r.layer`. Read from score_snapshot_latest_idx alone (it
  * covers these columns), never from the snapshot rows with their large JSON.
  */
-export function resultSnapshots(db: Db, f: PeerFilter | { year: number; kind: null; instrumentId: null }) {
-  const ranked = peerAssessments(db, f).select([
+export function resultSnapshots(db: Db, f: PeerFilter | { year: number; kind: null; instrumentId: null }, organisationId?: string) {
+  const ranked = peerAssessments(db, f, organisationId).select([
     "a.organisation_id as org_id",
     "o.kind",
     "a.instrument_id",
@@ -109,10 +110,17 @@ export interface PeerSummary {
   predicates: Record<string, number>;
   /** Of the organisations with a result, those in `visibleIds` (all of them when it is null). */
   visible: number;
+  /** With `rankTotal`: how many have a higher Indeks RB (the rank is this + 1). */
+  higher: number;
 }
 
 /** How many organisations have a result, their mean Indeks RB and the predicate distribution: one pass. */
-export async function peerSummary(db: Db, f: PeerFilter, visibleIds: readonly string[] | null = null): Promise<PeerSummary> {
+export async function peerSummary(
+  db: Db,
+  f: PeerFilter,
+  visibleIds: readonly string[] | null = null,
+  rankTotal: number | null = null,
+): Promise<PeerSummary> {
   const visible =
     visibleIds === null
       ? sql<number>`COUNT(*)`
@@ -126,6 +134,7 @@ export async function peerSummary(db: Db, f: PeerFilter, visibleIds: readonly st
       eb.fn.countAll<number>().as("n"),
       eb.fn.sum<number>("r.total").as("sum"),
       visible.as("visible"),
+      (rankTotal === null ? sql<number>`0` : sql<number>`SUM(CASE WHEN r.total > ${rankTotal} THEN 1 ELSE 0 END)`).as("higher"),
     ])
     .groupBy(sql`COALESCE(r.predicate, '')`)
     .execute();
@@ -133,13 +142,15 @@ export async function peerSummary(db: Db, f: PeerFilter, visibleIds: readonly st
   let organisations = 0;
   let sum = 0;
   let seen = 0;
+  let higher = 0;
   for (const r of rows) {
     predicates[r.predicate] = num(r.n);
     organisations += num(r.n);
     sum += num(r.sum);
     seen += num(r.visible);
+    higher += num(r.higher);
   }
-  return { organisations, meanTotal: organisations > 0 ? sum / organisations : null, predicates, visible: seen };
+  return { organisations, meanTotal: organisations > 0 ? sum / organisations : null, predicates, visible: seen, higher };
 }
 
 export interface KindPredicates {
@@ -192,19 +203,20 @@ export interface RowStat {
 }
 
 /**
- * Per indicator row (every node of the given ids) across the peer group: filled, and the sum and count of
+ * Per indicator row (every node of the given levels) across the peer group: filled, and the sum and count of
  * row percentages — the portal's capaian_index, whose unweighted mean is rata_rata_nasional (spec §6).
  * A row counts when it was answered (answered > 0) and applies (max > 0: an N/A row has no maximum).
  */
-export async function rowStats(db: Db, f: PeerFilter, nodeIds: readonly string[]): Promise<RowStat[]> {
-  if (nodeIds.length === 0) return [];
+export async function rowStats(db: Db, snapshotIds: readonly string[], levels: readonly string[]): Promise<RowStat[]> {
+  if (levels.length === 0 || snapshotIds.length === 0) return [];
   const counted = sql<number>`CASE WHEN n.answered > 0 AND n.max > 0 THEN 1 ELSE 0 END`;
-  const rows = await resultSnapshots(db, f)
-    .selectFrom("r")
-    .innerJoin("score_snapshot_node as n", "n.snapshot_id", "r.snapshot_id")
+  const rows = await db
+    .selectFrom("score_snapshot_node as n")
+    .where("n.snapshot_id", "in", [...snapshotIds])
     // The level first: each snapshot's rows are then one range of score_snapshot_node_rollup_idx.
-    .where("n.level", "in", ["area", "subarea"])
-    .where("n.node_id", "in", [...nodeIds])
+    // Filtering on the rows' level only (not a list of ids) keeps this one index range per snapshot;
+    // the caller picks its rows from the few dozen groups returned.
+    .where("n.level", "in", [...levels])
     .select("n.node_id as nodeId")
     .select((eb) => [
       eb.fn.countAll<number>().as("organisations"),
@@ -240,11 +252,12 @@ export interface TargetStat {
 /**
  * The numeric answers of the result snapshots to the rows with a target: one row per (snapshot, target
  * item) whose stored answer is a number — `snapshot_id`, `item_id`, `target`, `score`. Each snapshot's
- * answers are parsed once (json_each / jsonb_each), not once per target.
+ * answers are parsed once (json_each), not once per target.
  */
 function scoredTargets(db: Db, snapshots: RawBuilder<unknown>, targets: readonly Target[]) {
-  const each = isPg(db) ? sql`CROSS JOIN LATERAL jsonb_each(s.answers_json::jsonb) j` : sql`CROSS JOIN json_each(s.answers_json) j`;
-  const isNumber = isPg(db) ? sql`jsonb_typeof(j.value) = 'number'` : sql`j.type IN ('integer', 'real')`;
+  const each = isPg(db) ? sql`CROSS JOIN LATERAL json_each(s.answers_json::json) j` : sql`CROSS JOIN json_each(s.answers_json) j`;
+  // PostgreSQL: json (checked text), not jsonb: converting every answers document to jsonb costs more than it saves.
+  const isNumber = isPg(db) ? sql`json_typeof(j.value) = 'number'` : sql`j.type IN ('integer', 'real')`;
   const value = isPg(db) ? sql`CAST(j.value #>> '{}' AS double precision)` : sql`j.value`;
   // CROSS JOIN fixes SQLite's join order (snapshots, then their answers); the target comes from a CASE on
   // the key, not a join with a table of targets, which SQLite would scan once per answer.
@@ -266,18 +279,22 @@ const MET = sql`x.score >= x.target - 1e-9`;
  * of the peer group have a score, meet it, and their mean score. A row answered N/A or not at all has no
  * score and does not meet its target.
  */
-export async function targetStats(db: Db, f: PeerFilter, targets: readonly Target[]): Promise<TargetStat[]> {
-  if (targets.length === 0) return [];
+export async function targetStats(db: Db, snapshotIds: readonly string[], targets: readonly Target[]): Promise<TargetStat[]> {
+  if (targets.length === 0 || snapshotIds.length === 0) return [];
   const { rows } = await sql<{ itemId: string; scored: unknown; met: unknown; meanScore: unknown }>`
     SELECT x.item_id AS "itemId", COUNT(*) AS scored, SUM(CASE WHEN ${MET} THEN 1 ELSE 0 END) AS met, AVG(x.score) AS "meanScore"
-    FROM ${scoredTargets(db, sql`${resultSnapshotIds(db, f)}`, targets)} x
+    FROM ${scoredTargets(db, sql.join(snapshotIds.map((id) => sql`${id}`)), targets)} x
     GROUP BY x.item_id`.execute(db);
   return rows.map((r) => ({ itemId: r.itemId, scored: num(r.scored), met: num(r.met), meanScore: numOrNull(r.meanScore) }));
 }
 
-/** The ids of the peer group's result snapshots, as a subquery. */
-function resultSnapshotIds(db: Db, f: PeerFilter) {
-  return resultSnapshots(db, f).selectFrom("r").select("r.snapshot_id");
+/**
+ * The ids of the peer group's result snapshots: chosen once per page, then handed to the per-row
+ * aggregates (rowStats, targetStats) so that they do not choose them again.
+ */
+export async function resultSnapshotIds(db: Db, f: PeerFilter): Promise<string[]> {
+  const rows = await resultSnapshots(db, f).selectFrom("r").select("r.snapshot_id").execute();
+  return rows.map((r) => r.snapshot_id);
 }
 
 /** Targets met per snapshot, for the given snapshots only (a page of results). */
@@ -364,33 +381,14 @@ export interface OwnResult {
   predicate: string | null;
   answers: Record<string, unknown>;
   nodes: { nodeId: string; value: number; max: number; answered: number }[];
-  /** The organisation's rank by total in the peer group (1 = highest) and the group's size. */
-  rank: number;
-  of: number;
 }
 
-/** One organisation's result snapshot with its node rows and rank, or null when it has none that year. */
+/** One organisation's result snapshot (the same rule, for that organisation alone) with its node rows, or null. */
 export async function ownResult(db: Db, f: PeerFilter, organisationId: string): Promise<OwnResult | null> {
-  const row = await resultSnapshots(db, f)
-    .selectFrom((eb) =>
-      eb
-        .selectFrom("r")
-        .selectAll("r")
-        .select([sql<number>`RANK() OVER (ORDER BY r.total DESC)`.as("rank"), sql<number>`COUNT(*) OVER ()`.as("of")])
-        .as("ranked"),
-    )
-    .innerJoin("score_snapshot as s", "s.id", "ranked.snapshot_id")
-    .where("ranked.org_id", "=", organisationId)
-    .select([
-      "ranked.assessment_id",
-      "ranked.snapshot_id",
-      "ranked.layer",
-      "ranked.total",
-      "ranked.predicate",
-      "ranked.rank",
-      "ranked.of",
-      "s.answers_json",
-    ])
+  const row = await resultSnapshots(db, f, organisationId)
+    .selectFrom("r")
+    .innerJoin("score_snapshot as s", "s.id", "r.snapshot_id")
+    .select(["r.assessment_id", "r.snapshot_id", "r.layer", "r.total", "r.predicate", "s.answers_json"])
     .executeTakeFirst();
   if (!row) return null;
   const nodes = await db
@@ -406,8 +404,6 @@ export async function ownResult(db: Db, f: PeerFilter, organisationId: string): 
     predicate: row.predicate,
     answers: JSON.parse(row.answers_json) as Record<string, unknown>,
     nodes: nodes.map((n) => ({ nodeId: n.nodeId, value: num(n.value), max: num(n.max), answered: num(n.answered) })),
-    rank: num(row.rank),
-    of: num(row.of),
   };
 }
 

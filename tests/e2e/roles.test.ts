@@ -8,17 +8,17 @@ import { loginViaForm, menuLabels, newSession, screenshot, waitForHydration } fr
 import { loginFor, type TestServer } from "../helpers/server";
 import { withServerAndBrowser } from "../helpers/e2e";
 
-const ADMIN_MENU_ID = ["Beranda", "Penilaian", "Dasbor", "Evaluasi", "Rencana Aksi", "Struktur Organisasi", "Instansi", "Pengguna", "Log Audit", "Akun Saya"];
-const ADMIN_MENU_EN = ["Home", "Assessments", "Dashboard", "Evaluation", "Action plans", "Organisation structure", "Organisations", "Users", "Audit log", "My account"];
+const ADMIN_MENU_ID = ["Beranda", "Penilaian", "Dasbor", "Evaluasi", "Rekap", "Rencana Aksi", "Struktur Organisasi", "Instansi", "Pengguna", "Log Audit", "Akun Saya"];
+const ADMIN_MENU_EN = ["Home", "Assessments", "Dashboard", "Evaluation", "Roll-up", "Action plans", "Organisation structure", "Organisations", "Users", "Audit log", "My account"];
 /** Only the system administrator manages instrument versions. */
 const SYSTEM_MENU_ID = [...ADMIN_MENU_ID.slice(0, -1), "Instrumen", "Akun Saya"];
 const SYSTEM_MENU_EN = [...ADMIN_MENU_EN.slice(0, -1), "Instruments", "My account"];
 const BASIC_MENU_ID = ["Beranda", "Penilaian", "Dasbor", "Rencana Aksi", "Struktur Organisasi", "Akun Saya"];
 const BASIC_MENU_EN = ["Home", "Assessments", "Dashboard", "Action plans", "Organisation structure", "My account"];
-const EVALUATOR_MENU_ID = ["Beranda", "Penilaian", "Dasbor", "Evaluasi", "Rencana Aksi", "Struktur Organisasi", "Akun Saya"];
-const EVALUATOR_MENU_EN = ["Home", "Assessments", "Dashboard", "Evaluation", "Action plans", "Organisation structure", "My account"];
-const REVIEWER_MENU_ID = ["Beranda", "Penilaian", "Dasbor", "Evaluasi", "Rencana Aksi", "Struktur Organisasi", "Log Audit", "Akun Saya"];
-const REVIEWER_MENU_EN = ["Home", "Assessments", "Dashboard", "Evaluation", "Action plans", "Organisation structure", "Audit log", "My account"];
+const EVALUATOR_MENU_ID = ["Beranda", "Penilaian", "Dasbor", "Evaluasi", "Rekap", "Rencana Aksi", "Struktur Organisasi", "Akun Saya"];
+const EVALUATOR_MENU_EN = ["Home", "Assessments", "Dashboard", "Evaluation", "Roll-up", "Action plans", "Organisation structure", "My account"];
+const REVIEWER_MENU_ID = ["Beranda", "Penilaian", "Dasbor", "Evaluasi", "Rekap", "Rencana Aksi", "Struktur Organisasi", "Log Audit", "Akun Saya"];
+const REVIEWER_MENU_EN = ["Home", "Assessments", "Dashboard", "Evaluation", "Roll-up", "Action plans", "Organisation structure", "Audit log", "My account"];
 
 interface RoleCase {
   title: string;

@@ -30,11 +30,12 @@ let db: Db;
 let seed: OrgScaleResult;
 let admin: Actor;
 const YEAR = new Date().getUTCFullYear() - 1;
-const q = (over: Partial<{ year: number; kind: OrganisationKind }> = {}) => ({
+const q = (over: Partial<{ year: number; kind: OrganisationKind; compare: boolean }> = {}) => ({
   year: YEAR,
   kind: null,
   instrument: null,
   page: 1,
+  compare: false,
   ...over,
 });
 
@@ -192,7 +193,10 @@ describe("the figures equal a recomputation from the stored rows", () => {
     }
   });
 
-  test("the previous year's means sit beside this year's", async () => {
+  test("on request, the previous year's means sit beside this year's; the organisation's page has its own year before", async () => {
+    expect(overview.compared).toBe(false);
+    expect(overview.figures!.indicators.every((i) => i.previousMean === null)).toBe(true);
+    overview = (await rollupOverview(db, admin, q({ kind: "pemda_kabkota", compare: true }), "id")) as RollupOverview;
     const prev = await expectedResults("pemda_kabkota", YEAR - 1);
     const nodes = await db
       .selectFrom("score_snapshot_node")
@@ -208,6 +212,17 @@ describe("the figures equal a recomputation from the stored rows", () => {
     const mean = counted.reduce((s, n) => s + (n.value / n.max) * 100, 0) / counted.length;
     expect(overview.previousYear).toBe(YEAR - 1);
     expect(Math.abs(overview.figures!.indicators.find((i) => i.id === "B101")!.previousMean! - mean)).toBeLessThan(1e-9);
+    const org = prev[0]!.organisation_id;
+    const own = prev[0]!;
+    const node = await db
+      .selectFrom("score_snapshot_node")
+      .select(["value", "max"])
+      .where("snapshot_id", "=", own.id)
+      .where("node_id", "=", "B101")
+      .executeTakeFirstOrThrow();
+    const page = await organisationRollup(db, admin, org, q(), "id");
+    expect(page.previous!.total).toBe(Number(own.total));
+    expect(Math.abs(page.indicators.find((i) => i.id === "B101")!.previousPercent! - (node.value / node.max) * 100)).toBeLessThan(1e-9);
   });
 });
 

@@ -80,12 +80,28 @@ export function TargetSummaryCard({ figures }: { figures: PeerFigures }) {
 }
 
 /** One row per indicator: filled, not yet, mean %, meeting the target, and the mean of the year before. */
-export function IndicatorGrid({ rows, previousYear }: { rows: IndicatorRow[]; previousYear: number | null }) {
+export function IndicatorGrid({
+  rows,
+  previousYear,
+  compareHref,
+}: {
+  rows: IndicatorRow[];
+  previousYear: number | null;
+  /** A link that adds (or removes) the year before's means. */
+  compareHref: { href: string; year: number; on: boolean } | null;
+}) {
   const t = useT();
   const n = useNumber();
   return (
     <section className="card" aria-labelledby="rollup-grid">
       <h2 id="rollup-grid">{t("rollup.indicators")}</h2>
+      {compareHref ? (
+        <p>
+          <Link to={compareHref.href}>
+            {compareHref.on ? t("rollup.compareOff") : t("rollup.compareWith", { year: String(compareHref.year) })}
+          </Link>
+        </p>
+      ) : null}
       <ScrollTable label={t("rollup.indicators")} testId="rollup-indicators">
         <thead>
           <tr>

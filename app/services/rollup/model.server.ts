@@ -19,6 +19,8 @@ export const isAgencyInstrument = (id: string) => AGENCY_INSTRUMENT_PREFIXES.som
 export interface IndicatorDef {
   id: string;
   label: string;
+  /** The tree level of the row (area or subarea), for the aggregate's index range. */
+  level: string;
   /** The nearest component or subcomponent above it. */
   parentId: string;
   /** Every sub-component above it (component first). */
@@ -66,6 +68,7 @@ export function modelOf(instrument: Instrument): Pick<PeerModel, "indicators" | 
     indicators.push({
       id: node.id,
       label: node.label,
+      level: node.level,
       parentId: ancestors.at(-1) ?? node.id,
       ancestors,
       target: item ? { itemId: item.id, target: targetOf[item.id]! } : null,

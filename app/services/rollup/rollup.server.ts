@@ -5,6 +5,7 @@ import {
   ownResult,
   peerSummary,
   predicatesByKind,
+  resultSnapshotIds,
   type KindPredicates,
   rollupYears,
   rowStats,
@@ -39,6 +40,8 @@ export interface RollupQuery {
   kind: OrganisationKind | null;
   instrument: string | null;
   page: number;
+  /** The overview's per-indicator means of the year before, beside this year's (one more aggregate: on request). */
+  compare: boolean;
 }
 
 export function parseRollupQuery(url: URL): RollupQuery {
@@ -52,6 +55,7 @@ export function parseRollupQuery(url: URL): RollupQuery {
     kind: (ORGANISATION_KINDS as readonly string[]).includes(kind ?? "") ? (kind as OrganisationKind) : null,
     instrument: instrument && /^[a-z0-9][a-z0-9.-]{0,80}$/.test(instrument) ? instrument : null,
     page: Number.isInteger(page) && page >= 1 && page <= 10_000 ? page : 1,
+    compare: p.get("compare") === "1",
   };
 }
 
@@ -184,13 +188,18 @@ async function peerFigures(
   previous: PeerModel | null,
   visibleIds: readonly string[] | null,
   known: PeerSummary | null = null,
+  rankTotal: number | null = null,
 ): Promise<PeerFigures> {
-  const ids = model.indicators.map((i) => i.id);
+  const levels = [...new Set(model.indicators.map((i) => i.level))];
+  const [snapshots, previousSnapshots] = await Promise.all([
+    resultSnapshotIds(db, model.filter),
+    previous ? resultSnapshotIds(db, previous.filter) : Promise.resolve([]),
+  ]);
   const [summary, stats, prev, targets, national] = await Promise.all([
-    known ?? peerSummary(db, model.filter, visibleIds),
-    rowStats(db, model.filter, ids),
-    previous ? rowStats(db, previous.filter, ids) : Promise.resolve([]),
-    targetStats(db, model.filter, model.targets),
+    known ?? peerSummary(db, model.filter, visibleIds, rankTotal),
+    rowStats(db, snapshots, levels),
+    rowStats(db, previousSnapshots, levels),
+    targetStats(db, snapshots, model.targets),
     nationalAverages(db, model.filter.year, model.filter.kind, model.filter.instrumentId),
   ]);
   return combine(model, summary, stats, prev, targets, national);
@@ -228,6 +237,8 @@ export interface RollupOverview {
   distribution: KindDistribution[];
   organisations: { rows: (OrgResult & { parentName: string | null })[]; count: number; page: number; pages: number };
   previousYear: number | null;
+  /** Whether the previous year's means were computed (`compare=1`). */
+  compared: boolean;
 }
 
 /**
@@ -255,6 +266,7 @@ export async function rollupOverview(db: Db, actor: Actor, q: RollupQuery, local
       distribution: [],
       organisations: empty,
       previousYear: null,
+      compared: false,
     };
 
   const byKind = await predicatesByKind(db, year, visible);
@@ -275,9 +287,10 @@ export async function rollupOverview(db: Db, actor: Actor, q: RollupQuery, local
       distribution,
       organisations: empty,
       previousYear: null,
+      compared: false,
     };
   const previousYear = years.find((y) => y < year) ?? null;
-  const previous = previousYear === null ? null : ((await peerModel(db, previousYear, kind, locale))?.model ?? null);
+  const previous = previousYear === null || !q.compare ? null : ((await peerModel(db, previousYear, kind, locale))?.model ?? null);
   const figures = await peerFigures(db, peer.model, previous, visible, summaryOf(byKind, kind, peer.model.filter.instrumentId));
   const hidden = isHidden(scope, figures.summary);
   const list = await orgResults(db, peer.model.filter, {
@@ -308,6 +321,7 @@ export async function rollupOverview(db: Db, actor: Actor, q: RollupQuery, local
       pages: Math.max(1, Math.ceil(list.count / PAGE_SIZE)),
     },
     previousYear,
+    compared: previous !== null,
   };
 }
 
@@ -335,7 +349,7 @@ function summaryOf(rows: KindPredicates[], kind: OrganisationKind, instrumentId:
     visible += r.visible;
     sum += r.sum;
   }
-  return { organisations, meanTotal: organisations > 0 ? sum / organisations : null, predicates, visible };
+  return { organisations, meanTotal: organisations > 0 ? sum / organisations : null, predicates, visible, higher: 0 };
 }
 
 /** The kind shown first: the most common kind among the viewer's organisations (admin: regencies, the largest group). */
@@ -443,11 +457,11 @@ export async function organisationRollup(
   const previousYear = years.find((y) => y < year) ?? null;
   const previousModel = previousYear === null ? null : ((await peerModel(db, previousYear, org.kind, locale))?.model ?? null);
   const visible = scope.mode === "all" ? null : scope.mode === "own" ? scope.ownIds : scope.organisationIds!;
-  const [figures, own, prevOwn] = await Promise.all([
-    peerFigures(db, model, null, visible),
+  const [own, prevOwn] = await Promise.all([
     ownResult(db, model.filter, org.id),
     previousModel ? ownResult(db, previousModel.filter, org.id) : Promise.resolve(null),
   ]);
+  const figures = await peerFigures(db, model, null, visible, null, own?.total ?? null);
   const hidden = isHidden(scope, figures.summary);
   const alone = scope.mode !== "all" && figures.summary.organisations - figures.summary.visible === 0 && access === "own";
   const withhold = hidden || alone;
@@ -501,8 +515,8 @@ export async function organisationRollup(
           layer: own.layer,
           total: own.total,
           predicate: own.predicate,
-          rank: withhold ? null : own.rank,
-          of: withhold ? null : own.of,
+          rank: withhold ? null : figures.summary.higher + 1,
+          of: withhold ? null : figures.summary.organisations,
           assessmentId: own.assessmentId,
         }
       : null,
