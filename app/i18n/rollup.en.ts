@@ -44,6 +44,7 @@ export const rollupEn: Record<keyof typeof rollupId, string> = {
   "rollup.ownTargetsLine": "{met} of {rows} rows with a target met ({share} %).",
   "rollup.peerTargetsLine": "Across every organisation of this kind: {share} % of organisation × row pairs meet the target.",
   "rollup.unmet": "Not yet meeting the target",
+  "rollup.unmetItem": "score {score}, target {target}",
   "rollup.indicators": "Per indicator",
   "rollup.indicator": "Indicator",
   "rollup.filled": "Filled",

@@ -41,6 +41,7 @@ export const rollupId = {
   "rollup.ownTargetsLine": "{met} dari {rows} baris bertarget tercapai ({share} %).",
   "rollup.peerTargetsLine": "Di semua instansi sejenis: {share} % pasangan instansi × baris mencapai target.",
   "rollup.unmet": "Belum mencapai target",
+  "rollup.unmetItem": "nilai {score}, target {target}",
   "rollup.indicators": "Per indikator",
   "rollup.indicator": "Indikator",
   "rollup.filled": "Sudah diisi",

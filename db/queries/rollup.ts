@@ -441,12 +441,11 @@ export async function newestHash(db: Db, f: PeerFilter): Promise<string | null> 
   return row?.instrument_hash ?? null;
 }
 
-/** Years in which any organisation has an agency-level assessment (submitted or final), newest first. */
-export async function rollupYears(db: Db, instrumentPrefixes: readonly string[]): Promise<number[]> {
-  const rows = await db
-    .selectFrom("period as p")
-    .select("p.year")
-    .distinct()
+/** Years in which any organisation (or the one given) has an agency-level assessment (submitted or final), newest first. */
+export async function rollupYears(db: Db, instrumentPrefixes: readonly string[], organisationId?: string): Promise<number[]> {
+  let q = db.selectFrom("period as p").select("p.year").distinct();
+  if (organisationId !== undefined) q = q.where("p.organisation_id", "=", organisationId);
+  const rows = await q
     .where((eb) =>
       eb.exists(
         eb

@@ -131,7 +131,7 @@ export function OwnTargets({ d }: { d: D }) {
               <ul>
                 {s.unmet.map((u) => (
                   <li key={u.id}>
-                    {u.id} {u.label}: {n(u.score)} / {n(u.target)}
+                    {u.id} {u.label}: {t("rollup.unmetItem", { score: n(u.score), target: n(u.target) })}
                   </li>
                 ))}
               </ul>
@@ -170,7 +170,7 @@ export function OwnIndicators({ d }: { d: D }) {
           {d.indicators.map((i) => (
             <tr key={i.id} data-node={i.id}>
               <th scope="row">
-                {i.id} <span className="muted">{i.label}</span>
+                {i.id} <span className="rollup-label">{i.label}</span>
               </th>
               <td>{i.filled ? n(i.percent) : t("rollup.notFilled")}</td>
               <td>{n(i.score)}</td>

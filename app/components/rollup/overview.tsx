@@ -121,7 +121,7 @@ export function IndicatorGrid({
           {rows.map((r) => (
             <tr key={r.id} data-node={r.id}>
               <th scope="row">
-                {r.id} <span className="muted">{r.label}</span>
+                {r.id} <span className="rollup-label">{r.label}</span>
               </th>
               <td>{n(r.filled, 0)}</td>
               <td>{n(r.notYet, 0)}</td>

@@ -142,18 +142,21 @@ export function combine(
       previousMean: p && p.counted > 0 ? p.sumPercent / p.counted : null,
     };
   });
-  const subcomponents = model.subcomponents.map((sc) => {
-    let sum = 0;
-    let counted = 0;
-    for (const def of model.indicators) {
-      if (!def.ancestors.includes(sc.id)) continue;
-      const s = byRow.get(def.id);
-      if (!s) continue;
-      sum += s.sumPercent;
-      counted += s.counted;
-    }
-    return { id: sc.id, label: sc.label, depth: sc.depth, mean: counted > 0 ? sum / counted : null, national: national[sc.id] ?? null };
-  });
+  // Adjustment components (the koefisien) stand outside the total: no sub-component mean for them.
+  const subcomponents = model.subcomponents
+    .filter((sc) => !sc.adjustment)
+    .map((sc) => {
+      let sum = 0;
+      let counted = 0;
+      for (const def of model.indicators) {
+        if (!def.ancestors.includes(sc.id)) continue;
+        const s = byRow.get(def.id);
+        if (!s) continue;
+        sum += s.sumPercent;
+        counted += s.counted;
+      }
+      return { id: sc.id, label: sc.label, depth: sc.depth, mean: counted > 0 ? sum / counted : null, national: national[sc.id] ?? null };
+    });
   const withTarget = indicators.filter((i) => i.target !== null);
   const met = withTarget.reduce((n, i) => n + i.met, 0);
   const pairs = withTarget.length * summary.organisations;
@@ -212,9 +215,12 @@ export function isHidden(scope: RollupScope, summary: PeerSummary): boolean {
   return outside > 0 && outside < MIN_OTHERS;
 }
 
-async function chooseYear(db: Db, wanted: number | null): Promise<{ years: number[]; year: number | null }> {
+/** The years with results and the one shown: the wanted one, else the newest (for one organisation: the newest it has a result in). */
+async function chooseYear(db: Db, wanted: number | null, organisationId?: string): Promise<{ years: number[]; year: number | null }> {
   const years = await rollupYears(db, AGENCY_INSTRUMENT_PREFIXES);
-  return { years, year: wanted !== null && years.includes(wanted) ? wanted : (years[0] ?? null) };
+  if (wanted !== null && years.includes(wanted)) return { years, year: wanted };
+  const own = organisationId === undefined ? [] : await rollupYears(db, AGENCY_INSTRUMENT_PREFIXES, organisationId);
+  return { years, year: own[0] ?? years[0] ?? null };
 }
 
 export interface KindDistribution {
@@ -432,7 +438,7 @@ export async function organisationRollup(
     access === "full" && org.parent_id && accessTo(scope, org.parent_id) === "full"
       ? await db.selectFrom("organisation").select("name").where("id", "=", org.parent_id).executeTakeFirst()
       : undefined;
-  const { years, year } = await chooseYear(db, q.year);
+  const { years, year } = await chooseYear(db, q.year, org.id);
   const base: OrganisationRollup = {
     access,
     overview: scope.mode !== "own",
@@ -451,12 +457,26 @@ export async function organisationRollup(
     regencies: null,
   };
   if (year === null) return base;
+  const visible = scope.mode === "all" ? null : scope.mode === "own" ? scope.ownIds : scope.organisationIds!;
+  // A province's regencies, whether or not the province itself has a result that year.
+  let regencies: OrganisationRollup["regencies"] = null;
+  if (access === "full" && org.kind === "pemda_provinsi") {
+    const kab = await peerModel(db, year, "pemda_kabkota", locale);
+    regencies = kab
+      ? await orgResults(db, kab.model.filter, {
+          organisationIds: visible,
+          parentId: org.id,
+          targets: kab.model.targets,
+          limit: 500,
+          offset: 0,
+        })
+      : { rows: [], count: 0 };
+  }
   const peer = await peerModel(db, year, org.kind, locale, q.instrument);
-  if (!peer) return base;
+  if (!peer) return { ...base, regencies };
   const model = peer.model;
   const previousYear = years.find((y) => y < year) ?? null;
   const previousModel = previousYear === null ? null : ((await peerModel(db, previousYear, org.kind, locale))?.model ?? null);
-  const visible = scope.mode === "all" ? null : scope.mode === "own" ? scope.ownIds : scope.organisationIds!;
   const [own, prevOwn] = await Promise.all([
     ownResult(db, model.filter, org.id),
     previousModel ? ownResult(db, previousModel.filter, org.id) : Promise.resolve(null),
@@ -494,19 +514,6 @@ export async function organisationRollup(
     const n = ownNode.get(sc.id);
     return { ...sc, mean: withhold ? null : sc.mean, own: n && n.max > 0 ? (n.value / n.max) * 100 : null };
   });
-  let regencies: OrganisationRollup["regencies"] = null;
-  if (access === "full" && org.kind === "pemda_provinsi") {
-    const kab = await peerModel(db, year, "pemda_kabkota", locale);
-    regencies = kab
-      ? await orgResults(db, kab.model.filter, {
-          organisationIds: visible,
-          parentId: org.id,
-          targets: kab.model.targets,
-          limit: 500,
-          offset: 0,
-        })
-      : { rows: [], count: 0 };
-  }
   return {
     ...base,
     model: { instrumentId: model.filter.instrumentId, title: model.title },
