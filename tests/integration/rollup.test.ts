@@ -21,9 +21,10 @@ import { importNationalAverages, parseNationalFile } from "~/services/rollup/nat
 import * as overviewRoute from "~/routes/rollup._index";
 import * as orgRoute from "~/routes/rollup.organisations.$orgId";
 import * as csvRoute from "~/routes/rollup[.]csv";
+import * as adminOrgRoute from "~/routes/admin.organisations.$orgId._index";
 import { freshDb } from "../helpers/db";
 import { makeUnit, makeUser, sessionCookie } from "../helpers/factories";
-import { callLoader } from "../helpers/remix";
+import { callAction, callLoader } from "../helpers/remix";
 import { ensureBuild, ROOT } from "../helpers/server";
 
 let db: Db;
@@ -424,5 +425,37 @@ describe("national averages", () => {
       ["pemda_provinsi", 69.71],
       ["pemda_kabkota", 59.32],
     ]);
+  });
+});
+
+describe("the organisation page's parent form", () => {
+  test("the admin sets and clears it with a message; a wrong kind answers 400 with the reason; an org admin gets 403", async () => {
+    const regency = seed.regencies[5]!;
+    const adminCookie = await sessionCookie(db, admin.id);
+    const post = (cookie: string, parentId: string) =>
+      callAction(adminOrgRoute, {
+        path: `/admin/organisations/${regency}`,
+        cookie,
+        params: { orgId: regency },
+        form: { intent: "set-parent", parentId },
+      });
+    const page = await callLoader(adminOrgRoute, {
+      path: `/admin/organisations/${regency}`,
+      cookie: adminCookie,
+      params: { orgId: regency },
+    });
+    expect((page.data as { parents: { id: string }[] }).parents.map((p) => p.id).sort()).toEqual([...seed.provinces].sort());
+    const cleared = await post(adminCookie, "");
+    expect(cleared.status).toBe(200);
+    expect(cleared.data).toMatchObject({ ok: true, message: "orgParent.saved" });
+    expect(
+      (await db.selectFrom("organisation").select("parent_id").where("id", "=", regency).executeTakeFirstOrThrow()).parent_id,
+    ).toBeNull();
+    const wrong = await post(adminCookie, seed.ministries[0]!);
+    expect(wrong.status).toBe(400);
+    expect(wrong.data).toMatchObject({ ok: false, formError: "orgParent.wrongKind" });
+    expect((await post(adminCookie, seed.provinces[1]!)).status).toBe(200);
+    const orgAdmin = await sessionCookie(db, (await makeUser(db, { role: "org_admin", organisationId: regency })).id);
+    expect((await post(orgAdmin, seed.provinces[0]!)).status).toBe(403);
   });
 });
