@@ -255,20 +255,29 @@ export interface TargetStat {
  * answers are parsed once (json_each), not once per target.
  */
 function scoredTargets(db: Db, snapshots: RawBuilder<unknown>, targets: readonly Target[]) {
-  const each = isPg(db) ? sql`CROSS JOIN LATERAL json_each(s.answers_json::json) j` : sql`CROSS JOIN json_each(s.answers_json) j`;
-  // PostgreSQL: json (checked text), not jsonb: converting every answers document to jsonb costs more than it saves.
-  const isNumber = isPg(db) ? sql`json_typeof(j.value) = 'number'` : sql`j.type IN ('integer', 'real')`;
-  const value = isPg(db) ? sql`CAST(j.value #>> '{}' AS double precision)` : sql`j.value`;
-  // CROSS JOIN fixes SQLite's join order (snapshots, then their answers); the target comes from a CASE on
-  // the key, not a join with a table of targets, which SQLite would scan once per answer.
+  if (isPg(db)) {
+    // Each document becomes jsonb once, in a materialised CTE (inlined, the cast ran once per target and the
+    // wide documents rode along into the sort), then one binary lookup per target row.
+    const table = sql.join(
+      targets.map((t) => sql`(CAST(${t.itemId} AS text), CAST(${t.target} AS double precision))`),
+      sql`, `,
+    );
+    return sql`(WITH d AS MATERIALIZED (SELECT s.id, s.answers_json::jsonb AS doc FROM score_snapshot s WHERE s.id IN (${snapshots}))
+      SELECT d.id AS snapshot_id, t.item_id, t.target, CAST(d.doc ->> t.item_id AS double precision) AS score
+      FROM d CROSS JOIN (VALUES ${table}) AS t(item_id, target)
+      WHERE jsonb_typeof(d.doc -> t.item_id) = 'number')`;
+  }
+  // SQLite: CROSS JOIN fixes the join order (snapshots, then their answers, each parsed once by json_each);
+  // the target comes from a CASE on the key, not a join with a table of targets, which SQLite would scan
+  // once per answer.
   const keys = sql.join(targets.map((t) => sql`${t.itemId}`));
   const target = sql`CASE j.key ${sql.join(
     targets.map((t) => sql`WHEN ${t.itemId} THEN CAST(${t.target} AS double precision)`),
     sql` `,
   )} END`;
-  return sql`(SELECT s.id AS snapshot_id, j.key AS item_id, ${target} AS target, ${value} AS score
-    FROM score_snapshot s ${each}
-    WHERE s.id IN (${snapshots}) AND j.key IN (${keys}) AND ${isNumber})`;
+  return sql`(SELECT s.id AS snapshot_id, j.key AS item_id, ${target} AS target, j.value AS score
+    FROM score_snapshot s CROSS JOIN json_each(s.answers_json) j
+    WHERE s.id IN (${snapshots}) AND j.key IN (${keys}) AND j.type IN ('integer', 'real'))`;
 }
 
 /** Met: the raw score reaches the target (spec §5), with the engine's tolerance for binary noise. */
@@ -324,31 +333,36 @@ export interface OrgResult {
 }
 
 /**
- * The results of the organisations in `organisationIds` (null = all of the peer group), best first, at most
- * `limit` from `offset`, with how many there are in all; with each one's count of targets met.
+ * The results (the given result snapshots, `resultSnapshotIds`) of the organisations in `organisationIds`
+ * (null = all of them), best first, at most `limit` from `offset`, with how many there are in all; with each
+ * one's count of targets met.
  */
 export async function orgResults(
   db: Db,
-  f: PeerFilter,
+  snapshotIds: readonly string[],
   opts: { organisationIds: readonly string[] | null; parentId?: string; targets: readonly Target[]; limit: number; offset: number },
 ): Promise<{ rows: OrgResult[]; count: number }> {
-  if (opts.organisationIds !== null && opts.organisationIds.length === 0) return { rows: [], count: 0 };
-  let q = resultSnapshots(db, f).selectFrom("r").innerJoin("organisation as o", "o.id", "r.org_id");
-  if (opts.organisationIds !== null) q = q.where("r.org_id", "in", [...opts.organisationIds]);
-  if (opts.parentId !== undefined) q = q.where("r.parent_id", "=", opts.parentId);
+  if ((opts.organisationIds !== null && opts.organisationIds.length === 0) || snapshotIds.length === 0) return { rows: [], count: 0 };
+  let q = db
+    .selectFrom("score_snapshot as s")
+    .innerJoin("assessment as a", "a.id", "s.assessment_id")
+    .innerJoin("organisation as o", "o.id", "a.organisation_id")
+    .where("s.id", "in", [...snapshotIds]);
+  if (opts.organisationIds !== null) q = q.where("o.id", "in", [...opts.organisationIds]);
+  if (opts.parentId !== undefined) q = q.where("o.parent_id", "=", opts.parentId);
   const rows = await q
     .select([
-      "r.org_id as organisationId",
+      "o.id as organisationId",
       "o.name",
-      "r.parent_id as parentId",
-      "r.assessment_id as assessmentId",
-      "r.snapshot_id as snapshotId",
-      "r.layer",
-      "r.total",
-      "r.predicate",
+      "o.parent_id as parentId",
+      "a.id as assessmentId",
+      "s.id as snapshotId",
+      "s.layer",
+      "s.total",
+      "s.predicate",
     ])
     .select(sql<number>`COUNT(*) OVER ()`.as("count"))
-    .orderBy("r.total", "desc")
+    .orderBy("s.total", "desc")
     .orderBy("o.name")
     .limit(opts.limit)
     .offset(opts.offset)

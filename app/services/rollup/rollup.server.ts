@@ -100,6 +100,8 @@ export interface TargetSummary {
 }
 
 export interface PeerFigures {
+  /** The peer group's result snapshots (their ids), for the list of results. */
+  snapshotIds: string[];
   summary: PeerSummary;
   subcomponents: SubcomponentRow[];
   indicators: IndicatorRow[];
@@ -166,6 +168,7 @@ export function combine(
     .sort((a, b) => b.share - a.share || a.id.localeCompare(b.id));
   const half = Math.min(5, Math.floor(ranked.length / 2));
   return {
+    snapshotIds: [],
     summary,
     subcomponents,
     indicators,
@@ -205,7 +208,7 @@ async function peerFigures(
     targetStats(db, snapshots, model.targets),
     nationalAverages(db, model.filter.year, model.filter.kind, model.filter.instrumentId),
   ]);
-  return combine(model, summary, stats, prev, targets, national);
+  return { ...combine(model, summary, stats, prev, targets, national), snapshotIds: snapshots };
 }
 
 /** Withheld for a non-admin when one or two organisations outside their scope have results. */
@@ -299,7 +302,7 @@ export async function rollupOverview(db: Db, actor: Actor, q: RollupQuery, local
   const previous = previousYear === null || !q.compare ? null : ((await peerModel(db, previousYear, kind, locale))?.model ?? null);
   const figures = await peerFigures(db, peer.model, previous, visible, summaryOf(byKind, kind, peer.model.filter.instrumentId));
   const hidden = isHidden(scope, figures.summary);
-  const list = await orgResults(db, peer.model.filter, {
+  const list = await orgResults(db, figures.snapshotIds, {
     organisationIds: visible,
     targets: peer.model.targets,
     limit: PAGE_SIZE,
@@ -463,7 +466,7 @@ export async function organisationRollup(
   if (access === "full" && org.kind === "pemda_provinsi") {
     const kab = await peerModel(db, year, "pemda_kabkota", locale);
     regencies = kab
-      ? await orgResults(db, kab.model.filter, {
+      ? await orgResults(db, await resultSnapshotIds(db, kab.model.filter), {
           organisationIds: visible,
           parentId: org.id,
           targets: kab.model.targets,
@@ -562,7 +565,7 @@ export async function rollupResultsTable(db: Db, actor: Actor, q: RollupQuery, l
   const kind = q.kind ?? (await defaultKind(db, scope.organisationIds));
   const peer = year === null ? null : await peerModel(db, year, kind, locale, q.instrument);
   const list = peer
-    ? await orgResults(db, peer.model.filter, {
+    ? await orgResults(db, await resultSnapshotIds(db, peer.model.filter), {
         organisationIds: scope.organisationIds,
         targets: peer.model.targets,
         limit: 100_000,
