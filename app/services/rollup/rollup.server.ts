@@ -197,16 +197,23 @@ async function peerFigures(
   rankTotal: number | null = null,
 ): Promise<PeerFigures> {
   const levels = [...new Set(model.indicators.map((i) => i.level))];
-  const [snapshots, previousSnapshots] = await Promise.all([
-    resultSnapshotIds(db, model.filter),
-    previous ? resultSnapshotIds(db, previous.filter) : Promise.resolve([]),
-  ]);
-  const [summary, stats, prev, targets, national] = await Promise.all([
+  // The summary and the national rows beside the chain ids → per-row aggregates (concurrent on PostgreSQL).
+  const perRow = async () => {
+    const [snapshots, previousSnapshots] = await Promise.all([
+      resultSnapshotIds(db, model.filter),
+      previous ? resultSnapshotIds(db, previous.filter) : Promise.resolve([]),
+    ]);
+    const [stats, prev, targets] = await Promise.all([
+      rowStats(db, snapshots, levels),
+      rowStats(db, previousSnapshots, levels),
+      targetStats(db, snapshots, model.targets),
+    ]);
+    return { snapshots, stats, prev, targets };
+  };
+  const [summary, national, { snapshots, stats, prev, targets }] = await Promise.all([
     known ?? peerSummary(db, model.filter, visibleIds, rankTotal),
-    rowStats(db, snapshots, levels),
-    rowStats(db, previousSnapshots, levels),
-    targetStats(db, snapshots, model.targets),
     nationalAverages(db, model.filter.year, model.filter.kind, model.filter.instrumentId),
+    perRow(),
   ]);
   return { ...combine(model, summary, stats, prev, targets, national), snapshotIds: snapshots };
 }
@@ -278,8 +285,8 @@ export async function rollupOverview(db: Db, actor: Actor, q: RollupQuery, local
       compared: false,
     };
 
-  const byKind = await predicatesByKind(db, year, visible);
-  const peer = await peerModel(db, year, kind, locale, q.instrument);
+  // Independent reads run together (on PostgreSQL on separate connections; SQLite runs them in turn).
+  const [byKind, peer] = await Promise.all([predicatesByKind(db, year, visible), peerModel(db, year, kind, locale, q.instrument)]);
   const distribution = ORGANISATION_KINDS.map((k) =>
     distributionOf(scope, k, byKind, k === kind ? (peer?.model.filter.instrumentId ?? null) : null),
   );
@@ -461,25 +468,23 @@ export async function organisationRollup(
   };
   if (year === null) return base;
   const visible = scope.mode === "all" ? null : scope.mode === "own" ? scope.ownIds : scope.organisationIds!;
-  // A province's regencies, whether or not the province itself has a result that year.
-  let regencies: OrganisationRollup["regencies"] = null;
-  if (access === "full" && org.kind === "pemda_provinsi") {
+  // A province's regencies, whether or not the province itself has a result that year; read beside the rest.
+  const regencyList = async (): Promise<OrganisationRollup["regencies"]> => {
+    if (access !== "full" || org.kind !== "pemda_provinsi") return null;
     const kab = await peerModel(db, year, "pemda_kabkota", locale);
-    regencies = kab
-      ? await orgResults(db, await resultSnapshotIds(db, kab.model.filter), {
-          organisationIds: visible,
-          parentId: org.id,
-          targets: kab.model.targets,
-          limit: 500,
-          offset: 0,
-        })
-      : { rows: [], count: 0 };
-  }
-  const peer = await peerModel(db, year, org.kind, locale, q.instrument);
+    if (!kab) return { rows: [], count: 0 };
+    const ids = await resultSnapshotIds(db, kab.model.filter);
+    return orgResults(db, ids, { organisationIds: visible, parentId: org.id, targets: kab.model.targets, limit: 500, offset: 0 });
+  };
+  const previousYear = years.find((y) => y < year) ?? null;
+  const [regencies, peer, previousPeer] = await Promise.all([
+    regencyList(),
+    peerModel(db, year, org.kind, locale, q.instrument),
+    previousYear === null ? Promise.resolve(null) : peerModel(db, previousYear, org.kind, locale),
+  ]);
   if (!peer) return { ...base, regencies };
   const model = peer.model;
-  const previousYear = years.find((y) => y < year) ?? null;
-  const previousModel = previousYear === null ? null : ((await peerModel(db, previousYear, org.kind, locale))?.model ?? null);
+  const previousModel = previousPeer?.model ?? null;
   const [own, prevOwn] = await Promise.all([
     ownResult(db, model.filter, org.id),
     previousModel ? ownResult(db, previousModel.filter, org.id) : Promise.resolve(null),
