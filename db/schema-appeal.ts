@@ -1,5 +1,4 @@
 import type { Selectable } from "kysely";
-import type { OrganisationKind } from "./schema";
 
 /*
  * After the results (issue #30, spec rb-2024 §4 and §6): appeals (sanggah) against single rows of a
@@ -68,7 +67,8 @@ export type AppealWindow = Selectable<AppealWindowTable>;
 export interface NationalAverageTable {
   id: string;
   year: number;
-  kind: OrganisationKind;
+  /** An OrganisationKind (schema.ts; spelled out here so the two files do not import each other). */
+  kind: "kementerian_lembaga" | "pemda_provinsi" | "pemda_kabkota";
   instrument_id: string;
   /** A node of the instrument (sub-component, component) or "total". */
   node_id: string;
