@@ -413,6 +413,29 @@ describe("ZI (per item)", () => {
   });
 });
 
+describe("who hears of an appeal nobody in the organisation may decide", () => {
+  it("an organisation without a member who may write the layer: the system administrators are told", async () => {
+    const id = w.otherAssessmentId;
+    await db.updateTable("assessment").set({ status: "submitted" }).where("id", "=", id).execute();
+    const ctx = await ctxOf(id);
+    const itemId = [...outlineOf(ctx.instrument).items.values()].find((i) => i.options?.length)!.id;
+    // The national evaluator is the system administrator here: the other organisation has no evaluator member.
+    await saveEvaluatorAnswer(db, system(), ctx, {
+      layer: "external",
+      itemId,
+      decision: "adjust",
+      value: otherOption(ctx, itemId),
+      note: null,
+      recommendation: null,
+    });
+    await releaseLayer(db, system(), ctx, "external", { confirmed: true });
+    const team = await makeUser(db, { role: "coordinator", organisationId: w.other.id });
+    const appealId = await fileAppealWithFiles(db, await actorOf(team.id), ctx, { layer: "external", itemId, reason: "Bukti ada" }, [file()]);
+    const told = (await notices("appeal_filed")).filter((n) => n.link.endsWith(appealId)).map((n) => n.user_id);
+    expect(told).toEqual([w.users.admin.id]);
+  });
+});
+
 describe("routes", () => {
   const base = () => `/assessments/${rbId}/appeals`;
   const form = (fields: Record<string, string>, files: File[] = []) => {

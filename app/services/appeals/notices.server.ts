@@ -7,7 +7,8 @@ import type { AssessmentContext } from "~/services/workbench/assessments.server"
 /*
  * Who hears of an appeal (issue #30), through the notifications' one delivery path (inbox rows, instant
  * mail for those who want it): a filed appeal goes to those who may write that evaluator layer on the
- * unit (the internal layer: coordinators and evaluators; the external layer: evaluators), a decision to
+ * unit (the internal layer: coordinators and evaluators; the external layer: evaluators; when the
+ * organisation has none, the system administrators, who may write every layer), a decision to
  * the filer and the unit's coordinators. Never to the actor. Called inside the change's transaction.
  */
 
@@ -18,6 +19,11 @@ const without = (list: Recipient[], actorId: string) => {
   for (const r of list) if (r.id !== actorId) byId.set(r.id, r);
   return [...byId.values()];
 };
+
+async function systemAdminIds(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom("user").select("id").where("is_admin", "=", 1).where("disabled_at", "is", null).execute();
+  return rows.map((r) => r.id);
+}
 
 async function nameOf(db: Db, id: string | null): Promise<string> {
   if (!id) return "–";
@@ -30,7 +36,9 @@ export async function notifyAppealFiled(
   appeal: Pick<Appeal, "id" | "item_id" | "layer" | "reason">,
   actorId: string,
 ) {
-  const recipients = without(await membersCovering(db, ctx.unit, WRITERS[appeal.layer]), actorId);
+  let recipients = without(await membersCovering(db, ctx.unit, WRITERS[appeal.layer]), actorId);
+  // An appeal nobody is told of waits unseen: without a member who may decide, the administrators hear of it.
+  if (recipients.length === 0) recipients = without(await usersByIds(db, await systemAdminIds(db)), actorId);
   return deliver(db, recipients, {
     kind: "appeal_filed",
     assessmentId: ctx.assessment.id,
