@@ -82,6 +82,14 @@ export async function seedDemoAppeals(db: Db, spec: DemoAppealSpec): Promise<{ a
     .where("assessment_id", "=", ctx.assessment.id)
     .where("layer", "=", "external")
     .execute();
+  // The snapshot taken at release is as old as the release: the roll-ups read the newest snapshot of the layer,
+  // which must be the one the accepted appeal writes below (at `now`), not the release's (written just now).
+  await db
+    .updateTable("score_snapshot")
+    .set({ created_at: releasedAt.toISOString() })
+    .where("assessment_id", "=", ctx.assessment.id)
+    .where("layer", "=", "external")
+    .execute();
   const filedAt = new Date(releasedAt.getTime() + DAY);
   const [first, second] = chosen;
   const accepted = await fileAppealWithFiles(

@@ -171,6 +171,23 @@ test("the evaluator work went through the services: samples decided, findings, r
   const accepted = await db.selectFrom("appeal").select("id").where("status", "=", "diterima").execute();
   const layerSnapshots = await db.selectFrom("score_snapshot").select("id").where("layer", "!=", "self").execute();
   expect(layerSnapshots).toHaveLength(releaseCount + accepted.length);
+  // The newest snapshot of each released layer (what dashboards and roll-ups read) scores the layer's answers now.
+  for (const [assessmentId, layers] of releases) {
+    const a = await db.selectFrom("assessment").select("instrument_hash").where("id", "=", assessmentId).executeTakeFirstOrThrow();
+    const instrument = await getFrozenInstrument(db, a.instrument_hash);
+    for (const layer of layers) {
+      const newest = await db
+        .selectFrom("score_snapshot")
+        .select("total")
+        .where("assessment_id", "=", assessmentId)
+        .where("layer", "=", layer)
+        .orderBy("created_at", "desc")
+        .orderBy("id", "desc")
+        .executeTakeFirstOrThrow();
+      const { answers } = mergeLayers(await loadLayerRows(db, assessmentId, ["self", layer]), ["self", layer]);
+      expect(Number(newest.total), `${assessmentId} ${layer}`).toBeCloseTo(scoreAssessment(instrument, answers).total, 9);
+    }
+  }
 });
 
 /** What a demo looks like without its random ids and timestamps. */
