@@ -56,6 +56,7 @@ export const appealsEn: Record<keyof typeof appealsId, string> = {
   "appeal.files": "Files",
   "appeal.valueBefore": "Value when filed",
   "appeal.valueAfter": "New value",
+  "appeal.layerTotalAfter": "{layer}: index after the appeal",
   "appeal.sealLink": "Receipt of seal #{seq}",
   "appeal.layerLabel": "{layer}",
   "appeal.card.counts": "{open} filed · {accepted} accepted · {rejected} rejected",

@@ -54,6 +54,7 @@ export const appealsId = {
   "appeal.files": "Berkas",
   "appeal.valueBefore": "Nilai saat diajukan",
   "appeal.valueAfter": "Nilai baru",
+  "appeal.layerTotalAfter": "{layer}: indeks setelah sanggah",
   "appeal.sealLink": "Tanda terima segel #{seq}",
   "appeal.layerLabel": "{layer}",
   "appeal.card.counts": "{open} diajukan · {accepted} diterima · {rejected} ditolak",

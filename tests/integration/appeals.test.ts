@@ -22,7 +22,7 @@ import * as queueRoute from "~/routes/evaluations.appeals._index";
 import * as windowsRoute from "~/routes/admin.appeal-windows";
 import * as receiptRoute from "~/routes/assessments.$id.receipt";
 import * as verifyRoute from "~/routes/assessments.$id.verify";
-import { assessmentAppeals, decideAppeal, fileAppealWithFiles } from "~/services/appeals/appeals.server";
+import { assessmentAppeals, decideAppeal, fileAppealWithFiles, loadAppeals } from "~/services/appeals/appeals.server";
 import { AppealError } from "~/services/appeals/errors";
 import { appealQueue } from "~/services/appeals/queue.server";
 import { setWindow } from "~/services/appeals/windows.server";
@@ -349,6 +349,9 @@ describe("deciding", () => {
       layerTotal: Number(snapshots[snapshots.length - 1]!.total),
     });
     expect((JSON.parse(seal.document_json) as SealDocument).appeal).toEqual(receipt.appeal);
+    // The team's record of the appeal shows the layer's index after it, as signed.
+    const [view] = await loadAppeals(db, { ids: [a.id] });
+    expect(view!.layerTotal).toBe(Number(snapshots[snapshots.length - 1]!.total));
     const report = await verifyAssessment(db, rbId);
     expect(report.ok).toBe(true);
     expect(report.seals[report.seals.length - 1]!.appeal?.id).toBe(a.id);

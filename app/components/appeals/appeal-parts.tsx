@@ -97,6 +97,7 @@ export interface AppealRecord {
   decidedAt: string | null;
   valueAfter: Json;
   sealSeq: number | null;
+  layerTotal?: number | null;
   files: { id: string; filename: string; size: number }[];
 }
 
@@ -153,6 +154,12 @@ export function AppealEntry({ a, item, heading = true }: { a: AppealRecord; item
           <>
             <dt>{t("appeal.valueAfter")}</dt>
             <dd data-testid="appeal-value-after">{answerText(item, a.valueAfter, locale)}</dd>
+            {a.layerTotal !== undefined && a.layerTotal !== null ? (
+              <>
+                <dt>{t("appeal.layerTotalAfter", { layer: layerName(t, a.layer) })}</dt>
+                <dd data-testid="appeal-layer-total">{formatNumber(a.layerTotal, locale, 2)}</dd>
+              </>
+            ) : null}
           </>
         ) : null}
       </dl>

@@ -79,6 +79,8 @@ export interface AppealView {
   decidedAt: string | null;
   valueAfter: Json;
   sealSeq: number | null;
+  /** Accepted: the layer's index after the new value, as the appeal seal's signed receipt records it. */
+  layerTotal: number | null;
   files: AppealFileView[];
 }
 
@@ -92,7 +94,7 @@ export async function loadAppeals(db: Db, where: { assessmentId?: string; ids?: 
     .leftJoin("user as d", "d.id", "a.decided_by")
     .leftJoin("seal as s", "s.id", "a.seal_id")
     .selectAll("a")
-    .select(["f.name as filer_name", "d.name as decider_name", "s.seq as seal_seq"])
+    .select(["f.name as filer_name", "d.name as decider_name", "s.seq as seal_seq", "s.receipt_json as seal_receipt"])
     .orderBy("a.filed_at", "desc")
     .orderBy("a.id", "desc");
   if (where.assessmentId) q = q.where("a.assessment_id", "=", where.assessmentId);
@@ -136,6 +138,7 @@ export async function loadAppeals(db: Db, where: { assessmentId?: string; ids?: 
     decidedAt: r.decided_at,
     valueAfter: json(r.value_after_json),
     sealSeq: r.seal_seq === null ? null : Number(r.seal_seq),
+    layerTotal: r.seal_receipt ? ((JSON.parse(r.seal_receipt) as { appeal?: { layerTotal?: number } }).appeal?.layerTotal ?? null) : null,
     files: byAppeal.get(r.id) ?? [],
   }));
 }
