@@ -63,13 +63,13 @@ export function Withheld({ d }: { d: D }) {
   const t = useT();
   if (d.hidden)
     return (
-      <p className="alert alert-error" role="status">
+      <p className="alert alert-warn" role="status">
         {t("rollup.hidden", { min: 3 })}
       </p>
     );
   if (d.alone)
     return (
-      <p className="alert alert-error" role="status">
+      <p className="alert alert-warn" role="status">
         {t("rollup.alone")}
       </p>
     );
