@@ -68,7 +68,7 @@ export default function RollupOverviewPage() {
             <p className="card muted">{t("rollup.noResults")}</p>
           )}
           {d.hidden ? (
-            <p className="alert alert-error" role="status">
+            <p className="alert alert-warn" role="status">
               {t("rollup.hidden", { min: 3 })}
             </p>
           ) : null}
