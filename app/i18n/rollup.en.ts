@@ -24,7 +24,7 @@ export const rollupEn: Record<keyof typeof rollupId, string> = {
     "This group's averages, distribution and per-indicator figures are not shown: fewer than {min} other organisations outside your scope have results, so the figures could reveal a particular organisation's result.",
   "rollup.hiddenShort": "Hidden (too few other organisations)",
   "rollup.alone": "No other organisation of this kind has a result this year yet; there is no average to compare with.",
-  "rollup.meanTotalLine": "{count} organisations with a result · installation average Indeks RB {mean}",
+  "rollup.meanTotalLine": "Organisations with a result: {count} · installation average Indeks RB {mean}",
   "rollup.nationalLine": "national average {mean} (source: {source})",
   "rollup.nationalSource":
     "The installation average is computed from the organisations in this Cermin; the national average comes from: {source}.",
