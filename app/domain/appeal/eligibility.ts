@@ -21,7 +21,7 @@ export type AppealRefusal = (typeof APPEAL_REFUSALS)[number];
 
 /**
  * Rows whose value is not the evaluator's judgement cannot be appealed through the LKE: a value computed
- * from the Rencana Aksi (A101/A102) is appealed where it is graded, in the LKE Renaksi.
+ * from the Rencana Aksi (`computed_from`) is appealed where it is graded, in the LKE Renaksi.
  */
 export function isAppealableItem(item: Pick<Item, "computed_from"> | undefined): boolean {
   return !!item && !item.computed_from;

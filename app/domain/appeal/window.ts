@@ -19,26 +19,54 @@ export const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 const WIB_OFFSET_MS = 7 * 3_600_000;
 
+const DAY_MS = 86_400_000;
+
+/*
+ * Calendar arithmetic on day numbers (days since 1970-01-01, proleptic Gregorian; H. Hinnant's
+ * days_from_civil / civil_from_days), so the domain builds no Date objects (it stays deterministic).
+ */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+function civilFromDays(n: number): IsoDate {
+  const z = n + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+}
+
+const dayNumber = (date: IsoDate): number => daysFromCivil(Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10)));
+
 /** The WIB calendar date of an instant. */
 export function wibDate(instant: string | Date): IsoDate {
   const ms = typeof instant === "string" ? Date.parse(instant) : instant.getTime();
-  return new Date(ms + WIB_OFFSET_MS).toISOString().slice(0, 10);
+  return civilFromDays(Math.floor((ms + WIB_OFFSET_MS) / DAY_MS));
 }
 
 export function isIsoDate(s: string): boolean {
   if (!ISO_DATE.test(s)) return false;
-  return new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s;
+  return civilFromDays(dayNumber(s)) === s;
 }
 
 export function addDays(date: IsoDate, days: number): IsoDate {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
+  return civilFromDays(dayNumber(date) + days);
 }
 
-/** 0 = Sunday … 6 = Saturday. */
+/** 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday). */
 export function weekday(date: IsoDate): number {
-  return new Date(`${date}T00:00:00Z`).getUTCDay();
+  return (((dayNumber(date) + 4) % 7) + 7) % 7;
 }
 
 /** The holidays known per year; a year absent from the map is not known (only weekends are skipped). */
