@@ -1,7 +1,7 @@
 import { Link } from "@remix-run/react";
 import { useT } from "~/i18n/use-t";
 import type { OrganisationRollup } from "~/services/rollup/rollup.server";
-import { change } from "./overview";
+import { change, SubcomponentCard } from "./overview";
 import { layerKey, ScrollTable, useNumber } from "./parts";
 
 type D = OrganisationRollup;
@@ -77,38 +77,8 @@ export function Withheld({ d }: { d: D }) {
 }
 
 export function OwnSubcomponents({ d }: { d: D }) {
-  const t = useT();
-  const n = useNumber();
   if (d.subcomponents.length === 0 || !d.result) return null;
-  const anyNational = d.subcomponents.some((s) => s.national);
-  return (
-    <section className="card" aria-labelledby="rollup-own-subs">
-      <h2 id="rollup-own-subs">{t("rollup.subcomponents")}</h2>
-      <p className="muted">{t("rollup.meanExplained")}</p>
-      <ScrollTable label={t("rollup.subcomponents")} testId="rollup-own-subcomponents">
-        <thead>
-          <tr>
-            <th scope="col">{t("rollup.subcomponent")}</th>
-            <th scope="col">{t("rollup.ownPercent")}</th>
-            <th scope="col">{t("rollup.installationMean")}</th>
-            {anyNational ? <th scope="col">{t("rollup.nationalMean")}</th> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {d.subcomponents.map((s) => (
-            <tr key={s.id} data-node={s.id}>
-              <th scope="row" style={{ paddingLeft: `${0.6 + s.depth}rem` }}>
-                {s.id} {s.label}
-              </th>
-              <td>{n(s.own)}</td>
-              <td>{n(s.mean)}</td>
-              {anyNational ? <td>{n(s.national?.value)}</td> : null}
-            </tr>
-          ))}
-        </tbody>
-      </ScrollTable>
-    </section>
-  );
+  return <SubcomponentCard rows={d.subcomponents} own id="rollup-own-subs" testId="rollup-own-subcomponents" />;
 }
 
 export function OwnTargets({ d }: { d: D }) {

@@ -4,29 +4,54 @@ import { useT } from "~/i18n/use-t";
 import type { IndicatorRow, PeerFigures, RollupOverview } from "~/services/rollup/rollup.server";
 import { layerKey, ScrollTable, useNumber } from "./parts";
 
-/** Per sub-component: the mean of row percentages over the peer group, and the national figure when imported. */
-export function SubcomponentMeans({ figures }: { figures: PeerFigures }) {
+/** One sub-component row as the roll-up reads it; `own` only on an organisation's page. */
+interface SubcomponentLine {
+  id: string;
+  label: string;
+  depth: number;
+  mean: number | null;
+  national?: { value: number } | null;
+  own?: number | null;
+}
+
+/**
+ * Per sub-component: the mean of row percentages over the peer group, the national figure when imported,
+ * and (on an organisation's page, `own`) the organisation's own percentage first.
+ */
+export function SubcomponentCard({
+  rows,
+  own = false,
+  id,
+  testId,
+}: {
+  rows: SubcomponentLine[];
+  own?: boolean;
+  id: string;
+  testId: string;
+}) {
   const t = useT();
   const n = useNumber();
-  const anyNational = figures.subcomponents.some((s) => s.national);
+  const anyNational = rows.some((s) => s.national);
   return (
-    <section className="card" aria-labelledby="rollup-subs">
-      <h2 id="rollup-subs">{t("rollup.subcomponents")}</h2>
+    <section className="card" aria-labelledby={id}>
+      <h2 id={id}>{t("rollup.subcomponents")}</h2>
       <p className="muted">{t("rollup.meanExplained")}</p>
-      <ScrollTable label={t("rollup.subcomponents")} testId="rollup-subcomponents">
+      <ScrollTable label={t("rollup.subcomponents")} testId={testId}>
         <thead>
           <tr>
             <th scope="col">{t("rollup.subcomponent")}</th>
+            {own ? <th scope="col">{t("rollup.ownPercent")}</th> : null}
             <th scope="col">{t("rollup.installationMean")}</th>
             {anyNational ? <th scope="col">{t("rollup.nationalMean")}</th> : null}
           </tr>
         </thead>
         <tbody>
-          {figures.subcomponents.map((s) => (
+          {rows.map((s) => (
             <tr key={s.id} data-node={s.id}>
               <th scope="row" style={{ paddingLeft: `${0.6 + s.depth}rem` }}>
                 {s.id} {s.label}
               </th>
+              {own ? <td>{n(s.own)}</td> : null}
               <td>{n(s.mean)}</td>
               {anyNational ? <td>{n(s.national?.value)}</td> : null}
             </tr>
@@ -35,6 +60,10 @@ export function SubcomponentMeans({ figures }: { figures: PeerFigures }) {
       </ScrollTable>
     </section>
   );
+}
+
+export function SubcomponentMeans({ figures }: { figures: PeerFigures }) {
+  return <SubcomponentCard rows={figures.subcomponents} id="rollup-subs" testId="rollup-subcomponents" />;
 }
 
 /** #rows with a target, how many (organisation, row) pairs meet it, and the best and worst indicators. */

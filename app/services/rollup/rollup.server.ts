@@ -268,43 +268,30 @@ export async function rollupOverview(db: Db, actor: Actor, q: RollupQuery, local
   const visible = scope.organisationIds;
   const { years, year } = await chooseYear(db, q.year);
   const kind = q.kind ?? (await defaultKind(db, visible));
-  const empty = { rows: [], count: 0, page: 1, pages: 1 };
-  if (year === null)
-    return {
-      mode: scope.mode,
-      years,
-      year,
-      kind,
-      instruments: [],
-      model: null,
-      figures: null,
-      hidden: false,
-      distribution: [],
-      organisations: empty,
-      previousYear: null,
-      compared: false,
-    };
+  // Nothing to aggregate (no year yet, or no instrument for the kind): the page says so.
+  const mode = scope.mode;
+  const blank = (distribution: RollupOverview["distribution"]): RollupOverview => ({
+    mode,
+    years,
+    year,
+    kind,
+    instruments: [],
+    model: null,
+    figures: null,
+    hidden: false,
+    distribution,
+    organisations: { rows: [], count: 0, page: 1, pages: 1 },
+    previousYear: null,
+    compared: false,
+  });
+  if (year === null) return blank([]);
 
   // Independent reads run together (on PostgreSQL on separate connections; SQLite runs them in turn).
   const [byKind, peer] = await Promise.all([predicatesByKind(db, year, visible), peerModel(db, year, kind, locale, q.instrument)]);
   const distribution = ORGANISATION_KINDS.map((k) =>
     distributionOf(scope, k, byKind, k === kind ? (peer?.model.filter.instrumentId ?? null) : null),
   );
-  if (!peer)
-    return {
-      mode: scope.mode,
-      years,
-      year,
-      kind,
-      instruments: [],
-      model: null,
-      figures: null,
-      hidden: false,
-      distribution,
-      organisations: empty,
-      previousYear: null,
-      compared: false,
-    };
+  if (!peer) return blank(distribution);
   const previousYear = years.find((y) => y < year) ?? null;
   const previous = previousYear === null || !q.compare ? null : ((await peerModel(db, previousYear, kind, locale))?.model ?? null);
   const figures = await peerFigures(db, peer.model, previous, visible, summaryOf(byKind, kind, peer.model.filter.instrumentId));
