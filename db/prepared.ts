@@ -1,4 +1,5 @@
-import { PostgresAdapter, type CompiledQuery, type Compilable, type Kysely, type QueryResult } from "kysely";
+import { type CompiledQuery, type Compilable, type Kysely, type QueryResult } from "kysely";
+import { isPostgresAdapter } from "./dialect";
 import { preferNamed } from "./pg-named";
 
 /** Stands for argument `index` while a prepared query is built; becomes its value when it runs. */
@@ -37,7 +38,7 @@ export function prepared<DB, A extends unknown[], R>(
         throw new Error(`prepared query: every argument must become a query parameter (uses per argument: ${counts.join(", ")}): ${query.sql}`);
       }
       // On PostgreSQL the same text also becomes a server-side prepared statement (see pg-named.ts).
-      if (adapter instanceof PostgresAdapter) preferNamed(query.sql);
+      if (isPostgresAdapter(adapter)) preferNamed(query.sql);
       compiled.set(adapter, query);
     }
     const parameters = query.parameters.map((p) => (p instanceof Slot ? args[p.index] : p));

@@ -1,4 +1,5 @@
-import { PostgresAdapter, sql, type RawBuilder } from "kysely";
+import { sql, type RawBuilder } from "kysely";
+import { isPostgres } from "#db/dialect";
 import type { Db } from "../client.server";
 import { finalSnapshots, type SnapshotFilter } from "./dashboard";
 
@@ -62,7 +63,7 @@ export async function readinessCounts(
   if (verdicts.every((v) => v.criteria.length === 0)) return { counts: [], sums: new Map() };
   const nodes = [...new Set([...verdicts.flatMap((v) => v.criteria.flatMap((c) => c.nodes)), ...sumNodes])];
   const alias = new Map(nodes.map((id, i) => [id, `n${i}`]));
-  const range = db.getExecutor().adapter instanceof PostgresAdapter ? rangeLevel(nodes, levelOf) : null;
+  const range = isPostgres(db) ? rangeLevel(nodes, levelOf) : null;
   const ref = (id: string, col: "value" | "max") =>
     sql`COALESCE(${sql.ref(range === null ? `${alias.get(id)!}.${col}` : `v.${alias.get(id)!}_${col}`)}, 0)`;
   const sum = (ids: string[], col: "value" | "max") =>

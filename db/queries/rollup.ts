@@ -1,4 +1,5 @@
-import { PostgresAdapter, sql, type RawBuilder } from "kysely";
+import { sql, type RawBuilder } from "kysely";
+import { isPostgres } from "#db/dialect";
 import type { Db } from "../client.server";
 import type { OrganisationKind } from "../schema";
 
@@ -22,7 +23,7 @@ export interface PeerFilter {
 /** Evaluasi RB (rb-…) and PMPRB (pmprb-…): the agency-level instruments, by id prefix. */
 export const AGENCY_INSTRUMENT_PREFIXES = ["rb-", "pmprb-"] as const;
 
-const isPg = (db: Db) => db.getExecutor().adapter instanceof PostgresAdapter;
+const isPg = (db: Db) => isPostgres(db);
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 

@@ -19,7 +19,8 @@
  * one extra round trip. SQLite has no data-modifying CTEs and no round trips to save: it always uses
  * the transactional path.
  */
-import { PostgresAdapter, sql, type RawBuilder } from "kysely";
+import { sql, type RawBuilder } from "kysely";
+import { isPostgres } from "#db/dialect";
 import type { Db } from "#db/client.server";
 import { preferNamed } from "#db/pg-named";
 import type { ReviewStatus } from "#db/schema";
@@ -34,7 +35,7 @@ import { itemEditable, needsCoefficientReason, rangeProblem, stageOpen, todayWib
 
 const REVIEW_STATUSES: readonly ReviewStatus[] = ["pending", "approved", "returned"];
 
-export const isPostgres = (db: Db) => db.getExecutor().adapter instanceof PostgresAdapter;
+export { isPostgres };
 
 type Saved = Extract<SaveResult, { ok: true }>;
 
