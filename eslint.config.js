@@ -24,4 +24,19 @@ export default tseslint.config(
     files: ["db/migrations/**"],
     rules: { "@typescript-eslint/no-explicit-any": "off" },
   },
+  {
+    // A server process can hold two copies of kysely (the CLI's through tsx, the server build's): `instanceof`
+    // on its classes is false across them. Ask db/dialect.ts (isPostgres) instead. Migrations are frozen.
+    files: ["**/*.{ts,tsx}"],
+    ignores: ["db/dialect.ts", "db/migrations/**", "tests/**"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "BinaryExpression[operator='instanceof'][right.name=/^(Postgres|Sqlite|Mysql)(Adapter|Dialect|Driver)$/]",
+          message: "instanceof on a kysely class can miss (two copies of kysely in one process): use isPostgres from #db/dialect.",
+        },
+      ],
+    },
+  },
 );
