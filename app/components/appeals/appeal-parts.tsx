@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
-import type { Json } from "~/domain/seal/document";
 import { answerText, type AnswerItem } from "~/components/evaluation/answer-text";
+import type { AppealFileView, AppealView } from "~/services/appeals/read.server";
 import { formatDate, formatNumber, type Locale, type MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 
@@ -82,24 +82,11 @@ export function StatusBadge({ status }: { status: "diajukan" | "diterima" | "dit
   );
 }
 
-export interface AppealRecord {
-  id: string;
-  assessmentId: string;
-  itemId: string;
-  layer: "internal" | "external";
-  status: "diajukan" | "diterima" | "ditolak";
-  reason: string;
-  filedBy: string | null;
-  filedAt: string;
-  valueBefore: Json;
-  response: string | null;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  valueAfter: Json;
-  sealSeq: number | null;
+/** An appeal as the pages show it (the service's view, without what the pages do not read). */
+export type AppealRecord = Omit<AppealView, "filedById" | "files" | "layerTotal"> & {
   layerTotal?: number | null;
-  files: { id: string; filename: string; size: number }[];
-}
+  files: Pick<AppealFileView, "id" | "filename" | "size">[];
+};
 
 const PREWRAP = { whiteSpace: "pre-wrap" } as const;
 
