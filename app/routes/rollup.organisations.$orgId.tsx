@@ -7,7 +7,8 @@ import { getDb } from "~/db.server";
 import { getLocale } from "~/i18n/locale.server";
 import { pageTitle } from "~/i18n/page-title";
 import { useT } from "~/i18n/use-t";
-import { organisationRollup, parseRollupQuery } from "~/services/rollup/rollup.server";
+import { organisationRollup } from "~/services/rollup/organisation.server";
+import { parseRollupQuery } from "~/services/rollup/rollup.server";
 import { mayReadRollup } from "~/services/rollup/scope.server";
 import { Link } from "@remix-run/react";
 

@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
 import { useT } from "~/i18n/use-t";
-import type { OrganisationRollup } from "~/services/rollup/rollup.server";
+import type { OrganisationRollup } from "~/services/rollup/organisation.server";
 import { change, SubcomponentCard } from "./overview";
 import { layerKey, ScrollTable, useNumber } from "./parts";
 

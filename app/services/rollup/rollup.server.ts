@@ -2,7 +2,6 @@ import type { Db } from "#db/client.server";
 import { ORGANISATION_KINDS, type OrganisationKind } from "#db/schema";
 import {
   orgResults,
-  ownResult,
   peerSummary,
   predicatesByKind,
   resultSnapshotIds,
@@ -16,11 +15,10 @@ import {
   type TargetStat,
 } from "#db/queries/rollup";
 import type { Actor } from "~/auth/permissions";
-import { forbidden, notFound } from "~/auth/require.server";
-import { COMPARISON_TOLERANCE } from "~/domain/scoring/thresholds";
+import { forbidden } from "~/auth/require.server";
 import { AGENCY_INSTRUMENT_PREFIXES, peerModel, type PeerModel } from "./model.server";
 import { nationalAverages, type NationalValue } from "./national.server";
-import { accessTo, rollupScope, type RollupScope } from "./scope.server";
+import { rollupScope, type RollupScope } from "./scope.server";
 
 /**
  * Roll-ups across organisations (issue #30, spec rb-2024 §6). Averages are over the whole installation's
@@ -109,7 +107,7 @@ export interface PeerFigures {
   national: Record<string, NationalValue>;
 }
 
-const share = (a: number, b: number) => (b > 0 ? (a / b) * 100 : null);
+export const share = (a: number, b: number) => (b > 0 ? (a / b) * 100 : null);
 
 /** Peer figures from the SQL aggregates (JavaScript only combines the per-row sums: a few dozen rows). */
 export function combine(
@@ -188,7 +186,7 @@ export function combine(
  * The peer figures of one model: the aggregate queries (summary unless given, rows this year and, with
  * `previous`, last year, targets) and the national rows.
  */
-async function peerFigures(
+export async function peerFigures(
   db: Db,
   model: PeerModel,
   previous: PeerModel | null,
@@ -226,7 +224,11 @@ export function isHidden(scope: RollupScope, summary: PeerSummary): boolean {
 }
 
 /** The years with results and the one shown: the wanted one, else the newest (for one organisation: the newest it has a result in). */
-async function chooseYear(db: Db, wanted: number | null, organisationId?: string): Promise<{ years: number[]; year: number | null }> {
+export async function chooseYear(
+  db: Db,
+  wanted: number | null,
+  organisationId?: string,
+): Promise<{ years: number[]; year: number | null }> {
   const years = await rollupYears(db, AGENCY_INSTRUMENT_PREFIXES);
   if (wanted !== null && years.includes(wanted)) return { years, year: wanted };
   const own = organisationId === undefined ? [] : await rollupYears(db, AGENCY_INSTRUMENT_PREFIXES, organisationId);
@@ -329,7 +331,12 @@ export async function rollupOverview(db: Db, actor: Actor, q: RollupQuery, local
 }
 
 /** One kind's predicate counts (the instrument with most results, or the chosen one). */
-function distributionOf(scope: RollupScope, kind: OrganisationKind, rows: KindPredicates[], instrumentId: string | null): KindDistribution {
+export function distributionOf(
+  scope: RollupScope,
+  kind: OrganisationKind,
+  rows: KindPredicates[],
+  instrumentId: string | null,
+): KindDistribution {
   const mine = rows.filter((r) => r.kind === kind);
   const perInstrument = new Map<string, number>();
   for (const r of mine) perInstrument.set(r.instrumentId, (perInstrument.get(r.instrumentId) ?? 0) + r.organisations);
@@ -340,7 +347,7 @@ function distributionOf(scope: RollupScope, kind: OrganisationKind, rows: KindPr
 }
 
 /** A peer group's summary from the one-pass distribution rows. */
-function summaryOf(rows: KindPredicates[], kind: OrganisationKind, instrumentId: string): PeerSummary {
+export function summaryOf(rows: KindPredicates[], kind: OrganisationKind, instrumentId: string): PeerSummary {
   const predicates: Record<string, number> = {};
   let organisations = 0;
   let visible = 0;
@@ -356,7 +363,7 @@ function summaryOf(rows: KindPredicates[], kind: OrganisationKind, instrumentId:
 }
 
 /** The kind shown first: the most common kind among the viewer's organisations (admin: regencies, the largest group). */
-async function defaultKind(db: Db, visible: readonly string[] | null): Promise<OrganisationKind> {
+export async function defaultKind(db: Db, visible: readonly string[] | null): Promise<OrganisationKind> {
   if (visible === null || visible.length === 0) return "pemda_kabkota";
   const rows = await db
     .selectFrom("organisation")
@@ -366,184 +373,6 @@ async function defaultKind(db: Db, visible: readonly string[] | null): Promise<O
     .groupBy("kind")
     .execute();
   return [...rows].sort((a, b) => Number(b.n) - Number(a.n))[0]?.kind ?? "pemda_kabkota";
-}
-
-export interface OwnIndicator {
-  id: string;
-  label: string;
-  parentId: string;
-  percent: number | null;
-  filled: boolean;
-  score: number | null;
-  target: number | null;
-  met: boolean | null;
-  previousPercent: number | null;
-  /** Peer figures of the row (absent when withheld). */
-  peerMean: number | null;
-  peerMetShare: number | null;
-}
-
-export interface OrganisationRollup {
-  access: "full" | "own";
-  /** Whether the viewer may go back to the overview (several organisations in scope). */
-  overview: boolean;
-  organisation: { id: string; name: string; kind: OrganisationKind; parentId: string | null; parentName: string | null };
-  years: number[];
-  year: number | null;
-  model: { instrumentId: string; title: string } | null;
-  result: { layer: string; total: number; predicate: string | null; rank: number | null; of: number | null; assessmentId: string } | null;
-  previous: { year: number; total: number; predicate: string | null } | null;
-  subcomponents: (SubcomponentRow & { own: number | null })[];
-  indicators: OwnIndicator[];
-  targets: {
-    rows: number;
-    met: number;
-    share: number | null;
-    peerShare: number | null;
-    unmet: { id: string; label: string; target: number; score: number | null }[];
-  };
-  peer: { organisations: number; meanTotal: number | null; national: NationalValue | null; predicates: Record<string, number> } | null;
-  hidden: boolean;
-  alone: boolean;
-  regencies: { rows: OrgResult[]; count: number } | null;
-}
-
-const numberOf = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
-
-/**
- * One organisation's roll-up page: its result against the peer group. With `own` access (an organisation
- * user) nothing names or identifies another organisation: not the parent, not the regencies, no list.
- */
-export async function organisationRollup(
-  db: Db,
-  actor: Actor,
-  organisationId: string,
-  q: RollupQuery,
-  locale: string,
-): Promise<OrganisationRollup> {
-  const scope = await rollupScope(db, actor);
-  if (scope.mode === "none") throw forbidden();
-  const access = accessTo(scope, organisationId);
-  if (!access) throw notFound();
-  const org = await db
-    .selectFrom("organisation")
-    .select(["id", "name", "kind", "parent_id", "archived_at"])
-    .where("id", "=", organisationId)
-    .executeTakeFirst();
-  if (!org || org.archived_at) throw notFound();
-  const parent =
-    access === "full" && org.parent_id && accessTo(scope, org.parent_id) === "full"
-      ? await db.selectFrom("organisation").select("name").where("id", "=", org.parent_id).executeTakeFirst()
-      : undefined;
-  const { years, year } = await chooseYear(db, q.year, org.id);
-  const base: OrganisationRollup = {
-    access,
-    overview: scope.mode !== "own",
-    organisation: { id: org.id, name: org.name, kind: org.kind, parentId: parent ? org.parent_id : null, parentName: parent?.name ?? null },
-    years,
-    year,
-    model: null,
-    result: null,
-    previous: null,
-    subcomponents: [],
-    indicators: [],
-    targets: { rows: 0, met: 0, share: null, peerShare: null, unmet: [] },
-    peer: null,
-    hidden: false,
-    alone: false,
-    regencies: null,
-  };
-  if (year === null) return base;
-  const visible = scope.mode === "all" ? null : scope.mode === "own" ? scope.ownIds : scope.organisationIds!;
-  // A province's regencies, whether or not the province itself has a result that year; read beside the rest.
-  const regencyList = async (): Promise<OrganisationRollup["regencies"]> => {
-    if (access !== "full" || org.kind !== "pemda_provinsi") return null;
-    const kab = await peerModel(db, year, "pemda_kabkota", locale);
-    if (!kab) return { rows: [], count: 0 };
-    const ids = await resultSnapshotIds(db, kab.model.filter);
-    return orgResults(db, ids, { organisationIds: visible, parentId: org.id, targets: kab.model.targets, limit: 500, offset: 0 });
-  };
-  const previousYear = years.find((y) => y < year) ?? null;
-  const [regencies, peer, previousPeer] = await Promise.all([
-    regencyList(),
-    peerModel(db, year, org.kind, locale, q.instrument),
-    previousYear === null ? Promise.resolve(null) : peerModel(db, previousYear, org.kind, locale),
-  ]);
-  if (!peer) return { ...base, regencies };
-  const model = peer.model;
-  const previousModel = previousPeer?.model ?? null;
-  const [own, prevOwn] = await Promise.all([
-    ownResult(db, model.filter, org.id),
-    previousModel ? ownResult(db, previousModel.filter, org.id) : Promise.resolve(null),
-  ]);
-  const figures = await peerFigures(db, model, null, visible, null, own?.total ?? null);
-  const hidden = isHidden(scope, figures.summary);
-  const alone = scope.mode !== "all" && figures.summary.organisations - figures.summary.visible === 0 && access === "own";
-  const withhold = hidden || alone;
-  const ownNode = new Map((own?.nodes ?? []).map((n) => [n.nodeId, n]));
-  const prevNode = new Map((prevOwn?.nodes ?? []).map((n) => [n.nodeId, n]));
-  const pct = (n: { value: number; max: number; answered: number } | undefined) =>
-    n && n.answered > 0 && n.max > 0 ? (n.value / n.max) * 100 : null;
-  const peerRow = new Map(figures.indicators.map((i) => [i.id, i]));
-  const indicators: OwnIndicator[] = model.indicators.map((def) => {
-    const n = ownNode.get(def.id);
-    const score = def.target ? numberOf(own?.answers[def.target.itemId]) : null;
-    const p = peerRow.get(def.id);
-    return {
-      id: def.id,
-      label: def.label,
-      parentId: def.parentId,
-      percent: pct(n),
-      filled: (n?.answered ?? 0) > 0,
-      score,
-      target: def.target?.target ?? null,
-      met: def.target && own ? score !== null && score >= def.target.target - COMPARISON_TOLERANCE : null,
-      previousPercent: pct(prevNode.get(def.id)),
-      peerMean: withhold ? null : (p?.mean ?? null),
-      peerMetShare: withhold ? null : (p?.metShare ?? null),
-    };
-  });
-  const withTarget = indicators.filter((i) => i.target !== null);
-  const metCount = withTarget.filter((i) => i.met).length;
-  const subcomponents = figures.subcomponents.map((sc) => {
-    const n = ownNode.get(sc.id);
-    return { ...sc, mean: withhold ? null : sc.mean, own: n && n.max > 0 ? (n.value / n.max) * 100 : null };
-  });
-  return {
-    ...base,
-    model: { instrumentId: model.filter.instrumentId, title: model.title },
-    result: own
-      ? {
-          layer: own.layer,
-          total: own.total,
-          predicate: own.predicate,
-          rank: withhold ? null : figures.summary.higher + 1,
-          of: withhold ? null : figures.summary.organisations,
-          assessmentId: own.assessmentId,
-        }
-      : null,
-    previous: prevOwn && previousYear !== null ? { year: previousYear, total: prevOwn.total, predicate: prevOwn.predicate } : null,
-    subcomponents,
-    indicators,
-    targets: {
-      rows: own ? withTarget.length : 0,
-      met: metCount,
-      share: own ? share(metCount, withTarget.length) : null,
-      peerShare: withhold ? null : figures.targets.share,
-      unmet: withTarget.filter((i) => i.met === false).map((i) => ({ id: i.id, label: i.label, target: i.target!, score: i.score })),
-    },
-    peer: withhold
-      ? null
-      : {
-          organisations: figures.summary.organisations,
-          meanTotal: figures.summary.meanTotal,
-          national: figures.national.total ?? null,
-          predicates: figures.summary.predicates,
-        },
-    hidden,
-    alone,
-    regencies,
-  };
 }
 
 /**
